@@ -1,0 +1,39 @@
+"""The `alliance` command: a thin shell over the library (one Typer sub-app per domain)."""
+
+from __future__ import annotations
+
+import typer
+
+from cancer_alliance import __version__
+
+app = typer.Typer(
+    name="alliance",
+    help="Cancer Alliance platform: waiting times, early diagnosis and reference data for NHS England's "
+    "Cancer Alliances. Every command has --help.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Cancer Alliance platform."""
+
+
+def _register() -> None:
+    """Attach each domain's commands; a module per domain keeps this file small."""
+    from cancer_alliance.cli import commands  # noqa: F401  (registers on import)
+
+
+def main() -> None:
+    _register()
+    app()

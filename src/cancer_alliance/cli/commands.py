@@ -1,0 +1,3 @@
+"""Registry of the domain sub-apps and commands: one import line per domain."""
+
+from __future__ import annotations

@@ -1,0 +1,23 @@
+"""Where the platform keeps its data, read from the environment (design.md, "Lake")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_HOME = Path("alliance-data")
+
+
+def alliance_home() -> Path:
+    """The data directory: `ALLIANCE_HOME`, else `./alliance-data`."""
+    return Path(os.environ.get("ALLIANCE_HOME") or DEFAULT_HOME)
+
+
+def lake_dir(table: str) -> Path:
+    """Folder of one canonical table's accepted snapshots."""
+    return alliance_home() / "lake" / table
+
+
+def quarantine_dir() -> Path:
+    """Folder of rejected rows, one file per import."""
+    return alliance_home() / "quarantine"

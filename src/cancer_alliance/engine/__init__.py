@@ -1,0 +1,115 @@
+"""Engine sessions: one way to get a DataFrame session, SQLFrame on DuckDB by default, Apache Spark
+on request (docs/decisions/0001). Rules are written against the PySpark DataFrame API and take
+their column functions from `functions(df)`, so the same code runs on both engines."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from cancer_alliance.schemas import TableSchema
+
+ENGINE_VARIABLE = "ALLIANCE_ENGINE"
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def default_engine_name() -> EngineName:
+    """`ALLIANCE_ENGINE` if set, else DuckDB."""
+    value = os.environ.get(ENGINE_VARIABLE, EngineName.duckdb)
+    try:
+        return EngineName(value)
+    except ValueError:
+        raise ValueError(f"{ENGINE_VARIABLE}={value!r}: choose one of {', '.join(EngineName)}") from None
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A DataFrame session and the few I/O helpers the platform needs around rules."""
+
+    name: EngineName
+    session: Any
+
+    @property
+    def functions(self) -> ModuleType:
+        return _functions_module(self.name)
+
+    def frame(self, table: TableSchema, rows: Iterable[Mapping[str, Any]]) -> Any:
+        """A DataFrame with `table`'s columns and types from Python values (missing keys are null)."""
+        names = table.column_names
+        data = [tuple(row.get(name) for name in names) for row in rows]
+        return self.session.createDataFrame(data, schema=table.ddl())
+
+    def read_parquet(self, path: Path | str) -> Any:
+        """Read a Parquet file, or a folder of Parquet files, as a DataFrame."""
+        path = Path(path)
+        if path.is_dir():
+            return self.session.read.parquet(str(path / "*.parquet") if self.name == EngineName.duckdb else str(path))
+        return self.session.read.parquet(str(path))
+
+    def rows(self, frame: Any) -> list[dict[str, Any]]:
+        """Collect a (small) DataFrame as a list of dicts; for tests and small outputs only."""
+        return [row.asDict() for row in frame.collect()]
+
+
+def _functions_module(name: EngineName) -> ModuleType:
+    if name == EngineName.duckdb:
+        import sqlframe.duckdb.functions as duckdb_functions
+
+        return duckdb_functions
+    import pyspark.sql.functions as spark_functions
+
+    return spark_functions
+
+
+def functions(frame: Any) -> ModuleType:
+    """The PySpark-compatible `functions` module for the engine that owns `frame`."""
+    module = type(frame).__module__
+    if module.startswith("sqlframe."):
+        return _functions_module(EngineName.duckdb)
+    if module.startswith("pyspark."):
+        return _functions_module(EngineName.spark)
+    raise TypeError(f"not an engine DataFrame: {type(frame).__name__}")
+
+
+def open_engine(name: EngineName | str | None = None) -> Engine:
+    """The engine session for `name` (default: `ALLIANCE_ENGINE`, else DuckDB); one per process."""
+    return _open(EngineName(name) if name else default_engine_name())
+
+
+@cache
+def _open(name: EngineName) -> Engine:
+    if name == EngineName.duckdb:
+        from sqlframe.duckdb import DuckDBSession
+
+        return Engine(name, DuckDBSession())
+    return Engine(name, _spark_session())
+
+
+def _spark_session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise RuntimeError(
+            "the Spark engine needs PySpark: pip install 'cancer-alliance[spark]' (and Java 17)"
+        ) from None
+    session = (
+        SparkSession.builder.master(os.environ.get("ALLIANCE_SPARK_MASTER", "local[2]"))
+        .appName("cancer-alliance")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", os.environ.get("ALLIANCE_SPARK_DRIVER_MEMORY", "2g"))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session

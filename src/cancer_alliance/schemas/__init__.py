@@ -1,0 +1,101 @@
+"""Canonical table schemas, kept as data (one TOML file per table) so that ingest, the engines and
+the docs all read the same definition (docs/data-model.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+#: Column types a schema may use, and the Spark SQL type each is stored as.
+#: `code` is a string from a named code list; `nhs_number` is validated by modulus 11 and
+#: replaced by a keyed pseudonym at ingest, so it is stored as a string.
+STORAGE_TYPES: dict[str, str] = {
+    "string": "string",
+    "code": "string",
+    "nhs_number": "string",
+    "date": "date",
+    "integer": "int",
+    "number": "double",
+    "boolean": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: name, type, whether it must be present, its code list or pattern."""
+
+    name: str
+    type: str
+    required: bool = False
+    codes: str | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+    @property
+    def storage_type(self) -> str:
+        return STORAGE_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """A check that one date is on or after another, when both are present."""
+
+    earlier: str
+    later: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A canonical table: its columns in order, its key and its cross-field checks."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    key: str
+    columns: tuple[Column, ...]
+    date_orders: tuple[DateOrder, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def ddl(self) -> str:
+        """Spark DDL schema string, e.g. "record_id string, referral_received_date date"."""
+        return ", ".join(f"{c.name} {c.storage_type}" for c in self.columns)
+
+
+def _parse(data: dict) -> TableSchema:
+    columns = tuple(Column(**column) for column in data.pop("columns"))
+    orders = tuple(DateOrder(**order) for order in data.pop("date_orders", []))
+    for column in columns:
+        if column.type not in STORAGE_TYPES:
+            raise ValueError(f"schema {data['name']}: column {column.name} has unknown type {column.type!r}")
+    return TableSchema(columns=columns, date_orders=orders, **data)
+
+
+@cache
+def table_names() -> tuple[str, ...]:
+    """Names of every canonical table, e.g. ('cwt', ...)."""
+    files = resources.files(__package__).iterdir()
+    return tuple(sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml")))
+
+
+@cache
+def schema(name: str) -> TableSchema:
+    """The schema of canonical table `name` (see `table_names()`)."""
+    if name not in table_names():
+        raise KeyError(f"unknown table {name!r}; known tables: {', '.join(table_names())}")
+    text = resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return _parse(tomllib.loads(text))
