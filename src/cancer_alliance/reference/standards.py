@@ -1,0 +1,201 @@
+"""Published CWT standards, planning objectives, the 62-day allocation table and the PTL bands,
+all kept as dated data under `cwt/` (CWT rules, "Published standards as data", §4.2, §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from cancer_alliance.reference._files import (
+    boolean,
+    optional_date,
+    optional_float,
+    optional_int,
+    parse_rows,
+    words,
+)
+
+FRAMEWORKS = ("2018", "2023", "fds")
+
+
+def _in_force(effective_from: date | None, effective_to: date | None, day: date) -> bool:
+    """True when `day` falls in [effective_from, effective_to]; a blank end is open."""
+    return (effective_from is None or effective_from <= day) and (effective_to is None or day <= effective_to)
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A published standard: a selection over per-record facts (measure, routes, treatment stage,
+    modality groups; empty = any), a threshold (a fraction; None = no set standard) and the dates
+    it applies. A standard whose threshold changed has one row per dated threshold."""
+
+    standard_id: str
+    framework: str
+    title: str
+    measure: str
+    routes: tuple[str, ...]
+    treatment_stage: str | None
+    modality_groups: tuple[str, ...]
+    threshold: float | None
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+    def in_force(self, day: date) -> bool:
+        """Whether this row applies on `day` (a blank date is an open end)."""
+        return _in_force(self.effective_from, self.effective_to, day)
+
+
+def _standard(row: dict[str, str]) -> Standard:
+    framework = row["framework"]
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework {framework!r} is not one of {', '.join(FRAMEWORKS)}")
+    return Standard(
+        standard_id=row["standard_id"],
+        framework=framework,
+        title=row["title"],
+        measure=row["measure"],
+        routes=words(row["routes"]),
+        treatment_stage=row["treatment_stage"] or None,
+        modality_groups=words(row["modality_groups"]),
+        threshold=optional_float(row["threshold"]),
+        effective_from=optional_date(row["effective_from"]),
+        effective_to=optional_date(row["effective_to"]),
+        source=row["source"],
+    )
+
+
+@cache
+def _standards() -> tuple[Standard, ...]:
+    return tuple(parse_rows("cwt/standards.csv", _standard))
+
+
+def standards(framework: str | None = None) -> list[Standard]:
+    """Every standard row, or those of one framework ('2018', '2023' or 'fds')."""
+    if framework is not None and framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; known frameworks: {', '.join(FRAMEWORKS)}")
+    return [s for s in _standards() if framework is None or s.framework == framework]
+
+
+def threshold_on(standard_id: str, day: date) -> float | None:
+    """The threshold of `standard_id` in force on `day`: None when the standard has no set
+    threshold (62d_upgrade) or is not in force that day (e.g. 2ww after 2023-09-30)."""
+    rows = [s for s in _standards() if s.standard_id == standard_id]
+    if not rows:
+        known = sorted({s.standard_id for s in _standards()})
+        raise KeyError(f"unknown standard {standard_id!r}; known standards: {', '.join(known)}")
+    current = [s for s in rows if s.in_force(day)]
+    if not current:
+        return None
+    return max(current, key=lambda s: s.effective_from or date.min).threshold
+
+
+@dataclass(frozen=True)
+class PlanningObjective:
+    """A time-bound operational-planning objective, kept apart from the standards (CWT rules §1.3).
+    `standard_id` is the standard it is measured on (None for the PTL backlog objective);
+    `target` is a fraction, None where no number was set."""
+
+    objective_id: str
+    standard_id: str | None
+    description: str
+    target: float | None
+    due: date
+    source: str
+
+
+@cache
+def _objectives() -> tuple[PlanningObjective, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/planning_objectives.csv",
+            lambda r: PlanningObjective(
+                objective_id=r["objective_id"],
+                standard_id=r["standard_id"] or None,
+                description=r["description"],
+                target=optional_float(r["target"]),
+                due=date.fromisoformat(r["due"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def planning_objectives() -> list[PlanningObjective]:
+    """The interim operational-planning objectives (CWT rules, "Interim operational-planning objectives")."""
+    return list(_objectives())
+
+
+@dataclass(frozen=True)
+class AllocationScenario:
+    """One row of the six-scenario 38/24-day allocation of a shared 62-day pathway (CWT rules §4.2)."""
+
+    met_62: bool
+    met_38: bool
+    met_24: bool
+    scenario: int
+    investigating_share: float
+    treating_share: float
+    source: str
+
+
+@cache
+def _scenarios() -> tuple[AllocationScenario, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/allocation_scenarios.csv",
+            lambda r: AllocationScenario(
+                met_62=boolean(r["met_62"]),
+                met_38=boolean(r["met_38"]),
+                met_24=boolean(r["met_24"]),
+                scenario=int(r["scenario"]),
+                investigating_share=float(r["investigating_share"]),
+                treating_share=float(r["treating_share"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def allocation_scenarios() -> list[AllocationScenario]:
+    """The six allocation scenarios, in scenario order."""
+    return list(_scenarios())
+
+
+@dataclass(frozen=True)
+class PtlBand:
+    """A CANPTL days-waited band, [min_days, max_days] (max None = open), with the dates it was used
+    (bands changed on 30 May 2022; CWT rules §6 [OFFICIAL S14])."""
+
+    band: str
+    min_days: int
+    max_days: int | None
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+    def contains(self, days: int) -> bool:
+        return self.min_days <= days and (self.max_days is None or days <= self.max_days)
+
+
+@cache
+def _bands() -> tuple[PtlBand, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/ptl_bands.csv",
+            lambda r: PtlBand(
+                band=r["band"],
+                min_days=int(r["min_days"]),
+                max_days=optional_int(r["max_days"]),
+                effective_from=optional_date(r["effective_from"]),
+                effective_to=optional_date(r["effective_to"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def ptl_bands(on: date | None = None) -> list[PtlBand]:
+    """Every PTL band set, or only the bands in use on census date `on`."""
+    return [b for b in _bands() if on is None or _in_force(b.effective_from, b.effective_to, on)]
