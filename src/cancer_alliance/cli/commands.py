@@ -1,3 +1,7 @@
 """Registry of the domain sub-apps and commands: one import line per domain."""
 
 from __future__ import annotations
+
+from cancer_alliance.cli import app, users  # noqa: E402
+
+app.add_typer(users.app, name="users")

@@ -1,0 +1,45 @@
+"""The store: accounts with roles and the append-only audit log, on SQLite or PostgreSQL.
+
+`migrate()` brings the database up to date, `open_store()` gives sessions, `Auditor` records who
+did what in the caller's transaction. Decision record: docs/decisions/0002.
+"""
+
+from cancer_alliance.store.accounts import (
+    AccountError,
+    authenticate,
+    change_password,
+    create_user,
+    deactivate,
+    find_user,
+    generate_password,
+    list_users,
+    verify_password,
+)
+from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
+from cancer_alliance.store.database import Store, database_url, migrate, open_store
+from cancer_alliance.store.models import AuditAction, AuditEvent, Base, Role, UserAccount
+
+__all__ = [
+    "AccountError",
+    "AnonymousAuditError",
+    "AppendOnlyError",
+    "AuditAction",
+    "AuditEvent",
+    "Auditor",
+    "Base",
+    "ObjectRef",
+    "Role",
+    "Store",
+    "UserAccount",
+    "authenticate",
+    "change_password",
+    "create_user",
+    "database_url",
+    "deactivate",
+    "find_user",
+    "generate_password",
+    "list_users",
+    "migrate",
+    "open_store",
+    "verify_password",
+]

@@ -1,0 +1,110 @@
+"""Where the store lives and how to reach it: engine, sessions and migrations (decision record 0002).
+
+`ALLIANCE_DATABASE_URL` chooses the database (PostgreSQL in production, e.g.
+`postgresql+psycopg://user@host/alliance`); without it the store is the SQLite file
+`ALLIANCE_HOME/alliance.sqlite3`. The schema comes only from the Alembic migrations packaged in
+`store/migrations/`, applied by `migrate()`; nothing calls `metadata.create_all()`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from cancer_alliance.config import alliance_home
+
+DATABASE_URL_VARIABLE = "ALLIANCE_DATABASE_URL"
+SQLITE_FILE_NAME = "alliance.sqlite3"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else `ALLIANCE_DATABASE_URL`, else the SQLite file in `ALLIANCE_HOME`."""
+    if url:
+        return url
+    if configured := os.environ.get(DATABASE_URL_VARIABLE):
+        return configured
+    return f"sqlite:///{(alliance_home() / SQLITE_FILE_NAME).resolve()}"
+
+
+def create_store_engine(url: str | None = None) -> Engine:
+    """An engine for the store; SQLite gets foreign keys enforced and its folder created."""
+    resolved = make_url(database_url(url))
+    if resolved.get_backend_name() != "sqlite":
+        return create_engine(resolved, pool_pre_ping=True)
+    if resolved.database and resolved.database != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(resolved.database)), exist_ok=True)
+    engine = create_engine(resolved)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite leaves foreign keys off unless asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open store: the engine and a session factory bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        """A new session; the caller controls the transaction (`with store.session() as s, s.begin():`)."""
+        return self.sessions()
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A session in a transaction that commits on success and rolls back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at `url` (see `database_url`); call `migrate()` first on a new database."""
+    engine = create_store_engine(url)
+    return Store(engine=engine, sessions=sessionmaker(engine))
+
+
+def alembic_config() -> Config:
+    """Alembic settings built in code: the scripts are package data, so no alembic.ini is needed."""
+    config = Config()
+    config.set_main_option("script_location", str(files("cancer_alliance.store") / "migrations"))
+    return config
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    """Upgrade the database at `url` to `revision` (default: the latest). Safe to repeat."""
+    _run(url, command.upgrade, revision)
+
+
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    """Step the database at `url` back to `revision`; for development and migration tests."""
+    _run(url, command.downgrade, revision)
+
+
+def _run(url: str | None, step: Any, revision: str) -> None:
+    engine = create_store_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            step(config, revision)
+    finally:
+        engine.dispose()
