@@ -10,6 +10,19 @@ from cancer_alliance.reference.code_lists import (
     treatment_event_types,
     treatment_modalities,
 )
+from cancer_alliance.reference.geography import boundaries, boundary_versions, ccg_boundaries
+from cancer_alliance.reference.organisations import (
+    Alliance,
+    Ccg,
+    Trust,
+    alliance_versions,
+    alliances,
+    ccg_versions,
+    ccgs,
+    provider_alliance,
+    trust_versions,
+    trusts,
+)
 from cancer_alliance.reference.standards import (
     AllocationScenario,
     PlanningObjective,
@@ -21,21 +34,46 @@ from cancer_alliance.reference.standards import (
     standards,
     threshold_on,
 )
+from cancer_alliance.reference.statistics import (
+    headline_indicators,
+    national_cwt,
+    national_cwt_2018_19,
+    stage_at_diagnosis,
+    stage_early_pct_england,
+)
 
 __all__ = [
+    "Alliance",
     "AllocationScenario",
+    "Ccg",
     "PlanningObjective",
     "PtlBand",
     "Standard",
+    "Trust",
     "TreatmentEventType",
     "TreatmentModality",
+    "alliance_versions",
+    "alliances",
     "allocation_scenarios",
+    "boundaries",
+    "boundary_versions",
+    "ccg_boundaries",
+    "ccg_versions",
+    "ccgs",
     "code_list",
     "code_list_names",
+    "headline_indicators",
+    "national_cwt",
+    "national_cwt_2018_19",
     "planning_objectives",
+    "provider_alliance",
     "ptl_bands",
+    "stage_at_diagnosis",
+    "stage_early_pct_england",
     "standards",
     "threshold_on",
     "treatment_event_types",
     "treatment_modalities",
+    "trust_versions",
+    "trusts",
 ]
