@@ -1,0 +1,227 @@
+"""The cancer patient tracking list (PTL): every open 62-day pathway on a census date, its wait so
+far, its CANPTL band and the dates it breaches each standard still ahead of it (CWT rules §6,
+"PTL / management information" [OFFICIAL S13, S14]; §2, §3).
+
+A record is on the PTL at census date C when it is on a route (usc, breast_symptomatic, screening,
+upgrade; §2.4), its 62-day clock started on or before C, no treatment started on or before C, it is
+not a subsequent treatment (event type recorded and not first, §2.3) and its pathway did not close
+because cancer was ruled out: an FDS end on or before C with an end reason in
+`PtlSettings.ruled_out_fds_end_reasons` (code list NOT FOUND, §1.2; default '01', UNVERIFIED).
+
+    days_waited      = C - 62-day clock start - adjustments recorded so far (the §3 62-day formula
+                       with the adjustment days present in the record)                 [DERIVED, §6]
+    band             = the CANPTL band in use on C containing days_waited (`reference.ptl_bands`);
+                       a wait below the first band (adjustments larger than the time elapsed) is
+                       put in the first band
+    over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, §6]
+    breach date      = clock start + adjustments + N + 1, the first day outside the standard (§2.1):
+                       2ww (N 14) for usc / breast_symptomatic pathways not yet first seen on C;
+                       fds (N 28) for pathways other than upgrades whose FDS clock has not stopped
+                       (no FDS end and no decision to treat on or before C); 62d (N 62) for all
+    next_milestone   = whichever of 2ww, fds, 62d or 104d (day 105) comes first after C, and its date
+
+Provider currently responsible (DERIVED; CWT rules §4.2 roles): the treating provider once the
+pathway has been transferred to it (transfer date on or before C); before that the accountable
+investigating provider, else the consultant-upgrade provider, else the first-seen provider, else the
+FDS-end provider, else the treating provider. Alliance and tumour type as in `performance`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from cancer_alliance.cwt.adjustments import (
+    adjustment_first_seen,
+    adjustment_treatment,
+    first_seen_adjustment_62,
+    start_62,
+)
+from cancer_alliance.cwt.allocation import investigating_provider
+from cancer_alliance.cwt.codes import treatment_stage
+from cancer_alliance.cwt.rollup import alliance
+from cancer_alliance.cwt.routes import ROUTES, route
+from cancer_alliance.cwt.settings import MEASURE_DAYS
+from cancer_alliance.cwt.tumour_types import TumourTypeRange, icd10_category, tumour_type
+from cancer_alliance.engine import functions
+
+#: Day counts at which the PTL flags a pathway: more than 62 days = day 63 on, more than 104 = day
+#: 105 on (CWT rules §6, DERIVED from the CANPTL band edges [OFFICIAL S14]).
+OVER_62_FROM = 63
+OVER_104_FROM = 105
+
+#: "Passed day N in the last 7 days" counts (CANPTL [OFFICIAL S14]; NCL PTL3 [IMPL S40]).
+CROSSING_DAYS = (28, 62, 104)
+RECENT_DAYS = 7
+
+COLUMNS = (
+    "record_id",
+    "census_date",
+    "route",
+    "provider",
+    "alliance",
+    "tumour_type",
+    "days_waited",
+    "band",
+    "over_62_backlog",
+    "over_104",
+    "breach_date_2ww",
+    "breach_date_fds",
+    "breach_date_62d",
+    "next_milestone",
+    "next_milestone_date",
+)
+
+SUMMARY_BREAKDOWNS = ("england", "provider", "alliance", "tumour_type")
+
+
+@dataclass(frozen=True)
+class PtlSettings:
+    """Choices the cited sources leave open (docs/performance.md; docs/deviations.md)."""
+
+    #: FDS end reasons that close a pathway (cancer ruled out). UNVERIFIED: the CANCER FASTER
+    #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (CWT rules §1.2, §8.3).
+    ruled_out_fds_end_reasons: tuple[str, ...] = ("01",)
+    alliance_version: str = "2018/19"
+    tumour_types: tuple[TumourTypeRange, ...] | None = None
+
+
+DEFAULT_PTL_SETTINGS = PtlSettings()
+
+
+def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTINGS) -> Any:
+    """One row per pathway open at `census` (columns `COLUMNS`; rules in the module docstring)."""
+    from cancer_alliance import reference
+
+    F = functions(records)
+    col = F.col
+    day = F.lit(census)
+    the_route = route(F)
+    on_route = records.select(
+        "*",
+        the_route.alias("route"),
+        start_62(F, the_route).alias("ptl_start"),
+        (first_seen_adjustment_62(F, the_route) + adjustment_treatment(F)).alias("ptl_adjustment"),
+        treatment_stage(F).alias("ptl_stage"),
+    )
+    ruled_out = (col("fds_end_date") <= day) & col("fds_end_reason").isin(*settings.ruled_out_fds_end_reasons)
+    open_pathways = on_route.where(
+        col("route").isin(*ROUTES)
+        & (col("ptl_start") <= day)
+        & (col("treatment_start_date").isNull() | (col("treatment_start_date") > day))
+        & ~F.coalesce(col("ptl_stage") == "subsequent", F.lit(False))
+        & ~F.coalesce(ruled_out, F.lit(False))
+    )
+    days = F.datediff(day, col("ptl_start")) - col("ptl_adjustment")
+    referral_clock = F.date_add(col("referral_received_date"), adjustment_first_seen(F))
+    not_seen = col("date_first_seen").isNull() | (col("date_first_seen") > day)
+    fds_stop = F.least(col("fds_end_date"), col("decision_to_treat_date"))
+    fds_running = fds_stop.isNull() | (fds_stop > day)
+    breach_2ww = F.when(
+        col("route").isin("usc", "breast_symptomatic") & not_seen,
+        F.date_add(referral_clock, F.lit(MEASURE_DAYS["2ww"] + 1)),
+    )
+    breach_fds = F.when(
+        (col("route") != "upgrade") & fds_running, F.date_add(referral_clock, F.lit(MEASURE_DAYS["fds"] + 1))
+    )
+    clock_62 = F.date_add(col("ptl_start"), col("ptl_adjustment"))
+    transferred = (col("transfer_to_treatment_date") <= day) & col("provider_treatment").isNotNull()
+    provider = F.when(F.coalesce(transferred, F.lit(False)), col("provider_treatment")).otherwise(
+        F.coalesce(investigating_provider(F), col("provider_fds_end"), col("provider_treatment"))
+    )
+    listed = open_pathways.select(
+        "record_id",
+        day.alias("census_date"),
+        "route",
+        provider.alias("provider"),
+        tumour_type(F, icd10_category(F, col("primary_diagnosis_icd10")), settings.tumour_types).alias(
+            "tumour_type"
+        ),
+        days.alias("days_waited"),
+        breach_2ww.alias("breach_date_2ww"),
+        breach_fds.alias("breach_date_fds"),
+        F.date_add(clock_62, F.lit(MEASURE_DAYS["62d"] + 1)).alias("breach_date_62d"),
+        F.date_add(clock_62, F.lit(OVER_104_FROM)).alias("day_105_date"),
+    )
+    milestones = {
+        "2ww": col("breach_date_2ww"),
+        "fds": col("breach_date_fds"),
+        "62d": col("breach_date_62d"),
+        "104d": col("day_105_date"),
+    }
+    upcoming = {name: F.when(date > day, date) for name, date in milestones.items()}
+    next_date = F.least(*upcoming.values())
+    next_name = None
+    for name, date in upcoming.items():
+        condition = date == next_date
+        next_name = (
+            F.when(condition, F.lit(name)) if next_name is None else next_name.when(condition, F.lit(name))
+        )
+    table = listed.select(
+        "*",
+        alliance(F, col("provider"), reference.provider_alliance(settings.alliance_version)).alias(
+            "alliance"
+        ),
+        _band(F, col("days_waited"), reference.ptl_bands(census)).alias("band"),
+        (col("days_waited") >= OVER_62_FROM).alias("over_62_backlog"),
+        (col("days_waited") >= OVER_104_FROM).alias("over_104"),
+        next_name.alias("next_milestone"),
+        next_date.alias("next_milestone_date"),
+    )
+    return table.select(*COLUMNS)
+
+
+def _band(F: Any, days: Any, bands: list[Any]) -> Any:
+    """The label of the band containing `days`; below the first band counts as the first band."""
+    if not bands:
+        raise ValueError("no PTL bands in use on the census date (reference/cwt/ptl_bands.csv)")
+    ordered = sorted(bands, key=lambda band: band.min_days)
+    floored = F.greatest(days, F.lit(ordered[0].min_days))
+    expression = None
+    for band in ordered:
+        condition = floored >= band.min_days
+        if band.max_days is not None:
+            condition = condition & (floored <= band.max_days)
+        label = F.lit(band.band)
+        expression = F.when(condition, label) if expression is None else expression.when(condition, label)
+    return expression
+
+
+def crossed(F: Any, days: Any, mark: int) -> Any:
+    """Whether a wait of `days` on the census date passed day `mark` in the last 7 days:
+    at most `mark` days seven days earlier and more than `mark` now."""
+    return (days > mark) & (days - RECENT_DAYS <= mark)
+
+
+def summary(table: Any) -> Any:
+    """Counts of open pathways, the 62-day backlog, 104+ waits and pathways that passed day 28, 62
+    and 104 in the last 7 days, for England and by provider, alliance and tumour type (whole patients).
+    Columns: census_date, breakdown, group_name, open_pathways, over_62_backlog, over_104,
+    crossed_28_last_7_days, crossed_62_last_7_days, crossed_104_last_7_days."""
+    F = functions(table)
+    counts = [
+        F.count(F.lit(1)).alias("open_pathways"),
+        F.sum(F.col("over_62_backlog").cast("int")).alias("over_62_backlog"),
+        F.sum(F.col("over_104").cast("int")).alias("over_104"),
+        *[
+            F.sum(crossed(F, F.col("days_waited"), mark).cast("int")).alias(f"crossed_{mark}_last_7_days")
+            for mark in CROSSING_DAYS
+        ],
+    ]
+    parts = []
+    for breakdown in SUMMARY_BREAKDOWNS:
+        name = F.lit("ENGLAND") if breakdown == "england" else F.coalesce(F.col(breakdown), F.lit("UNKNOWN"))
+        keyed = table.select(
+            "census_date",
+            F.lit(breakdown).alias("breakdown"),
+            name.alias("group_name"),
+            "over_62_backlog",
+            "over_104",
+            "days_waited",
+        )
+        parts.append(keyed.groupBy("census_date", "breakdown", "group_name").agg(*counts))
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.unionByName(part)
+    return result.orderBy("breakdown", "group_name")

@@ -1,0 +1,77 @@
+"""Treated cancer type of a CWT record from its ICD-10 primary diagnosis (CWT rules §5.2).
+
+The categories are NHS England's October 2023 treated cancer types [OFFICIAL-DATA S29]; the ICD-10 ->
+category mapping tables themselves were NOT FOUND, so the mapping in `data/tumour_types.csv` is
+DERIVED (inclusive ranges of three-character ICD-10 codes, one row per range, each with its basis)
+and configurable: pass another CSV of the same columns to `tumour_type_ranges`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+#: Label for a diagnosis that is blank or in no range (NHSE label, CWT rules §5.1 [OFFICIAL-DATA S31]).
+MISSING = "Missing or Invalid"
+
+_DEFAULT = "tumour_types.csv"
+
+
+@dataclass(frozen=True)
+class TumourTypeRange:
+    """Three-character ICD-10 codes from `icd10_from` to `icd10_to` inclusive belong to `tumour_type`."""
+
+    icd10_from: str
+    icd10_to: str
+    tumour_type: str
+    basis: str
+
+
+def tumour_type_ranges(path: Path | str | None = None) -> tuple[TumourTypeRange, ...]:
+    """The mapping table: the packaged DERIVED one, or the CSV at `path` (same columns)."""
+    if path is None:
+        return _packaged()
+    return _parse(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+@cache
+def _packaged() -> tuple[TumourTypeRange, ...]:
+    text = resources.files(__package__).joinpath("data", _DEFAULT).read_text(encoding="utf-8")
+    return _parse(text, f"cancer_alliance/cwt/data/{_DEFAULT}")
+
+
+def _parse(text: str, name: str) -> tuple[TumourTypeRange, ...]:
+    ranges = []
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            item = TumourTypeRange(row["icd10_from"], row["icd10_to"], row["tumour_type"], row["basis"])
+        except KeyError as error:
+            raise ValueError(f"{name} line {line}: missing column {error}") from None
+        if not (_is_code(item.icd10_from) and _is_code(item.icd10_to) and item.icd10_from <= item.icd10_to):
+            raise ValueError(f"{name} line {line}: icd10_from/icd10_to must be ordered codes like C00, C14")
+        ranges.append(item)
+    return tuple(ranges)
+
+
+def _is_code(text: str) -> bool:
+    return len(text) == 3 and text[0].isalpha() and text[0].isupper() and text[1:].isdigit()
+
+
+def icd10_category(F: Any, column: Any) -> Any:
+    """The three-character ICD-10 category of a diagnosis column, e.g. 'c34.1' -> 'C34'."""
+    return F.upper(F.substring(F.trim(column), 1, 3))
+
+
+def tumour_type(F: Any, category: Any, ranges: tuple[TumourTypeRange, ...] | None = None) -> Any:
+    """Column expression: the tumour type of a three-character ICD-10 category column (see
+    `icd10_category`); `MISSING` when blank or in no range."""
+    expression = None
+    for item in ranges if ranges is not None else tumour_type_ranges():
+        condition = (category >= F.lit(item.icd10_from)) & (category <= F.lit(item.icd10_to))
+        branch = F.lit(item.tumour_type)
+        expression = F.when(condition, branch) if expression is None else expression.when(condition, branch)
+    return F.lit(MISSING) if expression is None else F.coalesce(expression, F.lit(MISSING))
