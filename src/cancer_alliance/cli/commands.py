@@ -5,3 +5,7 @@ from __future__ import annotations
 from cancer_alliance.cli import app, users  # noqa: E402
 
 app.add_typer(users.app, name="users")
+
+from cancer_alliance.cli import reference  # noqa: E402
+
+app.add_typer(reference.app, name="reference")
