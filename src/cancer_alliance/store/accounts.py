@@ -126,12 +126,15 @@ def _check_organisation(role: Role, code: str | None, known: OrganisationCheck) 
 
 
 def known_organisation(role: Role, code: str) -> bool:
-    """Whether `code` is an alliance (any vintage) or a trust in the packaged reference data."""
-    from cancer_alliance import reference
+    """Whether `code` is an alliance ONS code (any vintage) or a trust ODS code (any mapping
+    version) in the packaged reference data, so accounts survive a change of vintage."""
+    from cancer_alliance import reference  # here, not at the top: it loads pandas, the store needs none
 
     if role is Role.alliance:
-        return code in {alliance.code for alliance in reference.alliances(version=None)}
-    return code in {trust.code for trust in reference.trusts()}
+        versions = reference.alliance_versions()
+        return any(alliance.code == code for version in versions for alliance in reference.alliances(version))
+    versions = reference.trust_versions()
+    return any(trust.ods_code == code for version in versions for trust in reference.trusts(version))
 
 
 def change_password(user: UserAccount, new_password: str, auditor: Auditor) -> None:
@@ -168,17 +171,17 @@ def authenticate(
         actor_id = None if user is None else user.id
         reason = "unknown username" if user is None else "account deactivated"
         auditor = Auditor(session, actor_id=actor_id, job_id=SIGN_IN_JOB, request_id=request_id)
-        auditor.login_failed(username, reason)
+        auditor.login_failed(username, reason, user)
         return None
     auditor = Auditor(session, actor_id=user.id, request_id=request_id)
     if user.locked_until is not None and user.locked_until > now:
-        auditor.login_failed(user.username, "account locked")
+        auditor.login_failed(user.username, "account locked", user)
         return None
     if not verify_password(user, password):
         user.failed_login_count += 1
         if user.failed_login_count >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
-        auditor.login_failed(user.username, "wrong password")
+        auditor.login_failed(user.username, "wrong password", user)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

@@ -87,11 +87,11 @@ class Auditor:
         """`user` signed in."""
         return self._record(AuditAction.login, user)
 
-    def login_failed(self, username: str, reason: str) -> AuditEvent:
-        """A sign-in as `username` was refused for `reason` (never the password tried)."""
-        return self._record(
-            AuditAction.login_failed, ObjectRef("user_account"), {"username": username, "reason": reason}
-        )
+    def login_failed(self, username: str, reason: str, user: UserAccount | None = None) -> AuditEvent:
+        """A sign-in as `username` (the account `user`, if it exists) was refused for `reason`;
+        the password tried is never recorded."""
+        target = user if user is not None else ObjectRef("user_account")
+        return self._record(AuditAction.login_failed, target, {"username": username, "reason": reason})
 
     def logged_out(self, user: UserAccount) -> AuditEvent:
         """`user` signed out."""
@@ -101,14 +101,14 @@ class Auditor:
         self,
         action: AuditAction,
         target: Target,
-        details: Mapping[str, Any] | None,
+        details: Mapping[str, Any] | None = None,
         snapshot: bool = False,
     ) -> AuditEvent:
         recorded: dict[str, Any] = {}
         if isinstance(target, Base):
             changed = changed_columns(target)
             if inspect(target).pending or inspect(target).modified:
-                self.session.flush([target])  # assigns the primary key the event points at
+                self.session.flush()  # assigns the primary key the event points at
             object_type, object_id = target.__tablename__, _primary_key(target)
             if snapshot:
                 recorded["snapshot"] = audit_snapshot(target)
