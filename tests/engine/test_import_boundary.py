@@ -1,0 +1,56 @@
+"""Rules run unchanged on DuckDB and Spark only if they never reach past the PySpark DataFrame API
+(docs/decisions/0001, Compliance): no rule module imports an engine library, pandas or numpy, and
+none calls `collect()` or `toPandas()`. File I/O around the rules lives in each domain's `files.py`."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import cancer_alliance
+
+PACKAGE = Path(cancer_alliance.__file__).parent
+RULE_PACKAGES = ["cwt"]
+IO_MODULES = {"files.py"}
+FORBIDDEN_IMPORTS = {"pyspark", "sqlframe", "duckdb", "pandas", "numpy", "pyarrow", "polars"}
+FORBIDDEN_CALLS = {"collect", "toPandas", "toArrow"}
+
+
+def rule_modules() -> list[Path]:
+    return sorted(
+        path
+        for package in RULE_PACKAGES
+        for path in (PACKAGE / package).rglob("*.py")
+        if path.name not in IO_MODULES
+    )
+
+
+def imported_roots(tree: ast.AST) -> set[str]:
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def called_methods(tree: ast.AST) -> set[str]:
+    return {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+
+
+def test_there_are_rule_modules_to_check():
+    assert len(rule_modules()) >= 3
+
+
+@pytest.mark.parametrize("path", rule_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_rule_module_stays_on_the_dataframe_api(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert not imported_roots(tree) & FORBIDDEN_IMPORTS
+    assert not called_methods(tree) & FORBIDDEN_CALLS
