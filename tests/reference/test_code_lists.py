@@ -115,3 +115,12 @@ def test_every_code_list_a_schema_names_exists(table):
     for column in schema(table).columns:
         if column.codes is not None:
             assert code_list(column.codes), f"{table}.{column.name}: codes = {column.codes!r}"
+
+
+def test_a_bad_reference_row_is_reported_with_file_and_line(monkeypatch):
+    from cancer_alliance.reference import _files
+
+    rows = [{"code": "01", "flag": "true"}, {"code": "02", "flag": "perhaps"}]
+    monkeypatch.setattr(_files, "read_rows", lambda relative: rows)
+    with pytest.raises(ValueError, match=r"reference/codes/x\.csv line 3: not a boolean: 'perhaps'"):
+        _files.parse_rows("codes/x.csv", lambda r: _files.boolean(r["flag"]))
