@@ -9,10 +9,11 @@ For the rows a standard selects in a group:
     performance = within / total, unrounded; null when total = 0 (§8.4 item 6)
 
 Shares are summed as whole half-patients (integers) and halved at the end, so halves add up exactly
-(§8.4 item 5). `threshold` is the one in force on the first day of the reporting month, from the
-dated rows of `cancer_alliance.reference.standards()`; when the group spans several months it is
-kept only if the same threshold was in force in all of them (otherwise null). `meets_threshold`
-compares the unrounded performance with it; null when there is no threshold.
+(§8.4 item 5); the halved totals are exact in a double. `threshold` is the one in force on the first
+day of the reporting month, from the dated rows of `cancer_alliance.reference.standards()`; when a
+group spans several months it is kept only if the same threshold was in force in all of them
+(otherwise null). `meets_threshold` compares the unrounded performance with it; null when there is
+no threshold or no performance.
 
 Which standards are reported (`standards=`):
 
@@ -21,23 +22,24 @@ Which standards are reported (`standards=`):
     "auto"  by reporting month: the 2018/19 set before the first 2023 standard came in (2023-10),
             the 2023 set from then, and fds in any month in which one of its dated rows is in force
 
-Provider -> alliance comes from `cancer_alliance.reference.provider_alliance(version)`; a five-character
-site code that is not itself listed takes its trust's (first three characters, the ODS parent, §8.5);
-an unknown provider goes to alliance 'UNKNOWN' and is never dropped. Tumour type is the treated cancer
-type of the record's ICD-10 diagnosis (`tumour_types`), joined back from the records on record_id,
-since the facts do not carry the diagnosis.
+Provider -> alliance and ICD-10 -> tumour type: `rollup.with_alliance`, `tumour_types.with_tumour_type`.
+The facts do not carry the diagnosis, so grouping by tumour type joins it back from the records on
+record_id.
+
+The facts are read once: they are first summed by every key a standard or group needs (a few
+thousand rows for a national year), and the standards, thresholds and roll-ups are small lookup
+frames joined to that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cancer_alliance.cwt.rollup import alliance
-from cancer_alliance.cwt.tumour_types import TumourTypeRange, icd10_category, tumour_type
+from cancer_alliance.cwt.rollup import with_alliance
+from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
 
 #: Names accepted in `by`, and the output column each becomes.
@@ -49,6 +51,7 @@ GROUPS: dict[str, str] = {
     "route": "route",
 }
 
+#: Fact columns the tables read (the facts contract, CWT rules "Output: alliance cwt evaluate").
 FACT_COLUMNS = (
     "record_id",
     "measure",
@@ -61,7 +64,13 @@ FACT_COLUMNS = (
     "share",
 )
 
-OUTPUT_MEASURES = ("total", "within", "breaches", "performance", "threshold", "meets_threshold")
+MEASURES = ("total", "within", "breaches", "performance", "threshold", "meets_threshold")
+
+_SELECTION_DDL = (
+    "standard_id string, standard_rank int, s_measure string, s_route string, s_stage string, "
+    "s_modality string, report_from string, report_to string"
+)
+_THRESHOLD_DDL = "t_standard_id string, t_threshold double, t_from string, t_to string"
 
 
 class Framework(StrEnum):
@@ -70,19 +79,6 @@ class Framework(StrEnum):
     y2018 = "2018"
     y2023 = "2023"
     auto = "auto"
-
-
-@dataclass(frozen=True)
-class _Reported:
-    """One standard as reported: its selection over the facts and the months it is reported for."""
-
-    standard_id: str
-    measure: str
-    routes: tuple[str, ...]
-    treatment_stage: str | None
-    modality_groups: tuple[str, ...]
-    report_from: dt.date | None
-    report_to: dt.date | None
 
 
 def performance(
@@ -95,37 +91,44 @@ def performance(
     tumour_types: tuple[TumourTypeRange, ...] | None = None,
 ) -> Any:
     """One row per standard and group: standard_id, the group columns, total, within, breaches,
-    performance, threshold, meets_threshold (see the module docstring for the rules).
+    performance, threshold, meets_threshold (rules in the module docstring).
 
     `by` lists group names from `GROUPS` (empty = England). Grouping by `tumour_type` needs the
-    canonical `records` (for the ICD-10 diagnosis) unless the facts already carry
-    `primary_diagnosis_icd10` or `tumour_type`.
+    canonical `records` (for the ICD-10 diagnosis) unless the facts carry `primary_diagnosis_icd10`.
     """
     from cancer_alliance import reference
 
     framework = Framework(standards)
-    groups = _group_columns(by)
+    groups = group_columns(by)
     missing = [name for name in FACT_COLUMNS if name not in facts.columns]
     if missing:
         raise ValueError(f"facts lack column(s) {', '.join(missing)}; expected the output of cwt.evaluate")
-    F = functions(facts)
     rows = list(reference.standards())
-    reported = _reported(rows, framework)
+    session = facts.sparkSession
+    selection = session.createDataFrame(_selection_rows(rows, framework), schema=_SELECTION_DDL)
+    wanted = {row[0] for row in _selection_rows(rows, framework)}
+    thresholds = session.createDataFrame(
+        [
+            (r.standard_id, r.threshold, _from_month(r.effective_from), _to_month(r.effective_to))
+            for r in rows
+            if r.standard_id in wanted and r.threshold is not None
+        ]
+        or [("", None, None, None)],
+        schema=_THRESHOLD_DDL,
+    )
 
-    facts = _with_diagnosis(F, facts, records) if "tumour_type" in groups else facts
-    fine = _pre_aggregate(F, facts, groups)
-    selected = _select(F, fine, reported)
-    selected = selected.withColumn("threshold", _threshold(F, rows, reported))
+    if "tumour_type" in groups:
+        facts = _with_diagnosis(facts, records)
+    fine = _pre_aggregate(facts, groups)
     if "alliance" in groups:
-        selected = selected.withColumn(
-            "alliance", alliance(F, F.col("provider"), reference.provider_alliance(alliance_version))
-        )
-    if "tumour_type" in groups and "tumour_type" not in selected.columns:
-        selected = selected.withColumn("tumour_type", tumour_type(F, F.col("icd10_category"), tumour_types))
-    return _aggregate(F, selected, groups, [item.standard_id for item in reported])
+        fine = with_alliance(fine, reference.provider_alliance(alliance_version))
+    if "tumour_type" in groups:
+        fine = with_tumour_type(fine, "primary_diagnosis_icd10", tumour_types)
+    return _aggregate(_select(fine, selection, thresholds), groups)
 
 
-def _group_columns(by: Sequence[str]) -> list[str]:
+def group_columns(by: Sequence[str]) -> list[str]:
+    """Output group columns for `by` names (month, provider, alliance, tumour_type, route)."""
     columns = []
     for name in by:
         column = GROUPS.get(name, name if name in GROUPS.values() else None)
@@ -136,69 +139,84 @@ def _group_columns(by: Sequence[str]) -> list[str]:
     return columns
 
 
-def _reported(rows: Iterable[Any], framework: Framework) -> list[_Reported]:
-    """The standards to report, in reference order, each once, with its reporting window."""
+def _from_month(day: dt.date | None) -> str | None:
+    """First reporting month whose first day is on or after `day`."""
+    if day is None:
+        return None
+    if day.day == 1:
+        return f"{day:%Y-%m}"
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return f"{following:%Y-%m}"
+
+
+def _to_month(day: dt.date | None) -> str | None:
+    """Last reporting month whose first day is on or before `day`."""
+    return None if day is None else f"{day:%Y-%m}"
+
+
+def _selection_rows(rows: Iterable[Any], framework: Framework) -> list[tuple]:
+    """One row per standard and selected route / modality group (None = any), with its rank in the
+    reference order and the months it is reported for."""
     rows = list(rows)
     switch = min((r.effective_from for r in rows if r.framework == "2023" and r.effective_from), default=None)
-    chosen: dict[str, _Reported] = {}
+    out: list[tuple] = []
+    seen: list[str] = []
     for row in rows:
+        if row.standard_id in seen:
+            continue
         if framework == Framework.y2018 and row.framework != "2018":
             continue
         if framework == Framework.y2023 and row.framework not in ("2023", "fds"):
             continue
-        start, end = None, None
+        start = end = None
         if framework == Framework.auto:
-            if row.framework == "2018":
-                end = switch - dt.timedelta(days=1) if switch else None
+            if row.framework == "2018" and switch:
+                end = _to_month(switch - dt.timedelta(days=1))
             elif row.framework == "2023":
-                start = switch
-            else:
+                start = _from_month(switch)
+            elif row.framework == "fds":
                 dated = [r for r in rows if r.standard_id == row.standard_id]
-                start = min((r.effective_from for r in dated if r.effective_from), default=None)
-                end = (
-                    None if any(r.effective_to is None for r in dated) else max(r.effective_to for r in dated)
+                start = min((_from_month(r.effective_from) for r in dated if r.effective_from), default=None)
+                if all(r.effective_to for r in dated):
+                    end = max(_to_month(r.effective_to) for r in dated)
+        seen.append(row.standard_id)
+        for route in row.routes or (None,):
+            for modality in row.modality_groups or (None,):
+                out.append(
+                    (
+                        row.standard_id,
+                        len(seen),
+                        row.measure,
+                        route,
+                        row.treatment_stage,
+                        modality,
+                        start,
+                        end,
+                    )
                 )
-        if row.standard_id not in chosen:
-            chosen[row.standard_id] = _Reported(
-                row.standard_id,
-                row.measure,
-                tuple(row.routes),
-                row.treatment_stage or None,
-                tuple(row.modality_groups),
-                start,
-                end,
-            )
-    return list(chosen.values())
+    return out
 
 
-def _with_diagnosis(F: Any, facts: Any, records: Any) -> Any:
+def _with_diagnosis(facts: Any, records: Any) -> Any:
     """Facts with the record's ICD-10 diagnosis, joined back on record_id (facts do not carry it)."""
-    if "tumour_type" in facts.columns or "primary_diagnosis_icd10" in facts.columns:
+    if "primary_diagnosis_icd10" in facts.columns:
         return facts
     if records is None:
         raise ValueError("grouping by tumour_type needs the records (their primary_diagnosis_icd10)")
-    diagnoses = records.select(
-        F.col("record_id").alias("diagnosis_record_id"), F.col("primary_diagnosis_icd10")
-    )
+    F = functions(facts)
+    diagnoses = records.select(F.col("record_id").alias("diagnosis_record_id"), "primary_diagnosis_icd10")
     joined = facts.join(diagnoses, on=F.col("record_id") == F.col("diagnosis_record_id"), how="left")
-    return joined.drop("diagnosis_record_id")
+    return joined.select(*facts.columns, "primary_diagnosis_icd10")
 
 
-def _month_start(F: Any) -> Any:
-    return F.to_date(F.concat(F.col("reporting_month"), F.lit("-01")))
-
-
-def _pre_aggregate(F: Any, facts: Any, groups: list[str]) -> Any:
+def _pre_aggregate(facts: Any, groups: list[str]) -> Any:
     """Whole half-patients by the finest key any standard or group needs: one pass over the facts."""
+    F = functions(facts)
     keys = ["measure", "route", "treatment_stage", "modality_group", "reporting_month"]
     if "provider" in groups or "alliance" in groups:
         keys.append("provider")
     if "tumour_type" in groups:
-        if "tumour_type" in facts.columns:
-            keys.append("tumour_type")
-        else:
-            facts = facts.withColumn("icd10_category", icd10_category(F, F.col("primary_diagnosis_icd10")))
-            keys.append("icd10_category")
+        keys.append("primary_diagnosis_icd10")
     halves = F.round(F.col("share") * F.lit(2)).cast("bigint")
     return facts.groupBy(*keys).agg(
         F.sum(halves).alias("total_halves"),
@@ -206,92 +224,62 @@ def _pre_aggregate(F: Any, facts: Any, groups: list[str]) -> Any:
     )
 
 
-def _in_window(F: Any, start: dt.date | None, end: dt.date | None) -> Any:
-    condition = F.lit(True)
-    if start is not None:
-        condition = condition & (_month_start(F) >= F.lit(start))
-    if end is not None:
-        condition = condition & (_month_start(F) <= F.lit(end))
-    return condition
+def _select(fine: Any, selection: Any, thresholds: Any) -> Any:
+    """Each summed row once per standard that selects it in its month, with that month's threshold."""
+    F = functions(fine)
+    col = F.col
+
+    def month() -> Any:
+        return col("reporting_month")
+
+    def matches(value: str, pattern: str) -> Any:
+        return col(pattern).isNull() | (col(value) == col(pattern))
+
+    chosen = fine.join(
+        selection,
+        on=(col("measure") == col("s_measure"))
+        & matches("route", "s_route")
+        & matches("treatment_stage", "s_stage")
+        & matches("modality_group", "s_modality")
+        & (col("report_from").isNull() | (month() >= col("report_from")))
+        & (col("report_to").isNull() | (month() <= col("report_to"))),
+        how="inner",
+    )
+    return chosen.join(
+        thresholds,
+        on=(col("standard_id") == col("t_standard_id"))
+        & (col("t_from").isNull() | (month() >= col("t_from")))
+        & (col("t_to").isNull() | (month() <= col("t_to"))),
+        how="left",
+    )
 
 
-def _selects(F: Any, item: _Reported) -> Any:
-    """Whether a pre-aggregated row belongs to standard `item` (its selection and reporting window)."""
-    condition = _in_window(F, item.report_from, item.report_to)
-    if item.routes:
-        condition = condition & F.col("route").isin(*item.routes)
-    if item.treatment_stage:
-        condition = condition & (F.col("treatment_stage") == item.treatment_stage)
-    if item.modality_groups:
-        condition = condition & F.col("modality_group").isin(*item.modality_groups)
-    return F.coalesce(condition, F.lit(False))
-
-
-def _select(F: Any, fine: Any, reported: list[_Reported]) -> Any:
-    """Each pre-aggregated row once per standard that selects it (a row may count in several)."""
-    candidates = None
-    for measure in dict.fromkeys(item.measure for item in reported):
-        ids = F.array(*[F.lit(item.standard_id) for item in reported if item.measure == measure])
-        condition = F.col("measure") == measure
-        candidates = F.when(condition, ids) if candidates is None else candidates.when(condition, ids)
-    if candidates is None:
-        raise ValueError("no standards to report")
-    exploded = fine.filter(F.col("measure").isin(*{item.measure for item in reported}))
-    exploded = exploded.withColumn("standard_id", F.explode(candidates))
-    keep = None
-    for item in reported:
-        condition = F.col("standard_id") == item.standard_id
-        keep = (
-            F.when(condition, _selects(F, item)) if keep is None else keep.when(condition, _selects(F, item))
-        )
-    return exploded.filter(keep)
-
-
-def _threshold(F: Any, rows: Iterable[Any], reported: list[_Reported]) -> Any:
-    """The threshold in force on the first day of the row's reporting month (null if none)."""
-    wanted = {item.standard_id for item in reported}
-    expression = None
-    for row in rows:
-        if row.standard_id not in wanted or row.threshold is None:
-            continue
-        condition = (F.col("standard_id") == row.standard_id) & _in_window(
-            F, row.effective_from, row.effective_to
-        )
-        value = F.lit(float(row.threshold))
-        expression = F.when(condition, value) if expression is None else expression.when(condition, value)
-    return (expression if expression is not None else F.lit(None)).cast("double")
-
-
-def _aggregate(F: Any, selected: Any, groups: list[str], order: list[str]) -> Any:
+def _aggregate(selected: Any, groups: list[str]) -> Any:
+    F = functions(selected)
+    col = F.col
     keys = ["standard_id", *groups]
-    summed = selected.groupBy(*keys).agg(
+    summed = selected.groupBy("standard_rank", *keys).agg(
         F.sum("total_halves").alias("total_halves"),
         F.sum("within_halves").alias("within_halves"),
-        F.min("threshold").alias("threshold_min"),
-        F.max("threshold").alias("threshold_max"),
-        F.count("threshold").alias("threshold_count"),
+        F.min("t_threshold").alias("threshold_min"),
+        F.max("t_threshold").alias("threshold_max"),
+        F.count("t_threshold").alias("threshold_count"),
         F.count(F.lit(1)).alias("row_count"),
     )
-    same_threshold = (F.col("threshold_min") == F.col("threshold_max")) & (
-        F.col("threshold_count") == F.col("row_count")
+    same_threshold = (col("threshold_min") == col("threshold_max")) & (
+        col("threshold_count") == col("row_count")
     )
     performance = F.when(
-        F.col("total_halves") > 0,
-        F.col("within_halves").cast("double") / F.col("total_halves").cast("double"),
+        col("total_halves") > 0, col("within_halves").cast("double") / col("total_halves").cast("double")
     )
-    rank = None
-    for position, standard_id in enumerate(order):
-        condition = F.col("standard_id") == standard_id
-        rank = F.when(condition, F.lit(position)) if rank is None else rank.when(condition, F.lit(position))
-    table = summed.select(
+    threshold = F.when(same_threshold, col("threshold_max"))
+    table = summed.orderBy(*groups, "standard_rank").select(
         *keys,
-        (F.col("total_halves") / F.lit(2.0)).alias("total"),
-        (F.col("within_halves") / F.lit(2.0)).alias("within"),
-        ((F.col("total_halves") - F.col("within_halves")) / F.lit(2.0)).alias("breaches"),
+        (col("total_halves") / F.lit(2.0)).alias("total"),
+        (col("within_halves") / F.lit(2.0)).alias("within"),
+        ((col("total_halves") - col("within_halves")) / F.lit(2.0)).alias("breaches"),
         performance.alias("performance"),
-        F.when(same_threshold, F.col("threshold_max")).alias("threshold"),
-        rank.alias("standard_rank"),
+        threshold.alias("threshold"),
+        (performance >= threshold).alias("meets_threshold"),
     )
-    table = table.withColumn("meets_threshold", F.col("performance") >= F.col("threshold"))
-    table = table.orderBy(*groups, "standard_rank")
-    return table.select(*keys, *OUTPUT_MEASURES)
+    return table

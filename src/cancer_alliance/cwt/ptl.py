@@ -40,10 +40,10 @@ from cancer_alliance.cwt.adjustments import (
 )
 from cancer_alliance.cwt.allocation import investigating_provider
 from cancer_alliance.cwt.codes import treatment_stage
-from cancer_alliance.cwt.rollup import alliance
+from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.routes import ROUTES, route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
-from cancer_alliance.cwt.tumour_types import TumourTypeRange, icd10_category, tumour_type
+from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
 
 #: Day counts at which the PTL flags a pathway: more than 62 days = day 63 on, more than 104 = day
@@ -135,9 +135,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         day.alias("census_date"),
         "route",
         provider.alias("provider"),
-        tumour_type(F, icd10_category(F, col("primary_diagnosis_icd10")), settings.tumour_types).alias(
-            "tumour_type"
-        ),
+        "primary_diagnosis_icd10",
         days.alias("days_waited"),
         breach_2ww.alias("breach_date_2ww"),
         breach_fds.alias("breach_date_fds"),
@@ -160,15 +158,14 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         )
     table = listed.select(
         "*",
-        alliance(F, col("provider"), reference.provider_alliance(settings.alliance_version)).alias(
-            "alliance"
-        ),
         _band(F, col("days_waited"), reference.ptl_bands(census)).alias("band"),
         (col("days_waited") >= OVER_62_FROM).alias("over_62_backlog"),
         (col("days_waited") >= OVER_104_FROM).alias("over_104"),
         next_name.alias("next_milestone"),
         next_date.alias("next_milestone_date"),
     )
+    table = with_alliance(table, reference.provider_alliance(settings.alliance_version))
+    table = with_tumour_type(table, "primary_diagnosis_icd10", settings.tumour_types)
     return table.select(*COLUMNS)
 
 

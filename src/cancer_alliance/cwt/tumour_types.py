@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cancer_alliance.engine import functions
+
 #: Label for a diagnosis that is blank or in no range (NHSE label, CWT rules §5.1 [OFFICIAL-DATA S31]).
 MISSING = "Missing or Invalid"
 
@@ -53,6 +55,13 @@ def _parse(text: str, name: str) -> tuple[TumourTypeRange, ...]:
             raise ValueError(f"{name} line {line}: missing column {error}") from None
         if not (_is_code(item.icd10_from) and _is_code(item.icd10_to) and item.icd10_from <= item.icd10_to):
             raise ValueError(f"{name} line {line}: icd10_from/icd10_to must be ordered codes like C00, C14")
+        overlap = [
+            r.icd10_from
+            for r in ranges
+            if set(_codes(r.icd10_from, r.icd10_to)) & set(_codes(item.icd10_from, item.icd10_to))
+        ]
+        if overlap:
+            raise ValueError(f"{name} line {line}: range overlaps the range from {overlap[0]}")
         ranges.append(item)
     return tuple(ranges)
 
@@ -66,12 +75,27 @@ def icd10_category(F: Any, column: Any) -> Any:
     return F.upper(F.substring(F.trim(column), 1, 3))
 
 
-def tumour_type(F: Any, category: Any, ranges: tuple[TumourTypeRange, ...] | None = None) -> Any:
-    """Column expression: the tumour type of a three-character ICD-10 category column (see
-    `icd10_category`); `MISSING` when blank or in no range."""
-    expression = None
-    for item in ranges if ranges is not None else tumour_type_ranges():
-        condition = (category >= F.lit(item.icd10_from)) & (category <= F.lit(item.icd10_to))
-        branch = F.lit(item.tumour_type)
-        expression = F.when(condition, branch) if expression is None else expression.when(condition, branch)
-    return F.lit(MISSING) if expression is None else F.coalesce(expression, F.lit(MISSING))
+def _codes(first: str, last: str) -> list[str]:
+    """Every three-character code from `first` to `last` within one letter, e.g. C00..C14."""
+    letter = first[0]
+    stop = int(last[1:]) if last[0] == letter else 99
+    return [f"{letter}{number:02d}" for number in range(int(first[1:]), stop + 1)]
+
+
+def with_tumour_type(
+    frame: Any, diagnosis: str = "primary_diagnosis_icd10", ranges: tuple[TumourTypeRange, ...] | None = None
+) -> Any:
+    """`frame` plus a `tumour_type` column from its ICD-10 `diagnosis` column (`MISSING` when blank or in
+    no range). The ranges are expanded to one lookup row per code and joined, which keeps the query
+    small on both engines."""
+    F = functions(frame)
+    rows = [
+        (code, item.tumour_type)
+        for item in (ranges if ranges is not None else tumour_type_ranges())
+        for code in _codes(item.icd10_from, item.icd10_to)
+    ]
+    lookup = frame.sparkSession.createDataFrame(
+        rows or [("", MISSING)], schema="tumour_code string, tumour_of string"
+    )
+    joined = frame.join(lookup, on=icd10_category(F, F.col(diagnosis)) == F.col("tumour_code"), how="left")
+    return joined.select(*frame.columns, F.coalesce(F.col("tumour_of"), F.lit(MISSING)).alias("tumour_type"))

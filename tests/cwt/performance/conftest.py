@@ -1,0 +1,106 @@
+"""Fixtures for the performance-table tests: fact rows written as small ASCII tables (style guide §1),
+typed by the facts contract (CWT rules, "Output: alliance cwt evaluate"), on each engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+
+#: The per-record facts contract, as produced by `cwt.evaluate` (CWT rules, "Canonical record and outputs").
+FACT_TYPES = {
+    "record_id": "string",
+    "measure": "string",
+    "route": "string",
+    "treatment_stage": "string",
+    "modality_group": "string",
+    "clock_start": "date",
+    "clock_stop": "date",
+    "days": "int",
+    "within": "boolean",
+    "reporting_month": "string",
+    "provider": "string",
+    "share": "double",
+    "allocation": "string",
+    "scenario": "int",
+}
+FACT_DDL = ", ".join(f"{name} {kind}" for name, kind in FACT_TYPES.items())
+
+OUTPUT_TYPES = {
+    "standard_id": "string",
+    "reporting_month": "string",
+    "provider": "string",
+    "alliance": "string",
+    "tumour_type": "string",
+    "route": "string",
+    "total": "double",
+    "within": "double",
+    "breaches": "double",
+    "performance": "double",
+    "threshold": "double",
+    "meets_threshold": "boolean",
+}
+
+
+def parse_table(text: str) -> list[dict[str, str | None]]:
+    """Rows of a `a | b` table with a dashed rule under the header; an empty cell is None."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    header = [cell.strip() for cell in lines[0].split("|")]
+    rows = []
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.split("|")]
+        rows.append({name: (cell or None) for name, cell in zip(header, cells, strict=True)})
+    return rows
+
+
+def convert(value: str | None, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "boolean":
+        return {"T": True, "F": False}[value]
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "int":
+        return int(value)
+    if kind == "double":
+        return float(value)
+    return value
+
+
+def typed(rows: list[dict[str, str | None]], types: dict[str, str]) -> list[dict[str, Any]]:
+    return [{name: convert(value, types[name]) for name, value in row.items()} for row in rows]
+
+
+@pytest.fixture
+def facts(engine):
+    """facts(table, **defaults): a facts DataFrame on the engine under test."""
+
+    def build(table: str, **defaults: Any) -> Any:
+        rows = typed(parse_table(table), FACT_TYPES)
+        values = [tuple({**defaults, **row}.get(name) for name in FACT_TYPES) for row in rows]
+        return engine.session.createDataFrame(values, schema=FACT_DDL)
+
+    return build
+
+
+def _comparable(value: Any) -> Any:
+    return round(value, 12) if isinstance(value, float) else value
+
+
+@pytest.fixture
+def expect(engine):
+    """expect(result, table): the result's rows, on the table's columns, equal the table's rows (any order)."""
+
+    def check(result: Any, table: str) -> None:
+        wanted = typed(parse_table(table), OUTPUT_TYPES)
+        columns = list(wanted[0])
+        got = [{name: row[name] for name in columns} for row in engine.rows(result)]
+
+        def key(rows: list[dict[str, Any]]) -> Counter:
+            return Counter(tuple(_comparable(row[name]) for name in columns) for row in rows)
+
+        assert key(got) == key(wanted), (engine.name, got)
+
+    return check
