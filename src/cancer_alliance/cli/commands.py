@@ -9,3 +9,7 @@ app.add_typer(users.app, name="users")
 from cancer_alliance.cli import reference  # noqa: E402
 
 app.add_typer(reference.app, name="reference")
+
+from cancer_alliance.cli import ingest  # noqa: E402
+
+app.command(name="ingest")(ingest.ingest)

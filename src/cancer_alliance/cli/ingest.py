@@ -1,0 +1,76 @@
+"""`alliance ingest TABLE FILE`: a thin shell over `cancer_alliance.ingest.ingest_file`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from cancer_alliance.config import lake_dir
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.ingest import ingest_file
+from cancer_alliance.schemas import table_names
+
+EXIT_QUARANTINED = 1
+EXIT_UNPROCESSABLE = 2
+_STAGES = {
+    "hashing": "Hashing the file",
+    "checking": "Reading and checking rows",
+    "writing": "Writing accepted rows",
+}
+
+
+class _Bars:
+    """Rich progress bars on stderr, one per ingest stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(_STAGES[stage], total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+def ingest(
+    table: Annotated[str, typer.Argument(help=f"Canonical table, one of: {', '.join(table_names())}.")],
+    file: Annotated[Path, typer.Argument(help="CSV (with a header line) or Parquet file.")],
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,
+) -> None:
+    """Check FILE against TABLE's schema: accepted rows become a new lake snapshot (NHS numbers
+    pseudonymised), the others go to the quarantine with row number, field and reason. Row 1 is
+    the first data row. The last line printed is accepted=N quarantined=M. Exit code 0, or 1 with
+    --strict when rows were quarantined, or 2 when the file cannot be processed at all.
+
+    Example: alliance ingest cwt records.csv
+    """
+    stderr = Console(stderr=True)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+        ) as progress:
+            summary = ingest_file(table, file, progress=_Bars(progress))
+    except AllianceError as error:
+        stderr.print(f"Error: {error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    if summary.already_imported:
+        typer.echo(
+            f"{file}: already imported as snapshot {summary.snapshot_id} (same SHA-256); nothing written"
+        )
+    else:
+        typer.echo(f"snapshot {summary.snapshot_id} written to {lake_dir(summary.table)}")
+    if summary.quarantine_path is not None:
+        found = f"{summary.problems} problems in {summary.quarantined} rows"
+        typer.echo(f"quarantine: {summary.quarantine_path} ({found})")
+    typer.echo(f"accepted={summary.accepted} quarantined={summary.quarantined}")
+    if strict and summary.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)

@@ -1,0 +1,151 @@
+"""The row checks, generated from a table's schema as DuckDB SQL, so millions of rows are checked
+without a Python loop. One pass (`typed_rows`) parses every column to its storage type (NULL when
+it does not parse); each check is then a cheap condition on the text and typed values. Each failed
+check is one problem (row_number, field, check, reason); a row with any problem is quarantined and
+all its problems are reported.
+
+Checks (issue 2, item 4; shared/spec/cwt-rules.md, "Input: canonical CWT record"):
+`missing_required`, `wrong_type` (integer, number, boolean), `bad_date` (ISO yyyy-mm-dd only, and a
+real calendar date), `unknown_code` (not in the column's code list), `pattern_mismatch`,
+`out_of_range` (schema minimum/maximum), `invalid_nhs_number` (ten digits, modulus 11),
+`date_order` (the schema's date_orders, when both dates are valid) and `duplicate_key` (the
+second and later rows with the same key in the file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from cancer_alliance.ingest import nhs_number
+from cancer_alliance.ingest.source import literal, quote
+from cancer_alliance.reference import code_list
+from cancer_alliance.schemas import Column, TableSchema
+
+DATE_FORMAT = "%Y-%m-%d"
+#: Text accepted for a boolean column (compared in lower case).
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+_ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
+_INTEGER = "'[+-]?[0-9]+'"
+_NUMBER = r"'[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?'"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of one field: `fails` is a SQL condition over `typed_rows`, true for a row that
+    fails; `reason` a SQL expression for the message (never a patient value)."""
+
+    field: str
+    check: str
+    fails: str
+    reason: str
+
+
+def typed(name: str) -> str:
+    """Column of `typed_rows` holding `name` parsed to its storage type."""
+    return quote(f"{name}:typed")
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return "(" + ", ".join(literal(w) for w in words) + ")"
+
+
+def _parse(column: Column) -> str:
+    """SQL parsing the text column to its storage type; NULL when missing or not parseable.
+    NHS numbers become the ten-digit BIGINT (pseudonymised later)."""
+    c = quote(column.name)
+    if column.type == "date":
+        parsed = f"CAST(try_strptime({c}, '{DATE_FORMAT}') AS DATE)"
+        return f"CASE WHEN regexp_full_match({c}, {_ISO_DATE}) THEN {parsed} END"
+    if column.type == "integer":
+        return f"CASE WHEN regexp_full_match({c}, {_INTEGER}) THEN try_cast({c} AS INTEGER) END"
+    if column.type == "number":
+        return f"CASE WHEN regexp_full_match({c}, {_NUMBER}) THEN try_cast({c} AS DOUBLE) END"
+    if column.type == "boolean":
+        return (
+            f"CASE WHEN lower({c}) IN {_words(TRUE_WORDS)} THEN true "
+            f"WHEN lower({c}) IN {_words(FALSE_WORDS)} THEN false END"
+        )
+    if column.type == "nhs_number":
+        return nhs_number.sql_as_number(c)
+    return c
+
+
+def _column_checks(column: Column) -> list[Check]:
+    c, t, name = quote(column.name), typed(column.name), column.name
+    present = f"{c} IS NOT NULL"
+    unparsed = f"{present} AND {t} IS NULL"
+    checks = []
+    if column.required:
+        checks.append(Check(name, "missing_required", f"{c} IS NULL", literal("missing required field")))
+    if column.type == "date":
+        reason = (
+            f"CASE WHEN regexp_full_match({c}, {_ISO_DATE}) THEN 'no such date' "
+            "ELSE 'not a date in the form yyyy-mm-dd' END"
+        )
+        checks.append(Check(name, "bad_date", unparsed, reason))
+    elif column.type in ("integer", "number", "boolean"):
+        expected = {"integer": "a whole number", "number": "a number", "boolean": "true or false"}[
+            column.type
+        ]
+        checks.append(Check(name, "wrong_type", unparsed, literal(f"not {expected}")))
+    elif column.type == "nhs_number":
+        checks.append(
+            Check(name, "invalid_nhs_number", unparsed, literal("invalid NHS number: not ten digits"))
+        )
+        fails = f"{t} IS NOT NULL AND NOT {nhs_number.sql_is_valid(t)}"
+        checks.append(
+            Check(
+                name, "invalid_nhs_number", fails, literal("invalid NHS number: fails the modulus 11 check")
+            )
+        )
+    elif column.type == "code":
+        codes = ", ".join(literal(code) for code in sorted(code_list(column.codes)))
+        fails = f"{present} AND {c} NOT IN ({codes})"
+        checks.append(
+            Check(name, "unknown_code", fails, literal(f"not a code in the {column.codes} code list"))
+        )
+    if column.pattern is not None:
+        fails = f"{present} AND NOT regexp_full_match({c}, {literal(column.pattern)})"
+        checks.append(
+            Check(name, "pattern_mismatch", fails, literal(f"does not match the pattern {column.pattern}"))
+        )
+    if column.minimum is not None:
+        fails = f"{t} < {column.minimum!r}"
+        checks.append(Check(name, "out_of_range", fails, literal(f"below the minimum {column.minimum:g}")))
+    if column.maximum is not None:
+        fails = f"{t} > {column.maximum!r}"
+        checks.append(Check(name, "out_of_range", fails, literal(f"above the maximum {column.maximum:g}")))
+    return checks
+
+
+def checks_for(table: TableSchema) -> list[Check]:
+    """Every per-row check of `table`, in column order, then the date orders."""
+    checks = [check for column in table.columns for check in _column_checks(column)]
+    for order in table.date_orders:
+        fails = f"{typed(order.later)} < {typed(order.earlier)}"
+        reason = literal(f"{order.reason} ({order.later} is before {order.earlier})")
+        checks.append(Check(order.later, "date_order", fails, reason))
+    return checks
+
+
+def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
+    """Replace `source_rows` by `typed_rows` (row_number, text and typed columns) and create
+    `problems` (row_number, field, check, reason)."""
+    parsed = ", ".join(f"{_parse(c)} AS {typed(c.name)}" for c in table.columns)
+    con.execute(f"CREATE TABLE typed_rows AS SELECT *, {parsed} FROM source_rows")
+    con.execute("DROP VIEW source_rows; DROP TABLE loaded")  # typed_rows holds the text too
+    selects = [
+        f'SELECT row_number, {literal(k.field)} AS field, {literal(k.check)} AS "check", '
+        f"{k.reason} AS reason FROM typed_rows WHERE {k.fails}"
+        for k in checks_for(table)
+    ]
+    key = quote(table.key)
+    selects.append(
+        f"SELECT row_number, {literal(table.key)}, 'duplicate_key', "
+        f"'duplicate {table.key}: first in row ' || first_row FROM ("
+        f"SELECT row_number, min(row_number) OVER (PARTITION BY {key}) AS first_row "
+        f"FROM typed_rows WHERE {key} IS NOT NULL) WHERE row_number > first_row"
+    )
+    con.execute("CREATE TABLE problems AS " + "\nUNION ALL\n".join(selects))

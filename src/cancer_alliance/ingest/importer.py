@@ -1,0 +1,247 @@
+"""`ingest_file`: check a CSV or Parquet file against a canonical table's schema, write the
+accepted rows (NHS numbers pseudonymised) as a new lake snapshot and the problems to the
+quarantine, atomically and at most once per file content (issue 2, item 4; design.md, "Ingest").
+
+Order of work, so that nothing half-done is ever visible and no raw NHS number is written under
+ALLIANCE_HOME: hash the file; if a snapshot with that SHA-256 exists, stop; load and check the
+rows in an in-memory DuckDB (spilling, if at all, to a private folder outside ALLIANCE_HOME);
+write quarantine (NHS numbers masked), Parquet (NHS numbers replaced by pseudonyms) and manifest
+into a staging folder; move the quarantine file into place; rename the staging folder into a
+snapshot. A failure at any step removes the staging folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cancer_alliance.config import alliance_home, quarantine_dir
+from cancer_alliance.errors import InputError
+from cancer_alliance.ingest import checks, lake, pseudonym, source
+from cancer_alliance.ingest.source import literal, quote
+from cancer_alliance.schemas import TableSchema, schema
+
+#: Rows per batch pseudonymised and written (bounds memory; one progress step).
+BATCH_ROWS = 250_000
+_HASH_CHUNK = 8 * 1024 * 1024
+#: What a present NHS number becomes in the quarantine file.
+MASK = "masked"
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "int": pa.int32(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+}
+
+#: Progress callback: (stage, done, total); stages "hashing" (bytes), "checking" (0 or 1 of 1)
+#: and "writing" (rows).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an import did. `rows_in == accepted + quarantined` always."""
+
+    table: str
+    source: Path
+    sha256: str
+    snapshot_id: str
+    rows_in: int
+    accepted: int
+    quarantined: int
+    problems: int
+    quarantine_path: Path | None
+    already_imported: bool
+
+
+def arrow_schema(table: TableSchema) -> pa.Schema:
+    """The Parquet schema of a table's snapshots (dates as dates, codes as strings)."""
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.storage_type]) for c in table.columns])
+
+
+def sha256_file(path: Path, progress: Progress) -> str:
+    digest = hashlib.sha256()
+    total, done = path.stat().st_size, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+            done += len(chunk)
+            progress("hashing", done, total)
+    return digest.hexdigest()
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Default progress callback: report nothing."""
+
+
+def ingest_file(table: str, path: Path | str, *, progress: Progress = _no_progress) -> IngestSummary:
+    """Import `path` (CSV or Parquet) into canonical table `table`; see the module docstring.
+    Raises InputError when the file cannot be processed at all (nothing is written then)."""
+    path = Path(path)
+    try:
+        table_schema = schema(table)
+    except KeyError as error:
+        raise InputError(str(error.args[0])) from None
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    digest = sha256_file(path, progress)
+    with lake.import_lock(table):
+        manifest = lake.find_by_sha256(table, digest)
+        if manifest is not None:
+            return _summary_from_manifest(path, manifest)
+        key = pseudonym.load_key()
+        with tempfile.TemporaryDirectory(prefix="alliance-ingest-") as spill:
+            con = duckdb.connect(config={"temp_directory": spill})
+            try:
+                con.execute("SET enable_progress_bar = false")  # stdout is the command's summary
+                return _import(con, table_schema, path, digest, key, progress)
+            finally:
+                con.close()
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection,
+    table: TableSchema,
+    path: Path,
+    digest: str,
+    key: bytes,
+    progress: Progress,
+) -> IngestSummary:
+    started = time.monotonic()
+    progress("checking", 0, 1)
+    rows_in = source.load(con, path, table)
+    checks.find_problems(con, table)
+    con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
+    quarantined, problems = con.execute(
+        "SELECT (SELECT count(*) FROM rejected), (SELECT count(*) FROM problems)"
+    ).fetchall()[0]
+    progress("checking", 1, 1)
+    imported_at = datetime.now(UTC)
+    snapshot_id = lake.new_snapshot_id(imported_at, digest)
+    quarantine_path = quarantine_dir() / f"{table.name}-{snapshot_id}.csv" if problems else None
+    with lake.staging(table.name) as staged:
+        accepted = _write_accepted(con, table, staged / lake.DATA_FILE, key, rows_in - quarantined, progress)
+        if accepted + quarantined != rows_in:
+            raise RuntimeError(
+                f"{path}: {rows_in} rows in but {accepted} accepted and {quarantined} quarantined"
+            )
+        lake.write_manifest(
+            staged,
+            {
+                "table": table.name,
+                "snapshot_id": snapshot_id,
+                "source_file": str(path),
+                "source_sha256": digest,
+                "rows_in": rows_in,
+                "accepted": accepted,
+                "quarantined": quarantined,
+                "problems": problems,
+                "quarantine_file": str(quarantine_path.relative_to(alliance_home()))
+                if quarantine_path
+                else None,
+                "imported_at": imported_at.isoformat(),
+                "seconds": round(time.monotonic() - started, 3),
+                "pseudonym_key_id": pseudonym.key_id(key),
+                "columns": {c.name: c.storage_type for c in table.columns},
+            },
+        )
+        if quarantine_path is not None:
+            staged_quarantine = staged / "_quarantine.csv"
+            _write_quarantine(con, table, path, staged_quarantine)
+            quarantine_path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged_quarantine, quarantine_path)
+        lake.commit(staged, table.name, snapshot_id)
+    return IngestSummary(
+        table.name,
+        path,
+        digest,
+        snapshot_id,
+        rows_in,
+        accepted,
+        quarantined,
+        problems,
+        quarantine_path,
+        False,
+    )
+
+
+def _write_accepted(
+    con: duckdb.DuckDBPyConnection,
+    table: TableSchema,
+    target: Path,
+    key: bytes,
+    expected: int,
+    progress: Progress,
+) -> int:
+    """Stream the accepted rows, typed, into one Parquet file, replacing NHS numbers by pseudonyms.
+    Row order within a snapshot is not significant (sorting 3 M wide rows would cost seconds)."""
+    target_schema = arrow_schema(table)
+    nhs_columns = [c.name for c in table.columns if c.type == "nhs_number"]
+    columns = ", ".join(
+        f"lpad(CAST({checks.typed(c.name)} AS VARCHAR), 10, '0') AS {quote(c.name)}"
+        if c.type == "nhs_number"
+        else f"{checks.typed(c.name)} AS {quote(c.name)}"
+        for c in table.columns
+    )
+    reader = con.sql(
+        f"SELECT {columns} FROM typed_rows t ANTI JOIN rejected r USING (row_number)"
+    ).to_arrow_reader(BATCH_ROWS)
+    written = 0
+    progress("writing", 0, expected)
+    with pq.ParquetWriter(target, target_schema) as writer:
+        for batch in reader:
+            for name in nhs_columns:
+                index = batch.schema.get_field_index(name)
+                hashed = pa.array(pseudonym.pseudonymise(batch.column(index).to_pylist(), key), pa.string())
+                batch = batch.set_column(index, name, hashed)
+            writer.write_batch(batch.cast(target_schema))
+            written += batch.num_rows
+            progress("writing", written, expected)
+    return written
+
+
+def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, path: Path, target: Path) -> None:
+    """One line per problem: file, row number, field, check, reason, then the row's values as
+    given, NHS numbers masked."""
+    values = ", ".join(
+        f"CASE WHEN s.{quote(c.name)} IS NULL THEN NULL ELSE {literal(MASK)} END AS {quote(c.name)}"
+        if c.type == "nhs_number"
+        else f"s.{quote(c.name)}"
+        for c in table.columns
+    )
+    order = (
+        "CASE p.field "
+        + " ".join(f"WHEN {literal(n)} THEN {i}" for i, n in enumerate(table.column_names))
+        + " END"
+    )
+    con.execute(
+        f'COPY (SELECT {literal(str(path))} AS file, p.row_number, p.field, p."check", p.reason, {values} '
+        f'FROM problems p JOIN typed_rows s USING (row_number) ORDER BY p.row_number, {order}, p."check") '
+        f"TO {literal(str(target))} (FORMAT csv, HEADER)"
+    )
+
+
+def _summary_from_manifest(path: Path, manifest: dict) -> IngestSummary:
+    quarantine = manifest["quarantine_file"]
+    return IngestSummary(
+        table=manifest["table"],
+        source=path,
+        sha256=manifest["source_sha256"],
+        snapshot_id=manifest["snapshot_id"],
+        rows_in=manifest["rows_in"],
+        accepted=manifest["accepted"],
+        quarantined=manifest["quarantined"],
+        problems=manifest["problems"],
+        quarantine_path=alliance_home() / quarantine if quarantine else None,
+        already_imported=True,
+    )
