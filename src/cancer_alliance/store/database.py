@@ -77,9 +77,13 @@ class Store:
 
 
 def open_store(url: str | None = None) -> Store:
-    """Open the store at `url` (see `database_url`); call `migrate()` first on a new database."""
+    """Open the store at `url` (see `database_url`); call `migrate()` first on a new database.
+
+    Sessions keep loaded values after commit (`expire_on_commit=False`), so a request or command can
+    still read what it saved once its short-lived session has closed.
+    """
     engine = create_store_engine(url)
-    return Store(engine=engine, sessions=sessionmaker(engine))
+    return Store(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
 def alembic_config() -> Config:

@@ -113,6 +113,7 @@ class UserAccount(Base):
             name="organisation",
         ),
         CheckConstraint("failed_login_count >= 0", name="failed_login_count"),
+        {"sqlite_autoincrement": True},  # never reuse an id that audit events may point at
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -144,6 +145,7 @@ class AuditEvent(Base):
         Index(None, "object_type", "object_id"),
         Index(None, "occurred_at"),
         Index(None, "actor_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.CheckConstraint("failed_login_count >= 0", name=op.f("ck_user_account_failed_login_count")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("username", name=op.f("uq_user_account_username")),
+        sqlite_autoincrement=True,  # SQLite would otherwise reuse the id of a deleted row
     )
     op.create_table(
         "audit_event",
@@ -92,6 +93,7 @@ def upgrade() -> None:
             ["actor_id"], ["user_account.id"], name=op.f("fk_audit_event_actor_id_user_account")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_audit_event_object_type_object_id"), "audit_event", ["object_type", "object_id"])
     op.create_index(op.f("ix_audit_event_occurred_at"), "audit_event", ["occurred_at"])
