@@ -17,7 +17,7 @@ from cancer_alliance.store.accounts import (
 )
 from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
 from cancer_alliance.store.database import Store, database_url, migrate, open_store
-from cancer_alliance.store.models import AuditAction, AuditEvent, Base, Role, UserAccount
+from cancer_alliance.store.models import NOT_AUDITED, AuditAction, AuditEvent, Base, Role, UserAccount
 
 __all__ = [
     "AccountError",
@@ -25,6 +25,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditAction",
     "AuditEvent",
+    "NOT_AUDITED",
     "Auditor",
     "Base",
     "ObjectRef",
