@@ -1,0 +1,174 @@
+"""`generate`: the synthetic year, every canonical table, written to one folder with fixed file names.
+
+The same (seed, scale) always gives the same rows: every step draws from its own stream spawned from
+`numpy.random.SeedSequence(seed)`, so a change to one table's model never moves another table's rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cancer_alliance.errors import InputError
+from cancer_alliance.schemas import schema
+from cancer_alliance.synth import cwt as cwt_module
+from cancer_alliance.synth import fit, followup, lung
+from cancer_alliance.synth.calibration import REFERENCE_DATE, YEAR, calibration
+from cancer_alliance.synth.invalid import Defect, add_invalid_rows
+from cancer_alliance.synth.nhs_numbers import NumberPool
+from cancer_alliance.synth.patients import generate_patients
+from cancer_alliance.synth.radiotherapy import generate_radiotherapy
+from cancer_alliance.synth.registrations import generate_registrations
+from cancer_alliance.synth.tables import ids, to_arrow, write
+
+#: Canonical table -> file name in the output folder, and the key prefix of its generated ids.
+FILES: dict[str, tuple[str, str]] = {
+    "cwt": ("cwt_records.parquet", "CWT"),
+    "tumour_registration": ("tumour_registrations.parquet", "TR"),
+    "breast_followup_episode": ("breast_followup_episodes.parquet", "BFU"),
+    "fit_screening_episode": ("fit_screening_episodes.parquet", "FIT"),
+    "lung_health_check": ("lung_health_checks.parquet", "LHC"),
+    "radiotherapy_course": ("radiotherapy_courses.parquet", "RTC"),
+}
+INVALID_FILE = "invalid_rows.csv"
+METADATA_FILE = "metadata.json"
+README_FILE = "README.txt"
+DEFAULT_INVALID_SHARE = 0.005
+YEARS = (YEAR,)
+#: People treated in earlier years who have a subsequent treatment this year, at scale 1 (ASSUMPTION).
+EARLIER_PATIENTS = 160_000
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    """What `generate` wrote: rows per table (invalid rows included), invalid rows, timing."""
+
+    out: Path
+    year: str
+    scale: float
+    seed: int
+    reference_date: str
+    invalid_share: float
+    rows: dict[str, int] = field(default_factory=dict)
+    invalid_rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["out"] = str(self.out)
+        return data
+
+
+def _steps() -> list[str]:
+    return ["patients", "cwt", "registrations", "breast follow-up", "fit", "lung health checks", "radiotherapy", "write"]
+
+
+def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | str = Path("synthetic"),
+             invalid_share: float = DEFAULT_INVALID_SHARE, progress: Progress | None = None) -> GenerationSummary:
+    """Generate the synthetic `year` at `scale` (1 = national volume) into folder `out`.
+
+    Example: generate("2018/19", scale=0.05, seed=1, out="demo-data")
+    """
+    if year not in YEARS:
+        raise InputError(f"year {year!r} is not available; choose one of {', '.join(YEARS)}")
+    if not 0 < scale <= 2:
+        raise InputError(f"scale must be above 0 and at most 2, not {scale}")
+    if not 0 <= invalid_share < 0.5:
+        raise InputError(f"invalid share must be at least 0 and below 0.5, not {invalid_share}")
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    step = progress or (lambda _: None)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(16)]
+    cal = calibration()
+
+    step("patients")
+    patients = generate_patients(cal, scale, streams[0])
+    step("cwt")
+    pool = NumberPool(streams[1])
+    numbers = pool.unique(len(patients))
+    earlier = pool.unique(int(round(scale * EARLIER_PATIENTS)))
+    followup_numbers = pool.unique(int(round(scale * followup.PEOPLE)))
+    lung_numbers = pool.unique(int(round(scale * lung.ATTENDEES)))
+    result = cwt_module.generate_cwt(cal, patients, numbers, earlier, scale, streams[2:6])
+    non_cancer = result.kind == 1
+    result.columns["nhs_number"][non_cancer] = pool.shared(int(non_cancer.sum()))
+
+    tables: dict[str, dict[str, np.ndarray]] = {"cwt": result.columns}
+    step("registrations")
+    tables["tumour_registration"] = generate_registrations(cal, patients, numbers, result, streams[7])
+    step("breast follow-up")
+    tables["breast_followup_episode"] = followup.generate_followup(cal, followup_numbers, streams[8])
+    step("fit")
+    fit_numbers = pool.shared(int(round(scale * fit.INVITATIONS)))
+    tables["fit_screening_episode"] = fit.generate_fit(cal, fit_numbers, streams[9])
+    step("lung health checks")
+    tables["lung_health_check"] = lung.generate_lung(cal, lung_numbers, streams[10])
+    step("radiotherapy")
+    tables["radiotherapy_course"] = generate_radiotherapy(cal, patients, result, streams[11])
+
+    step("write")
+    rows, invalid_counts, defects = {}, {}, []
+    for table, columns in tables.items():
+        name, prefix = FILES[table]
+        definition = schema(table)
+        n = len(next(iter(columns.values())))
+        bad = int(round(n * invalid_share))
+        index = np.arange(n + bad)
+        columns, index, table_defects = add_invalid_rows(definition, columns, index[:n], index[n:], streams[12])
+        # shuffle, then number the rows in file order, so a key says nothing about validity
+        order = streams[13].permutation(len(index))
+        columns = {k: v[order] for k, v in columns.items()}
+        keys = ids(prefix, len(index))
+        key_of = np.empty(len(index), dtype=object)
+        key_of[index[order]] = keys
+        columns[definition.key] = keys
+        table_defects = [Defect(key_of[int(d.key)], d.defect, d.field) for d in table_defects]
+        write(to_arrow(table, columns), out / name)
+        rows[table] = len(keys)
+        invalid_counts[table] = len(table_defects)
+        defects += [(table, d) for d in table_defects]
+    _write_invalid(out / INVALID_FILE, defects)
+    summary = GenerationSummary(out, year, scale, seed, str(REFERENCE_DATE), invalid_share, rows, invalid_counts,
+                                round(time.perf_counter() - started, 2))
+    (out / METADATA_FILE).write_text(json.dumps({"synthetic": True, **summary.as_json()}, indent=2) + "\n", encoding="utf-8")
+    (out / README_FILE).write_text(_readme(summary), encoding="utf-8")
+    return summary
+
+
+def _write_invalid(path: Path, defects: list[tuple[str, Defect]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["table", "file", "key", "defect", "field"])
+        for table, d in defects:
+            writer.writerow([table, FILES[table][0], d.key, d.defect, d.field])
+
+
+def _readme(summary: GenerationSummary) -> str:
+    lines = [
+        "SYNTHETIC DATA - NOT REAL PATIENTS",
+        "",
+        "Every row in this folder was generated by `alliance synth generate` (cancer_alliance.synth).",
+        "No real patient data was used. NHS numbers are drawn from the range reserved for testing",
+        "(starting 999) and are valid by modulus 11; they identify no one.",
+        "",
+        f"year: {summary.year}",
+        f"scale: {summary.scale} (1 = national volume)",
+        f"seed: {summary.seed}",
+        f"reference_date: {summary.reference_date} (census: later events are not yet known)",
+        f"invalid_share: {summary.invalid_share} (deliberately invalid rows, listed in {INVALID_FILE})",
+        "",
+        "Files (rows, including deliberately invalid rows):",
+    ]
+    lines += [f"  {FILES[t][0]}: {n:,}" for t, n in summary.rows.items()]
+    lines += ["", "Calibrated to NHS England's 2018/19 national CWT figures, NDRS 2018 stage at diagnosis and",
+              "Routes to Diagnosis 2018; see cancer_alliance/synth/README.md for sources and assumptions.", ""]
+    return "\n".join(lines)

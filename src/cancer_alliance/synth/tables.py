@@ -1,0 +1,66 @@
+"""Turning generated numpy columns into Arrow tables with exactly a canonical schema's columns, order
+and storage types (`cancer_alliance.schemas`), and writing them as Parquet.
+
+Null conventions of the generator's arrays: dates and integers use `NULL` (int64 minimum), strings
+the empty string, numbers NaN, booleans the int8 value -1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cancer_alliance.schemas import Column, schema
+
+NULL = np.iinfo(np.int64).min
+
+
+def _array(column: Column, values: np.ndarray) -> pa.Array:
+    values = np.asarray(values)
+    kind = column.type
+    if kind == "date":
+        return pa.array(values.astype(np.int32), mask=values == NULL, type=pa.int32()).cast(pa.date32())
+    if kind == "integer":
+        return pa.array(np.where(values == NULL, 0, values).astype(np.int32), mask=values == NULL, type=pa.int32())
+    if kind == "number":
+        values = values.astype(np.float64)
+        return pa.array(values, mask=np.isnan(values), type=pa.float64())
+    if kind == "boolean":
+        return pa.array(values == 1, mask=values == -1, type=pa.bool_())
+    if values.dtype.kind in "iu":  # e.g. NHS numbers generated as integers
+        return pa.array(values, mask=values == NULL, type=pa.int64()).cast(pa.string())
+    values = values.astype(str)
+    return pa.array(values, mask=values == "", type=pa.string())
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a canonical table (storage types of `cancer_alliance.schemas`)."""
+    types = {"string": pa.string(), "date": pa.date32(), "int": pa.int32(), "double": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([pa.field(c.name, types[c.storage_type]) for c in schema(table).columns])
+
+
+def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
+    """An Arrow table with exactly the schema's columns; a column the generator lacks, or one the
+    schema does not know, is a programming error and raises KeyError naming it."""
+    definition = schema(table)
+    unknown = set(columns) - set(definition.column_names)
+    missing = [name for name in definition.column_names if name not in columns]
+    if unknown or missing:
+        raise KeyError(f"{table}: generated columns differ from the schema; missing {missing}, unknown {sorted(unknown)}")
+    arrays = [_array(c, columns[c.name]) for c in definition.columns]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def write(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+
+
+def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
+    """Record keys 'PREFIX00000001'... (eight digits, enough for a national year)."""
+    numbers = pa.array(np.arange(start, start + n, dtype=np.int64)).cast(pa.string())
+    padded = pc.utf8_lpad(numbers, width=8, padding="0")
+    return np.asarray(pc.binary_join_element_wise(prefix, padded, "").to_numpy(zero_copy_only=False), dtype=str)
