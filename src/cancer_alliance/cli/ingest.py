@@ -60,7 +60,7 @@ def ingest(
         ) as progress:
             summary = ingest_file(table, file, progress=_Bars(progress))
     except AllianceError as error:
-        stderr.print(f"Error: {error}", markup=False, highlight=False)
+        stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
     if summary.already_imported:
         typer.echo(

@@ -86,9 +86,11 @@ def _column_checks(column: Column) -> list[Check]:
         )
         checks.append(Check(name, "bad_date", unparsed, reason))
     elif column.type in ("integer", "number", "boolean"):
-        expected = {"integer": "a whole number", "number": "a number", "boolean": "true or false"}[
-            column.type
-        ]
+        expected = {
+            "integer": "a whole number",
+            "number": "a number",
+            "boolean": f"true or false ({', '.join(TRUE_WORDS + FALSE_WORDS)})",
+        }[column.type]
         checks.append(Check(name, "wrong_type", unparsed, literal(f"not {expected}")))
     elif column.type == "nhs_number":
         checks.append(

@@ -92,8 +92,7 @@ def ingest_file(table: str, path: Path | str, *, progress: Progress = _no_progre
         table_schema = schema(table)
     except KeyError as error:
         raise InputError(str(error.args[0])) from None
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    source.open_source(path, table_schema)  # refuse a file with the wrong columns before writing anything
     digest = sha256_file(path, progress)
     with lake.import_lock(table):
         manifest = lake.find_by_sha256(table, digest)

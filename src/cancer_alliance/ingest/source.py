@@ -19,6 +19,16 @@ from cancer_alliance.schemas import Column, TableSchema
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_SAFE_DETAILS = [
+    re.compile(text)
+    for text in (
+        r"Expected Number of Columns: \d+ Found: \d+",
+        r"Value with unterminated quote found",
+        r"Invalid unicode \(byte sequence mismatch\) detected",
+        r"Maximum line size of \d+ bytes exceeded",
+        r"The CSV Parser state machine reached an invalid state",
+    )
+]
 
 
 def quote(name: str) -> str:
@@ -74,13 +84,19 @@ def check_columns(path: Path, header: list[str], table: TableSchema) -> None:
         )
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, table: TableSchema) -> int:
-    """Create `source_rows` from the file; returns the number of data rows."""
+def open_source(path: Path, table: TableSchema) -> tuple[str, list[str]]:
+    """The file's format and header, once its columns are known to fit `table` (else InputError)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = file_format(path)
     header = read_header(path, fmt)
     check_columns(path, header, table)
+    return fmt, header
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, table: TableSchema) -> int:
+    """Create `source_rows` from the file; returns the number of data rows."""
+    fmt, header = open_source(path, table)
     if fmt == "csv":
         columns = "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header) + "}"
         scan = (
@@ -111,14 +127,10 @@ def _text(column: Column) -> str:
 
 
 def _describe(path: Path, fmt: str, error: duckdb.Error) -> str:
-    """A reader error without the offending line's values (it may hold an NHS number)."""
+    """A reader error without the offending line (it may hold an NHS number): only the line
+    number and details from a list of known, value-free DuckDB messages."""
     message = str(error)
+    details = [found.group(0) for pattern in _SAFE_DETAILS if (found := pattern.search(message))]
     line = _CSV_LINE.search(message)
-    if fmt == "csv" and line:
-        details = [
-            text.strip()
-            for text in message.split("Possible fixes")[0].splitlines()[1:]
-            if text.strip() and not text.startswith("Original Line")
-        ]
-        return f"{path}: line {line.group(1)} is not valid CSV ({' '.join(details) or 'malformed'})"
-    return f"{path}: cannot read as {fmt.upper()} ({type(error).__name__})"
+    where = f"line {line.group(1)} is not valid CSV" if line else f"cannot read as {fmt.upper()}"
+    return f"{path}: {where} ({'; '.join(details) or 'malformed file'})"

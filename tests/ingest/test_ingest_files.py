@@ -1,0 +1,140 @@
+"""Input files: CSV and Parquet give the same snapshot; a file whose columns do not fit the
+schema, or that is not valid CSV, cannot be processed (InputError naming the file and the
+columns or line, nothing written). Issue 2, item 4."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cancer_alliance.errors import InputError
+from cancer_alliance.ingest import arrow_schema, ingest_file, snapshot_paths
+
+from .conftest import BASELINE, CWT, record, write_csv
+
+ROWS = [
+    record(record_id="a"),
+    record(record_id="b", treatment_event_type="07"),
+    record(record_id="c", nhs_number="1"),
+]
+
+
+def lake_rows(table: str = "cwt") -> list[dict]:
+    [path] = snapshot_paths(table)
+    return sorted(pq.read_table(path).to_pylist(), key=lambda row: row["record_id"])
+
+
+def test_accepted_rows_have_the_storage_types(home, tmp_path):
+    summary = ingest_file("cwt", write_csv(tmp_path / "in.csv", ROWS))
+    assert (summary.accepted, summary.quarantined) == (2, 1)
+    [path] = snapshot_paths("cwt")
+    assert pq.read_schema(path).remove_metadata() == arrow_schema(CWT)
+    row = lake_rows()[1]
+    assert row["referral_received_date"] == dt.date(2019, 6, 3)
+    assert row["treatment_event_type"] == "07"  # a code keeps its leading zero
+    assert row["adjustment_first_seen_days"] == 0
+    assert row["consultant_upgrade_date"] is None
+
+
+def test_parquet_input_gives_the_same_snapshot_as_csv(home, tmp_path, monkeypatch):
+    ingest_file("cwt", write_csv(tmp_path / "in.csv", ROWS))
+    from_csv = lake_rows()
+    table = pa.Table.from_pylist([{k: (v or None) for k, v in row.items()} for row in ROWS])
+    pq.write_table(table, tmp_path / "in.parquet")
+    monkeypatch.setenv("ALLIANCE_HOME", str(tmp_path / "second-home"))
+    summary = ingest_file("cwt", tmp_path / "in.parquet")
+    assert (summary.accepted, summary.quarantined) == (2, 1)
+    assert lake_rows() == from_csv
+
+
+def test_parquet_with_typed_columns_is_read_as_text_first(home, tmp_path):
+    rows = [record(record_id="a"), record(record_id="b", treatment_start_date="2019-01-01")]
+    table = pa.Table.from_pylist([{k: (v or None) for k, v in row.items()} for row in rows])
+    dates = pa.array([dt.date.fromisoformat(row["treatment_start_date"]) for row in rows])
+    table = table.set_column(
+        table.schema.get_field_index("treatment_start_date"), "treatment_start_date", dates
+    )
+    days = pa.array([0, 0], pa.int64())
+    table = table.set_column(
+        table.schema.get_field_index("adjustment_treatment_days"), "adjustment_treatment_days", days
+    )
+    pq.write_table(table, tmp_path / "typed.parquet")
+    summary = ingest_file("cwt", tmp_path / "typed.parquet")
+    assert (summary.accepted, summary.quarantined) == (1, 1)  # b: treatment before referral
+
+
+def test_missing_optional_columns_are_missing_values(home, tmp_path):
+    columns = ["record_id", "nhs_number", "referral_received_date"]
+    summary = ingest_file("cwt", write_csv(tmp_path / "few.csv", [BASELINE], columns))
+    assert summary.accepted == 1
+    [row] = lake_rows()
+    assert row["treatment_start_date"] is None and row["priority_type"] is None
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        (
+            [c for c in CWT.column_names if c != "nhs_number"],
+            "missing required columns: nhs_number",
+        ),
+        (CWT.column_names + ["postcode"], "unknown columns: postcode"),
+        (["record_id", "nhs_number", "record_id"], "repeated columns: record_id"),
+        (["Record_ID", "nhs_number"], "unknown columns: Record_ID; missing required columns: record_id"),
+    ],
+)
+def test_columns_that_do_not_fit_make_the_file_unprocessable(home, tmp_path, columns, message):
+    path = tmp_path / "in.csv"
+    path.write_text(",".join(columns) + "\n" + ",".join("x" for _ in columns) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot ingest as table cwt") as error:
+        ingest_file("cwt", path)
+    assert str(path) in str(error.value) and message in str(error.value)
+    assert not home.exists()  # nothing written, not even the key or the lake folder
+
+
+def test_malformed_csv_names_the_line_without_its_values(home, tmp_path):
+    path = write_csv(tmp_path / "in.csv", [BASELINE])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("r9,9434765919,3\r\n")  # three fields where the header has 26
+    with pytest.raises(InputError) as error:
+        ingest_file("cwt", path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: line 3 is not valid CSV")
+    assert "9434765919" not in message
+    assert snapshot_paths("cwt") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", "", "the file is empty"),
+        ("in.txt", "record_id,nhs_number\n", "unknown file type '.txt'"),
+        ("broken.parquet", "not parquet", "not a readable Parquet file"),
+    ],
+)
+def test_unreadable_files(home, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        ingest_file("cwt", path)
+
+
+def test_missing_file_and_unknown_table(home, tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        ingest_file("cwt", tmp_path / "absent.csv")
+    with pytest.raises(InputError, match="unknown table 'nope'"):
+        ingest_file("nope", write_csv(tmp_path / "in.csv", [BASELINE]))
+
+
+def test_header_only_gives_an_empty_snapshot(home, tmp_path):
+    summary = ingest_file("cwt", write_csv(tmp_path / "in.csv", []))
+    assert (summary.rows_in, summary.accepted, summary.quarantined, summary.quarantine_path) == (
+        0,
+        0,
+        0,
+        None,
+    )
+    assert lake_rows() == []
