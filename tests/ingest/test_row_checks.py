@@ -107,7 +107,8 @@ CASES = [
             (
                 "treatment_start_date",
                 "date_order",
-                "treatment before the referral was received (treatment_start_date is before referral_received_date)",
+                "treatment before the referral was received "
+                "(treatment_start_date is before referral_received_date)",
             ),
         },
     ),
