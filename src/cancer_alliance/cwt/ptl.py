@@ -41,7 +41,7 @@ from cancer_alliance.cwt.adjustments import (
 from cancer_alliance.cwt.allocation import investigating_provider
 from cancer_alliance.cwt.codes import treatment_stage
 from cancer_alliance.cwt.rollup import with_alliance
-from cancer_alliance.cwt.routes import ROUTES, route
+from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
@@ -98,47 +98,53 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
     col = F.col
     day = F.lit(census)
     the_route = route(F)
-    on_route = records.select(
-        "*",
-        the_route.alias("route"),
-        start_62(F, the_route).alias("ptl_start"),
-        (first_seen_adjustment_62(F, the_route) + adjustment_treatment(F)).alias("ptl_adjustment"),
-        treatment_stage(F).alias("ptl_stage"),
-    )
     ruled_out = (col("fds_end_date") <= day) & col("fds_end_reason").isin(*settings.ruled_out_fds_end_reasons)
-    open_pathways = on_route.where(
-        col("route").isin(*ROUTES)
-        & (col("ptl_start") <= day)
+    is_open = (
+        the_route.isNotNull()
+        & (start_62(F, the_route) <= day)
         & (col("treatment_start_date").isNull() | (col("treatment_start_date") > day))
-        & ~F.coalesce(col("ptl_stage") == "subsequent", F.lit(False))
+        & ~F.coalesce(treatment_stage(F) == "subsequent", F.lit(False))
         & ~F.coalesce(ruled_out, F.lit(False))
     )
-    days = F.datediff(day, col("ptl_start")) - col("ptl_adjustment")
-    referral_clock = F.date_add(col("referral_received_date"), adjustment_first_seen(F))
-    not_seen = col("date_first_seen").isNull() | (col("date_first_seen") > day)
-    fds_stop = F.least(col("fds_end_date"), col("decision_to_treat_date"))
-    fds_running = fds_stop.isNull() | (fds_stop > day)
-    breach_2ww = F.when(
-        col("route").isin("usc", "breast_symptomatic") & not_seen,
-        F.date_add(referral_clock, F.lit(MEASURE_DAYS["2ww"] + 1)),
-    )
-    breach_fds = F.when(
-        (col("route") != "upgrade") & fds_running, F.date_add(referral_clock, F.lit(MEASURE_DAYS["fds"] + 1))
-    )
-    clock_62 = F.date_add(col("ptl_start"), col("ptl_adjustment"))
     transferred = (col("transfer_to_treatment_date") <= day) & col("provider_treatment").isNotNull()
     provider = F.when(F.coalesce(transferred, F.lit(False)), col("provider_treatment")).otherwise(
         F.coalesce(investigating_provider(F), col("provider_fds_end"), col("provider_treatment"))
     )
-    listed = open_pathways.select(
+    fds_stop = F.least(col("fds_end_date"), col("decision_to_treat_date"))
+    # Narrow first, so that the joins and the later selects work on a small query (SQLFrame copies the
+    # whole query at every step) and on the open pathways only.
+    pathways = records.select(
+        "record_id",
+        the_route.alias("route"),
+        provider.alias("provider"),
+        "primary_diagnosis_icd10",
+        start_62(F, the_route).alias("clock_start"),
+        (first_seen_adjustment_62(F, the_route) + adjustment_treatment(F)).alias("adjustment"),
+        F.date_add(col("referral_received_date"), adjustment_first_seen(F)).alias("referral_clock"),
+        (col("date_first_seen").isNull() | (col("date_first_seen") > day)).alias("not_seen"),
+        (fds_stop.isNull() | (fds_stop > day)).alias("fds_running"),
+        is_open.alias("is_open"),
+    ).where(col("is_open"))
+    pathways = with_alliance(pathways, reference.provider_alliance(settings.alliance_version))
+    pathways = with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types)
+
+    clock_62 = F.date_add(col("clock_start"), col("adjustment"))
+    listed = pathways.select(
         "record_id",
         day.alias("census_date"),
         "route",
-        provider.alias("provider"),
-        "primary_diagnosis_icd10",
-        days.alias("days_waited"),
-        breach_2ww.alias("breach_date_2ww"),
-        breach_fds.alias("breach_date_fds"),
+        "provider",
+        "alliance",
+        "tumour_type",
+        (F.datediff(day, col("clock_start")) - col("adjustment")).alias("days_waited"),
+        F.when(
+            col("route").isin("usc", "breast_symptomatic") & col("not_seen"),
+            F.date_add(col("referral_clock"), F.lit(MEASURE_DAYS["2ww"] + 1)),
+        ).alias("breach_date_2ww"),
+        F.when(
+            (col("route") != "upgrade") & col("fds_running"),
+            F.date_add(col("referral_clock"), F.lit(MEASURE_DAYS["fds"] + 1)),
+        ).alias("breach_date_fds"),
         F.date_add(clock_62, F.lit(MEASURE_DAYS["62d"] + 1)).alias("breach_date_62d"),
         F.date_add(clock_62, F.lit(OVER_104_FROM)).alias("day_105_date"),
     )
@@ -156,17 +162,14 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         next_name = (
             F.when(condition, F.lit(name)) if next_name is None else next_name.when(condition, F.lit(name))
         )
-    table = listed.select(
-        "*",
-        _band(F, col("days_waited"), reference.ptl_bands(census)).alias("band"),
-        (col("days_waited") >= OVER_62_FROM).alias("over_62_backlog"),
-        (col("days_waited") >= OVER_104_FROM).alias("over_104"),
-        next_name.alias("next_milestone"),
-        next_date.alias("next_milestone_date"),
-    )
-    table = with_alliance(table, reference.provider_alliance(settings.alliance_version))
-    table = with_tumour_type(table, "primary_diagnosis_icd10", settings.tumour_types)
-    return table.select(*COLUMNS)
+    extra = {
+        "band": _band(F, col("days_waited"), reference.ptl_bands(census)),
+        "over_62_backlog": col("days_waited") >= OVER_62_FROM,
+        "over_104": col("days_waited") >= OVER_104_FROM,
+        "next_milestone": next_name,
+        "next_milestone_date": next_date,
+    }
+    return listed.select(*[extra[name].alias(name) if name in extra else name for name in COLUMNS])
 
 
 def _band(F: Any, days: Any, bands: list[Any]) -> Any:
