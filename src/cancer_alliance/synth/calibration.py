@@ -71,8 +71,6 @@ class Model:
     breast_symptomatic_conversion: float = 0.02
     #: First treatments with a treatment adjustment (patient declined a reasonable offer).
     treatment_adjustment_share: float = 0.02
-    #: Cancers registered without any CWT treatment record, per treated cancer.
-    untreated_per_treated: float = 0.12
     #: Routes to diagnosis of untreated cancers (emergency, death certificate only, GP referral, unknown).
     untreated_routes: tuple[tuple[str, float], ...] = (
         ("emergency_presentation", 0.55), ("death_certificate_only", 0.05), ("gp_referral", 0.15), ("unknown", 0.25))
@@ -84,6 +82,8 @@ class Model:
     month_sd: float = 0.15
     #: FDS (not published for 2018/19): share of pathways ending within 28 days, by route.
     fds_within: dict[str, float] = field(default_factory=lambda: {"usc": 0.76, "breast_symptomatic": 0.84, "screening": 0.62})
+    #: Screening referrals (e.g. positive bowel screening) where cancer is ruled out, per screening cancer.
+    screening_non_cancer: float = 3.5
     #: Open 2WW referrals at the census date, per day of referrals in the last fortnight.
     open_2ww_days: int = 12
     #: Treatment months after the census (April-May 2019) whose pathways are still open at the census.

@@ -93,12 +93,13 @@ def _empty(n: int) -> dict[str, np.ndarray]:
         if name in DATE_COLUMNS or name in INT_COLUMNS:
             columns[name] = np.full(n, NULL, dtype=np.int64)
         else:
-            columns[name] = np.full(n, "", dtype=object)
+            wide = name.startswith("provider") or name in ("accountable_investigating_provider", "primary_diagnosis_icd10")
+            columns[name] = np.full(n, "", dtype="<U5" if wide else "<U2")
     return columns
 
 
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
-    codes = np.array([c for c, _ in options], dtype=object)
+    codes = np.array([c for c, _ in options])
     return codes[categorical(rng, np.array([w for _, w in options]), np.arange(n))]
 
 
@@ -215,7 +216,7 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
     c = _empty(n)
     c["nhs_number"] = numbers[rows]
     c["priority_type"] = np.select([(route == USC) | (route == BREAST_SYMPTOMATIC), screening],
-                                   ["3", "2"], _pick(rng, (("1", 0.7), ("2", 0.3)), n)).astype(object)
+                                   ["3", "2"], _pick(rng, (("1", 0.7), ("2", 0.3)), n))
     source = _pick(rng, (("03", 0.97), ("92", 0.03)), n)
     source[screening] = "17"
     source[upgrade] = _pick(rng, (("03", 0.8), ("05", 0.2)), upgrade.sum())
@@ -225,29 +226,29 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
         source[sel] = _pick(rng, options, sel.sum())
     c["source_of_referral"] = source
     suspected = _suspected_type(cal, site, patients.icd10[rows])
-    c["referral_type"] = np.select([route == USC, route == BREAST_SYMPTOMATIC], [suspected, "16"], "").astype(object)
+    c["referral_type"] = np.select([route == USC, route == BREAST_SYMPTOMATIC], [suspected, "16"], "")
     emergency_without_referral = other & (rtd == RTD["emergency_presentation"]) & (rng.random(n) < 0.5)
     c["referral_received_date"] = np.where(emergency_without_referral, NULL, referral)
     c["consultant_upgrade_date"] = upgrade_date
-    c["provider_consultant_upgrade"] = np.where(upgrade, cal.trusts.codes[trust], "").astype(object)
+    c["provider_consultant_upgrade"] = np.where(upgrade, cal.trusts.codes[trust], "")
     c["date_first_seen"] = np.where(emergency_without_referral, NULL, first_seen)
-    c["provider_first_seen"] = np.where(emergency_without_referral, "", cal.trusts.codes[trust]).astype(object)
+    c["provider_first_seen"] = np.where(emergency_without_referral, "", cal.trusts.codes[trust])
     c["adjustment_first_seen_days"] = np.where(two_week_wait, adj_fs, NULL)
-    c["adjustment_first_seen_reason"] = np.where(dna, "3", np.where(two_week_wait, "9", "")).astype(object)
+    c["adjustment_first_seen_reason"] = np.where(dna, "3", np.where(two_week_wait, "9", ""))
     c["fds_end_date"] = fds_end
-    c["fds_end_reason"] = np.where(fds_route, FDS_CANCER, "").astype(object)
-    c["provider_fds_end"] = np.where(fds_route, cal.trusts.codes[trust], "").astype(object)
+    c["fds_end_reason"] = np.where(fds_route, FDS_CANCER, "")
+    c["provider_fds_end"] = np.where(fds_route, cal.trusts.codes[trust], "")
     c["decision_to_treat_date"] = dtt
     c["transfer_to_treatment_date"] = transfer_date
     accountable = transfer & (rng.random(n) >= model.ipt_accountable_missing)
-    c["accountable_investigating_provider"] = np.where(accountable, cal.trusts.codes[trust], "").astype(object)
+    c["accountable_investigating_provider"] = np.where(accountable, cal.trusts.codes[trust], "")
     c["treatment_start_date"] = treat
     c["adjustment_treatment_days"] = adj_t
-    c["adjustment_treatment_reason"] = np.where(adj_t > 0, TREATMENT_ADJUSTMENT_REASON, "").astype(object)
-    c["provider_treatment"] = cal.trusts.codes[treating].astype(object)
-    c["treatment_event_type"] = patients.event_type[rows].astype(object)
-    c["treatment_modality"] = patients.modality[rows].astype(object)
-    c["primary_diagnosis_icd10"] = patients.icd10[rows].astype(object)
+    c["adjustment_treatment_reason"] = np.where(adj_t > 0, TREATMENT_ADJUSTMENT_REASON, "")
+    c["provider_treatment"] = cal.trusts.codes[treating]
+    c["treatment_event_type"] = patients.event_type[rows]
+    c["treatment_modality"] = patients.modality[rows]
+    c["primary_diagnosis_icd10"] = patients.icd10[rows]
     keep = _censor(c)
     return {k: v[keep] for k, v in c.items()}, rows[keep]
 
@@ -255,7 +256,7 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
 def _suspected_type(cal: Calibration, site: np.ndarray, icd10: np.ndarray) -> np.ndarray:
     """2WW suspected cancer type of a cancer's referral: the site's type; for the NDRS 'Other' group,
     the type of its ICD-10 code (synth/data/other_sites.csv)."""
-    result = cal.sites.referral_type[site].astype(object)
+    result = cal.sites.referral_type[site].astype("<U2")
     by_code = {r["icd10"]: r["referral_type"] for r in cal.other_sites}
     other = site == cal.sites.index("Other")
     result[other] = [by_code[code[:3]] for code in icd10[other]]
@@ -269,12 +270,12 @@ def _censor(c: dict[str, np.ndarray]) -> np.ndarray:
         c[name] = np.where(c[name] > CENSUS, NULL, c[name])
     untreated = c["treatment_start_date"] == NULL
     for name in ("treatment_event_type", "treatment_modality", "provider_treatment", "adjustment_treatment_reason"):
-        c[name] = np.where(untreated, "", c[name]).astype(object)
+        c[name] = np.where(untreated, "", c[name])
     c["adjustment_treatment_days"] = np.where(untreated, NULL, c["adjustment_treatment_days"])
     not_upgraded = c["consultant_upgrade_date"] == NULL
-    c["provider_consultant_upgrade"] = np.where(not_upgraded, "", c["provider_consultant_upgrade"]).astype(object)
+    c["provider_consultant_upgrade"] = np.where(not_upgraded, "", c["provider_consultant_upgrade"])
     no_fds = c["fds_end_date"] == NULL
-    c["fds_end_reason"] = np.where(no_fds, "", c["fds_end_reason"]).astype(object)
+    c["fds_end_reason"] = np.where(no_fds, "", c["fds_end_reason"])
     referred = c["referral_received_date"] != NULL
     first_seen = c["date_first_seen"] != NULL
     return ~(~referred & ~first_seen & untreated)
@@ -283,7 +284,7 @@ def _censor(c: dict[str, np.ndarray]) -> np.ndarray:
 def _two_week_wait_referrals(cal: Calibration, first: dict[str, np.ndarray], targets: _Targets, scale: float,
                              rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Non-cancer 2WW and breast symptomatic referrals topping each month up to the published figures,
-    plus referrals still waiting to be seen at the census."""
+    referrals still waiting to be seen at the census, and screening referrals where cancer was ruled out."""
     model = cal.model
     parts = []
     fs = first["date_first_seen"]
@@ -299,35 +300,41 @@ def _two_week_wait_referrals(cal: Calibration, first: dict[str, np.ndarray], tar
         rate = np.clip((standard.monthly_performance * (count + fill) - within) / np.maximum(fill, 1), 0.01, 0.999)
         matrix = targets.matrix(rate, "2ww")
         month = np.repeat(np.arange(12), fill)
-        parts.append(_referrals(cal, rng, month, matrix, breast, open_=False))
+        route = "breast_symptomatic" if breast else "usc"
+        parts.append(_referrals(cal, rng, month, matrix, route, open_=False))
         opening = int(round(standard.monthly_total[-1] / 31 * model.open_2ww_days * 0.6 * scale))
-        parts.append(_referrals(cal, rng, np.full(opening, 11), matrix, breast, open_=True))
+        parts.append(_referrals(cal, rng, np.full(opening, 11), matrix, route, open_=True))
+    screening = stochastic_round(rng, cal.standards["62D_screening"].monthly_total * scale * model.screening_non_cancer)
+    parts.append(_referrals(cal, rng, np.repeat(np.arange(12), screening), None, "screening", open_=False))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, matrix: np.ndarray, breast: bool,
+def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, matrix: np.ndarray | None, route: str,
                open_: bool) -> dict[str, np.ndarray]:
+    """Referrals that end without cancer: 2WW (`usc`), `breast_symptomatic` or `screening`."""
     model = cal.model
     n = len(month)
     trust = categorical(rng, cal.trusts.weight, np.arange(n))
-    codes = cal.trusts.codes[trust].astype(object)
-    dna = rng.random(n) < model.dna_share
+    codes = cal.trusts.codes[trust]
+    two_week_wait = route != "screening"
+    dna = two_week_wait & (rng.random(n) < model.dna_share)
     adj = np.where(dna, rng.integers(2, 11, n), 0)
     c = _empty(n)
-    c["priority_type"] = np.full(n, "3", dtype=object)
-    c["source_of_referral"] = _pick(rng, (("03", 0.97), ("92", 0.03)), n)
-    if breast:
-        c["referral_type"] = np.full(n, "16", dtype=object)
-        fds_rate = model.fds_within["breast_symptomatic"]
-    else:
+    c["priority_type"] = np.full(n, "3" if two_week_wait else "2")
+    c["source_of_referral"] = _pick(rng, (("03", 0.97), ("92", 0.03)), n) if two_week_wait else np.full(n, "17")
+    if route == "breast_symptomatic":
+        c["referral_type"] = np.full(n, "16")
+    elif route == "usc":
         types = cal.suspected_types
         c["referral_type"] = _pick(rng, tuple((r["referral_type"], float(r["share"])) for r in types), n)
-        fds_rate = model.fds_within["usc"]
+    fds_rate = model.fds_within[route]
     if open_:
         c["referral_received_date"] = CENSUS - rng.integers(0, model.open_2ww_days, n)
         return c
-    within = rng.random(n) < matrix[trust, month]
-    d2 = waits(rng, within, 14, *WAIT_SHAPES["2ww"])
+    if matrix is None:  # screening: first seen (assessment or colonoscopy) has no 14-day standard
+        d2 = rng.integers(5, 25, n)
+    else:
+        d2 = waits(rng, rng.random(n) < matrix[trust, month], 14, *WAIT_SHAPES["2ww"])
     seen = dates_in_months(rng, MONTHS, month)
     referral = seen - d2 - adj
     fds_within = rng.random(n) < fds_rate
@@ -339,10 +346,10 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     c["referral_received_date"] = referral
     c["date_first_seen"] = seen
     c["provider_first_seen"] = codes
-    c["adjustment_first_seen_days"] = adj
-    c["adjustment_first_seen_reason"] = np.where(dna, "3", "9").astype(object)
+    c["adjustment_first_seen_days"] = np.where(two_week_wait, adj, NULL)
+    c["adjustment_first_seen_reason"] = np.where(dna, "3", np.where(two_week_wait, "9", ""))
     c["fds_end_date"] = referral + adj + fds_days
-    c["fds_end_reason"] = np.full(n, FDS_RULED_OUT, dtype=object)
+    c["fds_end_reason"] = np.full(n, FDS_RULED_OUT)
     c["provider_fds_end"] = codes
     _messy(rng, c, model.missing_optional, ("source_of_referral", "adjustment_first_seen_reason", "fds_end_reason"))
     _censor(c)
@@ -415,15 +422,15 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         c["decision_to_treat_date"] = treat - d31 - adj_t
         c["treatment_start_date"] = treat
         c["adjustment_treatment_days"] = adj_t
-        c["adjustment_treatment_reason"] = np.where(adj_t > 0, TREATMENT_ADJUSTMENT_REASON, "").astype(object)
-        c["provider_treatment"] = cal.trusts.codes[trust].astype(object)
+        c["adjustment_treatment_reason"] = np.where(adj_t > 0, TREATMENT_ADJUSTMENT_REASON, "")
+        c["provider_treatment"] = cal.trusts.codes[trust]
         recurrence = _pick(rng, (("03", 0.3), ("05", 0.35), ("04", 0.1), ("06", 0.05), ("09", 0.05), ("10", 0.15)), n)
-        c["treatment_event_type"] = np.where(linked, "02", recurrence).astype(object)
+        c["treatment_event_type"] = np.where(linked, "02", recurrence)
         c["treatment_modality"] = _pick(rng, modality_options[group], n)
         icd10 = np.where(linked, patients.icd10[np.maximum(patient, 0)], "")
         fresh = _site_code(rng, cal, site[~linked])
         icd10[~linked] = fresh
-        c["primary_diagnosis_icd10"] = icd10.astype(object)
+        c["primary_diagnosis_icd10"] = icd10
         parts.append(c)
         owners.append(patient)
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, np.concatenate(owners)
@@ -441,7 +448,7 @@ def _centre_in_alliance(rng: np.random.Generator, cal: Calibration, alliance: np
 
 def _site_code(rng: np.random.Generator, cal: Calibration, site: np.ndarray) -> np.ndarray:
     """An ICD-10 code for patients treated in earlier years (the 'Other' group: a stageable code)."""
-    codes = np.empty(len(site), dtype=object)
+    codes = np.empty(len(site), dtype="<U3")
     other = cal.sites.index("Other")
     staged = [r["icd10"] for r in cal.other_sites if r["stageable"] == "true"]
     for s in np.unique(site):

@@ -27,12 +27,16 @@ POSITIVITY = 0.02
 UPTAKE = np.array([0.55, 0.62, 0.67, 0.70, 0.72])
 UNMEASURABLE = 0.40  # samples below the analyser's limit, reported as 0
 LOG_SD = 1.8
+SOLVE_SAMPLE = 200_000
 DIAGNOSTIC = (("colonoscopy", 0.90), ("ctc", 0.06), ("", 0.04))  # '' = declined or not yet done
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
 
 
 def _log_location(rng: np.random.Generator, shift: np.ndarray, measurable: np.ndarray) -> float:
-    """Location of the log-normal tail so that positivity at THRESHOLD is POSITIVITY (bisection)."""
+    """Location of the log-normal tail so that positivity at THRESHOLD is POSITIVITY (bisection on a
+    sample of at most SOLVE_SAMPLE returned kits)."""
+    take = rng.permutation(len(shift))[:SOLVE_SAMPLE]
+    shift, measurable = shift[take], measurable[take]
     z = rng.normal(0, LOG_SD, len(shift))
     low, high = -5.0, 10.0
     for _ in range(50):

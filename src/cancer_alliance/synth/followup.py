@@ -43,7 +43,7 @@ def generate_followup(cal: Calibration, numbers: np.ndarray, rng: np.random.Gene
     completed = five_years <= CENSUS
     to_screening = completed & (age >= 50)
     u = rng.random(n)
-    status = np.where(to_screening, "transferred_nhsbsp", "active").astype(object)
+    status = np.where(to_screening, "transferred_nhsbsp", "active").astype("<U18")
     status[completed & ~to_screening & (u < 0.5)] = "discharged"
     status[~completed & (u < DECEASED)] = "deceased"
     status[~completed & (u >= DECEASED) & (u < DECEASED + SUSPENDED)] = "suspended"

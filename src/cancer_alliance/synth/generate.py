@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import schema
@@ -25,7 +26,7 @@ from cancer_alliance.synth.nhs_numbers import NumberPool
 from cancer_alliance.synth.patients import generate_patients
 from cancer_alliance.synth.radiotherapy import generate_radiotherapy
 from cancer_alliance.synth.registrations import generate_registrations
-from cancer_alliance.synth.tables import ids, to_arrow, write
+from cancer_alliance.synth.tables import ids, key, to_arrow, write
 
 #: Canonical table -> file name in the output folder, and the key prefix of its generated ids.
 FILES: dict[str, tuple[str, str]] = {
@@ -102,46 +103,63 @@ def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | s
     non_cancer = result.kind == 1
     result.columns["nhs_number"][non_cancer] = pool.shared(int(non_cancer.sum()))
 
-    tables: dict[str, dict[str, np.ndarray]] = {"cwt": result.columns}
+    writer = _Writer(out, invalid_share, streams[12], streams[13], step)
     step("registrations")
-    tables["tumour_registration"] = generate_registrations(cal, patients, numbers, result, streams[7])
+    registrations = generate_registrations(cal, patients, numbers, result, streams[7])
+    writer.write("tumour_registration", registrations)
+    del registrations
+    step("radiotherapy")
+    writer.write("radiotherapy_course", generate_radiotherapy(cal, patients, result, streams[11]))
+    writer.write("cwt", result.columns)
+    del result, patients
     step("breast follow-up")
-    tables["breast_followup_episode"] = followup.generate_followup(cal, followup_numbers, streams[8])
+    writer.write("breast_followup_episode", followup.generate_followup(cal, followup_numbers, streams[8]))
     step("fit")
     fit_numbers = pool.shared(int(round(scale * fit.INVITATIONS)))
-    tables["fit_screening_episode"] = fit.generate_fit(cal, fit_numbers, streams[9])
+    writer.write("fit_screening_episode", fit.generate_fit(cal, fit_numbers, streams[9]))
+    del fit_numbers
     step("lung health checks")
-    tables["lung_health_check"] = lung.generate_lung(cal, lung_numbers, streams[10])
-    step("radiotherapy")
-    tables["radiotherapy_course"] = generate_radiotherapy(cal, patients, result, streams[11])
-
-    step("write")
-    rows, invalid_counts, defects = {}, {}, []
-    for table, columns in tables.items():
-        name, prefix = FILES[table]
-        definition = schema(table)
-        n = len(next(iter(columns.values())))
-        bad = int(round(n * invalid_share))
-        index = np.arange(n + bad)
-        columns, index, table_defects = add_invalid_rows(definition, columns, index[:n], index[n:], streams[12])
-        # shuffle, then number the rows in file order, so a key says nothing about validity
-        order = streams[13].permutation(len(index))
-        columns = {k: v[order] for k, v in columns.items()}
-        keys = ids(prefix, len(index))
-        key_of = np.empty(len(index), dtype=object)
-        key_of[index[order]] = keys
-        columns[definition.key] = keys
-        table_defects = [Defect(key_of[int(d.key)], d.defect, d.field) for d in table_defects]
-        write(to_arrow(table, columns), out / name)
-        rows[table] = len(keys)
-        invalid_counts[table] = len(table_defects)
-        defects += [(table, d) for d in table_defects]
+    writer.write("lung_health_check", lung.generate_lung(cal, lung_numbers, streams[10]))
+    rows = {table: writer.rows[table] for table in FILES}
+    invalid_counts = {table: sum(1 for t, _ in writer.defects if t == table) for table in FILES}
+    defects = writer.defects
     _write_invalid(out / INVALID_FILE, defects)
     summary = GenerationSummary(out, year, scale, seed, str(REFERENCE_DATE), invalid_share, rows, invalid_counts,
                                 round(time.perf_counter() - started, 2))
     (out / METADATA_FILE).write_text(json.dumps({"synthetic": True, **summary.as_json()}, indent=2) + "\n", encoding="utf-8")
     (out / README_FILE).write_text(_readme(summary), encoding="utf-8")
     return summary
+
+
+class _Writer:
+    """Adds the deliberately invalid rows to a table, shuffles it, numbers its keys in file order (so a
+    key says nothing about validity) and writes it; keeps the row counts and the defects."""
+
+    def __init__(self, out: Path, invalid_share: float, invalid_rng: np.random.Generator,
+                 order_rng: np.random.Generator, step: Progress):
+        self.out, self.invalid_share, self.step = out, invalid_share, step
+        self.invalid_rng, self.order_rng = invalid_rng, order_rng
+        self.rows: dict[str, int] = {}
+        self.defects: list[tuple[str, Defect]] = []
+
+    def write(self, table: str, columns: dict[str, np.ndarray]) -> None:
+        name, prefix = FILES[table]
+        self.step(f"write {name}")
+        definition = schema(table)
+        n = len(next(iter(columns.values())))
+        bad = int(round(n * self.invalid_share))
+        index = np.arange(n + bad)
+        columns, index, defects = add_invalid_rows(definition, columns, index[:n], index[n:], self.invalid_rng)
+        columns[definition.key] = np.zeros(len(index), dtype=np.int64)  # numbered after the shuffle
+        order = self.order_rng.permutation(len(index))
+        data = to_arrow(table, columns).take(pa.array(order))
+        del columns
+        data = data.set_column(data.schema.get_field_index(definition.key), definition.key, ids(prefix, len(index)))
+        write(data, self.out / name)
+        position = np.empty(len(index), dtype=np.int64)
+        position[index[order]] = np.arange(len(index))
+        self.defects += [(table, Defect(key(prefix, int(position[int(d.key)])), d.defect, d.field)) for d in defects]
+        self.rows[table] = len(index)
 
 
 def _write_invalid(path: Path, defects: list[tuple[str, Defect]]) -> None:

@@ -100,6 +100,9 @@ def add_invalid_rows(definition: TableSchema, columns: dict[str, np.ndarray], ke
             eligible = np.arange(len(keys))
         sources[slots] = eligible[rng.integers(0, len(eligible), len(slots))]
     copies = {name: values[sources].copy() for name, values in columns.items()}
+    for name, values in copies.items():  # room for the two-character defect values
+        if values.dtype.kind == "U" and values.dtype.itemsize < 8:
+            copies[name] = values.astype("<U2")
     defects = []
     for i, (defect, field) in enumerate(options):
         slots = np.flatnonzero(choice == i)

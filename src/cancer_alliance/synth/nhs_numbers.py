@@ -24,8 +24,10 @@ MODULUS = 11
 
 def check_digits(stems: np.ndarray) -> np.ndarray:
     """Check digit of each nine-digit stem (int64); -1 where the remainder rule makes it unusable."""
-    digits = (stems[:, None] // 10 ** np.arange(8, -1, -1, dtype=np.int64)) % 10
-    check = MODULUS - (digits @ WEIGHTS) % MODULUS
+    total = np.zeros(len(stems), dtype=np.int64)
+    for position, weight in enumerate(WEIGHTS):  # leftmost digit has weight 10
+        total += (stems // 10 ** (8 - position)) % 10 * weight
+    check = MODULUS - total % MODULUS
     return np.where(check == MODULUS, 0, np.where(check == 10, -1, check))
 
 

@@ -93,7 +93,7 @@ def _site_weights(cal: Calibration, route_totals: np.ndarray, scale: float) -> n
 def _icd10(rng: np.random.Generator, cal: Calibration, site: np.ndarray, stage: np.ndarray) -> np.ndarray:
     """ICD-10 code per patient: one of the site's codes; for the NDRS 'Other' group the code depends on
     the stage, so leukaemias, myeloma, brain and unknown primary are never staged."""
-    codes = np.empty(len(site), dtype=object)
+    codes = np.empty(len(site), dtype="<U3")
     other = cal.sites.index("Other")
     for s, site_codes in enumerate(cal.sites.icd10):
         rows = np.flatnonzero(site == s)

@@ -28,7 +28,7 @@ def site_codes(cal: Calibration) -> np.ndarray:
 
 def ccg_of(rng: np.random.Generator, cal: Calibration, alliance: np.ndarray) -> np.ndarray:
     """A CCG of each person's alliance (equal chance; CCG populations are not in the reference data)."""
-    result = np.empty(len(alliance), dtype=object)
+    result = np.full(len(alliance), "", dtype="<U9")
     for a in np.unique(alliance):
         rows = np.flatnonzero(alliance == a)
         ccgs = cal.alliances.ccgs[a]

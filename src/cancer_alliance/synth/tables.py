@@ -19,7 +19,9 @@ from cancer_alliance.schemas import Column, schema
 NULL = np.iinfo(np.int64).min
 
 
-def _array(column: Column, values: np.ndarray) -> pa.Array:
+def _array(column: Column, values: np.ndarray | pa.Array) -> pa.Array:
+    if isinstance(values, pa.Array):
+        return values
     values = np.asarray(values)
     kind = column.type
     if kind == "date":
@@ -31,7 +33,7 @@ def _array(column: Column, values: np.ndarray) -> pa.Array:
         return pa.array(values, mask=np.isnan(values), type=pa.float64())
     if kind == "boolean":
         return pa.array(values == 1, mask=values == -1, type=pa.bool_())
-    if values.dtype.kind in "iu":  # e.g. NHS numbers generated as integers
+    if values.dtype.kind in "iu":  # e.g. NHS numbers generated as integers; keys numbered later
         return pa.array(values, mask=values == NULL, type=pa.int64()).cast(pa.string())
     values = values.astype(str)
     return pa.array(values, mask=values == "", type=pa.string())
@@ -59,8 +61,15 @@ def write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
-    """Record keys 'PREFIX00000001'... (eight digits, enough for a national year)."""
-    numbers = pa.array(np.arange(start, start + n, dtype=np.int64)).cast(pa.string())
-    padded = pc.utf8_lpad(numbers, width=8, padding="0")
-    return np.asarray(pc.binary_join_element_wise(prefix, padded, "").to_numpy(zero_copy_only=False), dtype=str)
+KEY_DIGITS = 8
+
+
+def ids(prefix: str, n: int) -> pa.Array:
+    """Record keys PREFIX00000001 ... (eight digits, enough for a national year), as an Arrow array."""
+    numbers = pa.array(np.arange(1, n + 1, dtype=np.int64)).cast(pa.string())
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width=KEY_DIGITS, padding="0"), "")
+
+
+def key(prefix: str, position: int) -> str:
+    """The key `ids` gives the row at `position` (0-based)."""
+    return f"{prefix}{position + 1:0{KEY_DIGITS}d}"
