@@ -6,10 +6,19 @@ from cancer_alliance.cli import app, users  # noqa: E402
 
 app.add_typer(users.app, name="users")
 
+from cancer_alliance.cli import ingest  # noqa: E402
+
+app.command(name="ingest")(ingest.ingest)
+
 from cancer_alliance.cli import reference  # noqa: E402
 
 app.add_typer(reference.app, name="reference")
 
-from cancer_alliance.cli import ingest  # noqa: E402
+from cancer_alliance.cli import cwt  # noqa: E402
 
-app.command(name="ingest")(ingest.ingest)
+app.add_typer(cwt.app, name="cwt")
+
+from cancer_alliance.cli import cwt_reports  # noqa: E402
+
+cwt.app.command(name="performance")(cwt_reports.performance)
+cwt.app.command(name="ptl")(cwt_reports.ptl)

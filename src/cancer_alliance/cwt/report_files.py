@@ -1,0 +1,146 @@
+"""`performance_file` and `ptl_file`: canonical CWT records in (CSV or Parquet), performance tables
+or the PTL out; the library functions behind `alliance cwt performance` and `alliance cwt ptl`.
+
+Records are read and typed as for `evaluate` (`cwt.files.read_records`: bad values stop the run
+with an InputError naming file, row and field). The facts are written once to a scratch Parquet
+file and read back, so the tables are computed from materialised facts rather than by re-running
+the rules (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cancer_alliance.cwt.evaluate import evaluate
+from cancer_alliance.cwt.files import read_records, write_table
+from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
+from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
+from cancer_alliance.cwt.ptl import ptl, summary
+from cancer_alliance.engine import EngineName, open_engine
+from cancer_alliance.errors import InputError
+
+_ARROW = {
+    "string": pa.string(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "int": pa.int64(),
+}
+PERFORMANCE_TYPES = {
+    "standard_id": "string",
+    "reporting_month": "string",
+    "provider": "string",
+    "alliance": "string",
+    "tumour_type": "string",
+    "route": "string",
+    "total": "double",
+    "within": "double",
+    "breaches": "double",
+    "performance": "double",
+    "threshold": "double",
+    "meets_threshold": "boolean",
+}
+PTL_TYPES = {
+    **{name: "string" for name in PTL_COLUMNS},
+    "census_date": "date",
+    "days_waited": "int",
+    "over_62_backlog": "boolean",
+    "over_104": "boolean",
+    "breach_date_2ww": "date",
+    "breach_date_fds": "date",
+    "breach_date_62d": "date",
+    "next_milestone_date": "date",
+}
+SUMMARY_TYPES = {
+    "census_date": "date",
+    "breakdown": "string",
+    "group_name": "string",
+    "open_pathways": "int",
+    "over_62_backlog": "int",
+    "over_104": "int",
+    "crossed_28_last_7_days": "int",
+    "crossed_62_last_7_days": "int",
+    "crossed_104_last_7_days": "int",
+}
+
+
+def summary_path(output: Path | str) -> Path:
+    """Where the PTL summaries of OUTPUT go: OUTPUT's name with `.summary` before its extension."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}.summary{output.suffix}")
+
+
+def _arrow(frame: Any, types: dict[str, str], columns: Sequence[str]) -> pa.Table:
+    result = frame.toArrow()
+    return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in columns})
+
+
+def _check_output(output: Path) -> None:
+    if output.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"{output}: unknown file type {output.suffix or '(none)'!r}; use .csv or .parquet")
+
+
+def performance_file(
+    input: Path | str,
+    output: Path | str,
+    by: Sequence[str],
+    standards: Framework | str = Framework.y2018,
+    *,
+    engine: EngineName | str | None = None,
+) -> pa.Table:
+    """Evaluate the records in `input`, write the performance table to `output` and return it."""
+    output = Path(output)
+    _check_output(output)
+    groups = group_columns(by)
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
+        records = read_records(session, Path(input), Path(scratch))
+        facts_path = Path(scratch) / "facts.parquet"
+        evaluate(records).write.parquet(str(facts_path), mode="overwrite")
+        table = performance(session.read_parquet(facts_path), groups, standards, records=records)
+        result = _arrow(table, PERFORMANCE_TYPES, ["standard_id", *groups, *MEASURES])
+    write_table(result, output)
+    return result
+
+
+@dataclass(frozen=True)
+class PtlFiles:
+    """What `ptl_file` wrote."""
+
+    pathways: int
+    over_62_backlog: int
+    over_104: int
+    output: Path
+    summary_path: Path
+
+
+def ptl_file(
+    input: Path | str, output: Path | str, census: dt.date, *, engine: EngineName | str | None = None
+) -> PtlFiles:
+    """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it."""
+    output = Path(output)
+    _check_output(output)
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
+        records = read_records(session, Path(input), Path(scratch))
+        listed = _arrow(ptl(records, census), PTL_TYPES, PTL_COLUMNS)
+        staged = Path(scratch) / "ptl.parquet"
+        write_table(listed, staged)
+        counts = _arrow(summary(session.read_parquet(staged)), SUMMARY_TYPES, list(SUMMARY_TYPES))
+    write_table(listed, output)
+    write_table(counts, summary_path(output))
+    return PtlFiles(
+        pathways=listed.num_rows,
+        over_62_backlog=pc.sum(listed.column("over_62_backlog").cast(pa.int64())).as_py() or 0,
+        over_104=pc.sum(listed.column("over_104").cast(pa.int64())).as_py() or 0,
+        output=output,
+        summary_path=summary_path(output),
+    )
