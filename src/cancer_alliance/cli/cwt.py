@@ -1,0 +1,62 @@
+"""`alliance cwt ...`: cancer waiting times commands, a thin shell over `cancer_alliance.cwt`.
+
+Other CWT commands (performance tables, PTL) register on the same `app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cancer_alliance.cwt.files import evaluate_file
+from cancer_alliance.engine import EngineName, default_engine_name
+from cancer_alliance.errors import InputError
+
+EXIT_UNPROCESSABLE = 2
+
+app = typer.Typer(
+    name="cwt",
+    help="Cancer waiting times: per-record facts, performance against the standards, the PTL.",
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def evaluate(
+    records: Annotated[Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Facts file to write, .csv or .parquet.")],
+    engine: Annotated[
+        EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
+    ] = default_engine_name(),
+    with_flags: Annotated[
+        bool,
+        typer.Option("--with-flags", help="Add the column transfer_date_missing (62d shared 50:50 for want of a transfer date)."),
+    ] = False,
+) -> None:
+    """Write per-record CWT facts for INPUT: one row per record and measure (2ww, fds, 31d, 62d),
+    two rows for a 62-day pathway shared between providers. Columns: record_id, measure, route,
+    treatment_stage, modality_group, clock_start, clock_stop, days, within, reporting_month,
+    provider, share, allocation, scenario. Records with missing or contradictory dates are left
+    out and listed with their reasons in OUTPUT's name with the extension .rejected.csv; the count
+    is printed on stderr and the exit code is still 0.
+
+    Example: alliance cwt evaluate records.parquet -o facts.parquet
+    """
+    stderr = Console(stderr=True)
+    try:
+        summary = evaluate_file(records, output, engine=engine, with_flags=with_flags)
+    except InputError as error:
+        stderr.print(f"[red]Error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    stderr.print(f"{summary.facts:,} facts written to {summary.output}", highlight=False)
+    if summary.transfer_date_missing:
+        stderr.print(
+            f"{summary.transfer_date_missing:,} records shared 50:50 because the transfer date is missing",
+            highlight=False,
+        )
+    stderr.print(
+        f"rejected={summary.rejected} (reasons in {summary.rejected_path})",
+        highlight=False,
+    )

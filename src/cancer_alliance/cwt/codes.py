@@ -1,0 +1,46 @@
+"""Treatment stage, modality group and 31/62-day scope as column expressions built from the
+reference code tables (CWT rules §2.3; `cancer_alliance.reference`), so that a change of code list
+is a data change. The tables are a few dozen rows, so a CASE expression is cheaper than a join.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from cancer_alliance.reference import treatment_event_types, treatment_modalities
+
+#: Group of a modality code that is blank or not in the code list: NCL puts "everything else" in
+#: other/unknown [IMPL S40] (CWT rules §2.3).
+UNLISTED_MODALITY_GROUP = "other"
+
+
+def _case(F: Any, column: str, values_by_code: dict[str, str]) -> Any:
+    """CASE column WHEN IN (codes...) THEN value ..., one branch per distinct value (null otherwise)."""
+    codes_by_value: dict[str, list[str]] = defaultdict(list)
+    for code, value in values_by_code.items():
+        codes_by_value[value].append(code)
+    expression = None
+    for value, codes in sorted(codes_by_value.items()):
+        condition = F.col(column).isin(sorted(codes))
+        expression = (F if expression is None else expression).when(condition, F.lit(value))
+    return expression
+
+
+def treatment_stage(F: Any) -> Any:
+    """'first' or 'subsequent' from CANCER TREATMENT EVENT TYPE; null when blank or unknown."""
+    return _case(F, "treatment_event_type", {e.code: e.treatment_stage for e in treatment_event_types()})
+
+
+def modality_group(F: Any) -> Any:
+    """'surgery', 'drug', 'radiotherapy' or 'other' from CANCER TREATMENT MODALITY."""
+    groups = _case(F, "treatment_modality", {m.code: m.modality_group for m in treatment_modalities()})
+    return groups.otherwise(F.lit(UNLISTED_MODALITY_GROUP))
+
+
+def counts_in_31_62(F: Any) -> Any:
+    """False for modalities the 31- and 62-day measures leave out (98 all treatment declined [IMPL S40])."""
+    excluded = sorted(m.code for m in treatment_modalities() if not m.counts_in_31_62)
+    if not excluded:
+        return F.lit(True)
+    return ~F.coalesce(F.col("treatment_modality").isin(excluded), F.lit(False))

@@ -1,0 +1,77 @@
+"""`evaluate`: per-record CWT facts; `rejected`: the records that cannot be evaluated, with why.
+
+Both read one prepared frame: the canonical record plus the derived columns (route, treatment
+stage, modality group, clock stops, waits, allocation, rejection reason), built from column
+expressions in three selects, so that evaluation is a single pass over the records with no join.
+Rules use only the PySpark DataFrame API through `engine.functions`, so they run unchanged on
+DuckDB (SQLFrame) and on Spark (docs/decisions/0001).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cancer_alliance.cwt import adjustments, allocation, codes, measures, validity
+from cancer_alliance.cwt.routes import route
+from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
+from cancer_alliance.engine import functions
+
+DataFrame = Any
+
+
+def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
+    """One row per record: the canonical columns plus the derived columns the measures, the
+    allocation and the validity checks read."""
+    F = functions(records)
+    col = F.col
+    the_route = route(F)
+    classified = records.select(
+        "*",
+        the_route.alias("route"),
+        codes.treatment_stage(F).alias("treatment_stage"),
+        codes.modality_group(F).alias("modality_group"),
+        codes.counts_in_31_62(F).alias("counts_in_31_62"),
+        adjustments.fds_stop(F).alias("fds_stop"),
+        adjustments.start_62(F, the_route).alias("start_62"),
+        adjustments.first_seen_adjustment_62(F, the_route).alias("first_seen_adjustment_62"),
+        allocation.investigating_provider(F).alias("investigating_provider"),
+        allocation.allocation_method(F, settings).alias("allocation_method"),
+    )
+    first_seen, treatment = adjustments.adjustment_first_seen(F), adjustments.adjustment_treatment(F)
+    wait = adjustments.wait
+    waits = classified.select(
+        "*",
+        wait(F, col("date_first_seen"), col("referral_received_date"), first_seen).alias("days_2ww"),
+        wait(F, col("fds_stop"), col("referral_received_date"), first_seen).alias("days_fds"),
+        wait(F, col("treatment_start_date"), col("decision_to_treat_date"), treatment).alias("days_31d"),
+        wait(F, col("treatment_start_date"), col("start_62"), col("first_seen_adjustment_62"), treatment).alias(
+            "days_62d"
+        ),
+        wait(F, col("transfer_to_treatment_date"), col("start_62"), col("first_seen_adjustment_62")).alias("days_38"),
+        wait(F, col("treatment_start_date"), col("transfer_to_treatment_date"), treatment).alias("days_24"),
+        *[test.alias(name) for name, test in measures.populations(F, settings).items()],
+        allocation.allocation(F).alias("allocation"),
+        allocation.missing_transfer_date(F).alias("transfer_date_missing"),
+    )
+    shares = allocation.scenario_columns(F, settings, col("days_62d"), col("days_38"), col("days_24"))
+    return waits.select(
+        "*",
+        *[value.alias(name) for name, value in shares.items()],
+        validity.invalid(F, settings).alias("invalid"),
+    )
+
+
+def evaluate(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
+    """Per-record facts of every valid record, long format: one row per record and measure, two
+    for a 62d pathway shared between providers (columns `measures.COLUMNS`)."""
+    return measures.facts(prepare(records, settings), functions(records), settings)
+
+
+def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
+    """record_id and reason of every record `evaluate` leaves out."""
+    F = functions(records)
+    prepared = prepare(records, settings)
+    # Exploding a one-element array, compacted, keeps the invalid records without a filter that
+    # DuckDB would push down through (and so re-evaluate) every derived column.
+    flagged = prepared.select("*", F.explode(F.array_compact(F.array(F.when(F.col("invalid"), F.lit(True))))).alias("rejected"))
+    return flagged.select("record_id", validity.reason(F, settings).alias("reason"))

@@ -1,0 +1,187 @@
+"""`evaluate_file`: canonical CWT records in (CSV or Parquet), per-record facts and rejections out.
+
+The library function behind `alliance cwt evaluate`. A CSV is typed by the canonical schema
+(`schema("cwt")`: ISO dates, integers, codes kept as text with their leading zeros, blank =
+missing); a value that does not fit stops the run with an InputError naming the file, row and
+field, never the value. A column the schema does not know is refused; a missing optional column
+is read as blank.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from cancer_alliance.cwt.evaluate import evaluate, rejected
+from cancer_alliance.cwt.measures import FACT_COLUMNS, FLAG_COLUMNS, TYPES
+from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
+from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.errors import InputError
+from cancer_alliance.schemas import TableSchema, schema
+
+FORMATS = (".csv", ".parquet")
+REJECTED_COLUMNS = ("record_id", "reason")
+_ARROW = {"string": pa.string(), "date": pa.date32(), "int": pa.int32(), "double": pa.float64(), "boolean": pa.bool_()}
+_FORMS = {"date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
+          "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number")}
+
+
+@dataclass(frozen=True)
+class EvaluateSummary:
+    """What `evaluate_file` wrote."""
+
+    facts: int
+    rejected: int
+    transfer_date_missing: int  # records shared 50:50 because the transfer date was missing
+    output: Path
+    rejected_path: Path
+
+
+def rejected_path(output: Path | str) -> Path:
+    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv`."""
+    return Path(output).with_suffix(".rejected.csv")
+
+
+def evaluate_file(
+    input: Path | str,
+    output: Path | str,
+    *,
+    engine: EngineName | str | None = None,
+    settings: CwtSettings = DEFAULT_SETTINGS,
+    with_flags: bool = False,
+) -> EvaluateSummary:
+    """Evaluate the records in `input`; write the facts (the contract columns `FACT_COLUMNS`, plus
+    `transfer_date_missing` if `with_flags`) to `output` and the rejected records with their
+    reasons to `rejected_path(output)`."""
+    source, output = Path(input), Path(output)
+    _format(output)
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
+        records = read_records(session, source, Path(scratch))
+        facts = _arrow(evaluate(records, settings), TYPES)
+        refused = _arrow(rejected(records, settings), {"record_id": "string", "reason": "string"})
+    flagged = facts.filter(pc.fill_null(facts.column("transfer_date_missing"), False))
+    columns = list(FACT_COLUMNS) + (list(FLAG_COLUMNS) if with_flags else [])
+    write_table(facts.select(columns), output)
+    write_table(refused.select(list(REJECTED_COLUMNS)), rejected_path(output))
+    return EvaluateSummary(
+        facts=facts.num_rows,
+        rejected=refused.num_rows,
+        transfer_date_missing=len(pc.unique(flagged.column("record_id"))),
+        output=output,
+        rejected_path=rejected_path(output),
+    )
+
+
+def read_records(engine: Engine, path: Path, scratch: Path) -> Any:
+    """The canonical CWT records in `path` as an engine DataFrame typed by the schema. A CSV is
+    typed here and staged as Parquet in `scratch`, which must outlive the DataFrame's use."""
+    table = schema("cwt")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if _format(path) == ".csv":
+        staged = scratch / "records.parquet"
+        pq.write_table(read_csv(path, table), staged)
+        path = staged
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"{path}: not a readable Parquet file ({type(error).__name__})") from None
+    _check_columns(path, names, table)
+    frame = engine.read_parquet(path)
+    F = functions(frame)
+    return frame.select(
+        *[
+            (F.col(c.name) if c.name in names else F.lit(None)).cast(c.storage_type).alias(c.name)
+            for c in table.columns
+        ]
+    )
+
+
+def read_csv(path: Path, table: TableSchema) -> pa.Table:
+    """A CSV with a header line as an Arrow table of `table`'s columns and types."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise InputError(f"{path}: cannot read the header line ({type(error).__name__})") from None
+    _check_columns(path, header, table)
+    try:
+        text = pa_csv.read_csv(
+            path,
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowException as error:
+        raise InputError(f"{path}: not valid CSV ({str(error).splitlines()[0][:200]})") from None
+    columns = {}
+    for column in table.columns:
+        if column.name not in header:
+            columns[column.name] = pa.nulls(text.num_rows, _ARROW[column.storage_type])
+            continue
+        values = pc.utf8_trim_whitespace(text.column(column.name))
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        columns[column.name] = _typed(path, column.name, column.storage_type, values)
+    return pa.table(columns)
+
+
+def _typed(path: Path, name: str, storage_type: str, values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text converted to the column's type; the first value that does not fit is an InputError."""
+    if storage_type not in _FORMS:
+        return values
+    form, problem = _FORMS[storage_type]
+    fits = pc.match_substring_regex(values, form.pattern)
+    if storage_type == "date":
+        parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
+        fits = pc.and_kleene(fits, pc.is_valid(parsed))
+        converted = parsed.cast(pa.date32())
+    else:
+        converted = None
+    fits = pc.or_kleene(pc.is_null(values), fits)
+    if not pc.all(fits).as_py():
+        row = pc.index(fits, False).as_py() + 1
+        raise InputError(f"{path} row {row}, {name}: {problem}")
+    return converted if converted is not None else values.cast(_ARROW[storage_type])
+
+
+def _check_columns(path: Path, names: list[str], table: TableSchema) -> None:
+    known = set(table.column_names)
+    unknown = [name for name in names if name not in known]
+    missing = [c.name for c in table.columns if c.required and c.name not in names]
+    problems = ([f"unknown columns: {', '.join(unknown)}"] if unknown else []) + (
+        [f"missing required columns: {', '.join(missing)}"] if missing else []
+    )
+    if problems:
+        raise InputError(f"{path}: not a canonical CWT record file: {'; '.join(problems)}")
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv or .parquet")
+    return suffix
+
+
+def _arrow(frame: Any, types: dict[str, str]) -> pa.Table:
+    """Collect a result as Arrow with the declared column types (the engines differ in details)."""
+    result = frame.toArrow()
+    return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in types})
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write Parquet or CSV (ISO dates, true/false, blank = missing) by the file's extension."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if _format(path) == ".parquet":
+        pq.write_table(table, path)
+    else:
+        pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))

@@ -1,0 +1,71 @@
+"""Records that cannot be evaluated, with the reason (issue 3 item 1; CWT rules §2, §3).
+
+Missing or contradictory dates make a record invalid; an open pathway (a clock that has started
+and not yet stopped, e.g. a 2ww referral not yet seen) does not. Date-order checks come from the
+canonical schema (`schemas/cwt.toml`, `date_orders`); the others need the derived columns of
+`evaluate.prepare`. A record gets every reason that applies, joined by "; ". Reasons name fields,
+never values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cancer_alliance.cwt.allocation import rejects_missing_transfer_date
+from cancer_alliance.cwt.settings import CwtSettings
+from cancer_alliance.schemas import schema
+
+SEPARATOR = "; "
+
+
+def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
+    """(condition, reason) pairs over a prepared frame; the record is invalid if any condition holds."""
+    checks = [
+        (F.col(order.later) < F.col(order.earlier), order.reason) for order in schema("cwt").date_orders
+    ]
+    checks += [
+        (F.col("adjustment_first_seen_days") < 0, "adjustment_first_seen_days is negative"),
+        (F.col("adjustment_treatment_days") < 0, "adjustment_treatment_days is negative"),
+        (
+            F.col("route").isin("usc", "breast_symptomatic", "screening") & F.col("referral_received_date").isNull(),
+            "referral_received_date missing on a usc, breast symptomatic or screening referral",
+        ),
+        (
+            F.col("treatment_start_date").isNotNull() & F.col("decision_to_treat_date").isNull(),
+            "treatment_start_date recorded without decision_to_treat_date",
+        ),
+        (
+            F.col("treatment_start_date").isNotNull() & F.col("treatment_stage").isNull(),
+            "treatment_event_type missing or not a known code",
+        ),
+        (F.col("in_2ww") & (F.col("days_2ww") < 0), "2ww wait negative after the first-seen adjustment"),
+        (F.col("in_fds") & (F.col("days_fds") < 0), "fds wait negative after the first-seen adjustment"),
+        (F.col("in_31d") & (F.col("days_31d") < 0), "31d wait negative after the treatment adjustment"),
+        (F.col("in_62d") & (F.col("days_62d") < 0), "62d wait negative after adjustments"),
+        (
+            F.col("in_62d") & (F.col("allocation") == "six_scenario") & ((F.col("days_38") < 0) | (F.col("days_24") < 0)),
+            "38-day or 24-day phase negative after adjustments",
+        ),
+    ]
+    if rejects_missing_transfer_date(settings):
+        checks.append(
+            (
+                F.col("in_62d") & F.col("transfer_date_missing"),
+                "accountable_investigating_provider recorded without transfer_to_treatment_date",
+            )
+        )
+    return checks
+
+
+def invalid(F: Any, settings: CwtSettings) -> Any:
+    """True when any check fails (a boolean is much cheaper to filter on than the reason text)."""
+    tests = [F.coalesce(test, F.lit(False)) for test, _ in reasons(F, settings)]
+    result = tests[0]
+    for test in tests[1:]:
+        result = result | test
+    return result
+
+
+def reason(F: Any, settings: CwtSettings) -> Any:
+    """Every applicable reason joined by "; " (use on invalid records only)."""
+    return F.concat_ws(SEPARATOR, *[F.when(F.coalesce(test, F.lit(False)), F.lit(text)) for test, text in reasons(F, settings)])
