@@ -91,7 +91,7 @@ def _comparable(value: Any) -> Any:
 
 @pytest.fixture
 def expect(engine):
-    """expect(result, table): the result's rows, on the table's columns, equal the table's rows (any order)."""
+    """expect(result, table): the result's rows, on the table's columns, equal the table's (any order)."""
 
     def check(result: Any, table: str) -> None:
         wanted = typed(parse_table(table), OUTPUT_TYPES)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (spec tables are wider than a code line)
 """Performance against the published standards (CWT rules, "Published standards as data", §1, §4.3,
 §6, §8.4): each test is one paragraph of the rule, with its source or worked example."""
 
@@ -22,7 +23,10 @@ def test_halves_are_summed_exactly(facts, expect):
         c         | 1     | T
         d         | 0.5   | F
         """,
-        measure="62d", route="usc", reporting_month="2019-05", provider="RA7",
+        measure="62d",
+        route="usc",
+        reporting_month="2019-05",
+        provider="RA7",
     )
     expect(
         performance(rows, ["month"]),
@@ -44,7 +48,10 @@ def test_a_group_with_no_patients_has_no_performance(facts, expect):
         s3        | TA       | 0     | T      | 3
         s3        | TB       | 1     | T      | 3
         """,
-        measure="62d", route="usc", reporting_month="2019-05", allocation="six_scenario",
+        measure="62d",
+        route="usc",
+        reporting_month="2019-05",
+        allocation="six_scenario",
     )
     expect(
         performance(rows, ["provider"]),
@@ -80,7 +87,10 @@ def test_october_2023_reconciliation_as_halves(engine):
     )
     [row] = engine.rows(performance(rows, ["month"], "2023"))
     assert (row["standard_id"], row["total"], row["within"], row["breaches"]) == (
-        "62d_combined", 24371.5, 15375.5, 8996.0,
+        "62d_combined",
+        24371.5,
+        15375.5,
+        8996.0,
     )
     assert row["performance"] == 15375.5 / 24371.5
     assert f"{row['performance']:.2%}" == "63.09%"
@@ -234,7 +244,8 @@ def test_auto_picks_the_framework_by_reporting_month(facts, expect):
         c         | fds     | usc   | 2021-09         | T
         d         | fds     | usc   | 2021-10         | F
         """,
-        provider="RA7", share=1.0,
+        provider="RA7",
+        share=1.0,
     )
     expect(
         performance(rows, ["month"], "auto"),
@@ -251,8 +262,14 @@ def test_auto_picks_the_framework_by_reporting_month(facts, expect):
 def test_a_retired_standard_reported_later_has_no_threshold(facts, expect):
     """2WW standards retired from 1 Oct 2023 (§8.2 item 1): asked for explicitly, a back-series
     figure is computed but carries no threshold."""
-    rows = facts("record_id | within\n--|--\na | T", measure="2ww", route="usc", reporting_month="2024-01",
-                 provider="RA7", share=1.0)
+    rows = facts(
+        "record_id | within\n--|--\na | T",
+        measure="2ww",
+        route="usc",
+        reporting_month="2024-01",
+        provider="RA7",
+        share=1.0,
+    )
     expect(
         performance(rows, ["month"], "2018"),
         """
@@ -278,7 +295,9 @@ def test_providers_roll_up_to_alliances(facts, expect):
         c         | XX9      | 1     | T
         d         |          | 1     | F
         """,
-        measure="62d", route="usc", reporting_month="2019-05",
+        measure="62d",
+        route="usc",
+        reporting_month="2019-05",
     )
     expect(
         performance(rows, ["month", "alliance"]),
@@ -322,14 +341,21 @@ def test_group_by_tumour_type_joins_the_diagnosis_back(engine, facts, expect):
         c         | T
         d         | T
         """,
-        measure="62d", route="usc", reporting_month="2019-05", provider="RA7", share=1.0,
+        measure="62d",
+        route="usc",
+        reporting_month="2019-05",
+        provider="RA7",
+        share=1.0,
     )
-    records = engine.frame(schema("cwt"), [
-        {"record_id": "a", "nhs_number": "x", "primary_diagnosis_icd10": "C34.1"},
-        {"record_id": "b", "nhs_number": "x", "primary_diagnosis_icd10": "C61"},
-        {"record_id": "c", "nhs_number": "x", "primary_diagnosis_icd10": "c34"},
-        {"record_id": "d", "nhs_number": "x"},
-    ])
+    records = engine.frame(
+        schema("cwt"),
+        [
+            {"record_id": "a", "nhs_number": "x", "primary_diagnosis_icd10": "C34.1"},
+            {"record_id": "b", "nhs_number": "x", "primary_diagnosis_icd10": "C61"},
+            {"record_id": "c", "nhs_number": "x", "primary_diagnosis_icd10": "c34"},
+            {"record_id": "d", "nhs_number": "x"},
+        ],
+    )
     expect(
         performance(rows, ["tumour_type"], records=records),
         """
@@ -343,8 +369,14 @@ def test_group_by_tumour_type_joins_the_diagnosis_back(engine, facts, expect):
 
 
 def test_bad_arguments_are_refused(facts):
-    rows = facts("record_id | within\n--|--\na | T", measure="2ww", route="usc", reporting_month="2019-01",
-                 provider="RA7", share=1.0)
+    rows = facts(
+        "record_id | within\n--|--\na | T",
+        measure="2ww",
+        route="usc",
+        reporting_month="2019-01",
+        provider="RA7",
+        share=1.0,
+    )
     with pytest.raises(ValueError, match="cannot group by 'trust'"):
         performance(rows, ["trust"])
     with pytest.raises(ValueError, match="needs the records"):
