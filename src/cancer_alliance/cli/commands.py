@@ -22,3 +22,7 @@ from cancer_alliance.cli import cwt_reports  # noqa: E402
 
 cwt.app.command(name="performance")(cwt_reports.performance)
 cwt.app.command(name="ptl")(cwt_reports.ptl)
+
+from cancer_alliance.cli import synth  # noqa: E402
+
+app.add_typer(synth.app, name="synth")

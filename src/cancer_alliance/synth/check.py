@@ -28,6 +28,8 @@ from cancer_alliance.synth.generate import FILES, INVALID_FILE, METADATA_FILE
 
 CWT_TOLERANCE_PP = 1.5
 EARLY_DIAGNOSIS_TOLERANCE_PP = 2.0
+#: Standard errors of sampling noise allowed on top at small scales (about 3 in 1,000 figures exceed 3).
+SAMPLING_SE = 3.0
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,20 @@ class Comparison:
         return None if self.generated is None else self.generated - self.published
 
     @property
-    def ok(self) -> bool:
-        return self.difference_pp is not None and abs(self.difference_pp) <= self.tolerance_pp
-
     def standard_error_pp(self) -> float:
-        """Binomial standard error of the generated share, in points (its sampling noise)."""
+        """Binomial standard error of a share of `count` at the published rate, in points: the
+        sampling noise a generated figure of this size carries."""
         p = self.published / 100
         return 100 * float(np.sqrt(p * (1 - p) / max(self.count, 1)))
+
+    @property
+    def allowed_pp(self) -> float:
+        """The tolerance, widened to SAMPLING_SE standard errors for small (low-scale) samples."""
+        return max(self.tolerance_pp, SAMPLING_SE * self.standard_error_pp)
+
+    @property
+    def ok(self) -> bool:
+        return self.difference_pp is not None and abs(self.difference_pp) <= self.allowed_pp
 
 
 @dataclass(frozen=True)

@@ -111,14 +111,23 @@ class _Targets:
         self.rng = rng
         self.share = cal.trusts.weight
 
-    def matrix(self, rate: np.ndarray, family: str) -> np.ndarray:
+    def matrix(self, rate: np.ndarray, family: str, share: np.ndarray | None = None) -> np.ndarray:
+        """Trust x month probabilities; `share` = actual records per trust and month where known."""
         model = self.cal.model
-        return trust_month_probability(self.rng, np.clip(rate, 0.01, 0.999), self.share, model.trust_sd[family],
+        share = self.share if share is None else share
+        return trust_month_probability(self.rng, np.clip(rate, 0.01, 0.999), share, model.trust_sd[family],
                                        model.month_sd)
 
     def rate(self, key: str, months: int = 12) -> np.ndarray:
         performance = self.cal.standards[key].monthly_performance
         return performance[np.r_[np.arange(12), 0, 1][:months]]
+
+
+def _counts(cal: Calibration, trust: np.ndarray, month: np.ndarray, months: int) -> np.ndarray:
+    """Records per trust and month."""
+    counts = np.zeros((len(cal.trusts.codes), months))
+    np.add.at(counts, (trust, month), 1)
+    return counts
 
 
 def _treating_trust(rng: np.random.Generator, cal: Calibration, trust: np.ndarray, transfer: np.ndarray,
@@ -162,12 +171,12 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
     # 62-day outcome at the route's published monthly rate (investigating trust, treatment month)
     p62 = np.full(n, BREAST_SYMPTOMATIC_62D)
     for r, key in ((USC, "62D_GP_urgent"), (SCREENING, "62D_screening"), (UPGRADE, "62D_upgrade")):
-        matrix = targets.matrix(targets.rate(key, 14), "62d")
         sel = route == r
+        matrix = targets.matrix(targets.rate(key, 14), "62d", _counts(cal, trust[sel], month[sel], 14))
         p62[sel] = matrix[trust[sel], month[sel]]
     d62 = waits(rng, rng.random(n) < p62, 62, *WAIT_SHAPES["62d"])
 
-    p31 = targets.matrix(targets.rate("31D_first", 14), "31d")[treating, month]
+    p31 = targets.matrix(targets.rate("31D_first", 14), "31d", _counts(cal, treating, month, 14))[treating, month]
     d31 = waits(rng, rng.random(n) < p31, 31, *WAIT_SHAPES["31d"])
     p2 = np.where(route == BREAST_SYMPTOMATIC, targets.rate("2WW_breast_symptomatic", 14)[month],
                   targets.rate("2WW", 14)[month])
@@ -411,7 +420,7 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         else:
             same = linked & (rng.random(n) < 0.8)
             trust[same] = patients.trust[patient[same]]
-        matrix = targets.matrix(standard.monthly_performance, "31d")
+        matrix = targets.matrix(standard.monthly_performance, "31d", _counts(cal, trust, month, 12))
         d31 = waits(rng, rng.random(n) < matrix[trust, month], 31, *WAIT_SHAPES["31d"])
         adj_t = np.where(rng.random(n) < cal.model.treatment_adjustment_share, rng.integers(3, 15, n), 0)
         c = _empty(n)

@@ -46,6 +46,8 @@ YEARS = (YEAR,)
 EARLIER_PATIENTS = 160_000
 
 Progress = Callable[[str], None]
+#: How many times `generate` reports progress: seven generation steps and one write per table.
+PROGRESS_STEPS = 7 + len(FILES)
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,6 @@ class GenerationSummary:
         data = asdict(self)
         data["out"] = str(self.out)
         return data
-
-
-def _steps() -> list[str]:
-    return ["patients", "cwt", "registrations", "breast follow-up", "fit", "lung health checks", "radiotherapy", "write"]
 
 
 def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | str = Path("synthetic"),

@@ -47,10 +47,12 @@ def trust_month_probability(
     Each trust gets a lasting effect (sd `trust_sd` on the logit scale) and monthly noise (`month_sd`);
     a per-month offset, solved by Newton's method, makes the activity-weighted mean over trusts equal
     the national target of that month exactly, so the variation never moves the national figure.
+    `share` is each trust's expected activity (trusts,) or its actual records per month (trusts, months).
     """
     trusts, months = len(share), len(target)
     base = logit(target)[None, :] + rng.normal(0, trust_sd, (trusts, 1)) + rng.normal(0, month_sd, (trusts, months))
-    weights = (share / share.sum())[:, None]
+    share = share if share.ndim == 2 else share[:, None]
+    weights = share / np.maximum(share.sum(axis=0, keepdims=True), 1e-12)
     offset = np.zeros(months)
     for _ in range(40):
         p = expit(base + offset)
