@@ -38,12 +38,21 @@ def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
             F.col("treatment_start_date").isNotNull() & F.col("treatment_stage").isNull(),
             "treatment_event_type missing or not a known code",
         ),
-        (F.col("in_2ww") & (F.col("days_2ww") < 0), "2ww wait negative after the first-seen adjustment"),
-        (F.col("in_fds") & (F.col("days_fds") < 0), "fds wait negative after the first-seen adjustment"),
-        (F.col("in_31d") & (F.col("days_31d") < 0), "31d wait negative after the treatment adjustment"),
-        (F.col("in_62d") & (F.col("days_62d") < 0), "62d wait negative after adjustments"),
+        (F.col("in_2ww") & _adjusted_below_zero(F, "days_2ww", "date_first_seen", "referral_received_date"),
+         "2ww wait negative after the first-seen adjustment"),
+        (F.col("in_fds") & _adjusted_below_zero(F, "days_fds", "fds_stop", "referral_received_date"),
+         "fds wait negative after the first-seen adjustment"),
+        (F.col("in_31d") & _adjusted_below_zero(F, "days_31d", "treatment_start_date", "decision_to_treat_date"),
+         "31d wait negative after the treatment adjustment"),
+        (F.col("in_62d") & _adjusted_below_zero(F, "days_62d", "treatment_start_date", "start_62"),
+         "62d wait negative after adjustments"),
         (
-            F.col("in_62d") & (F.col("allocation") == "six_scenario") & ((F.col("days_38") < 0) | (F.col("days_24") < 0)),
+            F.col("in_62d")
+            & (F.col("allocation") == "six_scenario")
+            & (
+                _adjusted_below_zero(F, "days_38", "transfer_to_treatment_date", "start_62")
+                | _adjusted_below_zero(F, "days_24", "treatment_start_date", "transfer_to_treatment_date")
+            ),
             "38-day or 24-day phase negative after adjustments",
         ),
     ]
@@ -55,6 +64,12 @@ def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
             )
         )
     return checks
+
+
+def _adjusted_below_zero(F: Any, days: str, stop: str, start: str) -> Any:
+    """The wait is negative only because of its adjustment (a stop before the start is already
+    reported by the date-order checks)."""
+    return (F.col(days) < 0) & (F.datediff(F.col(stop), F.col(start)) >= 0)
 
 
 def invalid(F: Any, settings: CwtSettings) -> Any:

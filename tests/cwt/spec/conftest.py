@@ -25,10 +25,10 @@ def spec_test(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
         expected: str,
         *,
         defaults: dict[str, Any] | None = None,
-        measure: str | None = None,
+        measure: str | tuple[str, ...] | None = None,
     ) -> list[dict[str, Any]]:
         """Evaluate `rule` on `records` (over BASELINE and `defaults`) and assert that its rows,
-        restricted to `measure` if given and projected on the expected columns, are exactly the
+        restricted to `measure` (one or a tuple) if given and projected on the expected columns, are exactly the
         expected rows (as a multiset)."""
         rows = parse_table(records, RECORD_TYPES, base=BASELINE | (defaults or {}))
         frame = engine.frame(CWT, rows)
@@ -37,7 +37,8 @@ def spec_test(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
             assert result.sql(optimize=False), "the rule must render as SQL"
         got = engine.rows(result)
         if measure is not None:
-            got = [row for row in got if row["measure"] == measure]
+            wanted = (measure,) if isinstance(measure, str) else measure
+            got = [row for row in got if row["measure"] in wanted]
         columns = header(expected)
         want = parse_table(expected, OUTPUT_TYPES)
         assert multiset(got, columns) == multiset(want, columns), (
