@@ -142,9 +142,8 @@ def _treating_trust(rng: np.random.Generator, cal: Calibration, trust: np.ndarra
         rows = np.flatnonzero(move & (trusts.alliance[trust] == a))
         members = np.flatnonzero(trusts.alliance == a)
         weight = trusts.weight[members] ** 2
-        for attempt in range(4):
-            choose_rt = need_rt[rows] | (radiotherapy[rows] & (attempt == 0))
-            w = np.where(choose_rt[:, None], weight * trusts.radiotherapy[members], weight)
+        for _ in range(4):
+            w = np.where(radiotherapy[rows][:, None], weight * trusts.radiotherapy[members], weight)
             w = np.where(w.sum(axis=1, keepdims=True) > 0, w, weight)
             result[rows] = members[categorical(rng, w, np.arange(len(rows)))]
             rows = rows[(result[rows] == trust[rows]) & ~need_rt[rows]]

@@ -5,10 +5,10 @@ The rule is the NHS Data Dictionary's (NHS NUMBER: weights 10 down to 2 on the f
 check digit = 11 - remainder, 11 -> 0, 10 -> unusable), vectorised here; the scalar reference is
 `cancer_alliance.ingest.nhs_number.is_valid`, and a test holds the two equal.
 
-The 999 range has 10**6 nine-digit stems, of which 909,090 give a usable check digit. A national year
-(`--scale 1`) has more synthetic people than that, so people beyond the first 909,090 share numbers
-with earlier ones: `numbers_for` hands out the unique numbers first (callers put the people who are
-linked across tables, e.g. cancer patients, first) and recycles the rest (synth/README.md).
+The 999 range has 10**6 nine-digit stems, of which 909,091 give a usable check digit. A national year
+(`--scale 1`) has more synthetic people than that, so `NumberPool` gives unique numbers only to the
+people who are linked across tables (cancer patients, follow-up and lung health check attendees) and
+lets the others (non-cancer referrals, FIT invitees) share the rest in turn (synth/README.md).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _valid_numbers() -> np.ndarray:
 
 
 def capacity() -> int:
-    """How many distinct valid numbers the 999 range holds (909,090)."""
+    """How many distinct valid numbers the 999 range holds (909,091)."""
     return len(_valid_numbers())
 
 
