@@ -13,7 +13,7 @@ import cancer_alliance
 
 PACKAGE = Path(cancer_alliance.__file__).parent
 RULE_PACKAGES = ["cwt"]
-IO_MODULES = {"files.py"}
+IO_MODULES_SUFFIX = "files.py"  # e.g. files.py, report_files.py
 FORBIDDEN_IMPORTS = {"pyspark", "sqlframe", "duckdb", "pandas", "numpy", "pyarrow", "polars"}
 FORBIDDEN_CALLS = {"collect", "toPandas", "toArrow"}
 
@@ -23,7 +23,7 @@ def rule_modules() -> list[Path]:
         path
         for package in RULE_PACKAGES
         for path in (PACKAGE / package).rglob("*.py")
-        if path.name not in IO_MODULES
+        if not path.name.endswith(IO_MODULES_SUFFIX)
     )
 
 

@@ -1,0 +1,61 @@
+"""`alliance demo` end to end at a tiny scale: generate, ingest, compute (issue 2 "Done when",
+issue 6 item 7)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from cancer_alliance.cli import app
+from cancer_alliance.cli import commands  # noqa: F401  (registers the commands on app)
+from cancer_alliance.demo import PERFORMANCE_GROUPINGS
+from cancer_alliance.schemas import schema, table_names
+
+pytestmark = pytest.mark.cli
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALLIANCE_HOME", str(home))
+        result = CliRunner().invoke(app, ["demo", "--scale", "0.002", "--seed", "7"])
+    return home, result
+
+
+def test_demo_prints_the_reference_date_alliances_and_validation_summary(demo_run):
+    home, result = demo_run
+    assert result.exit_code == 0, result.output
+    assert "reference date 2019-03-31" in result.output
+    assert "Kent and Medway" in result.output  # alliance 19 of the 2018/19 map
+    assert "Validation summary" in result.output
+    assert json.loads((home / "demo.json").read_text())["reference_date"] == "2019-03-31"
+
+
+def test_demo_ingests_every_table_and_quarantines_exactly_what_the_generator_broke(demo_run):
+    home, _ = demo_run
+    with (home / "synthetic" / "invalid_rows.csv").open(newline="") as handle:
+        broken = {(row["table"], row["key"]) for row in csv.DictReader(handle)}
+    quarantined = set()
+    for path in (home / "quarantine").glob("*.csv"):
+        table = path.name.split("-")[0]
+        with path.open(newline="") as handle:
+            quarantined |= {(table, row[schema(table).key]) for row in csv.DictReader(handle)}
+    assert {path.name for path in (home / "lake").iterdir()} == set(table_names())
+    assert broken
+    assert quarantined == broken
+
+
+def test_demo_writes_the_results_the_web_layer_serves(demo_run):
+    home, _ = demo_run
+    results = home / "results"
+    for name in PERFORMANCE_GROUPINGS:
+        table = pq.read_table(results / f"performance_{name}.parquet")
+        assert table.num_rows > 0
+        assert {"standard_id", "reporting_month", "total", "within", "performance"} <= set(table.column_names)
+    assert pq.read_table(results / "ptl.parquet").num_rows > 0
+    assert pq.read_table(results / "cwt_facts.parquet").num_rows > 0
