@@ -26,3 +26,7 @@ cwt.app.command(name="ptl")(cwt_reports.ptl)
 from cancer_alliance.cli import synth  # noqa: E402
 
 app.add_typer(synth.app, name="synth")
+
+from cancer_alliance.cli import demo  # noqa: E402
+
+app.command(name="demo")(demo.demo)
