@@ -15,7 +15,7 @@ from cancer_alliance.store.database import alembic_config, downgrade
 
 pytestmark = pytest.mark.store
 
-STORE_TABLES = {"user_account", "audit_event"}
+STORE_TABLES = {"user_account", "audit_event", "ptl_note"}
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:

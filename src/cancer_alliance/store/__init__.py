@@ -17,7 +17,7 @@ from cancer_alliance.store.accounts import (
 )
 from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
 from cancer_alliance.store.database import Store, database_url, migrate, open_store
-from cancer_alliance.store.models import NOT_AUDITED, AuditAction, AuditEvent, Base, Role, UserAccount
+from cancer_alliance.store.models import NOT_AUDITED, AuditAction, AuditEvent, Base, PtlNote, Role, UserAccount
 
 __all__ = [
     "AccountError",
@@ -29,6 +29,7 @@ __all__ = [
     "Auditor",
     "Base",
     "ObjectRef",
+    "PtlNote",
     "Role",
     "Store",
     "UserAccount",

@@ -6,7 +6,7 @@ it for the ORM, and a test checks the two agree on SQLite and PostgreSQL (decisi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Enum,
@@ -168,4 +169,29 @@ class AuditEvent(Base):
         return f"AuditEvent(id={self.id!r}, {who}, action={self.action!s}, {target})"
 
 
-__all__ = ["AuditAction", "AuditEvent", "Base", "Role", "UserAccount", "UtcDateTime", "utcnow"]
+class PtlNote(Base):
+    """A note and next action on an open PTL pathway, written by a user of the pathway's provider,
+    alliance or nationally (issue 6, "Patient tracking list"). Added with an audit event in the same
+    transaction; the free text is never copied into the audit snapshot (`NOT_AUDITED`).
+
+    `provider` is the pathway's responsible provider when the note was written, so notes stay
+    scoped even if the PTL changes.
+    """
+
+    __tablename__ = "ptl_note"
+    __table_args__ = (
+        Index(None, "record_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str | None] = mapped_column(String(16))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(String(2000), info=NOT_AUDITED)
+    next_action: Mapped[str | None] = mapped_column(String(500), info=NOT_AUDITED)
+    next_action_due: Mapped[date | None] = mapped_column(Date)
+
+
+__all__ = ["AuditAction", "AuditEvent", "Base", "PtlNote", "Role", "UserAccount", "UtcDateTime", "utcnow"]
