@@ -30,3 +30,7 @@ app.add_typer(synth.app, name="synth")
 from cancer_alliance.cli import demo  # noqa: E402
 
 app.command(name="demo")(demo.demo)
+
+from cancer_alliance.cli import spc  # noqa: E402
+
+app.command(name="spc")(spc.spc)
