@@ -95,14 +95,15 @@ def _special_cause_direction(y: np.ndarray, lim: Any) -> np.ndarray:
     return np.where(outside, beyond, direction).astype(np.int8)
 
 
-def point_types(direction: np.ndarray, improvement: ImprovementDirection) -> np.ndarray:
-    """`ptd_point_type`: orient signal sides by the improvement direction."""
+def point_types(direction: np.ndarray, improvement: ImprovementDirection) -> pd.Categorical:
+    """`ptd_point_type`: orient signal sides by the improvement direction (categorical, for speed)."""
     if improvement is ImprovementDirection.neutral:
         high, low = PointType.special_cause_neutral_high.value, PointType.special_cause_neutral_low.value
     else:
         direction = direction * improvement.sign
         high, low = PointType.special_cause_improvement.value, PointType.special_cause_concern.value
-    return np.where(direction > 0, high, np.where(direction < 0, low, PointType.common_cause.value))
+    codes = np.sign(direction).astype(np.int8) + 1  # 0 low, 1 common cause, 2 high
+    return pd.Categorical.from_codes(codes, categories=[low, PointType.common_cause.value, high])
 
 
 def spc(
@@ -166,17 +167,23 @@ def summary(
     options = options or SpcOptions()
     series = list(series)
     latest = points.groupby(series, sort=False).tail(1) if series else points.tail(1)
-    rows = []
-    for record in latest.to_dict("records"):
-        target = record[target_column] if target_column else options.target
-        target = None if target is None or pd.isna(target) else float(target)
-        assurance = assurance_type(target, record["lpl"], record["upl"], options.improvement_direction)
-        rows.append(
-            {
-                **{name: record[name] for name in series},
-                "variation_type": record["point_type"],
-                "variation_icon": variation_icon(record["point_type"], options.improvement_direction),
-                "assurance_type": None if assurance is None else assurance.value,
-            }
+    direction = options.improvement_direction
+    types = latest["point_type"].astype(str)
+    icons = {kind.value: variation_icon(kind, direction) for kind in PointType}
+    if target_column:
+        targets = latest[target_column].astype(float).to_numpy()
+    else:
+        targets = np.full(len(latest), np.nan if options.target is None else float(options.target))
+    assurance = [
+        None if kind is None else kind.value
+        for kind in (
+            assurance_type(None if np.isnan(target) else target, lpl, upl, direction)
+            for target, lpl, upl in zip(
+                targets, latest["lpl"].to_numpy(), latest["upl"].to_numpy(), strict=True
+            )
         )
-    return pd.DataFrame(rows, columns=[*series, "variation_type", "variation_icon", "assurance_type"])
+    ]
+    result = latest.loc[:, series].reset_index(drop=True)
+    return result.assign(
+        variation_type=types.to_numpy(), variation_icon=types.map(icons).to_numpy(), assurance_type=assurance
+    )
