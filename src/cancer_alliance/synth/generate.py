@@ -21,7 +21,7 @@ from cancer_alliance.schemas import schema
 from cancer_alliance.synth import cwt as cwt_module
 from cancer_alliance.synth import fit, followup, lung
 from cancer_alliance.synth.calibration import REFERENCE_DATE, YEAR, calibration
-from cancer_alliance.synth.invalid import Defect, add_invalid_rows
+from cancer_alliance.synth.invalid import apply_defects, plan_invalid_rows
 from cancer_alliance.synth.nhs_numbers import NumberPool
 from cancer_alliance.synth.patients import generate_patients
 from cancer_alliance.synth.radiotherapy import generate_radiotherapy
@@ -119,7 +119,7 @@ def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | s
     step("lung health checks")
     writer.write("lung_health_check", lung.generate_lung(cal, lung_numbers, streams[10]))
     rows = {table: writer.rows[table] for table in FILES}
-    invalid_counts = {table: sum(1 for t, _ in writer.defects if t == table) for table in FILES}
+    invalid_counts = {table: sum(1 for d in writer.defects if d[0] == table) for table in FILES}
     defects = writer.defects
     _write_invalid(out / INVALID_FILE, defects)
     summary = GenerationSummary(out, year, scale, seed, str(REFERENCE_DATE), invalid_share, rows, invalid_counts,
@@ -138,34 +138,34 @@ class _Writer:
         self.out, self.invalid_share, self.step = out, invalid_share, step
         self.invalid_rng, self.order_rng = invalid_rng, order_rng
         self.rows: dict[str, int] = {}
-        self.defects: list[tuple[str, Defect]] = []
+        self.defects: list[tuple[str, str, str, str]] = []  # table, key, defect, field
 
     def write(self, table: str, columns: dict[str, np.ndarray]) -> None:
         name, prefix = FILES[table]
         self.step(f"write {name}")
         definition = schema(table)
         n = len(next(iter(columns.values())))
-        bad = int(round(n * self.invalid_share))
-        index = np.arange(n + bad)
-        columns, index, defects = add_invalid_rows(definition, columns, index[:n], index[n:], self.invalid_rng)
-        columns[definition.key] = np.zeros(len(index), dtype=np.int64)  # numbered after the shuffle
-        order = self.order_rng.permutation(len(index))
-        data = to_arrow(table, columns).take(pa.array(order))
-        del columns
-        data = data.set_column(data.schema.get_field_index(definition.key), definition.key, ids(prefix, len(index)))
-        write(data, self.out / name)
-        position = np.empty(len(index), dtype=np.int64)
-        position[index[order]] = np.arange(len(index))
-        self.defects += [(table, Defect(key(prefix, int(position[int(d.key)])), d.defect, d.field)) for d in defects]
-        self.rows[table] = len(index)
+        plan = plan_invalid_rows(definition, columns, int(round(n * self.invalid_share)), self.invalid_rng)
+        total = n + len(plan.sources)
+        order = self.order_rng.permutation(total)
+        source = np.r_[np.arange(n), plan.sources][order]  # the generated row behind each row of the file
+        shuffled = {column: values[source] for column, values in columns.items()}
+        position = np.empty(total, dtype=np.int64)
+        position[order] = np.arange(total)
+        broken = position[n:]
+        apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
+        shuffled[definition.key] = ids(prefix, total)
+        write(to_arrow(table, shuffled), self.out / name)
+        self.defects += [(table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)]
+        self.rows[table] = total
 
 
-def _write_invalid(path: Path, defects: list[tuple[str, Defect]]) -> None:
+def _write_invalid(path: Path, defects: list[tuple[str, str, str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["table", "file", "key", "defect", "field"])
-        for table, d in defects:
-            writer.writerow([table, FILES[table][0], d.key, d.defect, d.field])
+        for table, key_, defect, field_ in defects:
+            writer.writerow([table, FILES[table][0], key_, defect, field_])
 
 
 def _readme(summary: GenerationSummary) -> str:

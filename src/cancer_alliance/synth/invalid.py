@@ -32,15 +32,6 @@ UNKNOWN_CODE = "ZZ"
 BAD_PATTERN = "??"
 
 
-@dataclass(frozen=True)
-class Defect:
-    """One deliberately invalid row: its key, the check that must catch it and the field it breaks."""
-
-    key: str
-    defect: str
-    field: str
-
-
 def _present(values: np.ndarray) -> np.ndarray:
     """Which values are not null (null conventions of `tables`)."""
     if values.dtype.kind in "OU":
@@ -60,7 +51,7 @@ def _null(values: np.ndarray) -> object:
     return -1 if values.dtype == np.int8 else NULL
 
 
-def _options(definition: TableSchema, columns: dict[str, np.ndarray]) -> list[tuple[str, str]]:
+def _options(definition: TableSchema) -> list[tuple[str, str]]:
     """(defect, field) pairs this table can carry."""
     options = []
     for column in definition.columns:
@@ -80,48 +71,58 @@ def _options(definition: TableSchema, columns: dict[str, np.ndarray]) -> list[tu
     return options
 
 
-def add_invalid_rows(definition: TableSchema, columns: dict[str, np.ndarray], keys: np.ndarray, new_keys: np.ndarray,
-                     rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, list[Defect]]:
-    """Append len(new_keys) invalid copies of random rows; returns the columns, the keys and the defects."""
-    n = len(new_keys)
-    options = _options(definition, columns)
-    if n == 0 or not options:
-        return columns, keys, []
-    choice = rng.integers(0, len(options), n)
-    sources = np.empty(n, dtype=np.int64)
+@dataclass(frozen=True)
+class InvalidPlan:
+    """Which valid row each invalid row copies, and the (defect, field) it gets."""
+
+    sources: np.ndarray
+    defects: list[tuple[str, str]]
+
+
+def plan_invalid_rows(definition: TableSchema, columns: dict[str, np.ndarray], count: int,
+                      rng: np.random.Generator) -> InvalidPlan:
+    """Choose `count` rows to copy and a defect for each, from the defects the schema can express; a
+    row is copied only if it has the field(s) its defect breaks."""
+    options = _options(definition)
+    if count == 0 or not options:
+        return InvalidPlan(np.zeros(0, dtype=np.int64), [])
+    rows = len(next(iter(columns.values())))
+    choice = rng.integers(0, len(options), count)
+    sources = np.empty(count, dtype=np.int64)
     for i, (defect, field) in enumerate(options):
         slots = np.flatnonzero(choice == i)
         if defect == "date_order":
             earlier, later = field.split(">")
             eligible = np.flatnonzero(_present(columns[earlier]) & _present(columns[later]))
-        else:
-            eligible = np.flatnonzero(_present(columns[field])) if defect != "unknown_code" else np.arange(len(keys))
-        if len(eligible) == 0:
-            eligible = np.arange(len(keys))
-        sources[slots] = eligible[rng.integers(0, len(eligible), len(slots))]
-    copies = {name: values[sources].copy() for name, values in columns.items()}
-    for name, values in copies.items():  # room for the two-character defect values
-        if values.dtype.kind == "U" and values.dtype.itemsize < 8:
-            copies[name] = values.astype("<U2")
-    defects = []
-    for i, (defect, field) in enumerate(options):
-        slots = np.flatnonzero(choice == i)
-        if len(slots) == 0:
-            continue
-        if defect == "invalid_nhs_number":
-            copies[field][slots] = break_check_digit(copies[field][slots])
         elif defect == "unknown_code":
-            copies[field][slots] = UNKNOWN_CODE
+            eligible = np.arange(rows)
+        else:
+            eligible = np.flatnonzero(_present(columns[field]))
+        if len(eligible) == 0:  # nothing to break this way: break the NHS number or a code instead
+            eligible = np.arange(rows)
+            choice[slots] = next(j for j, (d, _) in enumerate(options) if d in ("invalid_nhs_number", "unknown_code"))
+        sources[slots] = eligible[rng.integers(0, len(eligible), len(slots))]
+    return InvalidPlan(sources, [options[c] for c in choice])
+
+
+def apply_defects(definition: TableSchema, columns: dict[str, np.ndarray], positions: np.ndarray, plan: InvalidPlan,
+                  rng: np.random.Generator) -> None:
+    """Break the copied rows, which sit at `positions` of `columns`, in place."""
+    by_defect: dict[tuple[str, str], list[int]] = {}
+    for position, option in zip(positions, plan.defects, strict=True):
+        by_defect.setdefault(option, []).append(int(position))
+    for (defect, field), rows in by_defect.items():
+        at = np.array(rows, dtype=np.int64)
+        if defect == "invalid_nhs_number":
+            columns[field][at] = break_check_digit(columns[field][at])
+        elif defect == "unknown_code":
+            columns[field][at] = UNKNOWN_CODE  # one-character code columns keep "Z": still unknown
         elif defect == "pattern_mismatch":
-            copies[field][slots] = BAD_PATTERN
+            columns[field][at] = BAD_PATTERN
         elif defect == "out_of_range":
-            minimum = definition.column(field).minimum
-            copies[field][slots] = int(minimum) - 1 - rng.integers(0, 5, len(slots))
+            columns[field][at] = int(definition.column(field).minimum) - 1 - rng.integers(0, 5, len(at))
         elif defect == "missing_required":
-            copies[field][slots] = _null(copies[field])
+            columns[field][at] = _null(columns[field])
         else:
             earlier, later = field.split(">")
-            copies[later][slots] = copies[earlier][slots] - rng.integers(1, 30, len(slots))
-        defects += [Defect(str(new_keys[s]), defect, field) for s in slots]
-    merged = {name: np.concatenate([columns[name], copies[name]]) for name in columns}
-    return merged, np.concatenate([keys, new_keys]), defects
+            columns[later][at] = columns[earlier][at] - rng.integers(1, 30, len(at))

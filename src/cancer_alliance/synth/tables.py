@@ -35,8 +35,25 @@ def _array(column: Column, values: np.ndarray | pa.Array) -> pa.Array:
         return pa.array(values == 1, mask=values == -1, type=pa.bool_())
     if values.dtype.kind in "iu":  # e.g. NHS numbers generated as integers; keys numbered later
         return pa.array(values, mask=values == NULL, type=pa.int64()).cast(pa.string())
-    values = values.astype(str)
-    return pa.array(values, mask=values == "", type=pa.string())
+    return _strings(values.astype(str) if values.dtype.kind != "U" else values)
+
+
+def _strings(values: np.ndarray) -> pa.Array:
+    """An Arrow string array from a fixed-width numpy string array, '' as null. ASCII text (all the
+    generator writes) is converted with array operations, without a per-value loop."""
+    n, width = len(values), values.dtype.itemsize // 4
+    codes = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
+    if width == 0 or n == 0 or codes.max() >= 128:
+        return pa.array(values, mask=values == "", type=pa.string())
+    chars = codes.astype(np.uint8)
+    present = chars != 0
+    lengths = present.sum(axis=1)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    valid = lengths > 0
+    validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chars[present]), validity,
+                                       null_count=int(n - valid.sum()))
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -58,7 +75,7 @@ def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
 
 
 def write(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd")
+    pq.write_table(table, path, compression="zstd", compression_level=1)
 
 
 KEY_DIGITS = 8
