@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -53,6 +54,12 @@ def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process: on a shared machine it varies less than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_engine(path: Path, census: dt.date, out: Path) -> dict:
     """The platform path: evaluate once, facts written to Parquet and read back (materialised), the
     four performance tables and the PTL with its summary, each written to Parquet."""
@@ -64,6 +71,7 @@ def run_engine(path: Path, census: dt.date, out: Path) -> dict:
     steps: dict[str, float] = {}
     started = time.perf_counter()
     engine = open_engine("duckdb")
+    engine.session._conn.execute("SET enable_progress_bar = false")  # keep the bench output clean
     records = engine.read_parquet(path)
     evaluate(records).write.parquet(str(out / "facts.parquet"), mode="overwrite")
     steps["evaluate"] = time.perf_counter() - started
@@ -79,7 +87,12 @@ def run_engine(path: Path, census: dt.date, out: Path) -> dict:
     listed = engine.read_parquet(out / "ptl.parquet")
     summary(listed).write.parquet(str(out / "ptl_summary.parquet"), mode="overwrite")
     steps["ptl + summary"] = time.perf_counter() - mark
-    return {"seconds": time.perf_counter() - started, "peak_gb": peak_gb(), "steps": steps}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": cpu_seconds(),
+        "peak_gb": peak_gb(),
+        "steps": steps,
+    }
 
 
 def run_pandas(path: Path, census: dt.date, out: Path) -> dict:
@@ -101,7 +114,12 @@ def run_pandas(path: Path, census: dt.date, out: Path) -> dict:
     listed.to_parquet(out / "pandas_ptl.parquet")
     cwt_pandas.summary(listed).to_parquet(out / "pandas_ptl_summary.parquet")
     steps["ptl + summary"] = time.perf_counter() - mark
-    return {"seconds": time.perf_counter() - started, "peak_gb": peak_gb(), "steps": steps}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": cpu_seconds(),
+        "peak_gb": peak_gb(),
+        "steps": steps,
+    }
 
 
 def agreement(out: Path) -> dict[str, str]:
@@ -136,6 +154,7 @@ def main() -> None:
         print(json.dumps(run(path, args.census, out)))
         return
 
+    load_before = os.getloadavg()[0]
     results = {}
     for side in ("engine", "pandas"):
         command = [
@@ -153,10 +172,12 @@ def main() -> None:
     engine, pandas = results["engine"], results["pandas"]
     ratio = pandas["seconds"] / engine["seconds"]
     print(f"CWT benchmark: {args.records:,} generated records, census {args.census}, {dt.date.today()}")
+    print(f"machine: {os.cpu_count()} cores, load average before the run {load_before:.2f}")
     print(f"{'step':<34}{'duckdb s':>10}{'pandas s':>10}")
     for step in engine["steps"]:
         print(f"{step:<34}{engine['steps'][step]:>10.2f}{pandas['steps'][step]:>10.2f}")
     print(f"{'total wall time':<34}{engine['seconds']:>10.2f}{pandas['seconds']:>10.2f}")
+    print(f"{'CPU time (user + system)':<34}{engine['cpu']:>10.2f}{pandas['cpu']:>10.2f}")
     print(f"{'peak memory (GB)':<34}{engine['peak_gb']:>10.2f}{pandas['peak_gb']:>10.2f}")
     print(f"speed-up over pandas: {ratio:.1f}x")
     for check, verdict in agreement(out).items():
