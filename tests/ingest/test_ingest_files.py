@@ -13,7 +13,7 @@ import pytest
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import arrow_schema, ingest_file, snapshot_paths
 
-from .conftest import BASELINE, CWT, record, write_csv
+from .conftest import BASELINE, CWT, read_quarantine, record, write_csv
 
 ROWS = [
     record(record_id="a"),
@@ -105,6 +105,20 @@ def test_malformed_csv_names_the_line_without_its_values(home, tmp_path):
     assert message.startswith(f"{path}: line 3 is not valid CSV")
     assert "9434765919" not in message
     assert snapshot_paths("cwt") == []
+
+
+def test_a_line_break_inside_a_quoted_value_keeps_data_row_numbers(home, tmp_path):
+    path = write_csv(
+        tmp_path / "in.csv", [record(record_id="a"), record(record_id="b", provider_treatment="R\nAA")]
+    )
+    summary = ingest_file("cwt", path)
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    [line] = read_quarantine(summary.quarantine_path)
+    assert (line["row_number"], line["field"], line["check"]) == (
+        "2",
+        "provider_treatment",
+        "pattern_mismatch",
+    )
 
 
 @pytest.mark.parametrize(

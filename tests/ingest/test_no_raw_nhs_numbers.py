@@ -11,6 +11,8 @@ import stat
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import (
@@ -102,3 +104,12 @@ def test_a_short_configured_key_is_refused(alliance_home, monkeypatch):
     monkeypatch.setenv(pseudonym.KEY_VARIABLE, "secret")
     with pytest.raises(AllianceError, match="too short"):
         pseudonym.load_key()
+
+
+@pytest.mark.property
+@given(key=st.binary(min_size=1, max_size=130), number=st.from_regex(r"[0-9]{10}", fullmatch=True))
+def test_pseudonym_is_hmac_sha256_for_any_key_length(key, number):
+    assert pseudonym.pseudonymise([number, None], key) == [
+        hmac.new(key, number.encode(), hashlib.sha256).hexdigest(),
+        None,
+    ]

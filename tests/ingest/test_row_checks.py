@@ -60,6 +60,12 @@ CASES = [
         {"date_first_seen": "10/06/2019"},
         {("date_first_seen", "bad_date", "not a date in the form yyyy-mm-dd")},
     ),
+    ("year 0000", {"date_first_seen": "0000-01-01"}, {("date_first_seen", "bad_date", "no such date")}),
+    (
+        "date with slashes",
+        {"date_first_seen": "2019/06/10"},
+        {("date_first_seen", "bad_date", "not a date in the form yyyy-mm-dd")},
+    ),
     (
         "date without leading zeros",
         {"fds_end_date": "2019-6-20"},
@@ -208,7 +214,7 @@ def test_number_and_boolean_columns(tmp_path, dose, smoker, expected):
     path = tmp_path / "other.csv"
     path.write_text(f"id,dose,smoker\na,{dose},{smoker}\n", encoding="utf-8")
     con = duckdb.connect()
-    source.load(con, path, OTHER_TYPES)
+    source.load(con, path, OTHER_TYPES, checks.typed_columns(OTHER_TYPES))
     checks.find_problems(con, OTHER_TYPES)
     got = {tuple(row) for row in con.execute('SELECT field, "check", reason FROM problems').fetchall()}
     assert got == expected

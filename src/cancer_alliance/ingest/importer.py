@@ -118,7 +118,7 @@ def _import(
 ) -> IngestSummary:
     started = time.monotonic()
     progress("checking", 0, 1)
-    rows_in = source.load(con, path, table)
+    rows_in = source.load(con, path, table, checks.typed_columns(table))
     checks.find_problems(con, table)
     con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
     quarantined, problems = con.execute(
@@ -193,7 +193,7 @@ def _write_accepted(
         for c in table.columns
     )
     reader = con.sql(
-        f"SELECT {columns} FROM typed_rows t ANTI JOIN rejected r USING (row_number)"
+        f"SELECT {columns} FROM source_rows t ANTI JOIN rejected r USING (row_number)"
     ).to_arrow_reader(BATCH_ROWS)
     written = 0
     progress("writing", 0, expected)
@@ -225,7 +225,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, path: 
     )
     con.execute(
         f'COPY (SELECT {literal(str(path))} AS file, p.row_number, p.field, p."check", p.reason, {values} '
-        f'FROM problems p JOIN typed_rows s USING (row_number) ORDER BY p.row_number, {order}, p."check") '
+        f'FROM problems p JOIN source_rows s USING (row_number) ORDER BY p.row_number, {order}, p."check") '
         f"TO {literal(str(target))} (FORMAT csv, HEADER)"
     )
 
