@@ -136,6 +136,20 @@ def test_unreadable_files(home, tmp_path, name, content, message):
         ingest_file("cwt", path)
 
 
+def test_a_header_that_is_not_utf8_is_refused(home, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("record_id,nhs_number,d\xe9partement\n".encode("latin-1"))
+    with pytest.raises(InputError, match="cannot read the header"):
+        ingest_file("cwt", path)
+
+
+def test_a_parquet_column_that_cannot_be_text_is_refused(home, tmp_path):
+    table = pa.table({"record_id": [{"a": 1}], "nhs_number": ["9434765919"]})
+    pq.write_table(table, tmp_path / "nested.parquet")
+    with pytest.raises(InputError, match="column record_id of type struct<a: int64> cannot be read as text"):
+        ingest_file("cwt", tmp_path / "nested.parquet")
+
+
 def test_missing_file_and_unknown_table(home, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         ingest_file("cwt", tmp_path / "absent.csv")
