@@ -198,9 +198,30 @@ def summary(table: Any) -> Any:
     """Counts of open pathways, the 62-day backlog, 104+ waits and pathways that passed day 28, 62
     and 104 in the last 7 days, for England and by provider, alliance and tumour type (whole patients).
     Columns: census_date, breakdown, group_name, open_pathways, over_62_backlog, over_104,
-    crossed_28_last_7_days, crossed_62_last_7_days, crossed_104_last_7_days."""
+    crossed_28_last_7_days, crossed_62_last_7_days, crossed_104_last_7_days. Each pathway is counted
+    once per breakdown (one row per breakdown, exploded), so the PTL is read once."""
     F = functions(table)
-    counts = [
+    groups = [
+        F.struct(
+            F.lit(breakdown).alias("breakdown"),
+            (
+                F.lit("ENGLAND") if breakdown == "england" else F.coalesce(F.col(breakdown), F.lit("UNKNOWN"))
+            ).alias("group_name"),
+        )
+        for breakdown in SUMMARY_BREAKDOWNS
+    ]
+    exploded = table.select(
+        "census_date", "over_62_backlog", "over_104", "days_waited", F.explode(F.array(*groups)).alias("g")
+    )
+    keyed = exploded.select(
+        "census_date",
+        F.col("g.breakdown").alias("breakdown"),
+        F.col("g.group_name").alias("group_name"),
+        "over_62_backlog",
+        "over_104",
+        "days_waited",
+    )
+    counts = keyed.groupBy("census_date", "breakdown", "group_name").agg(
         F.count(F.lit(1)).alias("open_pathways"),
         F.sum(F.col("over_62_backlog").cast("int")).alias("over_62_backlog"),
         F.sum(F.col("over_104").cast("int")).alias("over_104"),
@@ -208,20 +229,5 @@ def summary(table: Any) -> Any:
             F.sum(crossed(F, F.col("days_waited"), mark).cast("int")).alias(f"crossed_{mark}_last_7_days")
             for mark in CROSSING_DAYS
         ],
-    ]
-    parts = []
-    for breakdown in SUMMARY_BREAKDOWNS:
-        name = F.lit("ENGLAND") if breakdown == "england" else F.coalesce(F.col(breakdown), F.lit("UNKNOWN"))
-        keyed = table.select(
-            "census_date",
-            F.lit(breakdown).alias("breakdown"),
-            name.alias("group_name"),
-            "over_62_backlog",
-            "over_104",
-            "days_waited",
-        )
-        parts.append(keyed.groupBy("census_date", "breakdown", "group_name").agg(*counts))
-    result = parts[0]
-    for part in parts[1:]:
-        result = result.unionByName(part)
-    return result.orderBy("breakdown", "group_name")
+    )
+    return counts.orderBy("breakdown", "group_name")
