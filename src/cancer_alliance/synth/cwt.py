@@ -98,6 +98,19 @@ def _empty(n: int) -> dict[str, np.ndarray]:
     return columns
 
 
+def _null_column(name: str, n: int) -> np.ndarray:
+    if name in DATE_COLUMNS or name in INT_COLUMNS:
+        return np.full(n, NULL, dtype=np.int64)
+    return np.full(n, "", dtype="<U2")
+
+
+def _concatenate(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One column array per CWT column over all parts; a column a part lacks is null there."""
+    sizes = [len(next(iter(p.values()))) for p in parts]
+    return {name: np.concatenate([p[name] if name in p else _null_column(name, n) for p, n in zip(parts, sizes, strict=True)])
+            for name in COLUMNS if name != "record_id"}
+
+
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
     codes = np.array([c for c, _ in options])
     return codes[categorical(rng, np.array([w for _, w in options]), np.arange(n))]
@@ -290,7 +303,7 @@ def _censor(c: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _two_week_wait_referrals(cal: Calibration, first: dict[str, np.ndarray], targets: _Targets, scale: float,
-                             rng: np.random.Generator) -> dict[str, np.ndarray]:
+                             rng: np.random.Generator) -> list[dict[str, np.ndarray]]:
     """Non-cancer 2WW and breast symptomatic referrals topping each month up to the published figures,
     referrals still waiting to be seen at the census, and screening referrals where cancer was ruled out."""
     model = cal.model
@@ -314,7 +327,7 @@ def _two_week_wait_referrals(cal: Calibration, first: dict[str, np.ndarray], tar
         parts.append(_referrals(cal, rng, np.full(opening, 11), matrix, route, open_=True))
     screening = stochastic_round(rng, cal.standards["62D_screening"].monthly_total * scale * model.screening_non_cancer)
     parts.append(_referrals(cal, rng, np.repeat(np.arange(12), screening), None, "screening", open_=False))
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return parts
 
 
 def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, matrix: np.ndarray | None, route: str,
@@ -327,7 +340,7 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     two_week_wait = route != "screening"
     dna = two_week_wait & (rng.random(n) < model.dna_share)
     adj = np.where(dna, rng.integers(2, 11, n), 0)
-    c = _empty(n)
+    c: dict[str, np.ndarray] = {}
     c["priority_type"] = np.full(n, "3" if two_week_wait else "2")
     c["source_of_referral"] = _pick(rng, (("03", 0.97), ("92", 0.03)), n) if two_week_wait else np.full(n, "17")
     if route == "breast_symptomatic":
@@ -356,11 +369,12 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     c["provider_first_seen"] = codes
     c["adjustment_first_seen_days"] = np.where(two_week_wait, adj, NULL)
     c["adjustment_first_seen_reason"] = np.where(dna, "3", np.where(two_week_wait, "9", ""))
-    c["fds_end_date"] = referral + adj + fds_days
-    c["fds_end_reason"] = np.full(n, FDS_RULED_OUT)
+    fds_end = referral + adj + fds_days
+    known = fds_end <= CENSUS  # the pathway ends after the census: not yet known
+    c["fds_end_date"] = np.where(known, fds_end, NULL)
+    c["fds_end_reason"] = np.where(known, FDS_RULED_OUT, "")
     c["provider_fds_end"] = codes
     _messy(rng, c, model.missing_optional, ("source_of_referral", "adjustment_first_seen_reason", "fds_end_reason"))
-    _censor(c)
     return c
 
 
@@ -377,7 +391,7 @@ def _messy(rng: np.random.Generator, c: dict[str, np.ndarray], share: float, nam
 
 def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first_rows: np.ndarray,
                 first: dict[str, np.ndarray], targets: _Targets, scale: float, rng: np.random.Generator,
-                earlier_numbers: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+                earlier_numbers: np.ndarray) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
     """Subsequent treatments by modality group at the published monthly volumes and rates."""
     parts, owners = [], []
     treated_on = first["treatment_start_date"]
@@ -422,7 +436,7 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         matrix = targets.matrix(standard.monthly_performance, "31d", _counts(cal, trust, month, 12))
         d31 = waits(rng, rng.random(n) < matrix[trust, month], 31, *WAIT_SHAPES["31d"])
         adj_t = np.where(rng.random(n) < cal.model.treatment_adjustment_share, rng.integers(3, 15, n), 0)
-        c = _empty(n)
+        c: dict[str, np.ndarray] = {}
         earlier = np.flatnonzero(~linked)
         c["nhs_number"] = np.where(linked, numbers[np.maximum(patient, 0)], 0)
         c["nhs_number"][earlier] = earlier_numbers[(earlier_used + np.arange(len(earlier))) % len(earlier_numbers)]
@@ -441,7 +455,7 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         c["primary_diagnosis_icd10"] = icd10
         parts.append(c)
         owners.append(patient)
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, np.concatenate(owners)
+    return parts, np.concatenate(owners)
 
 
 def _centre_in_alliance(rng: np.random.Generator, cal: Calibration, alliance: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -473,10 +487,9 @@ def generate_cwt(cal: Calibration, patients: Patients, numbers: np.ndarray, earl
     first, first_rows = _first_treatments(cal, patients, numbers, targets, rngs[1])
     referrals = _two_week_wait_referrals(cal, first, targets, scale, rngs[2])
     subsequent, owners = _subsequent(cal, patients, numbers, first_rows, first, targets, scale, rngs[3], earlier_numbers)
-    referrals["nhs_number"] = np.zeros(len(referrals["priority_type"]), dtype=np.int64)  # set by the caller
-    parts = (first, referrals, subsequent)
-    columns = {k: np.concatenate([p[k] for p in parts]) for k in COLUMNS if k != "record_id"}
-    sizes = [len(p["priority_type"]) for p in parts]
+    groups = ([first], referrals, subsequent)
+    sizes = [sum(len(next(iter(p.values()))) for p in g) for g in groups]
+    columns = _concatenate([p for g in groups for p in g])
     kind = np.repeat(np.arange(3), sizes)
     patient = np.concatenate([first_rows, np.full(sizes[1], -1), owners])
     return CwtResult(columns, patient, kind)
