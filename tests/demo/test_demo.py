@@ -23,7 +23,7 @@ def demo_run(tmp_path_factory):
     home = tmp_path_factory.mktemp("demo-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALLIANCE_HOME", str(home))
-        result = CliRunner().invoke(app, ["demo", "--scale", "0.002", "--seed", "7"])
+        result = CliRunner().invoke(app, ["demo", "--no-serve", "--scale", "0.002", "--seed", "7"])
     return home, result
 
 

@@ -34,3 +34,7 @@ app.command(name="demo")(demo.demo)
 from cancer_alliance.cli import spc  # noqa: E402
 
 app.command(name="spc")(spc.spc)
+
+from cancer_alliance.cli import web  # noqa: E402
+
+app.command(name="serve")(web.serve)

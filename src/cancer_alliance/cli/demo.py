@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cancer_alliance import demo as demo_pipeline
 from cancer_alliance import reference
+from cancer_alliance.cli import web
 from cancer_alliance.engine import EngineName
 
 console = Console()
@@ -18,21 +19,38 @@ stderr = Console(stderr=True)
 
 
 def demo(
-    scale: Annotated[float, typer.Option(help="Size of the generated year; 1 = England's national volume.")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Seed of the generator: the same seed gives the same data.")] = demo_pipeline.SEED,
-    engine: Annotated[EngineName | None, typer.Option(envvar="ALLIANCE_ENGINE", help="duckdb or spark.")] = None,
+    scale: Annotated[
+        float, typer.Option(help="Size of the generated year; 1 = England's national volume.")
+    ] = 0.01,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the generator: the same seed gives the same data.")
+    ] = demo_pipeline.SEED,
+    engine: Annotated[
+        EngineName | None, typer.Option(envvar="ALLIANCE_ENGINE", help="duckdb or spark.")
+    ] = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Prepare and stop; do not start the web server.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = web.DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = web.DEFAULT_PORT,
 ) -> None:
     """Generate a synthetic year for all 19 alliances, ingest it through validation, compute the
-    waiting-times results into ALLIANCE_HOME and print a summary.
+    waiting-times results into ALLIANCE_HOME, create one user per role and print a summary with
+    their logins; then serve the platform on http://127.0.0.1:8000 unless --no-serve.
 
     Example: alliance demo --scale 0.01
     """
-    summary = demo_pipeline.prepare(scale, seed, engine=engine, step=lambda text: stderr.print(f"[dim]{text}…[/dim]"))
+    summary = demo_pipeline.prepare(
+        scale, seed, engine=engine, step=lambda text: stderr.print(f"[dim]{text}…[/dim]")
+    )
     console.print(f"reference date {summary.reference_date.isoformat()}")
     console.print(_alliances())
     console.print(_imports(summary))
     console.print(_latest_month(summary))
     console.print(f"Data, lake and results are in {summary.home}.")
+    console.print(web.create_demo_logins())
+    if not no_serve:
+        web.run_server(host, port)
 
 
 def _alliances() -> Table:

@@ -1,0 +1,63 @@
+"""`alliance serve`: the web application over whatever ALLIANCE_HOME holds (a thin shell over
+`cancer_alliance.web`); also the demo's last steps (accounts, then serving)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cancer_alliance import reference
+from cancer_alliance.store import migrate, open_store
+from cancer_alliance.web.demo_users import demo_organisations, ensure_demo_users
+from cancer_alliance.web.results import Results
+from cancer_alliance.web.settings import load_settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def run_server(host: str, port: int) -> None:
+    """Migrate the store and serve until interrupted."""
+    import uvicorn
+
+    from cancer_alliance.web import create_app
+
+    migrate()
+    app = create_app(load_settings())
+    Console(stderr=True).print(f"Serving on http://{host}:{port} (Ctrl+C to stop)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+) -> None:
+    """Serve the web application (map, dashboards, explorer, patient tracking list, import) on the
+    results, lake and store in ALLIANCE_HOME. Cookies are marked Secure on requests that arrive over
+    HTTPS (e.g. via a TLS proxy sending X-Forwarded-Proto).
+
+    Example: alliance serve --host 127.0.0.1 --port 8000
+    """
+    run_server(host, port)
+
+
+def create_demo_logins() -> Table:
+    """One account per role for the demo; returns a table of the logins to print."""
+    migrate()
+    store = open_store()
+    try:
+        alliance, trust = demo_organisations(
+            Results(load_settings().home).ptl(), reference.provider_alliance()
+        )
+        logins = ensure_demo_users(store, alliance, trust)
+    finally:
+        store.close()
+    table = Table(title="Demo logins (passwords are new on every run)")
+    for column in ("Username", "Password", "Role", "Organisation"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, str(login.role), login.organisation_code or "England")
+    return table

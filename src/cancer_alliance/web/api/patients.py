@@ -1,0 +1,97 @@
+"""Patient-level endpoints: the PTL in the caller's scope, one pathway with its timeline and notes,
+and adding a note. Each is reached through `Scope` and writes one audit event (style.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from cancer_alliance.store import ObjectRef, PtlNote
+from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
+from cancer_alliance.web.pages.ptl import PTL_CSV_COLUMNS, FiltersDep, note_errors
+from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import Format, table_response
+
+router = APIRouter(prefix="/ptl", tags=["patient-level"])
+
+
+class NoteIn(BaseModel):
+    text: str = Field(max_length=2000)
+    next_action: str = Field(default="", max_length=500)
+    next_action_due: dt.date | None = None
+
+
+@router.get("")
+def ptl(
+    ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep, format: Format = Format.json
+):
+    """Open 62-day pathways in the caller's scope at the census date, filtered and sorted."""
+    census = ctx.results.reference_date()
+    listed = filters.apply(scope.open_pathways(), census)
+    listed = listed.assign(
+        rag=[present.rag(b, census, ctx.settings.warn_within_days)["text"] for b in listed["breach_date_62d"]]
+    )
+    details = {"rows": len(listed), "filters": filters.as_query()}
+    if format is Format.csv:
+        auditor.exported(ObjectRef("ptl"), {**details, "format": "csv"})
+    else:
+        auditor.viewed(ObjectRef("ptl"), details)
+    return table_response(listed, [*PTL_CSV_COLUMNS, "rag"], format, "patient-tracking-list.csv")
+
+
+@router.get("/{record_id}")
+def pathway(record_id: str, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep):
+    """One open pathway: its PTL row, timeline and notes."""
+    row = scope.open_pathway(record_id)
+    census = ctx.results.reference_date()
+    events = present.timeline(row, scope.timeline(record_id), census)
+    notes = scope.notes(auditor.session, record_id)
+    auditor.viewed(ObjectRef("cwt_pathway", record_id))
+    return {
+        "pathway": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
+        "rag": present.rag(row["breach_date_62d"], census, ctx.settings.warn_within_days)["text"],
+        "timeline": [{"date": e.day.isoformat(), "event": e.text, "provider": e.provider} for e in events],
+        "notes": [_note(n) for n in notes],
+    }
+
+
+@router.post("/{record_id}/notes", status_code=201, dependencies=[Depends(require_csrf)])
+def add_note(
+    record_id: str,
+    note_in: NoteIn,
+    request: Request,
+    viewer: SignedInDep,
+    scope: ScopeDep,
+    auditor: AuditorDep,
+    session: StoreDep,
+):
+    """Add a note and next action to a pathway in scope (send the session's CSRF token in X-CSRF-Token)."""
+    row = scope.open_pathway(record_id)
+    errors, _ = note_errors(note_in.text, note_in.next_action, "")
+    if errors:
+        raise HTTPException(status_code=422, detail=[e["text"] for e in errors])
+    note = PtlNote(
+        record_id=record_id,
+        provider=row["provider"],
+        author_id=viewer.user_id,
+        text=note_in.text.strip(),
+        next_action=note_in.next_action.strip() or None,
+        next_action_due=note_in.next_action_due,
+    )
+    session.add(note)
+    auditor.created(note)
+    return _note(note)
+
+
+def _note(note: PtlNote) -> dict:
+    return {
+        "id": note.id,
+        "created_at": note.created_at.isoformat() if note.created_at else None,
+        "author_id": note.author_id,
+        "text": note.text,
+        "next_action": note.next_action,
+        "next_action_due": note.next_action_due.isoformat() if note.next_action_due else None,
+    }

@@ -1,0 +1,160 @@
+"""The application factory: `create_app(settings)` wires results, store, security and routes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from sqlalchemy import select
+from starlette.exceptions import HTTPException
+
+from cancer_alliance import reference
+from cancer_alliance.store import UserAccount, open_store
+from cancer_alliance.web import assets
+from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
+from cancer_alliance.web.presenters.formatting import FILTERS, options
+from cancer_alliance.web.results import Results, ResultsMissing
+from cancer_alliance.web.scope import PUBLIC, NotInScope, SignInRequired
+from cancer_alliance.web.security.headers import security_headers
+from cancer_alliance.web.security.ratelimit import RateLimiter
+from cancer_alliance.web.security.sessions import COOKIE_NAME, REFRESH_SECONDS, SessionCodec, new_session
+from cancer_alliance.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+TAGS = [
+    {"name": "aggregates", "description": "Counts and rates; the public gets them after disclosure control."},
+    {
+        "name": "patient-level",
+        "description": "Returns or changes data about individual pathways: signed-in users only, scoped to "
+        "their organisation, and every call is audited.",
+    },
+    {"name": "accounts", "description": "Signing in and out."},
+]
+
+
+def templates() -> Jinja2Templates:
+    """Our templates first, then the nhsuk-frontend-jinja macros (which need ChainableUndefined)."""
+    environment = Environment(
+        loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), PackageLoader("nhsuk_frontend_jinja")]),
+        undefined=ChainableUndefined,
+        autoescape=True,
+    )
+    environment.filters.update(FILTERS)
+    environment.globals["options"] = options
+    return Jinja2Templates(env=environment)
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """A FastAPI application serving `settings.home`."""
+    app = FastAPI(
+        title="Cancer Alliance platform",
+        description="Cancer waiting times and the patient tracking list for NHS England's Cancer Alliances. "
+        "Generated data only.",
+        version="0.1.0",
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.context = AppContext(
+        settings=settings,
+        results=Results(settings.home),
+        store=open_store(settings.database_url),
+        provider_alliance=reference.provider_alliance("2018/19"),
+        templates=templates(),
+        sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
+        login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
+    )
+    _middleware(app)
+    _error_handlers(app)
+    from cancer_alliance.web.api import router as api_router
+    from cancer_alliance.web.pages import router as pages_router
+
+    app.include_router(assets.router)
+    app.include_router(pages_router)
+    app.include_router(api_router)
+    app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/assets", StaticFiles(directory=assets.nhsuk_assets(settings.node_modules)), name="assets")
+    return app
+
+
+def _middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def sessions_and_headers(request: Request, call_next) -> Response:
+        ctx: AppContext = app.state.context
+        path = request.url.path
+        request.state.request_id = new_request_id()
+        if path.startswith(("/static/", "/assets/")):
+            response = await call_next(request)
+            response.headers.update(security_headers(path, ctx.settings.https))
+            return response
+        now = time.time()
+        loaded = ctx.sessions.loads(request.cookies.get(COOKIE_NAME), now)
+        session = loaded or new_session(now=now)
+        request.state.viewer = PUBLIC
+        if session.user_id is not None:
+            with ctx.store.session() as db:
+                user = db.scalar(select(UserAccount).where(UserAccount.id == session.user_id))
+            if user is None or not user.active:
+                session = new_session(now=now)
+            else:
+                request.state.viewer = viewer_of(user)
+        if now - session.seen >= REFRESH_SECONDS:
+            session = session.touched(now)
+        request.state.session = session
+        response = await call_next(request)
+        final = request.state.session
+        if final is not loaded:
+            response.set_cookie(
+                COOKIE_NAME,
+                ctx.sessions.dumps(final),
+                max_age=int(ctx.settings.session_lifetime.total_seconds()),
+                httponly=True,
+                secure=ctx.settings.https or request.url.scheme == "https",
+                samesite="lax",
+                path="/",
+            )
+        response.headers.update(security_headers(path, ctx.settings.https))
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_handlers(app: FastAPI) -> None:
+    from cancer_alliance.web.pages.common import render_error
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, error: SignInRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(error)}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(request.url_for("login").include_query_params(next=target), status_code=303)
+
+    @app.exception_handler(NotInScope)
+    async def refused(request: Request, error: NotInScope) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(error)}, status_code=403)
+        return render_error(request, 403, "You cannot see this pathway", str(error))
+
+    @app.exception_handler(ResultsMissing)
+    async def missing(request: Request, error: ResultsMissing) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(error)}, status_code=503)
+        return render_error(request, 503, "Results not computed yet", str(error))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+            )
+        titles = {403: "Access refused", 404: "Page not found", 429: "Too many attempts"}
+        title = titles.get(error.status_code, "Something went wrong")
+        return render_error(request, error.status_code, title, str(error.detail), headers=error.headers)

@@ -1,0 +1,9 @@
+"""HTML pages: one router per page family, each a thin shell over queries, Scope and presenters."""
+
+from fastapi import APIRouter
+
+from cancer_alliance.web.pages import about, auth, explorer, home, imports, organisations, ptl
+
+router = APIRouter(tags=["pages"])
+for module in (home, organisations, explorer, ptl, imports, about, auth):
+    router.include_router(module.router)

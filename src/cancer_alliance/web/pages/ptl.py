@@ -1,0 +1,184 @@
+"""Patient tracking list pages: the list in the viewer's scope, one pathway with its timeline and
+notes, adding a note, and the CSV export. Every one is patient-level: reached through `Scope` and
+audited in the same transaction as any change (style.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+
+from cancer_alliance.store import ObjectRef, PtlNote
+from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
+from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import csv_response
+
+router = APIRouter(tags=["patient-level"])
+
+PTL_CSV_COLUMNS = (
+    "record_id",
+    "provider",
+    "alliance",
+    "tumour_type",
+    "route",
+    "days_waited",
+    "band",
+    "breach_date_62d",
+    "next_milestone",
+    "next_milestone_date",
+)
+MAX_NOTE = 2000
+MAX_ACTION = 500
+
+
+def ptl_filters(
+    tumour_type: str = "",
+    band: str = "",
+    breach_within: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    provider: str = "",
+    sort: str = present.DEFAULT_SORT,
+) -> present.PtlFilters:
+    if sort not in present.SORTS:
+        raise HTTPException(status_code=404, detail="Unknown sort order.")
+    return present.PtlFilters(tumour_type, band, breach_within, provider, sort)
+
+
+FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
+
+
+@router.get("/ptl", name="ptl_list")
+def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
+    census = ctx.results.reference_date()
+    in_scope = scope.open_pathways()
+    listed = filters.apply(in_scope, census)
+    shown = listed.head(500)
+    notes = scope.notes_for(auditor.session, list(shown["record_id"]))
+    rows = present.list_rows(
+        shown, census, ctx.settings.warn_within_days, {k: n.next_action or "" for k, n in notes.items()}
+    )
+    auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query()})
+    return render(
+        request,
+        "ptl_list.jinja",
+        rows=rows,
+        total=len(listed),
+        census=census,
+        filters=filters,
+        tumour_types=sorted(in_scope["tumour_type"].dropna().unique()),
+        bands=sorted(in_scope["band"].dropna().unique(), key=_band_order),
+        providers=sorted(in_scope["provider"].dropna().unique()),
+        sorts=present.SORTS,
+        query=filters.as_query(),
+    )
+
+
+@router.get("/ptl.csv", name="ptl_csv")
+def ptl_csv(ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
+    listed = filters.apply(scope.open_pathways(), ctx.results.reference_date())
+    rows = listed.loc[:, list(PTL_CSV_COLUMNS)].astype(object).where(listed.notna(), None).to_dict("records")
+    auditor.exported(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query(), "format": "csv"})
+    return csv_response(rows, PTL_CSV_COLUMNS, "patient-tracking-list.csv")
+
+
+@router.get("/ptl/{record_id}", name="ptl_pathway")
+def ptl_pathway(
+    request: Request,
+    record_id: str,
+    ctx: ContextDep,
+    scope: ScopeDep,
+    auditor: AuditorDep,
+    saved: bool = False,
+):
+    return _pathway_page(request, record_id, ctx, scope, auditor, saved=saved)
+
+
+def _pathway_page(
+    request, record_id, ctx, scope, auditor, saved=False, errors=None, form=None, status_code=200
+):
+    pathway = scope.open_pathway(record_id)
+    census = ctx.results.reference_date()
+    timeline = present.timeline(pathway, scope.timeline(record_id), census)
+    notes = scope.notes(auditor.session, record_id)
+    auditor.viewed(ObjectRef("cwt_pathway", record_id))
+    return render(
+        request,
+        "ptl_pathway.jinja",
+        status_code=status_code,
+        pathway=pathway,
+        tag=present.rag(pathway["breach_date_62d"], census, ctx.settings.warn_within_days),
+        summary_rows=present.summary_rows(pathway),
+        timeline=timeline,
+        notes=notes,
+        census=census,
+        saved=saved,
+        errors=errors or [],
+        form=form or {},
+    )
+
+
+@router.post("/ptl/{record_id}/notes", name="ptl_add_note", dependencies=[Depends(require_csrf)])
+def ptl_add_note(
+    request: Request,
+    record_id: str,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    scope: ScopeDep,
+    auditor: AuditorDep,
+    session: StoreDep,
+    text: Annotated[str, Form()] = "",
+    next_action: Annotated[str, Form()] = "",
+    next_action_due: Annotated[str, Form()] = "",
+):
+    pathway = scope.open_pathway(record_id)
+    errors, due = note_errors(text, next_action, next_action_due)
+    if errors:
+        form = {"text": text, "next_action": next_action, "next_action_due": next_action_due}
+        return _pathway_page(
+            request, record_id, ctx, scope, auditor, errors=errors, form=form, status_code=400
+        )
+    note = PtlNote(
+        record_id=record_id,
+        provider=pathway["provider"],
+        author_id=viewer.user_id,
+        text=text.strip(),
+        next_action=next_action.strip() or None,
+        next_action_due=due,
+    )
+    session.add(note)
+    auditor.created(note)
+    url = request.url_for("ptl_pathway", record_id=record_id).include_query_params(saved="1")
+    return RedirectResponse(str(url), status_code=303)
+
+
+def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, str]], dt.date | None]:
+    """Error-summary entries for a note form (NHS.UK error message style), and the parsed due date."""
+    errors = []
+    if not text.strip():
+        errors.append({"text": "Enter a note", "href": "#text"})
+    elif len(text) > MAX_NOTE:
+        errors.append({"text": f"Note must be {MAX_NOTE} characters or fewer", "href": "#text"})
+    if len(next_action) > MAX_ACTION:
+        errors.append(
+            {"text": f"Next action must be {MAX_ACTION} characters or fewer", "href": "#next_action"}
+        )
+    parsed = None
+    if due.strip():
+        try:
+            parsed = dt.date.fromisoformat(due.strip())
+        except ValueError:
+            errors.append(
+                {
+                    "text": "Next action date must be a real date, for example 2019-04-05",
+                    "href": "#next_action_due",
+                }
+            )
+    return errors, parsed
+
+
+def _band_order(band: str) -> tuple[int, str]:
+    digits = "".join(ch if ch.isdigit() else " " for ch in band).split()
+    return (int(digits[0]) if digits else 10**6, band)

@@ -1,0 +1,157 @@
+"""Performance against the CWT standards as pages show it: period totals, scorecards, rankings and
+monthly series, from the precomputed performance tables (columns `standard_id`, group columns,
+`total`, `within`, `breaches`, `performance`, `threshold`, `meets_threshold`). No I/O.
+
+Rates over several months are recomputed from summed counts (within / total), never averaged, as
+NHS England publishes quarterly and annual figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
+
+#: Metrics offered for the map and headline tables: standard id -> short label.
+HEADLINE_STANDARDS = {
+    "62d_usc": "62-day wait from urgent GP referral to first treatment",
+    "2ww": "2-week wait from urgent GP referral to first appointment",
+    "fds": "28-day Faster Diagnosis Standard",
+    "31d_first": "31-day wait from decision to treat to first treatment",
+}
+DEFAULT_STANDARD = "62d_usc"
+SUMMED = ["total", "within", "breaches"]
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    """What a page needs to know about a standard (from `reference.standards()`)."""
+
+    standard_id: str
+    title: str
+    threshold: float | None
+
+
+def period_totals(frame: pd.DataFrame, by: Sequence[str], standard_id: str) -> pd.DataFrame:
+    """One row per group: summed counts over all months in `frame` and the rate they give."""
+    rows = frame[frame["standard_id"] == standard_id]
+    grouped = rows.groupby(list(by), dropna=False)[SUMMED].sum().reset_index()
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    threshold = rows["threshold"].dropna()
+    grouped["threshold"] = threshold.iloc[-1] if not threshold.empty else None
+    return grouped
+
+
+def monthly(frame: pd.DataFrame, standard_id: str) -> pd.DataFrame:
+    """One row per reporting month for a standard (counts summed over any other groups)."""
+    rows = frame[frame["standard_id"] == standard_id]
+    grouped = rows.groupby("reporting_month")[SUMMED].sum().reset_index().sort_values("reporting_month")
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    thresholds = rows.groupby("reporting_month")["threshold"].max()
+    grouped["threshold"] = grouped["reporting_month"].map(thresholds)
+    return grouped.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    standard_id: str
+    title: str
+    total: str
+    performance: str
+    threshold: str
+    tag: dict[str, str]
+    value: float | None
+
+
+def met_tag(performance: float | None, threshold: float | None) -> dict[str, str]:
+    """NHS.UK tag for a standard: met (green), not met (red), or no patients / no threshold (grey)."""
+    if is_missing(performance):
+        return {"text": "No data", "classes": "nhsuk-tag--grey"}
+    if is_missing(threshold):
+        return {"text": "No threshold", "classes": "nhsuk-tag--grey"}
+    if performance >= threshold:
+        return {"text": "Met", "classes": "nhsuk-tag--green"}
+    return {"text": "Not met", "classes": "nhsuk-tag--red"}
+
+
+def by_standard(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One row per standard for one month (`frame` already narrowed to one organisation)."""
+    rows = frame[frame["reporting_month"] == month]
+    grouped = rows.groupby("standard_id")[SUMMED].sum()
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    grouped["threshold"] = rows.groupby("standard_id")["threshold"].max()
+    return grouped.reset_index()
+
+
+def scorecard(per_standard: pd.DataFrame, standards: Sequence[StandardInfo]) -> list[ScorecardRow]:
+    """Scorecard lines from `by_standard` output (possibly after disclosure control), in reference order."""
+    indexed = per_standard.set_index("standard_id")
+    card = []
+    seen: set[str] = set()
+    for info in standards:
+        if info.standard_id in seen or info.standard_id not in indexed.index:
+            continue
+        seen.add(info.standard_id)
+        row = indexed.loc[info.standard_id]
+        card.append(
+            ScorecardRow(
+                standard_id=info.standard_id,
+                title=info.title,
+                total=count(row["total"]),
+                performance=percent(row["performance"]),
+                threshold=percent(row["threshold"]),
+                tag=met_tag(row["performance"], row["threshold"]),
+                value=None if is_missing(row["performance"]) else float(row["performance"]),
+            )
+        )
+    return card
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int
+    code: str
+    name: str
+    total: str
+    performance: str
+    tag: dict[str, str]
+
+
+def ranked(totals: pd.DataFrame, code_column: str, names: dict[str, str]) -> list[RankedRow]:
+    """Organisations best first by rate (ties by name); those without patients last."""
+    table = totals.assign(name=totals[code_column].map(lambda c: names.get(c, c or "Unknown")))
+    table = table.sort_values(["performance", "name"], ascending=[False, True], na_position="last")
+    return [
+        RankedRow(
+            rank=i + 1,
+            code=row[code_column],
+            name=row["name"],
+            total=count(row["total"]),
+            performance=percent(row["performance"]),
+            tag=met_tag(row["performance"], row["threshold"]),
+        )
+        for i, row in enumerate(table.to_dict("records"))
+    ]
+
+
+def month_rows(series: pd.DataFrame) -> list[dict[str, str]]:
+    """A monthly series as table rows for display."""
+    return [
+        {
+            "month": format_month(row["reporting_month"]),
+            "total": count(row["total"]),
+            "within": count(row["within"]),
+            "breaches": count(row["breaches"]),
+            "performance": percent(row["performance"]),
+            "threshold": percent(row["threshold"]),
+        }
+        for row in series.to_dict("records")
+    ]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows: NaN as null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

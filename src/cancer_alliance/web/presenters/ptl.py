@@ -1,0 +1,179 @@
+"""The patient tracking list as pages show it: filters, sort order, RAG by days to the 62-day breach,
+and each pathway's timeline (CWT rules §6; issue 6 item 2). No I/O: the rows come through `Scope`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cancer_alliance.web.presenters.formatting import format_date, is_missing
+
+SORTS = {
+    "days_waited": ("days_waited", False),
+    "breach_date_62d": ("breach_date_62d", True),
+    "next_milestone_date": ("next_milestone_date", True),
+    "provider": ("provider", True),
+}
+DEFAULT_SORT = "days_waited"
+MILESTONE_NAMES = {
+    "2ww": "2-week wait (first appointment)",
+    "fds": "28-day Faster Diagnosis Standard",
+    "62d": "62-day first treatment",
+    "104d": "104 days",
+}
+
+
+@dataclass(frozen=True)
+class PtlFilters:
+    """What the user narrowed the list to; blank means everything."""
+
+    tumour_type: str = ""
+    band: str = ""
+    breach_within: int | None = None
+    provider: str = ""
+    sort: str = DEFAULT_SORT
+
+    def apply(self, rows: pd.DataFrame, census: dt.date) -> pd.DataFrame:
+        if self.tumour_type:
+            rows = rows[rows["tumour_type"] == self.tumour_type]
+        if self.band:
+            rows = rows[rows["band"] == self.band]
+        if self.provider:
+            rows = rows[rows["provider"] == self.provider]
+        if self.breach_within is not None:
+            limit = census + dt.timedelta(days=self.breach_within)
+            rows = rows[rows["breach_date_62d"].map(lambda d: d is not None and d <= limit)]
+        column, ascending = SORTS.get(self.sort, SORTS[DEFAULT_SORT])
+        return rows.sort_values([column, "record_id"], ascending=[ascending, True], na_position="last")
+
+    def as_query(self) -> dict[str, str]:
+        query = {
+            "tumour_type": self.tumour_type,
+            "band": self.band,
+            "provider": self.provider,
+            "sort": self.sort,
+        }
+        if self.breach_within is not None:
+            query["breach_within"] = str(self.breach_within)
+        return {key: value for key, value in query.items() if value}
+
+
+def rag(breach: dt.date | None, census: dt.date, warn_within_days: int) -> dict[str, str]:
+    """Red once the 62-day breach date has come (the pathway is over 62 days), amber when it comes within
+    `warn_within_days`, green otherwise (NHS.UK tag colours)."""
+    if is_missing(breach):
+        return {"text": "No breach date", "classes": "nhsuk-tag--grey"}
+    days = (breach - census).days
+    if days <= 0:
+        return {"text": "Breached", "classes": "nhsuk-tag--red"}
+    if days <= warn_within_days:
+        return {"text": f"Breaches in {days} day{'s' if days != 1 else ''}", "classes": "nhsuk-tag--orange"}
+    return {"text": "On track", "classes": "nhsuk-tag--green"}
+
+
+@dataclass(frozen=True)
+class PathwayRow:
+    """One line of the list."""
+
+    record_id: str
+    provider: str
+    tumour_type: str
+    route: str
+    days_waited: int
+    band: str
+    breach_date: str
+    next_milestone: str
+    tag: dict[str, str]
+    next_action: str
+
+
+def list_rows(
+    rows: pd.DataFrame, census: dt.date, warn_within_days: int, next_actions: Mapping[str, str]
+) -> list[PathwayRow]:
+    return [
+        PathwayRow(
+            record_id=row["record_id"],
+            provider=row["provider"] or "Unknown",
+            tumour_type=row["tumour_type"] or "",
+            route=row["route"] or "",
+            days_waited=int(row["days_waited"]),
+            band=row["band"] or "",
+            breach_date=format_date(row["breach_date_62d"]),
+            next_milestone=(
+                f"{MILESTONE_NAMES.get(row['next_milestone'], row['next_milestone'])}, "
+                f"{format_date(row['next_milestone_date'])}"
+                if row["next_milestone"]
+                else ""
+            ),
+            tag=rag(row["breach_date_62d"], census, warn_within_days),
+            next_action=next_actions.get(row["record_id"], ""),
+        )
+        for row in rows.to_dict("records")
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: dt.date
+    text: str
+    provider: str
+    future: bool
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.day)
+
+
+TIMELINE_EVENTS = (
+    ("referral_received_date", "Referral received", None),
+    ("consultant_upgrade_date", "Upgraded by consultant", "provider_consultant_upgrade"),
+    ("date_first_seen", "First seen", "provider_first_seen"),
+    ("fds_end_date", "Faster Diagnosis Standard clock stopped", "provider_fds_end"),
+    ("decision_to_treat_date", "Decision to treat", None),
+    ("transfer_to_treatment_date", "Transferred for treatment", "provider_treatment"),
+    ("treatment_start_date", "Treatment started", "provider_treatment"),
+)
+
+
+def timeline(pathway: Mapping[str, Any], record: Mapping[str, Any], census: dt.date) -> list[TimelineEvent]:
+    """The pathway's milestones so far, then the breach dates still ahead of it, in date order."""
+    events = []
+    for column, text, provider_column in TIMELINE_EVENTS:
+        day = record.get(column)
+        if not is_missing(day):
+            provider = record.get(provider_column) if provider_column else None
+            events.append(
+                TimelineEvent(day, text, "" if is_missing(provider) else str(provider), day > census)
+            )
+    for column, text in (
+        ("breach_date_2ww", "2-week wait breach date"),
+        ("breach_date_fds", "Faster Diagnosis Standard breach date"),
+        ("breach_date_62d", "62-day breach date"),
+    ):
+        day = pathway.get(column)
+        if not is_missing(day):
+            events.append(TimelineEvent(day, text, "", day > census))
+    return sorted(events, key=lambda event: event.day)
+
+
+def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for the nhsuk summary list on the pathway page."""
+    pairs = [
+        ("Record", pathway["record_id"]),
+        ("Responsible provider", pathway["provider"] or "Unknown"),
+        ("Tumour type", pathway["tumour_type"] or ""),
+        ("Route", pathway["route"] or ""),
+        ("Days waited", str(pathway["days_waited"])),
+        ("Band", pathway["band"] or ""),
+        (
+            "Next milestone",
+            MILESTONE_NAMES.get(pathway["next_milestone"] or "", pathway["next_milestone"] or ""),
+        ),
+        ("Next milestone date", format_date(pathway["next_milestone_date"])),
+    ]
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in pairs]

@@ -1,0 +1,126 @@
+"""The precomputed results the pages read: Parquet files under ALLIANCE_HOME/results, held in memory.
+
+Pages never compute waiting times; `alliance demo` (or a scheduled job) writes the results and the
+web reads them (design.md, "Layers"). Each file is read once per process and read again only when its
+modification time changes, so a page costs a filter over an in-memory frame (issue 6, "Speed").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+#: Performance tables by grouping, as `demo.PERFORMANCE_GROUPINGS` names them.
+GROUPINGS = (
+    "month",
+    "month_provider",
+    "month_alliance",
+    "month_tumour_type",
+    "month_provider_tumour_type_route",
+)
+#: Columns of the canonical CWT record a pathway timeline shows (dates and providers; never the NHS
+#: number pseudonym or anything else about the person).
+TIMELINE_COLUMNS = (
+    "record_id",
+    "priority_type",
+    "referral_received_date",
+    "consultant_upgrade_date",
+    "provider_consultant_upgrade",
+    "date_first_seen",
+    "provider_first_seen",
+    "adjustment_first_seen_days",
+    "fds_end_date",
+    "provider_fds_end",
+    "decision_to_treat_date",
+    "transfer_to_treatment_date",
+    "accountable_investigating_provider",
+    "treatment_start_date",
+    "provider_treatment",
+    "primary_diagnosis_icd10",
+)
+
+
+class ResultsMissing(FileNotFoundError):
+    """A results file the page needs has not been computed yet (run `alliance demo --no-serve`)."""
+
+
+@dataclass
+class _Entry:
+    mtime_ns: int
+    frame: pd.DataFrame
+
+
+class Results:
+    """Read-through cache of the results folder; thread-safe, one per application."""
+
+    def __init__(self, home: Path) -> None:
+        self.folder = home / "results"
+        self.home = home
+        self._cache: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def _read(self, name: str, loader) -> pd.DataFrame:
+        path = self.folder / name
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise ResultsMissing(f"results/{name} not found: run `alliance demo --no-serve`") from None
+        entry = self._cache.get(name)
+        if entry is not None and entry.mtime_ns == mtime:
+            return entry.frame
+        with self._lock:
+            entry = self._cache.get(name)
+            if entry is None or entry.mtime_ns != mtime:
+                entry = _Entry(mtime, loader(path))
+                self._cache[name] = entry
+        return entry.frame
+
+    def performance(self, grouping: str) -> pd.DataFrame:
+        """Performance against every standard for one grouping (see `GROUPINGS`)."""
+        if grouping not in GROUPINGS:
+            raise ValueError(f"unknown grouping {grouping!r}")
+        return self._read(f"performance_{grouping}.parquet", _read_parquet)
+
+    def ptl(self) -> pd.DataFrame:
+        """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
+        return self._read("ptl.parquet", _read_parquet)
+
+    def ptl_summary(self) -> pd.DataFrame:
+        """Counts of open pathways, backlog and 104+ waits by provider, alliance and tumour type."""
+        return self._read("ptl.summary.parquet", _read_parquet)
+
+    def timelines(self) -> pd.DataFrame:
+        """The milestone dates of every pathway on the PTL, indexed by record id (patient-level)."""
+        open_ids = set(self.ptl()["record_id"])
+
+        def load(path: Path) -> pd.DataFrame:
+            names = set(pq.read_schema(path).names)
+            table = pq.read_table(path, columns=[c for c in TIMELINE_COLUMNS if c in names])
+            frame = table.to_pandas()
+            return frame[frame["record_id"].isin(open_ids)].set_index("record_id")
+
+        return self._read("cwt_records.parquet", load)
+
+    def reference_date(self) -> dt.date:
+        """The demo's "today": `reference_date` in demo.json, else the PTL's census date."""
+        demo = self.home / "demo.json"
+        if demo.is_file():
+            return dt.date.fromisoformat(json.loads(demo.read_text(encoding="utf-8"))["reference_date"])
+        census = self.ptl()["census_date"]
+        if census.empty:
+            raise ResultsMissing("no reference date: demo.json is missing and the PTL is empty")
+        return census.iloc[0]
+
+    def months(self) -> list[str]:
+        """Reporting months present, oldest first."""
+        return sorted(self.performance("month")["reporting_month"].dropna().unique())
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    return pq.read_table(path).to_pandas()

@@ -1,0 +1,1 @@
+"""Sessions, CSRF, sign-in rate limiting and security headers (decision record 0010)."""

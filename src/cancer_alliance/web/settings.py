@@ -1,0 +1,81 @@
+"""Settings of the web application, read once from the environment (issue 6, "Accounts and roles").
+
+The session secret signs cookies; it comes from `ALLIANCE_SECRET_KEY` or, failing that, a random key
+kept in `ALLIANCE_HOME/web-secret.key` (created on first use, readable by its owner only), so
+sessions survive a restart without a secret ever being committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from cancer_alliance.config import alliance_home
+
+SECRET_VARIABLE = "ALLIANCE_SECRET_KEY"
+ASSETS_VARIABLE = "ALLIANCE_NODE_MODULES"
+SECRET_FILE = "web-secret.key"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Everything `create_app` needs; tests build their own."""
+
+    home: Path
+    secret_key: str
+    node_modules: Path
+    database_url: str | None = None
+    #: Sessions end after this long without a request, and in any case this long after sign-in.
+    session_idle: timedelta = timedelta(minutes=30)
+    session_lifetime: timedelta = timedelta(hours=8)
+    #: Always send Secure cookies and HSTS (served only over HTTPS); otherwise cookies are Secure on
+    #: requests that arrive over HTTPS, e.g. through a TLS-terminating proxy.
+    https: bool = False
+    #: Sign-in attempts allowed per client address in `login_window` (the account lockout in
+    #: `store.authenticate` protects each account; this protects the service from guessing at volume).
+    login_attempts: int = 10
+    login_window: timedelta = timedelta(minutes=5)
+    #: A PTL pathway breaching within this many days is amber.
+    warn_within_days: int = 7
+    #: Largest CWT file the import page accepts.
+    max_upload_bytes: int = 200 * 1024 * 1024
+
+
+def secret_key(home: Path) -> str:
+    """`ALLIANCE_SECRET_KEY`, else the key file in `home` (created with mode 600 if missing)."""
+    if configured := os.environ.get(SECRET_VARIABLE):
+        return configured
+    path = home / SECRET_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def find_node_modules(start: Path | None = None) -> Path:
+    """`ALLIANCE_NODE_MODULES`, else the first `node_modules` folder above the package or the working
+    directory (`make setup` installs it at the project root; it is never committed)."""
+    if configured := os.environ.get(ASSETS_VARIABLE):
+        return Path(configured)
+    for base in (start or Path(__file__).resolve(), Path.cwd().resolve()):
+        for folder in (base, *base.parents):
+            if (folder / "node_modules" / "nhsuk-frontend").is_dir():
+                return folder / "node_modules"
+    raise FileNotFoundError("node_modules with nhsuk-frontend not found: run `make setup` (npm ci)")
+
+
+def load_settings(*, https: bool = False) -> WebSettings:
+    """Settings for serving ALLIANCE_HOME."""
+    home = alliance_home()
+    return WebSettings(
+        home=home,
+        secret_key=secret_key(home),
+        node_modules=find_node_modules(),
+        database_url=os.environ.get("ALLIANCE_DATABASE_URL") or None,
+        https=https,
+    )
