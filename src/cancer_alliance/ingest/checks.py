@@ -44,9 +44,13 @@ class Check:
     reason: str
 
 
-def typed(name: str) -> str:
-    """Column of `source_rows` holding `name` parsed to its storage type."""
-    return quote(f"{name}:typed")
+#: Column types stored as text: their typed value is the text itself, so no second column.
+_TEXT_TYPES = ("string", "code")
+
+
+def typed(column: Column) -> str:
+    """Column of `source_rows` holding `column` in its storage type."""
+    return quote(column.name if column.type in _TEXT_TYPES else f"{column.name}:typed")
 
 
 def _words(words: tuple[str, ...]) -> str:
@@ -68,13 +72,11 @@ def _parse(column: Column) -> str:
             f"CASE WHEN lower({c}) IN {_words(TRUE_WORDS)} THEN true "
             f"WHEN lower({c}) IN {_words(FALSE_WORDS)} THEN false END"
         )
-    if column.type == "nhs_number":
-        return nhs_number.sql_as_number(c)
-    return c
+    return nhs_number.sql_as_number(c)
 
 
 def _column_checks(column: Column) -> list[Check]:
-    c, t, name = quote(column.name), typed(column.name), column.name
+    c, t, name = quote(column.name), typed(column), column.name
     present = f"{c} IS NOT NULL"
     unparsed = f"{present} AND {t} IS NULL"
     checks = []
@@ -126,7 +128,8 @@ def checks_for(table: TableSchema) -> list[Check]:
     """Every per-row check of `table`, in column order, then the date orders."""
     checks = [check for column in table.columns for check in _column_checks(column)]
     for order in table.date_orders:
-        fails = f"{typed(order.later)} < {typed(order.earlier)}"
+        later, earlier = typed(table.column(order.later)), typed(table.column(order.earlier))
+        fails = f"{later} < {earlier}"
         reason = literal(f"{order.reason} ({order.later} is before {order.earlier})")
         checks.append(Check(order.later, "date_order", fails, reason))
     return checks
@@ -134,7 +137,7 @@ def checks_for(table: TableSchema) -> list[Check]:
 
 def typed_columns(table: TableSchema) -> list[str]:
     """SQL for the typed column of each text column, computed once as the file is loaded."""
-    return [f"{_parse(c)} AS {typed(c.name)}" for c in table.columns]
+    return [f"{_parse(c)} AS {typed(c)}" for c in table.columns if c.type not in _TEXT_TYPES]
 
 
 def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:

@@ -187,9 +187,9 @@ def _write_accepted(
     target_schema = arrow_schema(table)
     nhs_columns = [c.name for c in table.columns if c.type == "nhs_number"]
     columns = ", ".join(
-        f"lpad(CAST({checks.typed(c.name)} AS VARCHAR), 10, '0') AS {quote(c.name)}"
+        f"lpad(CAST({checks.typed(c)} AS VARCHAR), 10, '0') AS {quote(c.name)}"
         if c.type == "nhs_number"
-        else f"{checks.typed(c.name)} AS {quote(c.name)}"
+        else f"{checks.typed(c)} AS {quote(c.name)}"
         for c in table.columns
     )
     reader = con.sql(
