@@ -161,16 +161,16 @@ def _import(
             os.replace(staged_quarantine, quarantine_path)
         lake.commit(staged, table.name, snapshot_id)
     return IngestSummary(
-        table.name,
-        path,
-        digest,
-        snapshot_id,
-        rows_in,
-        accepted,
-        quarantined,
-        problems,
-        quarantine_path,
-        False,
+        table=table.name,
+        source=path,
+        sha256=digest,
+        snapshot_id=snapshot_id,
+        rows_in=rows_in,
+        accepted=accepted,
+        quarantined=quarantined,
+        problems=problems,
+        quarantine_path=quarantine_path,
+        already_imported=False,
     )
 
 
