@@ -11,6 +11,14 @@ from cancer_alliance.cwt.performance import performance
 title = "Performance tables: selections over the per-record facts, halves summed exactly"
 
 
+def repeated(counts):
+    """Each row of `counts` repeated `n` times, numbered in column `copy` (for national-size totals)."""
+    from cancer_alliance.engine import functions
+
+    F = functions(counts)
+    return counts.select("*", F.explode(F.sequence(F.lit(1), F.col("n"))).alias("copy"))
+
+
 def test_halves_are_summed_exactly(facts, expect):
     """total = Σ share, within = Σ share where within, breaches = total − within (§4.3, "Published
     standards as data"): 0.5 + 0.5 + 1 within of 2.5 is 2 of 2.5 = 0.8."""
@@ -74,8 +82,8 @@ def test_october_2023_reconciliation_as_halves(engine):
         schema="n int, share double, within boolean, provider string",
     )
     F = functions(counts)
-    rows = counts.select(
-        F.explode(F.sequence(F.lit(1), F.col("n"))).cast("string").alias("record_id"),
+    rows = repeated(counts).select(
+        F.col("copy").cast("string").alias("record_id"),
         F.lit("62d").alias("measure"),
         F.lit("usc").alias("route"),
         F.lit(None).cast("string").alias("treatment_stage"),
@@ -158,8 +166,8 @@ def test_compare_unrounded_with_the_threshold(engine):
 
     counts = engine.session.createDataFrame([(9296, True), (704, False)], schema="n int, within boolean")
     F = functions(counts)
-    rows = counts.select(
-        F.explode(F.sequence(F.lit(1), F.col("n"))).cast("string").alias("record_id"),
+    rows = repeated(counts).select(
+        F.col("copy").cast("string").alias("record_id"),
         F.lit("2ww").alias("measure"),
         F.lit("usc").alias("route"),
         F.lit(None).cast("string").alias("treatment_stage"),
