@@ -136,22 +136,26 @@ def read_csv(path: Path, table: TableSchema) -> pa.Table:
 
 
 def _typed(path: Path, name: str, storage_type: str, values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Text converted to the column's type; the first value that does not fit is an InputError."""
+    """Text converted to the column's type; the first value that does not fit is an InputError
+    (looked for only when the vectorised conversion fails)."""
     if storage_type not in _FORMS:
         return values
     form, problem = _FORMS[storage_type]
-    fits = pc.match_substring_regex(values, form.pattern)
-    if storage_type == "date":
-        parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
-        fits = pc.and_kleene(fits, pc.is_valid(parsed))
-        converted = parsed.cast(pa.date32())
-    else:
-        converted = None
-    fits = pc.or_kleene(pc.is_null(values), fits)
-    if not pc.all(fits).as_py():
-        row = pc.index(fits, False).as_py() + 1
-        raise InputError(f"{path} row {row}, {name}: {problem}")
-    return converted if converted is not None else values.cast(_ARROW[storage_type])
+    try:
+        if pc.all(pc.or_kleene(pc.is_null(values), pc.match_substring_regex(values, form.pattern))).as_py():
+            return values.cast(_ARROW[storage_type])
+    except pa.ArrowInvalid:
+        pass
+    for row, value in enumerate(values.to_pylist(), start=1):
+        if value is None:
+            continue
+        try:
+            if not form.match(value):
+                raise ValueError(value)
+            pa.array([value]).cast(_ARROW[storage_type])
+        except (ValueError, pa.ArrowInvalid):
+            raise InputError(f"{path} row {row}, {name}: {problem}") from None
+    raise AssertionError("unreachable: the conversion failed but every value converts")  # pragma: no cover
 
 
 def _check_columns(path: Path, names: list[str], table: TableSchema) -> None:

@@ -12,7 +12,7 @@ from cancer_alliance.engine import Engine, EngineName
 from cancer_alliance.schemas import schema
 
 from .baseline import BASELINE
-from .tables import OUTPUT_TYPES, RECORD_TYPES, header, multiset, parse_table, render
+from .tables import OUTPUT_TYPES, RECORD_TYPES, header, multiset, parse_table, render, typed
 
 CWT = schema("cwt")
 
@@ -30,7 +30,9 @@ def spec_test(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
         """Evaluate `rule` on `records` (over BASELINE and `defaults`) and assert that its rows,
         restricted to `measure` (one or a tuple) if given and projected on the expected columns, are exactly the
         expected rows (as a multiset)."""
-        rows = parse_table(records, RECORD_TYPES, base=BASELINE | (defaults or {}))
+        base = {name: typed(value, RECORD_TYPES[name]) if isinstance(value, str) else value
+                for name, value in (BASELINE | (defaults or {})).items()}
+        rows = parse_table(records, RECORD_TYPES, base=base)
         frame = engine.frame(CWT, rows)
         result = rule(frame)
         if engine.name == EngineName.duckdb:
