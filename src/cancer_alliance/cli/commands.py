@@ -38,3 +38,7 @@ app.command(name="spc")(spc.spc)
 from cancer_alliance.cli import web  # noqa: E402
 
 app.command(name="serve")(web.serve)
+
+from cancer_alliance.cli import report  # noqa: E402
+
+app.add_typer(report.app, name="report")

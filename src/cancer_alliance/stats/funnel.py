@@ -64,9 +64,13 @@ def funnel(table: pd.DataFrame, numerator: str, denominator: str) -> tuple[pd.Da
     return result, p0
 
 
-def funnel_curve(p0: float, max_denominator: float, points: int = 100) -> pd.DataFrame:
-    """The limit lines for drawing: denominators from 1 to max_denominator (geometric steps)."""
-    n = np.unique(np.geomspace(1, max(max_denominator, 1.0), points))
+def funnel_curve(
+    p0: float, max_denominator: float, points: int = 100, min_denominator: float = 1.0
+) -> pd.DataFrame:
+    """The limit lines for drawing: denominators from min_denominator to max_denominator (geometric
+    steps)."""
+    low = max(min_denominator, 1.0)
+    n = np.unique(np.geomspace(low, max(max_denominator, low), points))
     lower_95, upper_95 = limits_at(p0, n, Z_95)
     lower_998, upper_998 = limits_at(p0, n, Z_998)
     return pd.DataFrame(

@@ -1,0 +1,42 @@
+"""`alliance report ...`: thin commands over `cancer_alliance.reports` (registered in `cli/commands.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cancer_alliance.errors import InputError
+from cancer_alliance.reports.early_diagnosis import early_diagnosis_report
+
+EXIT_UNPROCESSABLE = 2
+
+app = typer.Typer(help="Self-contained HTML reports.", no_args_is_help=True)
+
+
+@app.command(name="early-diagnosis")
+def early_diagnosis(
+    alliance: Annotated[str, typer.Option(help="ONS code of the Cancer Alliance, e.g. E56000005.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+) -> None:
+    """Early-diagnosis report for one alliance from the real NDRS stage counts: stage 1-2 by year (SPC
+    against the 75% ambition), the ambitions, cancer sites and a funnel plot of all alliances. One
+    self-contained page: nothing is loaded from the internet.
+
+    Example: alliance report early-diagnosis --alliance E56000005 -o cheshire-and-merseyside.html
+    """
+    try:
+        result = early_diagnosis_report(alliance, output)
+    except InputError as error:
+        Console(stderr=True).print(f"[red]Error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    drawn = (
+        "charts drawn by the inlined Vega"
+        if result.scripts_inlined
+        else "Vega not installed: tables and specs only"
+    )
+    Console(stderr=True).print(
+        f"{output}: {result.alliance}, {result.years[0]}-{result.years[1]}; {drawn}", highlight=False
+    )

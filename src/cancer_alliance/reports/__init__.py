@@ -1,0 +1,1 @@
+"""Self-contained HTML reports (no page loads anything from the internet): `early_diagnosis`."""

@@ -1,0 +1,268 @@
+"""Vega-Lite (v5 schema, rendered by vega-embed from local files) chart specs as plain dicts, each
+returned with the table it draws, so the web layer can show the accessible table beside the chart
+(design.md, "Web"). Data are inlined in the spec (`data.values`) so a spec is self-contained."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+#: Point colours of NHSRplotthedots' `ptd_spc_colours()` (Making Data Count: grey common cause, blue
+#: improvement, orange concern, purple neutral) and its mean, limit and target line colours.
+SPC_COLOURS = {
+    "common_cause": "#a6a6a6",
+    "special_cause_improvement": "#00b0f0",
+    "special_cause_concern": "#e46c0a",
+    "special_cause_neutral_high": "#490092",
+    "special_cause_neutral_low": "#490092",
+}
+MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR = "#000000", "#a6a6a6", "#de1b1b"
+
+#: Labels of the Making Data Count icons, for the chart subtitle and screen readers.
+ICON_LABELS = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause variation: improvement (high)",
+    "improvement_low": "Special cause variation: improvement (low)",
+    "concern_high": "Special cause variation: concern (high)",
+    "concern_low": "Special cause variation: concern (low)",
+    "neutral_high": "Special cause variation: neither improvement nor concern (high)",
+    "neutral_low": "Special cause variation: neither improvement nor concern (low)",
+    "consistent_pass": "Assurance: the target will consistently be met",
+    "consistent_fail": "Assurance: the target will consistently be missed",
+    "inconsistent": "Assurance: the target will be met and missed at random",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite spec and the table it draws."""
+
+    title: str
+    spec: dict[str, Any]
+    table: pd.DataFrame
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe rows: NaN as null, timestamps as ISO dates, numpy scalars as Python ones."""
+    rows = []
+    for row in frame.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if isinstance(value, pd.Timestamp):
+                value = value.date().isoformat()
+            elif hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            clean[key] = value
+        rows.append(clean)
+    return rows
+
+
+def spc_chart(
+    points: pd.DataFrame,
+    summary: dict[str, Any],
+    *,
+    title: str,
+    y_title: str,
+    target: float | None = None,
+    percent: bool = False,
+    x_format: str = "%b %Y",
+) -> Chart:
+    """An XmR chart: the values, mean and process limits (broken at each rebase), points coloured by
+    point_type, the target line, and the variation and assurance icons named in the subtitle and in
+    `usermeta` (for the web layer to draw NHSRplotthedots' icon files)."""
+    table = points.loc[:, ["x", "y", "mean", "lpl", "upl", "point_type", "rebase_group"]].copy()
+    table["point_type"] = table["point_type"].astype(str)
+    y_format = ".0%" if percent else ",.1f"
+    x = {
+        "field": "x",
+        "type": "temporal" if pd.api.types.is_datetime64_any_dtype(table["x"]) else "quantitative",
+        "title": None,
+    }
+    y_scale = {"zero": False}
+
+    def line(field: str, colour: str, dash: list[int] | None = None) -> dict[str, Any]:
+        mark: dict[str, Any] = {"type": "line", "color": colour}
+        if dash:
+            mark["strokeDash"] = dash
+        return {
+            "mark": mark,
+            "encoding": {
+                "x": x,
+                "y": {"field": field, "type": "quantitative", "scale": y_scale},
+                "detail": {"field": "rebase_group"},
+            },
+        }
+
+    layers: list[dict[str, Any]] = [
+        line("upl", LIMIT_COLOUR, [4, 4]),
+        line("lpl", LIMIT_COLOUR, [4, 4]),
+        line("mean", MEAN_COLOUR),
+        {
+            "mark": {"type": "line", "color": "#a6a6a6"},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "y",
+                    "type": "quantitative",
+                    "title": y_title,
+                    "scale": y_scale,
+                    "axis": {"format": y_format},
+                },
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 60},
+            "encoding": {
+                "x": x,
+                "y": {"field": "y", "type": "quantitative"},
+                "color": {
+                    "field": "point_type",
+                    "type": "nominal",
+                    "title": "Point type",
+                    "scale": {"domain": list(SPC_COLOURS), "range": list(SPC_COLOURS.values())},
+                },
+                "tooltip": [
+                    {"field": "x", "title": "Period"},
+                    {"field": "y", "format": y_format, "title": y_title},
+                    {"field": "point_type", "title": "Point type"},
+                ],
+            },
+        },
+    ]
+    if target is not None:
+        layers.append(
+            {
+                "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [8, 4]},
+                "encoding": {"y": {"datum": target}},
+            }
+        )
+    icons = [summary.get("variation_icon"), summary.get("assurance_type")]
+    subtitle = "; ".join(ICON_LABELS[icon] for icon in icons if icon)
+    spec = {
+        "$schema": SCHEMA,
+        "title": {"text": title, "subtitle": subtitle},
+        "description": f"{title}. {subtitle}.",
+        "width": "container",
+        "height": 280,
+        "data": {"values": _records(table)},
+        "layer": layers,
+        "usermeta": {
+            "variation_icon": summary.get("variation_icon"),
+            "assurance_type": summary.get("assurance_type"),
+        },
+    }
+    return Chart(title, spec, table)
+
+
+def funnel_chart(
+    units: pd.DataFrame, curve: pd.DataFrame, *, label: str, title: str, highlight: str | None = None
+) -> Chart:
+    """A funnel plot: each unit's proportion against its denominator, the overall rate and the 95% and
+    99.8% limits; `highlight` (a label value) is drawn larger."""
+    table = units.loc[:, [label, "denominator", "proportion", "funnel_flag"]].copy()
+    table["highlight"] = table[label] == highlight
+    limit_layers = [
+        {
+            "mark": {"type": "line", "color": colour, "strokeDash": dash},
+            "encoding": {
+                "x": {"field": "denominator", "type": "quantitative"},
+                "y": {"field": field, "type": "quantitative"},
+            },
+        }
+        for field, colour, dash in [
+            ("upper_998", "#4c6272", [2, 2]),
+            ("lower_998", "#4c6272", [2, 2]),
+            ("upper_95", "#768692", [6, 3]),
+            ("lower_95", "#768692", [6, 3]),
+            ("p0", "#000000", [1, 0]),
+        ]
+    ]
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": f"{title}: funnel plot with 95% and 99.8% limits around the overall rate.",
+        "width": "container",
+        "height": 300,
+        "layer": [
+            {"data": {"values": _records(curve)}, "layer": limit_layers},
+            {
+                "data": {"values": _records(table)},
+                "mark": {"type": "point", "filled": True},
+                "encoding": {
+                    "x": {
+                        "field": "denominator",
+                        "type": "quantitative",
+                        "title": "Cancers with a valid stage",
+                    },
+                    "y": {
+                        "field": "proportion",
+                        "type": "quantitative",
+                        "title": "Proportion",
+                        "axis": {"format": ".0%"},
+                        "scale": {"zero": False},
+                    },
+                    "size": {"condition": {"test": "datum.highlight", "value": 160}, "value": 50},
+                    "color": {"field": "funnel_flag", "type": "nominal", "title": "Against the funnel"},
+                    "tooltip": [
+                        {"field": label},
+                        {"field": "proportion", "format": ".1%"},
+                        {"field": "denominator", "format": ","},
+                        {"field": "funnel_flag"},
+                    ],
+                },
+            },
+        ],
+    }
+    return Chart(title, spec, table)
+
+
+def stage_bars(table: pd.DataFrame, *, category: str, title: str) -> Chart:
+    """Horizontal bars of the early-stage proportion per category (e.g. cancer site) with Wilson
+    intervals as error bars."""
+    data = table.loc[
+        :,
+        [category, "early_stage_proportion", "early_stage_lower_95", "early_stage_upper_95", "stage_staged"],
+    ].copy()
+    y = {"field": category, "type": "nominal", "sort": "-x", "title": None}
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": f"{title}: proportion at stage 1-2 with 95% intervals.",
+        "width": "container",
+        "data": {"values": _records(data)},
+        "layer": [
+            {
+                "mark": {"type": "bar", "color": "#005eb8"},
+                "encoding": {
+                    "y": y,
+                    "x": {
+                        "field": "early_stage_proportion",
+                        "type": "quantitative",
+                        "title": "Stage 1-2 of staged",
+                        "axis": {"format": ".0%"},
+                    },
+                    "tooltip": [
+                        {"field": category},
+                        {"field": "early_stage_proportion", "format": ".1%"},
+                        {"field": "stage_staged", "format": ","},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#212b32"},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "early_stage_lower_95", "type": "quantitative"},
+                    "x2": {"field": "early_stage_upper_95"},
+                },
+            },
+        ],
+    }
+    return Chart(title, spec, data)
