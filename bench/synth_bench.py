@@ -38,8 +38,12 @@ def _generate(scale: float, seed: int, out: Path) -> dict:
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"summary": json.loads(done.stdout), "seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_gb": usage.ru_maxrss / 1024**2}  # ru_maxrss is in kB on Linux
+    return {
+        "summary": json.loads(done.stdout),
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_gb": usage.ru_maxrss / 1024**2,
+    }  # ru_maxrss is in kB on Linux
 
 
 def main() -> int:
@@ -52,9 +56,12 @@ def main() -> int:
     result = _generate(args.scale, args.seed, args.out)
     rows = result["summary"]["rows"]
     load = os.getloadavg()[0]
-    print(f"synth generate --scale {args.scale} --seed {args.seed}: {result['seconds']:.1f} s wall, "
-          f"{result['cpu_seconds']:.1f} s CPU (target {TIME_TARGET_S} s), peak memory {result['peak_gb']:.2f} GB "
-          f"(target {MEMORY_TARGET_GB} GB); load average {load:.1f} on {os.cpu_count()} cores")
+    print(
+        f"synth generate --scale {args.scale} --seed {args.seed}: {result['seconds']:.1f} s wall, "
+        f"{result['cpu_seconds']:.1f} s CPU (target {TIME_TARGET_S} s), "
+        f"peak memory {result['peak_gb']:.2f} GB "
+        f"(target {MEMORY_TARGET_GB} GB); load average {load:.1f} on {os.cpu_count()} cores"
+    )
     for table, n in rows.items():
         print(f"  {table:<26} {n:>12,} rows")
     failures = []
@@ -72,8 +79,10 @@ def main() -> int:
     print(f"\nsynth check: {time.perf_counter() - started:.1f} s")
     print(f"  {'measure':<40} {'published %':>11} {'generated %':>11} {'diff pp':>8} {'allowed':>8}")
     for c in report.comparisons:
-        print(f"  {c.measure:<40} {c.published:>11.2f} {c.generated:>11.2f} {c.difference_pp:>+8.2f} "
-              f"{c.allowed_pp:>8.1f} {'ok' if c.ok else 'OUTSIDE'}")
+        print(
+            f"  {c.measure:<40} {c.published:>11.2f} {c.generated:>11.2f} {c.difference_pp:>+8.2f} "
+            f"{c.allowed_pp:>8.1f} {'ok' if c.ok else 'OUTSIDE'}"
+        )
         if not abs(c.difference_pp) <= c.tolerance_pp:  # the tolerance, not widened for noise
             failures.append(f"{c.measure} is {c.difference_pp:+.2f} points from the published figure")
     for failure in failures:

@@ -32,7 +32,11 @@ def test_every_2018_19_standard_and_early_diagnosis_share_is_compared(report):
 def test_generated_figures_are_within_sampling_noise_of_the_published(report, group):
     for c in (c for c in report.comparisons if c.group == group):
         assert c.generated is not None, c.measure
-        assert abs(c.difference_pp) <= Z_LIMIT * c.standard_error_pp, (c.measure, c.difference_pp, c.standard_error_pp)
+        assert abs(c.difference_pp) <= Z_LIMIT * c.standard_error_pp, (
+            c.measure,
+            c.difference_pp,
+            c.standard_error_pp,
+        )
 
 
 def test_cwt_volumes_are_the_published_volumes_times_the_scale(report):

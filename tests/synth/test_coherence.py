@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from tests.synth.conftest import valid_rows
 
 from cancer_alliance.synth.calibration import calibration
 from cancer_alliance.synth.fit import POSITIVITY, THRESHOLD
-from tests.synth.conftest import valid_rows
 
 UNSTAGEABLE_ICD10 = ("C90", "C91", "C92", "C71", "C80")  # myeloma, leukaemias, brain, unknown primary
 
@@ -73,8 +73,13 @@ def test_trusts_vary_some_meet_the_62_day_standard_and_many_do_not(generated):
     from cancer_alliance.engine import open_engine
 
     engine = open_engine("duckdb")
-    rows = engine.rows(performance(evaluate(engine.read_parquet(generated / "cwt_records.parquet")),
-                                   by=["provider"], standards="2018"))
+    rows = engine.rows(
+        performance(
+            evaluate(engine.read_parquet(generated / "cwt_records.parquet")),
+            by=["provider"],
+            standards="2018",
+        )
+    )
     usc = [r for r in rows if r["standard_id"] == "62d_usc" and float(r["total"]) >= 20]
     meets = [r["meets_threshold"] for r in usc]
     assert len(usc) > 30

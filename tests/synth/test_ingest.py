@@ -15,7 +15,9 @@ TEST_KEY = "synthetic-test-key-0123456789abcdef"
 
 
 @pytest.mark.parametrize("table", list(FILES))
-def test_ingest_quarantines_exactly_the_rows_the_generator_broke(generated, invalid, table, alliance_home, monkeypatch):
+def test_ingest_quarantines_exactly_the_rows_the_generator_broke(
+    generated, invalid, table, alliance_home, monkeypatch
+):
     monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)
     summary = ingest_file(table, generated / FILES[table][0])
     broken = invalid[table]

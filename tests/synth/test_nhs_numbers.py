@@ -18,7 +18,7 @@ def test_vectorised_check_digit_agrees_with_the_ingest_rule(stems):
 
 
 def test_the_999_range_holds_909091_valid_numbers():
-    """10**6 stems, of which those with remainder 1 (check digit 10) are unusable: about 1 in 11 (90,909 of them)."""
+    """10**6 stems, of which those with remainder 1 (check digit 10) are unusable: 90,909 of them."""
     assert capacity() == 909_091
 
 

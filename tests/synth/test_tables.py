@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from tests.synth.conftest import SCALE, SEED, valid_rows
 
 from cancer_alliance.ingest.nhs_number import is_valid
 from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import schema
 from cancer_alliance.synth import FILES, generate
 from cancer_alliance.synth.tables import arrow_schema
-from tests.synth.conftest import SCALE, SEED, valid_rows
 
 TABLES = list(FILES)
 
@@ -65,10 +65,16 @@ def test_cwt_pathways_run_referral_first_seen_fds_decision_treatment(generated, 
     """Clinical order of a first-treatment pathway on a 62-day route (issue 4 item 3)."""
     cwt = valid_rows(generated, "cwt", invalid)
     first = cwt[cwt["treatment_event_type"].isin(["01", "07", "12"]) & cwt["fds_end_date"].notna()]
-    chain = ["referral_received_date", "date_first_seen", "fds_end_date", "decision_to_treat_date", "treatment_start_date"]
+    chain = [
+        "referral_received_date",
+        "date_first_seen",
+        "fds_end_date",
+        "decision_to_treat_date",
+        "treatment_start_date",
+    ]
     complete = first[chain].dropna()
     assert len(complete) > 1000
-    for earlier, later in zip(chain, chain[1:]):
+    for earlier, later in zip(chain, chain[1:], strict=False):
         assert (complete[earlier] <= complete[later]).all(), (earlier, later)
 
 
@@ -99,7 +105,9 @@ def test_another_seed_gives_other_rows(generated, tmp_path):
 def test_every_file_says_it_is_synthetic(generated):
     readme = (generated / "README.txt").read_text()
     assert readme.startswith("SYNTHETIC DATA")
-    assert f"seed: {SEED}" in readme and f"scale: {SCALE}" in readme and "reference_date: 2019-03-31" in readme
+    assert (
+        f"seed: {SEED}" in readme and f"scale: {SCALE}" in readme and "reference_date: 2019-03-31" in readme
+    )
     metadata = (generated / "metadata.json").read_text()
     assert '"synthetic": true' in metadata
 

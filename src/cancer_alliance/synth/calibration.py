@@ -50,8 +50,16 @@ STANDARD_IDS: dict[str, str] = {
 }
 
 #: NDRS stage columns, in the order the generator codes them (0..7).
-STAGE_COLUMNS = ("stage_1", "stage_2", "stage_3", "stage_4", "staged_other_early", "staged_other_advanced",
-                 "unstageable", "missing_stage")
+STAGE_COLUMNS = (
+    "stage_1",
+    "stage_2",
+    "stage_3",
+    "stage_4",
+    "staged_other_early",
+    "staged_other_advanced",
+    "unstageable",
+    "missing_stage",
+)
 STAGE_CODES = ("1", "2", "3", "4", "other_early", "other_advanced", "unstageable", "missing")
 
 
@@ -73,15 +81,23 @@ class Model:
     treatment_adjustment_share: float = 0.02
     #: Routes to diagnosis of untreated cancers (emergency, death certificate only, GP referral, unknown).
     untreated_routes: tuple[tuple[str, float], ...] = (
-        ("emergency_presentation", 0.55), ("death_certificate_only", 0.05), ("gp_referral", 0.15), ("unknown", 0.25))
+        ("emergency_presentation", 0.55),
+        ("death_certificate_only", 0.05),
+        ("gp_referral", 0.15),
+        ("unknown", 0.25),
+    )
     #: Cancers whose first treatment is recorded as 98 'all treatment declined' (excluded from 31/62, §2.3).
     declined_share: float = 0.005
     #: Trust-to-trust spread of performance (sd on the logit scale) by measure family.
-    trust_sd: dict[str, float] = field(default_factory=lambda: {"2ww": 0.7, "31d": 0.7, "62d": 0.45, "fds": 0.5})
+    trust_sd: dict[str, float] = field(
+        default_factory=lambda: {"2ww": 0.7, "31d": 0.7, "62d": 0.45, "fds": 0.5}
+    )
     #: Month-to-month noise of a trust's performance (sd on the logit scale).
     month_sd: float = 0.15
     #: FDS (not published for 2018/19): share of pathways ending within 28 days, by route.
-    fds_within: dict[str, float] = field(default_factory=lambda: {"usc": 0.76, "breast_symptomatic": 0.84, "screening": 0.62})
+    fds_within: dict[str, float] = field(
+        default_factory=lambda: {"usc": 0.76, "breast_symptomatic": 0.84, "screening": 0.62}
+    )
     #: Screening referrals (e.g. positive bowel screening) where cancer is ruled out, per screening cancer.
     screening_non_cancer: float = 3.5
     #: Open 2WW referrals at the census date, per day of referrals in the last fortnight.
@@ -184,14 +200,21 @@ def _standards() -> dict[str, Standard]:
     rows = [r for r in read_rows("data/cwt_national_2018_19.csv") if r["financial_year"] == YEAR]
     result = {}
     for key, standard_id in STANDARD_IDS.items():
-        months = sorted((r for r in rows if r["standard"] == key and r["period_type"] == "month"), key=lambda r: r["period"])
+        months = sorted(
+            (r for r in rows if r["standard"] == key and r["period_type"] == "month"),
+            key=lambda r: r["period"],
+        )
         year = next(r for r in rows if r["standard"] == key and r["period_type"] == "year")
         if len(months) != 12:
             raise ValueError(f"cwt_national_2018_19.csv: {key} has {len(months)} months, expected 12")
         result[key] = Standard(
-            key, standard_id,
-            np.array([float(r["total"]) for r in months]), np.array([float(r["within_standard"]) for r in months]),
-            float(year["total"]), float(year["within_standard"]))
+            key,
+            standard_id,
+            np.array([float(r["total"]) for r in months]),
+            np.array([float(r["within_standard"]) for r in months]),
+            float(year["total"]),
+            float(year["within_standard"]),
+        )
     return result
 
 
@@ -210,17 +233,26 @@ def _alliances_and_trusts(sites: np.ndarray, model: Model) -> tuple[Alliances, T
     site_index = {s: i for i, s in enumerate(sites)}
     for a, m in enumerate(mapping):
         for geography in m["ndrs_geography"].split("|"):
-            found = [r for r in stage_rows if r["geography_type"] == "Cancer Alliance" and r["geography_name"] == geography]
+            found = [
+                r
+                for r in stage_rows
+                if r["geography_type"] == "Cancer Alliance" and r["geography_name"] == geography
+            ]
             if not found:
                 raise ValueError(f"stage_at_diagnosis_ndrs_2013_2022.csv: no 2018 rows for {geography!r}")
             for r in found:
                 counts[a, site_index[r["site"]]] += [float(r[c] or 0) for c in STAGE_COLUMNS]
     ccg_rows = [r for r in read_rows("data/alliance_ccgs.csv") if r["version"] == VERSION]
-    ccgs = tuple(np.array(sorted(r["org_code_ons"] for r in ccg_rows if r["alliance_code"] == c)) for c in codes)
+    ccgs = tuple(
+        np.array(sorted(r["org_code_ons"] for r in ccg_rows if r["alliance_code"] == c)) for c in codes
+    )
     alliances = Alliances(codes, np.array([m["alliance_name"] for m in mapping]), counts, ccgs)
 
-    trust_rows = [r for r in read_rows("data/alliance_trusts.csv")
-                  if r["version"] == VERSION and r["alliance_code_ons"] and r["low_cancer_activity"] == "False"]
+    trust_rows = [
+        r
+        for r in read_rows("data/alliance_trusts.csv")
+        if r["version"] == VERSION and r["alliance_code_ons"] and r["low_cancer_activity"] == "False"
+    ]
     trust_rows.sort(key=lambda r: r["trust_ods_code"])
     alliance_of = {c: i for i, c in enumerate(codes)}
     t_codes = np.array([r["trust_ods_code"] for r in trust_rows])
@@ -233,31 +265,45 @@ def _alliances_and_trusts(sites: np.ndarray, model: Model) -> tuple[Alliances, T
         if not members.any():
             raise ValueError(f"alliance_trusts.csv: no active trust in alliance {codes[a]}")
         weight[members] = raw[members] / raw[members].sum() * alliances.share[a]
-        largest = np.flatnonzero(members)[np.argsort(-raw[members])][: model.radiotherapy_centres_per_alliance]
+        largest = np.flatnonzero(members)[np.argsort(-raw[members])][
+            : model.radiotherapy_centres_per_alliance
+        ]
         radiotherapy[largest] = True
     return alliances, Trusts(t_codes, t_alliance, weight, radiotherapy)
 
 
 def _sites() -> Sites:
     rows = _synth_rows("sites.csv")
-    england = [r for r in read_rows("data/stage_at_diagnosis_ndrs_2013_2022.csv")
-               if r["year"] == "2018" and r["geography_name"] == "England"]
+    england = [
+        r
+        for r in read_rows("data/stage_at_diagnosis_ndrs_2013_2022.csv")
+        if r["year"] == "2018" and r["geography_name"] == "England"
+    ]
     by_site = {r["site"]: [float(r[c] or 0) for c in STAGE_COLUMNS] for r in england}
     f = lambda col: np.array([float(r[col]) for r in rows])  # noqa: E731
     return Sites(
         names=np.array([r["site"] for r in rows]),
         icd10=tuple(tuple(r["icd10"].split()) for r in rows),
         referral_type=np.array([r["referral_type"] for r in rows]),
-        male_share=f("male_share"), age_mean=f("age_mean"), age_sd=f("age_sd"), ep_relative=f("ep_relative"),
+        male_share=f("male_share"),
+        age_mean=f("age_mean"),
+        age_sd=f("age_sd"),
+        ep_relative=f("ep_relative"),
         first_modality=np.stack([f("surgery"), f("drug"), f("radiotherapy"), f("other")], axis=1),
-        subsequent_modality=np.stack([f("subsequent_surgery"), f("subsequent_drug"), f("subsequent_radiotherapy")], axis=1),
+        subsequent_modality=np.stack(
+            [f("subsequent_surgery"), f("subsequent_drug"), f("subsequent_radiotherapy")], axis=1
+        ),
         screening_share=f("screening_share"),
         england_counts=np.array([by_site[r["site"]] for r in rows]),
     )
 
 
 def _headline(indicator: str, year: str) -> float:
-    row = next(r for r in read_rows("data/headline_indicators.csv") if r["indicator"] == indicator and r["year"] == year)
+    row = next(
+        r
+        for r in read_rows("data/headline_indicators.csv")
+        if r["indicator"] == indicator and r["year"] == year
+    )
     return float(row["value"]) / 100
 
 
@@ -268,8 +314,12 @@ def calibration(model: Model | None = None) -> Calibration:
     sites = _sites()
     alliances, trusts = _alliances_and_trusts(sites.names, model)
     return Calibration(
-        standards=_standards(), trusts=trusts, alliances=alliances, sites=sites,
-        other_sites=_synth_rows("other_sites.csv"), suspected_types=_synth_rows("suspected_types.csv"),
+        standards=_standards(),
+        trusts=trusts,
+        alliances=alliances,
+        sites=sites,
+        other_sites=_synth_rows("other_sites.csv"),
+        suspected_types=_synth_rows("suspected_types.csv"),
         emergency_presentation_published=_headline("emergency_presentation_pct", "2018"),
         early_stage_published=_headline("early_stage_pct", "2018"),
         model=model,

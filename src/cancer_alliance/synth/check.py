@@ -107,13 +107,24 @@ def _cwt(folder: Path, engine_name: str | None, scale: float) -> list[Comparison
     for row in rows:
         if row["reporting_month"] in months:
             total, within = totals.setdefault(row["standard_id"], [0.0, 0.0])
-            totals[row["standard_id"]] = [total + float(row["total"] or 0), within + float(row["within"] or 0)]
+            totals[row["standard_id"]] = [
+                total + float(row["total"] or 0),
+                within + float(row["within"] or 0),
+            ]
     result = []
     for standard in cal.standards.values():
         total, within = totals.get(standard.standard_id, [0.0, 0.0])
-        result.append(Comparison(
-            "cwt", standard.standard_id, 100 * standard.annual_performance,
-            100 * within / total if total else None, total, standard.annual_total * scale, CWT_TOLERANCE_PP))
+        result.append(
+            Comparison(
+                "cwt",
+                standard.standard_id,
+                100 * standard.annual_performance,
+                100 * within / total if total else None,
+                total,
+                standard.annual_total * scale,
+                CWT_TOLERANCE_PP,
+            )
+        )
     return result
 
 
@@ -126,18 +137,42 @@ def _early_diagnosis(folder: Path) -> list[Comparison]:
     staged = np.isin(stage, STAGE_CODES[:4])
     result = []
     for i, code in enumerate(STAGE_CODES[:4]):
-        result.append(Comparison("early_diagnosis", f"stage {code} of staged", 100 * published_counts[i] / published_counts.sum(),
-                                 100 * float((stage == code).sum()) / max(staged.sum(), 1), float(staged.sum()),
-                                 float(published_counts.sum()), EARLY_DIAGNOSIS_TOLERANCE_PP))
+        result.append(
+            Comparison(
+                "early_diagnosis",
+                f"stage {code} of staged",
+                100 * published_counts[i] / published_counts.sum(),
+                100 * float((stage == code).sum()) / max(staged.sum(), 1),
+                float(staged.sum()),
+                float(published_counts.sum()),
+                EARLY_DIAGNOSIS_TOLERANCE_PP,
+            )
+        )
     early = np.isin(stage, ["1", "2"]).sum()
-    result.append(Comparison("early_diagnosis", "stage 1-2 of staged", 100 * published_counts[:2].sum() / published_counts.sum(),
-                             100 * float(early) / max(staged.sum(), 1), float(staged.sum()), float(published_counts.sum()),
-                             EARLY_DIAGNOSIS_TOLERANCE_PP))
+    result.append(
+        Comparison(
+            "early_diagnosis",
+            "stage 1-2 of staged",
+            100 * published_counts[:2].sum() / published_counts.sum(),
+            100 * float(early) / max(staged.sum(), 1),
+            float(staged.sum()),
+            float(published_counts.sum()),
+            EARLY_DIAGNOSIS_TOLERANCE_PP,
+        )
+    )
     known = (route != "unknown") & (route != None)  # noqa: E711  (null routes count as unknown)
     emergency = (route == "emergency_presentation").sum()
-    result.append(Comparison("early_diagnosis", "emergency presentation of known route",
-                             100 * cal.emergency_presentation_published, 100 * float(emergency) / max(known.sum(), 1),
-                             float(known.sum()), None, EARLY_DIAGNOSIS_TOLERANCE_PP))
+    result.append(
+        Comparison(
+            "early_diagnosis",
+            "emergency presentation of known route",
+            100 * cal.emergency_presentation_published,
+            100 * float(emergency) / max(known.sum(), 1),
+            float(known.sum()),
+            None,
+            EARLY_DIAGNOSIS_TOLERANCE_PP,
+        )
+    )
     return result
 
 

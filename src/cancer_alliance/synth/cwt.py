@@ -50,7 +50,12 @@ from cancer_alliance.synth.tables import NULL
 
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
 #: Shapes of the waits inside each standard (Beta a, b on 0..N) and the mean excess of breaches (days).
-WAIT_SHAPES = {"2ww": (4.0, 1.6, 4.0), "31d": (1.1, 2.2, 9.0), "62d": (3.5, 1.6, 22.0), "fds": (1.2, 1.2, 14.0)}
+WAIT_SHAPES = {
+    "2ww": (4.0, 1.6, 4.0),
+    "31d": (1.1, 2.2, 9.0),
+    "62d": (3.5, 1.6, 22.0),
+    "fds": (1.2, 1.2, 14.0),
+}
 #: 62-day within rate for breast symptomatic cancers (no 2018/19 standard; ASSUMPTION).
 BREAST_SYMPTOMATIC_62D = 0.9
 #: FDS end reasons used: '02' cancer diagnosed, '01' cancer ruled out. UNVERIFIED: the code list was
@@ -69,7 +74,8 @@ OTHER_SOURCES = {
 COLUMNS = (
     "record_id nhs_number priority_type source_of_referral referral_type referral_received_date "
     "consultant_upgrade_date provider_consultant_upgrade date_first_seen provider_first_seen "
-    "adjustment_first_seen_days adjustment_first_seen_reason fds_end_date fds_end_reason fds_exclusion_reason "
+    "adjustment_first_seen_days adjustment_first_seen_reason fds_end_date fds_end_reason "
+    "fds_exclusion_reason "
     "provider_fds_end decision_to_treat_date transfer_to_treatment_date accountable_investigating_provider "
     "treatment_start_date adjustment_treatment_days adjustment_treatment_reason provider_treatment "
     "treatment_event_type treatment_modality primary_diagnosis_icd10"
@@ -93,7 +99,10 @@ def _empty(n: int) -> dict[str, np.ndarray]:
         if name in DATE_COLUMNS or name in INT_COLUMNS:
             columns[name] = np.full(n, NULL, dtype=np.int64)
         else:
-            wide = name.startswith("provider") or name in ("accountable_investigating_provider", "primary_diagnosis_icd10")
+            wide = name.startswith("provider") or name in (
+                "accountable_investigating_provider",
+                "primary_diagnosis_icd10",
+            )
             columns[name] = np.full(n, "", dtype="<U5" if wide else "<U2")
     return columns
 
@@ -107,8 +116,13 @@ def _null_column(name: str, n: int) -> np.ndarray:
 def _concatenate(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """One column array per CWT column over all parts; a column a part lacks is null there."""
     sizes = [len(next(iter(p.values()))) for p in parts]
-    return {name: np.concatenate([p[name] if name in p else _null_column(name, n) for p, n in zip(parts, sizes, strict=True)])
-            for name in COLUMNS if name != "record_id"}
+    return {
+        name: np.concatenate(
+            [p[name] if name in p else _null_column(name, n) for p, n in zip(parts, sizes, strict=True)]
+        )
+        for name in COLUMNS
+        if name != "record_id"
+    }
 
 
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
@@ -128,8 +142,9 @@ class _Targets:
         """Trust x month probabilities; `share` = actual records per trust and month where known."""
         model = self.cal.model
         share = self.share if share is None else share
-        return trust_month_probability(self.rng, np.clip(rate, 0.01, 0.999), share, model.trust_sd[family],
-                                       model.month_sd)
+        return trust_month_probability(
+            self.rng, np.clip(rate, 0.01, 0.999), share, model.trust_sd[family], model.month_sd
+        )
 
     def rate(self, key: str, months: int = 12) -> np.ndarray:
         performance = self.cal.standards[key].monthly_performance
@@ -143,8 +158,13 @@ def _counts(cal: Calibration, trust: np.ndarray, month: np.ndarray, months: int)
     return counts
 
 
-def _treating_trust(rng: np.random.Generator, cal: Calibration, trust: np.ndarray, transfer: np.ndarray,
-                    radiotherapy: np.ndarray) -> np.ndarray:
+def _treating_trust(
+    rng: np.random.Generator,
+    cal: Calibration,
+    trust: np.ndarray,
+    transfer: np.ndarray,
+    radiotherapy: np.ndarray,
+) -> np.ndarray:
     """Treating trust: the investigating trust, or for transfers another trust of the alliance (larger
     trusts more often; a radiotherapy centre when the treatment is radiotherapy)."""
     trusts = cal.trusts
@@ -165,8 +185,9 @@ def _treating_trust(rng: np.random.Generator, cal: Calibration, trust: np.ndarra
     return result
 
 
-def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray, targets: _Targets,
-                      rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _first_treatments(
+    cal: Calibration, patients: Patients, numbers: np.ndarray, targets: _Targets, rng: np.random.Generator
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     model = cal.model
     rows = np.flatnonzero(patients.treated)
     n = len(rows)
@@ -188,10 +209,15 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
         p62[sel] = matrix[trust[sel], month[sel]]
     d62 = waits(rng, rng.random(n) < p62, 62, *WAIT_SHAPES["62d"])
 
-    p31 = targets.matrix(targets.rate("31D_first", 14), "31d", _counts(cal, treating, month, 14))[treating, month]
+    p31 = targets.matrix(targets.rate("31D_first", 14), "31d", _counts(cal, treating, month, 14))[
+        treating, month
+    ]
     d31 = waits(rng, rng.random(n) < p31, 31, *WAIT_SHAPES["31d"])
-    p2 = np.where(route == BREAST_SYMPTOMATIC, targets.rate("2WW_breast_symptomatic", 14)[month],
-                  targets.rate("2WW", 14)[month])
+    p2 = np.where(
+        route == BREAST_SYMPTOMATIC,
+        targets.rate("2WW_breast_symptomatic", 14)[month],
+        targets.rate("2WW", 14)[month],
+    )
     two_week_wait = (route == USC) | (route == BREAST_SYMPTOMATIC)
     d2 = np.where(two_week_wait, waits(rng, rng.random(n) < p2, 14, *WAIT_SHAPES["2ww"]), 0)
     # fit the 2WW and 31-day waits inside the 62 days, leaving time for diagnosis
@@ -224,20 +250,29 @@ def _first_treatments(cal: Calibration, patients: Patients, numbers: np.ndarray,
     first_seen[upgrade] = clock_start[upgrade] - rng.geometric(0.2, upgrade.sum()) + 1
     referral[upgrade] = first_seen[upgrade] - rng.integers(7, 61, upgrade.sum())
     screening = route == SCREENING
-    first_seen[screening] = referral[screening] + np.minimum(rng.integers(3, 21, screening.sum()), dtt[screening] - referral[screening])
+    first_seen[screening] = referral[screening] + np.minimum(
+        rng.integers(3, 21, screening.sum()), dtt[screening] - referral[screening]
+    )
     gap = rng.integers(5, 41, n)
     referral[other] = dtt[other] - gap[other]
     first_seen[other] = referral[other] + np.minimum(rng.integers(0, 11, other.sum()), gap[other])
     fds_route = ~upgrade & ~other
-    fds_end = np.where(fds_route, first_seen + np.rint(rng.beta(2, 2, n) * (dtt - first_seen)).astype(np.int64), NULL)
+    fds_end = np.where(
+        fds_route, first_seen + np.rint(rng.beta(2, 2, n) * (dtt - first_seen)).astype(np.int64), NULL
+    )
     handover_from = np.where(upgrade, clock_start, first_seen)  # the 38-day phase starts at the clock start
     share = rng.uniform(0.1, 1.0, n)
-    transfer_date = np.where(transfer, handover_from + np.rint(share * (dtt - handover_from)).astype(np.int64), NULL)
+    transfer_date = np.where(
+        transfer, handover_from + np.rint(share * (dtt - handover_from)).astype(np.int64), NULL
+    )
 
     c = _empty(n)
     c["nhs_number"] = numbers[rows]
-    c["priority_type"] = np.select([(route == USC) | (route == BREAST_SYMPTOMATIC), screening],
-                                   ["3", "2"], _pick(rng, (("1", 0.7), ("2", 0.3)), n))
+    c["priority_type"] = np.select(
+        [(route == USC) | (route == BREAST_SYMPTOMATIC), screening],
+        ["3", "2"],
+        _pick(rng, (("1", 0.7), ("2", 0.3)), n),
+    )
     source = _pick(rng, (("03", 0.97), ("92", 0.03)), n)
     source[screening] = "17"
     source[upgrade] = _pick(rng, (("03", 0.8), ("05", 0.2)), upgrade.sum())
@@ -290,7 +325,12 @@ def _censor(c: dict[str, np.ndarray]) -> np.ndarray:
     for name in DATE_COLUMNS:
         c[name] = np.where(c[name] > CENSUS, NULL, c[name])
     untreated = c["treatment_start_date"] == NULL
-    for name in ("treatment_event_type", "treatment_modality", "provider_treatment", "adjustment_treatment_reason"):
+    for name in (
+        "treatment_event_type",
+        "treatment_modality",
+        "provider_treatment",
+        "adjustment_treatment_reason",
+    ):
         c[name] = np.where(untreated, "", c[name])
     c["adjustment_treatment_days"] = np.where(untreated, NULL, c["adjustment_treatment_days"])
     not_upgraded = c["consultant_upgrade_date"] == NULL
@@ -302,36 +342,52 @@ def _censor(c: dict[str, np.ndarray]) -> np.ndarray:
     return ~(~referred & ~first_seen & untreated)
 
 
-def _two_week_wait_referrals(cal: Calibration, first: dict[str, np.ndarray], targets: _Targets, scale: float,
-                             rng: np.random.Generator) -> list[dict[str, np.ndarray]]:
+def _two_week_wait_referrals(
+    cal: Calibration, first: dict[str, np.ndarray], targets: _Targets, scale: float, rng: np.random.Generator
+) -> list[dict[str, np.ndarray]]:
     """Non-cancer 2WW and breast symptomatic referrals topping each month up to the published figures,
     referrals still waiting to be seen at the census, and screening referrals where cancer was ruled out."""
     model = cal.model
     parts = []
     fs = first["date_first_seen"]
     fs_month = np.where(fs == NULL, -1, month_of(np.where(fs == NULL, 0, fs), MONTHS))
-    d2 = fs - first["referral_received_date"] - np.where(first["adjustment_first_seen_days"] == NULL, 0,
-                                                         first["adjustment_first_seen_days"])
+    d2 = (
+        fs
+        - first["referral_received_date"]
+        - np.where(first["adjustment_first_seen_days"] == NULL, 0, first["adjustment_first_seen_days"])
+    )
     for key, breast in (("2WW", False), ("2WW_breast_symptomatic", True)):
         standard = cal.standards[key]
-        cancer = (first["priority_type"] == "3") & ((first["referral_type"] == "16") == breast) & (fs_month >= 0)
+        cancer = (
+            (first["priority_type"] == "3") & ((first["referral_type"] == "16") == breast) & (fs_month >= 0)
+        )
         count = np.bincount(fs_month[cancer], minlength=12)
         within = np.bincount(fs_month[cancer & (d2 <= 14)], minlength=12)
         fill = np.maximum(stochastic_round(rng, standard.monthly_total * scale) - count, 0)
-        rate = np.clip((standard.monthly_performance * (count + fill) - within) / np.maximum(fill, 1), 0.01, 0.999)
+        rate = np.clip(
+            (standard.monthly_performance * (count + fill) - within) / np.maximum(fill, 1), 0.01, 0.999
+        )
         matrix = targets.matrix(rate, "2ww")
         month = np.repeat(np.arange(12), fill)
         route = "breast_symptomatic" if breast else "usc"
         parts.append(_referrals(cal, rng, month, matrix, route, open_=False))
         opening = int(round(standard.monthly_total[-1] / 31 * model.open_2ww_days * 0.6 * scale))
         parts.append(_referrals(cal, rng, np.full(opening, 11), matrix, route, open_=True))
-    screening = stochastic_round(rng, cal.standards["62D_screening"].monthly_total * scale * model.screening_non_cancer)
+    screening = stochastic_round(
+        rng, cal.standards["62D_screening"].monthly_total * scale * model.screening_non_cancer
+    )
     parts.append(_referrals(cal, rng, np.repeat(np.arange(12), screening), None, "screening", open_=False))
     return parts
 
 
-def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, matrix: np.ndarray | None, route: str,
-               open_: bool) -> dict[str, np.ndarray]:
+def _referrals(
+    cal: Calibration,
+    rng: np.random.Generator,
+    month: np.ndarray,
+    matrix: np.ndarray | None,
+    route: str,
+    open_: bool,
+) -> dict[str, np.ndarray]:
     """Referrals that end without cancer: 2WW (`usc`), `breast_symptomatic` or `screening`."""
     model = cal.model
     n = len(month)
@@ -342,7 +398,9 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     adj = np.where(dna, rng.integers(2, 11, n), 0)
     c: dict[str, np.ndarray] = {}
     c["priority_type"] = np.full(n, "3" if two_week_wait else "2")
-    c["source_of_referral"] = _pick(rng, (("03", 0.97), ("92", 0.03)), n) if two_week_wait else np.full(n, "17")
+    c["source_of_referral"] = (
+        _pick(rng, (("03", 0.97), ("92", 0.03)), n) if two_week_wait else np.full(n, "17")
+    )
     if route == "breast_symptomatic":
         c["referral_type"] = np.full(n, "16")
     elif route == "usc":
@@ -361,8 +419,11 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     fds_within = rng.random(n) < fds_rate
     one_stop = fds_within & (rng.random(n) < 0.4)
     span = np.maximum(28 - d2, 0)
-    fds_days = np.where(fds_within & (d2 <= 28), d2 + np.rint(rng.random(n) * span).astype(np.int64),
-                        29 + rng.geometric(1 / WAIT_SHAPES["fds"][2], n))
+    fds_days = np.where(
+        fds_within & (d2 <= 28),
+        d2 + np.rint(rng.random(n) * span).astype(np.int64),
+        29 + rng.geometric(1 / WAIT_SHAPES["fds"][2], n),
+    )
     fds_days = np.where(one_stop, d2, np.maximum(fds_days, d2))
     c["referral_received_date"] = referral
     c["date_first_seen"] = seen
@@ -374,7 +435,12 @@ def _referrals(cal: Calibration, rng: np.random.Generator, month: np.ndarray, ma
     c["fds_end_date"] = np.where(known, fds_end, NULL)
     c["fds_end_reason"] = np.where(known, FDS_RULED_OUT, "")
     c["provider_fds_end"] = codes
-    _messy(rng, c, model.missing_optional, ("source_of_referral", "adjustment_first_seen_reason", "fds_end_reason"))
+    _messy(
+        rng,
+        c,
+        model.missing_optional,
+        ("source_of_referral", "adjustment_first_seen_reason", "fds_end_reason"),
+    )
     return c
 
 
@@ -389,9 +455,17 @@ def _messy(rng: np.random.Generator, c: dict[str, np.ndarray], share: float, nam
         c["adjustment_first_seen_days"] = np.where(no_reason, NULL, c["adjustment_first_seen_days"])
 
 
-def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first_rows: np.ndarray,
-                first: dict[str, np.ndarray], targets: _Targets, scale: float, rng: np.random.Generator,
-                earlier_numbers: np.ndarray) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
+def _subsequent(
+    cal: Calibration,
+    patients: Patients,
+    numbers: np.ndarray,
+    first_rows: np.ndarray,
+    first: dict[str, np.ndarray],
+    targets: _Targets,
+    scale: float,
+    rng: np.random.Generator,
+    earlier_numbers: np.ndarray,
+) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
     """Subsequent treatments by modality group at the published monthly volumes and rates."""
     parts, owners = [], []
     treated_on = first["treatment_start_date"]
@@ -424,8 +498,11 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         linked = candidate >= 0
         patient = np.where(linked, first_rows[np.maximum(candidate, 0)], -1)
         site = np.where(linked, patients.site[np.maximum(patient, 0)], categorical(rng, weight, np.arange(n)))
-        alliance = np.where(linked, patients.alliance[np.maximum(patient, 0)],
-                            categorical(rng, cal.alliances.share, np.arange(n)))
+        alliance = np.where(
+            linked,
+            patients.alliance[np.maximum(patient, 0)],
+            categorical(rng, cal.alliances.share, np.arange(n)),
+        )
         trust = categorical(rng, cal.trusts.weight, np.arange(n))
         if group == 2:
             centres = np.flatnonzero(cal.trusts.radiotherapy)
@@ -439,14 +516,18 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
         c: dict[str, np.ndarray] = {}
         earlier = np.flatnonzero(~linked)
         c["nhs_number"] = np.where(linked, numbers[np.maximum(patient, 0)], 0)
-        c["nhs_number"][earlier] = earlier_numbers[(earlier_used + np.arange(len(earlier))) % len(earlier_numbers)]
+        c["nhs_number"][earlier] = earlier_numbers[
+            (earlier_used + np.arange(len(earlier))) % len(earlier_numbers)
+        ]
         earlier_used += len(earlier)
         c["decision_to_treat_date"] = treat - d31 - adj_t
         c["treatment_start_date"] = treat
         c["adjustment_treatment_days"] = adj_t
         c["adjustment_treatment_reason"] = np.where(adj_t > 0, TREATMENT_ADJUSTMENT_REASON, "")
         c["provider_treatment"] = cal.trusts.codes[trust]
-        recurrence = _pick(rng, (("03", 0.3), ("05", 0.35), ("04", 0.1), ("06", 0.05), ("09", 0.05), ("10", 0.15)), n)
+        recurrence = _pick(
+            rng, (("03", 0.3), ("05", 0.35), ("04", 0.1), ("06", 0.05), ("09", 0.05), ("10", 0.15)), n
+        )
         c["treatment_event_type"] = np.where(linked, "02", recurrence)
         c["treatment_modality"] = _pick(rng, modality_options[group], n)
         icd10 = np.where(linked, patients.icd10[np.maximum(patient, 0)], "")
@@ -458,7 +539,9 @@ def _subsequent(cal: Calibration, patients: Patients, numbers: np.ndarray, first
     return parts, np.concatenate(owners)
 
 
-def _centre_in_alliance(rng: np.random.Generator, cal: Calibration, alliance: np.ndarray, centres: np.ndarray) -> np.ndarray:
+def _centre_in_alliance(
+    rng: np.random.Generator, cal: Calibration, alliance: np.ndarray, centres: np.ndarray
+) -> np.ndarray:
     """A radiotherapy centre of each record's alliance, weighted by trust activity."""
     trust = np.empty(len(alliance), dtype=np.int64)
     for a in np.unique(alliance):
@@ -480,13 +563,21 @@ def _site_code(rng: np.random.Generator, cal: Calibration, site: np.ndarray) -> 
     return codes
 
 
-def generate_cwt(cal: Calibration, patients: Patients, numbers: np.ndarray, earlier_numbers: np.ndarray,
-                 scale: float, rngs: list[np.random.Generator]) -> CwtResult:
+def generate_cwt(
+    cal: Calibration,
+    patients: Patients,
+    numbers: np.ndarray,
+    earlier_numbers: np.ndarray,
+    scale: float,
+    rngs: list[np.random.Generator],
+) -> CwtResult:
     """All CWT records of the year (unshuffled, without record ids)."""
     targets = _Targets(cal, rngs[0])
     first, first_rows = _first_treatments(cal, patients, numbers, targets, rngs[1])
     referrals = _two_week_wait_referrals(cal, first, targets, scale, rngs[2])
-    subsequent, owners = _subsequent(cal, patients, numbers, first_rows, first, targets, scale, rngs[3], earlier_numbers)
+    subsequent, owners = _subsequent(
+        cal, patients, numbers, first_rows, first, targets, scale, rngs[3], earlier_numbers
+    )
     groups = ([first], referrals, subsequent)
     sizes = [sum(len(next(iter(p.values()))) for p in g) for g in groups]
     columns = _concatenate([p for g in groups for p in g])

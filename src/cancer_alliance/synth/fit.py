@@ -69,12 +69,16 @@ def generate_fit(cal: Calibration, numbers: np.ndarray, rng: np.random.Generator
     value = np.where(measurable, np.exp(location + shift + rng.normal(0, LOG_SD, n)), 0.0)
     value = np.round(np.minimum(value, 1000.0), 1)
     positive = returned & (value >= THRESHOLD)
-    test = np.array([c for c, _ in DIAGNOSTIC])[categorical(rng, np.array([w for _, w in DIAGNOSTIC]), np.arange(n))]
+    test = np.array([c for c, _ in DIAGNOSTIC])[
+        categorical(rng, np.array([w for _, w in DIAGNOSTIC]), np.arange(n))
+    ]
     test = np.where(positive, test, "")
     test_date = np.where(test != "", result_date + rng.integers(7, 45, n), NULL)
     high = value >= 400
     outcome_mix = np.array([[0.07, 0.22, 0.25, 0.46], [0.18, 0.30, 0.20, 0.32]])  # cancer, HRA, adenoma, none
-    outcome = np.array(["cancer", "high_risk_adenoma", "adenoma", "no_neoplasia"])[categorical(rng, outcome_mix, high.astype(int))]
+    outcome = np.array(["cancer", "high_risk_adenoma", "adenoma", "no_neoplasia"])[
+        categorical(rng, outcome_mix, high.astype(int))
+    ]
 
     # the census: later events are not yet known
     kit = np.where(kit > CENSUS, NULL, kit)

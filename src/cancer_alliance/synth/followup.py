@@ -27,7 +27,9 @@ SUSPENDED, DECEASED = 0.02, 0.015
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
 
 
-def generate_followup(cal: Calibration, numbers: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def generate_followup(
+    cal: Calibration, numbers: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     n = len(numbers)
     trusts = cal.trusts
     trust = categorical(rng, trusts.weight, np.arange(n))
@@ -48,8 +50,11 @@ def generate_followup(cal: Calibration, numbers: np.ndarray, rng: np.random.Gene
     status[~completed & (u < DECEASED)] = "deceased"
     status[~completed & (u >= DECEASED) & (u < DECEASED + SUSPENDED)] = "suspended"
     event = stratified + (rng.random(n) * (CENSUS - stratified)).astype(np.int64)
-    status_date = np.select([status == "active", (status == "transferred_nhsbsp") | (status == "discharged")],
-                            [stratified, np.maximum(five_years, stratified)], event)
+    status_date = np.select(
+        [status == "active", (status == "transferred_nhsbsp") | (status == "discharged")],
+        [stratified, np.maximum(five_years, stratified)],
+        event,
+    )
 
     # annual surveillance mammograms on the anniversaries of diagnosis (NICE CG80/NG101, §6)
     years_since = (CENSUS - diagnosis) // YEAR
@@ -59,10 +64,19 @@ def generate_followup(cal: Calibration, numbers: np.ndarray, rng: np.random.Gene
     last = diagnosis + done_years * YEAR + rng.integers(-14, 30, n)
     last = np.where((done_years <= 0) | (last > CENSUS), NULL, np.maximum(last, diagnosis))
     recent = (last != NULL) & (CENSUS - last <= 21)
-    result = np.where(last == NULL, "", np.where(recent & (rng.random(n) < 0.5), "awaiting",
-                                                 np.where(rng.random(n) < ABNORMAL, "abnormal", "normal")))
+    result = np.where(
+        last == NULL,
+        "",
+        np.where(
+            recent & (rng.random(n) < 0.5),
+            "awaiting",
+            np.where(rng.random(n) < ABNORMAL, "abnormal", "normal"),
+        ),
+    )
     due = diagnosis + (done_years + 1) * YEAR
-    still_surveilled = (status == "active") | (status == "suspended") | ((status == "discharged") & (age < 50))
+    still_surveilled = (
+        (status == "active") | (status == "suspended") | ((status == "discharged") & (age < 50))
+    )
     next_due = np.where(still_surveilled, due, NULL)
     next_due = np.where((last != NULL) & (next_due != NULL), np.maximum(next_due, last), next_due)
 
@@ -78,12 +92,18 @@ def generate_followup(cal: Calibration, numbers: np.ndarray, rng: np.random.Gene
         "end_of_treatment_review_date": review,
         "pathway": pathway,
         "stratified_date": stratified,
-        "key_worker_id": np.where(rng.random(n) < 0.03, "", np.char.add(np.char.add(codes.astype(str), "-CNS"), worker)),
+        "key_worker_id": np.where(
+            rng.random(n) < 0.03, "", np.char.add(np.char.add(codes.astype(str), "-CNS"), worker)
+        ),
         "status": status.astype(str),
         "status_date": status_date,
         "open_access_end_date": np.where(pathway == "supported_self_management", five_years, NULL),
-        "treatment_summary_date": np.where(rng.random(n) < 0.9, np.minimum(treatment_end + rng.integers(0, 60, n), CENSUS), NULL),
-        "care_plan_date": np.where(rng.random(n) < 0.8, np.minimum(stratified + rng.integers(0, 30, n), CENSUS), NULL),
+        "treatment_summary_date": np.where(
+            rng.random(n) < 0.9, np.minimum(treatment_end + rng.integers(0, 60, n), CENSUS), NULL
+        ),
+        "care_plan_date": np.where(
+            rng.random(n) < 0.8, np.minimum(stratified + rng.integers(0, 30, n), CENSUS), NULL
+        ),
         "last_mammogram_date": last,
         "last_mammogram_result": result,
         "next_mammogram_due_date": next_due,

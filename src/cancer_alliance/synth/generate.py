@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 
 from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import schema
@@ -70,8 +69,14 @@ class GenerationSummary:
         return data
 
 
-def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | str = Path("synthetic"),
-             invalid_share: float = DEFAULT_INVALID_SHARE, progress: Progress | None = None) -> GenerationSummary:
+def generate(
+    year: str = YEAR,
+    scale: float = 0.01,
+    seed: int = 0,
+    out: Path | str = Path("synthetic"),
+    invalid_share: float = DEFAULT_INVALID_SHARE,
+    progress: Progress | None = None,
+) -> GenerationSummary:
     """Generate the synthetic `year` at `scale` (1 = national volume) into folder `out`.
 
     Example: generate("2018/19", scale=0.05, seed=1, out="demo-data")
@@ -122,9 +127,20 @@ def generate(year: str = YEAR, scale: float = 0.01, seed: int = 0, out: Path | s
     invalid_counts = {table: sum(1 for d in writer.defects if d[0] == table) for table in FILES}
     defects = writer.defects
     _write_invalid(out / INVALID_FILE, defects)
-    summary = GenerationSummary(out, year, scale, seed, str(REFERENCE_DATE), invalid_share, rows, invalid_counts,
-                                round(time.perf_counter() - started, 2))
-    (out / METADATA_FILE).write_text(json.dumps({"synthetic": True, **summary.as_json()}, indent=2) + "\n", encoding="utf-8")
+    summary = GenerationSummary(
+        out,
+        year,
+        scale,
+        seed,
+        str(REFERENCE_DATE),
+        invalid_share,
+        rows,
+        invalid_counts,
+        round(time.perf_counter() - started, 2),
+    )
+    (out / METADATA_FILE).write_text(
+        json.dumps({"synthetic": True, **summary.as_json()}, indent=2) + "\n", encoding="utf-8"
+    )
     (out / README_FILE).write_text(_readme(summary), encoding="utf-8")
     return summary
 
@@ -133,8 +149,14 @@ class _Writer:
     """Adds the deliberately invalid rows to a table, shuffles it, numbers its keys in file order (so a
     key says nothing about validity) and writes it; keeps the row counts and the defects."""
 
-    def __init__(self, out: Path, invalid_share: float, invalid_rng: np.random.Generator,
-                 order_rng: np.random.Generator, step: Progress):
+    def __init__(
+        self,
+        out: Path,
+        invalid_share: float,
+        invalid_rng: np.random.Generator,
+        order_rng: np.random.Generator,
+        step: Progress,
+    ):
         self.out, self.invalid_share, self.step = out, invalid_share, step
         self.invalid_rng, self.order_rng = invalid_rng, order_rng
         self.rows: dict[str, int] = {}
@@ -156,7 +178,9 @@ class _Writer:
         apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
         shuffled[definition.key] = ids(prefix, total)
         write(to_arrow(table, shuffled), self.out / name)
-        self.defects += [(table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)]
+        self.defects += [
+            (table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)
+        ]
         self.rows[table] = total
 
 
@@ -185,6 +209,10 @@ def _readme(summary: GenerationSummary) -> str:
         "Files (rows, including deliberately invalid rows):",
     ]
     lines += [f"  {FILES[t][0]}: {n:,}" for t, n in summary.rows.items()]
-    lines += ["", "Calibrated to NHS England's 2018/19 national CWT figures, NDRS 2018 stage at diagnosis and",
-              "Routes to Diagnosis 2018; see cancer_alliance/synth/README.md for sources and assumptions.", ""]
+    lines += [
+        "",
+        "Calibrated to NHS England's 2018/19 national CWT figures, NDRS 2018 stage at diagnosis and",
+        "Routes to Diagnosis 2018; see cancer_alliance/synth/README.md for sources and assumptions.",
+        "",
+    ]
     return "\n".join(lines)

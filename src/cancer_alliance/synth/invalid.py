@@ -27,7 +27,14 @@ from cancer_alliance.schemas import TableSchema
 from cancer_alliance.synth.nhs_numbers import break_check_digit
 from cancer_alliance.synth.tables import NULL
 
-DEFECTS = ("invalid_nhs_number", "unknown_code", "pattern_mismatch", "out_of_range", "missing_required", "date_order")
+DEFECTS = (
+    "invalid_nhs_number",
+    "unknown_code",
+    "pattern_mismatch",
+    "out_of_range",
+    "missing_required",
+    "date_order",
+)
 UNKNOWN_CODE = "ZZ"
 BAD_PATTERN = "??"
 
@@ -79,8 +86,9 @@ class InvalidPlan:
     defects: list[tuple[str, str]]
 
 
-def plan_invalid_rows(definition: TableSchema, columns: dict[str, np.ndarray], count: int,
-                      rng: np.random.Generator) -> InvalidPlan:
+def plan_invalid_rows(
+    definition: TableSchema, columns: dict[str, np.ndarray], count: int, rng: np.random.Generator
+) -> InvalidPlan:
     """Choose `count` rows to copy and a defect for each, from the defects the schema can express; a
     row is copied only if it has the field(s) its defect breaks."""
     options = _options(definition)
@@ -100,13 +108,20 @@ def plan_invalid_rows(definition: TableSchema, columns: dict[str, np.ndarray], c
             eligible = np.flatnonzero(_present(columns[field]))
         if len(eligible) == 0:  # nothing to break this way: break the NHS number or a code instead
             eligible = np.arange(rows)
-            choice[slots] = next(j for j, (d, _) in enumerate(options) if d in ("invalid_nhs_number", "unknown_code"))
+            choice[slots] = next(
+                j for j, (d, _) in enumerate(options) if d in ("invalid_nhs_number", "unknown_code")
+            )
         sources[slots] = eligible[rng.integers(0, len(eligible), len(slots))]
     return InvalidPlan(sources, [options[c] for c in choice])
 
 
-def apply_defects(definition: TableSchema, columns: dict[str, np.ndarray], positions: np.ndarray, plan: InvalidPlan,
-                  rng: np.random.Generator) -> None:
+def apply_defects(
+    definition: TableSchema,
+    columns: dict[str, np.ndarray],
+    positions: np.ndarray,
+    plan: InvalidPlan,
+    rng: np.random.Generator,
+) -> None:
     """Break the copied rows, which sit at `positions` of `columns`, in place."""
     by_defect: dict[tuple[str, str], list[int]] = {}
     for position, option in zip(positions, plan.defects, strict=True):

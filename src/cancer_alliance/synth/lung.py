@@ -25,21 +25,54 @@ LLP_V2_THRESHOLD = 0.025
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
 #: NHS ETHNIC CATEGORY mix (ASSUMPTION, older smokers in England) and its PLCOm2012 race term
 #: (default UK mapping of §1.5: White 0, Black 0.3944778, Asian -0.466585, other 0).
-ETHNICITY = (("A", 0.82), ("B", 0.02), ("C", 0.04), ("H", 0.02), ("J", 0.02), ("K", 0.01), ("M", 0.02),
-             ("N", 0.01), ("D", 0.01), ("S", 0.01), ("Z", 0.02))
-RACE_BETA = {"H": -0.466585, "J": -0.466585, "K": -0.466585, "L": -0.466585, "R": -0.466585,
-             "M": 0.3944778, "N": 0.3944778, "P": 0.3944778}
+ETHNICITY = (
+    ("A", 0.82),
+    ("B", 0.02),
+    ("C", 0.04),
+    ("H", 0.02),
+    ("J", 0.02),
+    ("K", 0.01),
+    ("M", 0.02),
+    ("N", 0.01),
+    ("D", 0.01),
+    ("S", 0.01),
+    ("Z", 0.02),
+)
+RACE_BETA = {
+    "H": -0.466585,
+    "J": -0.466585,
+    "K": -0.466585,
+    "L": -0.466585,
+    "R": -0.466585,
+    "M": 0.3944778,
+    "N": 0.3944778,
+    "P": 0.3944778,
+}
 #: LLPv2 age-band alphas, 40-44 ... 80-84 (Cassidy 2008 Table A1, §2.2), male and female.
-LLP_ALPHA = {"M": np.array([-9.06, -8.16, -7.31, -6.63, -5.97, -5.56, -5.31, -4.83, -4.68]),
-             "F": np.array([-9.90, -8.06, -7.46, -6.50, -6.22, -5.99, -5.49, -5.23, -5.42])}
+LLP_ALPHA = {
+    "M": np.array([-9.06, -8.16, -7.31, -6.63, -5.97, -5.56, -5.31, -4.83, -4.68]),
+    "F": np.array([-9.90, -8.06, -7.46, -6.50, -6.22, -5.99, -5.49, -5.23, -5.42]),
+}
 
 
-def plcom2012(age, race_beta, education, bmi, copd, cancer, family, current, cpd, duration, quit_years) -> np.ndarray:
+def plcom2012(
+    age, race_beta, education, bmi, copd, cancer, family, current, cpd, duration, quit_years
+) -> np.ndarray:
     """PLCOm2012 6-year risk (NEJM 2013 Table 2, clinical-models §1.2), vectorised."""
-    logit = (-4.532506 + 0.0778868 * (age - 62) + race_beta - 0.0812744 * (education - 4) - 0.0274194 * (bmi - 27)
-             + 0.3553063 * copd + 0.4589971 * cancer + 0.587185 * family + 0.2597431 * current
-             - 1.822606 * ((cpd / 10) ** -1 - 0.4021541613) + 0.0317321 * (duration - 27)
-             - 0.0308572 * (quit_years - 10))
+    logit = (
+        -4.532506
+        + 0.0778868 * (age - 62)
+        + race_beta
+        - 0.0812744 * (education - 4)
+        - 0.0274194 * (bmi - 27)
+        + 0.3553063 * copd
+        + 0.4589971 * cancer
+        + 0.587185 * family
+        + 0.2597431 * current
+        - 1.822606 * ((cpd / 10) ** -1 - 0.4021541613)
+        + 0.0317321 * (duration - 27)
+        - 0.0308572 * (quit_years - 10)
+    )
     return expit(logit)
 
 
@@ -52,7 +85,9 @@ def llp_v2(sex, age, duration, pneumonia, asbestos, cancer, onset) -> np.ndarray
     for s, table in LLP_ALPHA.items():
         rows = sex == s
         alpha[rows] = ((5 - y[rows] - 0.5) * table[band[rows]] + (y[rows] + 0.5) * table[upper[rows]]) / 5
-    smoking = np.select([duration <= 0, duration <= 20, duration <= 40, duration <= 60], [0, 0.7692, 1.4516, 2.5072], 2.7243)
+    smoking = np.select(
+        [duration <= 0, duration <= 20, duration <= 40, duration <= 60], [0, 0.7692, 1.4516, 2.5072], 2.7243
+    )
     family = np.select([onset == "early", onset == "late"], [0.7034, 0.1677], 0.0)
     return expit(alpha + smoking + 0.6025 * pneumonia + 0.6343 * asbestos + 0.6754 * cancer + family)
 
@@ -65,27 +100,45 @@ def generate_lung(cal: Calibration, numbers: np.ndarray, rng: np.random.Generato
     attended = dates_in_months(rng, MONTHS, rng.integers(0, len(MONTHS), n))
     age = rng.integers(55, 75, n)
     sex = np.where(rng.random(n) < 0.52, "M", "F")
-    ethnic = np.array([c for c, _ in ETHNICITY])[categorical(rng, np.array([w for _, w in ETHNICITY]), np.arange(n))]
+    ethnic = np.array([c for c, _ in ETHNICITY])[
+        categorical(rng, np.array([w for _, w in ETHNICITY]), np.arange(n))
+    ]
     education = categorical(rng, np.array([0.38, 0.2, 0.17, 0.1, 0.1, 0.05]), np.arange(n)) + 1
     bmi = np.round(np.clip(rng.normal(27.8, 5.2, n), 15, 60), 1)
     status = np.where(rng.random(n) < 0.45, "current", "former")
     status[rng.random(n) < 0.02] = "never"  # answers that make the attendee ineligible
     smoker = status != "never"
     started = rng.integers(13, 25, n)
-    quit_years = np.where(status == "former", np.minimum(rng.gamma(2.0, 6.0, n).round(), age - started - 1), 0.0)
+    quit_years = np.where(
+        status == "former", np.minimum(rng.gamma(2.0, 6.0, n).round(), age - started - 1), 0.0
+    )
     duration = np.where(smoker, np.maximum(age - started - quit_years, 1), 0.0)
     cpd = np.where(smoker, np.round(np.clip(rng.lognormal(np.log(17), 0.5, n), 2, 80)), 0.0)
     copd = rng.random(n) < 0.2
     cancer = rng.random(n) < 0.08
     pneumonia = rng.random(n) < 0.12
     asbestos = rng.random(n) < 0.1
-    onset = np.array(["none", "early", "late", "unknown_age"])[categorical(rng, np.array([0.8, 0.05, 0.12, 0.03]), np.arange(n))]
+    onset = np.array(["none", "early", "late", "unknown_age"])[
+        categorical(rng, np.array([0.8, 0.05, 0.12, 0.03]), np.arange(n))
+    ]
 
     race = np.zeros(n)
     for code, beta in RACE_BETA.items():
         race[ethnic == code] = beta
     safe_cpd = np.where(smoker, cpd, 1.0)
-    p6 = plcom2012(age, race, education, bmi, copd, cancer, onset != "none", status == "current", safe_cpd, duration, quit_years)
+    p6 = plcom2012(
+        age,
+        race,
+        education,
+        bmi,
+        copd,
+        cancer,
+        onset != "none",
+        status == "current",
+        safe_cpd,
+        duration,
+        quit_years,
+    )
     p5 = llp_v2(sex, age, duration, pneumonia, asbestos, cancer, onset)
     eligible = smoker & ((p6 >= PLCOM2012_THRESHOLD) | (p5 >= LLP_V2_THRESHOLD))
     ldct = np.where(eligible & (rng.random(n) < 0.95), attended + rng.integers(0, 35, n), NULL)

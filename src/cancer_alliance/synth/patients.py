@@ -28,8 +28,16 @@ ROUTES = ("usc", "screening", "upgrade", "breast_symptomatic", "other")
 USC, SCREENING, UPGRADE, BREAST_SYMPTOMATIC, OTHER = range(5)
 #: Reporting months of the year plus the months after the census whose pathways are still open.
 PATHWAY_MONTHS = np.arange("2018-04", "2019-06", dtype="datetime64[M]")
-ROUTES_TO_DIAGNOSIS = ("two_week_wait", "screen_detected", "emergency_presentation", "gp_referral", "other_outpatient",
-                       "inpatient_elective", "death_certificate_only", "unknown")
+ROUTES_TO_DIAGNOSIS = (
+    "two_week_wait",
+    "screen_detected",
+    "emergency_presentation",
+    "gp_referral",
+    "other_outpatient",
+    "inpatient_elective",
+    "death_certificate_only",
+    "unknown",
+)
 RTD = {name: i for i, name in enumerate(ROUTES_TO_DIAGNOSIS)}
 MODALITY_GROUPS = ("surgery", "drug", "radiotherapy", "other")
 #: Relative chance of each NDRS stage column for an emergency presentation (ASSUMPTION: late stage
@@ -104,7 +112,11 @@ def _icd10(rng: np.random.Generator, cal: Calibration, site: np.ndarray, stage: 
             options = np.array([r["icd10"] for r in table])
             staged = stage[rows] <= 5
             unstaged = stage[rows] == 6
-            for mask, w in ((staged, weight * stageable), (unstaged, weight * ~stageable), (~staged & ~unstaged, weight)):
+            for mask, w in (
+                (staged, weight * stageable),
+                (unstaged, weight * ~stageable),
+                (~staged & ~unstaged, weight),
+            ):
                 chosen = rows[mask]
                 codes[chosen] = options[categorical(rng, w, chosen)]
         else:
@@ -126,7 +138,9 @@ def _modality(rng: np.random.Generator, cal: Calibration, site: np.ndarray, grou
     n = len(site)
     pick = lambda options, weights: np.array(options)[categorical(rng, np.array(weights), np.arange(n))]  # noqa: E731
     drug = np.where(hormone, pick(["03", "02"], [0.6, 0.4]), pick(["02", "15"], [0.85, 0.15]))
-    radio = np.where(chemoradio, pick(["04", "05", "06"], [0.6, 0.35, 0.05]), pick(["05", "04", "06"], [0.8, 0.15, 0.05]))
+    radio = np.where(
+        chemoradio, pick(["04", "05", "06"], [0.6, 0.35, 0.05]), pick(["05", "04", "06"], [0.8, 0.15, 0.05])
+    )
     other = np.where(prostate, "08", pick(["07", "09", "10", "97"], [0.4, 0.3, 0.1, 0.2]))
     return np.select([group == 0, group == 1, group == 2], ["01", drug, radio], other)
 
@@ -181,7 +195,9 @@ def generate_patients(cal: Calibration, scale: float, rng: np.random.Generator) 
 
     male = rng.random(n) < cal.sites.male_share[site]
     sex = np.where(male, "M", "F")
-    age = np.clip(np.rint(rng.normal(cal.sites.age_mean[site], cal.sites.age_sd[site])), 18, 99).astype(np.int64)
+    age = np.clip(np.rint(rng.normal(cal.sites.age_mean[site], cal.sites.age_sd[site])), 18, 99).astype(
+        np.int64
+    )
 
     rtd = np.full(n, RTD["unknown"])
     rtd[route == USC] = RTD["two_week_wait"]
@@ -189,19 +205,24 @@ def generate_patients(cal: Calibration, scale: float, rng: np.random.Generator) 
     rtd[route == SCREENING] = RTD["screen_detected"]
     upgrades = np.flatnonzero(route == UPGRADE)
     rtd[upgrades] = np.array([RTD[r] for r, _ in UPGRADE_ROUTE_MIX])[
-        categorical(rng, np.array([w for _, w in UPGRADE_ROUTE_MIX]), upgrades)]
+        categorical(rng, np.array([w for _, w in UPGRADE_ROUTE_MIX]), upgrades)
+    ]
     untreated_rows = np.flatnonzero(~treated)
     rtd[untreated_rows] = np.array([RTD[r] for r, _ in model.untreated_routes])[
-        categorical(rng, np.array([w for _, w in model.untreated_routes]), untreated_rows)]
+        categorical(rng, np.array([w for _, w in model.untreated_routes]), untreated_rows)
+    ]
     registered = ~treated | in_year
     other_rows = np.flatnonzero(treated & (route == OTHER))
     known = registered.sum() - (rtd[untreated_rows] == RTD["unknown"]).sum()
-    needed = model.emergency_presentation * known - (rtd[untreated_rows] == RTD["emergency_presentation"]).sum()
+    needed = (
+        model.emergency_presentation * known - (rtd[untreated_rows] == RTD["emergency_presentation"]).sum()
+    )
     relative = cal.sites.ep_relative[site[other_rows]]
     f = _solve_emergency_scale(relative[in_year[other_rows]], max(needed, 0))
     emergency = rng.random(len(other_rows)) < np.minimum(1, f * relative)
     rest = np.array([RTD[r] for r, _ in OTHER_ROUTE_MIX])[
-        categorical(rng, np.array([w for _, w in OTHER_ROUTE_MIX]), other_rows)]
+        categorical(rng, np.array([w for _, w in OTHER_ROUTE_MIX]), other_rows)
+    ]
     rtd[other_rows] = np.where(emergency, RTD["emergency_presentation"], rest)
 
     is_ep = rtd == RTD["emergency_presentation"]
@@ -219,5 +240,20 @@ def generate_patients(cal: Calibration, scale: float, rng: np.random.Generator) 
     modality[declined] = "98"
     modality[~treated] = ""
     event_type = np.where(np.char.startswith(icd10, "C80"), "07", np.where(rng.random(n) < 0.03, "12", "01"))
-    return Patients(route, month, treated, declined, trust, alliance, site, sex, age, rtd, stage, icd10, group,
-                    modality, event_type)
+    return Patients(
+        route,
+        month,
+        treated,
+        declined,
+        trust,
+        alliance,
+        site,
+        sex,
+        age,
+        rtd,
+        stage,
+        icd10,
+        group,
+        modality,
+        event_type,
+    )

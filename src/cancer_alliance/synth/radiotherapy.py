@@ -35,7 +35,9 @@ PALLIATIVE = ((8.0, 1, 0.4), (20.0, 5, 0.4), (30.0, 10, 0.2))
 TECHNIQUES = (("imrt", 0.6), ("conventional", 0.35), ("other", 0.05))
 
 
-def _schedule(rng: np.random.Generator, icd10: np.ndarray, palliative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _schedule(
+    rng: np.random.Generator, icd10: np.ndarray, palliative: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     dose = np.zeros(len(icd10))
     fractions = np.zeros(len(icd10), dtype=np.int64)
     assigned = np.zeros(len(icd10), dtype=bool)
@@ -50,9 +52,13 @@ def _schedule(rng: np.random.Generator, icd10: np.ndarray, palliative: np.ndarra
     return dose, fractions
 
 
-def generate_radiotherapy(cal: Calibration, patients: Patients, cwt: CwtResult, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def generate_radiotherapy(
+    cal: Calibration, patients: Patients, cwt: CwtResult, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     c = cwt.columns
-    rows = np.flatnonzero(np.isin(c["treatment_modality"], RADIOTHERAPY_MODALITIES) & (c["treatment_start_date"] != NULL))
+    rows = np.flatnonzero(
+        np.isin(c["treatment_modality"], RADIOTHERAPY_MODALITIES) & (c["treatment_start_date"] != NULL)
+    )
     n = len(rows)
     owner = cwt.patient[rows]
     linked = owner >= 0
@@ -62,7 +68,9 @@ def generate_radiotherapy(cal: Calibration, patients: Patients, cwt: CwtResult, 
     palliative = rng.random(n) < np.select([late, subsequent], [0.7, 0.55], 0.2)
     intent = np.where(palliative, "palliative", np.where(rng.random(n) < 0.03, "other", "radical"))
     dose, fractions = _schedule(rng, icd10, palliative)
-    technique = np.array([t for t, _ in TECHNIQUES])[categorical(rng, np.array([w for _, w in TECHNIQUES]), np.arange(n))]
+    technique = np.array([t for t, _ in TECHNIQUES])[
+        categorical(rng, np.array([w for _, w in TECHNIQUES]), np.arange(n))
+    ]
     stereotactic = ~palliative & np.char.startswith(icd10, "C34") & (fractions <= 5)
     technique = np.where(stereotactic, "sabr", technique)
     technique = np.where(c["treatment_modality"][rows] == "06", "brachytherapy", technique)

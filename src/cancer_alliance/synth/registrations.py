@@ -13,7 +13,7 @@ import numpy as np
 
 from cancer_alliance.synth.calibration import MONTHS, STAGE_CODES, Calibration
 from cancer_alliance.synth.cwt import CwtResult
-from cancer_alliance.synth.patients import RTD, ROUTES_TO_DIAGNOSIS, Patients
+from cancer_alliance.synth.patients import ROUTES_TO_DIAGNOSIS, RTD, Patients
 from cancer_alliance.synth.sampling import categorical, dates_in_months
 from cancer_alliance.synth.tables import NULL
 
@@ -36,8 +36,9 @@ def ccg_of(rng: np.random.Generator, cal: Calibration, alliance: np.ndarray) -> 
     return result
 
 
-def generate_registrations(cal: Calibration, patients: Patients, numbers: np.ndarray, cwt: CwtResult,
-                           rng: np.random.Generator) -> dict[str, np.ndarray]:
+def generate_registrations(
+    cal: Calibration, patients: Patients, numbers: np.ndarray, cwt: CwtResult, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     first = np.flatnonzero(cwt.kind == 0)
     owner = cwt.patient[first]
     fds = cwt.columns["fds_end_date"][first]
@@ -52,7 +53,12 @@ def generate_registrations(cal: Calibration, patients: Patients, numbers: np.nda
     rows = np.flatnonzero(diagnosed != NULL)
 
     emergency = patients.route_to_diagnosis[rows] == RTD["emergency_presentation"]
-    deprivation = np.where(emergency, categorical(rng, DEPRIVATION[True], rows), categorical(rng, DEPRIVATION[False], rows)) + 1
+    deprivation = (
+        np.where(
+            emergency, categorical(rng, DEPRIVATION[True], rows), categorical(rng, DEPRIVATION[False], rows)
+        )
+        + 1
+    )
     return {
         "nhs_number": numbers[rows],
         "diagnosis_date": diagnosed[rows],

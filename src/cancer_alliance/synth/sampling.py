@@ -27,8 +27,11 @@ def logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def categorical(rng: np.random.Generator, probabilities: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """One category index per row: `probabilities` is a (k,) vector, or a (groups, k) table indexed by `rows`."""
+def categorical(
+    rng: np.random.Generator, probabilities: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """One category index per row: `probabilities` is a (k,) vector, or a (groups, k) table indexed
+    by `rows`."""
     table = np.asarray(probabilities, dtype=float)
     if table.ndim == 1:
         n = len(rows) if rows is not None else 1
@@ -50,7 +53,11 @@ def trust_month_probability(
     `share` is each trust's expected activity (trusts,) or its actual records per month (trusts, months).
     """
     trusts, months = len(share), len(target)
-    base = logit(target)[None, :] + rng.normal(0, trust_sd, (trusts, 1)) + rng.normal(0, month_sd, (trusts, months))
+    base = (
+        logit(target)[None, :]
+        + rng.normal(0, trust_sd, (trusts, 1))
+        + rng.normal(0, month_sd, (trusts, months))
+    )
     share = share if share.ndim == 2 else share[:, None]
     weights = share / np.maximum(share.sum(axis=0, keepdims=True), 1e-12)
     offset = np.zeros(months)
@@ -72,7 +79,9 @@ def breach_days(rng: np.random.Generator, n: int, limit: int, mean_excess: float
     return limit + rng.geometric(1.0 / mean_excess, n).astype(np.int64)
 
 
-def waits(rng: np.random.Generator, within: np.ndarray, limit: int, a: float, b: float, mean_excess: float) -> np.ndarray:
+def waits(
+    rng: np.random.Generator, within: np.ndarray, limit: int, a: float, b: float, mean_excess: float
+) -> np.ndarray:
     """A wait for each record: inside the standard where `within`, beyond it elsewhere."""
     days = within_days(rng, len(within), limit, a, b)
     late = ~within
@@ -99,7 +108,7 @@ def dates_in_months(rng: np.random.Generator, month_starts: np.ndarray, month: n
 def month_of(days: np.ndarray, month_starts: np.ndarray) -> np.ndarray:
     """Index into `month_starts` of each day number's month; -1 outside them."""
     months = (days.astype("datetime64[D]")).astype("datetime64[M]")
-    index = ((months - month_starts[0]).astype(np.int64))
+    index = (months - month_starts[0]).astype(np.int64)
     return np.where((index >= 0) & (index < len(month_starts)), index, -1)
 
 

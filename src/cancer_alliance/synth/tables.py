@@ -27,7 +27,9 @@ def _array(column: Column, values: np.ndarray | pa.Array) -> pa.Array:
     if kind == "date":
         return pa.array(values.astype(np.int32), mask=values == NULL, type=pa.int32()).cast(pa.date32())
     if kind == "integer":
-        return pa.array(np.where(values == NULL, 0, values).astype(np.int32), mask=values == NULL, type=pa.int32())
+        return pa.array(
+            np.where(values == NULL, 0, values).astype(np.int32), mask=values == NULL, type=pa.int32()
+        )
     if kind == "number":
         values = values.astype(np.float64)
         return pa.array(values, mask=np.isnan(values), type=pa.float64())
@@ -52,13 +54,20 @@ def _strings(values: np.ndarray) -> pa.Array:
     np.cumsum(lengths, out=offsets[1:])
     valid = lengths > 0
     validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chars[present]), validity,
-                                       null_count=int(n - valid.sum()))
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(chars[present]), validity, null_count=int(n - valid.sum())
+    )
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a canonical table (storage types of `cancer_alliance.schemas`)."""
-    types = {"string": pa.string(), "date": pa.date32(), "int": pa.int32(), "double": pa.float64(), "boolean": pa.bool_()}
+    types = {
+        "string": pa.string(),
+        "date": pa.date32(),
+        "int": pa.int32(),
+        "double": pa.float64(),
+        "boolean": pa.bool_(),
+    }
     return pa.schema([pa.field(c.name, types[c.storage_type]) for c in schema(table).columns])
 
 
@@ -69,7 +78,9 @@ def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
     unknown = set(columns) - set(definition.column_names)
     missing = [name for name in definition.column_names if name not in columns]
     if unknown or missing:
-        raise KeyError(f"{table}: generated columns differ from the schema; missing {missing}, unknown {sorted(unknown)}")
+        raise KeyError(
+            f"{table}: generated columns differ from the schema; missing {missing}, unknown {sorted(unknown)}"
+        )
     arrays = [_array(c, columns[c.name]) for c in definition.columns]
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
