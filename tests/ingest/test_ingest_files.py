@@ -12,6 +12,7 @@ import pytest
 
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import arrow_schema, ingest_file, snapshot_paths
+from cancer_alliance.schemas import schema, table_names
 
 from .conftest import BASELINE, CWT, read_quarantine, record, write_csv
 
@@ -166,3 +167,15 @@ def test_header_only_gives_an_empty_snapshot(home, tmp_path):
         None,
     )
     assert lake_rows() == []
+
+
+@pytest.mark.parametrize("table", table_names())
+def test_every_canonical_table_is_ingested_from_its_schema(home, tmp_path, table):
+    """Checks come from the schema alone: a row with only blanks fails exactly the required columns."""
+    columns = schema(table).column_names
+    path = tmp_path / f"{table}.csv"
+    path.write_text(",".join(columns) + "\n" + "," * (len(columns) - 1) + "\n", encoding="utf-8")
+    summary = ingest_file(table, path)
+    assert (summary.rows_in, summary.accepted, summary.quarantined) == (1, 0, 1)
+    got = {(line["field"], line["check"]) for line in read_quarantine(summary.quarantine_path)}
+    assert got == {(c.name, "missing_required") for c in schema(table).columns if c.required}
