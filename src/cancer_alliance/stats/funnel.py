@@ -4,7 +4,8 @@ institutional performance", Stat Med 2005;24:1185; 95% and 99.8% limits, i.e. ab
 deviations).
 
 Limits use the normal approximation to the binomial, p0 +/- z sqrt(p0 (1 - p0) / n), clipped to
-[0, 1]; Spiegelhalter's exact binomial limits differ only for small denominators (docs/deviations.md).
+[0, 1]; Spiegelhalter's exact binomial limits differ only for small denominators (stats/README.md,
+"Deviations").
 No over-dispersion adjustment is made (add one before judging units on very large denominators).
 """
 

@@ -2,7 +2,7 @@
 (`ptd_spc`): names, defaults and results. Many series are computed at once (one numpy pass), so the
 same call serves one chart and every trust x standard of the CWT tables.
 
-Differences from NHSRplotthedots, each deliberate (docs/deviations.md, stats section):
+Differences from NHSRplotthedots, each deliberate (stats/README.md, "Deviations"):
 - a rebase value that is not one of the x values is an error (NHSRplotthedots ignores it silently);
 - duplicate x values within a series are an error, as there (`ptd_validate_spc_options`).
 """
