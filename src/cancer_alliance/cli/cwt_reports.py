@@ -64,6 +64,10 @@ def performance(
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
     show: Annotated[int, typer.Option(help="Rows to print (the file has them all).")] = 30,
+    tumour_types: Annotated[
+        Path | None,
+        typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
+    ] = None,
 ) -> None:
     """Evaluate INPUT and write performance against the CWT standards: one row per standard and
     group with standard_id, the group columns, total, within, breaches, performance (an unrounded
@@ -74,7 +78,7 @@ def performance(
     """
     names = [name.strip() for name in by.split(",") if name.strip()]
     try:
-        table = performance_file(records, output, names, standards, engine=engine)
+        table = performance_file(records, output, names, standards, engine=engine, tumour_types=tumour_types)
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
     _print(table, show)
@@ -90,6 +94,10 @@ def ptl(
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
+    tumour_types: Annotated[
+        Path | None,
+        typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
+    ] = None,
 ) -> None:
     """Write the patient tracking list at the census date: every open 62-day pathway with its days
     waited, CANPTL band, 62-day backlog and 104+ flags, breach dates and next milestone. The
@@ -104,7 +112,7 @@ def ptl(
     except ValueError:
         raise _fail(f"--census {census!r}: not a date (yyyy-mm-dd)") from None
     try:
-        written = ptl_file(records, output, day, engine=engine)
+        written = ptl_file(records, output, day, engine=engine, tumour_types=tumour_types)
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
     Console(stderr=True).print(

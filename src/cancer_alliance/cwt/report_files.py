@@ -23,7 +23,8 @@ from cancer_alliance.cwt.evaluate import evaluate
 from cancer_alliance.cwt.files import read_records, write_table
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
-from cancer_alliance.cwt.ptl import ptl, summary
+from cancer_alliance.cwt.ptl import PtlSettings, ptl, summary
+from cancer_alliance.cwt.tumour_types import tumour_type_ranges
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.errors import InputError
 
@@ -95,8 +96,10 @@ def performance_file(
     standards: Framework | str = Framework.y2018,
     *,
     engine: EngineName | str | None = None,
+    tumour_types: Path | str | None = None,
 ) -> pa.Table:
-    """Evaluate the records in `input`, write the performance table to `output` and return it."""
+    """Evaluate the records in `input`, write the performance table to `output` and return it;
+    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
     output = Path(output)
     _check_output(output)
     groups = group_columns(by)
@@ -105,7 +108,10 @@ def performance_file(
         records = read_records(session, Path(input), Path(scratch))
         facts_path = Path(scratch) / "facts.parquet"
         evaluate(records).write.parquet(str(facts_path), mode="overwrite")
-        table = performance(session.read_parquet(facts_path), groups, standards, records=records)
+        ranges = tumour_type_ranges(tumour_types) if tumour_types else None
+        table = performance(
+            session.read_parquet(facts_path), groups, standards, records=records, tumour_types=ranges
+        )
         result = _arrow(table, PERFORMANCE_TYPES, ["standard_id", *groups, *MEASURES])
     write_table(result, output)
     return result
@@ -123,15 +129,22 @@ class PtlFiles:
 
 
 def ptl_file(
-    input: Path | str, output: Path | str, census: dt.date, *, engine: EngineName | str | None = None
+    input: Path | str,
+    output: Path | str,
+    census: dt.date,
+    *,
+    engine: EngineName | str | None = None,
+    tumour_types: Path | str | None = None,
 ) -> PtlFiles:
-    """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it."""
+    """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it;
+    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
     output = Path(output)
     _check_output(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, Path(input), Path(scratch))
-        listed = _arrow(ptl(records, census), PTL_TYPES, PTL_COLUMNS)
+        settings = PtlSettings(tumour_types=tumour_type_ranges(tumour_types) if tumour_types else None)
+        listed = _arrow(ptl(records, census, settings), PTL_TYPES, PTL_COLUMNS)
         staged = Path(scratch) / "ptl.parquet"
         write_table(listed, staged)
         counts = _arrow(summary(session.read_parquet(staged)), SUMMARY_TYPES, list(SUMMARY_TYPES))
