@@ -24,10 +24,15 @@ import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cancer_alliance import reference
 from cancer_alliance.reference._files import read_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 YEAR = "2018/19"
 VERSION = "2018/19"
@@ -35,19 +40,6 @@ VERSION = "2018/19"
 MONTHS = np.arange("2018-04", "2019-04", dtype="datetime64[M]")
 #: Census date of the generated extract: the last day of the year; later events are not yet known.
 REFERENCE_DATE = np.datetime64("2019-03-31")
-
-#: Standards of cwt_national_2018_19.csv -> standard_id of `cancer_alliance.reference.standards()`.
-STANDARD_IDS: dict[str, str] = {
-    "2WW": "2ww",
-    "2WW_breast_symptomatic": "2ww_breast_symptomatic",
-    "31D_first": "31d_first",
-    "31D_sub_drug": "31d_sub_drug",
-    "31D_sub_radiotherapy": "31d_sub_radiotherapy",
-    "31D_sub_surgery": "31d_sub_surgery",
-    "62D_GP_urgent": "62d_usc",
-    "62D_screening": "62d_screening",
-    "62D_upgrade": "62d_upgrade",
-}
 
 #: NDRS stage columns, in the order the generator codes them (0..7).
 STAGE_COLUMNS = (
@@ -197,23 +189,24 @@ def _synth_rows(name: str) -> list[dict[str, str]]:
 
 
 def _standards() -> dict[str, Standard]:
-    rows = [r for r in read_rows("data/cwt_national_2018_19.csv") if r["financial_year"] == YEAR]
+    """The nine 2018/19 standards, keyed by the national series' name (e.g. '62D_GP_urgent')."""
+    frame = reference.national_cwt_2018_19()
+    frame = frame[frame["financial_year"] == YEAR]
     result = {}
-    for key, standard_id in STANDARD_IDS.items():
-        months = sorted(
-            (r for r in rows if r["standard"] == key and r["period_type"] == "month"),
-            key=lambda r: r["period"],
-        )
-        year = next(r for r in rows if r["standard"] == key and r["period_type"] == "year")
-        if len(months) != 12:
-            raise ValueError(f"cwt_national_2018_19.csv: {key} has {len(months)} months, expected 12")
-        result[key] = Standard(
-            key,
-            standard_id,
-            np.array([float(r["total"]) for r in months]),
-            np.array([float(r["within_standard"]) for r in months]),
-            float(year["total"]),
-            float(year["within_standard"]),
+    for key, rows in frame.groupby("standard", sort=False):
+        months = rows[rows["period_type"] == "month"].sort_values("period")
+        year = rows[rows["period_type"] == "year"]
+        if len(months) != 12 or len(year) != 1:
+            raise ValueError(
+                f"cwt_national_2018_19.csv: {key} has {len(months)} months and {len(year)} years"
+            )
+        result[str(key)] = Standard(
+            str(key),
+            str(year["standard_id"].iloc[0]),
+            months["total"].to_numpy(dtype=float),
+            months["within_standard"].to_numpy(dtype=float),
+            float(year["total"].iloc[0]),
+            float(year["within_standard"].iloc[0]),
         )
     return result
 
@@ -228,36 +221,41 @@ def _trust_weight(code: str, sites: int) -> float:
 def _alliances_and_trusts(sites: np.ndarray, model: Model) -> tuple[Alliances, Trusts]:
     mapping = _synth_rows("alliance_ndrs_geography.csv")
     codes = np.array([m["alliance_code"] for m in mapping])
-    stage_rows = [r for r in read_rows("data/stage_at_diagnosis_ndrs_2013_2022.csv") if r["year"] == "2018"]
+    stage = _stage_2018()
     counts = np.zeros((len(mapping), len(sites), len(STAGE_COLUMNS)))
     site_index = {s: i for i, s in enumerate(sites)}
     for a, m in enumerate(mapping):
         for geography in m["ndrs_geography"].split("|"):
-            found = [
-                r
-                for r in stage_rows
-                if r["geography_type"] == "Cancer Alliance" and r["geography_name"] == geography
+            found = stage[
+                (stage["geography_type"] == "Cancer Alliance") & (stage["geography_name"] == geography)
             ]
-            if not found:
+            if found.empty:
                 raise ValueError(f"stage_at_diagnosis_ndrs_2013_2022.csv: no 2018 rows for {geography!r}")
-            for r in found:
-                counts[a, site_index[r["site"]]] += [float(r[c] or 0) for c in STAGE_COLUMNS]
-    ccg_rows = [r for r in read_rows("data/alliance_ccgs.csv") if r["version"] == VERSION]
-    ccgs = tuple(
-        np.array(sorted(r["org_code_ons"] for r in ccg_rows if r["alliance_code"] == c)) for c in codes
-    )
+            for site, values in zip(
+                found["site"], found[list(STAGE_COLUMNS)].to_numpy(dtype=float), strict=True
+            ):
+                counts[a, site_index[site]] += values
+    ccg_list = reference.ccgs(VERSION)
+    ccgs = tuple(np.array(sorted(c.ons_code for c in ccg_list if c.alliance_code == code)) for code in codes)
     alliances = Alliances(codes, np.array([m["alliance_name"] for m in mapping]), counts, ccgs)
 
-    trust_rows = [
-        r
-        for r in read_rows("data/alliance_trusts.csv")
-        if r["version"] == VERSION and r["alliance_code_ons"] and r["low_cancer_activity"] == "False"
-    ]
-    trust_rows.sort(key=lambda r: r["trust_ods_code"])
+    # membership from reference.trusts(); activity flags and site counts are columns the Trust record
+    # does not carry, so they are read from the same packaged file
+    extra = {r["trust_ods_code"]: r for r in read_rows("data/alliance_trusts.csv") if r["version"] == VERSION}
+    members_2018 = sorted(
+        (
+            t
+            for t in reference.trusts(VERSION)
+            if t.alliance_code and extra[t.ods_code]["low_cancer_activity"] == "False"
+        ),
+        key=lambda t: t.ods_code,
+    )
     alliance_of = {c: i for i, c in enumerate(codes)}
-    t_codes = np.array([r["trust_ods_code"] for r in trust_rows])
-    t_alliance = np.array([alliance_of[r["alliance_code_ons"]] for r in trust_rows])
-    raw = np.array([_trust_weight(r["trust_ods_code"], int(r["n_nhs_sites_2018"] or 0)) for r in trust_rows])
+    t_codes = np.array([t.ods_code for t in members_2018])
+    t_alliance = np.array([alliance_of[t.alliance_code] for t in members_2018])
+    raw = np.array(
+        [_trust_weight(t.ods_code, int(extra[t.ods_code]["n_nhs_sites_2018"] or 0)) for t in members_2018]
+    )
     weight = np.zeros(len(raw))
     radiotherapy = np.zeros(len(raw), dtype=bool)
     for a in range(len(codes)):
@@ -274,12 +272,9 @@ def _alliances_and_trusts(sites: np.ndarray, model: Model) -> tuple[Alliances, T
 
 def _sites() -> Sites:
     rows = _synth_rows("sites.csv")
-    england = [
-        r
-        for r in read_rows("data/stage_at_diagnosis_ndrs_2013_2022.csv")
-        if r["year"] == "2018" and r["geography_name"] == "England"
-    ]
-    by_site = {r["site"]: [float(r[c] or 0) for c in STAGE_COLUMNS] for r in england}
+    stage = _stage_2018()
+    england = stage[stage["geography_name"] == "England"]
+    by_site = dict(zip(england["site"], england[list(STAGE_COLUMNS)].to_numpy(dtype=float), strict=True))
     f = lambda col: np.array([float(r[col]) for r in rows])  # noqa: E731
     return Sites(
         names=np.array([r["site"] for r in rows]),
@@ -299,12 +294,15 @@ def _sites() -> Sites:
 
 
 def _headline(indicator: str, year: str) -> float:
-    row = next(
-        r
-        for r in read_rows("data/headline_indicators.csv")
-        if r["indicator"] == indicator and r["year"] == year
-    )
-    return float(row["value"]) / 100
+    frame = reference.headline_indicators()
+    row = frame[(frame["indicator"] == indicator) & (frame["year"].astype(str) == year)]
+    return float(row["value"].iloc[0]) / 100
+
+
+def _stage_2018() -> pd.DataFrame:
+    """NDRS counts of 2018 (England and each alliance of the 2023/24 geography), blanks as 0."""
+    frame = reference.stage_at_diagnosis()
+    return frame[frame["year"] == 2018].fillna({c: 0 for c in STAGE_COLUMNS})
 
 
 @cache
