@@ -1,0 +1,161 @@
+"""Security properties of the web layer (issue 6 item 4; decision record 0010): headers, cookies,
+CSRF on every state-changing route, sign-in rate limiting, session expiry, no open redirect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web.conftest import PASSWORD, csrf_token, sign_in
+
+from cancer_alliance.web import create_app
+from cancer_alliance.web.pages.auth import safe_next
+from cancer_alliance.web.security.ratelimit import RateLimiter
+from cancer_alliance.web.security.sessions import COOKIE_NAME, SessionCodec, new_session
+
+pytestmark = pytest.mark.web
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/alliances", "/static/app/app.js"])
+def test_every_response_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_pages_are_not_cached_but_static_files_may_be(client):
+    assert client.get("/").headers["cache-control"] == "no-store"
+    assert "max-age" in client.get("/static/app/app.js").headers["cache-control"]
+
+
+def test_session_cookie_is_httponly_samesite_and_not_secure_over_plain_http(client):
+    cookie = client.get("/login").headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_and_hsts_sent_when_serving_https(settings):
+    from dataclasses import replace
+
+    client = TestClient(create_app(replace(settings, https=True)), base_url="https://testserver")
+    response = client.get("/login")
+    assert "Secure" in response.headers["set-cookie"]
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_cookie_is_secure_on_a_request_that_arrived_over_https(settings, app):
+    client = TestClient(app, base_url="https://testserver")
+    assert "Secure" in client.get("/login").headers["set-cookie"]
+
+
+def _post_routes(app) -> list[str]:
+    """Every POST operation in the OpenAPI document (pages are in it too)."""
+    return sorted(
+        path.replace("{record_id}", "P-RGT-1")
+        for path, operations in app.openapi()["paths"].items()
+        if "post" in operations
+    )
+
+
+def test_there_are_post_routes_to_check(app):
+    assert set(_post_routes(app)) >= {
+        "/login",
+        "/logout",
+        "/ptl/P-RGT-1/notes",
+        "/api/ptl/P-RGT-1/notes",
+        "/import",
+    }
+
+
+def test_every_post_route_refuses_a_request_without_the_csrf_token(app, signed_in, notes):
+    client = signed_in("nat")
+    for path in _post_routes(app):
+        response = client.post(path, data={"text": "x", "username": "nat", "password": PASSWORD})
+        assert response.status_code == 403, path
+        response = client.post(path, data={"text": "x", "csrf_token": "forged"})
+        assert response.status_code == 403, path
+    assert notes() == []
+
+
+def test_a_token_from_before_sign_in_is_useless_after_it(client):
+    old_token = csrf_token(client.get("/login").text)
+    assert sign_in(client, "nat").status_code == 303
+    response = client.post("/ptl/P-RGT-1/notes", data={"text": "x", "csrf_token": old_token})
+    assert response.status_code == 403
+
+
+def test_sign_in_with_a_wrong_password_is_refused_and_audited(client, audit_events):
+    response = sign_in(client, "nat", "not the password at all")
+    assert response.status_code == 401
+    assert "Enter a correct username and password" in response.text
+    assert audit_events()[-1].action == "login_failed"
+
+
+def test_sign_in_is_rate_limited_per_address(settings):
+    from dataclasses import replace
+
+    client = TestClient(create_app(replace(settings, login_attempts=3)))
+    codes = [sign_in(client, "nobody", "wrong password!").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_rate_limiter_window_slides():
+    limiter = RateLimiter(2, timedelta(seconds=10))
+    assert limiter.allow("a", now=0) and limiter.allow("a", now=1)
+    assert not limiter.allow("a", now=5)
+    assert limiter.allow("b", now=5)
+    assert limiter.allow("a", now=10.5)
+    assert limiter.retry_after("a", now=10.5) >= 1
+
+
+@pytest.mark.parametrize(
+    ("seen_ago", "issued_ago", "valid"),
+    [(0, 0, True), (29 * 60, 60 * 60, True), (31 * 60, 60 * 60, False), (60, 8 * 3600 + 1, False)],
+)
+def test_sessions_expire_when_idle_and_after_their_lifetime(seen_ago, issued_ago, valid):
+    codec = SessionCodec("secret", timedelta(minutes=30), timedelta(hours=8))
+    now = 1_000_000.0
+    session = new_session(7, now=now - issued_ago).touched(now - seen_ago)
+    assert (codec.loads(codec.dumps(session), now=now) is not None) is valid
+
+
+def test_a_tampered_or_foreign_cookie_is_ignored():
+    codec = SessionCodec("secret", timedelta(minutes=30), timedelta(hours=8))
+    value = codec.dumps(new_session(1))
+    assert codec.loads(value[:-2] + "xx") is None
+    assert SessionCodec("other", timedelta(minutes=30), timedelta(hours=8)).loads(value) is None
+
+
+def test_an_expired_session_falls_back_to_the_public(settings, signed_in):
+    from dataclasses import replace
+
+    app = create_app(replace(settings, session_idle=timedelta(seconds=-1)))
+    client = TestClient(app)
+    sign_in(client, "nat")
+    assert client.get("/ptl", follow_redirects=False).status_code == 303  # back to sign-in
+
+
+def test_signing_out_ends_the_session(signed_in):
+    client = signed_in("nat")
+    token = csrf_token(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert client.get("/api/ptl").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/ptl?band=0-33", "/ptl?band=0-33"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("", "/"),
+    ],
+)
+def test_sign_in_only_redirects_within_the_site(target, expected):
+    assert safe_next(target) == expected
