@@ -21,7 +21,10 @@ def test_spc_chart_has_its_table_icons_and_colours():
     text = json.dumps(chart.spec, allow_nan=False)
     assert len(chart.spec["data"]["values"]) == len(chart.table) == 25
     assert chart.spec["data"]["values"][0]["x"] == "2020-01-01"
-    assert chart.spec["usermeta"] == {"variation_icon": "improvement_high", "assurance_type": "consistent_fail"}
+    assert chart.spec["usermeta"] == {
+        "variation_icon": "improvement_high",
+        "assurance_type": "consistent_fail",
+    }
     assert "#00b0f0" in text and SPC_COLOURS["special_cause_concern"] == "#e46c0a"
 
 

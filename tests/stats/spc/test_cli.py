@@ -69,8 +69,9 @@ def test_rebase_is_repeatable_and_parsed_like_x(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert pd.read_parquet(tmp_path / "out.parquet")["mean"].nunique() == 1
-    assert len(pd.read_parquet(tmp_path / "out.parquet")) == 24
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert out["mean"].nunique() == 1 and len(out) == 24
+    assert out["x"].tolist() == list(range(24))  # whole-number x stays whole
 
 
 @pytest.mark.parametrize(
@@ -78,6 +79,7 @@ def test_rebase_is_repeatable_and_parsed_like_x(tmp_path):
     [
         ("x,y\n2020-01-01,1\n2020-02-30,2\n", [], "in.csv row 2, x: not a date"),
         ("x,y\n1,1\n2,two\n", [], "in.csv row 2, y: not a number"),
+        ("x,y\n1,1\n,2\n", [], "in.csv row 2, x: not a number like the first x"),
         ("x,y\n1,1\n1,2\n", [], "in.csv row 2, x: duplicate value 1"),
         ("x,z\n1,1\n", [], "column 'y' is missing"),
         ("x,y\n1,1\n2,2\n", ["--rebase", "3"], "rebase 3 is not one of the x values"),

@@ -50,22 +50,27 @@ def _read(path: Path) -> pd.DataFrame:
     raise InputError(f"{path}: use a .csv or .parquet file")
 
 
+def _numbers(values: pd.Series) -> pd.Series:
+    """Whole numbers stay integers in the output (x = 1, not 1.0)."""
+    return values.astype("int64") if (values % 1 == 0).all() else values.astype(float)
+
+
 def _parse_x(values: pd.Series, path: Path) -> tuple[pd.Series, bool]:
     """x as numbers, or as dates (returns is_date). Every value must parse the same way."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.astype(float), False
+    if pd.api.types.is_numeric_dtype(values) and not values.isna().any():
+        return _numbers(values), False
     if pd.api.types.is_datetime64_any_dtype(values):
         return pd.to_datetime(values), True
     text = values.astype("string").str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
-    if numbers.notna().all():
-        return numbers.astype(float), False
-    dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    bad = dates.isna().to_numpy()
+    first = text.dropna()
+    numeric = len(first) > 0 and not pd.isna(pd.to_numeric(first.iloc[0], errors="coerce"))
+    parsed = numbers if numeric else pd.to_datetime(text, format="ISO8601", errors="coerce")
+    bad = parsed.isna().to_numpy()
     if bad.any():
-        row = int(np.argmax(bad))
-        raise InputError(f"{path} row {row + 1}, x: not a date (YYYY-MM-DD) or a number")
-    return dates, True
+        expected = "a number like the first x" if numeric else "a date (YYYY-MM-DD) or a number"
+        raise InputError(f"{path} row {int(np.argmax(bad)) + 1}, x: not {expected}")
+    return (_numbers(parsed), False) if numeric else (parsed, True)
 
 
 def _parse_y(values: pd.Series, path: Path) -> pd.Series:
