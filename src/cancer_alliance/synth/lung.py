@@ -113,7 +113,7 @@ def generate_lung(cal: Calibration, numbers: np.ndarray, rng: np.random.Generato
         status == "former", np.minimum(rng.gamma(2.0, 6.0, n).round(), age - started - 1), 0.0
     )
     duration = np.where(smoker, np.maximum(age - started - quit_years, 1), 0.0)
-    cpd = np.where(smoker, np.round(np.clip(rng.lognormal(np.log(17), 0.5, n), 2, 80)), 0.0)
+    cpd = np.where(smoker, np.round(np.clip(rng.lognormal(np.log(14), 0.5, n), 2, 80)), 0.0)
     copd = rng.random(n) < 0.2
     cancer = rng.random(n) < 0.08
     pneumonia = rng.random(n) < 0.12
