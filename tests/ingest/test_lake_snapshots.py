@@ -71,6 +71,15 @@ def test_an_interrupted_import_leaves_no_partial_snapshot(home, tmp_path, monkey
     assert not retried.already_imported and (retried.accepted, retried.quarantined) == (12, 1)
 
 
+def test_a_killed_imports_staging_folder_is_removed_by_the_next_import(home, tmp_path):
+    leftover = home / "lake" / "cwt" / "_staging-killed"
+    leftover.mkdir(parents=True)
+    (leftover / "part-0.parquet").write_bytes(b"half a file")
+    ingest_file("cwt", write_csv(tmp_path / "in.csv", ROWS))
+    assert not leftover.exists()
+    assert len(lake.snapshot_dirs("cwt")) == 1
+
+
 def test_current_table_is_empty_before_any_import(home, engine):
     frame = current_table(engine, "cwt")
     assert engine.rows(frame) == []

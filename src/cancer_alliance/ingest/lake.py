@@ -69,12 +69,14 @@ def find_by_sha256(table: str, sha256: str) -> dict[str, Any] | None:
 @contextmanager
 def import_lock(table: str) -> Iterator[None]:
     """One import of a table at a time (two imports of one file must not both pass the
-    already-imported check)."""
+    already-imported check). Holding the lock, any staging folder is a dead import's: removed."""
     folder = lake_dir(table)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / _LOCK).open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            for leftover in folder.glob(f"{_STAGING_PREFIX}*"):  # from an import that was killed
+                shutil.rmtree(leftover, ignore_errors=True)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
