@@ -17,10 +17,11 @@ from cancer_alliance.schemas import table_names
 EXIT_QUARANTINED = 1
 EXIT_UNPROCESSABLE = 2
 _STAGES = {
-    "hashing": "Hashing the file",
+    "hashing": "Hashing the file (MB)",
     "checking": "Reading and checking rows",
     "writing": "Writing accepted rows",
 }
+_MEGABYTE = 1_000_000
 
 
 class _Bars:
@@ -31,9 +32,12 @@ class _Bars:
         self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "hashing":
+            done, total = done // _MEGABYTE, total // _MEGABYTE
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(_STAGES[stage], total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
+        unknown = stage == "checking" and done < total  # one DuckDB pass: a pulsing bar
+        self.progress.update(self.tasks[stage], completed=done, total=None if unknown else total)
 
 
 def ingest(
