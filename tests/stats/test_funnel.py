@@ -55,3 +55,12 @@ def test_wider_limits_contain_narrower_ones_and_narrow_with_n(p0, n):
     curve = funnel_curve(p0, n)
     assert (curve["lower_998"] <= curve["lower_95"]).all() and (curve["upper_95"] <= curve["upper_998"]).all()
     assert (np.diff(curve["upper_95"]) <= 1e-12).all()
+
+
+@pytest.mark.spec
+def test_cwt_performance_with_half_patients():
+    """62-day performance per trust (within / total, halves from shared pathways) on the same funnel."""
+    table = pd.DataFrame({"provider": ["RAA", "RBB"], "within": [85.5, 20.0], "total": [100.5, 40.0]})
+    got, p0 = funnel(table, "within", "total")
+    assert p0 == pytest.approx(105.5 / 140.5)
+    assert got["funnel_flag"].tolist() == ["above_95", "below_99.8"]  # 85.1% and 50.0% around 75.1%
