@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,15 +198,21 @@ def _write_accepted(
     ).to_arrow_reader(BATCH_ROWS)
     written = 0
     progress("writing", 0, expected)
-    with pq.ParquetWriter(target, target_schema) as writer:
+    # Parquet encoding releases the GIL: one thread writes a batch while the next is pseudonymised.
+    with pq.ParquetWriter(target, target_schema) as writer, ThreadPoolExecutor(max_workers=1) as pool:
+        pending: Future | None = None
         for batch in reader:
             for name in nhs_columns:
                 index = batch.schema.get_field_index(name)
                 hashed = pa.array(pseudonym.pseudonymise(batch.column(index).to_pylist(), key), pa.string())
                 batch = batch.set_column(index, name, hashed)
-            writer.write_batch(batch.cast(target_schema))
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_batch, batch.cast(target_schema))
             written += batch.num_rows
             progress("writing", written, expected)
+        if pending is not None:
+            pending.result()
     return written
 
 
