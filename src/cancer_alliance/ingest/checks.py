@@ -142,17 +142,24 @@ def typed_columns(table: TableSchema) -> list[str]:
 
 def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
     """Create table `problems` (row_number, field, check, reason) from `source_rows`, loaded
-    with `typed_columns(table)`."""
-    selects = [
-        f'SELECT row_number, {literal(k.field)} AS field, {literal(k.check)} AS "check", '
-        f"{k.reason} AS reason FROM source_rows WHERE {k.fails}"
+    with `typed_columns(table)`. The per-row checks run in one pass (a list of the failed checks
+    per row, then unnested); duplicate keys need a window over the file."""
+    found = ", ".join(
+        f"CASE WHEN {k.fails} THEN {{'field': {literal(k.field)}, 'check': {literal(k.check)}, "
+        f"'reason': {k.reason}}} END"
         for k in checks_for(table)
-    ]
-    key = quote(table.key)
-    selects.append(
-        f"SELECT row_number, {literal(table.key)}, 'duplicate_key', "
-        f"'duplicate {table.key}: first in row ' || first_row FROM ("
-        f"SELECT row_number, min(row_number) OVER (PARTITION BY {key}) AS first_row "
-        f"FROM source_rows WHERE {key} IS NOT NULL) WHERE row_number > first_row"
     )
-    con.execute("CREATE TABLE problems AS " + "\nUNION ALL\n".join(selects))
+    key = quote(table.key)
+    con.execute(f"""
+        CREATE TABLE problems AS
+        SELECT row_number, unnest(found, recursive := true) FROM (
+            SELECT row_number, list_filter([{found}], lambda problem: problem IS NOT NULL) AS found
+            FROM source_rows)
+        WHERE len(found) > 0
+        UNION ALL
+        SELECT row_number, {literal(table.key)}, 'duplicate_key',
+               'duplicate {table.key}: first in row ' || first_row
+        FROM (SELECT row_number, min(row_number) OVER (PARTITION BY {key}) AS first_row
+              FROM source_rows WHERE {key} IS NOT NULL)
+        WHERE row_number > first_row
+    """)
