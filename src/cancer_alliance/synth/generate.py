@@ -45,6 +45,8 @@ YEARS = (YEAR,)
 EARLIER_PATIENTS = 160_000
 
 Progress = Callable[[str], None]
+#: Rows kept together when a table is shuffled (see `_Writer._order`).
+SHUFFLE_BLOCK = 16
 #: How many times `generate` reports progress: seven generation steps and one write per table.
 PROGRESS_STEPS = 7 + len(FILES)
 
@@ -168,20 +170,34 @@ class _Writer:
         definition = schema(table)
         n = len(next(iter(columns.values())))
         plan = plan_invalid_rows(definition, columns, int(round(n * self.invalid_share)), self.invalid_rng)
-        total = n + len(plan.sources)
-        order = self.order_rng.permutation(total)
-        source = np.r_[np.arange(n), plan.sources][order]  # the generated row behind each row of the file
+        source, broken = self._order(n, plan.sources)
         shuffled = {column: values[source] for column, values in columns.items()}
-        position = np.empty(total, dtype=np.int64)
-        position[order] = np.arange(total)
-        broken = position[n:]
         apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
-        shuffled[definition.key] = ids(prefix, total)
-        write(to_arrow(table, shuffled), self.out / name)
+        shuffled[definition.key] = ids(prefix, len(source))
+        write(table, to_arrow(table, shuffled), self.out / name)
         self.defects += [
             (table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)
         ]
-        self.rows[table] = total
+        self.rows[table] = len(source)
+
+    def _order(self, n: int, copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The generated row behind each row of the file, and where the invalid copies ended up.
+
+        The copies are inserted at random places, then the file is shuffled in blocks of SHUFFLE_BLOCK
+        rows: the kinds of record are mixed and the copies hidden, while the gather stays mostly
+        sequential in memory (a full random shuffle of millions of rows costs several times more)."""
+        at = self.order_rng.integers(0, n + 1, len(copies))
+        source = np.insert(np.arange(n), at, copies)
+        copy = np.insert(np.full(n, -1), at, np.arange(len(copies)))
+        blocks = -(-len(source) // SHUFFLE_BLOCK)
+        order = (
+            self.order_rng.permutation(blocks)[:, None] * SHUFFLE_BLOCK + np.arange(SHUFFLE_BLOCK)
+        ).ravel()
+        order = order[order < len(source)]
+        source, copy = source[order], copy[order]
+        broken = np.empty(len(copies), dtype=np.int64)
+        broken[copy[copy >= 0]] = np.flatnonzero(copy >= 0)
+        return source, broken
 
 
 def _write_invalid(path: Path, defects: list[tuple[str, str, str, str]]) -> None:

@@ -85,8 +85,14 @@ def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
-def write(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", compression_level=1)
+def write(table: str, data: pa.Table, path: Path) -> None:
+    """Write as Parquet; dictionary encoding only for the code and short text columns (the key and NHS
+    numbers are unique, so trying to build a dictionary for them only costs time)."""
+    definition = schema(table)
+    dictionary = [
+        c.name for c in definition.columns if c.type in ("code", "string") and c.name != definition.key
+    ]
+    pq.write_table(data, path, compression="zstd", compression_level=1, use_dictionary=dictionary)
 
 
 KEY_DIGITS = 8
