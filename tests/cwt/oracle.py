@@ -68,8 +68,15 @@ def shares_62d(r: dict[str, Any]) -> list[tuple[str | None, float, str, int | No
     investigating = accountable or r["provider_consultant_upgrade"] or r["provider_first_seen"]
     if investigating is None or treating is None or investigating == treating:
         return [(treating, 1.0, "solo", None)]
-    if r["treatment_start_date"] < SIX_SCENARIOS_FROM or accountable is None or r["transfer_to_treatment_date"] is None:
+    if (
+        r["treatment_start_date"] < SIX_SCENARIOS_FROM
+        or accountable is None
+        or r["transfer_to_treatment_date"] is None
+    ):
         return [(investigating, 0.5, "fifty_fifty", None), (treating, 0.5, "fifty_fifty", None)]
     w = waits(r)
     scenario, to_investigating, to_treating = SCENARIOS[(w["62d"] <= 62, w["38"] <= 38, w["24"] <= 24)]
-    return [(investigating, to_investigating, "six_scenario", scenario), (treating, to_treating, "six_scenario", scenario)]
+    return [
+        (investigating, to_investigating, "six_scenario", scenario),
+        (treating, to_treating, "six_scenario", scenario),
+    ]

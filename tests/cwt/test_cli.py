@@ -10,50 +10,193 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from cancer_alliance.cli import app
-from cancer_alliance.cli import commands  # noqa: F401  (registers the cwt commands)
+from cancer_alliance.cli import (
+    app,
+    commands,  # noqa: F401  (registers the cwt commands)
+)
 from cancer_alliance.cwt import FACT_COLUMNS
 from cancer_alliance.schemas import schema
 
 pytestmark = pytest.mark.cli
 
 CONTRACT = [
-    "record_id", "measure", "route", "treatment_stage", "modality_group", "clock_start", "clock_stop", "days",
-    "within", "reporting_month", "provider", "share", "allocation", "scenario",
+    "record_id",
+    "measure",
+    "route",
+    "treatment_stage",
+    "modality_group",
+    "clock_start",
+    "clock_stop",
+    "days",
+    "within",
+    "reporting_month",
+    "provider",
+    "share",
+    "allocation",
+    "scenario",
 ]  # CWT rules, "Output: alliance cwt evaluate INPUT -o OUTPUT"
 
 # E1 (2ww, seen day 15), E5 (FDS stopped by the DTT), E15 (IPT scenario 1), E25 (no accountable
 # investigating provider: 50:50), and one record treated before its referral (rejected).
 RECORDS = [
-    {"record_id": "e1", "priority_type": "3", "source_of_referral": "03", "referral_type": "01",
-     "referral_received_date": "2019-06-03", "date_first_seen": "2019-06-18", "provider_first_seen": "RA1"},
-    {"record_id": "e5", "priority_type": "3", "source_of_referral": "03", "referral_type": "01",
-     "referral_received_date": "2024-02-01", "decision_to_treat_date": "2024-02-20", "fds_end_date": "2024-03-05",
-     "provider_fds_end": "RA1"},
-    {"record_id": "e15", "priority_type": "3", "source_of_referral": "03", "referral_type": "01",
-     "referral_received_date": "2019-04-01", "provider_first_seen": "TA", "accountable_investigating_provider": "TA",
-     "transfer_to_treatment_date": "2019-05-01", "decision_to_treat_date": "2019-05-10",
-     "treatment_start_date": "2019-05-23", "provider_treatment": "TB", "treatment_event_type": "01",
-     "treatment_modality": "23"},
-    {"record_id": "e25", "priority_type": "3", "source_of_referral": "03", "referral_type": "01",
-     "referral_received_date": "2019-04-01", "provider_first_seen": "TA", "decision_to_treat_date": "2019-05-10",
-     "treatment_start_date": "2019-06-10", "provider_treatment": "TB", "treatment_event_type": "01",
-     "treatment_modality": "23"},
-    {"record_id": "bad", "priority_type": "3", "referral_received_date": "2019-04-01",
-     "decision_to_treat_date": "2019-03-01", "treatment_start_date": "2019-03-10", "treatment_event_type": "01"},
+    {
+        "record_id": "e1",
+        "priority_type": "3",
+        "source_of_referral": "03",
+        "referral_type": "01",
+        "referral_received_date": "2019-06-03",
+        "date_first_seen": "2019-06-18",
+        "provider_first_seen": "RA1",
+    },
+    {
+        "record_id": "e5",
+        "priority_type": "3",
+        "source_of_referral": "03",
+        "referral_type": "01",
+        "referral_received_date": "2024-02-01",
+        "decision_to_treat_date": "2024-02-20",
+        "fds_end_date": "2024-03-05",
+        "provider_fds_end": "RA1",
+    },
+    {
+        "record_id": "e15",
+        "priority_type": "3",
+        "source_of_referral": "03",
+        "referral_type": "01",
+        "referral_received_date": "2019-04-01",
+        "provider_first_seen": "TA",
+        "accountable_investigating_provider": "TA",
+        "transfer_to_treatment_date": "2019-05-01",
+        "decision_to_treat_date": "2019-05-10",
+        "treatment_start_date": "2019-05-23",
+        "provider_treatment": "TB",
+        "treatment_event_type": "01",
+        "treatment_modality": "23",
+    },
+    {
+        "record_id": "e25",
+        "priority_type": "3",
+        "source_of_referral": "03",
+        "referral_type": "01",
+        "referral_received_date": "2019-04-01",
+        "provider_first_seen": "TA",
+        "decision_to_treat_date": "2019-05-10",
+        "treatment_start_date": "2019-06-10",
+        "provider_treatment": "TB",
+        "treatment_event_type": "01",
+        "treatment_modality": "23",
+    },
+    {
+        "record_id": "bad",
+        "priority_type": "3",
+        "referral_received_date": "2019-04-01",
+        "decision_to_treat_date": "2019-03-01",
+        "treatment_start_date": "2019-03-10",
+        "treatment_event_type": "01",
+    },
 ]
 
 EXPECTED = {
     ("e1", "2ww", "usc", "", "", "2019-06-03", "2019-06-18", "15", "false", "2019-06", "RA1", "1", "", ""),
     ("e5", "fds", "usc", "", "", "2024-02-01", "2024-02-20", "19", "true", "2024-02", "RA1", "1", "", ""),
     ("e15", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "", "1", "", ""),
-    ("e15", "31d", "", "first", "surgery", "2019-05-10", "2019-05-23", "13", "true", "2019-05", "TB", "1", "", ""),
-    ("e15", "62d", "usc", "", "", "2019-04-01", "2019-05-23", "52", "true", "2019-05", "TA", "0.5", "six_scenario", "1"),
-    ("e15", "62d", "usc", "", "", "2019-04-01", "2019-05-23", "52", "true", "2019-05", "TB", "0.5", "six_scenario", "1"),
+    (
+        "e15",
+        "31d",
+        "",
+        "first",
+        "surgery",
+        "2019-05-10",
+        "2019-05-23",
+        "13",
+        "true",
+        "2019-05",
+        "TB",
+        "1",
+        "",
+        "",
+    ),
+    (
+        "e15",
+        "62d",
+        "usc",
+        "",
+        "",
+        "2019-04-01",
+        "2019-05-23",
+        "52",
+        "true",
+        "2019-05",
+        "TA",
+        "0.5",
+        "six_scenario",
+        "1",
+    ),
+    (
+        "e15",
+        "62d",
+        "usc",
+        "",
+        "",
+        "2019-04-01",
+        "2019-05-23",
+        "52",
+        "true",
+        "2019-05",
+        "TB",
+        "0.5",
+        "six_scenario",
+        "1",
+    ),
     ("e25", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "", "1", "", ""),
-    ("e25", "31d", "", "first", "surgery", "2019-05-10", "2019-06-10", "31", "true", "2019-06", "TB", "1", "", ""),
-    ("e25", "62d", "usc", "", "", "2019-04-01", "2019-06-10", "70", "false", "2019-06", "TA", "0.5", "fifty_fifty", ""),
-    ("e25", "62d", "usc", "", "", "2019-04-01", "2019-06-10", "70", "false", "2019-06", "TB", "0.5", "fifty_fifty", ""),
+    (
+        "e25",
+        "31d",
+        "",
+        "first",
+        "surgery",
+        "2019-05-10",
+        "2019-06-10",
+        "31",
+        "true",
+        "2019-06",
+        "TB",
+        "1",
+        "",
+        "",
+    ),
+    (
+        "e25",
+        "62d",
+        "usc",
+        "",
+        "",
+        "2019-04-01",
+        "2019-06-10",
+        "70",
+        "false",
+        "2019-06",
+        "TA",
+        "0.5",
+        "fifty_fifty",
+        "",
+    ),
+    (
+        "e25",
+        "62d",
+        "usc",
+        "",
+        "",
+        "2019-04-01",
+        "2019-06-10",
+        "70",
+        "false",
+        "2019-06",
+        "TB",
+        "0.5",
+        "fifty_fifty",
+        "",
+    ),
 }
 
 
@@ -85,7 +228,14 @@ def test_worked_examples_through_the_cli_give_exactly_the_documented_columns(tmp
     assert header == CONTRACT == list(FACT_COLUMNS)
     assert set(rows) == EXPECTED and len(rows) == len(EXPECTED)
     assert read_csv(tmp_path / "facts.rejected.csv") == (
-        ["record_id", "reason"], [("bad", "decision to treat before the referral was received; treatment before the referral was received")]
+        ["record_id", "reason"],
+        [
+            (
+                "bad",
+                "decision to treat before the referral was received; "
+                "treatment before the referral was received",
+            )
+        ],
     )
     assert "rejected=1" in result.stderr
 

@@ -40,7 +40,9 @@ class CompiledRule:
         self.sql = rule(engine.session.table(table)).sql(dialect="duckdb", optimize=False)
 
     def __call__(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        batch = pa.table({c.name: pa.array([row.get(c.name) for row in rows], _ARROW[c.storage_type]) for c in CWT.columns})
+        batch = pa.table(
+            {c.name: pa.array([row.get(c.name) for row in rows], _ARROW[c.storage_type]) for c in CWT.columns}
+        )
         self.connection.execute(f"DELETE FROM {self.table}")
         self.connection.register("property_batch", batch)
         self.connection.execute(f"INSERT INTO {self.table} SELECT * FROM property_batch")
@@ -60,7 +62,8 @@ def test_treating_later_never_turns_a_breach_into_within(facts_of, batch, delay)
     """§2.1: a later treatment date can only lengthen the 31- and 62-day waits."""
     later = [
         {**r, "treatment_start_date": r["treatment_start_date"] + dt.timedelta(days=delay)}
-        if r["treatment_start_date"] else r
+        if r["treatment_start_date"]
+        else r
         for r in batch
     ]
     before, after = _outcomes(facts_of(batch)), _outcomes(facts_of(later))
@@ -115,4 +118,6 @@ def test_duckdb_and_spark_agree_on_generated_records(batch):
 
 
 def _outcomes(facts: list[dict[str, Any]]) -> dict[tuple[str, str], bool]:
-    return {(row["record_id"], row["measure"]): row["within"] for row in facts if row["measure"] in ("31d", "62d")}
+    return {
+        (row["record_id"], row["measure"]): row["within"] for row in facts if row["measure"] in ("31d", "62d")
+    }

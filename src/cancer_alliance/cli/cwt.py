@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from cancer_alliance.cwt.files import evaluate_file
-from cancer_alliance.engine import EngineName, default_engine_name
+from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 
 EXIT_UNPROCESSABLE = 2
@@ -25,14 +25,19 @@ app = typer.Typer(
 
 @app.command()
 def evaluate(
-    records: Annotated[Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")],
+    records: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Facts file to write, .csv or .parquet.")],
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
-    ] = default_engine_name(),
+    ] = EngineName.duckdb,
     with_flags: Annotated[
         bool,
-        typer.Option("--with-flags", help="Add the column transfer_date_missing (62d shared 50:50 for want of a transfer date)."),
+        typer.Option(
+            "--with-flags",
+            help="Add the column transfer_date_missing (62d shared 50:50 for want of a transfer date).",
+        ),
     ] = False,
 ) -> None:
     """Write per-record CWT facts for INPUT: one row per record and measure (2ww, fds, 31d, 62d),

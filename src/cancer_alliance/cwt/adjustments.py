@@ -32,13 +32,16 @@ def adjustment_treatment(F: Any) -> Any:
 
 
 def fds_stop(F: Any) -> Any:
-    """The earlier of the FDS end date and the decision to treat (§1.2 [OFFICIAL S17; IMPL S40]); null if neither."""
+    """The earlier of the FDS end date and the decision to treat (§1.2 [OFFICIAL S17; IMPL S40]);
+    null if neither is recorded."""
     return F.least(F.col("fds_end_date"), F.col("decision_to_treat_date"))
 
 
 def start_62(F: Any, route: Any) -> Any:
     """62-day clock start: the consultant upgrade date on the upgrade route, else the referral date (§2.2)."""
-    return F.when(route == "upgrade", F.col("consultant_upgrade_date")).otherwise(F.col("referral_received_date"))
+    return F.when(route == "upgrade", F.col("consultant_upgrade_date")).otherwise(
+        F.col("referral_received_date")
+    )
 
 
 def first_seen_adjustment_62(F: Any, route: Any) -> Any:

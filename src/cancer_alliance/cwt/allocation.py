@@ -48,7 +48,9 @@ def allocation_method(F: Any, settings: CwtSettings) -> Any:
 def shared(F: Any) -> Any:
     """Seen or accountable at one provider, treated at another."""
     investigating, treating = F.col("investigating_provider"), F.col("provider_treatment")
-    return F.coalesce(investigating.isNotNull() & treating.isNotNull() & (investigating != treating), F.lit(False))
+    return F.coalesce(
+        investigating.isNotNull() & treating.isNotNull() & (investigating != treating), F.lit(False)
+    )
 
 
 def missing_transfer_date(F: Any) -> Any:

@@ -1,7 +1,7 @@
 """`evaluate`: per-record CWT facts; `rejected`: the records that cannot be evaluated, with why.
 
 Both read one prepared frame: the canonical record plus the derived columns (route, treatment
-stage, modality group, clock stops, waits, allocation, rejection reason), built from column
+stage, modality group, clock stops, waits, allocation, validity), built from column
 expressions in three selects, so that evaluation is a single pass over the records with no join.
 Rules use only the PySpark DataFrame API through `engine.functions`, so they run unchanged on
 DuckDB (SQLFrame) and on Spark (docs/decisions/0001).
@@ -44,10 +44,12 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
         wait(F, col("date_first_seen"), col("referral_received_date"), first_seen).alias("days_2ww"),
         wait(F, col("fds_stop"), col("referral_received_date"), first_seen).alias("days_fds"),
         wait(F, col("treatment_start_date"), col("decision_to_treat_date"), treatment).alias("days_31d"),
-        wait(F, col("treatment_start_date"), col("start_62"), col("first_seen_adjustment_62"), treatment).alias(
-            "days_62d"
+        wait(
+            F, col("treatment_start_date"), col("start_62"), col("first_seen_adjustment_62"), treatment
+        ).alias("days_62d"),
+        wait(F, col("transfer_to_treatment_date"), col("start_62"), col("first_seen_adjustment_62")).alias(
+            "days_38"
         ),
-        wait(F, col("transfer_to_treatment_date"), col("start_62"), col("first_seen_adjustment_62")).alias("days_38"),
         wait(F, col("treatment_start_date"), col("transfer_to_treatment_date"), treatment).alias("days_24"),
         *[test.alias(name) for name, test in measures.populations(F, settings).items()],
         allocation.allocation(F).alias("allocation"),
@@ -73,5 +75,7 @@ def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Da
     prepared = prepare(records, settings)
     # Exploding a one-element array, compacted, keeps the invalid records without a filter that
     # DuckDB would push down through (and so re-evaluate) every derived column.
-    flagged = prepared.select("*", F.explode(F.array_compact(F.array(F.when(F.col("invalid"), F.lit(True))))).alias("rejected"))
+    flagged = prepared.select(
+        "*", F.explode(F.array_compact(F.array(F.when(F.col("invalid"), F.lit(True))))).alias("rejected")
+    )
     return flagged.select("record_id", validity.reason(F, settings).alias("reason"))

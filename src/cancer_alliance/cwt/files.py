@@ -30,9 +30,17 @@ from cancer_alliance.schemas import TableSchema, schema
 
 FORMATS = (".csv", ".parquet")
 REJECTED_COLUMNS = ("record_id", "reason")
-_ARROW = {"string": pa.string(), "date": pa.date32(), "int": pa.int32(), "double": pa.float64(), "boolean": pa.bool_()}
-_FORMS = {"date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
-          "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number")}
+_ARROW = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "int": pa.int32(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+}
+_FORMS = {
+    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
+    "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number"),
+}
 
 
 @dataclass(frozen=True)

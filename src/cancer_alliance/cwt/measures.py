@@ -4,7 +4,7 @@ them, so the whole evaluation is a single pass over the records.
 
 | measure | population | start | stop | provider, share |
 | 2ww | routes usc, breast_symptomatic (priority 3) | referral received | date first seen | first seen, 1 |
-| fds | routes usc, breast_symptomatic, screening; not excluded | referral received | min(fds end, DTT) | fds end, 1 |
+| fds | usc, breast_symptomatic, screening; not excluded | referral | min(fds end, DTT) | fds end, 1 |
 | 31d | DTT and treatment, counted modality | DTT / ECAD | treatment start | treating, 1 |
 | 62d | first treatment on a route, counted modality | referral or upgrade | treatment start | `allocation` |
 """
@@ -82,7 +82,9 @@ def fds_excluded(F: Any, settings: CwtSettings) -> Any:
         if row.fds_end_reason is not None:
             match = match & F.coalesce(F.col("fds_end_reason") == row.fds_end_reason, F.lit(False))
         if row.fds_exclusion_reason is not None:
-            match = match & F.coalesce(F.col("fds_exclusion_reason") == row.fds_exclusion_reason, F.lit(False))
+            match = match & F.coalesce(
+                F.col("fds_exclusion_reason") == row.fds_exclusion_reason, F.lit(False)
+            )
         excluded = excluded | match
     return excluded
 
@@ -117,24 +119,80 @@ def facts(prepared: Any, F: Any, settings: CwtSettings) -> Any:
         "transfer_date_missing": col("transfer_date_missing"),
     }
     slots = [
-        (col("in_2ww"), _slot(F, settings, "2ww", **referral, clock_stop=col("date_first_seen"),
-                              days=col("days_2ww"), provider=col("provider_first_seen"), share=whole)),
-        (col("in_fds"), _slot(F, settings, "fds", **referral, clock_stop=col("fds_stop"), days=col("days_fds"),
-                              provider=col("provider_fds_end"), share=whole)),
-        (col("in_31d"), _slot(F, settings, "31d", **treatment, treatment_stage=col("treatment_stage"),
-                              modality_group=col("modality_group"), clock_start=col("decision_to_treat_date"),
-                              days=col("days_31d"), provider=col("provider_treatment"), share=whole)),
-        (col("in_62d"), _slot(F, settings, "62d", **shared_62d, provider=col("provider_treatment"),
-                              share=col("treating_share"))),
-        (col("in_62d") & (col("allocation") != "solo"),
-         _slot(F, settings, "62d", **shared_62d, provider=col("investigating_provider"),
-               share=col("investigating_share"))),
+        (
+            col("in_2ww"),
+            _slot(
+                F,
+                settings,
+                "2ww",
+                **referral,
+                clock_stop=col("date_first_seen"),
+                days=col("days_2ww"),
+                provider=col("provider_first_seen"),
+                share=whole,
+            ),
+        ),
+        (
+            col("in_fds"),
+            _slot(
+                F,
+                settings,
+                "fds",
+                **referral,
+                clock_stop=col("fds_stop"),
+                days=col("days_fds"),
+                provider=col("provider_fds_end"),
+                share=whole,
+            ),
+        ),
+        (
+            col("in_31d"),
+            _slot(
+                F,
+                settings,
+                "31d",
+                **treatment,
+                treatment_stage=col("treatment_stage"),
+                modality_group=col("modality_group"),
+                clock_start=col("decision_to_treat_date"),
+                days=col("days_31d"),
+                provider=col("provider_treatment"),
+                share=whole,
+            ),
+        ),
+        (
+            col("in_62d"),
+            _slot(
+                F,
+                settings,
+                "62d",
+                **shared_62d,
+                provider=col("provider_treatment"),
+                share=col("treating_share"),
+            ),
+        ),
+        (
+            col("in_62d") & (col("allocation") != "solo"),
+            _slot(
+                F,
+                settings,
+                "62d",
+                **shared_62d,
+                provider=col("investigating_provider"),
+                share=col("investigating_share"),
+            ),
+        ),
     ]
     valid = ~col("invalid")
-    present = F.array_compact(F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)]))
+    present = F.array_compact(
+        F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
+    )
     exploded = prepared.select("*", F.explode(present).alias("slot"))
     return exploded.select(
-        *[_by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name) for name in COLUMNS]
+        *[
+            _by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name)
+            for name in COLUMNS
+        ]
     )
 
 

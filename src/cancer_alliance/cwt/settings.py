@@ -51,17 +51,23 @@ class AllocationVersion:
 
 
 #: 50:50 sharing before April 2018 (UNVERIFIED rule text; halves in national data from 2010/11) and the
-#: six-scenario 38/24-day allocation from dataset v2.0, 1 April 2018 (CWT rules §4.1 [OFFICIAL S15; IMPL S40]).
+#: six-scenario 38/24-day allocation from dataset v2.0, 1 April 2018
+#: (CWT rules §4.1 [OFFICIAL S15; IMPL S40]).
 ALLOCATION_VERSIONS: tuple[AllocationVersion, ...] = (
-    AllocationVersion(dt.date(1900, 1, 1), AllocationMethod.fifty_fifty, "CWT rules §4.1, to March 2018 [UNVERIFIED]"),
-    AllocationVersion(dt.date(2018, 4, 1), AllocationMethod.six_scenario, "CWT rules §4.1, from April 2018 [OFFICIAL S15]"),
+    AllocationVersion(
+        dt.date(1900, 1, 1), AllocationMethod.fifty_fifty, "CWT rules §4.1, to March 2018 [UNVERIFIED]"
+    ),
+    AllocationVersion(
+        dt.date(2018, 4, 1), AllocationMethod.six_scenario, "CWT rules §4.1, from April 2018 [OFFICIAL S15]"
+    ),
 )
 
 
 @dataclass(frozen=True)
 class FdsExclusion:
     """One row of the FDS exclusion code table: a record whose end reason and exclusion reason match
-    is left out of the fds measure; None matches any value, including a blank (CWT rules §1.2, §8.4 item 4)."""
+    is left out of the fds measure; None matches any value, including a blank
+    (CWT rules §1.2, §8.4 item 4)."""
 
     fds_end_reason: str | None = None
     fds_exclusion_reason: str | None = None

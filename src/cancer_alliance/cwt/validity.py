@@ -27,7 +27,8 @@ def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
         (F.col("adjustment_first_seen_days") < 0, "adjustment_first_seen_days is negative"),
         (F.col("adjustment_treatment_days") < 0, "adjustment_treatment_days is negative"),
         (
-            F.col("route").isin("usc", "breast_symptomatic", "screening") & F.col("referral_received_date").isNull(),
+            F.col("route").isin("usc", "breast_symptomatic", "screening")
+            & F.col("referral_received_date").isNull(),
             "referral_received_date missing on a usc, breast symptomatic or screening referral",
         ),
         (
@@ -38,14 +39,24 @@ def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
             F.col("treatment_start_date").isNotNull() & F.col("treatment_stage").isNull(),
             "treatment_event_type missing or not a known code",
         ),
-        (F.col("in_2ww") & _adjusted_below_zero(F, "days_2ww", "date_first_seen", "referral_received_date"),
-         "2ww wait negative after the first-seen adjustment"),
-        (F.col("in_fds") & _adjusted_below_zero(F, "days_fds", "fds_stop", "referral_received_date"),
-         "fds wait negative after the first-seen adjustment"),
-        (F.col("in_31d") & _adjusted_below_zero(F, "days_31d", "treatment_start_date", "decision_to_treat_date"),
-         "31d wait negative after the treatment adjustment"),
-        (F.col("in_62d") & _adjusted_below_zero(F, "days_62d", "treatment_start_date", "start_62"),
-         "62d wait negative after adjustments"),
+        (
+            F.col("in_2ww")
+            & _adjusted_below_zero(F, "days_2ww", "date_first_seen", "referral_received_date"),
+            "2ww wait negative after the first-seen adjustment",
+        ),
+        (
+            F.col("in_fds") & _adjusted_below_zero(F, "days_fds", "fds_stop", "referral_received_date"),
+            "fds wait negative after the first-seen adjustment",
+        ),
+        (
+            F.col("in_31d")
+            & _adjusted_below_zero(F, "days_31d", "treatment_start_date", "decision_to_treat_date"),
+            "31d wait negative after the treatment adjustment",
+        ),
+        (
+            F.col("in_62d") & _adjusted_below_zero(F, "days_62d", "treatment_start_date", "start_62"),
+            "62d wait negative after adjustments",
+        ),
         (
             F.col("in_62d")
             & (F.col("allocation") == "six_scenario")
@@ -83,4 +94,7 @@ def invalid(F: Any, settings: CwtSettings) -> Any:
 
 def reason(F: Any, settings: CwtSettings) -> Any:
     """Every applicable reason joined by "; " (use on invalid records only)."""
-    return F.concat_ws(SEPARATOR, *[F.when(F.coalesce(test, F.lit(False)), F.lit(text)) for test, text in reasons(F, settings)])
+    return F.concat_ws(
+        SEPARATOR,
+        *[F.when(F.coalesce(test, F.lit(False)), F.lit(text)) for test, text in reasons(F, settings)],
+    )

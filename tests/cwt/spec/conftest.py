@@ -28,10 +28,13 @@ def spec_test(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
         measure: str | tuple[str, ...] | None = None,
     ) -> list[dict[str, Any]]:
         """Evaluate `rule` on `records` (over BASELINE and `defaults`) and assert that its rows,
-        restricted to `measure` (one or a tuple) if given and projected on the expected columns, are exactly the
+        restricted to `measure` (one or a tuple) if given and projected on the expected columns, are
+        exactly the
         expected rows (as a multiset)."""
-        base = {name: typed(value, RECORD_TYPES[name]) if isinstance(value, str) else value
-                for name, value in (BASELINE | (defaults or {})).items()}
+        base = {
+            name: typed(value, RECORD_TYPES[name]) if isinstance(value, str) else value
+            for name, value in (BASELINE | (defaults or {})).items()
+        }
         rows = parse_table(records, RECORD_TYPES, base=base)
         frame = engine.frame(CWT, rows)
         result = rule(frame)

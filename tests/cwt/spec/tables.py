@@ -23,7 +23,9 @@ def header(table: str) -> list[str]:
     return cells(_lines(table)[0])
 
 
-def parse_table(table: str, types: dict[str, str], base: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def parse_table(
+    table: str, types: dict[str, str], base: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Rows of `table` as dicts, each value typed by `types`; `base` supplies the other columns."""
     lines = _lines(table)
     names = cells(lines[0])
