@@ -6,7 +6,7 @@ SCALE  ?= 0.01
 PY_STAMP  := $(VENV)/.installed
 JS_STAMP  := node_modules/.installed
 
-.PHONY: setup test demo bench lint services clean
+.PHONY: setup test demo bench lint services clean chromium
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -22,11 +22,15 @@ $(JS_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium); installed only when missing.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
 # PostgreSQL is started by this kind of machine; start it if it is not (store tests need it).
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 
-test: setup services
+test: setup services chromium
 	$(BIN)/python -m pytest
 
 demo: setup

@@ -143,7 +143,11 @@ def write_results(home: Path) -> None:
 @pytest.fixture(scope="session")
 def template_home(tmp_path_factory) -> Path:
     """Results and a migrated store with the users, built once (Argon2 hashing is slow on purpose)."""
-    home = tmp_path_factory.mktemp("web-template") / "home"
+    return build_home(tmp_path_factory.mktemp("web-template") / "home")
+
+
+def build_home(home: Path) -> Path:
+    """Write the results and a SQLite store holding `USERS` into `home`."""
     write_results(home)
     url = f"sqlite:///{home / 'alliance.sqlite3'}"
     migrate(url)

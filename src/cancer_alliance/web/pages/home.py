@@ -29,8 +29,8 @@ def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEF
             "code": row["alliance"],
             "name": row["name"],
             "map_number": row["map_number"],
-            "total": count(row["total"]),
-            "performance": percent(row["performance"]),
+            "total": count(row["total"]) or _missing(row),
+            "performance": percent(row["performance"]) or _missing(row),
             "tag": met_tag(row["performance"], row["threshold"]),
         }
         for row in table.to_dict("records")
@@ -46,3 +46,8 @@ def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEF
         months=ctx.results.months(),
         reference_date=ctx.results.reference_date(),
     )
+
+
+def _missing(row: dict) -> str:
+    """Why a figure is absent: withheld by disclosure control, or no patients at all."""
+    return "withheld" if row.get("total_suppressed") or row.get("within_suppressed") else "no patients"

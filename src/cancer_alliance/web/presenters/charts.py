@@ -41,10 +41,6 @@ def performance_trend(series: pd.DataFrame, title: str) -> dict[str, Any]:
                         "axis": {"format": ".0%"},
                         "scale": {"zero": False},
                     },
-                    "tooltip": [
-                        {"field": "month", "title": "Month"},
-                        {"field": "performance", "format": ".1%", "title": "Performance"},
-                    ],
                 },
             },
             {

@@ -1,0 +1,86 @@
+"""Browser journeys: the application served by uvicorn on loopback in a thread, driven by Playwright
+in Debian's Chromium (`/usr/bin/chromium`), with axe-core from node_modules run on every page.
+Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from tests.web.conftest import build_home
+
+from cancer_alliance.web import WebSettings, create_app
+from cancer_alliance.web.settings import find_node_modules
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_home(tmp_path_factory) -> Path:
+    """The same results and users as the web tests."""
+    return build_home(tmp_path_factory.mktemp("browser") / "home")
+
+
+@pytest.fixture(scope="session")
+def server(browser_home) -> Iterator[str]:
+    """Base URL of the application serving `browser_home`, for the whole session."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ALLIANCE_HOME", str(browser_home))
+    mp.delenv("ALLIANCE_DATABASE_URL", raising=False)
+    settings = WebSettings(home=browser_home, secret_key="browser-test", node_modules=find_node_modules())
+    app = create_app(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's Chromium is missing: run `make chromium`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, accept_downloads=True, locale="en-GB")
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
