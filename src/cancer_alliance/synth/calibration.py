@@ -305,10 +305,17 @@ def _stage_2018() -> pd.DataFrame:
     return frame[frame["year"] == 2018].fillna({c: 0 for c in STAGE_COLUMNS})
 
 
-@cache
 def calibration(model: Model | None = None) -> Calibration:
-    """Everything the generator reads, loaded once."""
-    model = model or Model()
+    """Everything the generator reads; loaded once for the default model."""
+    return _default() if model is None else _build(model)
+
+
+@cache
+def _default() -> Calibration:
+    return _build(Model())
+
+
+def _build(model: Model) -> Calibration:
     sites = _sites()
     alliances, trusts = _alliances_and_trusts(sites.names, model)
     return Calibration(
