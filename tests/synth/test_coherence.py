@@ -36,6 +36,18 @@ def test_every_treated_registration_has_its_cwt_pathway(generated, invalid):
     assert (merged["icd10"] == merged["primary_diagnosis_icd10"]).all()
 
 
+def test_metastatic_event_types_fit_the_stage_and_the_primary(generated, invalid):
+    """Event type 12 (metastatic disease, known primary) only at stage 4; 07 only for unknown primary
+    (CWT rules §2.3)."""
+    registrations = valid_rows(generated, "tumour_registration", invalid)
+    cwt = valid_rows(generated, "cwt", invalid)
+    merged = registrations.merge(cwt[cwt["treatment_event_type"].isin(["07", "12"])], on="nhs_number")
+    assert len(merged) > 0
+    known = merged[merged["treatment_event_type"] == "12"]
+    assert (known["stage"] == "4").all()
+    assert merged.loc[merged["treatment_event_type"] == "07", "icd10"].str.startswith("C80").all()
+
+
 def test_treatment_modality_fits_the_tumour(generated, invalid):
     cwt = valid_rows(generated, "cwt", invalid)
     first = cwt[cwt["treatment_event_type"] == "01"]

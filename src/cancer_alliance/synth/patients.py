@@ -46,6 +46,8 @@ EMERGENCY_STAGE_TILT = np.array([0.35, 0.6, 1.2, 2.2, 0.5, 1.5, 1.0, 1.2])
 #: Routes to diagnosis of the `other` route when not an emergency, and of consultant upgrades.
 OTHER_ROUTE_MIX = (("gp_referral", 0.5), ("other_outpatient", 0.3), ("inpatient_elective", 0.2))
 UPGRADE_ROUTE_MIX = (("gp_referral", 0.55), ("other_outpatient", 0.45))
+#: Stage 4 first treatments recorded as event type 12, treatment of metastatic disease (ASSUMPTION).
+METASTATIC_FIRST_TREATMENT = 0.12
 #: ICD-10 codes recorded without a fourth character.
 NO_SUBDIVISION = {"C19", "C20", "C56", "C61", "C64", "C65", "C66", "C73", "C80"}
 
@@ -239,7 +241,9 @@ def generate_patients(cal: Calibration, scale: float, rng: np.random.Generator) 
     modality = _modality(rng, cal, site, group)
     modality[declined] = "98"
     modality[~treated] = ""
-    event_type = np.where(np.char.startswith(icd10, "C80"), "07", np.where(rng.random(n) < 0.03, "12", "01"))
+    # 07: metastatic disease of unknown primary; 12: metastatic disease of a known primary (stage 4 only)
+    metastatic = (stage == STAGE_COLUMNS.index("stage_4")) & (rng.random(n) < METASTATIC_FIRST_TREATMENT)
+    event_type = np.where(np.char.startswith(icd10, "C80"), "07", np.where(metastatic, "12", "01"))
     return Patients(
         route,
         month,
