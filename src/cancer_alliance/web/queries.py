@@ -176,7 +176,11 @@ class ExplorerOptions:
 
 
 def explorer_options(results: Results) -> ExplorerOptions:
-    rows = results.performance("month_provider_tumour_type_route")
+    """The choices offered by the explorer's filters (computed once per results file)."""
+    return results.derived("month_provider_tumour_type_route", "explorer_options", _options)
+
+
+def _options(rows: pd.DataFrame) -> ExplorerOptions:
     names = trust_names()
     providers = sorted(rows["provider"].dropna().unique())
     return ExplorerOptions(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -54,6 +56,7 @@ class ResultsMissing(FileNotFoundError):
 class _Entry:
     mtime_ns: int
     frame: pd.DataFrame
+    derived: dict[str, Any] = field(default_factory=dict)
 
 
 class Results:
@@ -80,6 +83,14 @@ class Results:
                 entry = _Entry(mtime, loader(path))
                 self._cache[name] = entry
         return entry.frame
+
+    def derived(self, grouping: str, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(performance table)`, worked out once per loaded file (e.g. the explorer's choices)."""
+        frame = self.performance(grouping)
+        entry = self._cache[f"performance_{grouping}.parquet"]
+        if name not in entry.derived:
+            entry.derived[name] = compute(frame)
+        return entry.derived[name]
 
     def performance(self, grouping: str) -> pd.DataFrame:
         """Performance against every standard for one grouping (see `GROUPINGS`)."""
@@ -119,7 +130,9 @@ class Results:
 
     def months(self) -> list[str]:
         """Reporting months present, oldest first."""
-        return sorted(self.performance("month")["reporting_month"].dropna().unique())
+        return self.derived(
+            "month", "months", lambda frame: sorted(frame["reporting_month"].dropna().unique())
+        )
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

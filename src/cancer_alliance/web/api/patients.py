@@ -4,8 +4,9 @@ and adding a note. Each is reached through `Scope` and writes one audit event (s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cancer_alliance.store import ObjectRef, PtlNote
@@ -16,6 +17,8 @@ from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(prefix="/ptl", tags=["patient-level"])
+DEFAULT_PAGE = 1000
+MAX_PAGE = 10000
 
 
 class NoteIn(BaseModel):
@@ -26,20 +29,34 @@ class NoteIn(BaseModel):
 
 @router.get("")
 def ptl(
-    ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep, format: Format = Format.json
+    ctx: ContextDep,
+    scope: ScopeDep,
+    auditor: AuditorDep,
+    filters: FiltersDep,
+    format: Format = Format.json,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
 ):
-    """Open 62-day pathways in the caller's scope at the census date, filtered and sorted."""
+    """Open 62-day pathways in the caller's scope at the census date, filtered and sorted; JSON pages
+    through them (`offset`, `limit`), CSV has them all."""
     census = ctx.results.reference_date()
     listed = filters.apply(scope.open_pathways(), census)
-    listed = listed.assign(
-        rag=[present.rag(b, census, ctx.settings.warn_within_days)["text"] for b in listed["breach_date_62d"]]
-    )
     details = {"rows": len(listed), "filters": filters.as_query()}
     if format is Format.csv:
         auditor.exported(ObjectRef("ptl"), {**details, "format": "csv"})
-    else:
-        auditor.viewed(ObjectRef("ptl"), details)
-    return table_response(listed, [*PTL_CSV_COLUMNS, "rag"], format, "patient-tracking-list.csv")
+        return table_response(_with_rag(listed, census, ctx), [*PTL_CSV_COLUMNS, "rag"], format, "ptl.csv")
+    page = _with_rag(listed.iloc[offset : offset + limit], census, ctx)
+    auditor.viewed(ObjectRef("ptl"), {**details, "offset": offset, "limit": limit})
+    body = table_response(page, [*PTL_CSV_COLUMNS, "rag"], format, "ptl.csv").body
+    return Response(
+        b'{"total":%d,"offset":%d,"limit":%d,' % (len(listed), offset, limit) + body[1:],
+        media_type="application/json",
+    )
+
+
+def _with_rag(rows, census, ctx):
+    warn = ctx.settings.warn_within_days
+    return rows.assign(rag=[present.rag(b, census, warn)["text"] for b in rows["breach_date_62d"]])
 
 
 @router.get("/{record_id}")
