@@ -1,9 +1,9 @@
 """Read an input file (CSV or Parquet) into DuckDB as text, one table `source_rows`: `row_number`
-(1 = the first data row; in a CSV with a header that is line 2) and every schema column as
-VARCHAR, trimmed, blank = missing (NHS numbers also lose their display spaces), plus any derived
-columns the caller asks for, computed in the same pass. Missing optional columns are added as
-missing; a missing required column or a column the schema does not know
-makes the file unprocessable (InputError)."""
+(1 = the first data row; in a CSV that is line 2 unless a quoted value spans lines) and every
+schema column as VARCHAR without surrounding white space, blank = missing (NHS numbers also lose
+their display spaces), plus any derived columns the caller asks for, computed in the same pass.
+Missing optional columns are all missing; a missing required column or a column the schema does
+not know makes the file unprocessable (InputError)."""
 
 from __future__ import annotations
 
