@@ -35,7 +35,7 @@ DEFECTS = (
     "missing_required",
     "date_order",
 )
-UNKNOWN_CODE = "ZZ"
+UNKNOWN_CODE = "ZZ"  # in no code list (a one-letter "Z" would be: ethnic category "not stated")
 BAD_PATTERN = "??"
 
 
@@ -130,10 +130,11 @@ def apply_defects(
         at = np.array(rows, dtype=np.int64)
         if defect == "invalid_nhs_number":
             columns[field][at] = break_check_digit(columns[field][at])
-        elif defect == "unknown_code":
-            columns[field][at] = UNKNOWN_CODE  # one-character code columns keep "Z": still unknown
-        elif defect == "pattern_mismatch":
-            columns[field][at] = BAD_PATTERN
+        elif defect in ("unknown_code", "pattern_mismatch"):
+            value = UNKNOWN_CODE if defect == "unknown_code" else BAD_PATTERN
+            if columns[field].dtype.kind == "U" and columns[field].dtype.itemsize // 4 < len(value):
+                columns[field] = columns[field].astype(f"<U{len(value)}")  # room for the whole value
+            columns[field][at] = value
         elif defect == "out_of_range":
             columns[field][at] = int(definition.column(field).minimum) - 1 - rng.integers(0, 5, len(at))
         elif defect == "missing_required":
