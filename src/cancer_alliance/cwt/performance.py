@@ -27,8 +27,8 @@ The facts do not carry the diagnosis, so grouping by tumour type joins it back f
 record_id.
 
 The facts are read once: they are first summed by every key a standard or group needs (a few
-thousand rows for a national year), and the standards, thresholds and roll-ups are small lookup
-frames joined to that.
+thousand rows for a national year); the standards and thresholds are small lookup frames joined to
+that, and the roll-ups are literal maps (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
+from cancer_alliance import reference
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
@@ -96,8 +97,6 @@ def performance(
     `by` lists group names from `GROUPS` (empty = England). Grouping by `tumour_type` needs the
     canonical `records` (for the ICD-10 diagnosis) unless the facts carry `primary_diagnosis_icd10`.
     """
-    from cancer_alliance import reference
-
     framework = Framework(standards)
     groups = group_columns(by)
     missing = [name for name in FACT_COLUMNS if name not in facts.columns]
@@ -105,8 +104,9 @@ def performance(
         raise ValueError(f"facts lack column(s) {', '.join(missing)}; expected the output of cwt.evaluate")
     rows = list(reference.standards())
     session = facts.sparkSession
-    selection = session.createDataFrame(_selection_rows(rows, framework), schema=_SELECTION_DDL)
-    wanted = {row[0] for row in _selection_rows(rows, framework)}
+    chosen = _selection_rows(rows, framework)
+    selection = session.createDataFrame(chosen, schema=_SELECTION_DDL)
+    wanted = {row[0] for row in chosen}
     thresholds = session.createDataFrame(
         [
             (r.standard_id, r.threshold, _from_month(r.effective_from), _to_month(r.effective_to))

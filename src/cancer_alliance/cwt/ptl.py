@@ -32,6 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from cancer_alliance import reference
 from cancer_alliance.cwt.adjustments import (
     adjustment_first_seen,
     adjustment_treatment,
@@ -75,6 +76,26 @@ COLUMNS = (
 
 SUMMARY_BREAKDOWNS = ("england", "provider", "alliance", "tumour_type")
 
+#: Record columns the PTL reads besides the route and treatment stage.
+NEEDED = (
+    "referral_received_date",
+    "consultant_upgrade_date",
+    "date_first_seen",
+    "adjustment_first_seen_days",
+    "adjustment_treatment_days",
+    "fds_end_date",
+    "fds_end_reason",
+    "decision_to_treat_date",
+    "transfer_to_treatment_date",
+    "treatment_start_date",
+    "accountable_investigating_provider",
+    "provider_consultant_upgrade",
+    "provider_first_seen",
+    "provider_fds_end",
+    "provider_treatment",
+    "primary_diagnosis_icd10",
+)
+
 
 @dataclass(frozen=True)
 class PtlSettings:
@@ -92,18 +113,24 @@ DEFAULT_PTL_SETTINGS = PtlSettings()
 
 def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTINGS) -> Any:
     """One row per pathway open at `census` (columns `COLUMNS`; rules in the module docstring)."""
-    from cancer_alliance import reference
-
     F = functions(records)
     col = F.col
     day = F.lit(census)
-    the_route = route(F)
+    # Classify once, narrowly, then refer to the classification by name: SQLFrame copies the whole
+    # query at every step, so repeating the route expression in every derived column is costly.
+    classified = records.select(
+        "record_id",
+        route(F).alias("route"),
+        treatment_stage(F).alias("ptl_stage"),
+        *NEEDED,
+    )
+    the_route = col("route")
     ruled_out = (col("fds_end_date") <= day) & col("fds_end_reason").isin(*settings.ruled_out_fds_end_reasons)
     is_open = (
         the_route.isNotNull()
         & (start_62(F, the_route) <= day)
         & (col("treatment_start_date").isNull() | (col("treatment_start_date") > day))
-        & ~F.coalesce(treatment_stage(F) == "subsequent", F.lit(False))
+        & ~F.coalesce(col("ptl_stage") == "subsequent", F.lit(False))
         & ~F.coalesce(ruled_out, F.lit(False))
     )
     transferred = (col("transfer_to_treatment_date") <= day) & col("provider_treatment").isNotNull()
@@ -111,11 +138,9 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         F.coalesce(investigating_provider(F), col("provider_fds_end"), col("provider_treatment"))
     )
     fds_stop = F.least(col("fds_end_date"), col("decision_to_treat_date"))
-    # Narrow first, so that the joins and the later selects work on a small query (SQLFrame copies the
-    # whole query at every step) and on the open pathways only.
-    pathways = records.select(
+    pathways = classified.where(is_open).select(
         "record_id",
-        the_route.alias("route"),
+        "route",
         provider.alias("provider"),
         "primary_diagnosis_icd10",
         start_62(F, the_route).alias("clock_start"),
@@ -123,8 +148,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         F.date_add(col("referral_received_date"), adjustment_first_seen(F)).alias("referral_clock"),
         (col("date_first_seen").isNull() | (col("date_first_seen") > day)).alias("not_seen"),
         (fds_stop.isNull() | (fds_stop > day)).alias("fds_running"),
-        is_open.alias("is_open"),
-    ).where(col("is_open"))
+    )
     pathways = with_alliance(pathways, reference.provider_alliance(settings.alliance_version))
     pathways = with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types)
 

@@ -17,17 +17,18 @@ def with_alliance(frame: Any, mapping: dict[str, str], provider: str = "provider
     """`frame` plus an `alliance` column: the alliance of the trust of its `provider` code (the code's
     first three characters, so a site code such as RA701 rolls up through its trust RA7 [DERIVED])
     from `mapping` (trust ODS code -> alliance, `reference.provider_alliance()`); a provider the
-    mapping does not know gets `UNKNOWN_ALLIANCE`. One join with a small lookup frame."""
+    mapping does not know, or a blank one, gets `UNKNOWN_ALLIANCE`. A literal map looked up in one
+    select: cheaper for SQLFrame to build than a join (docs/performance.md)."""
     wrong = sorted(code for code in mapping if len(code) != TRUST_CODE_LENGTH)
     if wrong:
         raise ValueError(
             f"provider_alliance keys must be 3-character trust codes, not {', '.join(wrong[:5])}"
         )
     F = functions(frame)
-    rows = sorted(mapping.items()) or [("", UNKNOWN_ALLIANCE)]
-    lookup = frame.sparkSession.createDataFrame(rows, schema="alliance_trust string, alliance_of string")
+    if not mapping:
+        return frame.select("*", F.lit(UNKNOWN_ALLIANCE).alias("alliance"))
+    lookup = F.create_map(*[F.lit(value) for pair in sorted(mapping.items()) for value in pair])
     trust = F.substring(F.col(provider), 1, TRUST_CODE_LENGTH)
-    joined = frame.join(lookup, on=trust == F.col("alliance_trust"), how="left")
-    return joined.select(
-        *frame.columns, F.coalesce(F.col("alliance_of"), F.lit(UNKNOWN_ALLIANCE)).alias("alliance")
+    return frame.select(
+        "*", F.coalesce(F.element_at(lookup, trust), F.lit(UNKNOWN_ALLIANCE)).alias("alliance")
     )

@@ -86,16 +86,15 @@ def with_tumour_type(
     frame: Any, diagnosis: str = "primary_diagnosis_icd10", ranges: tuple[TumourTypeRange, ...] | None = None
 ) -> Any:
     """`frame` plus a `tumour_type` column from its ICD-10 `diagnosis` column (`MISSING` when blank or in
-    no range). The ranges are expanded to one lookup row per code and joined, which keeps the query
-    small on both engines."""
+    no range). The ranges are expanded to one entry per code of a literal map, looked up in one select."""
     F = functions(frame)
-    rows = [
+    pairs = [
         (code, item.tumour_type)
         for item in (ranges if ranges is not None else tumour_type_ranges())
         for code in _codes(item.icd10_from, item.icd10_to)
     ]
-    lookup = frame.sparkSession.createDataFrame(
-        rows or [("", MISSING)], schema="tumour_code string, tumour_of string"
-    )
-    joined = frame.join(lookup, on=icd10_category(F, F.col(diagnosis)) == F.col("tumour_code"), how="left")
-    return joined.select(*frame.columns, F.coalesce(F.col("tumour_of"), F.lit(MISSING)).alias("tumour_type"))
+    if not pairs:
+        return frame.select("*", F.lit(MISSING).alias("tumour_type"))
+    lookup = F.create_map(*[F.lit(value) for pair in pairs for value in pair])
+    found = F.element_at(lookup, icd10_category(F, F.col(diagnosis)))
+    return frame.select("*", F.coalesce(found, F.lit(MISSING)).alias("tumour_type"))
