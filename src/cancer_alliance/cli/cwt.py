@@ -45,7 +45,8 @@ def evaluate(
     treatment_stage, modality_group, clock_start, clock_stop, days, within, reporting_month,
     provider, share, allocation, scenario. Records with missing or contradictory dates are left
     out and listed with their reasons in OUTPUT's name with the extension .rejected.csv; the count
-    is printed on stderr and the exit code is still 0.
+    is printed on stderr and the exit code is still 0. A file that cannot be read (unknown columns,
+    a value that does not fit its type: the message names the row and field) exits with code 2.
 
     Example: alliance cwt evaluate records.parquet -o facts.parquet
     """
@@ -53,15 +54,21 @@ def evaluate(
     try:
         summary = evaluate_file(records, output, engine=engine, with_flags=with_flags)
     except InputError as error:
-        stderr.print(f"[red]Error:[/red] {error}", markup=True, highlight=False)
+        stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
-    stderr.print(f"{summary.facts:,} facts written to {summary.output}", highlight=False)
+    stderr.print(
+        f"{summary.facts:,} facts written to {summary.output}", markup=False, highlight=False, soft_wrap=True
+    )
     if summary.transfer_date_missing:
         stderr.print(
             f"{summary.transfer_date_missing:,} records shared 50:50 because the transfer date is missing",
+            markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     stderr.print(
         f"rejected={summary.rejected} (reasons in {summary.rejected_path})",
+        markup=False,
         highlight=False,
+        soft_wrap=True,
     )
