@@ -10,9 +10,19 @@ from pathlib import Path
 import pytest
 
 import cancer_alliance.cwt as cwt
-from cancer_alliance.cwt import AllocationMethod, AllocationVersion, CwtSettings
+from cancer_alliance.cwt import AllocationMethod, AllocationVersion, CwtSettings, routes
+from cancer_alliance.reference import code_list
 
-RULE_MODULES = ("adjustments", "allocation", "codes", "evaluate", "measures", "routes", "settings", "validity")
+RULE_MODULES = (
+    "adjustments",
+    "allocation",
+    "codes",
+    "evaluate",
+    "measures",
+    "routes",
+    "settings",
+    "validity",
+)
 FORBIDDEN = ("pyspark", "sqlframe", "duckdb", "pandas", "pyarrow")
 
 
@@ -58,3 +68,12 @@ def test_the_defaults_are_the_spec_lengths():
 def test_inconsistent_settings_are_refused(changes, message):
     with pytest.raises(ValueError, match=message):
         CwtSettings(**changes)
+
+
+def test_the_route_codes_are_the_reference_code_list_entries():
+    """routes.py names four code values (CWT rules §2.4); each is in its reference code list with
+    the meaning the rule relies on."""
+    assert code_list("priority_type")[routes.PRIORITY_TWO_WEEK_WAIT] == "Two Week Wait"
+    assert code_list("priority_type")[routes.PRIORITY_URGENT] == "Urgent"
+    assert "Screening" in code_list("source_of_referral")[routes.SOURCE_SCREENING]
+    assert "breast symptoms" in code_list("referral_type")[routes.REFERRAL_TYPE_BREAST_SYMPTOMATIC]
