@@ -65,8 +65,6 @@ class Model:
     ipt_accountable_missing: float = 0.08
     #: 2WW referrals with a DNA before first seen (adjustment reason 3).
     dna_share: float = 0.035
-    #: 2WW referrals recorded with adjustment reason 9 (no adjustment) rather than left blank.
-    adjustment_reason_recorded: float = 0.8
     #: Breast symptomatic referrals that turn out to be cancer and are treated.
     breast_symptomatic_conversion: float = 0.02
     #: First treatments with a treatment adjustment (patient declined a reasonable offer).
@@ -81,9 +79,7 @@ class Model:
     #: Cancers whose first treatment is recorded as 98 'all treatment declined' (excluded from 31/62, §2.3).
     declined_share: float = 0.005
     #: Trust-to-trust spread of performance (sd on the logit scale) by measure family.
-    trust_sd: dict[str, float] = field(
-        default_factory=lambda: {"2ww": 0.7, "31d": 0.7, "62d": 0.45, "fds": 0.5}
-    )
+    trust_sd: dict[str, float] = field(default_factory=lambda: {"2ww": 0.7, "31d": 0.7, "62d": 0.45})
     #: Month-to-month noise of a trust's performance (sd on the logit scale).
     month_sd: float = 0.15
     #: FDS (not published for 2018/19): share of pathways ending within 28 days, by route.
@@ -92,14 +88,12 @@ class Model:
     )
     #: Screening referrals (e.g. positive bowel screening) where cancer is ruled out, per screening cancer.
     screening_non_cancer: float = 3.5
-    #: Open 2WW referrals at the census date, per day of referrals in the last fortnight.
+    #: 2WW referrals still waiting to be seen at the census: those of the last `open_2ww_days` days,
+    #: `open_2ww_waiting` of that period's volume (the rest were seen and are in the year's figures).
     open_2ww_days: int = 12
-    #: Treatment months after the census (April-May 2019) whose pathways are still open at the census.
-    open_months: int = 2
+    open_2ww_waiting: float = 0.6
     #: Share of a 2WW record's optional fields left blank (messiness).
     missing_optional: float = 0.02
-    #: Registrations whose route to diagnosis is emergency presentation, target (Routes to Diagnosis 2018).
-    emergency_presentation: float = 0.185
     #: Radiotherapy centres: the largest trusts of each alliance, up to this many per alliance.
     radiotherapy_centres_per_alliance: int = 3
 

@@ -371,7 +371,9 @@ def _two_week_wait_referrals(
         month = np.repeat(np.arange(12), fill)
         route = "breast_symptomatic" if breast else "usc"
         parts.append(_referrals(cal, rng, month, matrix, route, open_=False))
-        opening = int(round(standard.monthly_total[-1] / 31 * model.open_2ww_days * 0.6 * scale))
+        opening = int(
+            round(standard.monthly_total[-1] / 31 * model.open_2ww_days * model.open_2ww_waiting * scale)
+        )
         parts.append(_referrals(cal, rng, np.full(opening, 11), matrix, route, open_=True))
     screening = stochastic_round(
         rng, cal.standards["62D_screening"].monthly_total * scale * model.screening_non_cancer

@@ -217,7 +217,8 @@ def generate_patients(cal: Calibration, scale: float, rng: np.random.Generator) 
     other_rows = np.flatnonzero(treated & (route == OTHER))
     known = registered.sum() - (rtd[untreated_rows] == RTD["unknown"]).sum()
     needed = (
-        model.emergency_presentation * known - (rtd[untreated_rows] == RTD["emergency_presentation"]).sum()
+        cal.emergency_presentation_published * known
+        - (rtd[untreated_rows] == RTD["emergency_presentation"]).sum()
     )
     relative = cal.sites.ep_relative[site[other_rows]]
     f = _solve_emergency_scale(relative[in_year[other_rows]], max(needed, 0))
