@@ -56,6 +56,25 @@ WAIT_SHAPES = {
     "62d": (3.5, 1.6, 22.0),
     "fds": (1.2, 1.2, 14.0),
 }
+#: Day ranges (inclusive) and shares of the pathway model (ASSUMPTIONS, shaped on the CWT rules' worked
+#: examples): referral to a missed 2WW appointment, i.e. the DNA adjustment (§3, E2); a treatment
+#: adjustment; routine referral to first seen before a consultant upgrade; screening referral to first
+#: seen; referral to decision to treat on the `other` route.
+DNA_DAYS = (2, 10)
+TREATMENT_ADJUSTMENT_DAYS = (3, 14)
+ROUTINE_FIRST_SEEN_DAYS = (7, 60)
+SCREENING_FIRST_SEEN_DAYS = (3, 24)
+OTHER_ROUTE_DECISION_DAYS = (5, 40)
+#: Emergency presentations recorded without a referral date or first-seen date.
+EMERGENCY_WITHOUT_REFERRAL = 0.5
+#: FDS pathways ended at the first appointment (one-stop clinics), among those ending within 28 days.
+ONE_STOP = 0.4
+#: Subsequent treatments of this year's patients (the rest: patients first treated in earlier years),
+#: and of those, the share given at the trust of the first treatment.
+SUBSEQUENT_THIS_YEAR = 0.55
+SUBSEQUENT_SAME_TRUST = 0.8
+#: SOURCE OF REFERRAL of 2WW referrals: general medical and general dental practitioners.
+TWO_WEEK_WAIT_SOURCES = (("03", 0.97), ("92", 0.03))
 #: 62-day within rate for breast symptomatic cancers (no 2018/19 standard; ASSUMPTION).
 BREAST_SYMPTOMATIC_62D = 0.9
 #: FDS end reasons used: '02' cancer diagnosed, '01' cancer ruled out. UNVERIFIED: the code list was
@@ -123,6 +142,11 @@ def _concatenate(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
         for name in COLUMNS
         if name != "record_id"
     }
+
+
+def _days(rng: np.random.Generator, bounds: tuple[int, int], n: int) -> np.ndarray:
+    """Whole days, uniform over the inclusive range `bounds`."""
+    return rng.integers(bounds[0], bounds[1] + 1, n)
 
 
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
@@ -239,8 +263,10 @@ def _first_treatments(
 
     treat = dates_in_months(rng, PATHWAY_MONTHS, month)
     dna = two_week_wait & (rng.random(n) < model.dna_share)
-    adj_fs = np.where(dna, rng.integers(2, 11, n), 0)
-    adj_t = np.where(rng.random(n) < model.treatment_adjustment_share, rng.integers(3, 15, n), 0)
+    adj_fs = np.where(dna, _days(rng, DNA_DAYS, n), 0)
+    adj_t = np.where(
+        rng.random(n) < model.treatment_adjustment_share, _days(rng, TREATMENT_ADJUSTMENT_DAYS, n), 0
+    )
     dtt = treat - d31 - adj_t
     clock_start = treat - d62 - adj_fs - adj_t  # referral, or upgrade date for upgrades
     first_seen = clock_start + adj_fs + d2
@@ -248,12 +274,12 @@ def _first_treatments(
     upgrade = route == UPGRADE
     upgrade_date = np.where(upgrade, clock_start, NULL)
     first_seen[upgrade] = clock_start[upgrade] - rng.geometric(0.2, upgrade.sum()) + 1
-    referral[upgrade] = first_seen[upgrade] - rng.integers(7, 61, upgrade.sum())
+    referral[upgrade] = first_seen[upgrade] - _days(rng, ROUTINE_FIRST_SEEN_DAYS, upgrade.sum())
     screening = route == SCREENING
     first_seen[screening] = referral[screening] + np.minimum(
-        rng.integers(3, 21, screening.sum()), dtt[screening] - referral[screening]
+        _days(rng, SCREENING_FIRST_SEEN_DAYS, screening.sum()), dtt[screening] - referral[screening]
     )
-    gap = rng.integers(5, 41, n)
+    gap = _days(rng, OTHER_ROUTE_DECISION_DAYS, n)
     referral[other] = dtt[other] - gap[other]
     first_seen[other] = referral[other] + np.minimum(rng.integers(0, 11, other.sum()), gap[other])
     fds_route = ~upgrade & ~other
@@ -273,7 +299,7 @@ def _first_treatments(
         ["3", "2"],
         _pick(rng, (("1", 0.7), ("2", 0.3)), n),
     )
-    source = _pick(rng, (("03", 0.97), ("92", 0.03)), n)
+    source = _pick(rng, TWO_WEEK_WAIT_SOURCES, n)
     source[screening] = "17"
     source[upgrade] = _pick(rng, (("03", 0.8), ("05", 0.2)), upgrade.sum())
     rtd = patients.route_to_diagnosis[rows]
@@ -283,7 +309,9 @@ def _first_treatments(
     c["source_of_referral"] = source
     suspected = _suspected_type(cal, site, patients.icd10[rows])
     c["referral_type"] = np.select([route == USC, route == BREAST_SYMPTOMATIC], [suspected, "16"], "")
-    emergency_without_referral = other & (rtd == RTD["emergency_presentation"]) & (rng.random(n) < 0.5)
+    emergency_without_referral = (
+        other & (rtd == RTD["emergency_presentation"]) & (rng.random(n) < EMERGENCY_WITHOUT_REFERRAL)
+    )
     c["referral_received_date"] = np.where(emergency_without_referral, NULL, referral)
     c["consultant_upgrade_date"] = upgrade_date
     c["provider_consultant_upgrade"] = np.where(upgrade, cal.trusts.codes[trust], "")
@@ -397,12 +425,10 @@ def _referrals(
     codes = cal.trusts.codes[trust]
     two_week_wait = route != "screening"
     dna = two_week_wait & (rng.random(n) < model.dna_share)
-    adj = np.where(dna, rng.integers(2, 11, n), 0)
+    adj = np.where(dna, _days(rng, DNA_DAYS, n), 0)
     c: dict[str, np.ndarray] = {}
     c["priority_type"] = np.full(n, "3" if two_week_wait else "2")
-    c["source_of_referral"] = (
-        _pick(rng, (("03", 0.97), ("92", 0.03)), n) if two_week_wait else np.full(n, "17")
-    )
+    c["source_of_referral"] = _pick(rng, TWO_WEEK_WAIT_SOURCES, n) if two_week_wait else np.full(n, "17")
     if route == "breast_symptomatic":
         c["referral_type"] = np.full(n, "16")
     elif route == "usc":
@@ -413,13 +439,13 @@ def _referrals(
         c["referral_received_date"] = CENSUS - rng.integers(0, model.open_2ww_days, n)
         return c
     if matrix is None:  # screening: first seen (assessment or colonoscopy) has no 14-day standard
-        d2 = rng.integers(5, 25, n)
+        d2 = _days(rng, SCREENING_FIRST_SEEN_DAYS, n)
     else:
         d2 = waits(rng, rng.random(n) < matrix[trust, month], 14, *WAIT_SHAPES["2ww"])
     seen = dates_in_months(rng, MONTHS, month)
     referral = seen - d2 - adj
     fds_within = rng.random(n) < fds_rate
-    one_stop = fds_within & (rng.random(n) < 0.4)
+    one_stop = fds_within & (rng.random(n) < ONE_STOP)
     span = np.maximum(28 - d2, 0)
     fds_days = np.where(
         fds_within & (d2 <= 28),
@@ -491,7 +517,7 @@ def _subsequent(
         available = np.searchsorted(sorted_dates, treat - 14)
         weight = cal.sites.subsequent_modality[:, group]
         candidate = np.full(n, -1)
-        pending = np.flatnonzero((available > 0) & (rng.random(n) < 0.55))
+        pending = np.flatnonzero((available > 0) & (rng.random(n) < SUBSEQUENT_THIS_YEAR))
         for _ in range(6):
             pick = order[(rng.random(len(pending)) * available[pending]).astype(np.int64)]
             accept = rng.random(len(pending)) < weight[patients.site[first_rows[pick]]] / weight.max()
@@ -510,11 +536,12 @@ def _subsequent(
             centres = np.flatnonzero(cal.trusts.radiotherapy)
             trust = _centre_in_alliance(rng, cal, alliance, centres)
         else:
-            same = linked & (rng.random(n) < 0.8)
+            same = linked & (rng.random(n) < SUBSEQUENT_SAME_TRUST)
             trust[same] = patients.trust[patient[same]]
         matrix = targets.matrix(standard.monthly_performance, "31d", _counts(cal, trust, month, 12))
         d31 = waits(rng, rng.random(n) < matrix[trust, month], 31, *WAIT_SHAPES["31d"])
-        adj_t = np.where(rng.random(n) < cal.model.treatment_adjustment_share, rng.integers(3, 15, n), 0)
+        share = cal.model.treatment_adjustment_share
+        adj_t = np.where(rng.random(n) < share, _days(rng, TREATMENT_ADJUSTMENT_DAYS, n), 0)
         c: dict[str, np.ndarray] = {}
         earlier = np.flatnonzero(~linked)
         c["nhs_number"] = np.where(linked, numbers[np.maximum(patient, 0)], 0)
