@@ -204,7 +204,9 @@ def _with_diagnosis(facts: Any, records: Any) -> Any:
     if records is None:
         raise ValueError("grouping by tumour_type needs the records (their primary_diagnosis_icd10)")
     F = functions(facts)
-    diagnoses = records.select(F.col("record_id").alias("diagnosis_record_id"), "primary_diagnosis_icd10")
+    diagnoses = records.where(F.col("primary_diagnosis_icd10").isNotNull()).select(
+        F.col("record_id").alias("diagnosis_record_id"), "primary_diagnosis_icd10"
+    )  # only diagnosed records: a smaller join, the same result (a left join leaves the rest blank)
     joined = facts.join(diagnoses, on=F.col("record_id") == F.col("diagnosis_record_id"), how="left")
     return joined.select(*facts.columns, "primary_diagnosis_icd10")
 
