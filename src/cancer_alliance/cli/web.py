@@ -19,29 +19,36 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
-def run_server(host: str, port: int) -> None:
-    """Migrate the store and serve until interrupted."""
+def run_server(host: str, port: int, workers: int = 1) -> None:
+    """Migrate the store and serve until interrupted; each worker process loads the results itself."""
     import uvicorn
 
-    from cancer_alliance.web import create_app
-
     migrate()
-    app = create_app(load_settings())
+    load_settings()  # creates the session secret once, before several workers could race to
     Console(stderr=True).print(f"Serving on http://{host}:{port} (Ctrl+C to stop)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.run(
+        "cancer_alliance.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+    )
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (about one per core).")] = 1,
 ) -> None:
     """Serve the web application (map, dashboards, explorer, patient tracking list, import) on the
     results, lake and store in ALLIANCE_HOME. Cookies are marked Secure on requests that arrive over
     HTTPS (e.g. via a TLS proxy sending X-Forwarded-Proto).
 
-    Example: alliance serve --host 127.0.0.1 --port 8000
+    Example: alliance serve --host 127.0.0.1 --port 8000 --workers 2
     """
-    run_server(host, port)
+    run_server(host, port, workers)
 
 
 def create_demo_logins() -> Table:

@@ -44,6 +44,8 @@ def templates() -> Jinja2Templates:
         loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), PackageLoader("nhsuk_frontend_jinja")]),
         undefined=ChainableUndefined,
         autoescape=True,
+        auto_reload=False,  # templates are package files: no stat per render
+        cache_size=-1,
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
@@ -81,6 +83,13 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/assets", StaticFiles(directory=assets.nhsuk_assets(settings.node_modules)), name="assets")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for ALLIANCE_HOME, for `uvicorn --factory` (each worker process builds its own)."""
+    from cancer_alliance.web.settings import load_settings
+
+    return create_app(load_settings())
 
 
 def _middleware(app: FastAPI) -> None:

@@ -60,6 +60,14 @@ def check_standard(standard_id: str) -> str:
 def alliance_overview(results: Results, viewer: Viewer, standard_id: str = DEFAULT_STANDARD) -> pd.DataFrame:
     """Each 2018/19 alliance with its performance on a standard over the whole results period."""
     check_standard(standard_id)
+    return results.derived(
+        "month_alliance",
+        f"overview:{standard_id}:{viewer.signed_in}",
+        lambda _: _alliance_overview(results, viewer, standard_id),
+    )
+
+
+def _alliance_overview(results: Results, viewer: Viewer, standard_id: str) -> pd.DataFrame:
     totals = period_totals(results.performance("month_alliance"), ["alliance"], standard_id)
     names = pd.DataFrame(
         [
@@ -94,6 +102,16 @@ def alliance_summary(
 ) -> OrganisationSummary | None:
     """Scorecard for the latest month, monthly trend and trusts ranked, for one alliance (None if unknown)."""
     check_standard(standard_id)
+    return results.derived(
+        "month_alliance",
+        f"alliance:{code}:{standard_id}:{viewer.signed_in}",
+        lambda _: _alliance_summary(results, viewer, code, standard_id),
+    )
+
+
+def _alliance_summary(
+    results: Results, viewer: Viewer, code: str, standard_id: str
+) -> OrganisationSummary | None:
     name = alliance_names().get(code)
     if name is None:
         return None
@@ -119,6 +137,16 @@ def trust_summary(
 ) -> OrganisationSummary | None:
     """Scorecard for the latest month and monthly trend for one trust (None if unknown)."""
     check_standard(standard_id)
+    return results.derived(
+        "month_provider",
+        f"trust:{code}:{standard_id}:{viewer.signed_in}",
+        lambda _: _trust_summary(results, viewer, code, standard_id),
+    )
+
+
+def _trust_summary(
+    results: Results, viewer: Viewer, code: str, standard_id: str
+) -> OrganisationSummary | None:
     name = trust_names().get(code)
     if name is None:
         return None
@@ -154,6 +182,14 @@ class ExplorerFilters:
 def explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
     """Monthly performance for the selection (from the month x provider x tumour type x route table)."""
     check_standard(filters.standard)
+    return results.derived(
+        "month_provider_tumour_type_route",
+        f"explore:{sorted(filters.as_query().items())}:{viewer.signed_in}",
+        lambda _: _explore(results, viewer, filters),
+    )
+
+
+def _explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
     rows = results.performance("month_provider_tumour_type_route")
     mask = rows["standard_id"] == filters.standard
     if filters.start:

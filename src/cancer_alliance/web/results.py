@@ -48,6 +48,10 @@ TIMELINE_COLUMNS = (
 )
 
 
+#: Derived values kept per results file (filter combinations in the explorer, organisation pages).
+MAX_DERIVED = 2048
+
+
 class ResultsMissing(FileNotFoundError):
     """A results file the page needs has not been computed yet (run `alliance demo --no-serve`)."""
 
@@ -85,10 +89,16 @@ class Results:
         return entry.frame
 
     def derived(self, grouping: str, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
-        """`compute(performance table)`, worked out once per loaded file (e.g. the explorer's choices)."""
-        frame = self.performance(grouping)
-        entry = self._cache[f"performance_{grouping}.parquet"]
+        """`compute(performance table)`, worked out once per loaded file and `name` (a page's figures)."""
+        return self._derived(f"performance_{grouping}.parquet", self.performance(grouping), name, compute)
+
+    def _derived(
+        self, file: str, frame: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], Any]
+    ) -> Any:
+        entry = self._cache[file]
         if name not in entry.derived:
+            if len(entry.derived) >= MAX_DERIVED:
+                entry.derived.pop(next(iter(entry.derived)))  # forget the oldest
             entry.derived[name] = compute(frame)
         return entry.derived[name]
 
@@ -102,21 +112,51 @@ class Results:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
         return self._read("ptl.parquet", _read_parquet)
 
+    def ptl_ordered(self, column: str, ascending: bool) -> pd.DataFrame:
+        """The PTL sorted by `column` (then record id), sorted once per loaded file."""
+
+        def order(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.sort_values([column, "record_id"], ascending=[ascending, True], na_position="last")
+
+        return self._derived("ptl.parquet", self.ptl(), f"order:{column}:{ascending}", order)
+
+    def ptl_positions(self) -> dict[str, int]:
+        """Row position of each record id in `ptl()`, built once per loaded file."""
+        return self._derived(
+            "ptl.parquet",
+            self.ptl(),
+            "positions",
+            lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
+        )
+
+    def ptl_derived(self, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(ptl())` once per loaded file and `name` (for `Scope`, which alone reads the PTL)."""
+        return self._derived("ptl.parquet", self.ptl(), name, compute)
+
     def ptl_summary(self) -> pd.DataFrame:
         """Counts of open pathways, backlog and 104+ waits by provider, alliance and tumour type."""
         return self._read("ptl.summary.parquet", _read_parquet)
 
     def timelines(self) -> pd.DataFrame:
         """The milestone dates of every pathway on the PTL, indexed by record id (patient-level)."""
-        open_ids = set(self.ptl()["record_id"])
 
         def load(path: Path) -> pd.DataFrame:
+            open_ids = sorted(self.ptl()["record_id"])
             names = set(pq.read_schema(path).names)
-            table = pq.read_table(path, columns=[c for c in TIMELINE_COLUMNS if c in names])
-            frame = table.to_pandas()
-            return frame[frame["record_id"].isin(open_ids)].set_index("record_id")
+            columns = [c for c in TIMELINE_COLUMNS if c in names]
+            table = pq.read_table(path, columns=columns, filters=[("record_id", "in", open_ids)])
+            return table.to_pandas()
 
         return self._read("cwt_records.parquet", load)
+
+    def timeline_positions(self) -> dict[str, int]:
+        """Row position of each record id in `timelines()`."""
+        return self._derived(
+            "cwt_records.parquet",
+            self.timelines(),
+            "positions",
+            lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
+        )
 
     def reference_date(self) -> dt.date:
         """The demo's "today": `reference_date` in demo.json, else the PTL's census date."""

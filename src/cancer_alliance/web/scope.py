@@ -22,6 +22,8 @@ from cancer_alliance.store import Role
 from cancer_alliance.store.models import PtlNote
 from cancer_alliance.web.results import Results
 
+REFUSAL = "pathway not found in your organisation's patient tracking list"
+
 
 class NotInScope(AllianceError):
     """The pathway does not exist or is outside the viewer's scope (answered 403 either way)."""
@@ -63,30 +65,48 @@ class Scope:
             return True
         return provider is not None and provider in self.providers
 
-    def open_pathways(self) -> pd.DataFrame:
-        """The PTL rows in scope."""
+    def open_pathways(self, order: tuple[str, bool] = ("days_waited", False)) -> pd.DataFrame:
+        """The PTL rows in scope, sorted by (column, ascending); worked out once per scope and order."""
         self._require_sign_in()
-        ptl = self.results.ptl()
+        ordered = self.results.ptl_ordered(*order)
         if self.providers is None:
-            return ptl
-        return ptl[ptl["provider"].isin(self.providers)]
+            return ordered
+        return self.results.ptl_derived(
+            f"scope:{self._key}:{order}", lambda _: ordered[ordered["provider"].isin(self.providers)]
+        )
+
+    def choices(self) -> dict[str, list[str]]:
+        """Tumour types, bands and providers present in the scope's PTL (for the list's filters)."""
+
+        def compute(_: pd.DataFrame) -> dict[str, list[str]]:
+            rows = self.open_pathways()
+            return {
+                "tumour_types": sorted(rows["tumour_type"].dropna().unique()),
+                "bands": sorted(rows["band"].dropna().unique(), key=_band_order),
+                "providers": sorted(rows["provider"].dropna().unique()),
+            }
+
+        self._require_sign_in()
+        return self.results.ptl_derived(f"choices:{self._key}", compute)
 
     def open_pathway(self, record_id: str) -> dict[str, Any]:
         """One PTL row in scope, else `NotInScope`."""
         self._require_sign_in()
-        ptl = self.results.ptl()
-        rows = ptl[ptl["record_id"] == record_id]
-        if rows.empty or not self.covers(rows.iloc[0]["provider"]):
-            raise NotInScope("pathway not found in your organisation's patient tracking list")
-        return rows.iloc[0].to_dict()
+        position = self.results.ptl_positions().get(record_id)
+        if position is None:
+            raise NotInScope(REFUSAL)
+        row = self.results.ptl().iloc[position].to_dict()
+        if not self.covers(row["provider"]):
+            raise NotInScope(REFUSAL)
+        return row
 
     def timeline(self, record_id: str) -> dict[str, Any]:
         """Milestone dates of a pathway in scope (checked first)."""
         self.open_pathway(record_id)
-        timelines = self.results.timelines()
-        if record_id not in timelines.index:
+        position = self.results.timeline_positions().get(record_id)
+        if position is None:
             return {}
-        return timelines.loc[record_id].to_dict()
+        return self.results.timelines().iloc[position].to_dict()
 
     def notes(self, session: Session, record_id: str) -> list[PtlNote]:
         """Notes on a pathway in scope, newest first."""
@@ -94,13 +114,21 @@ class Scope:
         query = select(PtlNote).where(PtlNote.record_id == record_id).order_by(PtlNote.id.desc())
         return list(session.scalars(query))
 
-    def notes_for(self, session: Session, record_ids: list[str]) -> dict[str, PtlNote]:
-        """The latest note of each listed pathway that is in scope (for the list's next actions)."""
-        allowed = set(self.open_pathways()["record_id"]) & set(record_ids)
+    def notes_for(self, session: Session, pathways: pd.DataFrame) -> dict[str, PtlNote]:
+        """The latest note of each pathway in `pathways` (rows of `open_pathways`) that is in scope."""
+        allowed = [
+            rid
+            for rid, provider in zip(pathways["record_id"], pathways["provider"], strict=True)
+            if self.covers(provider)
+        ]
         if not allowed:
             return {}
         query = select(PtlNote).where(PtlNote.record_id.in_(allowed)).order_by(PtlNote.id)
         return {note.record_id: note for note in session.scalars(query)}
+
+    @property
+    def _key(self) -> str:
+        return "all" if self.providers is None else ",".join(sorted(self.providers))
 
     def _require_sign_in(self) -> None:
         if not self.viewer.signed_in:
@@ -115,3 +143,9 @@ def _providers(viewer: Viewer, provider_alliance: dict[str, str]) -> frozenset[s
     if viewer.role is Role.trust and viewer.organisation_code:
         return frozenset({viewer.organisation_code})
     return frozenset()
+
+
+def _band_order(band: str) -> tuple[int, str]:
+    """CANPTL bands by their lower edge ("0-33" < "34-62" < "63-104" < ">104")."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in band).split()
+    return (int(digits[0]) if digits else 10**6, band)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cancer_alliance import reference
-from cancer_alliance.web.presenters.england_map import NO_DATA, PALETTE, bins, colour, england_map
+from cancer_alliance.web.presenters.england_map import NO_DATA, PALETTE, bins, colour, england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, format_month, options, percent
 from cancer_alliance.web.presenters.performance import (
     StandardInfo,
@@ -102,7 +102,7 @@ def test_colour_bins_span_the_values_and_missing_is_white():
 def test_map_has_one_linked_area_per_2018_19_alliance_inside_the_box():
     alliances = reference.alliances("2018/19")
     drawn = england_map(
-        reference.boundaries("2018/19"),
+        map_shapes(reference.boundaries("2018/19")),
         {a.code: a.name for a in alliances},
         {alliances[0].code: 0.8},
         "62-day",

@@ -40,7 +40,7 @@ def ptl(
     """Open 62-day pathways in the caller's scope at the census date, filtered and sorted; JSON pages
     through them (`offset`, `limit`), CSV has them all."""
     census = ctx.results.reference_date()
-    listed = filters.apply(scope.open_pathways(), census)
+    listed = filters.apply(scope.open_pathways(filters.order), census)
     details = {"rows": len(listed), "filters": filters.as_query()}
     if format is Format.csv:
         auditor.exported(ObjectRef("ptl"), {**details, "format": "csv"})

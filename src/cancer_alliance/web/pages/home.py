@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance import reference
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.presenters.england_map import england_map
+from cancer_alliance.web.presenters.england_map import england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, percent
 from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD, HEADLINE_STANDARDS, met_tag
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, alliance_overview
 
 router = APIRouter()
+
+
+@lru_cache(maxsize=1)
+def shapes() -> dict[str, str]:
+    """The 2018/19 alliance outlines as SVG paths, projected once per process."""
+    return map_shapes(reference.boundaries(ALLIANCE_VERSION))
 
 
 @router.get("/", name="home")
@@ -21,9 +29,7 @@ def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEF
         raise HTTPException(status_code=404, detail="Unknown metric.")
     table = alliance_overview(ctx.results, viewer, metric)
     values = dict(zip(table["alliance"], table["performance"], strict=True))
-    drawn = england_map(
-        reference.boundaries(ALLIANCE_VERSION), alliance_names(), values, HEADLINE_STANDARDS[metric]
-    )
+    drawn = england_map(shapes(), alliance_names(), values, HEADLINE_STANDARDS[metric])
     rows = [
         {
             "code": row["alliance"],

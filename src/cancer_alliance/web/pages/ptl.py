@@ -32,6 +32,8 @@ PTL_CSV_COLUMNS = (
     "next_milestone_date",
 )
 MAX_NOTE = 2000
+#: Rows shown on the page; the CSV download and the API have them all.
+PAGE_ROWS = 200
 MAX_ACTION = 500
 
 
@@ -53,10 +55,9 @@ FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
 @router.get("/ptl", name="ptl_list")
 def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
     census = ctx.results.reference_date()
-    in_scope = scope.open_pathways()
-    listed = filters.apply(in_scope, census)
-    shown = listed.head(500)
-    notes = scope.notes_for(auditor.session, list(shown["record_id"]))
+    listed = filters.apply(scope.open_pathways(filters.order), census)
+    shown = listed.head(PAGE_ROWS)
+    notes = scope.notes_for(auditor.session, shown)
     rows = present.list_rows(
         shown, census, ctx.settings.warn_within_days, {k: n.next_action or "" for k, n in notes.items()}
     )
@@ -68,9 +69,7 @@ def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: Audito
         total=len(listed),
         census=census,
         filters=filters,
-        tumour_types=sorted(in_scope["tumour_type"].dropna().unique()),
-        bands=sorted(in_scope["band"].dropna().unique(), key=_band_order),
-        providers=sorted(in_scope["provider"].dropna().unique()),
+        **scope.choices(),
         sorts=present.SORTS,
         query=filters.as_query(),
     )
@@ -78,7 +77,7 @@ def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: Audito
 
 @router.get("/ptl.csv", name="ptl_csv")
 def ptl_csv(ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
-    listed = filters.apply(scope.open_pathways(), ctx.results.reference_date())
+    listed = filters.apply(scope.open_pathways(filters.order), ctx.results.reference_date())
     rows = listed.loc[:, list(PTL_CSV_COLUMNS)].astype(object).where(listed.notna(), None).to_dict("records")
     auditor.exported(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query(), "format": "csv"})
     return csv_response(rows, PTL_CSV_COLUMNS, "patient-tracking-list.csv")
@@ -177,8 +176,3 @@ def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, s
                 }
             )
     return errors, parsed
-
-
-def _band_order(band: str) -> tuple[int, str]:
-    digits = "".join(ch if ch.isdigit() else " " for ch in band).split()
-    return (int(digits[0]) if digits else 10**6, band)

@@ -100,22 +100,27 @@ def colour(value: float | None, edges: Sequence[float]) -> str:
     return PALETTE[-1]
 
 
+def map_shapes(boundaries: Mapping[str, Any], code_property: str = "calncv17cd") -> dict[str, str]:
+    """SVG path data per area code, projected to fit the map box (worth computing once per version)."""
+    features = boundaries["features"]
+    project = Projection(features)
+    return {
+        feature["properties"][code_property]: svg_path(feature["geometry"], project) for feature in features
+    }
+
+
 def england_map(
-    boundaries: Mapping[str, Any],
+    shapes: Mapping[str, str],
     names: Mapping[str, str],
     values: Mapping[str, float | None],
     metric_label: str,
     href: str = "/alliances/{code}",
-    code_property: str = "calncv17cd",
 ) -> EnglandMap:
-    """The map: one area per boundary feature, filled by `values[code]` (fractions, shown as %)."""
-    features = boundaries["features"]
-    project = Projection(features)
+    """The map: one area per shape, filled by `values[code]` (fractions, shown as percentages)."""
     present = [v for v in values.values() if not is_missing(v)]
     edges = bins(present) if present else []
     areas = []
-    for feature in features:
-        code = feature["properties"][code_property]
+    for code, path in shapes.items():
         value = values.get(code)
         shown = percent(value) if not is_missing(value) else "no data"
         name = names.get(code, code)
@@ -124,7 +129,7 @@ def england_map(
                 code=code,
                 name=name,
                 href=href.format(code=code),
-                path=svg_path(feature["geometry"], project),
+                path=path,
                 fill=colour(value, edges) if edges else NO_DATA,
                 label=f"{name}: {metric_label} {shown}",
             )

@@ -38,7 +38,13 @@ class PtlFilters:
     provider: str = ""
     sort: str = DEFAULT_SORT
 
+    @property
+    def order(self) -> tuple[str, bool]:
+        """(column, ascending) to sort by; `Scope.open_pathways` hands the rows over in this order."""
+        return SORTS.get(self.sort, SORTS[DEFAULT_SORT])
+
     def apply(self, rows: pd.DataFrame, census: dt.date) -> pd.DataFrame:
+        """The rows that pass the filters, in the order given (see `order`)."""
         if self.tumour_type:
             rows = rows[rows["tumour_type"] == self.tumour_type]
         if self.band:
@@ -47,9 +53,9 @@ class PtlFilters:
             rows = rows[rows["provider"] == self.provider]
         if self.breach_within is not None:
             limit = census + dt.timedelta(days=self.breach_within)
-            rows = rows[rows["breach_date_62d"].map(lambda d: d is not None and d <= limit)]
-        column, ascending = SORTS.get(self.sort, SORTS[DEFAULT_SORT])
-        return rows.sort_values([column, "record_id"], ascending=[ascending, True], na_position="last")
+            breach = pd.to_datetime(rows["breach_date_62d"])
+            rows = rows[breach.notna() & (breach <= pd.Timestamp(limit))]
+        return rows
 
     def as_query(self) -> dict[str, str]:
         query = {
