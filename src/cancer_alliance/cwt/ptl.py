@@ -99,7 +99,7 @@ NEEDED = (
 
 @dataclass(frozen=True)
 class PtlSettings:
-    """Choices the cited sources leave open (docs/performance.md; docs/deviations.md)."""
+    """Choices the cited sources leave open (docs/performance.md, docs/deviations.md)."""
 
     #: FDS end reasons that close a pathway (cancer ruled out). UNVERIFIED: the CANCER FASTER
     #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (CWT rules §1.2, §8.3).

@@ -2,9 +2,9 @@
 or the PTL out; the library functions behind `alliance cwt performance` and `alliance cwt ptl`.
 
 Records are read and typed as for `evaluate` (`cwt.files.read_records`: bad values stop the run
-with an InputError naming file, row and field). The facts are written once to a scratch Parquet
-file and read back, so the tables are computed from materialised facts rather than by re-running
-the rules (docs/performance.md).
+with an InputError naming file, row and field). One table is computed straight over the lazy facts:
+measured on a national year, that costs less than writing all the facts first (materialising pays
+only when several tables are made from the same facts, as in `bench/cwt_bench.py`; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -106,12 +106,8 @@ def performance_file(
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, Path(input), Path(scratch))
-        facts_path = Path(scratch) / "facts.parquet"
-        evaluate(records).write.parquet(str(facts_path), mode="overwrite")
         ranges = tumour_type_ranges(tumour_types) if tumour_types else None
-        table = performance(
-            session.read_parquet(facts_path), groups, standards, records=records, tumour_types=ranges
-        )
+        table = performance(evaluate(records), groups, standards, records=records, tumour_types=ranges)
         result = _arrow(table, PERFORMANCE_TYPES, ["standard_id", *groups, *MEASURES])
     write_table(result, output)
     return result
