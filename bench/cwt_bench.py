@@ -6,7 +6,8 @@ Each side runs in its own process so that its peak memory (resource.getrusage, r
 own. The generated records are cached in .bench/cwt/ and reused. Targets (issue 3): all under 10 s
 and 4 GB, at least 5x faster than pandas.
 
-Usage: python bench/cwt_bench.py [--records N] [--census YYYY-MM-DD]
+Usage: python bench/cwt_bench.py [--records N] [--census YYYY-MM-DD]; exits 1 when a target is missed
+(bench/run.py reports it).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def agreement(out: Path) -> dict[str, str]:
     }
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
     parser.add_argument("--census", type=dt.date.fromisoformat, default=CENSUS)
@@ -152,7 +153,7 @@ def main() -> None:
     if args.side:
         run = run_engine if args.side == "engine" else run_pandas
         print(json.dumps(run(path, args.census, out)))
-        return
+        return 0
 
     load_before = os.getloadavg()[0]
     results = {}
@@ -187,7 +188,8 @@ def main() -> None:
         f"targets (< {TARGET_SECONDS:.0f} s, < {TARGET_GB:.0f} GB, >= {TARGET_RATIO:.0f}x):",
         "met" if met else "NOT met",
     )
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
