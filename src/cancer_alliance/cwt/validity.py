@@ -84,12 +84,13 @@ def _adjusted_below_zero(F: Any, days: str, stop: str, start: str) -> Any:
 
 
 def invalid(F: Any, settings: CwtSettings) -> Any:
-    """True when any check fails (a boolean is much cheaper to filter on than the reason text)."""
-    tests = [F.coalesce(test, F.lit(False)) for test, _ in reasons(F, settings)]
+    """True when any check fails (a boolean is much cheaper to test than the reason text). One
+    null-tolerant OR: a check that is unknown (null) counts as passed."""
+    tests = [test for test, _ in reasons(F, settings)]
     result = tests[0]
     for test in tests[1:]:
         result = result | test
-    return result
+    return F.coalesce(result, F.lit(False))
 
 
 def reason(F: Any, settings: CwtSettings) -> Any:
