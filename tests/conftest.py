@@ -14,7 +14,9 @@ settings.register_profile("long", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.fixture(scope="session", params=[EngineName.duckdb, pytest.param(EngineName.spark, marks=pytest.mark.spark)])
+@pytest.fixture(
+    scope="session", params=[EngineName.duckdb, pytest.param(EngineName.spark, marks=pytest.mark.spark)]
+)
 def engine(request: pytest.FixtureRequest) -> Engine:
     """Each engine in turn, opened by the same function the CLI uses."""
     return open_engine(request.param)

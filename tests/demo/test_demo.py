@@ -10,8 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from cancer_alliance.cli import app
-from cancer_alliance.cli import commands  # noqa: F401  (registers the commands on app)
+from cancer_alliance.cli import (
+    app,
+    commands,  # noqa: F401  (registers the commands on app)
+)
 from cancer_alliance.demo import PERFORMANCE_GROUPINGS
 from cancer_alliance.schemas import schema, table_names
 

@@ -24,10 +24,18 @@ def days_to_first_seen(frame):
 
 
 ROWS = [
-    {"record_id": "r1", "nhs_number": "x", "referral_received_date": dt.date(2019, 6, 3),
-     "date_first_seen": dt.date(2019, 6, 17)},
-    {"record_id": "r2", "nhs_number": "y", "referral_received_date": dt.date(2024, 2, 1),
-     "date_first_seen": dt.date(2024, 3, 1)},
+    {
+        "record_id": "r1",
+        "nhs_number": "x",
+        "referral_received_date": dt.date(2019, 6, 3),
+        "date_first_seen": dt.date(2019, 6, 17),
+    },
+    {
+        "record_id": "r2",
+        "nhs_number": "y",
+        "referral_received_date": dt.date(2024, 2, 1),
+        "date_first_seen": dt.date(2024, 3, 1),
+    },
     {"record_id": "r3", "nhs_number": "z"},
 ]
 

@@ -53,7 +53,9 @@ class Engine:
         """Read a Parquet file, or a folder of Parquet files, as a DataFrame."""
         path = Path(path)
         if path.is_dir():
-            return self.session.read.parquet(str(path / "*.parquet") if self.name == EngineName.duckdb else str(path))
+            return self.session.read.parquet(
+                str(path / "*.parquet") if self.name == EngineName.duckdb else str(path)
+            )
         return self.session.read.parquet(str(path))
 
     def rows(self, frame: Any) -> list[dict[str, Any]]:

@@ -17,7 +17,15 @@ from cancer_alliance.store.accounts import (
 )
 from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
 from cancer_alliance.store.database import Store, database_url, migrate, open_store
-from cancer_alliance.store.models import NOT_AUDITED, AuditAction, AuditEvent, Base, PtlNote, Role, UserAccount
+from cancer_alliance.store.models import (
+    NOT_AUDITED,
+    AuditAction,
+    AuditEvent,
+    Base,
+    PtlNote,
+    Role,
+    UserAccount,
+)
 
 __all__ = [
     "AccountError",

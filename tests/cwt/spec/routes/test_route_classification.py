@@ -18,7 +18,8 @@ def test_each_combination_gets_the_route_of_the_ncl_derivation(spec_test):
     """§2.4: usc = priority 3, type not 16, source not 17, no upgrade; breast_symptomatic the same
     with type 16; screening = priority 2 and source 17; upgrade = source not 17 with an upgrade
     date (which wins over priority 3); anything else (routine, never upgraded) is on no route."""
-    spec_test("""
+    spec_test(
+        """
         record_id | priority_type | source_of_referral | referral_type | consultant_upgrade_date
         ----------+---------------+--------------------+---------------+------------------------
         usc       | 3             | 03                 | 01            |
@@ -29,7 +30,9 @@ def test_each_combination_gets_the_route_of_the_ncl_derivation(spec_test):
         routine   | 1             | 03                 |               |
         urgent    | 2             | 03                 | 01            |
         scr3      | 3             | 17                 | 01            |
-    """, evaluate, """
+    """,
+        evaluate,
+        """
         record_id | route
         ----------+-------------------
         usc       | usc
@@ -37,32 +40,46 @@ def test_each_combination_gets_the_route_of_the_ncl_derivation(spec_test):
         screen    | screening
         upgr      | upgrade
         upgr3     | upgrade
-    """, defaults=pathway, measure="62d")
+    """,
+        defaults=pathway,
+        measure="62d",
+    )
 
 
 def test_blank_source_and_type_count_as_not_screening_and_not_breast(spec_test):
     """§2.4 as in the NCL code, where a missing value never equals 17 or 16 (docs/deviations.md)."""
-    spec_test("""
+    spec_test(
+        """
         record_id | priority_type | source_of_referral | referral_type
         ----------+---------------+--------------------+--------------
         blank     | 3             |                    |
         nopri     |               | 03                 | 01
-    """, evaluate, """
+    """,
+        evaluate,
+        """
         record_id | route
         ----------+------
         blank     | usc
-    """, defaults=pathway, measure="62d")
+    """,
+        defaults=pathway,
+        measure="62d",
+    )
 
 
 def test_a_record_on_no_route_still_has_its_31_day_row(spec_test):
     """Issue 3 item 1: a routine referral never upgraded has no 2ww, fds or 62d row, but its
     treatment still counts on the 31-day measure (route blank)."""
-    spec_test("""
+    spec_test(
+        """
         record_id | priority_type | fds_end_date
         ----------+---------------+-------------
         routine   | 1             | 2019-06-20
-    """, evaluate, """
+    """,
+        evaluate,
+        """
         record_id | measure | route | treatment_stage | modality_group | days | within
         ----------+---------+-------+-----------------+----------------+------+-------
         routine   | 31d     |       | first           | surgery        | 14   | T
-    """, defaults=pathway)
+    """,
+        defaults=pathway,
+    )
