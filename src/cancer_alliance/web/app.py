@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -52,9 +54,18 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
-def create_app(settings: WebSettings) -> FastAPI:
-    """A FastAPI application serving `settings.home`."""
+def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
+    """A FastAPI application serving `settings.home`; `warm` loads the results before serving."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:
+            await run_in_threadpool(app.state.context.results.warm)
+        yield
+        app.state.context.store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Cancer Alliance platform",
         description="Cancer waiting times and the patient tracking list for NHS England's Cancer Alliances. "
         "Generated data only.",
@@ -89,7 +100,7 @@ def app_from_environment() -> FastAPI:
     """The application for ALLIANCE_HOME, for `uvicorn --factory` (each worker process builds its own)."""
     from cancer_alliance.web.settings import load_settings
 
-    return create_app(load_settings())
+    return create_app(load_settings(), warm=True)
 
 
 def _middleware(app: FastAPI) -> None:

@@ -70,7 +70,7 @@ class Results:
         self.folder = home / "results"
         self.home = home
         self._cache: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a loader may read another file (timelines read the PTL)
 
     def _read(self, name: str, loader) -> pd.DataFrame:
         path = self.folder / name
@@ -157,6 +157,16 @@ class Results:
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
         )
+
+    def warm(self) -> None:
+        """Load every results file present now, so a worker's first requests do not pay for it."""
+        for grouping in GROUPINGS:
+            if (self.folder / f"performance_{grouping}.parquet").exists():
+                self.performance(grouping)
+        if (self.folder / "ptl.parquet").exists():
+            self.ptl_positions()
+            if (self.folder / "cwt_records.parquet").exists():
+                self.timeline_positions()
 
     def reference_date(self) -> dt.date:
         """The demo's "today": `reference_date` in demo.json, else the PTL's census date."""

@@ -1,0 +1,42 @@
+"""The results cache: files are read once, re-read when they change, and can be loaded up front."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.web.results import GROUPINGS, Results, ResultsMissing
+
+pytestmark = pytest.mark.web
+
+
+def test_warm_loads_every_results_file(web_home):
+    results = Results(web_home)
+    results.warm()
+    expected = {f"performance_{g}.parquet" for g in GROUPINGS} | {"ptl.parquet", "cwt_records.parquet"}
+    assert set(results._cache) == expected
+
+
+def test_a_file_is_read_again_when_it_changes_and_derived_figures_follow(web_home):
+    results = Results(web_home)
+    assert results.derived("month", "rows", len) == len(results.performance("month"))
+    path = web_home / "results" / "performance_month.parquet"
+    results.performance("month").head(2).to_parquet(path, index=False)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert len(results.performance("month")) == 2
+    assert results.derived("month", "rows", len) == 2
+
+
+def test_timelines_hold_only_pathways_on_the_ptl_and_never_the_nhs_number(web_home):
+    timelines = Results(web_home).timelines()
+    assert set(timelines["record_id"]) == set(
+        pd.read_parquet(web_home / "results" / "ptl.parquet")["record_id"]
+    )
+    assert "nhs_number" not in timelines.columns
+
+
+def test_a_missing_file_says_how_to_make_it(tmp_path):
+    with pytest.raises(ResultsMissing, match="alliance demo --no-serve"):
+        Results(tmp_path).ptl()
