@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
-from sqlalchemy import select
+from sqlalchemy import event, select
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
@@ -74,10 +75,13 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    store = open_store(settings.database_url)
+    if store.engine.dialect.name == "sqlite":
+        event.listen(store.engine, "connect", _sqlite_for_serving)
     app.state.context = AppContext(
         settings=settings,
         results=Results(settings.home),
-        store=open_store(settings.database_url),
+        store=store,
         provider_alliance=reference.provider_alliance("2018/19"),
         templates=templates(),
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
@@ -94,6 +98,17 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/assets", StaticFiles(directory=assets.nhsuk_assets(settings.node_modules)), name="assets")
     return app
+
+
+def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+    """Write-ahead log on the SQLite store: readers never wait for the audit writes of other requests,
+    and a commit syncs the log at checkpoints rather than on every request (decision record 0010;
+    PostgreSQL is the production store)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
 
 
 def app_from_environment() -> FastAPI:
