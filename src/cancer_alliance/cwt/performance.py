@@ -28,7 +28,8 @@ record_id.
 
 The facts are read once: they are first summed by every key a standard or group needs (a few
 thousand rows for a national year); the standards and thresholds are small lookup frames joined to
-that, and the roll-ups are literal maps (docs/performance.md).
+that, and the roll-ups are literal maps (docs/performance.md). To compute several tables from one
+pass, sum the facts once with `fine_counts` and pass that to `performance` in place of the facts.
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ FACT_COLUMNS = (
 
 MEASURES = ("total", "within", "breaches", "performance", "threshold", "meets_threshold")
 
+#: Keys of `fine_counts`: every key a standard or a group can need.
+FINE_KEYS = (
+    "measure",
+    "route",
+    "treatment_stage",
+    "modality_group",
+    "reporting_month",
+    "provider",
+    "primary_diagnosis_icd10",
+)
+COUNT_COLUMNS = ("total_halves", "within_halves")
+
 _SELECTION_DDL = (
     "standard_id string, standard_rank int, s_measure string, s_route string, s_stage string, "
     "s_modality string, report_from string, report_to string"
@@ -99,9 +112,13 @@ def performance(
     """
     framework = Framework(standards)
     groups = group_columns(by)
-    missing = [name for name in FACT_COLUMNS if name not in facts.columns]
+    counted = all(name in facts.columns for name in COUNT_COLUMNS)
+    expected = (*FINE_KEYS, *COUNT_COLUMNS) if counted else FACT_COLUMNS
+    missing = [name for name in expected if name not in facts.columns]
     if missing:
-        raise ValueError(f"facts lack column(s) {', '.join(missing)}; expected the output of cwt.evaluate")
+        raise ValueError(
+            f"facts lack column(s) {', '.join(missing)}; expected the output of cwt.evaluate or fine_counts"
+        )
     rows = list(reference.standards())
     session = facts.sparkSession
     chosen = _selection_rows(rows, framework)
@@ -117,7 +134,7 @@ def performance(
         schema=_THRESHOLD_DDL,
     )
 
-    if "tumour_type" in groups:
+    if "tumour_type" in groups and not counted:
         facts = _with_diagnosis(facts, records)
     fine = _pre_aggregate(facts, groups)
     if "alliance" in groups:
@@ -211,14 +228,27 @@ def _with_diagnosis(facts: Any, records: Any) -> Any:
     return joined.select(*facts.columns, "primary_diagnosis_icd10")
 
 
+def fine_counts(facts: Any, records: Any = None) -> Any:
+    """The facts summed once by every key any table can group by (`FINE_KEYS`), as whole
+    half-patients (`total_halves`, `within_halves`). `performance` accepts this in place of the
+    facts and gives the same tables, so several tables cost one pass over the facts. Needs the
+    records for the diagnosis unless the facts carry `primary_diagnosis_icd10`."""
+    return _pre_aggregate(_with_diagnosis(facts, records), ["provider", "tumour_type"])
+
+
 def _pre_aggregate(facts: Any, groups: list[str]) -> Any:
-    """Whole half-patients by the finest key any standard or group needs: one pass over the facts."""
+    """Whole half-patients by the finest key any standard or group needs: one pass over the facts
+    (or over `fine_counts`, whose half-patients are summed again)."""
     F = functions(facts)
     keys = ["measure", "route", "treatment_stage", "modality_group", "reporting_month"]
     if "provider" in groups or "alliance" in groups:
         keys.append("provider")
     if "tumour_type" in groups:
         keys.append("primary_diagnosis_icd10")
+    if "total_halves" in facts.columns:
+        return facts.groupBy(*keys).agg(
+            F.sum("total_halves").alias("total_halves"), F.sum("within_halves").alias("within_halves")
+        )
     halves = F.round(F.col("share") * F.lit(2)).cast("bigint")
     return facts.groupBy(*keys).agg(
         F.sum(halves).alias("total_halves"),
