@@ -63,10 +63,15 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
     )
 
 
-def evaluate(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
+def evaluate(
+    records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS, carry: tuple[str, ...] = ()
+) -> DataFrame:
     """Per-record facts of every valid record, long format: one row per record and measure, two
-    for a 62d pathway shared between providers (columns `measures.COLUMNS`)."""
-    return measures.facts(prepare(records, settings), functions(records), settings)
+    for a 62d pathway shared between providers (columns `measures.COLUMNS`).
+
+    `carry` names record columns to keep on every fact row after the contract columns, e.g.
+    `("primary_diagnosis_icd10",)` so that tumour-type tables need no join back to the records."""
+    return measures.facts(prepare(records, settings), functions(records), settings, tuple(carry))
 
 
 def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:

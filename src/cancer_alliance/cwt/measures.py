@@ -128,8 +128,9 @@ def _slot(F: Any, settings: CwtSettings, measure: str, **values: Any) -> dict[st
     return values
 
 
-def facts(prepared: Any, F: Any, settings: CwtSettings) -> Any:
-    """The measures' rows for the valid records of a prepared frame.
+def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = ()) -> Any:
+    """The measures' rows for the valid records of a prepared frame, plus the record columns named in
+    `carry` on every row.
 
     Each record lists the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as
     slot numbers; exploding that small array and picking each column by slot is one pass over the
@@ -216,12 +217,14 @@ def facts(prepared: Any, F: Any, settings: CwtSettings) -> Any:
     present = F.array_compact(
         F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
     )
-    exploded = prepared.select(*CARRIED, F.explode(present).alias("slot"))
+    extra = tuple(name for name in carry if name not in CARRIED)
+    exploded = prepared.select(*CARRIED, *extra, F.explode(present).alias("slot"))
     return exploded.select(
         *[
             _by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name)
             for name in COLUMNS
-        ]
+        ],
+        *carry,
     )
 
 

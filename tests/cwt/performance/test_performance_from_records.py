@@ -178,3 +178,30 @@ def test_commands_refuse_bad_arguments(tmp_path):
         app, ["cwt", "ptl", str(source), "--census", "31/03/2019", "-o", str(tmp_path / "p.csv")]
     )
     assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_diagnosis_carried_through_evaluate_gives_the_same_tumour_type_table(engine):
+    """`evaluate(..., carry=("primary_diagnosis_icd10",))` keeps the contract columns unchanged and
+    adds the record's diagnosis, so `fine_counts` needs no join back; the tables are the same."""
+    from cancer_alliance.cwt.performance import fine_counts
+    from cancer_alliance.engine.parity import canonical_rows
+
+    diagnoses = ["C34.1", "C50.9", "C61", None, "C18.7", "C43.5"]
+    rows = [
+        {"nhs_number": "0000000000", **row, "primary_diagnosis_icd10": diagnoses[i % len(diagnoses)]}
+        for i, row in enumerate(RECORDS)
+    ]
+    records = engine.frame(CWT, rows)
+    plain = engine.rows(evaluate(records))
+    carried = engine.rows(evaluate(records, carry=("primary_diagnosis_icd10",)))
+    by_record = {row["record_id"]: row["primary_diagnosis_icd10"] for row in rows}
+    assert all(row["primary_diagnosis_icd10"] == by_record[row["record_id"]] for row in carried)
+    assert canonical_rows(
+        [{k: v for k, v in r.items() if k != "primary_diagnosis_icd10"} for r in carried]
+    ) == (canonical_rows(plain))
+    by = ["month", "tumour_type"]
+    joined = engine.rows(performance(evaluate(records), by, "auto", records=records))
+    counted = engine.rows(
+        performance(fine_counts(evaluate(records, carry=("primary_diagnosis_icd10",))), by, "auto")
+    )
+    assert joined and canonical_rows(counted) == canonical_rows(joined)
