@@ -1,13 +1,25 @@
-"""Vega-Lite specs: each with its table, valid JSON (no NaN), Making Data Count colours."""
+"""Vega-Lite specs: each with its table, valid JSON (no NaN), Making Data Count colours; the SPC chart
+draws the Making Data Count variation and assurance icons in its top right corner as NHSRplotthedots
+does (`R/geom_ptd_icon.R`)."""
 
+import base64
 import json
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cancer_alliance.stats.charts import SPC_COLOURS, funnel_chart, spc_chart, stage_bars
+from cancer_alliance.stats.charts import (
+    ICON_SIZE,
+    SPC_COLOURS,
+    funnel_chart,
+    spc_chart,
+    spc_icons,
+    stage_bars,
+)
 from cancer_alliance.stats.funnel import funnel, funnel_curve
+from cancer_alliance.stats.icons import ICON_LABELS, icon_svg
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
 
 pytestmark = pytest.mark.spec
@@ -50,3 +62,80 @@ def test_funnel_and_stage_charts_are_valid_json_with_nulls_for_missing_values():
         title="s",
     )
     assert bars.spec["data"]["values"][0]["early_stage_proportion"] is None
+
+
+def icon_images(spec: dict) -> list[dict]:
+    return [layer for layer in spec["layer"] if layer["mark"]["type"] == "image"]
+
+
+def drawn_icon(layer: dict) -> tuple[str, str]:
+    """The <title> and the SVG an image layer draws, decoded from its data URI."""
+    url = layer["mark"]["url"]
+    head, _, body = url.partition(",")
+    assert head == "data:image/svg+xml;base64"
+    svg = base64.b64decode(body).decode("utf-8")
+    return ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text, svg
+
+
+def xmr(y, target=None, direction="increase"):
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=len(y), freq="MS"), "y": y})
+    options = SpcOptions(target=target, improvement_direction=direction)
+    points = spc(series, options)
+    result = summary(points, options).iloc[0].to_dict()
+    return spc_chart(points, result, title="t", y_title="y", target=target), result
+
+
+@pytest.mark.parametrize(
+    ("y", "target", "direction", "icons"),
+    [
+        # (a) a jump above the upper limit when higher is better; a target below the lower limit
+        ([9, 11] * 12 + [30], 0, "increase", ["improvement_high", "consistent_pass"]),
+        # (b) alternating values: common cause; no target, so no assurance icon
+        ([9, 11] * 12, None, "increase", ["common_cause"]),
+        # (c) a drop below the lower limit when higher is better; the target within the limits
+        ([9, 11] * 12 + [-10], 10, "increase", ["concern_low", "inconsistent"]),
+        # the same drop when lower is better is an improvement
+        ([9, 11] * 12 + [-10], 10, "decrease", ["improvement_low", "inconsistent"]),
+        # a target above the upper limit when higher is better is a consistent fail
+        ([9, 11] * 12 + [30], 20, "increase", ["improvement_high", "consistent_fail"]),
+        # neutral: no assurance even with a target (NHSRplotthedots' ptd_calculate_assurance_type)
+        ([9, 11] * 12 + [30], 20, "neutral", ["neutral_high"]),
+    ],
+)
+def test_the_spc_chart_draws_its_variation_and_assurance_icons(y, target, direction, icons):
+    chart, result = xmr(y, target, direction)
+    images = icon_images(chart.spec)
+    assert [result["variation_icon"], result["assurance_type"]][: len(icons)] == icons
+    assert spc_icons(result) == icons
+    assert [drawn_icon(layer)[0] for layer in images] == [ICON_LABELS[name] for name in icons]
+    assert [drawn_icon(layer)[1] for layer in images] == [icon_svg(name) for name in icons]
+    # the subtitle, description and usermeta still name the icons for screen readers and tables
+    subtitle = "; ".join(ICON_LABELS[name] for name in icons)
+    assert chart.spec["title"]["subtitle"] == subtitle
+    assert chart.spec["description"] == f"t. {subtitle}."
+    assert chart.spec["usermeta"] == {
+        "variation_icon": result["variation_icon"],
+        "assurance_type": result["assurance_type"],
+    }
+    json.dumps(chart.spec, allow_nan=False)
+
+
+def test_the_icons_sit_in_the_top_right_corner_variation_outermost():
+    chart, _ = xmr([9, 11] * 12 + [30], 0)
+    variation, assurance = icon_images(chart.spec)
+    for layer in (variation, assurance):
+        # pinned in pixels to the plot width, so they follow a "container" width; own one-row data,
+        # so the chart's 25 rows do not draw 25 copies
+        assert layer["encoding"]["x"] == {"value": "width"}
+        assert layer["encoding"]["y"] == {"value": 0}
+        assert layer["mark"]["align"] == "right" and layer["mark"]["baseline"] == "top"
+        assert layer["mark"]["width"] == layer["mark"]["height"] == ICON_SIZE
+        assert len(layer["data"]["values"]) == 1
+    assert variation["mark"]["xOffset"] > assurance["mark"]["xOffset"] + ICON_SIZE
+    assert variation["data"]["values"][0]["label"] == ICON_LABELS["improvement_high"]
+
+
+def test_a_summary_row_with_nan_for_no_assurance_draws_only_the_variation_icon():
+    chart, result = xmr([9, 11] * 12)
+    result["assurance_type"] = float("nan")  # as a pandas row can carry it
+    assert spc_icons(result) == ["common_cause"]

@@ -10,32 +10,30 @@ from typing import Any
 
 import pandas as pd
 
+from cancer_alliance.stats.icons import (
+    COMMON_CAUSE_COLOUR,
+    CONCERN_COLOUR,
+    ICON_LABELS,
+    IMPROVEMENT_COLOUR,
+    NEUTRAL_COLOUR,
+    icon_data_uri,
+)
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 #: Point colours of NHSRplotthedots' `ptd_spc_colours()` (Making Data Count: grey common cause, blue
 #: improvement, orange concern, purple neutral) and its mean, limit and target line colours.
 SPC_COLOURS = {
-    "common_cause": "#a6a6a6",
-    "special_cause_improvement": "#00b0f0",
-    "special_cause_concern": "#e46c0a",
-    "special_cause_neutral_high": "#490092",
-    "special_cause_neutral_low": "#490092",
+    "common_cause": COMMON_CAUSE_COLOUR,
+    "special_cause_improvement": IMPROVEMENT_COLOUR,
+    "special_cause_concern": CONCERN_COLOUR,
+    "special_cause_neutral_high": NEUTRAL_COLOUR,
+    "special_cause_neutral_low": NEUTRAL_COLOUR,
 }
 MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR = "#000000", "#a6a6a6", "#de1b1b"
-
-#: Labels of the Making Data Count icons, for the chart subtitle and screen readers.
-ICON_LABELS = {
-    "common_cause": "Common cause variation",
-    "improvement_high": "Special cause variation: improvement (high)",
-    "improvement_low": "Special cause variation: improvement (low)",
-    "concern_high": "Special cause variation: concern (high)",
-    "concern_low": "Special cause variation: concern (low)",
-    "neutral_high": "Special cause variation: neither improvement nor concern (high)",
-    "neutral_low": "Special cause variation: neither improvement nor concern (low)",
-    "consistent_pass": "Assurance: the target will consistently be met",
-    "consistent_fail": "Assurance: the target will consistently be missed",
-    "inconsistent": "Assurance: the target will be met and missed at random",
-}
+#: The SPC icons' size and their inset from the plot's top right corner, in pixels. NHSRplotthedots draws
+#: them 1 cm across (`geom_ptd_icon(icons_size = 8)`: radius 8/16 cm), about 38 px.
+ICON_SIZE, ICON_INSET = 36, 4
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,43 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def spc_icons(summary: dict[str, Any]) -> list[str]:
+    """The icon names of an SPC summary: the variation icon, then the assurance icon when there is one
+    (there is none without a target or for a neutral direction)."""
+    names = []
+    for key in ("variation_icon", "assurance_type"):
+        value = summary.get(key)
+        if isinstance(value, str) and value:  # None, or NaN from a pandas row, means no icon
+            names.append(str(value))
+    return names
+
+
+def _icon_layer(name: str, slot: int) -> dict[str, Any]:
+    """One icon as an image mark with its own one-row data, pinned in pixels to the plot's top right
+    corner (`x` at the plot width, so it follows a "container" width). Slot 0 is the corner, slot 1 to
+    its left: the variation icon keeps the corner and the assurance icon sits beside it, as
+    NHSRplotthedots places them (`R/geom_ptd_icon.R`)."""
+    return {
+        "data": {"values": [{"icon": name, "label": ICON_LABELS[name]}]},
+        "mark": {
+            "type": "image",
+            "url": icon_data_uri(name),
+            "width": ICON_SIZE,
+            "height": ICON_SIZE,
+            "align": "right",
+            "baseline": "top",
+            "xOffset": -(ICON_INSET + slot * (ICON_SIZE + ICON_INSET)),
+            "yOffset": ICON_INSET,
+        },
+        "encoding": {
+            "x": {"value": "width"},
+            "y": {"value": 0},
+            "tooltip": {"field": "label", "type": "nominal"},
+            "description": {"field": "label", "type": "nominal"},
+        },
+    }
+
+
 def spc_chart(
     points: pd.DataFrame,
     summary: dict[str, Any],
@@ -75,8 +110,10 @@ def spc_chart(
     x_format: str = "%b %Y",
 ) -> Chart:
     """An XmR chart: the values, mean and process limits (broken at each rebase), points coloured by
-    point_type, the target line, and the variation and assurance icons named in the subtitle and in
-    `usermeta` (for the web layer to draw NHSRplotthedots' icon files)."""
+    point_type, the target line, and the Making Data Count variation and assurance icons: drawn (image
+    marks, `stats.icons`) in the top right corner of the plot as NHSRplotthedots does, and named in the
+    subtitle, the description and `usermeta` for screen readers and tables. No assurance icon without a
+    target."""
     table = points.loc[:, ["x", "y", "mean", "lpl", "upl", "point_type", "rebase_group"]].copy()
     table["point_type"] = table["point_type"].astype(str)
     y_format = ".0%" if percent else ",.1f"
@@ -143,8 +180,9 @@ def spc_chart(
                 "encoding": {"y": {"datum": target}},
             }
         )
-    icons = [summary.get("variation_icon"), summary.get("assurance_type")]
-    subtitle = "; ".join(ICON_LABELS[icon] for icon in icons if icon)
+    icons = spc_icons(summary)
+    layers.extend(_icon_layer(name, slot) for slot, name in enumerate(icons))
+    subtitle = "; ".join(ICON_LABELS[icon] for icon in icons)
     spec = {
         "$schema": SCHEMA,
         "title": {"text": title, "subtitle": subtitle},
