@@ -1,6 +1,7 @@
 """`alliance report early-diagnosis`: a self-contained page (no external loads), built from
 disclosure-controlled counts, with or without the local Vega scripts."""
 
+import base64
 import json
 import re
 
@@ -8,14 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import _register, app
+from cancer_alliance.stats.icons import ICON_LABELS, icon_svg
 
 pytestmark = pytest.mark.cli
 _register()
 runner = CliRunner()
 
 #: Anything that would make a browser fetch: script/img/iframe src, stylesheet links, CSS url() or @import.
+#: A data: URI (the SPC icons) is inside the page, so it is allowed.
 EXTERNAL = re.compile(
-    r"""(<(script|img|iframe|link|source)\b[^>]*\b(src|href)=)|url\(|@import""", re.IGNORECASE
+    r"""(<(script|img|iframe|link|source)\b[^>]*\b(src|href)=(?!["']?data:))|url\(|@import""", re.IGNORECASE
 )
 
 
@@ -65,6 +68,29 @@ def test_the_spc_chart_carries_icons_and_the_75_percent_target(tmp_path, monkeyp
     assert spec["usermeta"]["assurance_type"] in {"consistent_pass", "consistent_fail", "inconsistent"}
     assert {"datum": 0.75} in [layer["encoding"].get("y") for layer in spec["layer"]]
     assert len(spec["data"]["values"]) == 10  # 2013-2022
+
+
+def test_an_image_with_an_outside_source_would_be_caught():
+    """The check above, tested: an http(s) or relative src is external, a data: URI is not."""
+    assert EXTERNAL.search('<img src="https://example.org/x.svg" alt="">')
+    assert EXTERNAL.search("<img alt='' src='icons/x.svg'>")
+    assert not EXTERNAL.search('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="">')
+
+
+def test_the_spc_icons_are_shown_above_the_chart_with_alt_text(tmp_path, monkeypatch):
+    """Making Data Count icons (NHSRplotthedots, `R/geom_ptd_icon.R`) as <img> with their labels as alt
+    text, the same icons the chart draws, whether or not Vega is installed."""
+    for node_modules in (None, tmp_path / "empty"):
+        _, out = report(tmp_path, monkeypatch, node_modules=node_modules)
+        page = out.read_text()
+        spec = specs(page)["spc"]
+        icons = [spec["usermeta"]["variation_icon"], spec["usermeta"]["assurance_type"]]
+        images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', page)
+        assert [alt for _, alt in images] == [ICON_LABELS[name] for name in icons]
+        assert [base64.b64decode(body).decode() for body, _ in images] == [icon_svg(name) for name in icons]
+        drawn = [layer["mark"]["url"] for layer in spec["layer"] if layer["mark"]["type"] == "image"]
+        assert drawn == [f"data:image/svg+xml;base64,{body}" for body, _ in images]
+        assert page.index('class="spc-icons"') < page.index('id="spc-spec"')
 
 
 @pytest.mark.parametrize(

@@ -139,3 +139,17 @@ def test_a_summary_row_with_nan_for_no_assurance_draws_only_the_variation_icon()
     chart, result = xmr([9, 11] * 12)
     result["assurance_type"] = float("nan")  # as a pandas row can carry it
     assert spc_icons(result) == ["common_cause"]
+
+
+@pytest.mark.parametrize(("percent", "label"), [(False, "Target: 0.0"), (True, "Target: 0%")])
+def test_the_target_line_is_drawn_once_and_named(percent, label):
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=25, freq="MS"), "y": [9, 11] * 12 + [30]})
+    options = SpcOptions(target=0)
+    points = spc(series, options)
+    chart = spc_chart(
+        points, summary(points, options).iloc[0].to_dict(), title="t", y_title="y", target=0, percent=percent
+    )
+    (rule,) = [layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "rule"]
+    assert rule["encoding"]["y"] == {"datum": 0}
+    assert rule["data"]["values"] == [{"label": label}]  # one row: one line, not one per point
+    assert rule["encoding"]["description"] == {"field": "label", "type": "nominal"}

@@ -5,7 +5,9 @@ gap to each ambition, the proportion by cancer site, and a funnel plot of all al
 Every table and chart is built from disclosure-controlled counts (`metrics.publish_metrics`, default
 policy), so the page can be shared. Vega, Vega-Lite and vega-embed are inlined from the local
 `node_modules` when installed (`make setup`); otherwise the page holds the tables and the chart specs as
-JSON, and says so. Nothing is loaded from the internet.
+JSON, and says so. The SPC chart's Making Data Count icons (`stats.icons`) are drawn in the chart and
+also shown above it as <img> elements with their labels as alt text (data URIs). Nothing is loaded from
+the internet.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from cancer_alliance.early_diagnosis.metrics import against_ambitions, publish_m
 from cancer_alliance.early_diagnosis.ndrs import ENGLAND, ndrs_alliance_name, ndrs_counts
 from cancer_alliance.errors import InputError
 from cancer_alliance.reports import html as page
-from cancer_alliance.stats.charts import funnel_chart, spc_chart, stage_bars
+from cancer_alliance.stats.charts import funnel_chart, spc_chart, spc_icons, stage_bars
 from cancer_alliance.stats.funnel import funnel, funnel_curve
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
 
@@ -34,7 +36,7 @@ body{font-family:Arial,sans-serif;color:#212b32;margin:0 auto;max-width:960px;pa
 h1,h2{line-height:1.2} .chart{width:100%;margin:16px 0}
 table.data{border-collapse:collapse;margin:16px 0;width:100%} caption{text-align:left;font-weight:bold}
 th,td{border-bottom:1px solid #d8dde0;padding:4px 8px;text-align:left}
-.note{background:#f0f4f5;padding:8px 16px}
+.note{background:#f0f4f5;padding:8px 16px} .spc-icons img{margin-right:8px;vertical-align:middle}
 """
 
 
@@ -125,6 +127,7 @@ def early_diagnosis_report(alliance_code: str, output: Path) -> ReportSummary:
                 "the tables carry the same figures.</p>"
             ),
             "<h2>Stage 1-2 by year</h2>",
+            page.icons(spc_icons(spc_summary)),
             page.chart(spc_figure, "spc", with_scripts),
             f"<p>{html.escape(spc_figure.spec['title']['subtitle'])}. Annual points: fewer than 12 points "
             "give wide limits; read the chart with care.</p>",

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.stats.charts import Chart
+from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 
 #: The Vega scripts `make setup` installs from package-lock.json (vega, vega-lite, vega-embed).
 VEGA_SCRIPTS = (
@@ -82,6 +83,17 @@ def chart(figure: Chart, element_id: str, with_scripts: bool) -> str:
     )
     label = html.escape(figure.title)
     return f'<div class="chart" id="{element_id}" role="img" aria-label="{label}"></div>{spec}{draw}'
+
+
+def icons(names: Sequence[str], size: int = 48) -> str:
+    """The Making Data Count icons as <img> elements with their labels as alt text, for readers of the
+    page whether or not the chart is drawn; data URIs, so nothing is fetched."""
+    images = "".join(
+        f'<img src="{icon_data_uri(name)}" alt="{html.escape(ICON_LABELS[name])}" width="{size}" '
+        f'height="{size}">'
+        for name in names
+    )
+    return f'<p class="spc-icons">{images}</p>'
 
 
 def percent(value: Any) -> str:

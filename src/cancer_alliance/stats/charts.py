@@ -174,10 +174,17 @@ def spc_chart(
         },
     ]
     if target is not None:
+        # one row of its own, so the line is drawn once (not once per point), named for screen readers
+        target_label = f"Target: {target:.0%}" if percent else f"Target: {target:,.1f}"
         layers.append(
             {
-                "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [8, 4]},
-                "encoding": {"y": {"datum": target}},
+                "data": {"values": [{"label": target_label}]},
+                "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [8, 4], "strokeWidth": 2},
+                "encoding": {
+                    "y": {"datum": target},
+                    "description": {"field": "label", "type": "nominal"},
+                    "tooltip": {"field": "label", "type": "nominal"},
+                },
             }
         )
     icons = spc_icons(summary)
