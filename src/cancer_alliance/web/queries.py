@@ -11,6 +11,9 @@ from functools import lru_cache
 import pandas as pd
 
 from cancer_alliance import reference
+from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
+from cancer_alliance.early_diagnosis.ndrs import ndrs_alliance_name, ndrs_counts
+from cancer_alliance.stats.spc.cwt import cwt_spc
 from cancer_alliance.web.disclosure import publish_performance
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
@@ -229,3 +232,160 @@ def _options(rows: pd.DataFrame) -> ExplorerOptions:
 
 def headline_choices() -> dict[str, str]:
     return dict(HEADLINE_STANDARDS)
+
+
+# Statistical process control of the monthly series on alliance and trust pages (issue 6, "an SPC trend
+# and icons"), worked out once per results file, organisation, standard and audience.
+
+
+@dataclass(frozen=True)
+class TrendSpc:
+    """A monthly series with its Making Data Count XmR figures (`stats.spc.cwt.cwt_spc`: higher is
+    better, the standard's latest threshold as the target). Computed over the figures the viewer sees
+    (published ones for the public), so no limit reveals a withheld count; months without a rate are
+    left out of the limits and keep null SPC columns in `table`."""
+
+    table: pd.DataFrame
+    points: pd.DataFrame
+    variation_type: str | None
+    variation_icon: str | None
+    assurance_type: str | None
+    threshold: float | None
+
+
+SPC_COLUMNS = ["mean", "lpl", "upl", "point_type"]
+
+
+def organisation_spc(
+    results: Results, viewer: Viewer, kind: str, code: str, standard_id: str = DEFAULT_STANDARD
+) -> TrendSpc | None:
+    """SPC of an alliance's (`kind="alliance"`) or trust's (`kind="trust"`) monthly performance on a
+    standard; None for an unknown organisation."""
+    check_standard(standard_id)
+    if kind == "alliance":
+        grouping, find, level = "month_alliance", alliance_summary, "alliance"
+    elif kind == "trust":
+        grouping, find, level = "month_provider", trust_summary, "provider"
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    return results.derived(
+        grouping,
+        f"spc:{kind}:{code}:{standard_id}:{viewer.signed_in}",
+        lambda _: _trend_spc(find(results, viewer, code, standard_id), level),
+    )
+
+
+def _trend_spc(summary: OrganisationSummary | None, level: str) -> TrendSpc | None:
+    if summary is None:
+        return None
+    trend = summary.trend
+    series = trend.assign(standard_id=summary.trend_standard, **{level: summary.code})
+    points, summaries = cwt_spc(series, level)
+    points = points.assign(point_type=points["point_type"].astype(str))
+    table = trend.merge(points[["reporting_month", *SPC_COLUMNS]], on="reporting_month", how="left")
+    thresholds = trend["threshold"].dropna()
+    first = summaries.iloc[0] if len(summaries) else None
+    return TrendSpc(
+        table=table,
+        points=points,
+        variation_type=None if first is None else first["variation_type"],
+        variation_icon=None if first is None else first["variation_icon"],
+        assurance_type=None if first is None else first["assurance_type"],
+        threshold=float(thresholds.iloc[-1]) if not thresholds.empty else None,
+    )
+
+
+# Early diagnosis from the real NDRS stage counts (2013-2022; `early_diagnosis.ndrs`). Reference data,
+# not results: worked out once per process.
+
+NDRS_GROUPS = ("geography_name", "year")
+NDRS_ENGLAND = "England"
+NDRS_COUNTS = ["registrations", "stage_early", "stage_staged", "stage_missing", "stage_unstageable"]
+
+
+@lru_cache(maxsize=2)
+def ndrs_metrics(signed_in: bool) -> pd.DataFrame:
+    """NDRS counts by geography name and year with proportions, Wilson 95% intervals and completeness;
+    for the public the counts pass disclosure control first (`publish_metrics`)."""
+    counts = ndrs_counts(NDRS_GROUPS)
+    return metrics(counts) if signed_in else publish_metrics(counts)
+
+
+@dataclass(frozen=True)
+class EarlyDiagnosis:
+    """What an alliance page shows on early diagnosis. `ndrs_name` is None (with `reason`) when NDRS
+    does not report the alliance's 2018/19 footprint: the file covers the alliances of 2023/24, and an
+    alliance whose ONS code changed since 2018/19 has a different footprint."""
+
+    code: str
+    ndrs_name: str | None
+    reason: str | None
+    years: pd.DataFrame
+    ambitions: pd.DataFrame
+    england: pd.DataFrame
+
+    @property
+    def latest(self) -> dict | None:
+        return None if self.years.empty else self.years.iloc[-1].to_dict()
+
+    @property
+    def england_latest(self) -> dict | None:
+        if self.england.empty:
+            return None
+        latest = self.latest
+        rows = self.england if latest is None else self.england[self.england["year"] == latest["year"]]
+        return rows.iloc[-1].to_dict() if not rows.empty else None
+
+
+def early_diagnosis(viewer: Viewer, code: str) -> EarlyDiagnosis | None:
+    """Year-by-year early-stage figures for a 2018/19 alliance (None if the code is unknown)."""
+    if code not in alliance_names():
+        return None
+    return _early_diagnosis(code, viewer.signed_in)
+
+
+@lru_cache(maxsize=64)
+def _early_diagnosis(code: str, signed_in: bool) -> EarlyDiagnosis:
+    table = ndrs_metrics(signed_in)
+    england = table[table["geography_name"] == NDRS_ENGLAND].sort_values("year").reset_index(drop=True)
+    try:
+        name = ndrs_alliance_name(code)
+    except ValueError:
+        name = None
+    if name is None:
+        empty = table.iloc[0:0]
+        reason = (
+            f"The NDRS stage file reports the 20 Cancer Alliances of 2023/24. The 2018/19 alliance {code} "
+            "is not one of them (its footprint changed and it has a new ONS code), so there are no "
+            "figures for it here."
+        )
+        return EarlyDiagnosis(code, None, reason, empty, against_ambitions(empty), england)
+    years = table[table["geography_name"] == name].sort_values("year").reset_index(drop=True)
+    years = years.assign(alliance=code)
+    latest = years[years["year"] == years["year"].max()]
+    return EarlyDiagnosis(code, name, None, years, against_ambitions(latest), england)
+
+
+def early_stage_overview(viewer: Viewer) -> pd.DataFrame:
+    """Each 2018/19 alliance with its latest NDRS year (% stage 1-2 of staged, interval, completeness);
+    null figures where NDRS does not report the alliance's footprint (the map's `early_stage` metric)."""
+    return _early_stage_overview(viewer.signed_in)
+
+
+@lru_cache(maxsize=2)
+def _early_stage_overview(signed_in: bool) -> pd.DataFrame:
+    rows = []
+    for alliance in reference.alliances(ALLIANCE_VERSION):
+        found = _early_diagnosis(alliance.code, signed_in)
+        row = {
+            "alliance": alliance.code,
+            "name": alliance.name,
+            "map_number": alliance.map_number,
+            "ndrs_name": found.ndrs_name,
+        }
+        latest = found.latest
+        if latest is not None:
+            row.update({k: v for k, v in latest.items() if k not in row and k != "geography_name"})
+        rows.append(row)
+    table = pd.DataFrame(rows).sort_values("map_number").reset_index(drop=True)
+    return table.astype({"year": "Int64"}) if "year" in table else table

@@ -1,5 +1,6 @@
-"""Aggregate endpoints: the map table, organisation scorecards, trends, trust rankings, the explorer.
-The public gets them after disclosure control (`queries.visible`)."""
+"""Aggregate endpoints: the map table, organisation scorecards, trends with their SPC columns, trust
+rankings, early diagnosis (NDRS), the explorer. The public gets them after disclosure control
+(`queries.visible`, `early_diagnosis.metrics.publish_metrics`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.explorer import FiltersDep
+from cancer_alliance.web.presenters.early_diagnosis import EARLY_STAGE
 from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD
 from cancer_alliance.web.queries import (
+    NDRS_COUNTS,
+    SPC_COLUMNS,
     OrganisationSummary,
     alliance_overview,
     alliance_summary,
+    early_diagnosis,
+    early_stage_overview,
     explore,
+    organisation_spc,
     trust_names,
     trust_summary,
 )
@@ -24,6 +31,13 @@ router = APIRouter(tags=["aggregates"])
 
 COUNTS = ["total", "within", "breaches", "performance", "threshold"]
 FLAGS = ["total_suppressed", "within_suppressed", "breaches_suppressed"]
+EARLY = [
+    *(column for name in NDRS_COUNTS for column in (name, f"{name}_suppressed")),
+    "early_stage_proportion",
+    "early_stage_lower_95",
+    "early_stage_upper_95",
+    "stage_completeness",
+]
 
 
 def _standard(standard: str = DEFAULT_STANDARD) -> str:
@@ -40,7 +54,11 @@ def _checked(summary: OrganisationSummary | None) -> OrganisationSummary:
 def alliances(
     ctx: ContextDep, viewer: ViewerDep, metric: str = DEFAULT_STANDARD, format: Format = Format.json
 ):
-    """Each 2018/19 alliance with its performance on `metric` over the results period (the map's table)."""
+    """Each 2018/19 alliance with its performance on `metric` over the results period (the map's table);
+    `metric=early_stage`: its % of staged cancers diagnosed at stage 1-2 in the latest NDRS year."""
+    if metric == EARLY_STAGE:
+        columns = ["alliance", "name", "map_number", "ndrs_name", "year", *EARLY]
+        return table_response(early_stage_overview(viewer), columns, format, "alliances-early_stage.csv")
     try:
         table = alliance_overview(ctx.results, viewer, metric)
     except ValueError as error:
@@ -60,6 +78,55 @@ def _summary(kind: str, code: str, ctx, viewer, standard: str) -> OrganisationSu
 StandardDep = Annotated[str, Depends(_standard)]
 
 
+def _trend(kind: str, code: str, ctx, viewer, standard: str):
+    try:
+        spc = organisation_spc(ctx.results, viewer, kind, code, standard)
+    except ValueError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    if spc is None:
+        raise HTTPException(status_code=404, detail="No organisation with that code.")
+    return spc.table
+
+
+def _early(code: str, viewer):
+    found = early_diagnosis(viewer, code)
+    if found is None:
+        raise HTTPException(status_code=404, detail="No alliance with that code.")
+    if found.ndrs_name is None:
+        raise HTTPException(status_code=404, detail=found.reason)
+    return found
+
+
+@router.get("/alliances/{code}/early-diagnosis")
+def alliance_early_diagnosis(code: str, viewer: ViewerDep, format: Format = Format.json):
+    """The alliance's cancers by year of diagnosis from the NDRS stage counts: % diagnosed at stage 1-2
+    of those staged with its Wilson 95% interval, and stage completeness. 404 when NDRS does not report
+    the alliance's 2018/19 footprint."""
+    found = _early(code, viewer)
+    columns = ["alliance", "ndrs_name", "year", *EARLY]
+    table = found.years.assign(ndrs_name=found.ndrs_name)
+    return table_response(table, columns, format, f"early-diagnosis-{code}.csv")
+
+
+@router.get("/alliances/{code}/early-diagnosis/ambitions")
+def alliance_early_diagnosis_ambitions(code: str, viewer: ViewerDep, format: Format = Format.json):
+    """The alliance's latest NDRS year against each early-stage ambition (62% by 2020/21, 75% by 2028):
+    the gap in percentage points and whether it is met."""
+    found = _early(code, viewer)
+    columns = [
+        "alliance",
+        "year",
+        "ambition_id",
+        "by_period",
+        "target_proportion",
+        "early_stage_proportion",
+        "gap_pp",
+        "met",
+        "ambition_source",
+    ]
+    return table_response(found.ambitions, columns, format, f"early-diagnosis-ambitions-{code}.csv")
+
+
 @router.get("/alliances/{code}/scorecard")
 def alliance_scorecard(code: str, ctx: ContextDep, viewer: ViewerDep, format: Format = Format.json):
     """Every standard for the alliance's latest month against its threshold."""
@@ -73,10 +140,10 @@ def alliance_scorecard(code: str, ctx: ContextDep, viewer: ViewerDep, format: Fo
 def alliance_trend(
     code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
 ):
-    """The alliance's performance on one standard, month by month."""
-    summary = _summary("alliance", code, ctx, viewer, standard)
-    table = summary.trend.assign(alliance=code, standard_id=standard)
-    columns = ["alliance", "standard_id", "reporting_month", *COUNTS, *FLAGS]
+    """The alliance's performance on one standard, month by month, with the SPC mean, process limits
+    (lpl, upl) and point type (Making Data Count XmR, higher is better)."""
+    table = _trend("alliance", code, ctx, viewer, standard).assign(alliance=code, standard_id=standard)
+    columns = ["alliance", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, *FLAGS]
     return table_response(table, columns, format, f"trend-{code}-{standard}.csv")
 
 
@@ -108,10 +175,10 @@ def trust_scorecard(code: str, ctx: ContextDep, viewer: ViewerDep, format: Forma
 def trust_trend(
     code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
 ):
-    """The trust's performance on one standard, month by month."""
-    summary = _summary("trust", code, ctx, viewer, standard)
-    table = summary.trend.assign(provider=code, standard_id=standard)
-    columns = ["provider", "standard_id", "reporting_month", *COUNTS, *FLAGS]
+    """The trust's performance on one standard, month by month, with the SPC mean, process limits
+    (lpl, upl) and point type (Making Data Count XmR, higher is better)."""
+    table = _trend("trust", code, ctx, viewer, standard).assign(provider=code, standard_id=standard)
+    columns = ["provider", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, *FLAGS]
     return table_response(table, columns, format, f"trend-{code}-{standard}.csv")
 
 

@@ -1,20 +1,43 @@
-"""Home: the map of the 19 alliances coloured by a chosen standard, with the same figures as a table."""
+"""Home: the map of the 19 alliances coloured by a chosen standard or by early diagnosis (% stage 1-2 of
+staged cancers, latest NDRS year), with the same figures as a table.
+
+The map, rows and legend are worked out once per results file, metric and audience (`Results.derived`),
+so a request costs a dict lookup and the template (issue 6, "Speed").
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance import reference
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.presenters.england_map import england_map, map_shapes
+from cancer_alliance.web.presenters.early_diagnosis import (
+    EARLY_STAGE,
+    EARLY_STAGE_LABEL,
+    ambition_tag,
+    ambition_targets,
+    interval,
+)
+from cancer_alliance.web.presenters.england_map import ambition_scale, england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, percent
 from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD, HEADLINE_STANDARDS, met_tag
-from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, alliance_overview
+from cancer_alliance.web.queries import (
+    ALLIANCE_VERSION,
+    alliance_names,
+    alliance_overview,
+    early_stage_overview,
+)
+from cancer_alliance.web.results import Results
+from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
+
+#: What the map can be coloured by: the CWT standards, then early diagnosis.
+MAP_METRICS = {**HEADLINE_STANDARDS, EARLY_STAGE: EARLY_STAGE_LABEL}
 
 
 @lru_cache(maxsize=1)
@@ -23,13 +46,28 @@ def shapes() -> dict[str, str]:
     return map_shapes(reference.boundaries(ALLIANCE_VERSION))
 
 
-@router.get("/", name="home")
-def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEFAULT_STANDARD):
-    if metric not in HEADLINE_STANDARDS:
-        raise HTTPException(status_code=404, detail="Unknown metric.")
-    table = alliance_overview(ctx.results, viewer, metric)
+def home_values(results: Results, viewer: Viewer, metric: str) -> dict[str, Any]:
+    """The template values of the home page for one metric, cached per results file and audience."""
+    return results.derived(
+        "month_alliance",
+        f"home:{metric}:{viewer.signed_in}",
+        lambda _: _home_values(results, viewer, metric),
+    )
+
+
+def _home_values(results: Results, viewer: Viewer, metric: str) -> dict[str, Any]:
+    label = MAP_METRICS[metric]
+    common = {
+        "metric": metric,
+        "metrics": MAP_METRICS,
+        "metric_label": label,
+        "months": results.months(),
+        "reference_date": results.reference_date(),
+    }
+    if metric == EARLY_STAGE:
+        return {**common, **_early_stage(viewer, label)}
+    table = alliance_overview(results, viewer, metric)
     values = dict(zip(table["alliance"], table["performance"], strict=True))
-    drawn = england_map(shapes(), alliance_names(), values, HEADLINE_STANDARDS[metric])
     rows = [
         {
             "code": row["alliance"],
@@ -41,17 +79,45 @@ def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEF
         }
         for row in table.to_dict("records")
     ]
-    return render(
-        request,
-        "home.jinja",
-        map=drawn,
-        rows=rows,
-        metric=metric,
-        metrics=HEADLINE_STANDARDS,
-        metric_label=HEADLINE_STANDARDS[metric],
-        months=ctx.results.months(),
-        reference_date=ctx.results.reference_date(),
-    )
+    return {
+        **common,
+        "map": england_map(shapes(), alliance_names(), values, label),
+        "rows": rows,
+        "early_stage": False,
+    }
+
+
+def _early_stage(viewer: Viewer, label: str) -> dict[str, Any]:
+    table = early_stage_overview(viewer)
+    targets = ambition_targets()
+    values = dict(zip(table["alliance"], table["early_stage_proportion"], strict=True))
+    years = table["year"].dropna()
+    rows = [
+        {
+            "code": row["alliance"],
+            "name": row["name"],
+            "map_number": row["map_number"],
+            "total": count(row["stage_staged"]) or "not reported",
+            "performance": percent(row["early_stage_proportion"]) or "not reported",
+            "interval": interval(row["early_stage_lower_95"], row["early_stage_upper_95"]),
+            "tag": ambition_tag(row["early_stage_proportion"], targets),
+        }
+        for row in table.to_dict("records")
+    ]
+    return {
+        "map": england_map(shapes(), alliance_names(), values, label, scale=ambition_scale(targets)),
+        "rows": rows,
+        "early_stage": True,
+        "early_year": int(years.max()) if not years.empty else None,
+        "unreported": int(table["year"].isna().sum()),
+    }
+
+
+@router.get("/", name="home")
+def home(request: Request, ctx: ContextDep, viewer: ViewerDep, metric: str = DEFAULT_STANDARD):
+    if metric not in MAP_METRICS:
+        raise HTTPException(status_code=404, detail="Unknown metric.")
+    return render(request, "home.jinja", **home_values(ctx.results, viewer, metric))
 
 
 def _missing(row: dict) -> str:

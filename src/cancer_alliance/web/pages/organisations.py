@@ -1,65 +1,137 @@
-"""Alliance and trust pages: scorecard for the latest month, monthly trend (chart and table), trusts."""
+"""Alliance and trust pages: scorecard for the latest month, the chosen standard's monthly performance
+as a Making Data Count SPC chart with its icons and table, trusts ranked, and (alliances) early
+diagnosis from the NDRS stage counts.
+
+Everything a page shows is worked out once per results file, organisation, standard and audience
+(`Results.derived`), including the chart specs as JSON text, so a request costs a dict lookup and the
+template (issue 6, "Speed").
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.presenters.charts import performance_trend
+from cancer_alliance.web.presenters.charts import early_stage_trend, spc_trend
+from cancer_alliance.web.presenters.early_diagnosis import (
+    ambition_rows,
+    ambition_targets,
+    interval,
+    year_rows,
+)
+from cancer_alliance.web.presenters.formatting import count, percent
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
-    month_rows,
     ranked,
     scorecard,
+    spc_icons,
+    spc_rows,
 )
 from cancer_alliance.web.queries import (
-    OrganisationSummary,
+    EarlyDiagnosis,
+    alliance_names,
     alliance_summary,
+    early_diagnosis,
+    organisation_spc,
     standard_infos,
     trust_names,
     trust_summary,
 )
+from cancer_alliance.web.results import Results
+from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
 
+GROUPING = {"alliance": "month_alliance", "trust": "month_provider"}
 
-def _page(request: Request, summary: OrganisationSummary | None, kind: str, standard: str):
-    if summary is None:
-        raise HTTPException(status_code=404, detail=f"No {kind} with that code.")
-    title = HEADLINE_STANDARDS.get(standard, standard)
-    return render(
-        request,
-        "organisation.jinja",
-        kind=kind,
-        api=f"/api/{kind}s/{summary.code}" if kind == "alliance" else f"/api/trusts/{summary.code}",
-        summary=summary,
-        scorecard=scorecard(summary.per_standard, standard_infos()),
-        trend_rows=month_rows(summary.trend),
-        trend_spec=json.dumps(performance_trend(summary.trend, title)),
-        trend_title=title,
-        standard=standard,
-        metrics=HEADLINE_STANDARDS,
-        trusts=ranked(summary.trusts, "provider", trust_names()) if summary.trusts is not None else None,
+
+def page_values(results: Results, viewer: Viewer, kind: str, code: str, standard: str) -> dict | None:
+    """The template values of an alliance or trust page (None for an unknown code), cached."""
+    if code not in (alliance_names() if kind == "alliance" else trust_names()):
+        return None  # not cached, so made-up codes cannot fill the cache
+    return results.derived(
+        GROUPING[kind],
+        f"page:{kind}:{code}:{standard}:{viewer.signed_in}",
+        lambda _: _page_values(results, viewer, kind, code, standard),
     )
+
+
+def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standard: str) -> dict | None:
+    find = alliance_summary if kind == "alliance" else trust_summary
+    summary = find(results, viewer, code, standard)
+    if summary is None:
+        return None
+    title = HEADLINE_STANDARDS.get(standard, standard)
+    spc = organisation_spc(results, viewer, kind, code, standard)
+    has_points = not spc.points.empty
+    spec = spc_trend(spc.points, spc.variation_icon, spc.assurance_type, f"{title} by month", spc.threshold)
+    return {
+        "kind": kind,
+        "api": f"/api/alliances/{code}" if kind == "alliance" else f"/api/trusts/{code}",
+        "summary": summary,
+        "scorecard": scorecard(summary.per_standard, standard_infos()),
+        "trend_rows": spc_rows(spc.table),
+        "trend_spec": json.dumps(spec) if has_points else None,
+        "spc_icons": spc_icons(spc.variation_icon, spc.assurance_type),
+        "spc_threshold": percent(spc.threshold),
+        "spc_points": len(spc.points),
+        "trend_title": title,
+        "standard": standard,
+        "metrics": HEADLINE_STANDARDS,
+        "trusts": ranked(summary.trusts, "provider", trust_names()) if summary.trusts is not None else None,
+        "early": _early_values(early_diagnosis(viewer, code)) if kind == "alliance" else None,
+    }
+
+
+def _early_values(found: EarlyDiagnosis | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    latest = found.latest
+    england = found.england_latest
+    if latest is None:
+        return {"available": False, "reason": found.reason}
+    targets = ambition_targets()
+    return {
+        "available": True,
+        "ndrs_name": found.ndrs_name,
+        "year": int(latest["year"]),
+        "first_year": int(found.years["year"].iloc[0]),
+        "early_stage": percent(latest["early_stage_proportion"]),
+        "interval": interval(latest["early_stage_lower_95"], latest["early_stage_upper_95"]),
+        "staged": count(latest["stage_staged"]),
+        "early": count(latest["stage_early"]),
+        "completeness": percent(latest["stage_completeness"]),
+        "emergency": percent(latest["emergency_proportion"]),
+        "england": percent(england["early_stage_proportion"]) if england else "",
+        "ambitions": ambition_rows(found.ambitions),
+        "rows": year_rows(found.years),
+        "spec": json.dumps(early_stage_trend(found.years, targets, "Cancers diagnosed at stage 1 or 2")),
+    }
+
+
+def _page(request: Request, results: Results, viewer: Viewer, kind: str, code: str, standard: str):
+    if standard not in HEADLINE_STANDARDS:
+        raise HTTPException(status_code=404, detail="Unknown standard.")
+    values = page_values(results, viewer, kind, code, standard)
+    if values is None:
+        raise HTTPException(status_code=404, detail=f"No {kind} with that code.")
+    return render(request, "organisation.jinja", **values)
 
 
 @router.get("/alliances/{code}", name="alliance_page")
 def alliance_page(
     request: Request, code: str, ctx: ContextDep, viewer: ViewerDep, standard: str = DEFAULT_STANDARD
 ):
-    if standard not in HEADLINE_STANDARDS:
-        raise HTTPException(status_code=404, detail="Unknown standard.")
-    return _page(request, alliance_summary(ctx.results, viewer, code, standard), "alliance", standard)
+    return _page(request, ctx.results, viewer, "alliance", code, standard)
 
 
 @router.get("/trusts/{code}", name="trust_page")
 def trust_page(
     request: Request, code: str, ctx: ContextDep, viewer: ViewerDep, standard: str = DEFAULT_STANDARD
 ):
-    if standard not in HEADLINE_STANDARDS:
-        raise HTTPException(status_code=404, detail="Unknown standard.")
-    return _page(request, trust_summary(ctx.results, viewer, code, standard), "trust", standard)
+    return _page(request, ctx.results, viewer, "trust", code, standard)

@@ -1,19 +1,28 @@
-"""Vega-Lite specs for the pages' charts (each shown beside a table with the same numbers).
+"""Vega-Lite specs for the pages' charts, each shown beside a table with the same numbers. Data are
+embedded as values, so a chart needs no further request.
 
-The web layer's adapter until `cancer_alliance.stats.charts` lands: switch `performance_trend` to
-its SPC chart then. Data are embedded as values, so a chart needs no further request.
+- `performance_trend`: a monthly series as a line against the threshold (the explorer's selections);
+- `spc_trend`: a monthly series as a Making Data Count XmR chart, drawn by `stats.charts.spc_chart`
+  (limits, point colours, target line, the variation and assurance icons);
+- `early_stage_trend`: % diagnosed at stage 1-2 by year with its 95% interval as a band and the
+  ambitions as dashed lines.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from cancer_alliance.stats.charts import spc_chart
 from cancer_alliance.web.presenters.performance import records
 
+#: vega-lite from node_modules is version 6; specs name it so vega-embed does not warn of a mismatch.
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
 NHS_BLUE = "#005eb8"
+NHS_PALE_BLUE = "#aec4e4"
+NHS_DARK_GREY = "#425563"
 NHS_RED = "#d5281b"
 
 
@@ -48,4 +57,86 @@ def performance_trend(series: pd.DataFrame, title: str) -> dict[str, Any]:
                 "encoding": {"y": {"field": "threshold", "type": "quantitative"}},
             },
         ],
+    }
+
+
+def spc_trend(
+    points: pd.DataFrame,
+    variation_icon: str | None,
+    assurance_type: str | None,
+    title: str,
+    threshold: float | None,
+) -> dict[str, Any]:
+    """The XmR chart of monthly performance (`points` from `stats.spc.cwt.cwt_spc`), target = threshold."""
+    chart = spc_chart(
+        points,
+        {"variation_icon": variation_icon, "assurance_type": assurance_type},
+        title=title,
+        y_title="Within the standard",
+        target=threshold,
+        percent=True,
+    )
+    return {**chart.spec, "$schema": SCHEMA}
+
+
+def early_stage_trend(
+    years: pd.DataFrame, targets: Sequence[tuple[float, str]], title: str
+) -> dict[str, Any]:
+    """% at stage 1-2 of staged cancers by year: a line with the Wilson 95% interval as a band and one
+    dashed rule per ambition (`targets`: proportion and label)."""
+    columns = ["year", "early_stage_proportion", "early_stage_lower_95", "early_stage_upper_95"]
+    values = records(years.loc[:, columns].astype({"year": str}))
+    x = {"field": "year", "type": "ordinal", "title": "Year of diagnosis"}
+    y_axis = {"format": ".0%"}
+    every = [v for row in values for v in (row["early_stage_lower_95"], row["early_stage_upper_95"]) if v]
+    low = min([*every, *(t for t, _ in targets)], default=0.0)
+    high = max([*every, *(t for t, _ in targets)], default=1.0)
+    scale = {"domain": [max(0.0, round(low - 0.05, 2)), min(1.0, round(high + 0.03, 2))]}
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "area", "color": NHS_PALE_BLUE, "opacity": 0.7},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "early_stage_lower_95",
+                    "type": "quantitative",
+                    "title": "Stage 1-2 of staged",
+                    "axis": y_axis,
+                    "scale": scale,
+                },
+                "y2": {"field": "early_stage_upper_95"},
+            },
+        },
+        {
+            "mark": {"type": "line", "point": True, "color": NHS_BLUE},
+            "encoding": {"x": x, "y": {"field": "early_stage_proportion", "type": "quantitative"}},
+        },
+    ]
+    for target, label in targets:
+        layers.append(
+            {
+                "data": {"values": [{"target": target, "label": label}]},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": NHS_DARK_GREY, "strokeDash": [6, 4]},
+                        "encoding": {"y": {"field": "target", "type": "quantitative"}},
+                    },
+                    {
+                        "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": NHS_DARK_GREY},
+                        "encoding": {
+                            "y": {"field": "target", "type": "quantitative"},
+                            "x": {"value": 0},
+                            "text": {"field": "label"},
+                        },
+                    },
+                ],
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "description": f"{title}: by year with 95% intervals and the ambitions as dashed lines",
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "layer": layers,
     }

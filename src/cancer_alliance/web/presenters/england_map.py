@@ -39,6 +39,39 @@ class LegendEntry:
 
 
 @dataclass(frozen=True)
+class FixedScale:
+    """Bins chosen for their meaning (e.g. the early-stage ambitions) instead of the data's range: upper
+    `edges` of each bin (the last covers everything above) and a legend text per bin, one per PALETTE
+    colour."""
+
+    edges: tuple[float, ...]
+    texts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not (len(self.edges) == len(self.texts) == len(PALETTE)):
+            raise ValueError(f"a fixed scale needs {len(PALETTE)} edges and texts")
+
+
+def ambition_scale(targets: Sequence[tuple[float, str]], floor: float = 0.50) -> FixedScale:
+    """Five bins for a percentage against ambitions (proportion, label) lowest first, e.g. 62% and 75%:
+    below `floor`, `floor` to halfway to the first ambition, up to it, up to the next, and above the last.
+    The darkest colours are the ambitions met."""
+    if len(targets) != 2:
+        raise ValueError("the ambition scale is drawn for two ambitions")
+    (first, first_label), (second, second_label) = targets
+    middle = round((floor + first) / 2, 3)
+    edges = (floor, middle, first, second, math.inf)
+    texts = (
+        f"below {percent(floor, 0)}",
+        f"{percent(floor, 0)} to {percent(middle, 0)}",
+        f"{percent(middle, 0)} to {percent(first, 0)}",
+        f"{percent(first, 0)} to {percent(second, 0)} (meets {first_label})",
+        f"{percent(second, 0)} or more (meets {second_label})",
+    )
+    return FixedScale(edges, texts)
+
+
+@dataclass(frozen=True)
 class EnglandMap:
     width: int
     height: int
@@ -91,11 +124,13 @@ def bins(values: Sequence[float], n: int = len(PALETTE)) -> list[float]:
     return [low + step * (i + 1) for i in range(n)]
 
 
-def colour(value: float | None, edges: Sequence[float]) -> str:
+def colour(value: float | None, edges: Sequence[float], *, below: bool = False) -> str:
+    """The palette colour of the first bin whose upper edge is >= value (`below`: > value, so a value
+    equal to an edge, such as an ambition exactly met, falls in the bin above)."""
     if is_missing(value):
         return NO_DATA
     for fill, edge in zip(PALETTE, edges, strict=True):
-        if value <= edge + 1e-12:
+        if (value < edge) if below else (value <= edge + 1e-12):
             return fill
     return PALETTE[-1]
 
@@ -115,10 +150,15 @@ def england_map(
     values: Mapping[str, float | None],
     metric_label: str,
     href: str = "/alliances/{code}",
+    scale: FixedScale | None = None,
 ) -> EnglandMap:
-    """The map: one area per shape, filled by `values[code]` (fractions, shown as percentages)."""
+    """The map: one area per shape, filled by `values[code]` (fractions, shown as percentages) in
+    equal-width bins over the values' range, or in the bins of a fixed `scale`."""
     present = [v for v in values.values() if not is_missing(v)]
-    edges = bins(present) if present else []
+    if scale is not None:
+        edges: Sequence[float] = scale.edges
+    else:
+        edges = bins(present) if present else []
     areas = []
     for code, path in shapes.items():
         value = values.get(code)
@@ -130,13 +170,15 @@ def england_map(
                 name=name,
                 href=href.format(code=code),
                 path=path,
-                fill=colour(value, edges) if edges else NO_DATA,
+                fill=colour(value, edges, below=scale is not None) if edges else NO_DATA,
                 label=f"{name}: {metric_label} {shown}",
             )
         )
     legend = []
+    if scale is not None:
+        legend = [LegendEntry(fill, text) for fill, text in zip(PALETTE, scale.texts, strict=True)]
     low = min(present) if present else None
-    for fill, edge in zip(PALETTE, edges, strict=False):
+    for fill, edge in zip(PALETTE, edges if scale is None else (), strict=False):
         legend.append(LegendEntry(fill, f"{percent(low)} to {percent(edge)}"))
         low = edge
     legend.append(LegendEntry(NO_DATA, "no data"))

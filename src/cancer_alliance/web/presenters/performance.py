@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
 
 #: Metrics offered for the map and headline tables: standard id -> short label.
@@ -155,3 +156,46 @@ def month_rows(series: pd.DataFrame) -> list[dict[str, str]]:
 def records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready rows: NaN as null."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+#: How a point of an SPC chart is described in its table (`stats.spc.PointType` values).
+POINT_TYPE_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: high",
+    "special_cause_neutral_low": "Special cause: low",
+}
+
+
+def spc_rows(table: pd.DataFrame) -> list[dict[str, str]]:
+    """A monthly series with its SPC columns (mean, lpl, upl, point_type) as table rows for display;
+    a month left out of the limits (no published rate) shows blanks."""
+    rows = []
+    for row, shown in zip(table.to_dict("records"), month_rows(table), strict=True):
+        point_type = row.get("point_type")
+        rows.append(
+            {
+                **shown,
+                "mean": percent(row.get("mean")),
+                "lpl": percent(row.get("lpl")),
+                "upl": percent(row.get("upl")),
+                "point_type": POINT_TYPE_LABELS.get(point_type, "") if isinstance(point_type, str) else "",
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SpcIcon:
+    """A Making Data Count icon for the page: `src` is its `data:` URI (`stats.icons`)."""
+
+    name: str
+    label: str
+    src: str
+
+
+def spc_icons(variation_icon: str | None, assurance_type: str | None) -> list[SpcIcon]:
+    """The variation icon, then the assurance icon (none without a target), with their labels."""
+    names = [name for name in (variation_icon, assurance_type) if name]
+    return [SpcIcon(name, ICON_LABELS[name], icon_data_uri(name)) for name in names]
