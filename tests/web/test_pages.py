@@ -8,9 +8,21 @@ import io
 import pytest
 from tests.web.conftest import EAST
 
+LANCASHIRE = "E56000018"  # reported by NDRS: the alliance page has its early diagnosis section
+
 pytestmark = pytest.mark.web
 
-PUBLIC_PAGES = ["/", "/?metric=2ww", f"/alliances/{EAST}", "/trusts/RGT", "/performance", "/about", "/login"]
+PUBLIC_PAGES = [
+    "/",
+    "/?metric=2ww",
+    "/?metric=early_stage",
+    f"/alliances/{EAST}",
+    f"/alliances/{LANCASHIRE}",
+    "/trusts/RGT",
+    "/performance",
+    "/about",
+    "/login",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -60,9 +72,12 @@ def test_explorer_filters_by_provider_and_downloads_the_same_rows_as_csv(signed_
     "path",
     [
         "/api/alliances",
+        "/api/alliances?metric=early_stage",
         f"/api/alliances/{EAST}/scorecard",
         f"/api/alliances/{EAST}/trend",
         f"/api/alliances/{EAST}/trusts",
+        f"/api/alliances/{LANCASHIRE}/early-diagnosis",
+        f"/api/alliances/{LANCASHIRE}/early-diagnosis/ambitions",
         "/api/trusts/RGT/scorecard",
         "/api/trusts/RGT/trend",
         "/api/performance",
