@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from cancer_alliance import reference
 from cancer_alliance.store import UserAccount, open_store
 from cancer_alliance.web import assets
+from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
 from cancer_alliance.web.presenters.formatting import FILTERS, options
 from cancer_alliance.web.results import Results, ResultsMissing
@@ -52,6 +53,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
+    environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 
 
