@@ -33,6 +33,7 @@ def environment():
         ("input", {"id": "n", "name": "n", "label": {"text": "Days"}, "value": 7}),
         ("button", {"text": "Apply filters", "attributes": {"id": "apply"}}),
         ("textarea", {"id": "t", "name": "t", "label": {"text": "Note"}, "value": "a <b> & c"}),
+        ("pagination", {"previous": None, "next": {"href": "/ptl?page=2", "labelText": "Page 2 of 3"}}),
     ],
 )
 def test_cached_component_is_the_macros_own_html(environment, name, params):

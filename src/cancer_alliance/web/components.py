@@ -19,7 +19,13 @@ from markupsafe import Markup
 #: Rendered components kept per environment (least recently used dropped first).
 MAX_CACHED = 4096
 #: Component folder name -> the macro it exports (nhsuk-frontend-jinja's names).
-MACROS = {"select": "select", "input": "input", "button": "button", "textarea": "textarea"}
+MACROS = {
+    "select": "select",
+    "input": "input",
+    "button": "button",
+    "textarea": "textarea",
+    "pagination": "pagination",
+}
 
 
 class ComponentCache:
