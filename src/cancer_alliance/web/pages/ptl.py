@@ -37,7 +37,7 @@ PAGE_ROWS = 100
 MAX_ACTION = 500
 
 
-def ptl_filters(
+async def ptl_filters(
     tumour_type: str = "",
     band: str = "",
     breach_within: Annotated[int | None, Query(ge=0, le=3650)] = None,
