@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -14,19 +13,20 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
-from sqlalchemy import event, select
+from sqlalchemy import event
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
-from cancer_alliance.store import UserAccount, open_store
+from cancer_alliance.store import open_store
 from cancer_alliance.web import assets
-from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
+from cancer_alliance.web.components import ComponentCache
+from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
 from cancer_alliance.web.results import Results, ResultsMissing
-from cancer_alliance.web.scope import PUBLIC, NotInScope, SignInRequired
-from cancer_alliance.web.security.headers import security_headers
+from cancer_alliance.web.scope import NotInScope, SignInRequired
+from cancer_alliance.web.security.middleware import SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter
-from cancer_alliance.web.security.sessions import COOKIE_NAME, REFRESH_SECONDS, SessionCodec, new_session
+from cancer_alliance.web.security.sessions import SessionCodec
 from cancer_alliance.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -52,6 +52,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
+    environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 
 
@@ -87,7 +88,7 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
     )
-    _middleware(app)
+    app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)
     _error_handlers(app)
     from cancer_alliance.web.api import router as api_router
     from cancer_alliance.web.pages import router as pages_router
@@ -116,47 +117,6 @@ def app_from_environment() -> FastAPI:
     from cancer_alliance.web.settings import load_settings
 
     return create_app(load_settings(), warm=True)
-
-
-def _middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def sessions_and_headers(request: Request, call_next) -> Response:
-        ctx: AppContext = app.state.context
-        path = request.url.path
-        request.state.request_id = new_request_id()
-        if path.startswith(("/static/", "/assets/")):
-            response = await call_next(request)
-            response.headers.update(security_headers(path, ctx.settings.https))
-            return response
-        now = time.time()
-        loaded = ctx.sessions.loads(request.cookies.get(COOKIE_NAME), now)
-        session = loaded or new_session(now=now)
-        request.state.viewer = PUBLIC
-        if session.user_id is not None:
-            with ctx.store.session() as db:
-                user = db.scalar(select(UserAccount).where(UserAccount.id == session.user_id))
-            if user is None or not user.active:
-                session = new_session(now=now)
-            else:
-                request.state.viewer = viewer_of(user)
-        if now - session.seen >= REFRESH_SECONDS:
-            session = session.touched(now)
-        request.state.session = session
-        response = await call_next(request)
-        final = request.state.session
-        if final is not loaded:
-            response.set_cookie(
-                COOKIE_NAME,
-                ctx.sessions.dumps(final),
-                max_age=int(ctx.settings.session_lifetime.total_seconds()),
-                httponly=True,
-                secure=ctx.settings.https or request.url.scheme == "https",
-                samesite="lax",
-                path="/",
-            )
-        response.headers.update(security_headers(path, ctx.settings.https))
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
 
 
 def _wants_json(request: Request) -> bool:

@@ -32,21 +32,21 @@ class AppContext:
     login_limiter: RateLimiter
 
 
-def context(request: Request) -> AppContext:
+async def context(request: Request) -> AppContext:
     return request.app.state.context
 
 
-def viewer(request: Request) -> Viewer:
+async def viewer(request: Request) -> Viewer:
     """The signed-in account of this request's session, else the public."""
     return request.state.viewer
 
 
-def scope(request: Request, who: Annotated[Viewer, Depends(viewer)]) -> Scope:
-    ctx = context(request)
+async def scope(request: Request, who: Annotated[Viewer, Depends(viewer)]) -> Scope:
+    ctx: AppContext = request.app.state.context
     return Scope(who, ctx.results, ctx.provider_alliance)
 
 
-def signed_in(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
+async def signed_in(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
     """Routes for signed-in users only (patient-level pages, import)."""
     if not who.signed_in:
         raise SignInRequired("sign in to continue")
@@ -54,12 +54,13 @@ def signed_in(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
 
 
 def store_session(request: Request) -> Iterator[Session]:
-    """A store session in a transaction that commits when the route returns without error."""
-    with context(request).store.begin() as session:
+    """A store session in a transaction that commits when the route returns without error (a plain
+    function, so FastAPI runs its database work off the event loop)."""
+    with request.app.state.context.store.begin() as session:
         yield session
 
 
-def auditor(
+async def auditor(
     request: Request,
     who: Annotated[Viewer, Depends(signed_in)],
     session: Annotated[Session, Depends(store_session)],

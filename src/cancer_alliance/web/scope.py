@@ -10,9 +10,11 @@ patient-level results or notes.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.store import Role
 from cancer_alliance.store.models import PtlNote
+from cancer_alliance.web.presenters.ptl import PtlFilters
 from cancer_alliance.web.results import Results
 
 REFUSAL = "pathway not found in your organisation's patient tracking list"
@@ -74,6 +77,21 @@ class Scope:
         return self.results.ptl_derived(
             f"scope:{self._key}:{order}", lambda _: ordered[ordered["provider"].isin(self.providers)]
         )
+
+    def listed(
+        self, filters: PtlFilters, census: dt.date, offset: int = 0, limit: int | None = None
+    ) -> tuple[pd.DataFrame, int]:
+        """The rows of `open_pathways` that pass `filters`, in their order, from `offset` (at most
+        `limit`), and how many pass in all. Which rows pass is worked out once per scope, filters and
+        census for each loaded PTL and kept as row positions, so a page costs a lookup, not a scan."""
+        self._require_sign_in()
+        ordered = self.open_pathways(filters.order)
+        positions = self.results.ptl_derived(
+            f"listed:{self._key}:{filters!r}:{census}",
+            lambda _: np.flatnonzero(filters.mask(ordered, census)),
+        )
+        end = None if limit is None else offset + limit
+        return ordered.iloc[positions[offset:end]], len(positions)
 
     def choices(self) -> dict[str, list[str]]:
         """Tumour types, bands and providers present in the scope's PTL (for the list's filters)."""

@@ -40,16 +40,16 @@ def ptl(
     """Open 62-day pathways in the caller's scope at the census date, filtered and sorted; JSON pages
     through them (`offset`, `limit`), CSV has them all."""
     census = ctx.results.reference_date()
-    listed = filters.apply(scope.open_pathways(filters.order), census)
-    details = {"rows": len(listed), "filters": filters.as_query()}
     if format is Format.csv:
-        auditor.exported(ObjectRef("ptl"), {**details, "format": "csv"})
+        listed, total = scope.listed(filters, census)
+        auditor.exported(ObjectRef("ptl"), {"rows": total, "filters": filters.as_query(), "format": "csv"})
         return table_response(_with_rag(listed, census, ctx), [*PTL_CSV_COLUMNS, "rag"], format, "ptl.csv")
-    page = _with_rag(listed.iloc[offset : offset + limit], census, ctx)
-    auditor.viewed(ObjectRef("ptl"), {**details, "offset": offset, "limit": limit})
-    body = table_response(page, [*PTL_CSV_COLUMNS, "rag"], format, "ptl.csv").body
+    rows, total = scope.listed(filters, census, offset=offset, limit=limit)
+    details = {"rows": total, "filters": filters.as_query(), "offset": offset, "limit": limit}
+    auditor.viewed(ObjectRef("ptl"), details)
+    body = table_response(_with_rag(rows, census, ctx), [*PTL_CSV_COLUMNS, "rag"], format, "ptl.csv").body
     return Response(
-        b'{"total":%d,"offset":%d,"limit":%d,' % (len(listed), offset, limit) + body[1:],
+        b'{"total":%d,"offset":%d,"limit":%d,' % (total, offset, limit) + body[1:],
         media_type="application/json",
     )
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from cancer_alliance.web.scope import Viewer
 
 NAVIGATION = (
     ("home", "Map of alliances", False),
@@ -18,30 +23,69 @@ NAVIGATION = (
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    """A page: the template with the viewer, the CSRF token and the navigation filled in."""
+    """A page: the template with the viewer, the CSRF token, the header and the footer filled in."""
     viewer = request.state.viewer
-    nav = [
-        {
-            "href": str(request.url_for(name)),
-            "text": text,
-            "current": request.url.path == request.url_for(name).path,
-        }
-        for name, text, signed_in_only in NAVIGATION
-        if viewer.signed_in or not signed_in_only
-    ]
     ctx = request.app.state.context
+    environment = ctx.templates.env
+    csrf = request.state.session.csrf
+    nav = _navigation(request.app, request.url.path, viewer.signed_in)
+    header = _page_header(environment, _account_label(viewer), nav)
     return ctx.templates.TemplateResponse(
         request,
         template,
         {
             "viewer": viewer,
-            "csrf_token": request.state.session.csrf,
-            "navigation": nav,
+            "csrf_token": csrf,
+            "page_header": Markup(header.replace(CSRF_PLACEHOLDER, str(escape(csrf)))),
+            "page_footer": _page_footer(environment),
             "blank": "none" if viewer.signed_in else "withheld",
             **values,
         },
         status_code=status_code,
     )
+
+
+#: Stands for the session's CSRF token in a cached header (the sign-out form); never a real token.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-0000"
+
+
+def _account_label(viewer: Viewer) -> str | None:
+    """The header's account text, e.g. "Demo Trust (trust RX1)"; None for the public."""
+    if not viewer.signed_in:
+        return None
+    organisation = f" {viewer.organisation_code}" if viewer.organisation_code else ""
+    return f"{viewer.display_name} ({viewer.role}{organisation})"
+
+
+@lru_cache(maxsize=64)
+def _navigation(app: Any, path: str, signed_in: bool) -> tuple[tuple[str, str, bool], ...]:
+    """(href, text, current) of each navigation item the viewer may use."""
+    items = []
+    for name, text, signed_in_only in NAVIGATION:
+        if signed_in or not signed_in_only:
+            href = app.url_path_for(name)
+            items.append((str(href), text, path == href))
+    return tuple(items)
+
+
+@lru_cache(maxsize=1024)
+def _page_header(
+    environment: Environment, account_label: str | None, nav: tuple[tuple[str, str, bool], ...]
+) -> str:
+    """The NHS.UK skip link and header, rendered once per account label and navigation: the header
+    macros cost more than most page bodies (web/README.md, "Figures")."""
+    return environment.get_template("page_header.jinja").render(
+        signed_in=account_label is not None,
+        account_label=account_label,
+        navigation=[{"href": href, "text": text, "current": current} for href, text, current in nav],
+        csrf_placeholder=CSRF_PLACEHOLDER,
+    )
+
+
+@lru_cache(maxsize=4)
+def _page_footer(environment: Environment) -> Markup:
+    """The NHS.UK footer, the same on every page."""
+    return Markup(environment.get_template("page_footer.jinja").render())
 
 
 def render_error(

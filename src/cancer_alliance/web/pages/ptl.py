@@ -32,12 +32,12 @@ PTL_CSV_COLUMNS = (
     "next_milestone_date",
 )
 MAX_NOTE = 2000
-#: Rows shown on the page; the CSV download and the API have them all.
-PAGE_ROWS = 200
+#: Rows on one page of the list; the CSV download and the API have them all.
+PAGE_ROWS = 100
 MAX_ACTION = 500
 
 
-def ptl_filters(
+async def ptl_filters(
     tumour_type: str = "",
     band: str = "",
     breach_within: Annotated[int | None, Query(ge=0, le=3650)] = None,
@@ -53,20 +53,28 @@ FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
 
 
 @router.get("/ptl", name="ptl_list")
-def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
+def ptl_list(
+    request: Request,
+    ctx: ContextDep,
+    scope: ScopeDep,
+    auditor: AuditorDep,
+    filters: FiltersDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+):
     census = ctx.results.reference_date()
-    listed = filters.apply(scope.open_pathways(filters.order), census)
-    shown = listed.head(PAGE_ROWS)
+    shown, total = scope.listed(filters, census, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     notes = scope.notes_for(auditor.session, shown)
     rows = present.list_rows(
         shown, census, ctx.settings.warn_within_days, {k: n.next_action or "" for k, n in notes.items()}
     )
-    auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query()})
+    auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "page": page, "filters": filters.as_query()})
     return render(
         request,
         "ptl_list.jinja",
         rows=rows,
-        total=len(listed),
+        total=total,
+        first=(page - 1) * PAGE_ROWS + 1,
+        pagination=present.pagination(filters.as_query(), page, PAGE_ROWS, total),
         census=census,
         filters=filters,
         **scope.choices(),
@@ -77,7 +85,7 @@ def ptl_list(request: Request, ctx: ContextDep, scope: ScopeDep, auditor: Audito
 
 @router.get("/ptl.csv", name="ptl_csv")
 def ptl_csv(ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
-    listed = filters.apply(scope.open_pathways(filters.order), ctx.results.reference_date())
+    listed, _ = scope.listed(filters, ctx.results.reference_date())
     rows = listed.loc[:, list(PTL_CSV_COLUMNS)].astype(object).where(listed.notna(), None).to_dict("records")
     auditor.exported(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query(), "format": "csv"})
     return csv_response(rows, PTL_CSV_COLUMNS, "patient-tracking-list.csv")

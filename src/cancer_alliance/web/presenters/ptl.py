@@ -8,7 +8,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from cancer_alliance.web.presenters.formatting import format_date, is_missing
@@ -45,17 +47,23 @@ class PtlFilters:
 
     def apply(self, rows: pd.DataFrame, census: dt.date) -> pd.DataFrame:
         """The rows that pass the filters, in the order given (see `order`)."""
-        if self.tumour_type:
-            rows = rows[rows["tumour_type"] == self.tumour_type]
-        if self.band:
-            rows = rows[rows["band"] == self.band]
-        if self.provider:
-            rows = rows[rows["provider"] == self.provider]
+        return rows[self.mask(rows, census)]
+
+    def mask(self, rows: pd.DataFrame, census: dt.date) -> np.ndarray:
+        """True for each row that passes the filters."""
+        keep = np.ones(len(rows), dtype=bool)
+        for column, wanted in (
+            ("tumour_type", self.tumour_type),
+            ("band", self.band),
+            ("provider", self.provider),
+        ):
+            if wanted:
+                keep &= (rows[column] == wanted).to_numpy()
         if self.breach_within is not None:
             limit = census + dt.timedelta(days=self.breach_within)
             breach = pd.to_datetime(rows["breach_date_62d"])
-            rows = rows[breach.notna() & (breach <= pd.Timestamp(limit))]
-        return rows
+            keep &= (breach.notna() & (breach <= pd.Timestamp(limit))).to_numpy()
+        return keep
 
     def as_query(self) -> dict[str, str]:
         query = {
@@ -67,6 +75,22 @@ class PtlFilters:
         if self.breach_within is not None:
             query["breach_within"] = str(self.breach_within)
         return {key: value for key, value in query.items() if value}
+
+
+def pagination(query: Mapping[str, str], page: int, page_rows: int, total: int) -> dict[str, Any]:
+    """Previous and next links for the NHS.UK pagination component, keeping the filters."""
+    pages = max(1, -(-total // page_rows))
+
+    def link(number: int) -> dict[str, str]:
+        return {
+            "href": "/ptl?" + urlencode({**query, "page": str(number)}),
+            "labelText": f"Page {number} of {pages}",
+        }
+
+    return {
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
 
 
 def rag(breach: dt.date | None, census: dt.date, warn_within_days: int) -> dict[str, str]:
