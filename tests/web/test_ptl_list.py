@@ -68,3 +68,50 @@ def test_filters_narrow_the_page_and_the_total(signed_in):
     assert "2 pathways" in page
     again = client.get("/ptl", params={"tumour_type": "Breast", "breach_within": 0}).text
     assert listed(again) == ["P-RTX-1", "P-RGT-1"]
+
+
+def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
+    """62-day backlog = open pathways over 62 days, 104+ = over 104 (CWT rules §6, as `cwt.ptl` flags
+    them); the fixture flags days >= 63 and >= 105."""
+    body = signed_in("nat").get("/api/ptl/summary").json()
+    assert body["census_date"] == "2019-03-31"
+    assert body["totals"] == {"open_pathways": 5, "over_62_backlog": 2, "over_104": 1}
+    assert [
+        (r["provider"], r["open_pathways"], r["over_62_backlog"], r["over_104"]) for r in body["rows"]
+    ] == [
+        ("RGT", 2, 1, 0),
+        ("RTX", 1, 1, 1),
+        ("RGN", 1, 0, 0),
+        ("Unknown", 1, 0, 0),
+    ]
+
+
+def test_backlog_is_scoped_and_filtered_like_the_list(signed_in):
+    east = signed_in("east").get("/api/ptl/summary", params={"tumour_type": "Lung"}).json()
+    assert east["totals"] == {"open_pathways": 2, "over_62_backlog": 0, "over_104": 0}
+    assert {row["provider"] for row in east["rows"]} == {"RGT", "RGN"}
+    rtx = signed_in("rtx").get("/api/ptl/summary").json()
+    assert [row["provider"] for row in rtx["rows"]] == ["RTX"]
+
+
+def test_backlog_on_the_page_and_as_csv(signed_in):
+    client = signed_in("nat")
+    page = client.get("/ptl").text
+    figures = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page)
+    assert figures == [
+        ("Open pathways", "5"),
+        ("Waiting over 62 days", "2"),
+        ("Waiting 104 days or more", "1"),
+    ]
+    assert 'id="ptl-backlog-table"' in page
+    csv = client.get("/api/ptl/summary", params={"format": "csv"}).text.splitlines()
+    assert csv[0] == "provider,open_pathways,over_62_backlog,over_104"
+    assert csv[1:3] == ["RGT,2,1,0", "RTX,1,1,1"]
+    trust_page = signed_in("rgt").get("/ptl").text
+    assert 'id="ptl-backlog-table"' not in trust_page  # one provider: the figures say it all
+
+
+def test_backlog_needs_sign_in_and_is_audited(client, signed_in, audit_events):
+    assert client.get("/api/ptl/summary").status_code == 401
+    signed_in("rgt").get("/api/ptl/summary")
+    assert any(event.object_type == "ptl_summary" for event in audit_events())

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.store import Role
 from cancer_alliance.store.models import PtlNote
-from cancer_alliance.web.presenters.ptl import PtlFilters
+from cancer_alliance.web.presenters.ptl import PtlFilters, backlog
 from cancer_alliance.web.results import Results
 
 REFUSAL = "pathway not found in your organisation's patient tracking list"
@@ -92,6 +92,12 @@ class Scope:
         )
         end = None if limit is None else offset + limit
         return ordered.iloc[positions[offset:end]], len(positions)
+
+    def backlog(self, filters: PtlFilters, census: dt.date) -> pd.DataFrame:
+        """`presenters.ptl.backlog` of the rows `listed` gives, once per scope, filters and census."""
+        return self.results.ptl_derived(
+            f"backlog:{self._key}:{filters!r}:{census}", lambda _: backlog(self.listed(filters, census)[0])
+        )
 
     def choices(self) -> dict[str, list[str]]:
         """Tumour types, bands and providers present in the scope's PTL (for the list's filters)."""

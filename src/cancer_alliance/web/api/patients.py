@@ -4,6 +4,7 @@ and adding a note. Each is reached through `Scope` and writes one audit event (s
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -57,6 +58,26 @@ def ptl(
 def _with_rag(rows, census, ctx):
     warn = ctx.settings.warn_within_days
     return rows.assign(rag=[present.rag(b, census, warn)["text"] for b in rows["breach_date_62d"]])
+
+
+@router.get("/summary")
+def ptl_summary(
+    ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep, format: Format = Format.json
+):
+    """Open pathways, the 62-day backlog and 104+ day waits by responsible provider in the caller's
+    scope (filtered as the list), largest backlog first; counts only, but of scoped pathways."""
+    census = ctx.results.reference_date()
+    table = scope.backlog(filters, census)
+    auditor.viewed(ObjectRef("ptl_summary"), {"providers": len(table), "filters": filters.as_query()})
+    response = table_response(table, present.BACKLOG_COLUMNS, format, "ptl-backlog.csv")
+    if format is Format.csv:
+        return response
+    totals = {k: int(v) for k, v in table[["open_pathways", "over_62_backlog", "over_104"]].sum().items()}
+    return Response(
+        b'{"census_date":"%s","totals":%s,' % (census.isoformat().encode(), json.dumps(totals).encode())
+        + response.body[1:],
+        media_type="application/json",
+    )
 
 
 @router.get("/{record_id}")

@@ -35,6 +35,8 @@ MAX_NOTE = 2000
 #: Rows on one page of the list; the CSV download and the API have them all.
 PAGE_ROWS = 100
 MAX_ACTION = 500
+#: Providers shown in the page's backlog table (largest backlog first); the API has them all.
+BACKLOG_ROWS = 10
 
 
 async def ptl_filters(
@@ -68,6 +70,7 @@ def ptl_list(
         shown, census, ctx.settings.warn_within_days, {k: n.next_action or "" for k, n in notes.items()}
     )
     auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "page": page, "filters": filters.as_query()})
+    backlog = scope.backlog(filters, census)
     return render(
         request,
         "ptl_list.jinja",
@@ -80,6 +83,9 @@ def ptl_list(
         **scope.choices(),
         sorts=present.SORTS,
         query=filters.as_query(),
+        backlog_totals=backlog[["open_pathways", "over_62_backlog", "over_104"]].sum().to_dict(),
+        backlog_rows=backlog.head(BACKLOG_ROWS).to_dict("records"),
+        backlog_providers=len(backlog),
     )
 
 

@@ -77,6 +77,35 @@ class PtlFilters:
         return {key: value for key, value in query.items() if value}
 
 
+#: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
+BACKLOG_COLUMNS = ("provider", "open_pathways", "over_62_backlog", "over_104")
+
+
+def backlog(rows: pd.DataFrame) -> pd.DataFrame:
+    """Open pathways, the 62-day backlog (over 62 days) and 104+ day waits by responsible provider,
+    largest backlog first, from PTL rows (`over_62_backlog` and `over_104` as `cwt.ptl` set them)."""
+    counted = rows.assign(
+        provider=rows["provider"].fillna("Unknown"),
+        over_62_backlog=rows["over_62_backlog"].astype(bool),
+        over_104=rows["over_104"].astype(bool),
+    )
+    table = (
+        counted.groupby("provider", sort=False)
+        .agg(
+            open_pathways=("record_id", "size"),
+            over_62_backlog=("over_62_backlog", "sum"),
+            over_104=("over_104", "sum"),
+        )
+        .reset_index()
+    )
+    ordered = table.sort_values(["over_62_backlog", "provider"], ascending=[False, True], kind="stable")
+    return (
+        ordered.loc[:, list(BACKLOG_COLUMNS)]
+        .astype({"open_pathways": "int64", "over_62_backlog": "int64", "over_104": "int64"})
+        .reset_index(drop=True)
+    )
+
+
 def pagination(query: Mapping[str, str], page: int, page_rows: int, total: int) -> dict[str, Any]:
     """Previous and next links for the NHS.UK pagination component, keeping the filters."""
     pages = max(1, -(-total // page_rows))
