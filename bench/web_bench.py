@@ -71,17 +71,22 @@ def urls(home: Path) -> list[str]:
     return [
         "/",
         "/?metric=2ww",
+        "/?metric=early_stage",
         f"/alliances/{alliance}",
         f"/trusts/{trust}",
         "/performance",
         f"/performance?standard=62d_usc&provider={trust}&tumour_type={tumour}",
         "/about",
         f"/ptl?provider={trust}",
+        f"/ptl?provider={trust}&page=2",
+        "/ptl?sort=breach_date_62d",
         f"/ptl/{record}",
         "/api/alliances",
         f"/api/alliances/{alliance}/trusts",
         "/api/performance?standard=2ww",
+        f"/api/alliances/{alliance}/trend",
         f"/api/ptl?provider={trust}&limit=100",
+        "/api/ptl/summary",
     ]
 
 
