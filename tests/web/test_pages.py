@@ -78,6 +78,8 @@ def test_explorer_filters_by_provider_and_downloads_the_same_rows_as_csv(signed_
         f"/api/alliances/{EAST}/trusts",
         f"/api/alliances/{LANCASHIRE}/early-diagnosis",
         f"/api/alliances/{LANCASHIRE}/early-diagnosis/ambitions",
+        f"/api/alliances/{EAST}/early-diagnosis",  # successor figures (NDRS East of England)
+        "/api/alliances/E57000002/early-diagnosis",  # two successors, counts summed
         "/api/trusts/RGT/scorecard",
         "/api/trusts/RGT/trend",
         "/api/performance",

@@ -208,12 +208,48 @@ def test_alliance_page_shows_early_diagnosis_with_interval_ambitions_and_years(s
     assert [v["year"] for v in chart["data"]["values"]][-1] == "2022"
 
 
-def test_an_alliance_ndrs_does_not_report_says_why_and_its_api_is_404(client):
+def test_an_alliance_whose_footprint_changed_gets_its_successors_figures_and_says_so(client):
+    """East of England (2018/19, E56000009) is NDRS's East of England of 2023/24 (new code E56000035):
+    `early_diagnosis/data/alliance_ndrs_geographies.csv`."""
     page = client.get(f"/alliances/{EAST}").text
-    assert 'id="early-diagnosis-missing"' in page and "2023/24" in page
+    section = page.split('id="early-diagnosis"', 1)[1]
+    assert 'id="early-diagnosis-missing"' not in section and 'id="early-diagnosis-table"' in section
+    note = section.split('id="early-diagnosis-source"', 1)[1].split("</div>", 1)[0]
+    assert "Figures for the successor alliance East of England (NDRS boundaries of 2023/24)" in note
     response = client.get(f"/api/alliances/{EAST}/early-diagnosis")
-    assert response.status_code == 404 and "2023/24" in response.json()["detail"]
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    expected = _ndrs_by_year("East of England")
+    assert [row["year"] for row in rows] == list(expected.index)
+    for row in rows:
+        assert row["ndrs_name"] == "East of England"
+        assert row["ndrs_note"].startswith("Figures for the successor alliance East of England")
+        assert abs(row["stage_staged"] - expected.loc[row["year"], "staged"]) <= 2.5
     assert client.get("/api/alliances/E99999999/early-diagnosis").status_code == 404
+
+
+def test_a_split_alliance_gets_the_summed_counts_of_its_successors(signed_in):
+    """UCLH Cancer Collaborative (2018/19, E57000002) = North Central London + North East London: counts
+    added, proportion and Wilson interval from the sums (expected from the file's columns here)."""
+    rows = signed_in("nat").get("/api/alliances/E57000002/early-diagnosis").json()["rows"]
+    parts = [_ndrs_by_year("North Central London"), _ndrs_by_year("North East London")]
+    expected = parts[0] + parts[1]
+    assert [row["year"] for row in rows] == list(expected.index)
+    for row in rows:
+        want = expected.loc[row["year"]]
+        assert (row["stage_early"], row["stage_staged"]) == (want["early"], want["staged"])
+        lower, upper = _wilson(want["early"], want["staged"])
+        assert row["early_stage_lower_95"] == pytest.approx(lower)
+        assert row["early_stage_upper_95"] == pytest.approx(upper)
+        assert row["ndrs_name"] == "North Central London and North East London"
+        assert "successor alliances North Central London and North East London" in row["ndrs_note"]
+
+
+def test_an_alliance_ndrs_reports_as_it_was_has_no_successor_note(signed_in):
+    rows = signed_in("nat").get(f"/api/alliances/{LANCASHIRE}/early-diagnosis").json()["rows"]
+    assert {row["ndrs_note"] for row in rows} == {None}
+    page = signed_in("nat").get(f"/alliances/{LANCASHIRE}").text
+    assert 'id="early-diagnosis-source"' not in page
 
 
 def test_trust_page_says_ndrs_has_no_trust_level(client):
@@ -221,22 +257,36 @@ def test_trust_page_says_ndrs_has_no_trust_level(client):
     assert "not for trusts" in page and 'id="early-diagnosis-table"' not in page
 
 
-def test_home_map_by_early_stage_colours_reported_alliances_against_the_ambitions(client):
+def test_home_map_by_early_stage_colours_all_19_alliances_against_the_ambitions(client):
     page = client.get("/", params={"metric": "early_stage"}).text
     assert page.count('class="app-map__link"') == 19
     assert "62% to 75% (meets 62% by 2020/21)" in page and "75% or more" in page
     table = page.split('id="alliance-table"', 1)[1].split("</table>", 1)[0]
     published = client.get(f"/api/alliances/{LANCASHIRE}/early-diagnosis").json()["rows"][-1]
     assert f"{published['early_stage_proportion'] * 100:.1f}%" in table
-    assert table.count("not reported") == 2 * 11  # 11 of the 19 footprints changed since 2018/19
+    assert "not reported" not in table
+    assert table.count('class="nhsuk-table__row"') == 19
+    assert len(re.findall(r"numeric\">\d+\.\d%</td>", table)) == 19  # a percentage for every alliance
+    # 11 of the 19 footprints changed since 2018/19: each names its NDRS successor(s) under its name
+    assert table.count("app-early-source") == 11
+    assert "Figures for the successor alliances North Central London and North East London" in table
+    labels = re.findall(r'aria-label="([^"]*)" class="app-map__link"', page)
+    fills = re.findall(r'fill="(#[0-9a-f]{6})" class="app-map__area"', page)
+    assert len(labels) == len(fills) == 19 and "#ffffff" not in fills  # every area coloured, none "no data"
+    assert all(re.search(r"stage 1 or 2 \(of those staged\) \d+\.\d%", label) for label in labels)
+    east = next(html.unescape(label) for label in labels if label.startswith("East of England:"))
+    assert "(Figures for the successor alliance East of England (NDRS boundaries))" in east
+    assert "11 alliances of 2018/19 whose footprint has changed" in page
 
 
-def test_alliances_api_has_early_stage_for_the_reported_alliances(client):
+def test_alliances_api_has_early_stage_for_all_19_alliances(client):
     rows = client.get("/api/alliances", params={"metric": "early_stage"}).json()["rows"]
     assert len(rows) == 19
-    reported = {row["alliance"] for row in rows if row["year"] is not None}
-    assert LANCASHIRE in reported and EAST not in reported and len(reported) == 8
-    assert all(row["stage_staged"] % 5 == 0 for row in rows if row["alliance"] in reported)
+    assert all(row["year"] == 2022 and row["early_stage_proportion"] is not None for row in rows)
+    assert all(row["stage_staged"] % 5 == 0 for row in rows)
+    notes = {row["alliance"]: row["ndrs_note"] for row in rows}
+    assert notes[LANCASHIRE] is None and "East of England" in notes[EAST]
+    assert sum(note is not None for note in notes.values()) == 11
 
 
 def test_unknown_metric_and_standard_are_404(client):

@@ -12,7 +12,8 @@ import pandas as pd
 
 from cancer_alliance import reference
 from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
-from cancer_alliance.early_diagnosis.ndrs import ndrs_alliance_name, ndrs_counts
+from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
+from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.stats.spc.cwt import cwt_spc
 from cancer_alliance.web.disclosure import publish_performance
 from cancer_alliance.web.presenters.performance import (
@@ -296,7 +297,9 @@ def _trend_spc(summary: OrganisationSummary | None, level: str) -> TrendSpc | No
 
 
 # Early diagnosis from the real NDRS stage counts (2013-2022; `early_diagnosis.ndrs`). Reference data,
-# not results: worked out once per process.
+# not results: worked out once per process. NDRS reports the alliances of 2023/24; each 2018/19 alliance
+# gets the counts of the NDRS geographies that stand for it (`early_diagnosis.successors`), summed before
+# disclosure control and before the proportions and intervals are worked out.
 
 NDRS_GROUPS = ("geography_name", "year")
 NDRS_ENGLAND = "England"
@@ -311,11 +314,20 @@ def ndrs_metrics(signed_in: bool) -> pd.DataFrame:
     return metrics(counts) if signed_in else publish_metrics(counts)
 
 
+@lru_cache(maxsize=2)
+def ndrs_alliance_metrics(signed_in: bool) -> pd.DataFrame:
+    """The same for the 19 alliances of 2018/19 (`alliance`, with `ndrs_name` and `ndrs_relation`): counts
+    summed over each alliance's NDRS geographies, then controlled (public) and turned into proportions."""
+    counts = ndrs_counts_for_2018_19_alliances(("year",))
+    return metrics(counts) if signed_in else publish_metrics(counts)
+
+
 @dataclass(frozen=True)
 class EarlyDiagnosis:
-    """What an alliance page shows on early diagnosis. `ndrs_name` is None (with `reason`) when NDRS
-    does not report the alliance's 2018/19 footprint: the file covers the alliances of 2023/24, and an
-    alliance whose ONS code changed since 2018/19 has a different footprint."""
+    """What an alliance page shows on early diagnosis. `ndrs_name` names the NDRS geography (or
+    geographies, counts summed) the figures come from; `ndrs_note` says so when they are not the
+    alliance's own 2018/19 footprint (None when they are). `ndrs_name` is None (with `reason`) only if
+    the mapping has no row for the alliance."""
 
     code: str
     ndrs_name: str | None
@@ -323,6 +335,8 @@ class EarlyDiagnosis:
     years: pd.DataFrame
     ambitions: pd.DataFrame
     england: pd.DataFrame
+    ndrs_note: str | None = None
+    ndrs_relation: str | None = None
 
     @property
     def latest(self) -> dict | None:
@@ -348,27 +362,31 @@ def early_diagnosis(viewer: Viewer, code: str) -> EarlyDiagnosis | None:
 def _early_diagnosis(code: str, signed_in: bool) -> EarlyDiagnosis:
     table = ndrs_metrics(signed_in)
     england = table[table["geography_name"] == NDRS_ENGLAND].sort_values("year").reset_index(drop=True)
-    try:
-        name = ndrs_alliance_name(code)
-    except ValueError:
-        name = None
-    if name is None:
-        empty = table.iloc[0:0]
-        reason = (
-            f"The NDRS stage file reports the 20 Cancer Alliances of 2023/24. The 2018/19 alliance {code} "
-            "is not one of them (its footprint changed and it has a new ONS code), so there are no "
-            "figures for it here."
-        )
+    alliances = ndrs_alliance_metrics(signed_in)
+    years = alliances[alliances["alliance"] == code].sort_values("year").reset_index(drop=True)
+    if years.empty:
+        empty = years.drop(columns=["ndrs_relation"])
+        reason = f"The 2018/19 alliance {code} has no NDRS geography in the mapping, so there are no figures."
         return EarlyDiagnosis(code, None, reason, empty, against_ambitions(empty), england)
-    years = table[table["geography_name"] == name].sort_values("year").reset_index(drop=True)
-    years = years.assign(alliance=code)
+    geographies = ndrs_geographies(code)
+    years = years.drop(columns=["ndrs_relation"]).assign(ndrs_note=geographies.note)
     latest = years[years["year"] == years["year"].max()]
-    return EarlyDiagnosis(code, name, None, years, against_ambitions(latest), england)
+    return EarlyDiagnosis(
+        code,
+        geographies.label,
+        None,
+        years,
+        against_ambitions(latest),
+        england,
+        ndrs_note=geographies.note,
+        ndrs_relation=geographies.relation,
+    )
 
 
 def early_stage_overview(viewer: Viewer) -> pd.DataFrame:
-    """Each 2018/19 alliance with its latest NDRS year (% stage 1-2 of staged, interval, completeness);
-    null figures where NDRS does not report the alliance's footprint (the map's `early_stage` metric)."""
+    """Each 2018/19 alliance with its latest NDRS year (% stage 1-2 of staged, interval, completeness),
+    from the NDRS geographies that stand for it (`ndrs_name`, `ndrs_note`; the map's `early_stage`
+    metric)."""
     return _early_stage_overview(viewer.signed_in)
 
 
@@ -382,6 +400,8 @@ def _early_stage_overview(signed_in: bool) -> pd.DataFrame:
             "name": alliance.name,
             "map_number": alliance.map_number,
             "ndrs_name": found.ndrs_name,
+            "ndrs_note": found.ndrs_note,
+            "ndrs_relation": found.ndrs_relation,
         }
         latest = found.latest
         if latest is not None:

@@ -12,6 +12,7 @@ from cancer_alliance.web.presenters.early_diagnosis import (
     ambition_tag,
     ambition_targets,
     interval,
+    source_note,
     year_rows,
 )
 from cancer_alliance.web.presenters.england_map import PALETTE, ambition_scale, colour, england_map
@@ -145,3 +146,35 @@ def test_spc_icons_are_data_uris_with_their_labels_and_none_without_a_target():
     assert variation.src.startswith("data:image/svg+xml;base64,")
     assert assurance.label == "Assurance: the target will consistently be missed"
     assert [icon.name for icon in spc_icons("common_cause", None)] == ["common_cause"]
+
+
+@pytest.mark.parametrize(
+    ("relation", "name", "note"),
+    [
+        ("same", "Kent and Medway", ""),
+        (None, None, ""),
+        (
+            "successor",
+            "East of England",
+            "Figures for the successor alliance East of England (NDRS boundaries)",
+        ),
+        (
+            "split",
+            "North Central London and North East London",
+            "Figures for the successor alliances North Central London and North East London "
+            "(NDRS boundaries), added together",
+        ),
+        ("shared", "Big", "Figures for the successor alliance Big (NDRS boundaries), shared with others"),
+    ],
+)
+def test_source_note_names_the_ndrs_geographies_unless_they_are_the_alliance(relation, name, note):
+    assert source_note(relation, name) == note
+
+
+def test_map_notes_go_into_the_accessible_name_of_the_area():
+    shapes = {"A": "M0,0L1,1Z", "B": "M1,1L2,2Z"}
+    drawn = england_map(
+        shapes, {"A": "Alpha", "B": "Beta"}, {"A": 0.5, "B": 0.6}, "Stage 1-2", notes={"A": "Note"}
+    )
+    labels = {area.code: area.label for area in drawn.areas}
+    assert labels == {"A": "Alpha: Stage 1-2 50.0% (Note)", "B": "Beta: Stage 1-2 60.0%"}

@@ -57,7 +57,7 @@ def alliances(
     """Each 2018/19 alliance with its performance on `metric` over the results period (the map's table);
     `metric=early_stage`: its % of staged cancers diagnosed at stage 1-2 in the latest NDRS year."""
     if metric == EARLY_STAGE:
-        columns = ["alliance", "name", "map_number", "ndrs_name", "year", *EARLY]
+        columns = ["alliance", "name", "map_number", "ndrs_name", "ndrs_note", "year", *EARLY]
         return table_response(early_stage_overview(viewer), columns, format, "alliances-early_stage.csv")
     try:
         table = alliance_overview(ctx.results, viewer, metric)
@@ -103,7 +103,7 @@ def alliance_early_diagnosis(code: str, viewer: ViewerDep, format: Format = Form
     of those staged with its Wilson 95% interval, and stage completeness. 404 when NDRS does not report
     the alliance's 2018/19 footprint."""
     found = _early(code, viewer)
-    columns = ["alliance", "ndrs_name", "year", *EARLY]
+    columns = ["alliance", "ndrs_name", "ndrs_note", "year", *EARLY]
     table = found.years.assign(ndrs_name=found.ndrs_name)
     return table_response(table, columns, format, f"early-diagnosis-{code}.csv")
 

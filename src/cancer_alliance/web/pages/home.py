@@ -21,6 +21,7 @@ from cancer_alliance.web.presenters.early_diagnosis import (
     ambition_tag,
     ambition_targets,
     interval,
+    source_note,
 )
 from cancer_alliance.web.presenters.england_map import ambition_scale, england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, percent
@@ -101,15 +102,18 @@ def _early_stage(viewer: Viewer, label: str) -> dict[str, Any]:
             "performance": percent(row["early_stage_proportion"]) or "not reported",
             "interval": interval(row["early_stage_lower_95"], row["early_stage_upper_95"]),
             "tag": ambition_tag(row["early_stage_proportion"], targets),
+            "note": source_note(row["ndrs_relation"], row["ndrs_name"]),
         }
         for row in table.to_dict("records")
     ]
+    notes = {row["code"]: row["note"] for row in rows}
+    scale = ambition_scale(targets)
     return {
-        "map": england_map(shapes(), alliance_names(), values, label, scale=ambition_scale(targets)),
+        "map": england_map(shapes(), alliance_names(), values, label, scale=scale, notes=notes),
         "rows": rows,
         "early_stage": True,
         "early_year": int(years.max()) if not years.empty else None,
-        "unreported": int(table["year"].isna().sum()),
+        "from_successors": sum(1 for note in notes.values() if note),
     }
 
 

@@ -99,6 +99,7 @@ def _early_values(found: EarlyDiagnosis | None) -> dict[str, Any] | None:
     return {
         "available": True,
         "ndrs_name": found.ndrs_name,
+        "ndrs_note": found.ndrs_note,
         "year": int(latest["year"]),
         "first_year": int(found.years["year"].iloc[0]),
         "early_stage": percent(latest["early_stage_proportion"]),

@@ -48,6 +48,18 @@ def ambition_tag(value: float | None, targets: Sequence[tuple[float, str]]) -> d
     return {"text": f"Meets {met[-1]}", "classes": "nhsuk-tag--green" if highest else "nhsuk-tag--blue"}
 
 
+def source_note(relation: Any, ndrs_name: Any) -> str:
+    """A short note naming where an alliance's figures come from when they are not its own 2018/19
+    footprint (`early_diagnosis.successors`: relation same/successor/split/shared): empty for `same`."""
+    if is_missing(relation) or is_missing(ndrs_name) or relation == "same":
+        return ""
+    if relation == "split":
+        return f"Figures for the successor alliances {ndrs_name} (NDRS boundaries), added together"
+    if relation == "shared":
+        return f"Figures for the successor alliance {ndrs_name} (NDRS boundaries), shared with others"
+    return f"Figures for the successor alliance {ndrs_name} (NDRS boundaries)"
+
+
 def year_rows(years: pd.DataFrame) -> list[dict[str, str]]:
     """One display row per year (counts may be withheld or rounded for the public)."""
     return [

@@ -151,9 +151,11 @@ def england_map(
     metric_label: str,
     href: str = "/alliances/{code}",
     scale: FixedScale | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> EnglandMap:
     """The map: one area per shape, filled by `values[code]` (fractions, shown as percentages) in
-    equal-width bins over the values' range, or in the bins of a fixed `scale`."""
+    equal-width bins over the values' range, or in the bins of a fixed `scale`. A non-empty `notes[code]`
+    (e.g. where the figures come from) is added to the area's accessible name and tooltip."""
     present = [v for v in values.values() if not is_missing(v)]
     if scale is not None:
         edges: Sequence[float] = scale.edges
@@ -164,6 +166,7 @@ def england_map(
         value = values.get(code)
         shown = percent(value) if not is_missing(value) else "no data"
         name = names.get(code, code)
+        note = (notes or {}).get(code)
         areas.append(
             MapArea(
                 code=code,
@@ -171,7 +174,7 @@ def england_map(
                 href=href.format(code=code),
                 path=path,
                 fill=colour(value, edges, below=scale is not None) if edges else NO_DATA,
-                label=f"{name}: {metric_label} {shown}",
+                label=f"{name}: {metric_label} {shown}" + (f" ({note})" if note else ""),
             )
         )
     legend = []
