@@ -44,3 +44,13 @@ def test_public_trust_page_and_the_early_stage_map_meet_the_baseline(page):
     expect(page.locator("#alliance-table")).to_contain_text("Lancashire and South Cumbria")
     expect(page.locator(".app-legend")).to_contain_text("75% or more")
     check_page(page, "home-early-stage")
+
+
+def test_an_alliance_shown_with_its_successors_figures_says_so_and_meets_the_baseline(page):
+    """East of England (2018/19, E56000009) gets NDRS's East of England of 2023/24, with a note."""
+    page.goto("/alliances/E56000009")
+    expect(page.locator("#early-diagnosis-source")).to_contain_text(
+        "Figures for the successor alliance East of England (NDRS boundaries of 2023/24)"
+    )
+    expect(page.locator("#early-diagnosis-table")).to_contain_text("2022")
+    check_page(page, "alliance-successor-early-diagnosis")
