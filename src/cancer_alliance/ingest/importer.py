@@ -85,10 +85,15 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     """Default progress callback: report nothing."""
 
 
-def ingest_file(table: str, path: Path | str, *, progress: Progress = _no_progress) -> IngestSummary:
+def ingest_file(
+    table: str, path: Path | str, *, progress: Progress = _no_progress, source_name: str | None = None
+) -> IngestSummary:
     """Import `path` (CSV or Parquet) into canonical table `table`; see the module docstring.
+    `source_name` is how the quarantine and the manifest name the file (default: `path`), e.g. the
+    name an analyst uploaded rather than where the server staged it.
     Raises InputError when the file cannot be processed at all (nothing is written then)."""
     path = Path(path)
+    name = source_name or str(path)
     try:
         table_schema = schema(table)
     except KeyError as error:
@@ -104,7 +109,7 @@ def ingest_file(table: str, path: Path | str, *, progress: Progress = _no_progre
             con = duckdb.connect(config={"temp_directory": spill})
             try:
                 con.execute("SET enable_progress_bar = false")  # stdout is the command's summary
-                return _import(con, table_schema, path, digest, key, progress)
+                return _import(con, table_schema, path, name, digest, key, progress)
             finally:
                 con.close()
 
@@ -113,6 +118,7 @@ def _import(
     con: duckdb.DuckDBPyConnection,
     table: TableSchema,
     path: Path,
+    name: str,
     digest: str,
     key: bytes,
     progress: Progress,
@@ -133,14 +139,14 @@ def _import(
         accepted = _write_accepted(con, table, staged / lake.DATA_FILE, key, rows_in - quarantined, progress)
         if accepted + quarantined != rows_in:
             raise RuntimeError(
-                f"{path}: {rows_in} rows in but {accepted} accepted and {quarantined} quarantined"
+                f"{name}: {rows_in} rows in but {accepted} accepted and {quarantined} quarantined"
             )
         lake.write_manifest(
             staged,
             {
                 "table": table.name,
                 "snapshot_id": snapshot_id,
-                "source_file": str(path),
+                "source_file": name,
                 "source_sha256": digest,
                 "rows_in": rows_in,
                 "accepted": accepted,
@@ -157,7 +163,7 @@ def _import(
         )
         if quarantine_path is not None:
             staged_quarantine = staged / "_quarantine.csv"
-            _write_quarantine(con, table, path, staged_quarantine)
+            _write_quarantine(con, table, name, staged_quarantine)
             quarantine_path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged_quarantine, quarantine_path)
         lake.commit(staged, table.name, snapshot_id)
@@ -216,9 +222,9 @@ def _write_accepted(
     return written
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, path: Path, target: Path) -> None:
-    """One line per problem: file, row number, field, check, reason, then the row's values as
-    given, NHS numbers masked."""
+def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, name: str, target: Path) -> None:
+    """One line per problem: file (`name`), row number, field, check, reason, then the row's values
+    as given, NHS numbers masked."""
     values = ", ".join(
         f"CASE WHEN s.{quote(c.name)} IS NULL THEN NULL ELSE {literal(MASK)} END AS {quote(c.name)}"
         if c.type == "nhs_number"
@@ -231,7 +237,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, path: 
         + " END"
     )
     con.execute(
-        f'COPY (SELECT {literal(str(path))} AS file, p.row_number, p.field, p."check", p.reason, {values} '
+        f'COPY (SELECT {literal(name)} AS file, p.row_number, p.field, p."check", p.reason, {values} '
         f'FROM problems p JOIN source_rows s USING (row_number) ORDER BY p.row_number, {order}, p."check") '
         f"TO {literal(str(target))} (FORMAT csv, HEADER)"
     )

@@ -71,11 +71,13 @@ def import_upload(
                 raise HTTPException(status_code=413, detail="The file is too large to import here.")
             handle.write(chunk)
     try:
-        summary = ingest_file("cwt", staged)
+        summary = ingest_file("cwt", staged, source_name=upload.filename or staged.name)
     except InputError as error:
         errors = [{"text": str(error).replace(str(staged), upload.filename or "the file"), "href": "#upload"}]
         auditor.created(ObjectRef("cwt_import"), {"file": upload.filename, "refused": True})
         return render(request, "import.jinja", status_code=400, summary=None, errors=errors)
+    finally:
+        staged.unlink(missing_ok=True)  # it holds raw NHS numbers; the lake keeps only pseudonyms
     quarantine = summary.quarantine_path.name if summary.quarantine_path else None
     auditor.created(
         ObjectRef("cwt_import", summary.snapshot_id),
