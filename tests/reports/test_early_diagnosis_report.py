@@ -95,9 +95,29 @@ def test_the_spc_icons_are_shown_above_the_chart_with_alt_text(tmp_path, monkeyp
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("E56000003", "not one of the 2024/25 alliances"), ("X1", "not a known alliance code")],
+    [
+        ("X1", "not a known alliance code"),
+        ("E57000002", "was later split into North Central London and North East London"),
+    ],
 )
-def test_an_alliance_without_ndrs_figures_is_refused(tmp_path, monkeypatch, code, message):
+def test_an_alliance_without_one_ndrs_geography_is_refused(tmp_path, monkeypatch, code, message):
     result, _ = report(tmp_path, monkeypatch, alliance=code)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_a_2018_19_alliance_reports_its_successor_and_says_so(tmp_path, monkeypatch):
+    """West Yorkshire (E56000003, 2018/19) is reported by NDRS as West Yorkshire and Harrogate
+    (early_diagnosis/data/alliance_ndrs_geographies.csv)."""
+    result, out = report(tmp_path, monkeypatch, alliance="E56000003")
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "<h1>Early diagnosis: West Yorkshire and Harrogate</h1>" in page
+    assert 'id="successor-note"' in page
+    assert "Figures for the successor alliance West Yorkshire and Harrogate" in page
+
+
+def test_an_alliance_reported_under_its_own_code_has_no_successor_note(tmp_path, monkeypatch):
+    result, out = report(tmp_path, monkeypatch, alliance="E56000005")
+    assert result.exit_code == 0, result.output
+    assert 'id="successor-note"' not in out.read_text()

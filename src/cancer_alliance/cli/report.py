@@ -25,6 +25,8 @@ def early_diagnosis(
     against the 75% ambition), the ambitions, cancer sites and a funnel plot of all alliances. One
     self-contained page: nothing is loaded from the internet.
 
+    A 2018/19 alliance code is reported through its NDRS successor, with a note saying so.
+
     Example: alliance report early-diagnosis --alliance E56000005 -o cheshire-and-merseyside.html
     """
     try:

@@ -22,6 +22,7 @@ import pandas as pd
 from cancer_alliance.early_diagnosis.definitions import ambitions
 from cancer_alliance.early_diagnosis.metrics import against_ambitions, publish_metrics
 from cancer_alliance.early_diagnosis.ndrs import ENGLAND, ndrs_alliance_name, ndrs_counts
+from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.errors import InputError
 from cancer_alliance.reports import html as page
 from cancer_alliance.stats.charts import funnel_chart, spc_chart, spc_icons, stage_bars
@@ -53,12 +54,30 @@ def _by_year(name: str) -> pd.DataFrame:
     return publish_metrics(counts[counts["geography_name"].isin([name, ENGLAND])].reset_index(drop=True))
 
 
-def early_diagnosis_report(alliance_code: str, output: Path) -> ReportSummary:
-    """Write the report for one alliance (ONS code) to `output`."""
+def resolve_alliance(code: str) -> tuple[str, str | None]:
+    """The NDRS geography to report for an alliance code, and a note when its figures are not the
+    alliance's own: a 2024/25 code as NDRS reports it; a 2018/19 code through its successor
+    (`successors.ndrs_geographies`). A 2018/19 alliance later split has no single geography: the
+    error names the successors to report instead."""
     try:
-        name = ndrs_alliance_name(alliance_code)
-    except ValueError as error:
-        raise InputError(f"--alliance: {error}") from None
+        return ndrs_alliance_name(code), None
+    except ValueError as current_error:
+        try:
+            found = ndrs_geographies(code)
+        except ValueError:
+            raise InputError(f"--alliance: {current_error}") from None
+    if len(found.names) > 1:
+        raise InputError(
+            f"--alliance: {code} was later split into {found.label}; this report is for one NDRS "
+            "geography, so run it for each of them (codes: `alliance reference alliances --version 2024/25`)"
+        )
+    return found.names[0], found.note
+
+
+def early_diagnosis_report(alliance_code: str, output: Path) -> ReportSummary:
+    """Write the report for one alliance (ONS code of 2024/25, or of 2018/19 via its successor) to
+    `output`."""
+    name, successor_note = resolve_alliance(alliance_code)
     yearly = _by_year(name)
     mine = yearly[yearly["geography_name"] == name].sort_values("year")
     latest = int(mine["year"].max())
@@ -113,6 +132,9 @@ def early_diagnosis_report(alliance_code: str, output: Path) -> ReportSummary:
     body = "\n".join(
         [
             f"<h1>Early diagnosis: {html.escape(name)}</h1>",
+            f'<p class="note" id="successor-note">{html.escape(successor_note)}</p>'
+            if successor_note
+            else "",
             f"<p>Cancers diagnosed at stage 1 or 2, of those with a valid stage, {first} to {latest}, "
             "from the National Disease Registration Service (NDRS) stage-at-diagnosis counts "
             "(Cancer Alliances as in 2023/24). Source: NHS England, NDRS; Open Government Licence v3.0.</p>",
