@@ -115,3 +115,20 @@ def test_backlog_needs_sign_in_and_is_audited(client, signed_in, audit_events):
     assert client.get("/api/ptl/summary").status_code == 401
     signed_in("rgt").get("/api/ptl/summary")
     assert any(event.object_type == "ptl_summary" for event in audit_events())
+
+
+def test_the_filter_form_as_a_browser_sends_it_with_blank_fields(signed_in):
+    """An HTML form sends every field, empty ones as blank strings (breach_within=)."""
+    query = "tumour_type=Lung&band=&provider=&breach_within=&sort=days_waited"
+    page = signed_in("nat").get(f"/ptl?{query}")
+    assert page.status_code == 200
+    assert listed(page.text) == ["P-RGT-2", "P-RGN-1"]
+
+
+@pytest.mark.parametrize("days", ["-1", "two", "3651", "1.5"])
+def test_a_breach_window_that_is_not_a_whole_number_of_days_is_explained(signed_in, days):
+    client = signed_in("nat")
+    page = client.get("/ptl", params={"breach_within": days})
+    assert page.status_code == 400
+    assert "whole number of days from 0 to 3650" in page.text
+    assert client.get("/api/ptl", params={"breach_within": days}).status_code == 400

@@ -151,6 +151,11 @@ def _error_handlers(app: FastAPI) -> None:
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
             )
-        titles = {403: "Access refused", 404: "Page not found", 429: "Too many attempts"}
+        titles = {
+            400: "Check what you entered",
+            403: "Access refused",
+            404: "Page not found",
+            429: "Too many attempts",
+        }
         title = titles.get(error.status_code, "Something went wrong")
         return render_error(request, error.status_code, title, str(error.detail), headers=error.headers)

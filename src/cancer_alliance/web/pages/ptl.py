@@ -39,16 +39,28 @@ MAX_ACTION = 500
 BACKLOG_ROWS = 10
 
 
+#: The largest "breaches within N days" a filter accepts (ten years).
+MAX_BREACH_WITHIN = 3650
+
+
 async def ptl_filters(
     tumour_type: str = "",
     band: str = "",
-    breach_within: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    breach_within: Annotated[str, Query(description="days, 0-3650; blank for all pathways")] = "",
     provider: str = "",
     sort: str = present.DEFAULT_SORT,
 ) -> present.PtlFilters:
+    """The list's filters from the query; the form sends a blank `breach_within` when it is empty."""
     if sort not in present.SORTS:
         raise HTTPException(status_code=404, detail="Unknown sort order.")
-    return present.PtlFilters(tumour_type, band, breach_within, provider, sort)
+    days = breach_within.strip()
+    if days and not (days.isdigit() and int(days) <= MAX_BREACH_WITHIN):
+        raise HTTPException(
+            status_code=400,
+            detail=f"Breaches 62 days within must be a whole number of days from 0 to {MAX_BREACH_WITHIN}, "
+            "or blank for all pathways.",
+        )
+    return present.PtlFilters(tumour_type, band, int(days) if days else None, provider, sort)
 
 
 FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
