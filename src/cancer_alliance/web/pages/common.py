@@ -11,14 +11,20 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from cancer_alliance.store import Role
 from cancer_alliance.web.scope import Viewer
 
-NAVIGATION = (
-    ("home", "Map of alliances", False),
-    ("explorer", "Performance explorer", False),
-    ("ptl_list", "Patient tracking list", True),
-    ("import_form", "Import", True),
-    ("about", "About the data", False),
+#: Who may import files (pages/imports.py checks it; the navigation shows the link only to them).
+IMPORTERS = (Role.national, Role.alliance)
+
+SIGNED_IN = frozenset(Role)
+#: Header navigation: route name, text, and the roles that may use it (None: everyone, the public too).
+NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
+    ("home", "Map of alliances", None),
+    ("explorer", "Performance explorer", None),
+    ("ptl_list", "Patient tracking list", SIGNED_IN),
+    ("import_form", "Import", frozenset(IMPORTERS)),
+    ("about", "About the data", None),
 )
 
 
@@ -28,7 +34,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     ctx = request.app.state.context
     environment = ctx.templates.env
     csrf = request.state.session.csrf
-    nav = _navigation(request.app, request.url.path, viewer.signed_in)
+    nav = _navigation(request.app, request.url.path, viewer.role)
     header = _page_header(environment, _account_label(viewer), nav)
     return ctx.templates.TemplateResponse(
         request,
@@ -58,11 +64,11 @@ def _account_label(viewer: Viewer) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _navigation(app: Any, path: str, signed_in: bool) -> tuple[tuple[str, str, bool], ...]:
-    """(href, text, current) of each navigation item the viewer may use."""
+def _navigation(app: Any, path: str, role: Role | None) -> tuple[tuple[str, str, bool], ...]:
+    """(href, text, current) of each navigation item the viewer's role may use (None: the public)."""
     items = []
-    for name, text, signed_in_only in NAVIGATION:
-        if signed_in or not signed_in_only:
+    for name, text, roles in NAVIGATION:
+        if roles is None or role in roles:
             href = app.url_path_for(name)
             items.append((str(href), text, path == href))
     return tuple(items)

@@ -22,12 +22,11 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import ingest_file
 from cancer_alliance.store import AuditAction, AuditEvent, ObjectRef, Role
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
-from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.pages.common import IMPORTERS, render
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
 router = APIRouter()
-IMPORTERS = (Role.national, Role.alliance)
 QUARANTINE_NAME = re.compile(r"cwt-[0-9A-Za-z-]+\.csv")
 SUFFIXES = (".csv", ".parquet")
 
