@@ -79,7 +79,7 @@ def _page_header(
     environment: Environment, account_label: str | None, nav: tuple[tuple[str, str, bool], ...]
 ) -> str:
     """The NHS.UK skip link and header, rendered once per account label and navigation: the header
-    macros cost more than most page bodies (web/README.md, "Figures")."""
+    macros cost more than most page bodies (web/README.md, "Speed")."""
     return environment.get_template("page_header.jinja").render(
         signed_in=account_label is not None,
         account_label=account_label,

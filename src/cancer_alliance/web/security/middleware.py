@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from http.cookies import SimpleCookie
-from typing import Any
 
 from sqlalchemy import select
 from starlette.datastructures import MutableHeaders
@@ -89,7 +89,7 @@ def _with_headers(send: Send, headers: dict[str, str], cookie: Callable[[], str 
     return wrapped
 
 
-def _cookie_header(value: str, lifetime: Any, secure: bool) -> str:
+def _cookie_header(value: str, lifetime: timedelta, secure: bool) -> str:
     """The Set-Cookie value: HttpOnly, SameSite=Lax, Secure over HTTPS, for the session's lifetime."""
     cookie: SimpleCookie = SimpleCookie()
     cookie[COOKIE_NAME] = value
