@@ -16,16 +16,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.store import Role
-from cancer_alliance.store.models import PtlNote
+from cancer_alliance.store.models import AuditEvent, PtlNote, UserAccount
 from cancer_alliance.web.presenters.ptl import PtlFilters, backlog
 from cancer_alliance.web.results import Results
 
 REFUSAL = "pathway not found in your organisation's patient tracking list"
+#: Entries of a pathway's access log shown on its page.
+ACCESS_LOG_ROWS = 20
+#: (audit action, object type) -> what the access log says.
+ACCESS_ACTIONS = {("view", "cwt_pathway"): "Viewed the pathway", ("create", "ptl_note"): "Added a note"}
 
 
 class NotInScope(AllianceError):
@@ -34,6 +38,15 @@ class NotInScope(AllianceError):
 
 class SignInRequired(AllianceError):
     """Patient-level data asked for without signing in."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """One line of a pathway's access log."""
+
+    when: dt.datetime
+    who: str
+    what: str
 
 
 @dataclass(frozen=True)
@@ -132,11 +145,39 @@ class Scope:
             return {}
         return self.results.timelines().iloc[position].to_dict()
 
-    def notes(self, session: Session, record_id: str) -> list[PtlNote]:
-        """Notes on a pathway in scope, newest first."""
+    def notes(self, session: Session, record_id: str) -> list[tuple[PtlNote, str]]:
+        """Notes on a pathway in scope with their authors' names, newest first."""
         self.open_pathway(record_id)
-        query = select(PtlNote).where(PtlNote.record_id == record_id).order_by(PtlNote.id.desc())
-        return list(session.scalars(query))
+        query = (
+            select(PtlNote, UserAccount.display_name)
+            .join(UserAccount, UserAccount.id == PtlNote.author_id)
+            .where(PtlNote.record_id == record_id)
+            .order_by(PtlNote.id.desc())
+        )
+        return [(note, author) for note, author in session.execute(query)]
+
+    def access_log(self, session: Session, record_id: str, limit: int = ACCESS_LOG_ROWS) -> list[Access]:
+        """Who viewed the pathway or added a note to it, and when, newest first (from the audit log:
+        the same events an information governance audit reads)."""
+        self.open_pathway(record_id)
+        note_ids = select(cast(PtlNote.id, String)).where(PtlNote.record_id == record_id)
+        about_this = or_(
+            and_(AuditEvent.object_type == "cwt_pathway", AuditEvent.object_id == record_id),
+            and_(AuditEvent.object_type == "ptl_note", AuditEvent.object_id.in_(note_ids)),
+        )
+        query = (
+            select(
+                AuditEvent.occurred_at, AuditEvent.action, AuditEvent.object_type, UserAccount.display_name
+            )
+            .join(UserAccount, UserAccount.id == AuditEvent.actor_id)
+            .where(about_this)
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+        return [
+            Access(when, author, ACCESS_ACTIONS.get((str(action), kind), str(action)))
+            for when, action, kind, author in session.execute(query)
+        ]
 
     def notes_for(self, session: Session, pathways: pd.DataFrame) -> dict[str, PtlNote]:
         """The latest note of each pathway in `pathways` (rows of `open_pathways`) that is in scope."""

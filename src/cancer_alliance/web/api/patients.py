@@ -92,7 +92,7 @@ def pathway(record_id: str, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDe
         "pathway": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
         "rag": present.rag(row["breach_date_62d"], census, ctx.settings.warn_within_days)["text"],
         "timeline": [{"date": e.day.isoformat(), "event": e.text, "provider": e.provider} for e in events],
-        "notes": [_note(n) for n in notes],
+        "notes": [_note(note, author) for note, author in notes],
     }
 
 
@@ -121,14 +121,15 @@ def add_note(
     )
     session.add(note)
     auditor.created(note)
-    return _note(note)
+    return _note(note, viewer.display_name)
 
 
-def _note(note: PtlNote) -> dict:
+def _note(note: PtlNote, author: str) -> dict:
     return {
         "id": note.id,
         "created_at": note.created_at.isoformat() if note.created_at else None,
         "author_id": note.author_id,
+        "author": author,
         "text": note.text,
         "next_action": note.next_action,
         "next_action_due": note.next_action_due.isoformat() if note.next_action_due else None,

@@ -14,6 +14,7 @@ from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.scope import ACCESS_LOG_ROWS
 from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.tables import csv_response
 
@@ -129,6 +130,7 @@ def _pathway_page(
     timeline = present.timeline(pathway, scope.timeline(record_id), census)
     notes = scope.notes(auditor.session, record_id)
     auditor.viewed(ObjectRef("cwt_pathway", record_id))
+    access = scope.access_log(auditor.session, record_id)
     return render(
         request,
         "ptl_pathway.jinja",
@@ -138,6 +140,8 @@ def _pathway_page(
         summary_rows=present.summary_rows(pathway),
         timeline=timeline,
         notes=notes,
+        access=access,
+        access_limit=ACCESS_LOG_ROWS,
         census=census,
         saved=saved,
         errors=errors or [],

@@ -1,0 +1,56 @@
+"""One pathway's page (issue 6 item 2: "a pathway timeline per patient, notes and next actions saved
+to the store"; item 4: "an audit record for every patient-level page view, note and export (who,
+what, when)"): notes name their author, and the page shows its own access log from the audit log."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.web.conftest import csrf_token
+
+pytestmark = pytest.mark.web
+
+
+def access_log(html: str) -> list[tuple[str, str]]:
+    table = html[html.index('id="access-log"') :]
+    cells = re.findall(r'<td class="nhsuk-table__cell">([^<]*)</td>', table[: table.index("</table>")])
+    return [(cells[i + 1], cells[i + 2]) for i in range(0, len(cells), 3)]
+
+
+def test_a_note_names_its_author_and_the_access_log_names_who_did_what(signed_in):
+    rgt = signed_in("rgt")
+    token = csrf_token(rgt.get("/ptl/P-RGT-1").text)
+    rgt.post("/ptl/P-RGT-1/notes", data={"text": "Chase histology", "csrf_token": token})
+    signed_in("east").get("/ptl/P-RGT-1")
+    page = rgt.get("/ptl/P-RGT-1").text
+    assert re.search(r"rgt, \d{1,2} \w+ \d{4} at \d\d:\d\d UTC", page)
+    assert access_log(page) == [
+        ("rgt", "Viewed the pathway"),  # this view, recorded before the page is drawn
+        ("east", "Viewed the pathway"),
+        ("rgt", "Viewed the pathway"),  # the page shown again after saving
+        ("rgt", "Added a note"),
+        ("rgt", "Viewed the pathway"),
+    ]
+
+
+def test_the_access_log_is_only_about_this_pathway(signed_in):
+    nat = signed_in("nat")
+    nat.get("/ptl/P-RGT-2")
+    page = nat.get("/ptl/P-RGT-1").text
+    assert access_log(page) == [("nat", "Viewed the pathway")]
+
+
+def test_the_api_names_the_author_of_each_note(signed_in):
+    rgt = signed_in("rgt")
+    token = rgt.get("/api/session").json()["csrf_token"]
+    created = rgt.post(
+        "/api/ptl/P-RGT-2/notes", json={"text": "MDT Tuesday"}, headers={"X-CSRF-Token": token}
+    )
+    assert created.json()["author"] == "rgt"
+    assert [n["author"] for n in rgt.get("/api/ptl/P-RGT-2").json()["notes"]] == ["rgt"]
+
+
+def test_a_trust_user_cannot_read_another_trusts_access_log(signed_in):
+    signed_in("rtx").get("/ptl/P-RTX-1")
+    assert signed_in("rgt").get("/ptl/P-RTX-1").status_code == 403
