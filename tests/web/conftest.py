@@ -100,6 +100,8 @@ def write_results(home: Path) -> None:
                 "band": band,
                 "over_62_backlog": days >= 63,
                 "over_104": days >= 105,
+                # as cwt.ptl.crossed: passed day N in the 7 days up to the census
+                **{f"passed_day_{n}_last_7_days": n < days <= n + 7 for n in (28, 62, 104)},
                 "breach_date_2ww": None,
                 "breach_date_fds": None,
                 "breach_date_62d": breach,

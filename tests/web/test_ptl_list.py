@@ -75,7 +75,12 @@ def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
     them); the fixture flags days >= 63 and >= 105."""
     body = signed_in("nat").get("/api/ptl/summary").json()
     assert body["census_date"] == "2019-03-31"
-    assert body["totals"] == {"open_pathways": 5, "over_62_backlog": 2, "over_104": 1}
+    assert body["totals"] == {
+        "open_pathways": 5,
+        "over_62_backlog": 2,
+        "over_104": 1,
+        "passed_day_62_last_7_days": 0,
+    }
     assert [
         (r["provider"], r["open_pathways"], r["over_62_backlog"], r["over_104"]) for r in body["rows"]
     ] == [
@@ -88,7 +93,12 @@ def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
 
 def test_backlog_is_scoped_and_filtered_like_the_list(signed_in):
     east = signed_in("east").get("/api/ptl/summary", params={"tumour_type": "Lung"}).json()
-    assert east["totals"] == {"open_pathways": 2, "over_62_backlog": 0, "over_104": 0}
+    assert east["totals"] == {
+        "open_pathways": 2,
+        "over_62_backlog": 0,
+        "over_104": 0,
+        "passed_day_62_last_7_days": 0,
+    }
     assert {row["provider"] for row in east["rows"]} == {"RGT", "RGN"}
     rtx = signed_in("rtx").get("/api/ptl/summary").json()
     assert [row["provider"] for row in rtx["rows"]] == ["RTX"]
@@ -105,8 +115,8 @@ def test_backlog_on_the_page_and_as_csv(signed_in):
     ]
     assert 'id="ptl-backlog-table"' in page
     csv = client.get("/api/ptl/summary", params={"format": "csv"}).text.splitlines()
-    assert csv[0] == "provider,open_pathways,over_62_backlog,over_104"
-    assert csv[1:3] == ["RGT,2,1,0", "RTX,1,1,1"]
+    assert csv[0] == "provider,open_pathways,over_62_backlog,over_104,passed_day_62_last_7_days"
+    assert csv[1:3] == ["RGT,2,1,0,0", "RTX,1,1,1,0"]
     trust_page = signed_in("rgt").get("/ptl").text
     assert 'id="ptl-backlog-table"' not in trust_page  # one provider: the figures say it all
 
@@ -132,3 +142,14 @@ def test_a_breach_window_that_is_not_a_whole_number_of_days_is_explained(signed_
     assert page.status_code == 400
     assert "whole number of days from 0 to 3650" in page.text
     assert client.get("/api/ptl", params={"breach_within": days}).status_code == 400
+
+
+def test_pathways_that_passed_a_day_in_the_last_7_days_can_be_listed(signed_in):
+    """Issue 3 item 3, "patients who crossed day 28/62/104 in the last 7 days", from the engine's
+    per-pathway flags: P-RTX-1 has waited 110 days, so it passed day 104 in the last week."""
+    client = signed_in("nat")
+    assert listed(client.get("/ptl", params={"passed_day": "104"}).text) == ["P-RTX-1"]
+    assert listed(client.get("/ptl", params={"passed_day": "62"}).text) == []
+    assert client.get("/ptl", params={"passed_day": "30"}).status_code == 400
+    rows = client.get("/api/ptl", params={"passed_day": "104"}).json()["rows"]
+    assert [(r["record_id"], r["passed_day_104_last_7_days"]) for r in rows] == [("P-RTX-1", True)]

@@ -40,3 +40,14 @@ def test_timelines_hold_only_pathways_on_the_ptl_and_never_the_nhs_number(web_ho
 def test_a_missing_file_says_how_to_make_it(tmp_path):
     with pytest.raises(ResultsMissing, match="alliance demo --no-serve"):
         Results(tmp_path).ptl()
+
+
+def test_a_ptl_from_an_older_version_is_refused_with_a_clear_503(web_home, signed_in):
+    """A results folder computed before the PTL gained its passed_day_* flags: the PTL pages say what
+    to do instead of failing on a missing column (issue 6: clear errors, nothing half-shown)."""
+    path = web_home / "results" / "ptl.parquet"
+    pd.read_parquet(path).drop(columns=["passed_day_62_last_7_days"]).to_parquet(path, index=False)
+    page = signed_in("nat").get("/ptl")
+    assert page.status_code == 503
+    assert "passed_day_62_last_7_days" in page.text
+    assert "alliance demo --no-serve" in page.text

@@ -14,6 +14,8 @@ because cancer was ruled out: an FDS end on or before C with an end reason in
                        a wait below the first band (adjustments larger than the time elapsed) is
                        put in the first band
     over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, §6]
+    passed_day_N_last_7_days (N = 28, 62, 104) = days_waited > N and days_waited - 7 <= N: the wait
+                       passed day N in the 7 days up to C (CANPTL [OFFICIAL S14]; NCL [IMPL S40])
     breach date      = clock start + adjustments + N + 1, the first day outside the standard (§2.1):
                        2ww (N 14) for usc / breast_symptomatic pathways not yet first seen on C;
                        fds (N 28) for pathways other than upgrades whose FDS clock has not stopped
@@ -67,6 +69,7 @@ COLUMNS = (
     "band",
     "over_62_backlog",
     "over_104",
+    *(f"passed_day_{mark}_last_7_days" for mark in CROSSING_DAYS),
     "breach_date_2ww",
     "breach_date_fds",
     "breach_date_62d",
@@ -190,6 +193,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "band": _band(F, col("days_waited"), reference.ptl_bands(census)),
         "over_62_backlog": col("days_waited") >= OVER_62_FROM,
         "over_104": col("days_waited") >= OVER_104_FROM,
+        **{f"passed_day_{mark}_last_7_days": crossed(F, col("days_waited"), mark) for mark in CROSSING_DAYS},
         "next_milestone": next_name,
         "next_milestone_date": next_date,
     }

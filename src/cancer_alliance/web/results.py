@@ -110,7 +110,7 @@ class Results:
 
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
-        return self._read("ptl.parquet", _read_parquet)
+        return self._read("ptl.parquet", _read_ptl)
 
     def ptl_ordered(self, column: str, ascending: bool) -> pd.DataFrame:
         """The PTL sorted by `column` (then record id), sorted once per loaded file."""
@@ -187,3 +187,37 @@ class Results:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     return pq.read_table(path).to_pandas()
+
+
+#: PTL columns the pages use (`cwt.ptl.COLUMNS`); a PTL written by an older version lacks some.
+PTL_COLUMNS = (
+    "record_id",
+    "census_date",
+    "route",
+    "provider",
+    "alliance",
+    "tumour_type",
+    "days_waited",
+    "band",
+    "over_62_backlog",
+    "over_104",
+    "passed_day_28_last_7_days",
+    "passed_day_62_last_7_days",
+    "passed_day_104_last_7_days",
+    "breach_date_2ww",
+    "breach_date_fds",
+    "breach_date_62d",
+    "next_milestone",
+    "next_milestone_date",
+)
+
+
+def _read_ptl(path: Path) -> pd.DataFrame:
+    """The PTL file, refused with a clear message when it lacks a column the pages need."""
+    missing = [column for column in PTL_COLUMNS if column not in pq.read_schema(path).names]
+    if missing:
+        raise ResultsMissing(
+            f"results/{path.name} has no column {', '.join(missing)}: it was computed by an older "
+            "version; recompute it with `alliance demo --no-serve` (or `alliance cwt ptl`)"
+        )
+    return _read_parquet(path)

@@ -46,6 +46,48 @@ def test_bands_and_flags_at_their_edges(records, expect):
     )
 
 
+def test_each_pathway_says_whether_it_passed_day_28_62_or_104_in_the_last_7_days(records, expect):
+    """"Patients who crossed day 28/62/104 in the last 7 days" (issue 3 item 3; CANPTL day 28
+    [OFFICIAL S14], NCL PTL days 62 and 104 [IMPL S40]): at most N days waited seven days before the
+    census and more than N on it, i.e. N+1 to N+7 days on the census (§6, DERIVED). Census 3 June 2024."""
+    rows = records(
+        """
+        record_id | referral_received_date
+        ----------+-----------------------
+        d28       | 2024-05-06
+        d29       | 2024-05-05
+        d35       | 2024-04-29
+        d36       | 2024-04-28
+        d62       | 2024-04-02
+        d63       | 2024-04-01
+        d69       | 2024-03-26
+        d70       | 2024-03-25
+        d105      | 2024-02-19
+        d111      | 2024-02-13
+        d112      | 2024-02-12
+        """,
+        **USC,
+    )
+    expect(
+        ptl(rows, dt.date(2024, 6, 3)),
+        """
+        record_id | days_waited | passed_day_28_last_7_days | passed_day_62_last_7_days | passed_day_104_last_7_days
+        ----------+-------------+---------------------------+---------------------------+---------------------------
+        d28       | 28          | F                         | F                         | F
+        d29       | 29          | T                         | F                         | F
+        d35       | 35          | T                         | F                         | F
+        d36       | 36          | F                         | F                         | F
+        d62       | 62          | F                         | F                         | F
+        d63       | 63          | F                         | T                         | F
+        d69       | 69          | F                         | T                         | F
+        d70       | 70          | F                         | F                         | F
+        d105      | 105         | F                         | F                         | T
+        d111      | 111         | F                         | F                         | T
+        d112      | 112         | F                         | F                         | F
+        """,
+    )
+
+
 def test_bands_before_30_may_2022(records, expect):
     """Before 30 May 2022 the first two bands were 0-33 and 34-62 [OFFICIAL S14]: census 29 May 2022."""
     rows = records(

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cancer_alliance.web.presenters.ptl import PtlFilters, rag, timeline
+from cancer_alliance.web.presenters.ptl import PtlFilters, backlog, rag, timeline
 
 pytestmark = pytest.mark.web
 CENSUS = dt.date(2019, 3, 31)
@@ -96,4 +96,40 @@ def test_timeline_lists_milestones_then_breach_dates_in_date_order_and_marks_the
         ("15 March 2019", "First seen", "RGT", False),
         ("6 April 2019", "Faster Diagnosis Standard breach date", "", True),
         ("10 May 2019", "62-day breach date", "", True),
+    ]
+
+
+def test_backlog_sums_each_flag_by_provider_and_puts_the_largest_backlog_first():
+    rows = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d", "e"],
+            "provider": ["RX1", "RX1", None, "RGT", "RGT"],
+            "over_62_backlog": [True, False, False, True, True],
+            "over_104": [False, False, False, True, False],
+            "passed_day_62_last_7_days": [True, False, False, False, True],
+        }
+    )
+    table = backlog(rows)
+    assert table.to_dict("records") == [
+        {
+            "provider": "RGT",
+            "open_pathways": 2,
+            "over_62_backlog": 2,
+            "over_104": 1,
+            "passed_day_62_last_7_days": 1,
+        },
+        {
+            "provider": "RX1",
+            "open_pathways": 2,
+            "over_62_backlog": 1,
+            "over_104": 0,
+            "passed_day_62_last_7_days": 1,
+        },
+        {
+            "provider": "Unknown",
+            "open_pathways": 1,
+            "over_62_backlog": 0,
+            "over_104": 0,
+            "passed_day_62_last_7_days": 0,
+        },
     ]

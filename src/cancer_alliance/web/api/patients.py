@@ -72,7 +72,7 @@ def ptl_summary(
     response = table_response(table, present.BACKLOG_COLUMNS, format, "ptl-backlog.csv")
     if format is Format.csv:
         return response
-    totals = {k: int(v) for k, v in table[["open_pathways", "over_62_backlog", "over_104"]].sum().items()}
+    totals = {k: int(v) for k, v in table[list(present.BACKLOG_COUNTS)].sum().items()}
     return Response(
         b'{"census_date":"%s","totals":%s,' % (census.isoformat().encode(), json.dumps(totals).encode())
         + response.body[1:],

@@ -28,6 +28,11 @@ PTL_CSV_COLUMNS = (
     "route",
     "days_waited",
     "band",
+    "over_62_backlog",
+    "over_104",
+    "passed_day_28_last_7_days",
+    "passed_day_62_last_7_days",
+    "passed_day_104_last_7_days",
     "breach_date_62d",
     "next_milestone",
     "next_milestone_date",
@@ -50,10 +55,13 @@ async def ptl_filters(
     breach_within: Annotated[str, Query(description="days, 0-3650; blank for all pathways")] = "",
     provider: str = "",
     sort: str = present.DEFAULT_SORT,
+    passed_day: Annotated[str, Query(description="28, 62 or 104: passed that day in the last 7 days")] = "",
 ) -> present.PtlFilters:
     """The list's filters from the query; the form sends a blank `breach_within` when it is empty."""
     if sort not in present.SORTS:
         raise HTTPException(status_code=404, detail="Unknown sort order.")
+    if passed_day and passed_day not in present.PASSED_DAYS:
+        raise HTTPException(status_code=400, detail="Passed day must be 28, 62 or 104, or blank.")
     days = breach_within.strip()
     if days and not (days.isdigit() and int(days) <= MAX_BREACH_WITHIN):
         raise HTTPException(
@@ -61,7 +69,7 @@ async def ptl_filters(
             detail=f"Breaches 62 days within must be a whole number of days from 0 to {MAX_BREACH_WITHIN}, "
             "or blank for all pathways.",
         )
-    return present.PtlFilters(tumour_type, band, int(days) if days else None, provider, sort)
+    return present.PtlFilters(tumour_type, band, int(days) if days else None, provider, sort, passed_day)
 
 
 FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
@@ -96,7 +104,8 @@ def ptl_list(
         **scope.choices(),
         sorts=present.SORTS,
         query=filters.as_query(),
-        backlog_totals=backlog[["open_pathways", "over_62_backlog", "over_104"]].sum().to_dict(),
+        backlog_totals=backlog[list(present.BACKLOG_COUNTS)].sum().to_dict(),
+        passed_days=present.PASSED_DAYS,
         backlog_rows=backlog.head(BACKLOG_ROWS).to_dict("records"),
         backlog_providers=len(backlog),
     )

@@ -39,6 +39,7 @@ class PtlFilters:
     breach_within: int | None = None
     provider: str = ""
     sort: str = DEFAULT_SORT
+    passed_day: str = ""
 
     @property
     def order(self) -> tuple[str, bool]:
@@ -63,6 +64,8 @@ class PtlFilters:
             limit = census + dt.timedelta(days=self.breach_within)
             breach = pd.to_datetime(rows["breach_date_62d"])
             keep &= (breach.notna() & (breach <= pd.Timestamp(limit))).to_numpy()
+        if self.passed_day:
+            keep &= rows[passed_column(self.passed_day)].fillna(False).astype(bool).to_numpy()
         return keep
 
     def as_query(self) -> dict[str, str]:
@@ -74,34 +77,43 @@ class PtlFilters:
         }
         if self.breach_within is not None:
             query["breach_within"] = str(self.breach_within)
+        query["passed_day"] = self.passed_day
         return {key: value for key, value in query.items() if value}
 
 
+#: The days a pathway can have passed in the last 7 days (`cwt.ptl.CROSSING_DAYS`), as the filter
+#: offers them.
+PASSED_DAYS = {"28": "Day 28 (Faster Diagnosis Standard)", "62": "Day 62", "104": "Day 104"}
+
+
+def passed_column(day: str) -> str:
+    """The PTL column flagging pathways that passed `day` in the 7 days up to the census (`cwt.ptl`)."""
+    return f"passed_day_{day}_last_7_days"
+
+
 #: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
-BACKLOG_COLUMNS = ("provider", "open_pathways", "over_62_backlog", "over_104")
+BACKLOG_COUNTS = ("open_pathways", "over_62_backlog", "over_104", "passed_day_62_last_7_days")
+BACKLOG_COLUMNS = ("provider", *BACKLOG_COUNTS)
 
 
 def backlog(rows: pd.DataFrame) -> pd.DataFrame:
-    """Open pathways, the 62-day backlog (over 62 days) and 104+ day waits by responsible provider,
-    largest backlog first, from PTL rows (`over_62_backlog` and `over_104` as `cwt.ptl` set them)."""
+    """Open pathways, the 62-day backlog (over 62 days), 104+ day waits and pathways that passed day 62
+    in the last 7 days, by responsible provider, largest backlog first, from PTL rows (the flags as
+    `cwt.ptl` set them)."""
+    flags = [column for column in BACKLOG_COUNTS if column != "open_pathways"]
     counted = rows.assign(
         provider=rows["provider"].fillna("Unknown"),
-        over_62_backlog=rows["over_62_backlog"].astype(bool),
-        over_104=rows["over_104"].astype(bool),
+        **{column: rows[column].fillna(False).astype(bool) for column in flags},
     )
     table = (
         counted.groupby("provider", sort=False)
-        .agg(
-            open_pathways=("record_id", "size"),
-            over_62_backlog=("over_62_backlog", "sum"),
-            over_104=("over_104", "sum"),
-        )
+        .agg(open_pathways=("record_id", "size"), **{column: (column, "sum") for column in flags})
         .reset_index()
     )
     ordered = table.sort_values(["over_62_backlog", "provider"], ascending=[False, True], kind="stable")
     return (
         ordered.loc[:, list(BACKLOG_COLUMNS)]
-        .astype({"open_pathways": "int64", "over_62_backlog": "int64", "over_104": "int64"})
+        .astype({column: "int64" for column in BACKLOG_COUNTS})
         .reset_index(drop=True)
     )
 
