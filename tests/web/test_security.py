@@ -105,13 +105,28 @@ def test_sign_in_is_rate_limited_per_address(settings):
     assert codes == [401, 401, 401, 429]
 
 
+def test_successful_sign_ins_do_not_use_up_the_limit(settings):
+    """Staff of a whole trust may share one proxy address: only failures count."""
+    from dataclasses import replace
+
+    client = TestClient(create_app(replace(settings, login_attempts=2)))
+    codes = [sign_in(client, "nat").status_code for _ in range(5)]
+    assert codes == [303] * 5
+    codes = [sign_in(client, "nat", "wrong password!").status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+    assert sign_in(client, "nat").status_code == 429  # blocked, even with the right password
+
+
 def test_rate_limiter_window_slides():
     limiter = RateLimiter(2, timedelta(seconds=10))
-    assert limiter.allow("a", now=0) and limiter.allow("a", now=1)
-    assert not limiter.allow("a", now=5)
-    assert limiter.allow("b", now=5)
-    assert limiter.allow("a", now=10.5)
-    assert limiter.retry_after("a", now=10.5) >= 1
+    assert not limiter.blocked("a", now=0)
+    limiter.record("a", now=0)
+    limiter.record("a", now=1)
+    assert limiter.blocked("a", now=5)
+    assert not limiter.blocked("b", now=5)
+    assert limiter.retry_after("a", now=5) >= 1
+    assert limiter.blocked("a", now=9.5)
+    assert not limiter.blocked("a", now=10.5)  # the failure at 0 s has left the window
 
 
 @pytest.mark.parametrize(

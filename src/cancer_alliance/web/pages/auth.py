@@ -43,7 +43,7 @@ def login_submit(
     next: Annotated[str, Form()] = "",
 ):
     client = request.client.host if request.client else "unknown"
-    if not ctx.login_limiter.allow(client):
+    if ctx.login_limiter.blocked(client):
         retry = ctx.login_limiter.retry_after(client)
         errors = [
             {"text": "Too many sign-in attempts. Wait a few minutes and try again.", "href": "#username"}
@@ -57,6 +57,7 @@ def login_submit(
         user = authenticate(session, username, password, request_id=request.state.request_id)
         user_id = user.id if user is not None else None
     if user_id is None:
+        ctx.login_limiter.record(client)
         errors = [{"text": "Enter a correct username and password", "href": "#username"}]
         return render(
             request, "login.jinja", status_code=401, next=safe_next(next), errors=errors, username=username

@@ -1,8 +1,11 @@
 """Sign-in rate limiting per client address (issue 6, "login rate limiting").
 
-A sliding window in memory: at most `attempts` sign-in posts per address in `window`. It slows
-guessing across many accounts; the per-account lockout in `store.authenticate` handles one account.
-Per process: behind several workers each keeps its own window (decision record 0010).
+A sliding window in memory: after `attempts` failed sign-ins from an address in `window`, further
+sign-ins from it are refused until the oldest failure leaves the window. Only failures count: a whole
+hospital often reaches the service through one proxy address, and its staff signing in at 9 o'clock
+must not lock each other out. It slows guessing across many accounts; the per-account lockout in
+`store.authenticate` handles one account. Per process: behind several workers each keeps its own
+window (decision record 0010).
 """
 
 from __future__ import annotations
@@ -22,17 +25,22 @@ class RateLimiter:
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str, now: float | None = None) -> bool:
-        """Record an attempt by `key`; False when it is over the limit (the attempt is not counted)."""
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        """Whether `key` has used up its attempts in the window."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            events = self._events.setdefault(key, deque())
+            events = self._events.get(key)
+            if events is None:
+                return False
             while events and now - events[0] >= self.window:
                 events.popleft()
-            if len(events) >= self.attempts:
-                return False
-            events.append(now)
-            return True
+            return len(events) >= self.attempts
+
+    def record(self, key: str, now: float | None = None) -> None:
+        """Count one event (a failed sign-in) for `key`."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._events.setdefault(key, deque()).append(now)
 
     def retry_after(self, key: str, now: float | None = None) -> int:
         """Seconds until `key` may try again."""
