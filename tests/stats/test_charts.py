@@ -153,3 +153,36 @@ def test_the_target_line_is_drawn_once_and_named(percent, label):
     assert rule["encoding"]["y"] == {"datum": 0}
     assert rule["data"]["values"] == [{"label": label}]  # one row: one line, not one per point
     assert rule["encoding"]["description"] == {"field": "label", "type": "nominal"}
+
+
+@pytest.mark.parametrize(
+    ("dates", "x_format"),
+    [
+        (pd.date_range("2013-01-01", periods=10, freq="YS"), "%Y"),  # NDRS years: no "July" ticks between
+        (pd.date_range("2019-01-01", periods=3, freq="MS"), "%b %Y"),  # 3 months: no weekly ticks
+    ],
+)
+def test_the_time_axis_has_a_tick_at_each_point_in_the_given_format(dates, x_format):
+    series = pd.DataFrame({"x": dates, "y": np.linspace(50, 55, len(dates))})
+    points = spc(series, SpcOptions())
+    chart = spc_chart(
+        points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y", x_format=x_format
+    )
+    axes = [
+        layer["encoding"]["x"]["axis"]
+        for layer in chart.spec["layer"]
+        if layer.get("encoding", {}).get("x", {}).get("field") == "x"
+    ]
+    assert axes and all(axis == axes[0] for axis in axes)
+    assert axes[0]["format"] == x_format and axes[0]["formatType"] == "utc"
+    expected = [int(pd.Timestamp(day, tz="UTC").timestamp() * 1000) for day in dates]
+    assert axes[0]["values"] == expected
+
+
+def test_a_numeric_x_axis_is_left_to_vega_lite():
+    points = spc(pd.DataFrame({"x": range(1, 13), "y": range(12)}), SpcOptions())
+    chart = spc_chart(points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y")
+    data_layers = [
+        layer for layer in chart.spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field")
+    ]
+    assert data_layers and all("axis" not in layer["encoding"]["x"] for layer in data_layers)

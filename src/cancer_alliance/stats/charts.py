@@ -117,11 +117,18 @@ def spc_chart(
     table = points.loc[:, ["x", "y", "mean", "lpl", "upl", "point_type", "rebase_group"]].copy()
     table["point_type"] = table["point_type"].astype(str)
     y_format = ".0%" if percent else ",.1f"
-    x = {
-        "field": "x",
-        "type": "temporal" if pd.api.types.is_datetime64_any_dtype(table["x"]) else "quantitative",
-        "title": None,
-    }
+    temporal = pd.api.types.is_datetime64_any_dtype(table["x"])
+    x: dict[str, Any] = {"field": "x", "type": "temporal" if temporal else "quantitative", "title": None}
+    if temporal:
+        # A tick at each point, labelled in `x_format`: left to itself Vega-Lite puts ticks between
+        # the points (weeks within 3 months, "July" between years) and labels them its own way.
+        ticks = pd.to_datetime(table["x"]).dropna().drop_duplicates().sort_values()
+        x["axis"] = {
+            "format": x_format,
+            "formatType": "utc",  # the dates are parsed as UTC midnights; label them as such
+            "values": [int(t.value // 1_000_000) for t in ticks],  # epoch milliseconds, as Vega expects
+            "labelOverlap": True,
+        }
     y_scale = {"zero": False}
 
     def line(field: str, colour: str, dash: list[int] | None = None) -> dict[str, Any]:
