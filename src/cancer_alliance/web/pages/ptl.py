@@ -138,8 +138,10 @@ def _pathway_page(
     census = ctx.results.reference_date()
     timeline = present.timeline(pathway, scope.timeline(record_id), census)
     notes = scope.notes(auditor.session, record_id)
-    auditor.viewed(ObjectRef("cwt_pathway", record_id))
+    # Read everything before recording the view: a query after it would flush the audit insert and
+    # hold the store's write lock (SQLite) while the page renders, queueing every other audited request.
     access = scope.access_log(auditor.session, record_id)
+    auditor.viewed(ObjectRef("cwt_pathway", record_id))
     return render(
         request,
         "ptl_pathway.jinja",
