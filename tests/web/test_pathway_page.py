@@ -4,6 +4,7 @@ what, when)"): notes name their author, and the page shows its own access log fr
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -60,3 +61,16 @@ def test_the_api_names_the_author_of_each_note(signed_in):
 def test_a_trust_user_cannot_read_another_trusts_access_log(signed_in):
     signed_in("rtx").get("/ptl/P-RTX-1")
     assert signed_in("rgt").get("/ptl/P-RTX-1").status_code == 403
+
+
+def test_the_api_gives_the_same_access_log_as_the_page(signed_in):
+    east, rgt = signed_in("east"), signed_in("rgt")
+    east.get("/ptl/P-RGT-2")
+    rgt.get("/api/ptl/P-RGT-2")
+    log = signed_in("nat").get("/api/ptl/P-RGT-2").json()["access_log"]
+    assert [(entry["who"], entry["what"]) for entry in log] == [
+        ("rgt", "Viewed the pathway"),
+        ("east", "Viewed the pathway"),
+    ]
+    times = [dt.datetime.fromisoformat(entry["when"]) for entry in log]
+    assert times == sorted(times, reverse=True)

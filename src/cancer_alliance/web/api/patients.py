@@ -82,17 +82,20 @@ def ptl_summary(
 
 @router.get("/{record_id}")
 def pathway(record_id: str, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep):
-    """One open pathway: its PTL row, timeline and notes."""
+    """One open pathway: its PTL row, timeline, notes and access log (the views and notes before this
+    call, newest first)."""
     row = scope.open_pathway(record_id)
     census = ctx.results.reference_date()
     events = present.timeline(row, scope.timeline(record_id), census)
     notes = scope.notes(auditor.session, record_id)
-    auditor.viewed(ObjectRef("cwt_pathway", record_id))
+    access = scope.access_log(auditor.session, record_id)
+    auditor.viewed(ObjectRef("cwt_pathway", record_id))  # last: see pages/ptl.py
     return {
         "pathway": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
         "rag": present.rag(row["breach_date_62d"], census, ctx.settings.warn_within_days)["text"],
         "timeline": [{"date": e.day.isoformat(), "event": e.text, "provider": e.provider} for e in events],
         "notes": [_note(note, author) for note, author in notes],
+        "access_log": [{"when": a.when.isoformat(), "who": a.who, "what": a.what} for a in access],
     }
 
 
