@@ -16,6 +16,7 @@ from cancer_alliance.store.accounts import (
     verify_password,
 )
 from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
+from cancer_alliance.store.audit_log import AUDIT_COLUMNS, AuditQuery, AuditRow, audit_rows, parse_day
 from cancer_alliance.store.database import Store, database_url, migrate, open_store
 from cancer_alliance.store.models import (
     NOT_AUDITED,
@@ -28,11 +29,14 @@ from cancer_alliance.store.models import (
 )
 
 __all__ = [
+    "AUDIT_COLUMNS",
     "AccountError",
     "AnonymousAuditError",
     "AppendOnlyError",
     "AuditAction",
     "AuditEvent",
+    "AuditQuery",
+    "AuditRow",
     "NOT_AUDITED",
     "Auditor",
     "Base",
@@ -41,6 +45,7 @@ __all__ = [
     "Role",
     "Store",
     "UserAccount",
+    "audit_rows",
     "authenticate",
     "change_password",
     "create_user",
@@ -51,5 +56,6 @@ __all__ = [
     "list_users",
     "migrate",
     "open_store",
+    "parse_day",
     "verify_password",
 ]
