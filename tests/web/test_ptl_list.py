@@ -153,3 +153,19 @@ def test_pathways_that_passed_a_day_in_the_last_7_days_can_be_listed(signed_in):
     assert client.get("/ptl", params={"passed_day": "30"}).status_code == 400
     rows = client.get("/api/ptl", params={"passed_day": "104"}).json()["rows"]
     assert [(r["record_id"], r["passed_day_104_last_7_days"]) for r in rows] == [("P-RTX-1", True)]
+
+
+def test_backlog_links_each_known_provider_to_its_list_and_not_the_unknown(signed_in):
+    page = signed_in("nat").get("/ptl").text
+    table = page[
+        page.index('id="ptl-backlog-table"') : page.index("</table>", page.index('id="ptl-backlog-table"'))
+    ]
+    assert re.findall(r'<a href="/ptl\?([^"]+)">', table) == [
+        "sort=days_waited&amp;provider=RGT",
+        "sort=days_waited&amp;provider=RTX",
+        "sort=days_waited&amp;provider=RGN",
+    ]
+    assert "Unknown (no responsible provider recorded)" in table
+    assert "62-day backlog</h2>" in page  # no filters chosen (the sort order is not a filter)
+    narrowed = signed_in("nat").get("/ptl", params={"tumour_type": "Lung"}).text
+    assert "62-day backlog for these filters</h2>" in narrowed

@@ -94,6 +94,8 @@ def passed_column(day: str) -> str:
 #: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
 BACKLOG_COUNTS = ("open_pathways", "over_62_backlog", "over_104", "passed_day_62_last_7_days")
 BACKLOG_COLUMNS = ("provider", *BACKLOG_COUNTS)
+#: How the backlog names pathways with no responsible provider recorded.
+UNKNOWN_PROVIDER = "Unknown"
 
 
 def backlog(rows: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def backlog(rows: pd.DataFrame) -> pd.DataFrame:
     `cwt.ptl` set them)."""
     flags = [column for column in BACKLOG_COUNTS if column != "open_pathways"]
     counted = rows.assign(
-        provider=rows["provider"].fillna("Unknown"),
+        provider=rows["provider"].fillna(UNKNOWN_PROVIDER),
         **{column: rows[column].fillna(False).astype(bool) for column in flags},
     )
     table = (
