@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cancer_alliance.cli import (
     app,
+    audit,
     cwt,
     cwt_reports,
     demo,
@@ -26,5 +27,6 @@ app.add_typer(synth.app, name="synth")
 app.command(name="spc")(spc.spc)
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
+app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
