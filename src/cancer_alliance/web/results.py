@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
+
 #: Performance tables by grouping, as `demo.PERFORMANCE_GROUPINGS` names them.
 GROUPINGS = (
     "month",
@@ -189,31 +191,9 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return pq.read_table(path).to_pandas()
 
 
-#: PTL columns the pages use (`cwt.ptl.COLUMNS`); a PTL written by an older version lacks some.
-PTL_COLUMNS = (
-    "record_id",
-    "census_date",
-    "route",
-    "provider",
-    "alliance",
-    "tumour_type",
-    "days_waited",
-    "band",
-    "over_62_backlog",
-    "over_104",
-    "passed_day_28_last_7_days",
-    "passed_day_62_last_7_days",
-    "passed_day_104_last_7_days",
-    "breach_date_2ww",
-    "breach_date_fds",
-    "breach_date_62d",
-    "next_milestone",
-    "next_milestone_date",
-)
-
-
 def _read_ptl(path: Path) -> pd.DataFrame:
-    """The PTL file, refused with a clear message when it lacks a column the pages need."""
+    """The PTL file, refused with a clear message when it lacks a column of `cwt.ptl.COLUMNS` (written
+    by an older version)."""
     missing = [column for column in PTL_COLUMNS if column not in pq.read_schema(path).names]
     if missing:
         raise ResultsMissing(
