@@ -47,7 +47,7 @@ def test_bands_and_flags_at_their_edges(records, expect):
 
 
 def test_each_pathway_says_whether_it_passed_day_28_62_or_104_in_the_last_7_days(records, expect):
-    """"Patients who crossed day 28/62/104 in the last 7 days" (issue 3 item 3; CANPTL day 28
+    """Issue 3 item 3, "patients who crossed day 28/62/104 in the last 7 days" (CANPTL day 28
     [OFFICIAL S14], NCL PTL days 62 and 104 [IMPL S40]): at most N days waited seven days before the
     census and more than N on it, i.e. N+1 to N+7 days on the census (§6, DERIVED). Census 3 June 2024."""
     rows = records(
