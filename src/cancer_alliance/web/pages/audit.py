@@ -1,0 +1,206 @@
+"""The audit log page: an information governance lead reads who viewed, noted or exported what, and
+when (issue 6: "An audit record for every patient-level page view, note and export (who, what,
+when)"), filtered, 100 events a page, and downloads every matching event as CSV.
+
+National users only: the log names pathways and people across every organisation, so both routes are
+tagged `patient-level`, and reading them is audited like any patient-level read. The rows are read
+before the read is recorded (web/README.md, "Audit writes last").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from cancer_alliance.errors import InputError
+from cancer_alliance.store import (
+    AUDIT_COLUMNS,
+    AuditAction,
+    AuditQuery,
+    AuditRow,
+    ObjectRef,
+    Role,
+    audit_rows,
+    parse_day,
+)
+from cancer_alliance.web.context import AuditorDep, SignedInDep
+from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.scope import Viewer
+from cancer_alliance.web.tables import csv_response
+
+router = APIRouter(tags=["patient-level"])
+
+#: Events on one page; the CSV download has them all.
+PAGE_ROWS = 100
+#: The highest page number accepted (beyond it the page would be empty anyway).
+MAX_PAGE = 100_000
+#: Who may read the audit log.
+READERS = frozenset({Role.national})
+#: The action select's options: stored value -> text.
+ACTIONS = {
+    AuditAction.view.value: "Viewed",
+    AuditAction.create.value: "Created",
+    AuditAction.update.value: "Changed",
+    AuditAction.delete.value: "Deleted",
+    AuditAction.export.value: "Exported",
+    AuditAction.login.value: "Signed in",
+    AuditAction.login_failed.value: "Sign-in refused",
+    AuditAction.logout.value: "Signed out",
+}
+#: The form's labels, used to name a field in an error message.
+LABELS = {
+    "username": "Username or job",
+    "action": "Action",
+    "object_type": "Object type",
+    "object_id": "Object id",
+    "since": "From",
+    "until": "To",
+}
+#: Longest text a filter accepts (the audit table's columns are 64 characters).
+MAX_FILTER = 64
+
+
+async def audit_reader(viewer: SignedInDep) -> Viewer:
+    """National users only; the public is sent to sign in first (`SignedInDep`)."""
+    if viewer.role not in READERS:
+        raise HTTPException(status_code=403, detail="Only national users can read the audit log.")
+    return viewer
+
+
+ReaderDep = Annotated[Viewer, Depends(audit_reader)]
+
+
+async def audit_query(
+    username: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: Annotated[str, Query(description="YYYY-MM-DD (UTC), inclusive")] = "",
+    until: Annotated[str, Query(description="YYYY-MM-DD (UTC), inclusive")] = "",
+) -> AuditQuery:
+    """The filters from the query string; a bad value is a 400 naming the field."""
+    texts = {"username": username, "object_type": object_type, "object_id": object_id}
+    for name, value in texts.items():
+        if len(value.strip()) > MAX_FILTER:
+            raise HTTPException(
+                status_code=400, detail=f"{LABELS[name]} must be {MAX_FILTER} characters or fewer."
+            )
+    try:
+        return AuditQuery(
+            username=username,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            since=parse_day(since, "since"),
+            until=parse_day(until, "until"),
+        )
+    except InputError as error:
+        name, _, message = str(error).partition(": ")
+        raise HTTPException(status_code=400, detail=f"{LABELS.get(name, name)}: {message}.") from None
+
+
+QueryDep = Annotated[AuditQuery, Depends(audit_query)]
+
+
+def page_number(page: str = "1") -> int:
+    """The page from the query string; not a whole number from 1 to `MAX_PAGE` is a 400."""
+    text = page.strip()
+    if not (text.isdigit() and 1 <= int(text) <= MAX_PAGE):
+        raise HTTPException(status_code=400, detail=f"Page must be a whole number from 1 to {MAX_PAGE}.")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of the page's table."""
+
+    when: str
+    who: str
+    who_href: str
+    job: bool
+    action: str
+    object_type: str
+    object_id: str
+    object_href: str | None
+    request_id: str
+    details: str
+
+
+def event_rows(rows: list[AuditRow]) -> list[EventRow]:
+    """The page's table rows; who and what link to the log filtered by them."""
+    shown = []
+    for row in rows:
+        details = json.loads(row.details)
+        object_href = None
+        if row.object_type and row.object_id:
+            object_href = "/audit?" + urlencode({"object_type": row.object_type, "object_id": row.object_id})
+        shown.append(
+            EventRow(
+                when=f"{row.occurred_at:%Y-%m-%d %H:%M:%S}",
+                who=row.display_name or row.actor,
+                who_href="/audit?" + urlencode({"username": row.actor}),
+                job=row.username is None,
+                action=ACTIONS.get(row.action, row.action),
+                object_type=row.object_type or "",
+                object_id=row.object_id or "",
+                object_href=object_href,
+                request_id=row.request_id or "",
+                details=json.dumps(details, sort_keys=True, separators=(", ", ": ")) if details else "",
+            )
+        )
+    return shown
+
+
+def pagination(filters: dict[str, str], page: int, total: int) -> dict[str, Any]:
+    """Previous and next links for the NHS.UK pagination component, keeping the filters."""
+    pages = max(1, -(-total // PAGE_ROWS))
+
+    def link(number: int) -> dict[str, str]:
+        return {
+            "href": "/audit?" + urlencode({**filters, "page": str(number)}),
+            "labelText": f"Page {number} of {pages}",
+        }
+
+    return {
+        "previous": link(min(page - 1, pages)) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
+@router.get("/audit", name="audit_log")
+def audit_log(
+    request: Request,
+    viewer: ReaderDep,
+    query: QueryDep,
+    auditor: AuditorDep,
+    page: Annotated[int, Depends(page_number)],
+):
+    rows, total = audit_rows(auditor.session, query, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
+    filters = query.as_filters()
+    # Read first, record last: a query after `viewed` would flush the insert and hold the write lock.
+    auditor.viewed(
+        ObjectRef("audit_log"), {"filters": filters, "page": page, "rows": len(rows), "total": total}
+    )
+    return render(
+        request,
+        "audit.jinja",
+        rows=event_rows(rows),
+        total=total,
+        first=(page - 1) * PAGE_ROWS + 1,
+        page_rows=PAGE_ROWS,
+        pagination=pagination(filters, page, total),
+        query=query,
+        filters=filters,
+        actions=ACTIONS,
+    )
+
+
+@router.get("/audit.csv", name="audit_csv")
+def audit_csv(viewer: ReaderDep, query: QueryDep, auditor: AuditorDep):
+    rows, total = audit_rows(auditor.session, query)
+    auditor.exported(ObjectRef("audit_log"), {"filters": query.as_filters(), "rows": total, "format": "csv"})
+    return csv_response([row.as_record() for row in rows], AUDIT_COLUMNS, "audit-log.csv")
