@@ -24,6 +24,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("explorer", "Performance explorer", None),
     ("ptl_list", "Patient tracking list", SIGNED_IN),
     ("import_form", "Import", frozenset(IMPORTERS)),
+    ("audit_log", "Audit log", frozenset({Role.national})),
     ("about", "About the data", None),
 )
 
