@@ -1,0 +1,31 @@
+"""The audit log in a real browser (issue 6: "An audit record for every patient-level page view, note
+and export (who, what, when)"): a national user opens a pathway, then finds that view in the audit
+log through the navigation and the filter form; axe-core on the page. Generated records only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from tests.browser.journeys import check_page, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_national_user_finds_a_pathway_view_in_the_audit_log(page):
+    sign_in(page, "nat")
+    page.goto("/ptl/P-RTX-1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pathway P-RTX-1")
+    page.get_by_role("link", name="Audit log").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    page.get_by_label("Object type").fill("cwt_pathway")
+    page.get_by_label("Object id").fill("P-RTX-1")
+    page.locator("#apply-audit-filters").click()
+    expect(page).to_have_url(re.compile(r"object_type=cwt_pathway&object_id=P-RTX-1"))
+    rows = page.locator("#audit-table tbody tr")
+    expect(rows.first.locator("td").nth(1)).to_have_text("nat")
+    expect(rows.first.locator("td").nth(2)).to_have_text("Viewed")
+    expect(rows.first.locator("td").nth(3)).to_have_text("cwt_pathway P-RTX-1")
+    expect(page.locator("#audit-csv")).to_have_attribute("href", re.compile(r"object_type=cwt_pathway"))
+    check_page(page, "audit-log")
