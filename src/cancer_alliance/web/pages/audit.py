@@ -106,7 +106,7 @@ async def audit_query(
 QueryDep = Annotated[AuditQuery, Depends(audit_query)]
 
 
-def page_number(page: str = "1") -> int:
+async def page_number(page: str = "1") -> int:
     """The page from the query string; not a whole number from 1 to `MAX_PAGE` is a 400."""
     text = page.strip()
     if not (text.isdigit() and 1 <= int(text) <= MAX_PAGE):
