@@ -25,6 +25,10 @@ def test_alliance_page_draws_the_spc_chart_icons_and_early_diagnosis(page):
     expect(spc.locator("svg").first).to_be_visible()
     drawn = spc.locator("svg image")
     expect(drawn).to_have_count(2)  # variation and assurance icons inside the chart
+    # the month axis is labelled under the page's CSP-safe expression interpreter (it could not label
+    # an explicit list of tick values: the axis came out blank)
+    labels = spc.locator("svg g.role-axis-label text").all_text_contents()
+    assert [label for label in labels if "2019" in label] == ["Jan 2019", "Feb 2019", "Mar 2019"]
     assert all(drawn.nth(i).get_attribute("href").startswith(PREFIX) for i in range(2))
     beside = page.locator("#spc-summary img")
     expect(beside).to_have_count(2)

@@ -156,33 +156,36 @@ def test_the_target_line_is_drawn_once_and_named(percent, label):
 
 
 @pytest.mark.parametrize(
-    ("dates", "x_format"),
+    ("dates", "x_format", "interval"),
     [
-        (pd.date_range("2013-01-01", periods=10, freq="YS"), "%Y"),  # NDRS years: no "July" ticks between
-        (pd.date_range("2019-01-01", periods=3, freq="MS"), "%b %Y"),  # 3 months: no weekly ticks
+        (pd.date_range("2013-01-01", periods=10, freq="YS"), "%Y", "year"),  # NDRS years: no "July"
+        (pd.date_range("2019-01-01", periods=3, freq="MS"), "%b %Y", "month"),  # 3 months: no weeks
+        (pd.date_range("2019-01-07", periods=12, freq="W-MON"), "%d %b", None),  # weekly: Vega-Lite's
     ],
 )
-def test_the_time_axis_has_a_tick_at_each_point_in_the_given_format(dates, x_format):
+def test_the_time_axis_ticks_on_the_datas_interval_in_the_given_format(dates, x_format, interval):
     series = pd.DataFrame({"x": dates, "y": np.linspace(50, 55, len(dates))})
     points = spc(series, SpcOptions())
     chart = spc_chart(
         points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y", x_format=x_format
     )
-    axes = [
-        layer["encoding"]["x"]["axis"]
-        for layer in chart.spec["layer"]
-        if layer.get("encoding", {}).get("x", {}).get("field") == "x"
-    ]
-    assert axes and all(axis == axes[0] for axis in axes)
-    assert axes[0]["format"] == x_format and axes[0]["formatType"] == "utc"
-    expected = [int(pd.Timestamp(day, tz="UTC").timestamp() * 1000) for day in dates]
-    assert axes[0]["values"] == expected
+    encodings = [layer["encoding"]["x"] for layer in data_layers(chart)]
+    assert encodings and all(x == encodings[0] for x in encodings)
+    assert encodings[0]["scale"] == {"type": "utc"}
+    assert encodings[0]["axis"]["format"] == x_format
+    expected = {"interval": interval, "step": 1} if interval else None
+    assert encodings[0]["axis"].get("tickCount") == expected
 
 
 def test_a_numeric_x_axis_is_left_to_vega_lite():
     points = spc(pd.DataFrame({"x": range(1, 13), "y": range(12)}), SpcOptions())
     chart = spc_chart(points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y")
-    data_layers = [
-        layer for layer in chart.spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field")
+    layers = data_layers(chart)
+    assert layers and all("axis" not in layer["encoding"]["x"] for layer in layers)
+
+
+def data_layers(chart) -> list[dict]:
+    """The layers that place marks by the data's x (not the icons, which sit at pixel positions)."""
+    return [
+        layer for layer in chart.spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field") == "x"
     ]
-    assert data_layers and all("axis" not in layer["encoding"]["x"] for layer in data_layers)

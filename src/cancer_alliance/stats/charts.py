@@ -120,15 +120,14 @@ def spc_chart(
     temporal = pd.api.types.is_datetime64_any_dtype(table["x"])
     x: dict[str, Any] = {"field": "x", "type": "temporal" if temporal else "quantitative", "title": None}
     if temporal:
-        # A tick at each point, labelled in `x_format`: left to itself Vega-Lite puts ticks between
-        # the points (weeks within 3 months, "July" between years) and labels them its own way.
-        ticks = pd.to_datetime(table["x"]).dropna().drop_duplicates().sort_values()
-        x["axis"] = {
-            "format": x_format,
-            "formatType": "utc",  # the dates are parsed as UTC midnights; label them as such
-            "values": [int(t.value // 1_000_000) for t in ticks],  # epoch milliseconds, as Vega expects
-            "labelOverlap": True,
-        }
+        # Ticks on the data's own interval, labelled in `x_format`: left to itself Vega-Lite puts ticks
+        # between the points ("July" between years, weeks within 3 months). An interval rather than a
+        # list of tick values, which the CSP-safe expression interpreter the web uses cannot label.
+        x["scale"] = {"type": "utc"}  # the dates are parsed as UTC midnights: place and label them so
+        x["axis"] = {"format": x_format, "labelOverlap": True}
+        interval = _tick_interval(pd.to_datetime(table["x"]).dropna())
+        if interval:
+            x["axis"]["tickCount"] = {"interval": interval, "step": 1}
     y_scale = {"zero": False}
 
     def line(field: str, colour: str, dash: list[int] | None = None) -> dict[str, Any]:
@@ -211,6 +210,14 @@ def spc_chart(
         },
     }
     return Chart(title, spec, table)
+
+
+def _tick_interval(days: pd.Series) -> str | None:
+    """The tick interval of a series of dates: yearly when every one is 1 January, monthly when every
+    one is the 1st of a month, else None (Vega-Lite chooses)."""
+    if days.empty or not (days.dt.day == 1).all():
+        return None
+    return "year" if (days.dt.month == 1).all() else "month"
 
 
 def funnel_chart(
