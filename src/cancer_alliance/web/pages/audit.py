@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -29,6 +29,7 @@ from cancer_alliance.store import (
 )
 from cancer_alliance.web.context import AuditorDep, SignedInDep
 from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters.paging import pagination
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.tables import csv_response
 
@@ -155,22 +156,6 @@ def event_rows(rows: list[AuditRow]) -> list[EventRow]:
     return shown
 
 
-def pagination(filters: dict[str, str], page: int, total: int) -> dict[str, Any]:
-    """Previous and next links for the NHS.UK pagination component, keeping the filters."""
-    pages = max(1, -(-total // PAGE_ROWS))
-
-    def link(number: int) -> dict[str, str]:
-        return {
-            "href": "/audit?" + urlencode({**filters, "page": str(number)}),
-            "labelText": f"Page {number} of {pages}",
-        }
-
-    return {
-        "previous": link(min(page - 1, pages)) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-    }
-
-
 @router.get("/audit", name="audit_log")
 def audit_log(
     request: Request,
@@ -192,7 +177,7 @@ def audit_log(
         total=total,
         first=(page - 1) * PAGE_ROWS + 1,
         page_rows=PAGE_ROWS,
-        pagination=pagination(filters, page, total),
+        pagination=pagination("/audit", filters, page, PAGE_ROWS, total),
         query=query,
         filters=filters,
         actions=ACTIONS,

@@ -14,6 +14,7 @@ from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.presenters.paging import pagination
 from cancer_alliance.web.scope import ACCESS_LOG_ROWS
 from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.tables import csv_response
@@ -98,7 +99,7 @@ def ptl_list(
         rows=rows,
         total=total,
         first=(page - 1) * PAGE_ROWS + 1,
-        pagination=present.pagination(filters.as_query(), page, PAGE_ROWS, total),
+        pagination=pagination("/ptl", filters.as_query(), page, PAGE_ROWS, total),
         census=census,
         filters=filters,
         **scope.choices(),

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -118,22 +117,6 @@ def backlog(rows: pd.DataFrame) -> pd.DataFrame:
         .astype({column: "int64" for column in BACKLOG_COUNTS})
         .reset_index(drop=True)
     )
-
-
-def pagination(query: Mapping[str, str], page: int, page_rows: int, total: int) -> dict[str, Any]:
-    """Previous and next links for the NHS.UK pagination component, keeping the filters."""
-    pages = max(1, -(-total // page_rows))
-
-    def link(number: int) -> dict[str, str]:
-        return {
-            "href": "/ptl?" + urlencode({**query, "page": str(number)}),
-            "labelText": f"Page {number} of {pages}",
-        }
-
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-    }
 
 
 def rag(breach: dt.date | None, census: dt.date, warn_within_days: int) -> dict[str, str]:
