@@ -58,6 +58,12 @@ OVER_104_FROM = 105
 CROSSING_DAYS = (28, 62, 104)
 RECENT_DAYS = 7
 
+
+def passed_column(mark: int) -> str:
+    """The PTL column flagging pathways that passed day `mark` in the last `RECENT_DAYS` days."""
+    return f"passed_day_{mark}_last_{RECENT_DAYS}_days"
+
+
 COLUMNS = (
     "record_id",
     "census_date",
@@ -69,7 +75,7 @@ COLUMNS = (
     "band",
     "over_62_backlog",
     "over_104",
-    *(f"passed_day_{mark}_last_7_days" for mark in CROSSING_DAYS),
+    *(passed_column(mark) for mark in CROSSING_DAYS),
     "breach_date_2ww",
     "breach_date_fds",
     "breach_date_62d",
@@ -193,7 +199,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "band": _band(F, col("days_waited"), reference.ptl_bands(census)),
         "over_62_backlog": col("days_waited") >= OVER_62_FROM,
         "over_104": col("days_waited") >= OVER_104_FROM,
-        **{f"passed_day_{mark}_last_7_days": crossed(F, col("days_waited"), mark) for mark in CROSSING_DAYS},
+        **{passed_column(mark): crossed(F, col("days_waited"), mark) for mark in CROSSING_DAYS},
         "next_milestone": next_name,
         "next_milestone_date": next_date,
     }

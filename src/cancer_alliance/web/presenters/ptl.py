@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cancer_alliance.cwt import ptl as cwt_ptl
 from cancer_alliance.web.presenters.formatting import format_date, is_missing
 
 SORTS = {
@@ -81,17 +82,20 @@ class PtlFilters:
 
 
 #: The days a pathway can have passed in the last 7 days (`cwt.ptl.CROSSING_DAYS`), as the filter
-#: offers them.
-PASSED_DAYS = {"28": "Day 28 (Faster Diagnosis Standard)", "62": "Day 62", "104": "Day 104"}
+#: offers them: query value -> text.
+PASSED_DAYS = {
+    str(day): "Day 28 (Faster Diagnosis Standard)" if day == 28 else f"Day {day}"
+    for day in cwt_ptl.CROSSING_DAYS
+}
 
 
 def passed_column(day: str) -> str:
-    """The PTL column flagging pathways that passed `day` in the 7 days up to the census (`cwt.ptl`)."""
-    return f"passed_day_{day}_last_7_days"
+    """The PTL column flagging pathways that passed `day` in the 7 days up to the census."""
+    return cwt_ptl.passed_column(int(day))
 
 
 #: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
-BACKLOG_COUNTS = ("open_pathways", "over_62_backlog", "over_104", "passed_day_62_last_7_days")
+BACKLOG_COUNTS = ("open_pathways", "over_62_backlog", "over_104", cwt_ptl.passed_column(62))
 BACKLOG_COLUMNS = ("provider", *BACKLOG_COUNTS)
 #: How the backlog names pathways with no responsible provider recorded.
 UNKNOWN_PROVIDER = "Unknown"
