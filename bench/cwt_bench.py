@@ -123,8 +123,19 @@ def run_pandas(path: Path, census: dt.date, out: Path) -> dict:
     }
 
 
+#: PTL flags whose counts both sides must agree on.
+PTL_FLAGS = (
+    "over_62_backlog",
+    "over_104",
+    "passed_day_28_last_7_days",
+    "passed_day_62_last_7_days",
+    "passed_day_104_last_7_days",
+)
+
+
 def agreement(out: Path) -> dict[str, str]:
-    """Whether both sides produced the same national-by-month table and the same PTL size."""
+    """Whether both sides produced the same national-by-month table, the same PTL size and the same
+    number of pathways under each PTL flag."""
     import pandas as pd
 
     keys = ["standard_id", "reporting_month"]
@@ -133,11 +144,15 @@ def agreement(out: Path) -> dict[str, str]:
     same = ours.index.equals(theirs.index) and all(
         (ours[c] - theirs[c]).abs().max() == 0 for c in ("total", "within", "breaches")
     )
-    ptl_rows = (len(pd.read_parquet(out / "ptl.parquet")), len(pd.read_parquet(out / "pandas_ptl.parquet")))
+    ours_ptl, theirs_ptl = pd.read_parquet(out / "ptl.parquet"), pd.read_parquet(out / "pandas_ptl.parquet")
+    flags = {flag: (int(ours_ptl[flag].sum()), int(theirs_ptl[flag].sum())) for flag in PTL_FLAGS}
     return {
         "performance by month": "identical totals" if same else "DIFFERENT",
-        "ptl rows": f"{ptl_rows[0]:,} vs {ptl_rows[1]:,}"
-        + ("" if ptl_rows[0] == ptl_rows[1] else " DIFFERENT"),
+        "ptl rows": f"{len(ours_ptl):,} vs {len(theirs_ptl):,}"
+        + ("" if len(ours_ptl) == len(theirs_ptl) else " DIFFERENT"),
+        "ptl flags": "; ".join(
+            f"{flag} {a:,}" + ("" if a == b else f" vs {b:,} DIFFERENT") for flag, (a, b) in flags.items()
+        ),
     }
 
 

@@ -263,6 +263,8 @@ def ptl(r: pd.DataFrame, census: dt.date) -> pd.DataFrame:
     )
     p["over_62_backlog"] = p["days_waited"] >= 63
     p["over_104"] = p["days_waited"] >= 105
+    for mark in (28, 62, 104):  # passed day `mark` in the 7 days up to the census (CWT rules §6)
+        p[f"passed_day_{mark}_last_7_days"] = (p["days_waited"] > mark) & (p["days_waited"] - 7 <= mark)
     referral_clock = p["referral_received_date"] + pd.to_timedelta(adj_seen, unit="D")
     clock_62 = p["start"] + pd.to_timedelta(p["adjustment"], unit="D")
     not_seen = p["date_first_seen"].isna() | (p["date_first_seen"] > day)
@@ -300,6 +302,9 @@ def ptl(r: pd.DataFrame, census: dt.date) -> pd.DataFrame:
             "band",
             "over_62_backlog",
             "over_104",
+            "passed_day_28_last_7_days",
+            "passed_day_62_last_7_days",
+            "passed_day_104_last_7_days",
             "breach_date_2ww",
             "breach_date_fds",
             "breach_date_62d",
