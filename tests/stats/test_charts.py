@@ -189,3 +189,25 @@ def data_layers(chart) -> list[dict]:
     return [
         layer for layer in chart.spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field") == "x"
     ]
+
+
+def test_funnel_chart_highlights_several_units_and_names_its_axes():
+    """`highlight` may be a collection of labels (the web highlights an alliance's trusts); a single
+    label still works and the axis titles can be given."""
+    units, p0 = funnel(
+        pd.DataFrame({"unit": ["a", "b", "c"], "within": [8, 5, 9], "total": [10, 10, 10]}), "within", "total"
+    )
+    units = units.rename(columns={"total": "denominator"})
+    curve = funnel_curve(p0, 10)
+    several = funnel_chart(
+        units, curve, label="unit", title="f", highlight={"a", "c"}, x_title="Patients", y_title="Within"
+    )
+    assert several.table["highlight"].tolist() == [True, False, True]
+    encoding = several.spec["layer"][1]["encoding"]
+    assert (encoding["x"]["title"], encoding["y"]["title"]) == ("Patients", "Within")
+    assert funnel_chart(units, curve, label="unit", title="f", highlight="b").table["highlight"].tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert not funnel_chart(units, curve, label="unit", title="f").table["highlight"].any()

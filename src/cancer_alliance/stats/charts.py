@@ -5,6 +5,7 @@ returned with the table it draws, so the web layer can show the accessible table
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,12 +222,20 @@ def _tick_interval(days: pd.Series) -> str | None:
 
 
 def funnel_chart(
-    units: pd.DataFrame, curve: pd.DataFrame, *, label: str, title: str, highlight: str | None = None
+    units: pd.DataFrame,
+    curve: pd.DataFrame,
+    *,
+    label: str,
+    title: str,
+    highlight: str | Collection[str] | None = None,
+    x_title: str = "Cancers with a valid stage",
+    y_title: str = "Proportion",
 ) -> Chart:
     """A funnel plot: each unit's proportion against its denominator, the overall rate and the 95% and
-    99.8% limits; `highlight` (a label value) is drawn larger."""
+    99.8% limits; `highlight` (a label value, or several) is drawn larger."""
     table = units.loc[:, [label, "denominator", "proportion", "funnel_flag"]].copy()
-    table["highlight"] = table[label] == highlight
+    chosen = [highlight] if highlight is None or isinstance(highlight, str) else list(highlight)
+    table["highlight"] = table[label].isin([h for h in chosen if h is not None])
     limit_layers = [
         {
             "mark": {"type": "line", "color": colour, "strokeDash": dash},
@@ -258,12 +267,12 @@ def funnel_chart(
                     "x": {
                         "field": "denominator",
                         "type": "quantitative",
-                        "title": "Cancers with a valid stage",
+                        "title": x_title,
                     },
                     "y": {
                         "field": "proportion",
                         "type": "quantitative",
-                        "title": "Proportion",
+                        "title": y_title,
                         "axis": {"format": ".0%"},
                         "scale": {"zero": False},
                     },
