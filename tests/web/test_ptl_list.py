@@ -79,7 +79,9 @@ def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
         "open_pathways": 5,
         "over_62_backlog": 2,
         "over_104": 1,
+        "passed_day_28_last_7_days": 0,
         "passed_day_62_last_7_days": 0,
+        "passed_day_104_last_7_days": 1,  # P-RTX-1, 110 days
     }
     assert [
         (r["provider"], r["open_pathways"], r["over_62_backlog"], r["over_104"]) for r in body["rows"]
@@ -97,7 +99,9 @@ def test_backlog_is_scoped_and_filtered_like_the_list(signed_in):
         "open_pathways": 2,
         "over_62_backlog": 0,
         "over_104": 0,
+        "passed_day_28_last_7_days": 0,
         "passed_day_62_last_7_days": 0,
+        "passed_day_104_last_7_days": 0,
     }
     assert {row["provider"] for row in east["rows"]} == {"RGT", "RGN"}
     rtx = signed_in("rtx").get("/api/ptl/summary").json()
@@ -115,8 +119,11 @@ def test_backlog_on_the_page_and_as_csv(signed_in):
     ]
     assert 'id="ptl-backlog-table"' in page
     csv = client.get("/api/ptl/summary", params={"format": "csv"}).text.splitlines()
-    assert csv[0] == "provider,open_pathways,over_62_backlog,over_104,passed_day_62_last_7_days"
-    assert csv[1:3] == ["RGT,2,1,0,0", "RTX,1,1,1,0"]
+    assert csv[0] == (
+        "provider,open_pathways,over_62_backlog,over_104,"
+        "passed_day_28_last_7_days,passed_day_62_last_7_days,passed_day_104_last_7_days"
+    )
+    assert csv[1:3] == ["RGT,2,1,0,0,0,0", "RTX,1,1,1,0,0,1"]
     trust_page = signed_in("rgt").get("/ptl").text
     assert 'id="ptl-backlog-table"' not in trust_page  # one provider: the figures say it all
 

@@ -107,6 +107,7 @@ def ptl_list(
         query=filters.as_query(),
         backlog_totals=backlog[list(present.BACKLOG_COUNTS)].sum().to_dict(),
         passed_days=present.PASSED_DAYS,
+        passed_column=present.passed_column,
         narrowed=any(key != "sort" for key in filters.as_query()),
         unknown_provider=present.UNKNOWN_PROVIDER,
         backlog_rows=backlog.head(BACKLOG_ROWS).to_dict("records"),

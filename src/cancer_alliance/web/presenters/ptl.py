@@ -95,15 +95,20 @@ def passed_column(day: str) -> str:
 
 
 #: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
-BACKLOG_COUNTS = ("open_pathways", "over_62_backlog", "over_104", cwt_ptl.passed_column(62))
+BACKLOG_COUNTS = (
+    "open_pathways",
+    "over_62_backlog",
+    "over_104",
+    *(cwt_ptl.passed_column(day) for day in cwt_ptl.CROSSING_DAYS),
+)
 BACKLOG_COLUMNS = ("provider", *BACKLOG_COUNTS)
 #: How the backlog names pathways with no responsible provider recorded.
 UNKNOWN_PROVIDER = "Unknown"
 
 
 def backlog(rows: pd.DataFrame) -> pd.DataFrame:
-    """Open pathways, the 62-day backlog (over 62 days), 104+ day waits and pathways that passed day 62
-    in the last 7 days, by responsible provider, largest backlog first, from PTL rows (the flags as
+    """Open pathways, the 62-day backlog (over 62 days), 104+ day waits and pathways that passed day 28,
+    62 or 104 in the last 7 days, by responsible provider, largest backlog first, from PTL rows (the flags as
     `cwt.ptl` set them)."""
     flags = [column for column in BACKLOG_COUNTS if column != "open_pathways"]
     counted = rows.assign(
