@@ -14,6 +14,7 @@ from cancer_alliance import reference
 from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
+from cancer_alliance.stats.funnel import funnel
 from cancer_alliance.stats.spc.cwt import cwt_spc
 from cancer_alliance.web.disclosure import publish_performance
 from cancer_alliance.web.presenters.performance import (
@@ -409,3 +410,70 @@ def _early_stage_overview(signed_in: bool) -> pd.DataFrame:
         rows.append(row)
     table = pd.DataFrame(rows).sort_values("map_number").reset_index(drop=True)
     return table.astype({"year": "Int64"}) if "year" in table else table
+
+
+# Funnel plot comparing trusts (issue 5: "Funnel plots for proportions (95% and 99.8% limits around the
+# overall rate) ... with outliers flagged"): every trust in England on one standard over the latest
+# months, worked out once per results file, standard and audience.
+
+FUNNEL_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class TrustFunnel:
+    """Every trust's performance summed over `months` against the funnel around England's rate
+    (`stats.funnel.funnel`: within / total, 95% and 99.8% limits at the trust's total, `funnel_flag`).
+    For the public the counts are the published ones (rounded, withheld) and the rate and limits are
+    worked out from them; a trust with a withheld count has no proportion and no flag."""
+
+    table: pd.DataFrame
+    overall_rate: float
+    months: tuple[str, ...]
+    standard_id: str
+
+
+def trust_funnel(
+    results: Results, viewer: Viewer, standard_id: str = DEFAULT_STANDARD, months: int = FUNNEL_MONTHS
+) -> TrustFunnel:
+    """The funnel of every trust on a standard over the latest `months` reporting months."""
+    check_standard(standard_id)
+    return results.derived(
+        "month_provider",
+        f"funnel:{standard_id}:{months}:{viewer.signed_in}",
+        lambda rows: _trust_funnel(rows, viewer, standard_id, months),
+    )
+
+
+def _trust_funnel(rows: pd.DataFrame, viewer: Viewer, standard_id: str, months: int) -> TrustFunnel:
+    latest = tuple(_months_of(rows)[-months:])
+    rows = rows[rows["reporting_month"].isin(latest) & rows["provider"].notna()]
+    totals = visible(period_totals(rows, ["provider"], standard_id), viewer).reset_index(drop=True)
+    usable = totals["within"].notna() & totals["total"].notna() & (totals["total"] > 0)
+    flagged, p0 = funnel(totals[usable], "within", "total")
+    limits = ["proportion", "lower_95", "upper_95", "lower_998", "upper_998", "funnel_flag"]
+    table = totals.join(flagged[limits])
+    names = trust_names()
+    table.insert(1, "name", table["provider"].map(lambda c: names.get(c, c)))
+    table["alliance"] = table["provider"].map(reference.provider_alliance(ALLIANCE_VERSION))
+    table = table.assign(
+        standard_id=standard_id,
+        first_month=latest[0] if latest else None,
+        last_month=latest[-1] if latest else None,
+        overall_rate=p0,
+    )
+    return TrustFunnel(table, p0, latest, standard_id)
+
+
+def funnel_members(found: TrustFunnel, kind: str, code: str) -> pd.DataFrame:
+    """The funnel's rows for an alliance's trusts (`kind="alliance"`, 2018/19 mapping) or one trust,
+    best rate first (trusts without a rate last, then by name)."""
+    if kind == "alliance":
+        members = [p for p, a in reference.provider_alliance(ALLIANCE_VERSION).items() if a == code]
+    elif kind == "trust":
+        members = [code]
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    rows = found.table[found.table["provider"].isin(members)]
+    return rows.sort_values(["proportion", "name"], ascending=[False, True], na_position="last").reset_index(
+        drop=True
+    )

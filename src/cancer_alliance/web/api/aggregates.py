@@ -1,6 +1,6 @@
 """Aggregate endpoints: the map table, organisation scorecards, trends with their SPC columns, trust
-rankings, early diagnosis (NDRS), the explorer. The public gets them after disclosure control
-(`queries.visible`, `early_diagnosis.metrics.publish_metrics`)."""
+rankings, funnels comparing trusts, early diagnosis (NDRS), the explorer. The public gets them after
+disclosure control (`queries.visible`, `early_diagnosis.metrics.publish_metrics`)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from cancer_alliance.web.queries import (
     NDRS_COUNTS,
     SPC_COLUMNS,
     OrganisationSummary,
+    alliance_names,
     alliance_overview,
     alliance_summary,
     early_diagnosis,
     early_stage_overview,
     explore,
+    funnel_members,
     organisation_spc,
+    trust_funnel,
     trust_names,
     trust_summary,
 )
@@ -180,6 +183,59 @@ def trust_trend(
     table = _trend("trust", code, ctx, viewer, standard).assign(provider=code, standard_id=standard)
     columns = ["provider", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, *FLAGS]
     return table_response(table, columns, format, f"trend-{code}-{standard}.csv")
+
+
+FUNNEL_COLUMNS = [
+    "provider",
+    "name",
+    "alliance",
+    "standard_id",
+    "first_month",
+    "last_month",
+    "total",
+    "within",
+    "proportion",
+    "overall_rate",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "funnel_flag",
+    "total_suppressed",
+    "within_suppressed",
+]
+
+
+def _funnel(kind: str, code: str, ctx, viewer, standard: str, fmt: Format):
+    known = alliance_names() if kind == "alliance" else trust_names()
+    if code not in known:
+        raise HTTPException(status_code=404, detail="No organisation with that code.")
+    try:
+        found = trust_funnel(ctx.results, viewer, standard)
+    except ValueError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    table = funnel_members(found, kind, code)
+    return table_response(table, FUNNEL_COLUMNS, fmt, f"funnel-{code}-{standard}.csv")
+
+
+@router.get("/alliances/{code}/funnel")
+def alliance_funnel(
+    code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
+):
+    """The alliance's trusts against the funnel of every trust in England on one standard, summed over
+    the latest 3 reporting months: % within (`proportion`), England's rate (`overall_rate`), the 95% and
+    99.8% limits at the trust's patients and `funnel_flag` (above_99.8, above_95, within_95, below_95,
+    below_99.8; null without a published rate). Spiegelhalter 2005, normal approximation."""
+    return _funnel("alliance", code, ctx, viewer, standard, format)
+
+
+@router.get("/trusts/{code}/funnel")
+def trust_funnel_endpoint(
+    code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
+):
+    """The trust against the funnel of every trust in England on one standard, summed over the latest 3
+    reporting months (columns as `/api/alliances/{code}/funnel`)."""
+    return _funnel("trust", code, ctx, viewer, standard, format)
 
 
 @router.get("/performance")

@@ -1,6 +1,7 @@
 """Alliance and trust pages: scorecard for the latest month, the chosen standard's monthly performance
-as a Making Data Count SPC chart with its icons and table, trusts ranked, and (alliances) early
-diagnosis from the NDRS stage counts.
+as a Making Data Count SPC chart with its icons and table, trusts ranked, (alliances) early
+diagnosis from the NDRS stage counts, and a funnel plot comparing the alliance's trusts (or the trust)
+with every trust in England over the latest months (`queries.trust_funnel`).
 
 Everything a page shows is worked out once per results file, organisation, standard and audience
 (`Results.derived`), including the chart specs as JSON text, so a request costs a dict lookup and the
@@ -16,14 +17,19 @@ from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.presenters.charts import early_stage_trend, spc_trend
+from cancer_alliance.web.presenters.charts import (
+    early_stage_trend,
+    funnel_flag_label,
+    spc_trend,
+    trust_funnel_chart,
+)
 from cancer_alliance.web.presenters.early_diagnosis import (
     ambition_rows,
     ambition_targets,
     interval,
     year_rows,
 )
-from cancer_alliance.web.presenters.formatting import count, percent
+from cancer_alliance.web.presenters.formatting import count, format_month, percent
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
@@ -37,8 +43,10 @@ from cancer_alliance.web.queries import (
     alliance_names,
     alliance_summary,
     early_diagnosis,
+    funnel_members,
     organisation_spc,
     standard_infos,
+    trust_funnel,
     trust_names,
     trust_summary,
 )
@@ -85,6 +93,35 @@ def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standar
         "metrics": HEADLINE_STANDARDS,
         "trusts": ranked(summary.trusts, "provider", trust_names()) if summary.trusts is not None else None,
         "early": _early_values(early_diagnosis(viewer, code)) if kind == "alliance" else None,
+        "funnel": _funnel_values(results, viewer, kind, code, standard, title),
+    }
+
+
+def _funnel_values(results: Results, viewer: Viewer, kind: str, code: str, standard: str, title: str) -> dict:
+    """The funnel of every trust in England with this alliance's trusts (or this trust) highlighted, and
+    the highlighted trusts' rows for the table."""
+    found = trust_funnel(results, viewer, standard)
+    rows = funnel_members(found, kind, code)
+    months = f"{format_month(found.months[0])} to {format_month(found.months[-1])}" if found.months else ""
+    chart_title = f"{title}, {months}: every trust in England"
+    has_points = bool(found.table["proportion"].notna().any())
+    return {
+        "months": months,
+        "overall": percent(found.overall_rate),
+        "trusts": int(found.table["proportion"].notna().sum()),
+        "spec": json.dumps(trust_funnel_chart(found.table, found.overall_rate, rows["provider"], chart_title))
+        if has_points
+        else None,
+        "rows": [
+            {
+                "code": row["provider"],
+                "name": row["name"],
+                "total": count(row["total"]),
+                "performance": percent(row["proportion"]),
+                "flag": funnel_flag_label(row["funnel_flag"]),
+            }
+            for row in rows.to_dict("records")
+        ],
     }
 
 

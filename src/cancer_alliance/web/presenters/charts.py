@@ -4,18 +4,21 @@ embedded as values, so a chart needs no further request.
 - `performance_trend`: a monthly series as a line against the threshold (the explorer's selections);
 - `spc_trend`: a monthly series as a Making Data Count XmR chart, drawn by `stats.charts.spc_chart`
   (limits, point colours, target line, the variation and assurance icons);
+- `trust_funnel_chart`: every trust's % within a standard against its patients, with the 95% and 99.8%
+  limits around England's rate (`stats.charts.funnel_chart`), some trusts highlighted;
 - `early_stage_trend`: % diagnosed at stage 1-2 by year with its 95% interval as a band and the
   ambitions as dashed lines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pandas as pd
 
-from cancer_alliance.stats.charts import spc_chart
+from cancer_alliance.stats.charts import funnel_chart, spc_chart
+from cancer_alliance.stats.funnel import funnel_curve
 from cancer_alliance.web.presenters.performance import records
 
 #: vega-lite from node_modules is version 6; specs name it so vega-embed does not warn of a mismatch.
@@ -75,6 +78,47 @@ def spc_trend(
         y_title="Within the standard",
         target=threshold,
         percent=True,
+    )
+    return {**chart.spec, "$schema": SCHEMA}
+
+
+#: A trust's place against the funnel (`stats.funnel.FLAGS`) in words.
+FUNNEL_FLAG_LABELS = {
+    "above_99.8": "Above the 99.8% limit",
+    "above_95": "Above the 95% limit",
+    "within_95": "Within the limits",
+    "below_95": "Below the 95% limit",
+    "below_99.8": "Below the 99.8% limit",
+}
+
+
+def funnel_flag_label(flag: object) -> str:
+    """The flag in words; "No published rate" when a trust has none (no patients or a withheld count)."""
+    return FUNNEL_FLAG_LABELS.get(flag, "No published rate") if isinstance(flag, str) else "No published rate"
+
+
+def trust_funnel_chart(table: pd.DataFrame, overall_rate: float, highlight: Collection[str], title: str):
+    """The funnel of trusts (`queries.trust_funnel(...).table`) with the `highlight` trusts (ODS codes)
+    drawn larger; the limit lines run over the trusts' range of patients."""
+    units = table[table["proportion"].notna()].rename(columns={"total": "denominator"})
+    units = units.assign(funnel_flag=units["funnel_flag"].map(funnel_flag_label))
+    if units.empty:
+        curve = funnel_curve(overall_rate, 1.0, points=2)
+    else:
+        low, high = float(units["denominator"].min()), float(units["denominator"].max())
+        curve = funnel_curve(overall_rate, high, min_denominator=max(low * 0.8, 1.0))
+    chosen = set(highlight)
+    named = units.assign(trust=units["name"])
+    chart = funnel_chart(
+        named,
+        curve,
+        label="trust",
+        title=title,
+        highlight=[
+            name for code, name in zip(named["provider"], named["name"], strict=True) if code in chosen
+        ],
+        x_title="Patients",
+        y_title="Within the standard",
     )
     return {**chart.spec, "$schema": SCHEMA}
 
