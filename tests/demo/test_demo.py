@@ -59,5 +59,10 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
         table = pq.read_table(results / f"performance_{name}.parquet")
         assert table.num_rows > 0
         assert {"standard_id", "reporting_month", "total", "within", "performance"} <= set(table.column_names)
-    assert pq.read_table(results / "ptl.parquet").num_rows > 0
     assert pq.read_table(results / "cwt_facts.parquet").num_rows > 0
+    from cancer_alliance.web.results import PTL_FLAGS, Results
+
+    ptl = Results(home).ptl()  # refuses a PTL with a missing column or a flag that is not boolean
+    assert len(ptl) > 0
+    assert all(ptl[flag].dtype == bool for flag in PTL_FLAGS)
+    assert ptl["over_62_backlog"].sum() < len(ptl)

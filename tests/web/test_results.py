@@ -51,3 +51,17 @@ def test_a_ptl_from_an_older_version_is_refused_with_a_clear_503(web_home, signe
     assert page.status_code == 503
     assert "passed_day_62_last_7_days" in page.text
     assert "alliance demo --no-serve" in page.text
+
+
+def test_a_ptl_with_its_flags_written_as_text_is_refused(web_home, signed_in):
+    """ "false" as text is true to pandas: a PTL written with text flags (an older `ptl_file`) would
+    count every pathway as passed; the pages refuse it and say how to recompute."""
+    path = web_home / "results" / "ptl.parquet"
+    frame = pd.read_parquet(path)
+    frame["passed_day_62_last_7_days"] = frame["passed_day_62_last_7_days"].map(
+        {True: "true", False: "false"}
+    )
+    frame.to_parquet(path, index=False)
+    page = signed_in("nat").get("/ptl")
+    assert page.status_code == 503
+    assert "holds passed_day_62_last_7_days as text" in page.text

@@ -23,7 +23,7 @@ from cancer_alliance.cwt.evaluate import evaluate
 from cancer_alliance.cwt.files import read_records, write_table
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
-from cancer_alliance.cwt.ptl import PtlSettings, ptl, summary
+from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
 from cancer_alliance.cwt.tumour_types import tumour_type_ranges
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.errors import InputError
@@ -55,6 +55,7 @@ PTL_TYPES = {
     "days_waited": "int",
     "over_62_backlog": "boolean",
     "over_104": "boolean",
+    **{passed_column(mark): "boolean" for mark in CROSSING_DAYS},
     "breach_date_2ww": "date",
     "breach_date_fds": "date",
     "breach_date_62d": "date",

@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
+from cancer_alliance.cwt.ptl import CROSSING_DAYS, passed_column
+
+#: PTL columns the pages count as true/false.
+PTL_FLAGS = ("over_62_backlog", "over_104", *(passed_column(mark) for mark in CROSSING_DAYS))
 
 #: Performance tables by grouping, as `demo.PERFORMANCE_GROUPINGS` names them.
 GROUPINGS = (
@@ -192,12 +197,19 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def _read_ptl(path: Path) -> pd.DataFrame:
-    """The PTL file, refused with a clear message when it lacks a column of `cwt.ptl.COLUMNS` (written
-    by an older version)."""
-    missing = [column for column in PTL_COLUMNS if column not in pq.read_schema(path).names]
-    if missing:
+    """The PTL file, refused with a clear message when it lacks a column of `cwt.ptl.COLUMNS` or holds
+    a flag as anything but a boolean (both written by an older version)."""
+    schema = pq.read_schema(path)
+    missing = [column for column in PTL_COLUMNS if column not in schema.names]
+    not_boolean = [
+        flag for flag in PTL_FLAGS if flag in schema.names and schema.field(flag).type != pa.bool_()
+    ]
+    if missing or not_boolean:
+        problem = (
+            f"has no column {', '.join(missing)}" if missing else f"holds {', '.join(not_boolean)} as text"
+        )
         raise ResultsMissing(
-            f"results/{path.name} has no column {', '.join(missing)}: it was computed by an older "
-            "version; recompute it with `alliance demo --no-serve` (or `alliance cwt ptl`)"
+            f"results/{path.name} {problem}: it was computed by an older version; recompute it with "
+            "`alliance demo --no-serve` (or `alliance cwt ptl`)"
         )
     return _read_parquet(path)

@@ -57,3 +57,27 @@ def test_ptl_command_writes_the_list_and_its_summary(tmp_path):
         ("1", "1", "1")
     ]
     assert "1 open pathways" in result.output
+
+
+@pytest.mark.cli
+def test_a_parquet_ptl_keeps_every_flag_boolean(tmp_path):
+    """The flags are booleans in the file, as `cwt.ptl` computes them: written as text, "false" would
+    read back as true in any tool that tests truth (the web's backlog once counted every pathway)."""
+    import pyarrow.parquet as pq
+
+    from cancer_alliance.cli import _register, app
+    from cancer_alliance.cwt.ptl import CROSSING_DAYS, passed_column
+
+    _register()
+    source, output = tmp_path / "records.csv", tmp_path / "ptl.parquet"
+    with source.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=schema("cwt").column_names)
+        writer.writeheader()
+        writer.writerows({"nhs_number": "0000000000", **row} for row in RECORDS)
+    result = CliRunner().invoke(app, ["cwt", "ptl", str(source), "--census", "2024-06-03", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(output)
+    flags = ["over_62_backlog", "over_104", *(passed_column(mark) for mark in CROSSING_DAYS)]
+    assert {flag: str(table.schema.field(flag).type) for flag in flags} == dict.fromkeys(flags, "bool")
+    row = table.to_pylist()[0]
+    assert (row["days_waited"], row[passed_column(62)], row[passed_column(28)]) == (63, True, False)
