@@ -20,7 +20,7 @@ def test_alliance_page_draws_the_spc_chart_icons_and_early_diagnosis(page):
     page.goto(f"/alliances/{LANCASHIRE}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lancashire and South Cumbria")
     charts = page.locator(".app-chart__canvas")
-    expect(charts).to_have_count(2)
+    expect(charts).to_have_count(3)  # SPC, early diagnosis, the funnel of trusts
     spc = charts.nth(0)
     expect(spc.locator("svg").first).to_be_visible()
     drawn = spc.locator("svg image")
@@ -37,12 +37,16 @@ def test_alliance_page_draws_the_spc_chart_icons_and_early_diagnosis(page):
         assert beside.nth(i).evaluate("image => image.complete && image.naturalWidth > 0")
     expect(charts.nth(1).locator("svg").first).to_be_visible()
     expect(page.locator("#early-diagnosis-table")).to_contain_text("2022")
+    funnel = page.locator("#funnel ~ .app-chart .app-chart__canvas")
+    expect(funnel.locator("svg").first).to_be_visible()
+    expect(page.locator("#funnel-table")).to_contain_text("Morecambe Bay")
     check_page(page, "alliance-early-diagnosis")
 
 
 def test_public_trust_page_and_the_early_stage_map_meet_the_baseline(page):
     page.goto("/trusts/RTX")
     expect(page.locator(".app-chart__canvas svg").first).to_be_visible()
+    expect(page.locator("#funnel ~ .app-chart .app-chart__canvas svg").first).to_be_visible()
     check_page(page, "trust-public")
     page.goto("/?metric=early_stage")
     expect(page.locator("#alliance-table")).to_contain_text("Lancashire and South Cumbria")
