@@ -33,18 +33,24 @@ RECORDS = [
 ]
 
 
-@pytest.mark.cli
-def test_ptl_command_writes_the_list_and_its_summary(tmp_path):
+def run_ptl(folder, output_name: str):
+    """`alliance cwt ptl` over RECORDS (census 3 June 2024) into `folder / output_name`."""
     from cancer_alliance.cli import _register, app
 
     _register()
-    source, output = tmp_path / "records.csv", tmp_path / "ptl.csv"
+    source, output = folder / "records.csv", folder / output_name
     with source.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=schema("cwt").column_names)
         writer.writeheader()
         writer.writerows({"nhs_number": "0000000000", **row} for row in RECORDS)
     result = CliRunner().invoke(app, ["cwt", "ptl", str(source), "--census", "2024-06-03", "-o", str(output)])
     assert result.exit_code == 0, result.output
+    return result, output
+
+
+@pytest.mark.cli
+def test_ptl_command_writes_the_list_and_its_summary(tmp_path):
+    result, output = run_ptl(tmp_path, "ptl.csv")
     with output.open() as handle:
         listed = list(csv.DictReader(handle))
     assert list(listed[0]) == list(COLUMNS)
@@ -65,17 +71,9 @@ def test_a_parquet_ptl_keeps_every_flag_boolean(tmp_path):
     read back as true in any tool that tests truth (the web's backlog once counted every pathway)."""
     import pyarrow.parquet as pq
 
-    from cancer_alliance.cli import _register, app
     from cancer_alliance.cwt.ptl import CROSSING_DAYS, passed_column
 
-    _register()
-    source, output = tmp_path / "records.csv", tmp_path / "ptl.parquet"
-    with source.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=schema("cwt").column_names)
-        writer.writeheader()
-        writer.writerows({"nhs_number": "0000000000", **row} for row in RECORDS)
-    result = CliRunner().invoke(app, ["cwt", "ptl", str(source), "--census", "2024-06-03", "-o", str(output)])
-    assert result.exit_code == 0, result.output
+    _, output = run_ptl(tmp_path, "ptl.parquet")
     table = pq.read_table(output)
     flags = ["over_62_backlog", "over_104", *(passed_column(mark) for mark in CROSSING_DAYS)]
     assert {flag: str(table.schema.field(flag).type) for flag in flags} == dict.fromkeys(flags, "bool")
