@@ -31,7 +31,9 @@ def test_the_map_leads_to_an_alliance_with_its_chart_and_trusts(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("East of England")
     expect(page.locator(".app-chart__canvas svg").first).to_be_visible()
     check_page(page, "alliance")
-    page.get_by_role("link", name="Cambridge University Hospitals NHS Foundation Trust").click()
+    page.locator("#trusts-table").get_by_role(
+        "link", name="Cambridge University Hospitals NHS Foundation Trust"
+    ).click()
     expect(page.locator("#scorecard-table")).to_be_visible()
     check_page(page, "trust")
 
