@@ -74,3 +74,17 @@ def test_the_api_gives_the_same_access_log_as_the_page(signed_in):
     ]
     times = [dt.datetime.fromisoformat(entry["when"]) for entry in log]
     assert times == sorted(times, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("record_id", "status", "colour"),
+    [
+        ("P-RTX-1", "Breached", "red"),  # 62-day breach date 20 Jan 2019, before the census (31 Mar)
+        ("P-RGT-2", "Breaches in 3 days", "orange"),  # 3 Apr 2019: within the 7-day warning
+        ("P-RGN-1", "On track", "green"),  # 12 May 2019
+    ],
+)
+def test_the_heading_carries_the_pathways_rag_status(signed_in, record_id, status, colour):
+    page = signed_in("nat").get(f"/ptl/{record_id}").text
+    heading = page[page.index("<h1>") : page.index("</h1>")]
+    assert f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{status}</strong>' in heading

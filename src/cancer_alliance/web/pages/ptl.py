@@ -151,7 +151,7 @@ def _pathway_page(
         "ptl_pathway.jinja",
         status_code=status_code,
         pathway=pathway,
-        tag=present.rag(pathway["breach_date_62d"], census, ctx.settings.warn_within_days),
+        rag_tag=present.rag(pathway["breach_date_62d"], census, ctx.settings.warn_within_days),
         summary_rows=present.summary_rows(pathway),
         timeline=timeline,
         notes=notes,
