@@ -140,10 +140,6 @@ class Results:
         """`compute(ptl())` once per loaded file and `name` (for `Scope`, which alone reads the PTL)."""
         return self._derived("ptl.parquet", self.ptl(), name, compute)
 
-    def ptl_summary(self) -> pd.DataFrame:
-        """Counts of open pathways, backlog and 104+ waits by provider, alliance and tumour type."""
-        return self._read("ptl.summary.parquet", _read_parquet)
-
     def timelines(self) -> pd.DataFrame:
         """The milestone dates of every pathway on the PTL, indexed by record id (patient-level)."""
 

@@ -46,10 +46,6 @@ class PtlFilters:
         """(column, ascending) to sort by; `Scope.open_pathways` hands the rows over in this order."""
         return SORTS.get(self.sort, SORTS[DEFAULT_SORT])
 
-    def apply(self, rows: pd.DataFrame, census: dt.date) -> pd.DataFrame:
-        """The rows that pass the filters, in the order given (see `order`)."""
-        return rows[self.mask(rows, census)]
-
     def mask(self, rows: pd.DataFrame, census: dt.date) -> np.ndarray:
         """True for each row that passes the filters."""
         keep = np.ones(len(rows), dtype=bool)
