@@ -184,12 +184,21 @@ def test_the_filters_that_are_set_can_be_recorded():
             {"since": date(2019, 4, 3), "until": date(2019, 4, 2)},
             r"until: 2019-04-02 is before since 2019-04-03",
         ),
-        ({"since": "2019-04-01"}, r"since: expected a date \(YYYY-MM-DD\)"),
+        ({"since": "2019-4-1"}, r"since: '2019-4-1' is not a date; use YYYY-MM-DD"),
+        ({"until": "soon"}, r"until: 'soon' is not a date"),
+        ({"since": datetime(2019, 4, 1, 12)}, r"since: expected a date \(YYYY-MM-DD\)"),
+        ({"since": "2019-04-03", "until": "2019-04-02"}, r"until: 2019-04-02 is before since 2019-04-03"),
     ],
 )
 def test_bad_input_is_refused_naming_the_option(arguments, message):
     with pytest.raises(InputError, match=message):
         AuditQuery(**arguments)
+
+
+def test_days_may_be_given_as_text_as_a_command_line_or_query_string_holds_them():
+    query = AuditQuery(since="2019-04-01", until=" 2019-04-30 ", object_id="")
+    assert (query.since, query.until, query.object_id) == (date(2019, 4, 1), date(2019, 4, 30), None)
+    assert AuditQuery(since="", until=None).since is None
 
 
 def test_a_negative_offset_is_refused(log_store):

@@ -22,11 +22,12 @@ from cancer_alliance.store import (
     audit_rows,
     migrate,
     open_store,
-    parse_day,
 )
 
 #: The job id that CLI reads of the audit log are recorded under.
 JOB_ID = "cli-audit"
+#: AuditQuery field -> the option that sets it (the others are --field-name).
+OPTIONS = {"username": "--user", "object_type": "--object-type", "object_id": "--object-id"}
 
 
 def audit(
@@ -74,13 +75,12 @@ def audit(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            since=parse_day(since, "--since"),
-            until=parse_day(until, "--until"),
+            since=since,
+            until=until,
         )
     except InputError as error:
-        option, _, message = str(error).partition(": ")
-        hint = option if option.startswith("--") else f"--{option.replace('_', '-')}"
-        raise typer.BadParameter(message, param_hint=hint) from None
+        field, _, message = str(error).partition(": ")
+        raise typer.BadParameter(message, param_hint=OPTIONS.get(field, f"--{field}")) from None
     migrate(database_url)
     store = open_store(database_url)
     try:

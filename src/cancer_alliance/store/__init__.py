@@ -16,7 +16,7 @@ from cancer_alliance.store.accounts import (
     verify_password,
 )
 from cancer_alliance.store.audit import AnonymousAuditError, AppendOnlyError, Auditor, ObjectRef
-from cancer_alliance.store.audit_log import AUDIT_COLUMNS, AuditQuery, AuditRow, audit_rows, parse_day
+from cancer_alliance.store.audit_log import AUDIT_COLUMNS, AuditQuery, AuditRow, audit_rows
 from cancer_alliance.store.database import Store, database_url, migrate, open_store
 from cancer_alliance.store.models import (
     NOT_AUDITED,
@@ -56,6 +56,5 @@ __all__ = [
     "list_users",
     "migrate",
     "open_store",
-    "parse_day",
     "verify_password",
 ]

@@ -39,15 +39,16 @@ class AuditQuery:
     """Which audit events to read; an empty or None field does not filter.
 
     `username` is a user's sign-in name or a job id (CLI imports and account changes run as jobs);
-    `since` and `until` are inclusive days in UTC.
+    `since` and `until` are inclusive days in UTC, given as dates or as YYYY-MM-DD text (what a
+    command line or a query string holds). Bad input raises `InputError` naming the field.
     """
 
     username: str | None = None
     action: AuditAction | str | None = None
     object_type: str | None = None
     object_id: str | None = None
-    since: date | None = None
-    until: date | None = None
+    since: date | str | None = None
+    until: date | str | None = None
 
     def __post_init__(self) -> None:
         for name in ("username", "object_type", "object_id"):
@@ -64,6 +65,9 @@ class AuditQuery:
         object.__setattr__(self, "action", action)
         for name in ("since", "until"):
             value = getattr(self, name)
+            if isinstance(value, str):
+                value = parse_day(value, name)
+                object.__setattr__(self, name, value)
             if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
                 raise InputError(f"{name}: expected a date (YYYY-MM-DD), got {value!r}")
         if self.since is not None and self.until is not None and self.until < self.since:

@@ -25,7 +25,6 @@ from cancer_alliance.store import (
     ObjectRef,
     Role,
     audit_rows,
-    parse_day,
 )
 from cancer_alliance.web.context import AuditorDep, SignedInDep
 from cancer_alliance.web.pages.common import render
@@ -96,8 +95,8 @@ async def audit_query(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            since=parse_day(since, "since"),
-            until=parse_day(until, "until"),
+            since=since,
+            until=until,
         )
     except InputError as error:
         name, _, message = str(error).partition(": ")
