@@ -24,8 +24,8 @@ from cancer_alliance.store import (
     audit_rows,
     migrate,
     open_store,
-    parse_day,
 )
+from cancer_alliance.store.audit_log import parse_day
 
 pytestmark = pytest.mark.store
 
