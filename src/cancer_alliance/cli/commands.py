@@ -9,6 +9,7 @@ from cancer_alliance.cli import (
     cwt,
     cwt_reports,
     demo,
+    fit,
     ingest,
     reference,
     report,
@@ -30,3 +31,4 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
+app.add_typer(fit.app, name="fit")

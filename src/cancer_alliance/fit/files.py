@@ -1,0 +1,229 @@
+"""File I/O around the FIT rules: the functions behind `alliance fit metrics` and `alliance fit thresholds`.
+
+An episode file (CSV or Parquet, canonical table `fit_screening_episode`) is checked row by row with
+the ingest checks (`ingest.checks`: types, codes, patterns, ranges, date orders, NHS numbers,
+duplicate keys); the first problem stops the run with an InputError naming the file, row and field,
+never the value, and saying how many rows have problems. NHS numbers never leave the check: the typed
+episodes handed to the engine carry none (the rules do not use them).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.errors import InputError
+from cancer_alliance.fit import metrics as fit_metrics
+from cancer_alliance.fit import planning
+from cancer_alliance.fit.rules import band_counts, check_groups, programme_counts
+from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
+from cancer_alliance.ingest import checks, source
+from cancer_alliance.ingest.importer import arrow_schema
+from cancer_alliance.ingest.source import quote
+from cancer_alliance.schemas import schema
+
+TABLE = "fit_screening_episode"
+FORMATS = (".csv", ".parquet")
+CAPACITY_COLUMNS = ("screening_centre_code", "month", "slots")
+
+
+def _output_format(path: Path) -> None:
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(f"{path}: unknown file type {path.suffix or '(none)'!r}; use .csv or .parquet")
+
+
+def typed_episodes(path: Path) -> pa.Table:
+    """The episodes of `path` typed by the schema, NHS numbers blanked; InputError on the first problem."""
+    table = schema(TABLE)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        source.load(con, path, table, checks.typed_columns(table))
+        checks.find_problems(con, table)
+        problems = con.execute(
+            "SELECT row_number, field, reason, count(*) OVER () FROM problems"
+            " ORDER BY row_number, field LIMIT 1"
+        ).fetchall()
+        if problems:
+            row, field, reason, total = problems[0]
+            rows = con.execute("SELECT count(DISTINCT row_number) FROM problems").fetchone()[0]
+            more = f" ({rows:,} rows have problems; `alliance ingest` lists them all)" if total > 1 else ""
+            raise InputError(f"{path} row {row}, {field}: {reason}{more}")
+        columns = ", ".join(
+            f"NULL::VARCHAR AS {quote(c.name)}"
+            if c.type == "nhs_number"
+            else f"{checks.typed(c)} AS {quote(c.name)}"
+            for c in table.columns
+        )
+        data = con.sql(f"SELECT {columns} FROM source_rows ORDER BY row_number").to_arrow_table()
+    finally:
+        con.close()
+    return data.cast(arrow_schema(table))
+
+
+def read_episodes(engine: Engine, path: Path | str, scratch: Path) -> Any:
+    """The episodes of `path` as an engine DataFrame (staged as Parquet in `scratch`, which must outlive
+    the DataFrame's use)."""
+    path = Path(path)
+    staged = scratch / "episodes.parquet"
+    pq.write_table(typed_episodes(path), staged)
+    return engine.read_parquet(staged)
+
+
+def collect(frame: Any) -> pd.DataFrame:
+    """A (small, aggregated) engine result as pandas."""
+    return frame.toArrow().to_pandas()
+
+
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    """CSV (blank = missing) or Parquet by the file's extension."""
+    _output_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pa.Table.from_pandas(table, preserve_index=False)
+    if path.suffix.lower() == ".parquet":
+        pq.write_table(data, path)
+    else:
+        pa_csv.write_csv(data, path, pa_csv.WriteOptions(quoting_style="needed"))
+
+
+def counts_from(episodes: Any, by: Sequence[str], settings: FitSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    table = collect(programme_counts(episodes, by, settings))
+    return table.sort_values(list(by), na_position="last").reset_index(drop=True) if by else table
+
+
+@dataclass(frozen=True)
+class MetricsSummary:
+    groups: int
+    episodes: int
+    output: Path
+
+
+def metrics_file(
+    input: Path | str,
+    output: Path | str,
+    by: Sequence[str] = (),
+    *,
+    intervals: bool = False,
+    engine: EngineName | str | None = None,
+    settings: FitSettings = DEFAULT_SETTINGS,
+) -> MetricsSummary:
+    """Programme metrics of the episodes in `input` by `by`, written to `output` (see metrics.py)."""
+    output = Path(output)
+    _output_format(output)
+    try:
+        check_groups(by)
+    except ValueError as error:
+        raise InputError(f"--by: {error}") from None
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
+        episodes = read_episodes(session, input, Path(scratch))
+        table = fit_metrics.metrics(counts_from(episodes, by, settings))
+    write_table(fit_metrics.output_table(table, by, intervals=intervals), output)
+    return MetricsSummary(groups=len(table), episodes=int(table["invited"].sum()), output=output)
+
+
+def read_capacity(path: Path | str) -> pd.DataFrame:
+    """A capacity table (CSV: screening_centre_code, month as yyyy-mm, slots >= 0); InputError naming
+    the row and field of the first bad value."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"{path}: not a readable CSV ({type(error).__name__})") from None
+    missing = [c for c in CAPACITY_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing columns: {', '.join(missing)}; expected {', '.join(CAPACITY_COLUMNS)}"
+        )
+    for row, record in enumerate(table.to_dict("records"), start=1):
+        if not record["screening_centre_code"].strip():
+            raise InputError(f"{path} row {row}, screening_centre_code: missing")
+        if not pd.Series([record["month"].strip()]).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").iloc[0]:
+            raise InputError(f"{path} row {row}, month: not a month (yyyy-mm)")
+        try:
+            slots = float(record["slots"])
+        except ValueError:
+            raise InputError(f"{path} row {row}, slots: not a number") from None
+        if not slots >= 0:
+            raise InputError(f"{path} row {row}, slots: must be a number >= 0")
+    duplicated = table.duplicated(["screening_centre_code", "month"])
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0]) + 1
+        raise InputError(f"{path} row {row}: screening centre and month given twice")
+    return pd.DataFrame(
+        {
+            "screening_centre_code": table["screening_centre_code"].str.strip(),
+            "month": table["month"].str.strip(),
+            "slots": table["slots"].astype(float),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ThresholdSummary:
+    plan: pd.DataFrame
+    demand: pd.DataFrame
+    output: Path
+    demand_path: Path | None
+
+
+def plan_tables(
+    episodes: Any,
+    thresholds: Sequence[float],
+    capacity: pd.DataFrame | None = None,
+    settings: FitSettings = DEFAULT_SETTINGS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The threshold plan and the demand by centre and month for engine `episodes`."""
+    thresholds = planning.check_thresholds(thresholds)
+    bands = collect(
+        band_counts(
+            episodes,
+            planning.edges(thresholds, settings),
+            ["screening_centre_code", "result_month"],
+            settings,
+        )
+    )
+    return planning.plan(bands, thresholds, settings), planning.demand(bands, thresholds, capacity)
+
+
+def thresholds_file(
+    input: Path | str,
+    output: Path | str,
+    thresholds: Sequence[float] = DEFAULT_SETTINGS.planning_thresholds,
+    *,
+    capacity: Path | str | None = None,
+    demand_output: Path | str | None = None,
+    engine: EngineName | str | None = None,
+    settings: FitSettings = DEFAULT_SETTINGS,
+) -> ThresholdSummary:
+    """Write the plan (planning.PLAN_COLUMNS) to `output` and, when asked or when `capacity` is given,
+    the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`)."""
+    output = Path(output)
+    _output_format(output)
+    try:
+        thresholds = planning.check_thresholds(thresholds)
+    except ValueError as error:
+        raise InputError(f"--thresholds: {error}") from None
+    slots = read_capacity(capacity) if capacity is not None else None
+    if demand_output is None and slots is not None:
+        demand_output = output.with_name(output.stem + ".demand" + output.suffix)
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
+        episodes = read_episodes(session, input, Path(scratch))
+        plan, demand = plan_tables(episodes, thresholds, slots, settings)
+    write_table(plan, output)
+    if demand_output is not None:
+        write_table(demand, Path(demand_output))
+    return ThresholdSummary(plan, demand, output, Path(demand_output) if demand_output else None)
