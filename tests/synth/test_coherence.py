@@ -7,7 +7,7 @@ import pandas as pd
 from tests.synth.conftest import valid_rows
 
 from cancer_alliance.synth.calibration import calibration
-from cancer_alliance.synth.fit import POSITIVITY, THRESHOLD
+from cancer_alliance.synth.fit import LOWER_POSITIVITY, LOWER_THRESHOLD, POSITIVITY, THRESHOLD
 
 UNSTAGEABLE_ICD10 = ("C90", "C91", "C92", "C71", "C80")  # myeloma, leukaemias, brain, unknown primary
 
@@ -104,7 +104,30 @@ def test_fit_positivity_at_120_is_about_2_percent(generated, invalid):
     positive = (results >= THRESHOLD).mean()
     assert abs(positive - POSITIVITY) <= 4 * np.sqrt(POSITIVITY * (1 - POSITIVITY) / len(results))
     tested = fit[fit["diagnostic_test"].notna()]
-    assert (tested["fit_result_ug_g"] >= THRESHOLD).all()
+    # only positives are investigated, at the threshold the centre applied (early adopters: 80; #13)
+    assert (tested["fit_result_ug_g"] >= tested["threshold_ug_g"].fillna(THRESHOLD)).all()
+
+
+def test_fit_positivity_at_80_is_about_3_percent_and_a_few_centres_refer_at_80(generated, invalid):
+    """NHS England: about 3 in 100 at 80 µg/g; early adopters on 80 before the national change (§4.1)."""
+    fit = valid_rows(generated, "fit_screening_episode", invalid)
+    results = fit["fit_result_ug_g"].dropna()
+    positive = (results >= LOWER_THRESHOLD).mean()
+    assert abs(positive - LOWER_POSITIVITY) <= 4 * np.sqrt(
+        LOWER_POSITIVITY * (1 - LOWER_POSITIVITY) / len(results)
+    )
+    at_80 = fit.loc[fit["threshold_ug_g"] == LOWER_THRESHOLD, "screening_centre_code"].nunique()
+    assert 1 <= at_80 <= 8
+    assert (results == 0).mean() > 0.3 and results.median() < 10  # most results 0 or very low
+    assert fit["alliance_code"].nunique() == 19
+
+
+def test_fit_ppv_for_cancer_rises_with_the_result(generated, invalid):
+    fit = valid_rows(generated, "fit_screening_episode", invalid)
+    tested = fit[fit["diagnostic_test"].notna()]
+    high = tested["fit_result_ug_g"] >= 300
+    ppv = tested.groupby(high)["outcome"].apply(lambda o: (o == "cancer").mean())
+    assert ppv[True] > ppv[False]
 
 
 def test_about_half_of_lung_health_check_attendees_are_scanned(generated, invalid):
