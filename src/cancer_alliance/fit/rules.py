@@ -71,48 +71,81 @@ def applied_threshold(F: Any, settings: FitSettings = DEFAULT_SETTINGS) -> Any:
     return F.coalesce(F.col("threshold_ug_g"), default)
 
 
-def flags(episodes: Any, settings: FitSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
-    """Boolean column expressions of the definitions above (never null)."""
-    F = functions(episodes)
+def _conditions(F: Any, settings: FitSettings) -> tuple[Any, Any]:
+    """(screened, at_or_above_threshold) as never-null boolean expressions (definitions above)."""
     result = F.col("fit_result_ug_g")
-    screened = (
-        result.isNotNull()
-        & F.col("result_date").isNotNull()
-        & (F.datediff(F.col("result_date"), F.col("invitation_date")) <= F.lit(settings.uptake_window_days))
+    window_end = F.date_add(F.col("invitation_date"), settings.uptake_window_days)
+    screened = F.coalesce(result.isNotNull() & (F.col("result_date") <= window_end), F.lit(False))
+    above = F.coalesce(result >= applied_threshold(F, settings), F.lit(False))
+    return screened, above
+
+
+#: How far an episode got: 0 invited only, 1 screened, 2 positive, 3 investigated.
+INVITED, SCREENED, POSITIVE, INVESTIGATED = 0, 1, 2, 3
+
+
+def level(F: Any, settings: FitSettings = DEFAULT_SETTINGS) -> Any:
+    """The episode's level (INVITED .. INVESTIGATED) as one expression, so each row computes it once."""
+    screened, above = _conditions(F, settings)
+    return (
+        F.when(~screened, F.lit(INVITED))
+        .when(~above, F.lit(SCREENED))
+        .when(F.col("diagnostic_test").isNull(), F.lit(POSITIVE))
+        .otherwise(F.lit(INVESTIGATED))
     )
-    positive = screened & F.coalesce(result >= applied_threshold(F, settings), F.lit(False))
-    investigated = positive & F.col("diagnostic_test").isNotNull()
-    outcome = F.coalesce(F.col("outcome"), F.lit(""))
-    return {
-        "screened": screened,
-        "positive": positive,
-        "investigated": investigated,
-        "cancers": investigated & (outcome == F.lit(CANCER)),
-        "high_risk_adenomas": investigated & (outcome == F.lit(HIGH_RISK_ADENOMA)),
-    }
 
 
-def _one(F: Any, condition: Any) -> Any:
-    return F.when(condition, F.lit(1)).otherwise(F.lit(0))
+def _sum_where(F: Any, condition: Any) -> Any:
+    return F.sum(F.when(condition, F.col("n")).otherwise(F.lit(0)))
 
 
 def programme_counts(episodes: Any, by: Sequence[str] = (), settings: FitSettings = DEFAULT_SETTINGS) -> Any:
     """One row per group of `by` (names in GROUPS; none for one row): the group columns, COUNT_COLUMNS
-    and median_days_result_to_test."""
+    and median_days_result_to_test. Counted in two steps (episodes per group, level and outcome, then
+    per group), so that the definitions are evaluated once per episode."""
     check_groups(by)
     F = functions(episodes)
-    flag = flags(episodes, settings)
-    days = F.when(flag["investigated"], F.datediff(F.col("diagnostic_test_date"), F.col("result_date")))
-    rows = episodes.select(
+    keyed = episodes.select(
         *[GROUPS[name](F).alias(name) for name in by],
-        *[_one(F, flag[name]).alias(name) for name in COUNT_COLUMNS[1:]],
-        days.alias("days_result_to_test"),
+        level(F, settings).alias("level"),
+        F.coalesce(F.col("outcome"), F.lit("")).alias("outcome"),
     )
-    return rows.groupBy(*by).agg(
-        F.count(F.lit(1)).cast("long").alias("invited"),
-        *[F.sum(F.col(name)).cast("long").alias(name) for name in COUNT_COLUMNS[1:]],
-        F.median(F.col("days_result_to_test")).cast("double").alias("median_days_result_to_test"),
+    fine = keyed.groupBy(*by, "level", "outcome").agg(F.count(F.lit(1)).cast("long").alias("n"))
+    at = F.col("level")
+    investigated = at == F.lit(INVESTIGATED)
+    counts = fine.groupBy(*by).agg(
+        F.sum(F.col("n")).cast("long").alias("invited"),
+        _sum_where(F, at >= F.lit(SCREENED)).cast("long").alias("screened"),
+        _sum_where(F, at >= F.lit(POSITIVE)).cast("long").alias("positive"),
+        _sum_where(F, investigated).cast("long").alias("investigated"),
+        _sum_where(F, investigated & (F.col("outcome") == F.lit(CANCER))).cast("long").alias("cancers"),
+        _sum_where(F, investigated & (F.col("outcome") == F.lit(HIGH_RISK_ADENOMA)))
+        .cast("long")
+        .alias("high_risk_adenomas"),
     )
+    return _with_median_days(episodes, counts, by, settings)
+
+
+def _with_median_days(episodes: Any, counts: Any, by: Sequence[str], settings: FitSettings) -> Any:
+    """`counts` with median_days_result_to_test among investigated episodes (null where none)."""
+    F = functions(episodes)
+    renamed = [f"_by_{i}" for i in range(len(by))]
+    medians = (
+        episodes.filter(level(F, settings) == F.lit(INVESTIGATED))
+        .select(
+            *[GROUPS[name](F).alias(alias) for name, alias in zip(by, renamed, strict=True)],
+            F.datediff(F.col("diagnostic_test_date"), F.col("result_date")).alias("days"),
+        )
+        .groupBy(*renamed)
+        .agg(F.median(F.col("days")).cast("double").alias("median_days_result_to_test"))
+    )
+    if not by:
+        return counts.crossJoin(medians)
+    condition = None
+    for name, alias in zip(by, renamed, strict=True):
+        same = counts[name].eqNullSafe(medians[alias])
+        condition = same if condition is None else condition & same
+    return counts.join(medians, on=condition, how="left").drop(*renamed)
 
 
 def band_counts(
@@ -123,18 +156,25 @@ def band_counts(
     threshold applied to the episode), investigated, cancers, high_risk_adenomas."""
     check_groups(by)
     F = functions(episodes)
-    flag = flags(episodes, settings)
     result = F.col("fit_result_ug_g")
-    band = F.lit(0.0).cast("double")
-    for edge in sorted({float(e) for e in edges}):  # ascending: each later `when` wraps the earlier
+    band = F.lit(-1.0).cast("double")  # not screened
+    for edge in [0.0, *sorted({float(e) for e in edges})]:  # ascending: each `when` wraps the one before
         band = F.when(result >= F.lit(edge), F.lit(edge).cast("double")).otherwise(band)
-    rows = episodes.filter(flag["screened"]).select(
+    keyed = episodes.select(
         *[GROUPS[name](F).alias(name) for name in by],
         band.alias("band_lower"),
-        _one(F, flag["positive"]).alias("referred"),
-        *[_one(F, flag[name]).alias(name) for name in ("investigated", "cancers", "high_risk_adenomas")],
-    )
-    return rows.groupBy(*by, "band_lower").agg(
-        F.count(F.lit(1)).cast("long").alias("screened"),
-        *[F.sum(F.col(name)).cast("long").alias(name) for name in BAND_COLUMNS[1:]],
+        level(F, settings).alias("level"),
+        F.coalesce(F.col("outcome"), F.lit("")).alias("outcome"),
+    ).filter(F.col("level") >= F.lit(SCREENED))
+    fine = keyed.groupBy(*by, "band_lower", "level", "outcome").agg(F.count(F.lit(1)).cast("long").alias("n"))
+    at = F.col("level")
+    investigated = at == F.lit(INVESTIGATED)
+    return fine.groupBy(*by, "band_lower").agg(
+        F.sum(F.col("n")).cast("long").alias("screened"),
+        _sum_where(F, at >= F.lit(POSITIVE)).cast("long").alias("referred"),
+        _sum_where(F, investigated).cast("long").alias("investigated"),
+        _sum_where(F, investigated & (F.col("outcome") == F.lit(CANCER))).cast("long").alias("cancers"),
+        _sum_where(F, investigated & (F.col("outcome") == F.lit(HIGH_RISK_ADENOMA)))
+        .cast("long")
+        .alias("high_risk_adenomas"),
     )

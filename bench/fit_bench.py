@@ -1,0 +1,87 @@
+"""FIT benchmark (issue #13 item 7): programme metrics by CCG and the threshold plan (120, 80, 40, 20 with
+demand by screening centre and month) over 5,000,000 episodes, about England's year of kits, on the
+default engine (SQLFrame on DuckDB). GENERATED DATA, NOT REAL PATIENTS (`synth/fit.py`, cached in
+.bench/fit/). Target: under 5 s.
+
+Usage: python bench/fit_bench.py [--episodes N]; exits 1 when the target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(".bench") / "fit"
+SEED = 2019
+DEFAULT_EPISODES = 5_000_000
+TARGET_SECONDS = 5.0
+
+
+def episodes_path(episodes: int) -> Path:
+    """The cached generated episodes, made on first use."""
+    path = BENCH_DIR / f"episodes_{episodes}_{SEED}.parquet"
+    if not path.exists():
+        import numpy as np
+
+        from cancer_alliance.synth import tables
+        from cancer_alliance.synth.calibration import calibration
+        from cancer_alliance.synth.fit import generate_fit
+
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        rng = np.random.default_rng(SEED)
+        numbers = 4_000_000_000 + np.arange(episodes, dtype=np.int64)  # not NHS numbers: rules ignore them
+        columns = generate_fit(calibration(), numbers, rng)
+        columns["episode_id"] = tables.ids("F", episodes)
+        tables.write("fit_screening_episode", tables.to_arrow("fit_screening_episode", columns), path)
+        print(f"generated {episodes:,} episodes in {time.perf_counter() - started:.1f} s -> {path}")
+    return path
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES)
+    args = parser.parse_args()
+    path = episodes_path(args.episodes)
+
+    from cancer_alliance.engine import open_engine
+    from cancer_alliance.fit.files import counts_from, plan_tables
+    from cancer_alliance.fit.metrics import metrics
+
+    load_before = os.getloadavg()[0]
+    engine = open_engine("duckdb")
+    engine.session._conn.execute("SET enable_progress_bar = false")
+    cpu_before = cpu_seconds()
+    started = time.perf_counter()
+    episodes = engine.read_parquet(path)
+    by_ccg = metrics(counts_from(episodes, ["ccg_code"]))
+    metrics_seconds = time.perf_counter() - started
+    mark = time.perf_counter()
+    plan, demand = plan_tables(episodes, [120, 80, 40, 20])
+    plan_seconds = time.perf_counter() - mark
+    total = time.perf_counter() - started
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+    print(f"FIT benchmark: {args.episodes:,} generated episodes, {dt.date.today()}")
+    print(f"machine: {os.cpu_count()} cores, load average before the run {load_before:.2f}")
+    print(f"metrics by CCG ({len(by_ccg)} CCGs): {metrics_seconds:.2f} s")
+    print(f"threshold plan + demand ({len(demand):,} centre-months x thresholds): {plan_seconds:.2f} s")
+    print(f"total wall time {total:.2f} s, CPU {cpu_seconds() - cpu_before:.2f} s, peak {peak_gb:.2f} GB")
+    print(plan.to_string(index=False))
+    met = total < TARGET_SECONDS
+    print(f"target < {TARGET_SECONDS:g} s: {'met' if met else 'MISSED'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
