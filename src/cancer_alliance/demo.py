@@ -19,6 +19,7 @@ from cancer_alliance.config import alliance_home
 from cancer_alliance.cwt.files import evaluate_file
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName, open_engine
+from cancer_alliance.fit.files import write_results as write_fit_results
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import current_table
 from cancer_alliance.synth import generate
@@ -82,6 +83,8 @@ def prepare(
         written.append(path)
     ptl = ptl_file(records, results / "ptl.parquet", reference_date, engine=engine)
     written += [ptl.output, ptl.summary_path]
+    step("computing bowel screening (FIT) results")
+    written += write_fit_results(current_table(open_engine(engine), "fit_screening_episode"), results)
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",

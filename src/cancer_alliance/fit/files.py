@@ -227,3 +227,31 @@ def thresholds_file(
     if demand_output is not None:
         write_table(demand, Path(demand_output))
     return ThresholdSummary(plan, demand, output, Path(demand_output) if demand_output else None)
+
+
+#: Thresholds the web's planner offers (µg Hb/g): the band edges precomputed for it.
+PLANNER_THRESHOLDS: tuple[float, ...] = (200.0, 150.0, 120.0, 100.0, 80.0, 60.0, 40.0, 20.0, 10.0)
+#: The results files `write_results` writes, by name: results/fit_<name>.parquet.
+RESULT_GROUPINGS: dict[str, tuple[str, ...]] = {
+    "alliance": ("alliance_code",),
+    "ccg": ("alliance_code", "ccg_code"),
+    "month": ("alliance_code", "invitation_month"),
+    "england_month": ("invitation_month",),
+}
+BANDS_BY = ("alliance_code", "screening_centre_code", "result_month")
+
+
+def write_results(episodes: Any, folder: Path, settings: FitSettings = DEFAULT_SETTINGS) -> list[Path]:
+    """The bowel screening results the web serves, from engine `episodes`: programme counts by each of
+    RESULT_GROUPINGS and the band counts by alliance, centre and month of result at the planner's edges."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, by in RESULT_GROUPINGS.items():
+        path = folder / f"fit_{name}.parquet"
+        write_table(counts_from(episodes, by, settings), path)
+        written.append(path)
+    path = folder / "fit_bands.parquet"
+    bands = band_counts(episodes, planning.edges(PLANNER_THRESHOLDS, settings), BANDS_BY, settings)
+    write_table(collect(bands), path)
+    written.append(path)
+    return written

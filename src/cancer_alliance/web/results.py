@@ -115,6 +115,14 @@ class Results:
             raise ValueError(f"unknown grouping {grouping!r}")
         return self._read(f"performance_{grouping}.parquet", _read_parquet)
 
+    def table(self, name: str) -> pd.DataFrame:
+        """Another domain's results file `results/<name>.parquet` (e.g. `fit_ccg`), read through the cache."""
+        return self._read(f"{name}.parquet", _read_parquet)
+
+    def table_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(table(name))` once per loaded file and `key`."""
+        return self._derived(f"{name}.parquet", self.table(name), key, compute)
+
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
         return self._read("ptl.parquet", _read_ptl)

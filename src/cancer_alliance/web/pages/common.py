@@ -22,6 +22,7 @@ SIGNED_IN = frozenset(Role)
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("home", "Map of alliances", None),
     ("explorer", "Performance explorer", None),
+    ("fit_index", "Bowel screening", None),
     ("ptl_list", "Patient tracking list", SIGNED_IN),
     ("import_form", "Import", frozenset(IMPORTERS)),
     ("audit_log", "Audit log", frozenset({Role.national})),

@@ -1,0 +1,273 @@
+"""Bowel screening (FIT) pages (issue #13 item 6): the alliances at a glance, one page per alliance
+(programme metrics with intervals and the uptake standard, the map of its CCGs' uptake, the funnel of
+CCG positivity against every CCG in England, monthly SPC trends) and a threshold planner (a GET form:
+works without JavaScript) with positivity, demand by month against the slots given, expected yield and
+the assumptions used. Everything is read from the FIT results (`fit.files.write_results`) and worked
+out once per results file, alliance and audience (`Results.table_derived`)."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from cancer_alliance import reference
+from cancer_alliance.fit import planning
+from cancer_alliance.fit.files import BANDS_BY, PLANNER_THRESHOLDS
+from cancer_alliance.fit.settings import DEFAULT_SETTINGS, PLANNING_THRESHOLDS
+from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters import fit as present
+from cancer_alliance.web.presenters.england_map import england_map, map_shapes
+from cancer_alliance.web.presenters.formatting import count, format_month, percent
+from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names
+from cancer_alliance.web.results import Results
+from cancer_alliance.web.scope import Viewer
+
+router = APIRouter()
+
+
+@lru_cache(maxsize=1)
+def ccg_names() -> dict[str, str]:
+    return {c.ons_code: c.name for c in reference.ccgs(ALLIANCE_VERSION)}
+
+
+@lru_cache(maxsize=1)
+def _ccg_boundaries() -> dict[str, Any]:
+    return reference.ccg_boundaries(ALLIANCE_VERSION)
+
+
+@lru_cache(maxsize=32)
+def ccg_shapes(alliance_code: str) -> dict[str, str]:
+    """The outlines of the alliance's CCGs, projected to fill the map box."""
+    members = {c.ons_code for c in reference.ccgs(ALLIANCE_VERSION) if c.alliance_code == alliance_code}
+    boundaries = _ccg_boundaries()
+    features = [f for f in boundaries["features"] if f["properties"]["ccg19cd"] in members]
+    return map_shapes({**boundaries, "features": features}, code_property="ccg19cd") if features else {}
+
+
+@lru_cache(maxsize=1)
+def alliance_shapes() -> dict[str, str]:
+    return map_shapes(reference.boundaries(ALLIANCE_VERSION))
+
+
+def check_alliance(code: str) -> str:
+    if code not in alliance_names():
+        raise HTTPException(status_code=404, detail="No alliance with that code.")
+    return code
+
+
+# Queries over the results files (cached per file and audience).
+
+
+def alliance_table(results: Results, viewer: Viewer) -> pd.DataFrame:
+    """Every alliance's counts, rates and intervals, as the viewer may see them."""
+    return results.table_derived(
+        "fit_alliance",
+        f"alliances:{viewer.signed_in}",
+        lambda frame: present.controlled(
+            present.counts_only(frame, ["alliance_code"]), viewer.signed_in
+        ).assign(name=lambda t: t["alliance_code"].map(alliance_names())),
+    )
+
+
+def ccg_table(results: Results, viewer: Viewer) -> tuple[pd.DataFrame, float]:
+    """Every CCG in England with rates, intervals and its funnel flag on positivity; England's rate."""
+
+    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+        shown = present.controlled(
+            present.counts_only(frame, ["alliance_code", "ccg_code"]), viewer.signed_in
+        )
+        return present.ccg_funnel(shown.fillna({"positive": 0, "screened": 0}), ccg_names())
+
+    return results.table_derived("fit_ccg", f"ccgs:{viewer.signed_in}", compute)
+
+
+def month_table(results: Results, viewer: Viewer, code: str) -> pd.DataFrame:
+    return results.table_derived(
+        "fit_month",
+        f"months:{code}:{viewer.signed_in}",
+        lambda frame: present.controlled(
+            present.counts_only(frame[frame["alliance_code"] == code], ["alliance_code", "invitation_month"]),
+            viewer.signed_in,
+        ).sort_values("invitation_month"),
+    )
+
+
+def chosen_thresholds(values: list[float] | None) -> list[float]:
+    """The planner's thresholds (default 120, 80, 40, 20), each one the results were prepared for."""
+    chosen = sorted({float(v) for v in values}, reverse=True) if values else list(PLANNING_THRESHOLDS)
+    unknown = [v for v in chosen if v not in PLANNER_THRESHOLDS]
+    if unknown:
+        offered = ", ".join(f"{t:g}" for t in PLANNER_THRESHOLDS)
+        raise HTTPException(
+            status_code=422, detail=f"Threshold {unknown[0]:g} is not offered; choose from {offered}."
+        )
+    return chosen
+
+
+def plan_tables(
+    results: Results, viewer: Viewer, code: str, thresholds: list[float], slots: float | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(plan, demand by month) for one alliance."""
+
+    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        bands = frame[frame["alliance_code"] == code].drop(columns=["alliance_code"])
+        plan = planning.plan(bands, thresholds)
+        demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
+        return (
+            (plan, demand)
+            if viewer.signed_in
+            else (present.public_plan(plan), demand.round({"colonoscopies": 0}))
+        )
+
+    key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
+    return results.table_derived("fit_bands", key, compute)
+
+
+# Pages.
+
+
+@router.get("/bowel-screening", name="fit_index")
+def fit_index(request: Request, ctx: ContextDep, viewer: ViewerDep):
+    table = alliance_table(ctx.results, viewer)
+    values = dict(zip(table["alliance_code"], table["uptake"], strict=True))
+    return render(
+        request,
+        "fit_index.jinja",
+        map=england_map(
+            alliance_shapes(), alliance_names(), values, "uptake", href="/bowel-screening/{code}"
+        ),
+        rows=[
+            {
+                "code": row["alliance_code"],
+                "name": row["name"],
+                "invited": count(row["invited"]),
+                "uptake": present.rate_text(row["uptake"]),
+                "positivity": present.rate_text(row["positivity"]),
+                "detection": present.rate_text(row["cancer_detection_per_1000"], per_1000=True),
+            }
+            for row in table.sort_values("name").to_dict("records")
+        ],
+    )
+
+
+def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, Any]:
+    table = alliance_table(results, viewer)
+    found = table[table["alliance_code"] == code]
+    if found.empty:
+        raise HTTPException(status_code=404, detail="No bowel screening results for that alliance.")
+    row = found.iloc[0].to_dict()
+    ccgs, p0 = ccg_table(results, viewer)
+    members = ccgs[ccgs["alliance_code"] == code]
+    name = alliance_names()[code]
+    months = month_table(results, viewer, code)
+    reference_date = results.reference_date()
+    uptake_standard = DEFAULT_SETTINGS.standard("uptake_acceptable", reference_date)
+    target = uptake_standard.target if uptake_standard else None
+    uptake_points, uptake_summary = present.monthly_spc(months, "uptake", target)
+    positivity_points, positivity_summary = present.monthly_spc(months, "positivity", None)
+    shapes = ccg_shapes(code)
+    uptake_by_ccg = dict(zip(members["ccg_code"], members["uptake"], strict=True))
+    funnel_spec = present.ccg_funnel_spec(
+        ccgs, p0, list(members["ccg_code"]), f"Positivity of every CCG in England, {name} highlighted"
+    )
+    return {
+        "code": code,
+        "name": name,
+        "metrics": present.metric_rows(row),
+        "standards": present.standard_tags(row, reference_date),
+        "map": england_map(shapes, ccg_names(), uptake_by_ccg, "uptake", href="#ccg-{code}")
+        if shapes
+        else None,
+        "ccgs": present.ccg_rows(members),
+        "england_positivity": percent(p0),
+        "funnel_spec": json.dumps(funnel_spec) if funnel_spec else None,
+        "uptake_spec": _dumps(
+            present.spc_spec(uptake_points, uptake_summary, "Uptake by month of invitation", "Uptake", target)
+        ),
+        "uptake_rows": present.spc_table_rows(uptake_points.rename(columns={}), months, "uptake"),
+        "positivity_spec": _dumps(
+            present.spc_spec(
+                positivity_points, positivity_summary, "Positivity by month of invitation", "Positivity", None
+            )
+        ),
+        "positivity_rows": present.spc_table_rows(positivity_points, months, "positivity"),
+        "last_month": format_month(months["invitation_month"].iloc[-1]) if len(months) else "",
+        "window_days": DEFAULT_SETTINGS.uptake_window_days,
+    }
+
+
+def _dumps(spec: dict | None) -> str | None:
+    return json.dumps(spec) if spec else None
+
+
+@router.get("/bowel-screening/{code}", name="fit_alliance")
+def fit_alliance(request: Request, code: str, ctx: ContextDep, viewer: ViewerDep):
+    check_alliance(code)
+    values = ctx.results.table_derived(
+        "fit_alliance",
+        f"page:{code}:{viewer.signed_in}",
+        lambda _: alliance_values(ctx.results, viewer, code),
+    )
+    return render(request, "fit_alliance.jinja", **values)
+
+
+def _slots(text: str | None) -> float | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be a number.") from None
+    if not math.isfinite(value) or value < 0:
+        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be 0 or more.")
+    return value
+
+
+Thresholds = Annotated[list[float] | None, Query(alias="threshold")]
+
+
+@router.get("/bowel-screening/{code}/planner", name="fit_planner")
+def fit_planner(
+    request: Request,
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    threshold: Thresholds = None,
+    slots: str | None = None,
+):
+    check_alliance(code)
+    chosen = chosen_thresholds(threshold)
+    monthly = _slots(slots)
+    plan, demand = plan_tables(ctx.results, viewer, code, chosen, monthly)
+    conversion = planning.conversion(
+        ctx.results.table("fit_bands").pipe(lambda f: f[f["alliance_code"] == code])
+    )
+    query = "&".join(f"threshold={t:g}" for t in chosen) + (
+        f"&slots={monthly:g}" if monthly is not None else ""
+    )
+    return render(
+        request,
+        "fit_planner.jinja",
+        code=code,
+        name=alliance_names()[code],
+        choices=[
+            {"value": f"{t:g}", "text": f"{t:g} µg/g", "checked": t in chosen} for t in PLANNER_THRESHOLDS
+        ],
+        slots=slots or "",
+        plan=present.plan_rows(plan),
+        demand=present.demand_rows(demand),
+        demand_spec=_dumps(
+            present.demand_spec(demand, monthly, f"Colonoscopy demand by month, {alliance_names()[code]}")
+        ),
+        conversion=percent(conversion),
+        assumptions=DEFAULT_SETTINGS.yield_assumptions,
+        thresholds=DEFAULT_SETTINGS.programme_thresholds,
+        query=query,
+        bands_by=BANDS_BY,
+    )
