@@ -10,7 +10,7 @@ from rich.console import Console
 
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
-from cancer_alliance.fit.files import metrics_file, thresholds_file
+from cancer_alliance.fit.files import metrics_file, symptomatic_file, thresholds_file
 from cancer_alliance.fit.settings import PLANNING_THRESHOLDS
 
 EXIT_UNPROCESSABLE = 2
@@ -124,3 +124,26 @@ def thresholds(
     _say(console, f"{len(summary.plan)} thresholds written to {summary.output}")
     if summary.demand_path is not None:
         _say(console, f"demand by centre and month written to {summary.demand_path}")
+
+
+@app.command()
+def symptomatic(
+    records: Annotated[
+        Path, typer.Argument(metavar="RECORDS", help="Canonical CWT records, .csv or .parquet.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")],
+    by: Annotated[str, typer.Option(help="Comma-separated groups: provider, reporting_month.")] = "",
+    engine: Engine = EngineName.duckdb,
+) -> None:
+    """Symptomatic FIT (NICE DG56: refer if FIT >= 10 µg Hb/g) over the lower GI urgent suspected cancer
+    referrals in RECORDS: per FIT status (at or above 10, below 10, none recorded, and all recorded) the
+    referrals, their share, and 28-day Faster Diagnosis Standard performance from the CWT engine's facts
+    with its Wilson 95% interval. Bad input exits with code 2.
+
+    Example: alliance fit symptomatic cwt-records.parquet --by provider -o symptomatic-fit.csv
+    """
+    try:
+        table = symptomatic_file(records, output, _words(by), engine=engine)
+    except InputError as error:
+        raise _fail(error) from None
+    _say(Console(stderr=True), f"{len(table)} rows written to {output}")

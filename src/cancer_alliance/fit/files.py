@@ -255,3 +255,60 @@ def write_results(episodes: Any, folder: Path, settings: FitSettings = DEFAULT_S
     write_table(collect(bands), path)
     written.append(path)
     return written
+
+
+def symptomatic_table(counts: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """From `symptomatic.symptomatic_fds` counts: per group and FIT status the referrals, their share of
+    the group's referrals (`share_of_referrals`), FDS total, within and performance with its Wilson 95%
+    interval; plus a row per group with status `fit_recorded` (both recorded statuses together)."""
+    from cancer_alliance.fit.symptomatic import AT_OR_ABOVE, BELOW, STATUSES
+    from cancer_alliance.stats.intervals import wilson
+
+    keys = list(by)
+    recorded = counts[counts["fit_status"].isin([AT_OR_ABOVE, BELOW])]
+    summed = (
+        recorded.groupby(keys, dropna=False)[["referrals", "fds_total", "fds_within"]].sum().reset_index()
+        if keys
+        else recorded[["referrals", "fds_total", "fds_within"]].sum().to_frame().T
+    )
+    table = pd.concat([counts, summed.assign(fit_status="fit_recorded")], ignore_index=True)
+    totals = counts.groupby(keys, dropna=False)["referrals"].sum() if keys else counts["referrals"].sum()
+    group_total = table.set_index(keys).index.map(totals) if keys else totals
+    table["share_of_referrals"] = table["referrals"] / pd.Series(group_total, index=table.index).astype(float)
+    table["fds_performance"] = (table["fds_within"] / table["fds_total"]).where(table["fds_total"] > 0)
+    lower, upper = wilson(table["fds_within"], table["fds_total"])
+    table["fds_lower_95"], table["fds_upper_95"] = lower, upper
+    order = {status: i for i, status in enumerate([*STATUSES, "fit_recorded"])}
+    table = table.sort_values(
+        [*keys, "fit_status"], key=lambda c: c.map(order) if c.name == "fit_status" else c
+    )
+    columns = [*keys, "fit_status", "referrals", "share_of_referrals", "fds_total", "fds_within",
+               "fds_performance", "fds_lower_95", "fds_upper_95"]  # fmt: skip
+    return table[columns].reset_index(drop=True)
+
+
+def symptomatic_file(
+    input: Path | str,
+    output: Path | str,
+    by: Sequence[str] = (),
+    *,
+    engine: EngineName | str | None = None,
+    settings: FitSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
+    """Symptomatic FIT over the canonical CWT records in `input` (read and evaluated by the CWT engine)."""
+    from cancer_alliance.cwt.evaluate import evaluate
+    from cancer_alliance.cwt.files import read_records
+    from cancer_alliance.fit.symptomatic import CARRY, symptomatic_fds
+
+    output = Path(output)
+    _output_format(output)
+    session = open_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
+        records = read_records(session, Path(input), Path(scratch))
+        try:
+            counts = collect(symptomatic_fds(evaluate(records, carry=CARRY), by, settings))
+        except ValueError as error:
+            raise InputError(f"--by: {error}") from None
+    table = symptomatic_table(counts, by)
+    write_table(table, output)
+    return table

@@ -590,6 +590,29 @@ def _site_code(rng: np.random.Generator, cal: Calibration, site: np.ndarray) -> 
     return codes
 
 
+#: Lower GI urgent suspected cancer referrals (referral type 05, UNVERIFIED code number) with a primary
+#: care FIT result recorded (ASSUMPTION: NICE DG56 makes FIT the usual route, clinical-models §4.3).
+SYMPTOMATIC_FIT_RECORDED = 0.75
+COLORECTAL_ICD10 = ("C18", "C19", "C20")
+
+
+def symptomatic_fit(columns: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """FIT results (µg Hb/g; NaN = none) for lower GI two-week-wait referrals: colorectal cancers mostly
+    high (about 95% at 10 or more; NICE FIT study sensitivity 90.9% at 10, §4.3), others mostly 0 or low
+    (about 13% at 10 or more). Shapes are ASSUMPTIONS."""
+    n = len(columns["priority_type"])
+    lower_gi = (columns["referral_type"] == "05") & (columns["priority_type"] == "3")
+    recorded = lower_gi & (rng.random(n) < SYMPTOMATIC_FIT_RECORDED)
+    cancer = np.char.startswith(columns["primary_diagnosis_icd10"].astype(str), COLORECTAL_ICD10[0])
+    for code in COLORECTAL_ICD10[1:]:
+        cancer |= np.char.startswith(columns["primary_diagnosis_icd10"].astype(str), code)
+    z = rng.normal(0, 1.5, n)
+    value = np.where(
+        cancer, np.exp(np.log(150) + z), np.where(rng.random(n) < 0.4, 0.0, np.exp(np.log(3) + z))
+    )
+    return np.where(recorded, np.round(np.minimum(value, 1000.0), 1), np.nan)
+
+
 def generate_cwt(
     cal: Calibration,
     patients: Patients,
@@ -608,6 +631,9 @@ def generate_cwt(
     groups = ([first], referrals, subsequent)
     sizes = [sum(len(next(iter(p.values()))) for p in g) for g in groups]
     columns = _concatenate([p for g in groups for p in g])
+    # its own stream, so adding it left every other column as it was
+    fit_rng = np.random.default_rng(rngs[0].bit_generator.seed_seq.spawn(1)[0])
+    columns["fit_result_ug_g"] = symptomatic_fit(columns, fit_rng)
     kind = np.repeat(np.arange(3), sizes)
     patient = np.concatenate([first_rows, np.full(sizes[1], -1), owners])
     return CwtResult(columns, patient, kind)
