@@ -35,6 +35,7 @@ FILES: dict[str, tuple[str, str]] = {
     "fit_screening_episode": ("fit_screening_episodes.parquet", "FIT"),
     "lung_health_check": ("lung_health_checks.parquet", "LHC"),
     "radiotherapy_course": ("radiotherapy_courses.parquet", "RTC"),
+    "linac": ("linacs.parquet", "LIN"),
 }
 INVALID_FILE = "invalid_rows.csv"
 METADATA_FILE = "metadata.json"
@@ -114,7 +115,10 @@ def generate(
     writer.write("tumour_registration", registrations)
     del registrations
     step("radiotherapy")
-    writer.write("radiotherapy_course", generate_radiotherapy(cal, patients, result, streams[11]))
+    courses, linacs = generate_radiotherapy(cal, patients, result, streams[11])
+    writer.write("radiotherapy_course", courses)
+    writer.write("linac", linacs, keep_keys=True)
+    del courses, linacs
     writer.write("cwt", result.columns)
     del result, patients
     step("breast follow-up")
@@ -164,16 +168,20 @@ class _Writer:
         self.rows: dict[str, int] = {}
         self.defects: list[tuple[str, str, str, str]] = []  # table, key, defect, field
 
-    def write(self, table: str, columns: dict[str, np.ndarray]) -> None:
+    def write(self, table: str, columns: dict[str, np.ndarray], keep_keys: bool = False) -> None:
+        """`keep_keys`: the table's keys are referred to by another table (linac_id), so they are
+        kept and no invalid rows are added (a broken copy would duplicate its key)."""
         name, prefix = FILES[table]
         self.step(f"write {name}")
         definition = schema(table)
         n = len(next(iter(columns.values())))
-        plan = plan_invalid_rows(definition, columns, int(round(n * self.invalid_share)), self.invalid_rng)
+        share = 0.0 if keep_keys else self.invalid_share
+        plan = plan_invalid_rows(definition, columns, int(round(n * share)), self.invalid_rng)
         source, broken = self._order(n, plan.sources)
         shuffled = {column: values[source] for column, values in columns.items()}
         apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
-        shuffled[definition.key] = ids(prefix, len(source))
+        if not keep_keys:
+            shuffled[definition.key] = ids(prefix, len(source))
         write(table, to_arrow(table, shuffled), self.out / name)
         self.defects += [
             (table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)
