@@ -17,6 +17,7 @@ from cancer_alliance.cli import (
     users,
     web,
 )
+from cancer_alliance.cli import radiotherapy as radiotherapy_cli
 
 app.command(name="ingest")(ingest.ingest)
 app.add_typer(reference.app, name="reference")
@@ -30,3 +31,4 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
+app.add_typer(radiotherapy_cli.app, name="radiotherapy")
