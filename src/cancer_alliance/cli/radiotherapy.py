@@ -89,3 +89,10 @@ def compliance(
         highlight=False,
         soft_wrap=True,
     )
+    if not summary.rows:
+        stderr.print(
+            f"no requirement is in force on {summary.as_of} (the radiotherapy networks began on 2019-04-01)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -61,11 +61,11 @@ def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Pat
     with duckdb.connect() as con:
         load(con, path, table, typed_columns(table))
         find_problems(con, table)
-        bad = con.execute("SELECT count(DISTINCT row_number) FROM problems").fetchone()[0]
+        bad = con.sql("SELECT count(DISTINCT row_number) FROM problems").fetchall()[0][0]
         if bad:
-            row, field, reason = con.execute(
+            row, field, reason = con.sql(
                 "SELECT row_number, field, reason FROM problems ORDER BY row_number, field LIMIT 1"
-            ).fetchone()
+            ).fetchall()[0]
             more = f" ({bad:,} rows have problems)" if bad > 1 else ""
             raise InputError(f"{path} row {row}, {field}: {reason}{more}")
         columns = ", ".join(
