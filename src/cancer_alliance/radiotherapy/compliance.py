@@ -60,6 +60,10 @@ OUTPUT_COLUMNS = (
     "threshold",
     "status",
 )
+OUTPUT_DDL = (
+    "level string, code string, requirement_id string, numerator double, denominator double, "
+    "value double, threshold double, status string"
+)
 #: Techniques of external-beam radiotherapy covered by the specification's IMRT share (brachytherapy,
 #: protons and intracranial SRS/SRT have their own specifications: clinical-models.md §8).
 EXTERNAL_BEAM = ("conventional", "imrt", "sabr", "other")
@@ -68,13 +72,10 @@ LINAC_TECHNIQUES = {
     "network_igrt": "delivers_igrt",
     "network_sabr": "delivers_sabr",
 }
+#: Requirements counted from the network table itself, not from data.
+STRUCTURE = ("one_network", "one_lead_provider")
 #: Tolerance when comparing a rate with its threshold and a dose with a schedule's.
 EPSILON = 1e-9
-OUTPUT_DDL = (
-    "level string, code string, requirement_id string, numerator double, denominator double, "
-    "value double, threshold double, status string"
-)
-_COUNTS_DDL = "code string, requirement_id string, numerator double, denominator double"
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,16 @@ def compliance(
     """The compliance table (module docstring) for `courses` (radiotherapy_course rows), `linacs`
     (linac rows) and, for the 31-day waits, `cwt_facts` (the output of `cwt.evaluate`; without them
     those rows are no_data). `chosen`, `members`, `network_codes` and `fractionation` default to the
-    reference data in force on `as_of`."""
+    reference data in force on `as_of`.
+
+    The counts are computed wide (one column pair per requirement, one row per provider, then summed
+    per network) and turned into rows once at the end: SQLFrame's cost grows with the number of
+    DataFrame operations, and this keeps them few (docs/performance.md)."""
     F = functions(courses)
     session = courses.sparkSession
     wanted = in_force(as_of, chosen)
+    if not wanted:
+        return session.createDataFrame([], schema=OUTPUT_DDL)
     members = memberships_on(as_of) if members is None else list(members)
     if network_codes is None:
         network_codes = [n.code for n in networks() if n.in_force(as_of)]
@@ -119,76 +126,109 @@ def compliance(
     ids = {r.requirement_id for r in wanted}
 
     membership = session.createDataFrame(
-        [(m.network_code, m.provider_code, m.role) for m in members] or [("", "", "")],
-        schema="m_network string, m_provider string, m_role string",
+        [(m.network_code, m.provider_code, m.role == "lead") for m in members] or [("", "", False)],
+        schema="m_network string, m_provider string, m_lead boolean",
     ).where(F.col("m_network") != "")
+    counts: list[str] = []  # wide columns: n_<id>, d_<id>
     parts = []
-    if ids & {"linac_replacement_due", "linac_upgrade_due", *LINAC_TECHNIQUES}:
-        parts.append(_linac_counts(linacs, as_of, {r.requirement_id: r for r in wanted}))
-    if ids & {"imrt_share"} or any(s.requirement_id in ids for s in fractionation):
-        parts.append(_course_counts(courses, as_of, ids, fractionation, settings))
+    linac_part = _linac_counts(linacs, as_of, {r.requirement_id: r for r in wanted})
+    if linac_part is not None:
+        parts.append(linac_part)
+    course_part = _course_counts(courses, as_of, ids, fractionation, settings)
+    if course_part is not None:
+        parts.append(course_part)
     waits = [r for r in wanted if r.standard_id is not None]
     if waits:
         parts.append(_wait_counts(courses, cwt_facts, as_of, waits, settings))
-    data = [p for p in parts if p is not None]
-    counted = _union(data) if data else session.createDataFrame([], schema=_COUNTS_DDL)
+    for part in parts:
+        counts += [c for c in part.columns if c != "code"]
 
-    providers = _providers(courses, linacs, membership)
-    network_frame = session.createDataFrame(
+    providers = (
+        courses.select(F.col("provider_code").alias("code"))
+        .unionByName(linacs.select(F.col("provider_code").alias("code")))
+        .unionByName(membership.select(F.col("m_provider").alias("code")))
+        .where(F.col("code").isNotNull())
+        .distinct()
+    )
+    per_network = membership.groupBy(F.col("m_provider").alias("code")).agg(
+        F.countDistinct("m_network").alias("n_one_network")
+    )
+    wide = providers
+    for part in [*parts, per_network]:
+        wide = wide.join(part, on="code", how="left")
+    wide = wide.select(
+        "code", *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in [*counts, "n_one_network"]]
+    )
+
+    network_list = session.createDataFrame(
         [(code,) for code in network_codes] or [("",)], schema="code string"
     ).where(F.col("code") != "")
-    by_network = (
-        counted.join(membership, on=F.col("code") == F.col("m_provider"), how="inner")
-        .groupBy(F.col("m_network").alias("code"), "requirement_id")
-        .agg(F.sum("numerator").alias("numerator"), F.sum("denominator").alias("denominator"))
+    leads = membership.groupBy(F.col("m_network").alias("l_code")).agg(
+        F.countDistinct(F.when(F.col("m_lead"), F.col("m_provider"))).alias("n_one_lead_provider")
     )
-    data_ids = [
-        r.requirement_id for r in wanted if r.requirement_id not in ("one_network", "one_lead_provider")
-    ]
-    rows = []
-    for level, keys, counts in (("provider", providers, counted), ("network", network_frame, by_network)):
-        level_ids = [i for i in data_ids if level in _levels(wanted, i)]
-        if level_ids:
-            rows.append(_complete(keys, counts, level, level_ids))
-    if "one_network" in ids:
-        rows.append(_one_network(providers, membership))
-    if "one_lead_provider" in ids:
-        rows.append(_one_lead(network_frame, membership))
-    if not rows:
+    network_wide = network_list.join(leads, on=F.col("code") == F.col("l_code"), how="left")
+    if counts:
+        summed = (
+            wide.join(membership, on=F.col("code") == F.col("m_provider"), how="inner")
+            .groupBy(F.col("m_network").alias("n_code"))
+            .agg(*[F.sum(c).alias(c) for c in counts])
+        )
+        network_wide = network_wide.join(summed, on=F.col("code") == F.col("n_code"), how="left")
+    network_wide = network_wide.select(
+        "code",
+        *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in [*counts, "n_one_lead_provider"]],
+    )
+    limits = thresholds(wanted, as_of)
+    long = None
+    for level, frame in (("provider", wide), ("network", network_wide)):
+        chosen_here = [r for r in wanted if level in r.levels]
+        if not chosen_here:
+            continue
+        rows = _long(frame, level, chosen_here, limits)
+        long = rows if long is None else long.unionByName(rows)
+    if long is None:
         return session.createDataFrame([], schema=OUTPUT_DDL)
-    return _judge(_union(rows), wanted, as_of)
+    return _judge(long)
 
 
-def _levels(wanted: Sequence[Requirement], requirement_id: str) -> tuple[str, ...]:
-    return next(r.levels for r in wanted if r.requirement_id == requirement_id)
-
-
-def _union(frames: list[Any]) -> Any:
-    result = frames[0]
-    for frame in frames[1:]:
-        result = result.unionByName(frame)
-    return result
-
-
-def _counts(frame: Any, requirement_id: str, numerator: str, denominator: str | None) -> Any:
+def _long(frame: Any, level: str, chosen: Sequence[Requirement], limits: dict[str, float | None]) -> Any:
+    """One row per code and requirement from the wide counts, with the requirement's threshold, kind
+    and comparison carried as literals (one explode, no join)."""
     F = functions(frame)
-    return frame.select(
-        F.col("code"),
-        F.lit(requirement_id).alias("requirement_id"),
-        F.col(numerator).cast("double").alias("numerator"),
-        (F.col(denominator).cast("double") if denominator else F.lit(None).cast("double")).alias(
-            "denominator"
-        ),
+    items = []
+    for r in chosen:
+        numerator = F.col(f"n_{r.requirement_id}")
+        denominator = (
+            F.lit(None).cast("double") if r.requirement_id in STRUCTURE else F.col(f"d_{r.requirement_id}")
+        )
+        items.append(
+            F.struct(
+                F.lit(r.requirement_id).alias("requirement_id"),
+                numerator.alias("numerator"),
+                denominator.alias("denominator"),
+                F.lit(limits[r.requirement_id]).cast("double").alias("threshold"),
+                F.lit(r.kind == "rate").alias("is_rate"),
+                F.lit(r.comparison).alias("comparison"),
+            )
+        )
+    exploded = frame.select("code", F.explode(F.array(*items)).alias("item"))
+    return exploded.select(
+        F.lit(level).alias("level"),
+        "code",
+        *[
+            F.col(f"item.{name}").alias(name)
+            for name in ("requirement_id", "numerator", "denominator", "threshold", "is_rate", "comparison")
+        ],
     )
-
-
-def _months(years: float) -> int:
-    return int(round(years * 12))
 
 
 def _linac_counts(linacs: Any, as_of: dt.date, wanted: dict[str, Requirement]) -> Any:
     """Per provider: in-service linacs, those over the replacement and upgrade ages, and those able
-    to deliver each technique."""
+    to deliver each technique (n_<id>, d_<id> columns)."""
+    replacement, upgrade = wanted.get("linac_replacement_due"), wanted.get("linac_upgrade_due")
+    techniques = {rid: column for rid, column in LINAC_TECHNIQUES.items() if rid in wanted}
+    if replacement is None and upgrade is None and not techniques:
+        return None
     F = functions(linacs)
     day = F.lit(as_of).cast("date")
     running = linacs.where(
@@ -196,36 +236,30 @@ def _linac_counts(linacs: Any, as_of: dt.date, wanted: dict[str, Requirement]) -
         & (F.col("decommissioned_date").isNull() | (F.col("decommissioned_date") > day))
     )
     flag = lambda condition: F.sum(F.when(condition, F.lit(1)).otherwise(F.lit(0)))  # noqa: E731
-    aggregates = [F.count(F.lit(1)).alias("in_service")]
-    replacement, upgrade = wanted.get("linac_replacement_due"), wanted.get("linac_upgrade_due")
+    in_service = F.count(F.lit(1))
+    aggregates = []
     if replacement is not None:
         limit = F.add_months(F.col("commissioned_date"), _months(replacement.parameter or 0))
-        aggregates.append(flag(limit < day).alias("over_replacement_age"))
+        aggregates += [
+            flag(limit < day).alias("n_linac_replacement_due"),
+            in_service.alias("d_linac_replacement_due"),
+        ]
     if upgrade is not None:
         renewed = F.greatest(
             F.col("commissioned_date"), F.coalesce(F.col("last_upgrade_date"), F.col("commissioned_date"))
         )
-        aggregates.append(
-            flag(F.add_months(renewed, _months(upgrade.parameter or 0)) < day).alias("over_upgrade_age")
-        )
-    for requirement_id, column in LINAC_TECHNIQUES.items():
-        if requirement_id in wanted:
-            aggregates.append(flag(F.coalesce(F.col(column), F.lit(False))).alias(column))
-    per_provider = running.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
-    parts = []
-    if replacement is not None:
-        parts.append(_counts(per_provider, "linac_replacement_due", "over_replacement_age", "in_service"))
-    if upgrade is not None:
-        parts.append(_counts(per_provider, "linac_upgrade_due", "over_upgrade_age", "in_service"))
-    for requirement_id, column in LINAC_TECHNIQUES.items():
-        if requirement_id in wanted:
-            parts.append(_counts(per_provider, requirement_id, column, "in_service"))
-    return _union(parts)
+        due = F.add_months(renewed, _months(upgrade.parameter or 0)) < day
+        aggregates += [flag(due).alias("n_linac_upgrade_due"), in_service.alias("d_linac_upgrade_due")]
+    for requirement_id, column in techniques.items():
+        aggregates += [
+            flag(F.coalesce(F.col(column), F.lit(False))).alias(f"n_{requirement_id}"),
+            in_service.alias(f"d_{requirement_id}"),
+        ]
+    return running.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
 
 
-def _period(as_of: dt.date, months: int, F: Any) -> tuple[Any, Any]:
-    day = F.lit(as_of).cast("date")
-    return F.add_months(day, -months), day
+def _months(years: float) -> int:
+    return int(round(years * 12))
 
 
 def _course_counts(
@@ -236,33 +270,32 @@ def _course_counts(
     settings: ComplianceSettings,
 ) -> Any:
     """Per provider: radical external-beam courses and those by IMRT; radical courses of each
-    hypofractionation site and those on a listed schedule."""
+    hypofractionation site and those on a listed schedule (n_<id>, d_<id> columns)."""
+    by_requirement: dict[str, list[Schedule]] = {}
+    for schedule in fractionation:
+        if schedule.requirement_id in ids:
+            by_requirement.setdefault(schedule.requirement_id, []).append(schedule)
+    if "imrt_share" not in ids and not by_requirement:
+        return None
     F = functions(courses)
-    start, end = _period(as_of, settings.period_months, F)
+    day = F.lit(as_of).cast("date")
     counted = courses.where(
-        (F.col("start_date") > start)
-        & (F.col("start_date") <= end)
+        (F.col("start_date") > F.add_months(day, -settings.period_months))
+        & (F.col("start_date") <= day)
         & (F.col("age").isNull() | (F.col("age") >= settings.adult_age))
         & (F.col("intent") == "radical")
     )
     flag = lambda condition: F.sum(F.when(condition, F.lit(1)).otherwise(F.lit(0)))  # noqa: E731
     aggregates = []
-    parts: list[tuple[str, str, str]] = []
     if "imrt_share" in ids:
         external = F.col("technique").isin(*EXTERNAL_BEAM)
         aggregates += [
-            flag(external).alias("external"),
-            flag(external & (F.col("technique") == "imrt")).alias("imrt"),
+            flag(external & (F.col("technique") == "imrt")).alias("n_imrt_share"),
+            flag(external).alias("d_imrt_share"),
         ]
-        parts.append(("imrt_share", "imrt", "external"))
-    by_requirement: dict[str, list[Schedule]] = {}
-    for schedule in fractionation:
-        if schedule.requirement_id in ids:
-            by_requirement.setdefault(schedule.requirement_id, []).append(schedule)
-    for n, (requirement_id, listed) in enumerate(sorted(by_requirement.items())):
-        prefixes = sorted({s.icd10_prefix for s in listed})
+    for requirement_id, listed in sorted(by_requirement.items()):
         site = F.lit(False)
-        for prefix in prefixes:
+        for prefix in sorted({s.icd10_prefix for s in listed}):
             site = site | F.coalesce(F.col("icd10").startswith(prefix), F.lit(False))
         on_schedule = F.lit(False)
         for s in listed:
@@ -272,14 +305,10 @@ def _course_counts(
                 & (F.col("fractions") == F.lit(s.fractions))
             )
         aggregates += [
-            flag(site).alias(f"site_{n}"),
-            flag(site & F.coalesce(on_schedule, F.lit(False))).alias(f"schedule_{n}"),
+            flag(site & F.coalesce(on_schedule, F.lit(False))).alias(f"n_{requirement_id}"),
+            flag(site).alias(f"d_{requirement_id}"),
         ]
-        parts.append((requirement_id, f"schedule_{n}", f"site_{n}"))
-    if not parts:
-        return None
-    per_provider = counted.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
-    return _union([_counts(per_provider, rid, num, den) for rid, num, den in parts])
+    return counted.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
 
 
 def _wait_counts(
@@ -289,26 +318,28 @@ def _wait_counts(
     waits: Sequence[Requirement],
     settings: ComplianceSettings,
 ) -> Any:
-    """31-day waits of radiotherapy treatments by provider, from the CWT engine's performance tables
-    over the facts of the period's reporting months."""
+    """31-day waits of radiotherapy treatments by provider (n_<id>, d_<id> columns), from the CWT
+    engine's performance tables over the facts of the period's reporting months."""
+    F = functions(courses)
     if facts is None:
-        return None
-    F = functions(facts)
+        none = courses.sparkSession.createDataFrame([("",)], schema="code string").where(F.lit(False))
+        return none.select(
+            "code",
+            *[F.lit(0.0).alias(f"{k}_{r.requirement_id}") for r in waits for k in ("n", "d")],
+        )
     radiotherapy = facts.where(
         (F.col("modality_group") == "radiotherapy")
         & F.col("reporting_month").isin(*reporting_months(as_of, settings.period_months))
     )
     table = performance(radiotherapy, by=["provider"], standards="auto")
-    mapping = courses.sparkSession.createDataFrame(
-        [(r.standard_id, r.requirement_id) for r in waits], schema="w_standard string, w_requirement string"
-    )
-    joined = table.join(mapping, on=F.col("standard_id") == F.col("w_standard"), how="inner")
-    return joined.select(
-        F.col("provider").alias("code"),
-        F.col("w_requirement").alias("requirement_id"),
-        F.col("within").cast("double").alias("numerator"),
-        F.col("total").cast("double").alias("denominator"),
-    )
+    aggregates = []
+    for r in waits:
+        chosen = F.col("standard_id") == F.lit(r.standard_id)
+        aggregates += [
+            F.sum(F.when(chosen, F.col("within")).otherwise(F.lit(0.0))).alias(f"n_{r.requirement_id}"),
+            F.sum(F.when(chosen, F.col("total")).otherwise(F.lit(0.0))).alias(f"d_{r.requirement_id}"),
+        ]
+    return table.groupBy(F.col("provider").alias("code")).agg(*aggregates)
 
 
 def reporting_months(as_of: dt.date, months: int) -> list[str]:
@@ -336,72 +367,6 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     )
 
 
-def _providers(courses: Any, linacs: Any, membership: Any) -> Any:
-    """Every provider in the courses, the linacs or a network."""
-    F = functions(courses)
-    return (
-        courses.select(F.col("provider_code").alias("code"))
-        .unionByName(linacs.select(F.col("provider_code").alias("code")))
-        .unionByName(membership.select(F.col("m_provider").alias("code")))
-        .where(F.col("code").isNotNull())
-        .distinct()
-    )
-
-
-def _complete(keys: Any, counts: Any, level: str, level_ids: list[str]) -> Any:
-    """A row for every code and requirement of the level; no count = 0 of 0 (no_data)."""
-    F = functions(keys)
-    session = keys.sparkSession
-    wanted = session.createDataFrame([(i,) for i in level_ids], schema="want_id string")
-    grid = keys.crossJoin(wanted)
-    found = counts.select(
-        F.col("code").alias("c_code"), F.col("requirement_id").alias("c_id"), "numerator", "denominator"
-    )
-    joined = grid.join(
-        found, on=(F.col("code") == F.col("c_code")) & (F.col("want_id") == F.col("c_id")), how="left"
-    )
-    return joined.select(
-        F.lit(level).alias("level"),
-        F.col("code"),
-        F.col("want_id").alias("requirement_id"),
-        F.coalesce(F.col("numerator"), F.lit(0.0)).alias("numerator"),
-        F.coalesce(F.col("denominator"), F.lit(0.0)).alias("denominator"),
-    )
-
-
-def _one_network(providers: Any, membership: Any) -> Any:
-    F = functions(providers)
-    joined = providers.join(membership, on=F.col("code") == F.col("m_provider"), how="left")
-    return (
-        joined.groupBy("code")
-        .agg(F.countDistinct("m_network").alias("n"))
-        .select(
-            F.lit("provider").alias("level"),
-            F.col("code"),
-            F.lit("one_network").alias("requirement_id"),
-            F.col("n").cast("double").alias("numerator"),
-            F.lit(None).cast("double").alias("denominator"),
-        )
-    )
-
-
-def _one_lead(network_frame: Any, membership: Any) -> Any:
-    F = functions(network_frame)
-    leads = membership.where(F.col("m_role") == "lead")
-    joined = network_frame.join(leads, on=F.col("code") == F.col("m_network"), how="left")
-    return (
-        joined.groupBy("code")
-        .agg(F.countDistinct("m_provider").alias("n"))
-        .select(
-            F.lit("network").alias("level"),
-            F.col("code"),
-            F.lit("one_lead_provider").alias("requirement_id"),
-            F.col("n").cast("double").alias("numerator"),
-            F.lit(None).cast("double").alias("denominator"),
-        )
-    )
-
-
 def thresholds(wanted: Iterable[Requirement], as_of: dt.date) -> dict[str, float | None]:
     """Each requirement's threshold on `as_of`: its own, or its CWT standard's dated threshold."""
     return {
@@ -412,56 +377,20 @@ def thresholds(wanted: Iterable[Requirement], as_of: dt.date) -> dict[str, float
     }
 
 
-def _by_requirement(F: Any, values: dict[str, Any], cast: str) -> Any:
-    """A column that is `values[requirement_id]` for each row (literal maps, no join)."""
-    result = None
-    for requirement_id, value in values.items():
-        literal = F.lit(value).cast(cast)
-        condition = F.col("requirement_id") == F.lit(requirement_id)
-        result = F.when(condition, literal) if result is None else result.when(condition, literal)
-    return result
-
-
-def _judge(table: Any, wanted: Sequence[Requirement], as_of: dt.date) -> Any:
+def _judge(table: Any) -> Any:
     F = functions(table)
-    threshold = _by_requirement(F, thresholds(wanted, as_of), "double")
-    kind = _by_requirement(F, {r.requirement_id: r.kind for r in wanted}, "string")
-    comparison = _by_requirement(F, {r.requirement_id: r.comparison for r in wanted}, "string")
-    staged = table.select(
-        "level",
-        "code",
-        "requirement_id",
-        "numerator",
-        "denominator",
-        threshold.alias("threshold"),
-        (kind == "rate").alias("is_rate"),
-        comparison.alias("comparison"),
-    )
     rate, numerator, denominator = F.col("is_rate"), F.col("numerator"), F.col("denominator")
     empty = (rate & ~F.coalesce(denominator > 0, F.lit(False))) | (
         ~rate & (F.coalesce(denominator, F.lit(1.0)) == 0)
     )
     value = F.when(empty, F.lit(None).cast("double")).when(rate, numerator / denominator).otherwise(numerator)
-    staged = staged.select(
-        "level",
-        "code",
-        "requirement_id",
-        "numerator",
-        "denominator",
-        "threshold",
-        "comparison",
-        empty.alias("empty"),
-        value.alias("value"),
-    )
-    value, limit, comparison = F.col("value"), F.col("threshold"), F.col("comparison")
+    limit, comparison = F.col("threshold"), F.col("comparison")
     meets = (
         F.when(comparison == "eq", F.abs(value - limit) < F.lit(EPSILON))
         .when(comparison == "ge", value >= limit - F.lit(EPSILON))
         .otherwise(value <= limit + F.lit(EPSILON))
     )
     status = (
-        F.when(F.col("empty") | limit.isNull(), F.lit("no_data"))
-        .when(meets, F.lit("met"))
-        .otherwise(F.lit("not_met"))
+        F.when(empty | limit.isNull(), F.lit("no_data")).when(meets, F.lit("met")).otherwise(F.lit("not_met"))
     )
-    return staged.select(*OUTPUT_COLUMNS[:6], "threshold", status.alias("status"))
+    return table.select(*OUTPUT_COLUMNS[:5], value.alias("value"), "threshold", status.alias("status"))

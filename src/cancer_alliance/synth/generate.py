@@ -170,22 +170,25 @@ class _Writer:
 
     def write(self, table: str, columns: dict[str, np.ndarray], keep_keys: bool = False) -> None:
         """`keep_keys`: the table's keys are referred to by another table (linac_id), so they are
-        kept and no invalid rows are added (a broken copy would duplicate its key)."""
+        kept, and each invalid copy gets its original's key with the suffix -X1, -X2, ..."""
         name, prefix = FILES[table]
         self.step(f"write {name}")
         definition = schema(table)
         n = len(next(iter(columns.values())))
-        share = 0.0 if keep_keys else self.invalid_share
-        plan = plan_invalid_rows(definition, columns, int(round(n * share)), self.invalid_rng)
+        plan = plan_invalid_rows(definition, columns, int(round(n * self.invalid_share)), self.invalid_rng)
         source, broken = self._order(n, plan.sources)
         shuffled = {column: values[source] for column, values in columns.items()}
         apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
-        if not keep_keys:
+        if keep_keys:
+            keys = shuffled[definition.key].astype(object)
+            keys[broken] = [f"{keys[p]}-X{i + 1}" for i, p in enumerate(broken)]
+            shuffled[definition.key] = keys.astype(str)
+            named = [str(keys[p]) for p in broken]
+        else:
             shuffled[definition.key] = ids(prefix, len(source))
+            named = [key(prefix, int(p)) for p in broken]
         write(table, to_arrow(table, shuffled), self.out / name)
-        self.defects += [
-            (table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)
-        ]
+        self.defects += [(table, k, d, f) for k, (d, f) in zip(named, plan.defects, strict=True)]
         self.rows[table] = len(source)
 
     def _order(self, n: int, copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
