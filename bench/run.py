@@ -16,6 +16,7 @@ HERE = Path(__file__).parent
 #: In order: the data the later benches reuse comes first.
 BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", "web_bench.py"]
 BENCHES.append("fit_bench.py")  # issue #13
+BENCHES += ["radiotherapy_bench.py"]
 
 
 def main() -> int:

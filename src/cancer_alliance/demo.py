@@ -85,8 +85,21 @@ def prepare(
     written += [ptl.output, ptl.summary_path]
     step("computing bowel screening (FIT) results")
     written += write_fit_results(current_table(open_engine(engine), "fit_screening_episode"), results)
+    step("computing radiotherapy compliance")
+    written += _radiotherapy(engine, results, reference_date)
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",
     )
     return DemoSummary(home, reference_date, generation, tuple(imports), tuple(written))
+
+
+def _radiotherapy(engine: EngineName | str | None, results: Path, reference_date: dt.date) -> list[Path]:
+    """Radiotherapy compliance as of the day after the data (the networks began on 2019-04-01), from the
+    lake's courses and linacs and the CWT facts (issue #14)."""
+    from cancer_alliance.radiotherapy.results_files import write_results
+
+    session = open_engine(engine)
+    facts = session.read_parquet(results / "cwt_facts.parquet")
+    courses, linacs = current_table(session, "radiotherapy_course"), current_table(session, "linac")
+    return write_results(courses, linacs, facts, results, reference_date + dt.timedelta(days=1))

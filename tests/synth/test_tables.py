@@ -46,7 +46,7 @@ def test_valid_rows_have_known_codes_and_well_formed_values(generated, invalid, 
             assert (values <= column.maximum).all(), column.name
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [t for t in TABLES if "nhs_number" in schema(t).column_names])
 def test_nhs_numbers_are_valid_by_modulus_11_and_in_the_999_test_range(generated, invalid, table):
     numbers = valid_rows(generated, table, invalid)["nhs_number"]
     assert numbers.str.startswith("999").all()

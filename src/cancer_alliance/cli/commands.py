@@ -18,6 +18,7 @@ from cancer_alliance.cli import (
     users,
     web,
 )
+from cancer_alliance.cli import radiotherapy as radiotherapy_cli
 
 app.command(name="ingest")(ingest.ingest)
 app.add_typer(reference.app, name="reference")
@@ -32,3 +33,4 @@ app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
 app.add_typer(fit.app, name="fit")
+app.add_typer(radiotherapy_cli.app, name="radiotherapy")

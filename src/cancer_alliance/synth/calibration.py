@@ -30,6 +30,7 @@ import numpy as np
 
 from cancer_alliance import reference
 from cancer_alliance.reference._files import read_rows
+from cancer_alliance.reference.radiotherapy_networks import radiotherapy_providers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,8 +95,6 @@ class Model:
     open_2ww_waiting: float = 0.6
     #: Share of a 2WW record's optional fields left blank (messiness).
     missing_optional: float = 0.02
-    #: Radiotherapy centres: the largest trusts of each alliance, up to this many per alliance.
-    radiotherapy_centres_per_alliance: int = 3
 
 
 @dataclass(frozen=True)
@@ -251,16 +250,17 @@ def _alliances_and_trusts(sites: np.ndarray, model: Model) -> tuple[Alliances, T
         [_trust_weight(t.ods_code, int(extra[t.ods_code]["n_nhs_sites_2018"] or 0)) for t in members_2018]
     )
     weight = np.zeros(len(raw))
+    # radiotherapy centres: the trusts of the radiotherapy networks (reference data, issue #14)
+    centres = np.array(radiotherapy_providers())
     radiotherapy = np.zeros(len(raw), dtype=bool)
     for a in range(len(codes)):
         members = t_alliance == a
         if not members.any():
             raise ValueError(f"alliance_trusts.csv: no active trust in alliance {codes[a]}")
         weight[members] = raw[members] / raw[members].sum() * alliances.share[a]
-        largest = np.flatnonzero(members)[np.argsort(-raw[members])][
-            : model.radiotherapy_centres_per_alliance
-        ]
-        radiotherapy[largest] = True
+        radiotherapy[members] = np.isin(t_codes[members], centres)
+        if not radiotherapy[members].any():
+            raise ValueError(f"network_providers.csv: no radiotherapy centre in alliance {codes[a]}")
     return alliances, Trusts(t_codes, t_alliance, weight, radiotherapy)
 
 

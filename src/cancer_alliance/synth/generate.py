@@ -35,6 +35,7 @@ FILES: dict[str, tuple[str, str]] = {
     "fit_screening_episode": ("fit_screening_episodes.parquet", "FIT"),
     "lung_health_check": ("lung_health_checks.parquet", "LHC"),
     "radiotherapy_course": ("radiotherapy_courses.parquet", "RTC"),
+    "linac": ("linacs.parquet", "LIN"),
 }
 INVALID_FILE = "invalid_rows.csv"
 METADATA_FILE = "metadata.json"
@@ -114,7 +115,10 @@ def generate(
     writer.write("tumour_registration", registrations)
     del registrations
     step("radiotherapy")
-    writer.write("radiotherapy_course", generate_radiotherapy(cal, patients, result, streams[11]))
+    courses, linacs = generate_radiotherapy(cal, patients, result, streams[11])
+    writer.write("radiotherapy_course", courses)
+    writer.write("linac", linacs, keep_keys=True)
+    del courses, linacs
     writer.write("cwt", result.columns)
     del result, patients
     step("breast follow-up")
@@ -164,7 +168,9 @@ class _Writer:
         self.rows: dict[str, int] = {}
         self.defects: list[tuple[str, str, str, str]] = []  # table, key, defect, field
 
-    def write(self, table: str, columns: dict[str, np.ndarray]) -> None:
+    def write(self, table: str, columns: dict[str, np.ndarray], keep_keys: bool = False) -> None:
+        """`keep_keys`: the table's keys are referred to by another table (linac_id), so they are
+        kept, and each invalid copy gets its original's key with the suffix -X1, -X2, ..."""
         name, prefix = FILES[table]
         self.step(f"write {name}")
         definition = schema(table)
@@ -173,11 +179,16 @@ class _Writer:
         source, broken = self._order(n, plan.sources)
         shuffled = {column: values[source] for column, values in columns.items()}
         apply_defects(definition, shuffled, broken, plan, self.invalid_rng)
-        shuffled[definition.key] = ids(prefix, len(source))
+        if keep_keys:
+            keys = shuffled[definition.key].astype(object)
+            keys[broken] = [f"{keys[p]}-X{i + 1}" for i, p in enumerate(broken)]
+            shuffled[definition.key] = keys.astype(str)
+            named = [str(keys[p]) for p in broken]
+        else:
+            shuffled[definition.key] = ids(prefix, len(source))
+            named = [key(prefix, int(p)) for p in broken]
         write(table, to_arrow(table, shuffled), self.out / name)
-        self.defects += [
-            (table, key(prefix, int(p)), d, f) for p, (d, f) in zip(broken, plan.defects, strict=True)
-        ]
+        self.defects += [(table, k, d, f) for k, (d, f) in zip(named, plan.defects, strict=True)]
         self.rows[table] = len(source)
 
     def _order(self, n: int, copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,9 +6,18 @@ Intent, technique and schedule (dose, fractions) follow the site and stage with 
 2018/19, e.g. breast 40 Gy in 15 fractions (NICE NG101; 26 Gy in 5 came later), prostate 60 Gy in 20,
 palliative 8 Gy single fraction or 20 Gy in 5; shares are ASSUMPTIONS (clinical-models §8 lists the
 service specification's checks; its numeric targets were NOT FOUND). Fractions are given on weekdays.
+
+Linacs (canonical table `linac`): a fixed inventory for every radiotherapy centre (the trusts of the
+radiotherapy networks, reference data): about 270 machines in England (ASSUMPTION, the order of the
+2019 national fleet), shared between centres by their alliance's activity; each machine's age, upgrade,
+retirement and techniques are drawn from a generator seeded by the centre's ODS code, so the inventory
+is the same for every seed and scale. Each course is given on one of its centre's machines in service
+on its start date (a SABR course on a SABR machine, an IMRT course on an IMRT machine, where one exists).
 """
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 
@@ -33,6 +42,19 @@ RADICAL = {
 }
 PALLIATIVE = ((8.0, 1, 0.4), (20.0, 5, 0.4), (30.0, 10, 0.2))
 TECHNIQUES = (("imrt", 0.6), ("conventional", 0.35), ("other", 0.05))
+#: Linacs in England, to share between the centres (ASSUMPTION: order of the 2019 fleet).
+NATIONAL_LINACS = 270
+MIN_LINACS = 2
+YEAR_DAYS = 365.25
+#: Ages at the census drawn uniformly up to this many years (so some machines are over 10).
+MAX_AGE_YEARS = 12.0
+#: Chances (ASSUMPTIONS): upgraded once after 5-7 years; an over-age machine retired in the last year;
+#: techniques by machine (IMRT less likely on machines over 9 years old).
+UPGRADE_CHANCE = 0.5
+RETIRE_CHANCE = 0.4
+IMRT_CHANCE = (0.95, 0.6)
+IGRT_CHANCE = 0.9
+SABR_CHANCE = 0.15
 
 
 def _schedule(
@@ -52,9 +74,80 @@ def _schedule(
     return dose, fractions
 
 
+def _centre_linacs(code: str, count: int) -> dict[str, np.ndarray]:
+    """The inventory of one centre, from a generator seeded by its ODS code."""
+    rng = np.random.default_rng(zlib.crc32(f"linac:{code}".encode()))
+    age = rng.uniform(0.2, MAX_AGE_YEARS, count)
+    commissioned = CENSUS - np.rint(age * YEAR_DAYS).astype(np.int64)
+    upgraded = (age > 5) & (rng.random(count) < UPGRADE_CHANCE)
+    upgrade_after = rng.uniform(5, 7, count)
+    upgrade = np.where(
+        upgraded & (upgrade_after < age),
+        commissioned + np.rint(upgrade_after * YEAR_DAYS).astype(np.int64),
+        NULL,
+    )
+    retired = (age > 10) & (rng.random(count) < RETIRE_CHANCE)
+    retire = np.where(retired, CENSUS - rng.integers(1, 365, count), NULL)
+    imrt = rng.random(count) < np.where(age > 9, IMRT_CHANCE[1], IMRT_CHANCE[0])
+    sabr = (rng.random(count) < SABR_CHANCE) | ((np.arange(count) == 0) & (count >= 4))
+    return {
+        "linac_id": np.array([f"{code}-LA{i + 1:02d}" for i in range(count)]),
+        "provider_code": np.full(count, code),
+        "commissioned_date": commissioned,
+        "last_upgrade_date": upgrade,
+        "decommissioned_date": retire,
+        "delivers_imrt": imrt.astype(np.int8),
+        "delivers_igrt": (rng.random(count) < IGRT_CHANCE).astype(np.int8),
+        "delivers_sabr": (sabr & imrt).astype(np.int8),
+    }
+
+
+def generate_linacs(cal: Calibration) -> dict[str, np.ndarray]:
+    """Every radiotherapy centre's machines (module docstring): the same for every seed and scale."""
+    trusts = cal.trusts
+    centres = np.flatnonzero(trusts.radiotherapy)
+    parts = []
+    for c in centres:
+        peers = centres[trusts.alliance[centres] == trusts.alliance[c]]
+        share = cal.alliances.share[trusts.alliance[c]] * trusts.weight[c] / trusts.weight[peers].sum()
+        count = max(MIN_LINACS, int(round(NATIONAL_LINACS * share)))
+        parts.append(_centre_linacs(str(trusts.codes[c]), count))
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+def _assign_linacs(
+    rng: np.random.Generator,
+    linacs: dict[str, np.ndarray],
+    provider: np.ndarray,
+    start: np.ndarray,
+    technique: np.ndarray,
+) -> np.ndarray:
+    """A machine of the course's centre in service on its start date, preferring one that can deliver
+    the course's technique; random among the eligible."""
+    chosen = np.full(len(provider), "", dtype=object)
+    for code in np.unique(provider):
+        rows = np.flatnonzero(provider == code)
+        own = np.flatnonzero(linacs["provider_code"] == code)
+        if len(own) == 0:
+            continue
+        begun = linacs["commissioned_date"][own][None, :] <= start[rows][:, None]
+        ended = linacs["decommissioned_date"][own]
+        running = begun & ((ended == NULL) | (ended > start[rows][:, None]))[:]
+        sabr = (technique[rows] == "sabr")[:, None] & (linacs["delivers_sabr"][own] == 1)[None, :]
+        imrt = (technique[rows] == "imrt")[:, None] & (linacs["delivers_imrt"][own] == 1)[None, :]
+        other = ~np.isin(technique[rows], ("sabr", "imrt"))[:, None]
+        able = running & (sabr | imrt | other)
+        eligible = np.where(able.any(axis=1)[:, None], able, running)
+        eligible = np.where(eligible.any(axis=1)[:, None], eligible, True)
+        score = np.where(eligible, rng.random(eligible.shape), -1.0)
+        chosen[rows] = linacs["linac_id"][own][score.argmax(axis=1)]
+    return chosen.astype(str)
+
+
 def generate_radiotherapy(
     cal: Calibration, patients: Patients, cwt: CwtResult, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The courses and the linac inventory they were given on."""
     c = cwt.columns
     rows = np.flatnonzero(
         np.isin(c["treatment_modality"], RADIOTHERAPY_MODALITIES) & (c["treatment_start_date"] != NULL)
@@ -79,7 +172,11 @@ def generate_radiotherapy(
     provider = c["provider_treatment"][rows].astype(str)
     alliance_of = dict(zip(cal.trusts.codes, cal.alliances.codes[cal.trusts.alliance], strict=True))
     age = np.where(linked, patients.age[np.maximum(owner, 0)], rng.integers(45, 90, n))
-    return {
+    linacs = generate_linacs(cal)
+    external = technique != "brachytherapy"
+    linac_id = np.full(n, "", dtype=object)
+    linac_id[external] = _assign_linacs(rng, linacs, provider[external], start[external], technique[external])
+    courses = {
         "nhs_number": c["nhs_number"][rows],
         "provider_code": provider,
         "alliance_code": np.array([alliance_of[p] for p in provider]) if n else np.array([], dtype=str),
@@ -92,5 +189,6 @@ def generate_radiotherapy(
         "end_date": np.where(end > CENSUS, NULL, end),
         "prescribed_dose_gy": dose,
         "fractions": fractions,
-        "linac_id": np.char.add(np.char.add(provider, "-LA"), rng.integers(1, 7, n).astype(str)),
+        "linac_id": linac_id.astype(str),
     }
+    return courses, linacs
