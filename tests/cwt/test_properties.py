@@ -22,8 +22,8 @@ from . import oracle
 from .records import batches
 
 CWT = schema("cwt")
-_SQL_TYPES = {"string": "VARCHAR", "date": "DATE", "int": "INTEGER"}
-_ARROW = {"string": pa.string(), "date": pa.date32(), "int": pa.int32()}
+_SQL_TYPES = {"string": "VARCHAR", "date": "DATE", "int": "INTEGER", "double": "DOUBLE"}
+_ARROW = {"string": pa.string(), "date": pa.date32(), "int": pa.int32(), "double": pa.float64()}
 
 pytestmark = pytest.mark.property
 

@@ -153,3 +153,24 @@ def test_a_bad_capacity_row_names_the_row_and_field(tmp_path):
                  "-o", str(tmp_path / "o.csv"))  # fmt: skip
     assert result.exit_code == 2
     assert "row 2, month: not a month (yyyy-mm)" in result.output
+
+
+def test_symptomatic_fit_over_cwt_records(tmp_path):
+    """Two lower GI referrals (one FIT 12, told in 10 days; one without, 35 days) and an upper GI one."""
+    records = tmp_path / "cwt.csv"
+    records.write_text(
+        "record_id,nhs_number,priority_type,source_of_referral,referral_type,referral_received_date,"
+        "fds_end_date,provider_first_seen,provider_fds_end,fit_result_ug_g\n"
+        "r1,p,3,03,05,2019-01-01,2019-01-11,RAA,RAA,12\n"
+        "r2,p,3,03,05,2019-01-01,2019-02-05,RAA,RAA,\n"
+        "r3,p,3,03,01,2019-01-01,2019-01-05,RAA,RAA,50\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "symptomatic.csv"
+    result = run("fit", "symptomatic", str(records), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {row["fit_status"]: row for row in read(out)}
+    assert rows["fit_at_or_above_threshold"]["referrals"] == "1"
+    assert float(rows["fit_recorded"]["share_of_referrals"]) == 0.5
+    assert float(rows["fit_recorded"]["fds_performance"]) == 1.0
+    assert float(rows["no_fit_recorded"]["fds_performance"]) == 0.0

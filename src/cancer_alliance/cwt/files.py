@@ -40,6 +40,8 @@ _ARROW = {
 _FORMS = {
     "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
     "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number"),
+    # the symptomatic FIT result (fit_result_ug_g, issue #13)
+    "double": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"), "not a number"),
 }
 
 

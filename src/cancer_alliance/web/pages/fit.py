@@ -120,9 +120,7 @@ def plan_tables(
         plan = planning.plan(bands, thresholds)
         demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
         return (
-            (plan, demand)
-            if viewer.signed_in
-            else (present.public_plan(plan), demand.round({"colonoscopies": 0}))
+            (plan, demand) if viewer.signed_in else (present.public_plan(plan), present.public_demand(demand))
         )
 
     key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
@@ -190,7 +188,7 @@ def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, An
         "uptake_spec": _dumps(
             present.spc_spec(uptake_points, uptake_summary, "Uptake by month of invitation", "Uptake", target)
         ),
-        "uptake_rows": present.spc_table_rows(uptake_points.rename(columns={}), months, "uptake"),
+        "uptake_rows": present.spc_table_rows(uptake_points, months, "uptake"),
         "positivity_spec": _dumps(
             present.spc_spec(
                 positivity_points, positivity_summary, "Positivity by month of invitation", "Positivity", None

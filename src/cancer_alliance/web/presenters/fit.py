@@ -17,6 +17,7 @@ from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.stats.charts import funnel_chart, spc_chart
+from cancer_alliance.stats.disclosure import Rate, publish
 from cancer_alliance.stats.funnel import funnel, funnel_curve
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
 from cancer_alliance.stats.spc.spc import SpcOptions, spc, summary
@@ -159,9 +160,11 @@ def monthly_spc(months: pd.DataFrame, rate: str, target: float | None) -> tuple[
     table = months.loc[months[rate].notna(), ["invitation_month", rate]].copy()
     table["x"] = pd.to_datetime(table["invitation_month"], format="%Y-%m")
     table["y"] = table[rate].astype(float)
-    options = SpcOptions(improvement_direction=ImprovementDirection.neutral if target is None else "increase")
-    if target is not None:
-        options = SpcOptions(improvement_direction=ImprovementDirection.increase, target=target)
+    options = (
+        SpcOptions(improvement_direction=ImprovementDirection.neutral)
+        if target is None  # positivity: neither direction is better
+        else SpcOptions(improvement_direction=ImprovementDirection.increase, target=target)
+    )
     points = spc(table, options)
     found = summary(points, options).iloc[0].to_dict() if len(points) else {}
     return points, found
@@ -289,12 +292,19 @@ def demand_spec(table: pd.DataFrame, slots: float | None, title: str) -> dict | 
 
 def public_plan(plan: pd.DataFrame) -> pd.DataFrame:
     """The plan for the public: screened and positive counts controlled and positivity from them;
-    expected numbers rounded to whole people."""
-    from cancer_alliance.stats.disclosure import Rate, publish
-
+    expected numbers rounded to whole people, and withheld where the positive count is."""
     out = publish(plan, ["screened", "positive"], [Rate("positivity", "positive", "screened")])
     for name in ("colonoscopies", "cancers", "high_risk_adenomas"):
-        out[name] = out[name].round(0)
+        # estimates from a withheld positive count would reveal it: withheld with it
+        out[name] = out[name].round(0).where(~out["positive_suppressed"])
+    return out
+
+
+def public_demand(table: pd.DataFrame) -> pd.DataFrame:
+    """Demand for the public: each month's expected colonoscopies controlled like a count (withheld
+    up to 7, else rounded to 5), the shortfall from the published figure."""
+    out = publish(table, ["colonoscopies"])
+    out["shortfall"] = out["colonoscopies"] - out["slots"]
     return out
 
 

@@ -1,0 +1,58 @@
+"""The bowel screening presenters, without a browser (style guide §2): labels, intervals, yield sources,
+demand against slots and the public plan."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.web.presenters import fit as present
+
+pytestmark = pytest.mark.web
+
+
+def test_metric_rows_show_counts_rates_intervals_and_the_median():
+    counts = pd.DataFrame(
+        {"invited": [10], "screened": [8], "positive": [4], "investigated": [2], "cancers": [1],
+         "high_risk_adenomas": [1], "median_days_result_to_test": [21.0]}
+    )  # fmt: skip
+    rows = {row.label: row for row in present.metric_rows(present.controlled(counts, True).iloc[0].to_dict())}
+    assert rows["Invited"].value == "10"
+    assert rows["Uptake (screened of invited)"].value == "80.0%"
+    assert rows["Uptake (screened of invited)"].interval == "49.0% to 94.3%"
+    assert rows["Cancers detected per 1,000 screened"].value == "125.00"
+    assert rows["Median days from result to test"].value == "21"
+
+
+def test_yield_sources_in_words():
+    assert present.yield_source_text("observed") == "Observed"
+    assert "nhse_2026_80 (+11% cancers, 80-120 µg/g)" in present.yield_source_text("assumed:nhse_2026_80")
+    assert present.yield_source_text("not_estimated").startswith("Not estimated")
+
+
+def test_demand_by_month_adds_centres_and_compares_with_slots():
+    demand = pd.DataFrame(
+        {"threshold": [120.0, 120.0, 120.0], "screening_centre_code": ["A", "B", "A"],
+         "month": ["2018-04", "2018-04", "2018-05"], "positive": [2, 3, 1], "colonoscopies": [2.0, 3.0, 1.0]}
+    )  # fmt: skip
+    table = present.demand_by_month(demand, 4.0)
+    assert table[["month", "colonoscopies", "shortfall"]].values.tolist() == [
+        ["2018-04", 5.0, 1.0],
+        ["2018-05", 1.0, -3.0],
+    ]
+    assert math.isnan(present.demand_by_month(demand, None)["shortfall"].iloc[0])
+
+
+def test_the_public_plan_controls_the_counts_and_rounds_the_estimates():
+    plan = pd.DataFrame(
+        {"threshold": [120.0], "screened": [1003], "positive": [6], "positivity": [6 / 1003],
+         "colonoscopies": [5.6], "cancers": [0.4], "high_risk_adenomas": [1.2], "yield_source": ["observed"]}
+    )  # fmt: skip
+    row = present.public_plan(plan).iloc[0]
+    assert row["screened"] == 1005 and math.isnan(row["positive"]) and row["positive_suppressed"]
+    assert math.isnan(row["positivity"])
+    assert row[["colonoscopies", "cancers", "high_risk_adenomas"]].isna().all()  # would reveal positives
+    bigger = present.public_plan(plan.assign(positive=[60], colonoscopies=[56.4])).iloc[0]
+    assert (bigger["positive"], bigger["colonoscopies"], bigger["cancers"]) == (60, 56.0, 0.0)
