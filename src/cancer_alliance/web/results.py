@@ -115,6 +115,14 @@ class Results:
             raise ValueError(f"unknown grouping {grouping!r}")
         return self._read(f"performance_{grouping}.parquet", _read_parquet)
 
+    def table(self, file: str) -> pd.DataFrame:
+        """Any other results file by name, e.g. "radiotherapy_compliance.parquet" (read once per change)."""
+        return self._read(file, _read_parquet)
+
+    def table_derived(self, file: str, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(table(file))` once per loaded file and `name`."""
+        return self._derived(file, self.table(file), name, compute)
+
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
         return self._read("ptl.parquet", _read_ptl)

@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 
 from cancer_alliance.web.pages import about, audit, auth, explorer, home, imports, organisations, ptl
+from cancer_alliance.web.pages import radiotherapy as radiotherapy_pages
 
 router = APIRouter(tags=["pages"])
 for module in (home, organisations, explorer, ptl, imports, audit, about, auth):
     router.include_router(module.router)
+router.include_router(radiotherapy_pages.router)
