@@ -111,13 +111,13 @@ def _page_values(results: Results, viewer: Viewer, level: str, code: str, day: d
         "technique_spec": json.dumps(
             present.mix_chart(techniques, "technique", f"Courses by technique, {name}")
         )
-        if not techniques.empty
+        if techniques["courses"].notna().any()
         else None,
         "fractionation": present.mix_rows(fractionation, "schedule"),
         "fractionation_spec": json.dumps(
             present.mix_chart(fractionation, "schedule", f"Radical breast and prostate schedules, {name}")
         )
-        if not fractionation.empty
+        if fractionation["courses"].notna().any()
         else None,
         "api": f"/api/radiotherapy/{'networks' if level == 'network' else 'providers'}/{code}/compliance",
     }
