@@ -11,6 +11,7 @@ cwt_bench.py. Prints the figures; exits 1 when the target is missed (bench/run.p
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -47,20 +48,26 @@ def main() -> int:
     courses_path, linacs_path = (folder / name for name in FILES)
     courses_n, linacs_n = (pq.read_metadata(p).num_rows for p in (courses_path, linacs_path))
     engine = open_engine("duckdb")
-    timings = []
+    timings, builds, cpu = [], [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         courses = engine.read_parquet(courses_path)
         linacs = engine.read_parquet(linacs_path)
-        rows = compliance(courses, linacs, AS_OF).toArrow().num_rows
+        result = compliance(courses, linacs, AS_OF)
+        built = time.perf_counter()
+        rows = result.toArrow().num_rows
         timings.append(time.perf_counter() - started)
-    best = min(timings)
-    verdict = "ok" if best < TARGET_SECONDS else "SLOWER THAN TARGET"
+        builds.append(built - started)
+        cpu.append(time.process_time() - started_cpu)
+    best = min(range(3), key=lambda i: timings[i])
+    verdict = "ok" if timings[best] < TARGET_SECONDS else "SLOWER THAN TARGET"
     print(
         f"radiotherapy compliance: {courses_n:,} courses, {linacs_n:,} linacs -> {rows:,} rows in "
-        f"{best:.2f} s best of 3 (first {timings[0]:.2f} s; target < {TARGET_SECONDS:.0f} s: {verdict})"
+        f"{timings[best]:.2f} s best of 3 ({cpu[best]:.2f} CPU s; building the query in SQLFrame "
+        f"{builds[best]:.2f} s, DuckDB {timings[best] - builds[best]:.2f} s; first run {timings[0]:.2f} s; "
+        f"load average {os.getloadavg()[0]:.1f}; target < {TARGET_SECONDS:.0f} s: {verdict})"
     )
-    return 0 if best < TARGET_SECONDS else 1
+    return 0 if timings[best] < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":

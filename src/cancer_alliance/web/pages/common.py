@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("import_form", "Import", frozenset(IMPORTERS)),
     ("audit_log", "Audit log", frozenset({Role.national})),
     ("about", "About the data", None),
+    ("radiotherapy_index", "Radiotherapy", None),
 )
 
 

@@ -1,0 +1,247 @@
+"""What the radiotherapy pages show (issue #14): the compliance table with its evidence, the linac age
+chart and the technique and fractionation mix over time, each chart with its table. No I/O: frames in,
+rows and Vega-Lite specs out. The public sees course counts after disclosure control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cancer_alliance.reference.radiotherapy_networks import Requirement
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.web.presenters.charts import NHS_BLUE, NHS_DARK_GREY, NHS_RED, SCHEMA
+from cancer_alliance.web.presenters.formatting import count, format_month, percent
+
+STATUS_TAGS = {
+    "met": {"text": "Met", "classes": "nhsuk-tag--green"},
+    "not_met": {"text": "Not met", "classes": "nhsuk-tag--red"},
+    "no_data": {"text": "No data", "classes": "nhsuk-tag--grey"},
+}
+COMPARISON_WORDS = {"eq": "exactly", "ge": "at least", "le": "at most"}
+#: Requirements counted from courses or CWT records (patients): the public sees them after control.
+PATIENT_COUNTS = ("imrt_share", "hypofractionation_breast", "hypofractionation_prostate", "rt_31d_")
+SITE_NAMES = {"C50": "Breast", "C61": "Prostate"}
+TECHNIQUE_NAMES = {
+    "imrt": "IMRT/VMAT",
+    "conventional": "Conventional",
+    "sabr": "SABR",
+    "brachytherapy": "Brachytherapy",
+    "srs": "SRS/SRT",
+    "proton": "Proton",
+    "other": "Other",
+    "not recorded": "Not recorded",
+}
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    requirement_id: str
+    title: str
+    evidence: str
+    value: str
+    target: str
+    tag: dict[str, str]
+    interval: str
+    verified: bool
+    source: str
+
+
+def _is_patient_count(requirement_id: str) -> bool:
+    return any(requirement_id.startswith(prefix) for prefix in PATIENT_COUNTS)
+
+
+def published(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    """Compliance rows as the viewer may see them: the public gets course and patient counts rounded
+    and small ones withheld (`publish`), the rate recomputed and no interval."""
+    if signed_in or table.empty:
+        return table
+    patients = table["requirement_id"].map(_is_patient_count)
+    controlled = publish(
+        table[patients],
+        ["numerator", "denominator"],
+        [Rate("value", "numerator", "denominator")],
+        DisclosurePolicy(),
+    )
+    controlled["ci_lower"] = controlled["ci_upper"] = float("nan")
+    rest = table[~patients].assign(numerator_suppressed=False, denominator_suppressed=False)
+    return pd.concat([rest, controlled]).sort_index()
+
+
+def _number(value: Any, rate: bool) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return percent(value) if rate else f"{value:g}"
+
+
+def compliance_rows(table: pd.DataFrame, chosen: Sequence[Requirement]) -> list[ComplianceRow]:
+    """One row per requirement: what was counted (the evidence), the value, the target and the status."""
+    by_id = {r.requirement_id: r for r in chosen}
+    rows = []
+    for record in table.to_dict("records"):
+        r = by_id.get(record["requirement_id"])
+        if r is None:
+            continue
+        rate = r.kind == "rate"
+        withheld = bool(record.get("numerator_suppressed")) or bool(record.get("denominator_suppressed"))
+        if withheld:
+            evidence = "Withheld: fewer than 8 patients"
+        elif rate:
+            evidence = f"{count(record['numerator'])} of {count(record['denominator'])}"
+        elif pd.isna(record["denominator"]):
+            evidence = f"{count(record['numerator'])}"
+        else:
+            evidence = f"{count(record['numerator'])} of {count(record['denominator'])} linacs in service"
+        interval = ""
+        if rate and not pd.isna(record.get("ci_lower", float("nan"))):
+            interval = f"{percent(record['ci_lower'])} to {percent(record['ci_upper'])}"
+        target = ""
+        if not pd.isna(record["threshold"]):
+            target = f"{COMPARISON_WORDS[r.comparison]} {_number(record['threshold'], rate)}"
+        rows.append(
+            ComplianceRow(
+                requirement_id=r.requirement_id,
+                title=r.title,
+                evidence=evidence,
+                value=_number(record["value"], rate),
+                target=target,
+                tag=STATUS_TAGS[record["status"]],
+                interval=interval,
+                verified=r.verified,
+                source=r.source,
+            )
+        )
+    return rows
+
+
+def status_counts(table: pd.DataFrame) -> dict[str, int]:
+    return {status: int((table["status"] == status).sum()) for status in STATUS_TAGS}
+
+
+def linac_rows(linacs: pd.DataFrame) -> list[dict[str, str]]:
+    rows = []
+    for record in linacs.to_dict("records"):
+        techniques = [
+            name
+            for name, column in (
+                ("IMRT", "delivers_imrt"),
+                ("IGRT", "delivers_igrt"),
+                ("SABR", "delivers_sabr"),
+            )
+            if record[column]
+        ]
+        if not record["in_service"]:
+            state = "Not in service"
+        elif record["replacement_due"]:
+            state = "Replacement due"
+        elif record["upgrade_due"]:
+            state = "Upgrade due"
+        else:
+            state = "In service"
+        rows.append(
+            {
+                "linac_id": record["linac_id"],
+                "provider": record["provider_code"],
+                "age": f"{record['age_years']:.1f}",
+                "techniques": ", ".join(techniques) or "none recorded",
+                "state": state,
+            }
+        )
+    return rows
+
+
+def linac_chart(rows: list[dict[str, str]], replacement_years: float | None, title: str) -> dict[str, Any]:
+    """Each linac's age as a bar, coloured by its state, with the replacement age as a red rule."""
+    values = [{"linac": r["linac_id"], "age": float(r["age"]), "state": r["state"]} for r in rows]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": "linac", "type": "nominal", "title": "Linac", "sort": "-x"},
+                "x": {"field": "age", "type": "quantitative", "title": "Age in years"},
+                "color": {
+                    "field": "state",
+                    "type": "nominal",
+                    "title": "State",
+                    "scale": {
+                        "domain": ["In service", "Upgrade due", "Replacement due", "Not in service"],
+                        "range": [NHS_BLUE, "#ffb81c", NHS_RED, NHS_DARK_GREY],
+                    },
+                },
+            },
+        }
+    ]
+    if replacement_years is not None:
+        layers.append(
+            {
+                "data": {"values": [{"limit": replacement_years}]},
+                "mark": {"type": "rule", "color": NHS_RED, "strokeDash": [6, 4]},
+                "encoding": {"x": {"field": "limit", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "description": title,
+        "width": "container",
+        "height": max(120, 18 * len(values)),
+        "data": {"values": values},
+        "layer": layers,
+    }
+
+
+def _controlled(frame: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    if signed_in or frame.empty:
+        return frame
+    return publish(frame, ["courses"], [], DisclosurePolicy())
+
+
+def technique_table(mix: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    """Courses by month and technique (summed over the providers given), as the viewer may see them."""
+    summed = mix.groupby(["month", "technique"], as_index=False)["courses"].sum()
+    summed["technique"] = summed["technique"].map(lambda t: TECHNIQUE_NAMES.get(t, t))
+    return _controlled(summed.sort_values(["month", "technique"]).reset_index(drop=True), signed_in)
+
+
+def fractionation_table(mix: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    """Radical breast and prostate courses by month and schedule, as the viewer may see them."""
+    if mix.empty:
+        return pd.DataFrame(columns=["month", "schedule", "courses"])
+    frame = mix.assign(
+        schedule=[
+            f"{SITE_NAMES.get(s, s)} {d:g} Gy in {f}"
+            for s, d, f in zip(mix["site"], mix["prescribed_dose_gy"], mix["fractions"], strict=True)
+        ]
+    )
+    summed = frame.groupby(["month", "schedule"], as_index=False)["courses"].sum()
+    return _controlled(summed.sort_values(["month", "schedule"]).reset_index(drop=True), signed_in)
+
+
+def mix_rows(table: pd.DataFrame, category: str) -> list[dict[str, str]]:
+    return [
+        {"month": format_month(r["month"]), "category": r[category], "courses": count(r["courses"])}
+        for r in table.to_dict("records")
+    ]
+
+
+def mix_chart(table: pd.DataFrame, category: str, title: str) -> dict[str, Any]:
+    """Courses by month as stacked bars, one colour per category."""
+    values = [
+        {"month": r["month"], "category": r[category], "courses": r["courses"]}
+        for r in table.to_dict("records")
+        if not pd.isna(r["courses"])
+    ]
+    return {
+        "$schema": SCHEMA,
+        "description": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "Month of first fraction"},
+            "y": {"field": "courses", "type": "quantitative", "title": "Courses", "stack": "zero"},
+            "color": {"field": "category", "type": "nominal", "title": category.capitalize()},
+        },
+    }
