@@ -1,0 +1,77 @@
+"""`alliance lung ...`: lung health check commands, a thin shell over `cancer_alliance.lung`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cancer_alliance.engine import EngineName
+from cancer_alliance.errors import InputError
+from cancer_alliance.lung.coefficients import Model
+
+EXIT_UNPROCESSABLE = 2
+
+app = typer.Typer(
+    name="lung",
+    help="Lung health checks: PLCOm2012, LLP and Brock risks, eligibility, nodule management.",
+    no_args_is_help=True,
+)
+
+
+def _print(console: Console, text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def risk(
+    input: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="People (or nodules for brock), .csv or .parquet.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write, .csv or .parquet.")],
+    model: Annotated[Model, typer.Option("--model", help="Risk model.", case_sensitive=False)],
+    engine: Annotated[
+        EngineName, typer.Option(help="Engine that runs the model.", envvar="ALLIANCE_ENGINE")
+    ] = EngineName.duckdb,
+    with_provenance: Annotated[
+        bool,
+        typer.Option(
+            "--with-provenance", help="Add the columns model_version and coefficient_source to OUTPUT."
+        ),
+    ] = False,
+    brock_2a_unresolved: Annotated[
+        bool,
+        typer.Option(
+            "--brock-2a-unresolved-coefficient",
+            help="brock only: use Model 2a (no spiculation), whose non-solid coefficient is UNRESOLVED "
+            "in the sources; non-solid nodules are then refused.",
+        ),
+    ] = False,
+) -> None:
+    """Score every row of INPUT with a lung cancer risk model and write OUTPUT = INPUT's columns +
+    `risk` (probability 0..1, unrounded). plcom2012 and plcom2012_norace: 6-year risk for
+    ever-smokers; llp_v2 and llp_v3: 5-year risk; brock: probability that a nodule is malignant
+    (Model 2b, with spiculation). Input columns are those of clinical-models.md 'Interface' (for
+    plcom2012: person_id, age, race, education_level, bmi, copd, personal_cancer_history,
+    family_history_lung_cancer, smoking_status, cigarettes_per_day, smoking_duration_years,
+    years_since_quit). A value outside the model's domain (a never-smoker or 0 cigarettes a day for
+    PLCOm2012, say) stops the run with exit code 2 and a message naming the row and field.
+
+    Example: alliance lung risk --model plcom2012 people.csv -o scored.csv
+    """
+    from cancer_alliance.lung.files import score_file
+
+    stderr = Console(stderr=True)
+    if brock_2a_unresolved and model != Model.brock:
+        _print(stderr, "Error: --brock-2a-unresolved-coefficient applies to --model brock only")
+        raise typer.Exit(EXIT_UNPROCESSABLE)
+    try:
+        summary = score_file(
+            input, output, model, engine=engine, brock_2a=brock_2a_unresolved, with_provenance=with_provenance
+        )
+    except InputError as error:
+        _print(stderr, f"Error: {error}")
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    _print(stderr, f"{summary.rows:,} rows scored with {summary.version}, written to {summary.output}")
