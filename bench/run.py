@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 #: In order: the data the later benches reuse comes first.
-BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", "web_bench.py"]
+BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", "web_bench.py", "lung_bench.py"]
 
 
 def main() -> int:

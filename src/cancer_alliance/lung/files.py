@@ -67,7 +67,7 @@ def score_file(
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-lung-") as scratch:
         path = Path(scratch) / "input.parquet"
-        pq.write_table(staged, path)
+        pq.write_table(staged, path, compression="none")  # scratch: read once, at once
         scored = add_risk(session.read_parquet(path), model, settings, brock_2a=brock_2a).select(
             ROW, "risk", "risk_problem"
         )
