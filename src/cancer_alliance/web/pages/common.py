@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("audit_log", "Audit log", frozenset({Role.national})),
     ("about", "About the data", None),
 )
+NAVIGATION += (("lung_calculator", "Lung health checks", None),)  # issue #10
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
