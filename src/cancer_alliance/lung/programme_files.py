@@ -1,0 +1,76 @@
+"""Programme metrics of the lung health checks by CCG or alliance, with Wilson 95% intervals, from the
+journey counts (`programme.programme_counts`), collected from the engine. Public tables go through
+`publish_programme_metrics` (disclosure control first, every rate recomputed from the published counts).
+
+    uptake                 attended / invited (invitation counts supplied per CCG; null without them)
+    eligibility_rate       eligible / attended
+    scan_rate              eligible_scanned / eligible           (low-dose CT among the eligible)
+    findings_rate          findings / ldct_scans                 (indeterminate or positive results)
+    referral_rate          referrals / ldct_scans
+    cancer_detection_rate  cancers / ldct_scans
+    early_stage_share      cancers_early / cancers_staged        (stage 1-2 among screen-detected, staged)
+    cessation_rate         cessation_referrals / current_smokers
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cancer_alliance.lung.eligibility import add_eligibility
+from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
+from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
+from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
+from cancer_alliance.stats.intervals import wilson
+
+#: Rate name -> (numerator, denominator).
+RATES: dict[str, tuple[str, str]] = {
+    "uptake": ("attended", "invited"),
+    "eligibility_rate": ("eligible", "attended"),
+    "scan_rate": ("eligible_scanned", "eligible"),
+    "findings_rate": ("findings", "ldct_scans"),
+    "referral_rate": ("referrals", "ldct_scans"),
+    "cancer_detection_rate": ("cancers", "ldct_scans"),
+    "early_stage_share": ("cancers_early", "cancers_staged"),
+    "cessation_rate": ("cessation_referrals", "current_smokers"),
+}
+
+
+def counts_table(
+    attendances: Any,
+    by: Sequence[str],
+    settings: LungSettings = DEFAULT_SETTINGS,
+    invitations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Journey counts per group as pandas, with `invited` (summed from the per-CCG invitation counts
+    when `by` is ccg or alliance and they are given; null otherwise)."""
+    counts = programme_counts(add_eligibility(attendances, settings), by).toArrow().to_pandas()
+    for name in COUNT_COLUMNS:
+        counts[name] = counts[name].astype("int64")
+    counts["invited"] = np.nan
+    if invitations is not None and list(by) in (["ccg"], ["alliance"]):
+        key = "ccg_code" if by[0] == "ccg" else "alliance_code"
+        invited = invitations.groupby(key)["invited"].sum()
+        counts["invited"] = counts[by[0]].map(invited).astype(float)
+    return counts.sort_values(list(by)).reset_index(drop=True) if by else counts
+
+
+def metrics(counts: pd.DataFrame) -> pd.DataFrame:
+    """`counts` with each rate of RATES and its Wilson 95% limits (`<rate>_lower_95`, `_upper_95`)."""
+    result = counts.copy()
+    for name, (numerator, denominator) in RATES.items():
+        num = result[numerator].to_numpy(dtype=float)
+        den = result[denominator].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[name] = np.where(den > 0, num / den, np.nan)
+        result[f"{name}_lower_95"], result[f"{name}_upper_95"] = wilson(num, den)
+    return result
+
+
+def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """Disclosure-controlled counts (null + `<count>_suppressed`) and the rates recomputed from them."""
+    present = [name for name in (*COUNT_COLUMNS, "invited") if counts[name].notna().any()]
+    return metrics(publish(counts, present, policy=policy))
