@@ -75,3 +75,45 @@ def risk(
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
     _print(stderr, f"{summary.rows:,} rows scored with {summary.version}, written to {summary.output}")
+
+
+@app.command()
+def target(
+    survival: Annotated[
+        Path, typer.Argument(metavar="SURVIVAL", help="CSV: ccg_code and a survival (or proxy) column.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Ranked CCGs to write, .csv.")],
+    choose: Annotated[int, typer.Option("--choose", help="How many CCGs to choose, lowest first.", min=0)],
+    value: Annotated[
+        str, typer.Option("--value", help="Column to rank by, lowest first (e.g. survival_1y).")
+    ] = "survival",
+) -> None:
+    """Rank CCGs for the lung health check programme by lung cancer survival (or a proxy such as the
+    share of lung cancers found at stage 1 or 2), lowest first, and mark the first CHOOSE as chosen.
+    OUTPUT columns: rank, ccg_code, name, alliance_code, value, chosen. A CCG code that is not a
+    2018/19 CCG, a CCG given twice or a value that is not a number exits with code 2 naming the row.
+
+    Example: alliance lung target ccg_survival.csv --choose 14 -o targeted.csv
+    """
+    import csv
+
+    from cancer_alliance.lung.targeting import rank_ccgs
+
+    stderr = Console(stderr=True)
+    try:
+        if not survival.is_file():
+            raise InputError(f"{survival}: no such file")
+        with survival.open(encoding="utf-8-sig", newline="") as handle:
+            ranked = rank_ccgs(list(csv.DictReader(handle)), choose=choose, value=value, source=str(survival))
+    except InputError as error:
+        _print(stderr, f"Error: {error}")
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["rank", "ccg_code", "name", "alliance_code", "value", "chosen"])
+        for ccg in ranked:
+            writer.writerow(
+                [ccg.rank, ccg.ccg_code, ccg.name, ccg.alliance_code, repr(ccg.value), ccg.chosen]
+            )
+    _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {output}")
