@@ -82,6 +82,12 @@ def prepare(
         written.append(path)
     ptl = ptl_file(records, results / "ptl.parquet", reference_date, engine=engine)
     written += [ptl.output, ptl.summary_path]
+    step("computing lung health check results")  # issue #10
+    from cancer_alliance.lung.programme_files import write_results as write_lung_results
+
+    session = open_engine(engine)
+    lung_tables = (current_table(session, "lung_health_check"), current_table(session, "tumour_registration"))
+    written += write_lung_results(*lung_tables, results, seed=seed)
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",

@@ -80,3 +80,16 @@ def test_the_calculator_works_without_javascript(browser, server):
         expect(page.locator("#lung-decision")).to_have_text("Eligible for a low-dose CT scan")
     finally:
         context.close()
+
+
+def test_the_programme_dashboard_per_alliance_passes_axe(page):
+    page.goto("/lung/calculator")
+    page.get_by_role("link", name="lung health check programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lung health check programme")
+    check_page(page, "lung-programme")
+    page.get_by_label("Cancer Alliance", exact=True).select_option("E56000018")
+    page.locator("#show-alliance").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lancashire and South Cumbria")
+    expect(page.locator("#lung-ccg-table")).to_contain_text("NHS Blackpool CCG")
+    expect(page.locator("#lung-targeting-table")).to_contain_text("NHS Blackpool CCG")
+    check_page(page, "lung-programme-alliance")

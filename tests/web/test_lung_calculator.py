@@ -127,3 +127,32 @@ def test_bad_answers_get_the_error_summary_and_keep_the_values(client):
 
 def test_a_post_without_the_csrf_token_is_refused(client):
     assert client.post("/lung/calculator", data=ANSWERS).status_code == 403
+
+
+def test_the_programme_dashboard_for_the_public_is_disclosure_controlled(client):
+    page = client.get("/lung/programme")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "Programme metrics by alliance" in text and "East of England" in text
+    assert 'id="lung-disclosure"' in page.text
+    # Lancashire: 60 attended, 30 eligible -> published as is (multiples of 5); 3 cancers withheld.
+    row = re.search(r"Lancashire and South Cumbria</a></th>(.*?)</tr>", text, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[:3] == ["60", "30", "withheld"]
+    assert cells[4].startswith("50.0% (")  # eligible 30 of 60, with its interval
+    assert "NHS Blackpool CCG" in text  # chosen by targeting
+    assert text.count('class="app-map__area"') == 191  # every 2018/19 CCG outline
+
+
+def test_the_dashboard_per_alliance_shows_its_ccgs_with_exact_counts_when_signed_in(signed_in):
+    client = signed_in("east")
+    page = client.get("/lung/programme?alliance=E56000009")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "Programme metrics by CCG in East of England" in text
+    assert (
+        "NHS Ipswich and East Suffolk CCG" in text
+        and "NHS Blackpool CCG" not in text.split("By CCG")[1].split("Targeting")[0]
+    )
+    assert 'id="lung-disclosure"' not in page.text
+    assert client.get("/lung/programme?alliance=E99999999").status_code == 404

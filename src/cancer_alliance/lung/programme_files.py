@@ -15,11 +15,13 @@ journey counts (`programme.programme_counts`), collected from the engine. Public
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cancer_alliance import reference
 from cancer_alliance.lung.eligibility import add_eligibility
 from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
@@ -74,3 +76,58 @@ def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | N
     """Disclosure-controlled counts (null + `<count>_suppressed`) and the rates recomputed from them."""
     present = [name for name in (*COUNT_COLUMNS, "invited") if counts[name].notna().any()]
     return metrics(publish(counts, present, policy=policy))
+
+
+#: How many CCGs the demo's targeting chooses (ASSUMPTION for the demo; a setting of `write_results`).
+DEMO_CHOSEN_CCGS = 14
+RESULT_FILES = {
+    "alliance": "lung_programme_alliance.parquet",
+    "ccg": "lung_programme_ccg.parquet",
+    "targeting": "lung_targeting.parquet",
+}
+
+
+def write_results(
+    attendances: Any,
+    registrations: Any,
+    results: Path,
+    *,
+    seed: int,
+    settings: LungSettings = DEFAULT_SETTINGS,
+    choose: int = DEMO_CHOSEN_CCGS,
+) -> list[Path]:
+    """The lung results the web serves, computed from the lake's attendances and registrations:
+    journey counts by alliance and by CCG (with generated invitation counts, `synth.lung.invitations`),
+    and the CCG targeting ranked by the proxy `lung_early_stage_share` (share of lung cancers diagnosed
+    at stage 1 or 2, from the registrations; lower first), the first `choose` chosen."""
+    from cancer_alliance.early_diagnosis.counts import registration_counts
+    from cancer_alliance.lung.targeting import rank_ccgs
+    from cancer_alliance.synth.lung import invitations
+
+    by_ccg = counts_table(attendances, ["ccg"], settings)
+    generated = pd.DataFrame(invitations(by_ccg["ccg"].to_numpy(), by_ccg["attended"].to_numpy(), seed))
+    alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
+    generated["alliance_code"] = generated["ccg_code"].map(alliance_of)
+    by_ccg["invited"] = by_ccg["ccg"].map(generated.set_index("ccg_code")["invited"]).astype(float)
+    by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
+    by_alliance = counts_table(attendances, ["alliance"], settings, invitations=generated)
+    lung = registrations.filter(registrations.cancer_site == "lung")
+    stage = registration_counts(lung, ["ccg"]).toArrow().to_pandas()
+    stage = stage[stage["ccg"].isin(alliance_of) & (stage["stage_staged"] > 0)]
+    proxy = [
+        {"ccg_code": row.ccg, "lung_early_stage_share": row.stage_early / row.stage_staged}
+        for row in stage.itertuples()
+    ]
+    ranked = rank_ccgs(proxy, choose=choose, value="lung_early_stage_share", source="lung registrations")
+    targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(
+        columns={"value": "lung_early_stage_share"}
+    )
+    targeting = targeting.merge(
+        stage.rename(columns={"ccg": "ccg_code"})[["ccg_code", "stage_early", "stage_staged"]], on="ccg_code"
+    )
+    written = []
+    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
+        path = results / RESULT_FILES[name]
+        table.to_parquet(path, index=False)
+        written.append(path)
+    return written

@@ -202,3 +202,19 @@ def _journey(rng: np.random.Generator, ldct: np.ndarray, current: np.ndarray) ->
         "cancer_stage": np.where(cancer, stage, ""),
         "smoking_cessation_referral": cessation,
     }
+
+
+#: Uptake of lung health check invitations per CCG (ASSUMPTION: roughly half of those invited attend,
+#: varying by CCG; the invitation letters themselves are not in the canonical tables).
+UPTAKE_RANGE = (0.40, 0.60)
+
+
+def invitations(ccg_codes: np.ndarray, attended: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """Invitation counts per CCG consistent with its attendances: attended / uptake, uptake drawn per
+    CCG in UPTAKE_RANGE (generated, deterministic for a seed)."""
+    rng = np.random.default_rng(seed)
+    uptake = rng.uniform(*UPTAKE_RANGE, len(ccg_codes))
+    return {
+        "ccg_code": np.asarray(ccg_codes),
+        "invited": np.ceil(np.asarray(attended) / uptake).astype(np.int64),
+    }

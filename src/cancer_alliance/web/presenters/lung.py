@@ -11,7 +11,9 @@ from typing import Any
 
 from cancer_alliance import reference
 from cancer_alliance.lung.eligibility import REASONS, Assessment, assess
+from cancer_alliance.lung.programme_files import RATES
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings, education_labels
+from cancer_alliance.web.presenters.formatting import count, is_missing, percent
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 YES_NO = (("1", "Yes"), ("0", "No"))
@@ -209,3 +211,66 @@ def calculate(
     if parsed.errors:
         return parsed, None
     return parsed, CalculatorPresenter(assess(parsed.answers, settings), settings)
+
+
+# --- Programme dashboard -------------------------------------------------------------------------
+
+#: Dashboard columns: (rate, heading). Each rate shows with its Wilson 95% interval.
+DASHBOARD_RATES = (
+    ("uptake", "Uptake (attended of invited)"),
+    ("eligibility_rate", "Eligible for LDCT"),
+    ("scan_rate", "Scanned, of eligible"),
+    ("findings_rate", "Scans with findings"),
+    ("cancer_detection_rate", "Cancers per scan"),
+    ("early_stage_share", "Cancers at stage 1 or 2"),
+    ("cessation_rate", "Smokers referred to stop smoking"),
+)
+
+
+def _interval(row: Mapping[str, Any], name: str) -> str:
+    value = row.get(name)
+    if is_missing(value):
+        withheld = any(row.get(f"{part}_suppressed") for part in RATES[name])
+        return "withheld" if withheld else "none to count"
+    return f"{percent(value)} ({percent(row[f'{name}_lower_95'])} to {percent(row[f'{name}_upper_95'])})"
+
+
+def dashboard_rows(table: Any, names: Mapping[str, str], key: str) -> list[dict[str, Any]]:
+    """One row per alliance or CCG: name, attendances, LDCT scans, cancers and each rate with its
+    interval (empty where the denominator is 0, "withheld" where disclosure control withheld it)."""
+    rows = []
+    for row in table.to_dict("records"):
+        rows.append(
+            {
+                "code": row[key],
+                "name": names.get(row[key], row[key]),
+                "attended": count(row["attended"]) or "withheld",
+                "ldct_scans": count(row["ldct_scans"]) or "withheld",
+                "cancers": count(row["cancers"]) or ("withheld" if row.get("cancers_suppressed") else "0"),
+                "rates": [_interval(row, name) for name, _ in DASHBOARD_RATES],
+            }
+        )
+    return rows
+
+
+def targeting_map(
+    shapes: Mapping[str, str], targeting: Any, highlight_alliance: str | None
+) -> dict[str, Any]:
+    """The CCG map with the chosen CCGs filled (NHS blue) and the others light, each area named with
+    its proxy value and whether it was chosen; the same facts are in the table beside it."""
+    by_code = {row["ccg_code"]: row for row in targeting.to_dict("records")}
+    areas = []
+    for code, path in shapes.items():
+        row = by_code.get(code)
+        if row is None:
+            fill, label = "#ffffff", f"{code}: no lung registrations"
+        else:
+            state = "chosen" if row["chosen"] else "not chosen"
+            fill = "#005eb8" if row["chosen"] else "#e8edee"
+            share = percent(row["lung_early_stage_share"])
+            label = f"{row['name']}: rank {row['rank']}, early stage {share}, {state}"
+        areas.append({"code": code, "path": path, "fill": fill, "label": label})
+    chosen = [row for row in targeting.to_dict("records") if row["chosen"]]
+    if highlight_alliance:
+        chosen = [row for row in chosen if row["alliance_code"] == highlight_alliance]
+    return {"areas": areas, "chosen": chosen}
