@@ -41,7 +41,6 @@ class Field:
     whole: bool = False
     codes: tuple[str, ...] = ()
     why: str = ""  # appended to the problem, e.g. the reason a code is outside the domain
-    required: bool = True
 
     def ok(self, value: Any, ops: Ops) -> Any:
         """The condition (bool or column) that a present value is in the domain."""
