@@ -117,3 +117,44 @@ def target(
                 [ccg.rank, ccg.ccg_code, ccg.name, ccg.alliance_code, repr(ccg.value), ccg.chosen]
             )
     _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {output}")
+
+
+@app.command()
+def programme(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Metrics file to write, .csv or .parquet.")],
+    by: Annotated[
+        str, typer.Option("--by", help="Comma-separated: alliance, ccg, trust, month.")
+    ] = "alliance",
+    invitations: Annotated[
+        Path | None, typer.Option("--invitations", help="CSV of ccg_code, invited: for the uptake.")
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="Apply disclosure control (counts 1-7 withheld, rounded to 5).")
+    ] = False,
+    engine: Annotated[
+        EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
+    ] = EngineName.duckdb,
+) -> None:
+    """Lung health check programme metrics from the lake's lung_health_check table (import it first
+    with `alliance ingest`): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
+    referrals, cancers and their stage, smoking cessation referrals) and rates with Wilson 95%
+    intervals (uptake, eligibility, LDCT among eligible, findings, referrals, cancer detection,
+    early-stage share, cessation), by alliance, CCG, trust or month.
+
+    Example: alliance lung programme --by ccg --invitations invited.csv -o lung_by_ccg.csv
+    """
+    from cancer_alliance.lung.programme import GROUPS
+    from cancer_alliance.lung.programme_files import programme_file
+
+    stderr = Console(stderr=True)
+    groups = [name.strip() for name in by.split(",") if name.strip()]
+    unknown = [name for name in groups if name not in GROUPS]
+    if unknown:
+        _print(stderr, f"Error: --by {unknown[0]}: choose from {', '.join(GROUPS)}")
+        raise typer.Exit(EXIT_UNPROCESSABLE)
+    try:
+        rows = programme_file(output, groups, invitations=invitations, public=public, engine=engine)
+    except InputError as error:
+        _print(stderr, f"Error: {error}")
+        raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    _print(stderr, f"{rows:,} rows of lung programme metrics written to {output}")

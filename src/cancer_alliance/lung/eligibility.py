@@ -170,18 +170,20 @@ ELIGIBILITY_COLUMNS = (
     "plcom2012_risk",
     "plcom2012_problem",
     "plcom2012_version",
+    "plcom2012_source",
     "llp_risk",
     "llp_problem",
     "llp_version",
+    "llp_source",
     "eligible",
     "ineligible_reason",
 )
 
 
 def add_eligibility(attendances: Any, settings: LungSettings = DEFAULT_SETTINGS) -> Any:
-    """The attendances (canonical `lung_health_check` rows) with both risks, their model versions and
-    problems, `eligible` and `ineligible_reason` (a key of REASONS, null if eligible). Every row is
-    kept: one a model cannot score has a null risk and says why."""
+    """The attendances (canonical `lung_health_check` rows) with both risks, their model versions,
+    coefficient sources and problems, `eligible` and `ineligible_reason` (a key of REASONS, null if
+    eligible). Every row is kept: one a model cannot score has a null risk and says why."""
     F = functions(attendances)
     ops = ColumnOps(F)
     inputs = model_inputs({name: F.col(name) for name in attendances.columns}, ops, settings)
@@ -218,9 +220,11 @@ def add_eligibility(attendances: Any, settings: LungSettings = DEFAULT_SETTINGS)
         "plcom2012_risk",
         "plcom2012_problem",
         F.lit(info(plcom_model).version).alias("plcom2012_version"),
+        F.lit(info(plcom_model).source).alias("plcom2012_source"),
         "llp_risk",
         "llp_problem",
         F.lit(info(llp_model).version).alias("llp_version"),
+        F.lit(info(llp_model).source).alias("llp_source"),
         reason.isNull().alias("eligible"),
         reason.alias("ineligible_reason"),
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cancer_alliance import reference
 from cancer_alliance.lung.eligibility import add_eligibility
@@ -131,3 +132,43 @@ def write_results(
         table.to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def programme_file(
+    output: Path,
+    by: Sequence[str],
+    *,
+    invitations: Path | None = None,
+    public: bool = False,
+    engine: Any = None,
+    settings: LungSettings = DEFAULT_SETTINGS,
+) -> int:
+    """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
+    written to `output` (.csv or .parquet); `public` applies disclosure control first. Returns the
+    number of rows written. Invitations: a CSV of ccg_code, invited (alliance_code optional)."""
+    from cancer_alliance.cwt.files import write_table
+    from cancer_alliance.engine import open_engine
+    from cancer_alliance.errors import InputError
+    from cancer_alliance.ingest.lake import current_table
+
+    invited = None
+    if invitations is not None:
+        if not invitations.is_file():
+            raise InputError(f"{invitations}: no such file")
+        invited = pd.read_csv(invitations, dtype={"ccg_code": str})
+        missing = [name for name in ("ccg_code", "invited") if name not in invited.columns]
+        if missing:
+            raise InputError(f"{invitations}: missing columns: {', '.join(missing)}")
+        bad = pd.to_numeric(invited["invited"], errors="coerce")
+        if bad.isna().any() or (bad < 0).any():
+            row = int(bad.index[bad.isna() | (bad < 0)][0]) + 1
+            raise InputError(f"{invitations} row {row}, invited: not a count")
+        invited["invited"] = bad
+        if "alliance_code" not in invited.columns:
+            alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
+            invited["alliance_code"] = invited["ccg_code"].map(alliance_of)
+    session = open_engine(engine)
+    counts = counts_table(current_table(session, "lung_health_check"), list(by), settings, invited)
+    table = publish_programme_metrics(counts) if public else metrics(counts)
+    write_table(pa.Table.from_pandas(table, preserve_index=False), output)
+    return len(table)

@@ -78,6 +78,8 @@ def test_the_cohort_rule_decides_as_the_protocol_says(engine):
         )
         assert got[name]["llp_risk"] == pytest.approx(one.llp, rel=1e-12) if one.llp else got[name]["llp_risk"] is None
         assert got[name]["plcom2012_version"] == "PLCOm2012" and got[name]["llp_version"] == "LLPv2"
+        assert "N Engl J Med 2013" in got[name]["plcom2012_source"]
+        assert "Cassidy" in got[name]["llp_source"]
 
 
 def test_the_reference_person_is_scored_by_both_models():
