@@ -156,3 +156,14 @@ def test_the_dashboard_per_alliance_shows_its_ccgs_with_exact_counts_when_signed
     )
     assert 'id="lung-disclosure"' not in page.text
     assert client.get("/lung/programme?alliance=E99999999").status_code == 404
+
+
+def test_the_lung_api_gives_the_dashboard_tables_as_json_and_csv(client):
+    public = client.get("/api/lung/programme").json()["rows"]
+    lancs = next(row for row in public if row["alliance"] == "E56000018")
+    assert lancs["attended"] == 60 and lancs["cancers"] is None and lancs["cancers_suppressed"] is True
+    by_ccg = client.get("/api/lung/programme?by=ccg&format=csv")
+    assert by_ccg.status_code == 200 and by_ccg.text.startswith("ccg,attended,")
+    targeting = client.get("/api/lung/targeting").json()["rows"]
+    assert targeting[0]["ccg_code"] == "E38000015" and targeting[0]["chosen"] is True
+    assert "stage_early" not in targeting[0]

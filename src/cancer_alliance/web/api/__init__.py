@@ -3,11 +3,16 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import aggregates, patients
+from cancer_alliance.web.api import (
+    aggregates,
+    lung,  # lung health checks (issue #10)
+    patients,
+)
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
+router.include_router(lung.router)
 
 
 @router.get("/session", tags=["accounts"])

@@ -67,7 +67,7 @@ def ccg_shapes() -> dict[str, str]:
     return map_shapes(reference.ccg_boundaries(ALLIANCE_VERSION), code_property="ccg19cd")
 
 
-def _table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
+def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
     """A lung results file; for the public, counts pass disclosure control and every rate is
     recomputed from the published counts (web/disclosure.py)."""
     frame = ctx.results._read(RESULT_FILES[name], _read_parquet)  # the Results cache (mtime-checked)
@@ -84,9 +84,9 @@ def programme(request: Request, ctx: ContextDep, alliance: str | None = None):
     if alliance is not None and alliance not in names:
         raise HTTPException(status_code=404, detail="No such Cancer Alliance.")
     try:
-        alliances = _table(ctx, "alliance", viewer)
-        ccgs = _table(ctx, "ccg", viewer)
-        targeting = _table(ctx, "targeting", viewer)
+        alliances = lung_table(ctx, "alliance", viewer)
+        ccgs = lung_table(ctx, "ccg", viewer)
+        targeting = lung_table(ctx, "targeting", viewer)
     except (ResultsMissing, FileNotFoundError):
         return render_error(
             request, 503, "Lung health check results not computed", "Run `alliance demo --no-serve` first."
