@@ -35,6 +35,9 @@ class LungSettings:
         default_factory=lambda: MappingProxyType(dict(_DATA["ethnicity"]["race"]))
     )
     ethnicity_default_race: str = _DATA["ethnicity"]["default"]
+    #: Screening rounds: the next LDCT this many months after the last, while under this age (§3.2).
+    round_interval_months: int = _DATA["rounds"]["interval_months"]
+    last_round_before_age: int = _DATA["rounds"]["last_round_before_age"]
     #: Brock Model 2a (no spiculation) non-solid beta: UNRESOLVED (-0.3005 or -0.3055, §3.4); None
     #: refuses to score a non-solid nodule with 2a until someone chooses.
     brock_2a_non_solid_beta: float | None = None
