@@ -17,6 +17,7 @@ HERE = Path(__file__).parent
 BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", "web_bench.py"]
 BENCHES.append("fit_bench.py")  # issue #13
 BENCHES += ["radiotherapy_bench.py"]
+BENCHES += ["lung_bench.py"]  # lung health checks (issue #10)
 
 
 def main() -> int:

@@ -87,6 +87,12 @@ def prepare(
     written += write_fit_results(current_table(open_engine(engine), "fit_screening_episode"), results)
     step("computing radiotherapy compliance")
     written += _radiotherapy(engine, results, reference_date)
+    step("computing lung health check results")  # issue #10
+    from cancer_alliance.lung.programme_files import write_results as write_lung_results
+
+    session = open_engine(engine)
+    lung_tables = (current_table(session, "lung_health_check"), current_table(session, "tumour_registration"))
+    written += write_lung_results(*lung_tables, results, seed=seed)
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",

@@ -12,7 +12,7 @@ import pytest
 import cancer_alliance
 
 PACKAGE = Path(cancer_alliance.__file__).parent
-RULE_PACKAGES = ["cwt"]
+RULE_PACKAGES = ["cwt", "lung"]
 IO_MODULES_SUFFIX = "files.py"  # e.g. files.py, report_files.py
 FORBIDDEN_IMPORTS = {"pyspark", "sqlframe", "duckdb", "pandas", "numpy", "pyarrow", "polars"}
 FORBIDDEN_CALLS = {"collect", "toPandas", "toArrow"}

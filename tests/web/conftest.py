@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from tests.radiotherapy.web_results import write_radiotherapy_results
+from tests.lung.web_results import write_lung_results
 
 from cancer_alliance.store import AuditEvent, Auditor, PtlNote, create_user, migrate, open_store
 from cancer_alliance.web import WebSettings, create_app
@@ -153,6 +154,7 @@ def build_home(home: Path) -> Path:
     """Write the results and a SQLite store holding `USERS` into `home`."""
     write_results(home)
     write_radiotherapy_results(home / "results")
+    write_lung_results(home)  # lung health checks (issue #10)
     url = f"sqlite:///{home / 'alliance.sqlite3'}"
     migrate(url)
     store = open_store(url)

@@ -11,6 +11,7 @@ from cancer_alliance.cli import (
     demo,
     fit,
     ingest,
+    lung,
     reference,
     report,
     spc,
@@ -34,3 +35,4 @@ app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
 app.add_typer(fit.app, name="fit")
 app.add_typer(radiotherapy_cli.app, name="radiotherapy")
+app.add_typer(lung.app, name="lung")

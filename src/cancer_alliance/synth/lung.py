@@ -143,6 +143,7 @@ def generate_lung(cal: Calibration, numbers: np.ndarray, rng: np.random.Generato
     eligible = smoker & ((p6 >= PLCOM2012_THRESHOLD) | (p5 >= LLP_V2_THRESHOLD))
     ldct = np.where(eligible & (rng.random(n) < 0.95), attended + rng.integers(0, 35, n), NULL)
     ldct = np.where(ldct > CENSUS, NULL, ldct)
+    journey = _journey(rng, ldct, status == "current")
     missing = lambda share: rng.random(n) < share  # noqa: E731  (optional answers left blank)
     return {
         "nhs_number": numbers,
@@ -165,4 +166,55 @@ def generate_lung(cal: Calibration, numbers: np.ndarray, rng: np.random.Generato
         "smoking_duration_years": duration.astype(float),
         "years_since_quit": np.where(smoker, quit_years, np.nan).astype(float),
         "ldct_date": ldct,
+        **journey,
+    }
+
+
+#: Baseline LDCT results (ASSUMPTION, shaped on the UK pilots: most scans negative, about one in eight
+#: needing nodule follow-up, a few per cent referred; Manchester found 3% cancers among those scanned).
+RESULTS = (("negative", 0.84), ("indeterminate", 0.12), ("positive", 0.04))
+#: Stage of screen-detected cancers (ASSUMPTION: mostly early, as in the pilots, about 3 in 4 at 1-2).
+STAGES = (("1", 0.52), ("2", 0.18), ("3", 0.15), ("4", 0.1), ("missing", 0.05))
+INTERVAL_CT_DAYS = 90  # 3-month interval CT (BTS 2015, clinical-models §3.3)
+
+
+def _journey(rng: np.random.Generator, ldct: np.ndarray, current: np.ndarray) -> dict[str, np.ndarray]:
+    """Result, nodule follow-up, referral, cancer stage and smoking cessation after the baseline LDCT."""
+    n = len(ldct)
+    scanned = ldct != NULL
+    result = np.array([c for c, _ in RESULTS])[
+        categorical(rng, np.array([w for _, w in RESULTS]), np.arange(n))
+    ]
+    result = np.where(scanned, result, "")
+    followup = np.where(result == "indeterminate", ldct + INTERVAL_CT_DAYS + rng.integers(-7, 15, n), NULL)
+    followup = np.where(followup > CENSUS, NULL, followup)
+    grew = (followup != NULL) & (rng.random(n) < 0.08)  # growth on the interval CT (ASSUMPTION)
+    referral = np.where(result == "positive", ldct + rng.integers(1, 15, n), NULL)
+    referral = np.where(grew, followup + rng.integers(1, 15, n), referral)
+    referral = np.where(referral > CENSUS, NULL, referral)
+    cancer = (referral != NULL) & (rng.random(n) < 0.7)
+    stage = np.array([c for c, _ in STAGES])[categorical(rng, np.array([w for _, w in STAGES]), np.arange(n))]
+    cessation = np.where(current, (rng.random(n) < 0.6).astype(np.int8), np.int8(0))
+    return {
+        "ldct_result": result,
+        "nodule_followup_date": followup,
+        "referral_date": referral,
+        "cancer_stage": np.where(cancer, stage, ""),
+        "smoking_cessation_referral": cessation,
+    }
+
+
+#: Uptake of lung health check invitations per CCG (ASSUMPTION: roughly half of those invited attend,
+#: varying by CCG; the invitation letters themselves are not in the canonical tables).
+UPTAKE_RANGE = (0.40, 0.60)
+
+
+def invitations(ccg_codes: np.ndarray, attended: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """Invitation counts per CCG consistent with its attendances: attended / uptake, uptake drawn per
+    CCG in UPTAKE_RANGE (generated, deterministic for a seed)."""
+    rng = np.random.default_rng(seed)
+    uptake = rng.uniform(*UPTAKE_RANGE, len(ccg_codes))
+    return {
+        "ccg_code": np.asarray(ccg_codes),
+        "invited": np.ceil(np.asarray(attended) / uptake).astype(np.int64),
     }

@@ -6,12 +6,18 @@ from fastapi import APIRouter, Request
 from cancer_alliance.web.api import aggregates, patients
 from cancer_alliance.web.api import fit as fit_api
 from cancer_alliance.web.api import radiotherapy as radiotherapy_api
+from cancer_alliance.web.api import (
+    aggregates,
+    lung,  # lung health checks (issue #10)
+    patients,
+)
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
 router.include_router(fit_api.router)  # bowel screening (issue #13)
 router.include_router(radiotherapy_api.router)
+router.include_router(lung.router)
 
 
 @router.get("/session", tags=["accounts"])

@@ -29,6 +29,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("about", "About the data", None),
     ("radiotherapy_index", "Radiotherapy", None),
 )
+NAVIGATION += (("lung_calculator", "Lung health checks", None),)  # issue #10
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

@@ -1,0 +1,174 @@
+"""Programme metrics of the lung health checks by CCG or alliance, with Wilson 95% intervals, from the
+journey counts (`programme.programme_counts`), collected from the engine. Public tables go through
+`publish_programme_metrics` (disclosure control first, every rate recomputed from the published counts).
+
+    uptake                 attended / invited (invitation counts supplied per CCG; null without them)
+    eligibility_rate       eligible / attended
+    scan_rate              eligible_scanned / eligible           (low-dose CT among the eligible)
+    findings_rate          findings / ldct_scans                 (indeterminate or positive results)
+    referral_rate          referrals / ldct_scans
+    cancer_detection_rate  cancers / ldct_scans
+    early_stage_share      cancers_early / cancers_staged        (stage 1-2 among screen-detected, staged)
+    cessation_rate         cessation_referrals / current_smokers
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from cancer_alliance import reference
+from cancer_alliance.lung.eligibility import add_eligibility
+from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
+from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
+from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
+from cancer_alliance.stats.intervals import wilson
+
+#: Rate name -> (numerator, denominator).
+RATES: dict[str, tuple[str, str]] = {
+    "uptake": ("attended", "invited"),
+    "eligibility_rate": ("eligible", "attended"),
+    "scan_rate": ("eligible_scanned", "eligible"),
+    "findings_rate": ("findings", "ldct_scans"),
+    "referral_rate": ("referrals", "ldct_scans"),
+    "cancer_detection_rate": ("cancers", "ldct_scans"),
+    "early_stage_share": ("cancers_early", "cancers_staged"),
+    "cessation_rate": ("cessation_referrals", "current_smokers"),
+}
+
+
+def counts_table(
+    attendances: Any,
+    by: Sequence[str],
+    settings: LungSettings = DEFAULT_SETTINGS,
+    invitations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Journey counts per group as pandas, with `invited` (summed from the per-CCG invitation counts
+    when `by` is ccg or alliance and they are given; null otherwise)."""
+    counts = programme_counts(add_eligibility(attendances, settings), by).toArrow().to_pandas()
+    for name in COUNT_COLUMNS:
+        counts[name] = counts[name].astype("int64")
+    counts["invited"] = np.nan
+    if invitations is not None and list(by) in (["ccg"], ["alliance"]):
+        key = "ccg_code" if by[0] == "ccg" else "alliance_code"
+        invited = invitations.groupby(key)["invited"].sum()
+        counts["invited"] = counts[by[0]].map(invited).astype(float)
+    return counts.sort_values(list(by)).reset_index(drop=True) if by else counts
+
+
+def metrics(counts: pd.DataFrame) -> pd.DataFrame:
+    """`counts` with each rate of RATES and its Wilson 95% limits (`<rate>_lower_95`, `_upper_95`)."""
+    result = counts.copy()
+    for name, (numerator, denominator) in RATES.items():
+        num = result[numerator].to_numpy(dtype=float)
+        den = result[denominator].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[name] = np.where(den > 0, num / den, np.nan)
+        result[f"{name}_lower_95"], result[f"{name}_upper_95"] = wilson(num, den)
+    return result
+
+
+def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """Disclosure-controlled counts (null + `<count>_suppressed`) and the rates recomputed from them."""
+    present = [name for name in (*COUNT_COLUMNS, "invited") if counts[name].notna().any()]
+    return metrics(publish(counts, present, policy=policy))
+
+
+#: How many CCGs the demo's targeting chooses (ASSUMPTION for the demo; a setting of `write_results`).
+DEMO_CHOSEN_CCGS = 14
+RESULT_FILES = {
+    "alliance": "lung_programme_alliance.parquet",
+    "ccg": "lung_programme_ccg.parquet",
+    "targeting": "lung_targeting.parquet",
+}
+
+
+def write_results(
+    attendances: Any,
+    registrations: Any,
+    results: Path,
+    *,
+    seed: int,
+    settings: LungSettings = DEFAULT_SETTINGS,
+    choose: int = DEMO_CHOSEN_CCGS,
+) -> list[Path]:
+    """The lung results the web serves, computed from the lake's attendances and registrations:
+    journey counts by alliance and by CCG (with generated invitation counts, `synth.lung.invitations`),
+    and the CCG targeting ranked by the proxy `lung_early_stage_share` (share of lung cancers diagnosed
+    at stage 1 or 2, from the registrations; lower first), the first `choose` chosen."""
+    from cancer_alliance.early_diagnosis.counts import registration_counts
+    from cancer_alliance.lung.targeting import rank_ccgs
+    from cancer_alliance.synth.lung import invitations
+
+    by_ccg = counts_table(attendances, ["ccg"], settings)
+    generated = pd.DataFrame(invitations(by_ccg["ccg"].to_numpy(), by_ccg["attended"].to_numpy(), seed))
+    alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
+    generated["alliance_code"] = generated["ccg_code"].map(alliance_of)
+    by_ccg["invited"] = by_ccg["ccg"].map(generated.set_index("ccg_code")["invited"]).astype(float)
+    by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
+    by_alliance = counts_table(attendances, ["alliance"], settings, invitations=generated)
+    lung = registrations.filter(registrations.cancer_site == "lung")
+    stage = registration_counts(lung, ["ccg"]).toArrow().to_pandas()
+    stage = stage[stage["ccg"].isin(alliance_of) & (stage["stage_staged"] > 0)]
+    proxy = [
+        {"ccg_code": row.ccg, "lung_early_stage_share": row.stage_early / row.stage_staged}
+        for row in stage.itertuples()
+    ]
+    ranked = rank_ccgs(proxy, choose=choose, value="lung_early_stage_share", source="lung registrations")
+    targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(
+        columns={"value": "lung_early_stage_share"}
+    )
+    targeting = targeting.merge(
+        stage.rename(columns={"ccg": "ccg_code"})[["ccg_code", "stage_early", "stage_staged"]], on="ccg_code"
+    )
+    written = []
+    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
+        path = results / RESULT_FILES[name]
+        table.to_parquet(path, index=False)
+        written.append(path)
+    return written
+
+
+def programme_file(
+    output: Path,
+    by: Sequence[str],
+    *,
+    invitations: Path | None = None,
+    public: bool = False,
+    engine: Any = None,
+    settings: LungSettings = DEFAULT_SETTINGS,
+) -> int:
+    """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
+    written to `output` (.csv or .parquet); `public` applies disclosure control first. Returns the
+    number of rows written. Invitations: a CSV of ccg_code, invited (alliance_code optional)."""
+    from cancer_alliance.cwt.files import write_table
+    from cancer_alliance.engine import open_engine
+    from cancer_alliance.errors import InputError
+    from cancer_alliance.ingest.lake import current_table
+
+    invited = None
+    if invitations is not None:
+        if not invitations.is_file():
+            raise InputError(f"{invitations}: no such file")
+        invited = pd.read_csv(invitations, dtype={"ccg_code": str})
+        missing = [name for name in ("ccg_code", "invited") if name not in invited.columns]
+        if missing:
+            raise InputError(f"{invitations}: missing columns: {', '.join(missing)}")
+        bad = pd.to_numeric(invited["invited"], errors="coerce")
+        if bad.isna().any() or (bad < 0).any():
+            row = int(bad.index[bad.isna() | (bad < 0)][0]) + 1
+            raise InputError(f"{invitations} row {row}, invited: not a count")
+        invited["invited"] = bad
+        if "alliance_code" not in invited.columns:
+            alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
+            invited["alliance_code"] = invited["ccg_code"].map(alliance_of)
+    session = open_engine(engine)
+    counts = counts_table(current_table(session, "lung_health_check"), list(by), settings, invited)
+    table = publish_programme_metrics(counts) if public else metrics(counts)
+    write_table(pa.Table.from_pandas(table, preserve_index=False), output)
+    return len(table)
