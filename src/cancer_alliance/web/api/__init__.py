@@ -3,16 +3,13 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import (
-    aggregates,
-    lung,  # lung health checks (issue #10)
-    patients,
-)
+from cancer_alliance.web.api import aggregates, patients
+from cancer_alliance.web.api import lung as lung_api  # lung health checks (issue #10)
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
-router.include_router(lung.router)
+router.include_router(lung_api.router)
 
 
 @router.get("/session", tags=["accounts"])

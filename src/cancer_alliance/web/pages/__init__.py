@@ -2,19 +2,10 @@
 
 from fastapi import APIRouter
 
-from cancer_alliance.web.pages import (
-    about,
-    audit,
-    auth,
-    explorer,
-    home,
-    imports,
-    lung,  # lung health checks (issue #10)
-    organisations,
-    ptl,
-)
+from cancer_alliance.web.pages import about, audit, auth, explorer, home, imports, organisations, ptl
+from cancer_alliance.web.pages import lung as lung_pages  # lung health checks (issue #10)
 
 router = APIRouter(tags=["pages"])
 for module in (home, organisations, explorer, ptl, imports, audit, about, auth):
     router.include_router(module.router)
-router.include_router(lung.router)
+router.include_router(lung_pages.router)
