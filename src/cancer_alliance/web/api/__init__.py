@@ -3,21 +3,11 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import aggregates, patients
-from cancer_alliance.web.api import fit as fit_api
-from cancer_alliance.web.api import radiotherapy as radiotherapy_api
-from cancer_alliance.web.api import (
-    aggregates,
-    lung,  # lung health checks (issue #10)
-    patients,
-)
+from cancer_alliance.web.api import aggregates, fit, lung, patients, radiotherapy
 
 router = APIRouter(prefix="/api")
-router.include_router(aggregates.router)
-router.include_router(patients.router)
-router.include_router(fit_api.router)  # bowel screening (issue #13)
-router.include_router(radiotherapy_api.router)
-router.include_router(lung.router)
+for module in (aggregates, patients, fit, lung, radiotherapy):
+    router.include_router(module.router)
 
 
 @router.get("/session", tags=["accounts"])
