@@ -112,6 +112,7 @@ class Decision:
     reasons: tuple[str, ...]
     protocol_id: str
     protocol_version: str
+    test: str
     surveillance_due: tuple[dt.date, ...]
     surveillance_ends: dt.date
     handover: str
@@ -302,6 +303,7 @@ def stratify(protocol: Protocol, patient: Mapping[str, Any]) -> Decision:
         reasons=reasons,
         protocol_id=protocol.id,
         protocol_version=protocol.version,
+        test=protocol.surveillance.test,
         surveillance_due=due,
         surveillance_ends=ends,
         handover=protocol.surveillance.then,
