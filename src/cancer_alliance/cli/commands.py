@@ -8,7 +8,9 @@ from cancer_alliance.cli import (
     audit,
     cwt,
     cwt_reports,
+    db,
     demo,
+    followup,
     ingest,
     reference,
     report,
@@ -30,3 +32,5 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
+app.add_typer(db.app, name="db")  # issue 11
+app.add_typer(followup.app, name="followup")  # issue 11

@@ -103,8 +103,10 @@ def register(
     stratified_date: dt.date,
     *,
     action_key: str | None = None,
+    recorded: Mapping[str, Any] | None = None,
 ) -> FollowupPatient:
-    """Put a patient on follow-up as `decision` says, with its surveillance tests scheduled.
+    """Put a patient on follow-up as `decision` says, with its surveillance tests scheduled;
+    `recorded` overrides columns with what a sending system recorded (status, last contact).
     Registering the same episode again returns the registered patient and changes nothing."""
     existing = session.scalar(
         select(FollowupPatient).where(FollowupPatient.episode_id == patient["episode_id"])
@@ -116,7 +118,7 @@ def register(
         patient_pseudonym=patient["nhs_number"],
         trust_code=patient["trust_code"],
         alliance_code=patient.get("alliance_code"),
-        age_at_diagnosis=int(patient["age_at_diagnosis"]),
+        age_at_diagnosis=patient.get("age_at_diagnosis"),
         diagnosis_date=patient["diagnosis_date"],
         treatment_end_date=patient.get("treatment_end_date"),
         pathway=decision.pathway,
@@ -131,6 +133,8 @@ def register(
         surveillance_end_date=decision.surveillance_ends,
         handover=decision.handover,
     )
+    for column, value in (recorded or {}).items():
+        setattr(registered, column, value)
     session.add(registered)
     session.flush()
     tests = [

@@ -297,7 +297,12 @@ def stratify(protocol: Protocol, patient: Mapping[str, Any]) -> Decision:
     if not reasons:
         reasons = (f"No clinician-led criterion of {protocol.id} {protocol.version} holds",)
     diagnosed = patient["diagnosis_date"]
-    due, ends = surveillance_plan(protocol, diagnosed, int(patient["age_at_diagnosis"]))
+    age = patient.get("age_at_diagnosis")  # unknown: no yearly extension to 50 (recorded as a reason)
+    due, ends = surveillance_plan(
+        protocol, diagnosed, protocol.surveillance.continue_annually_until_age if age is None else int(age)
+    )
+    if age is None:
+        reasons = (*reasons, "Age at diagnosis not known: surveillance for the plan's years only")
     return Decision(
         pathway=pathway,
         reasons=reasons,

@@ -59,7 +59,7 @@ class FollowupPatient(Base):
     patient_pseudonym: Mapped[str] = mapped_column(String(64), info=NOT_AUDITED)
     trust_code: Mapped[str] = mapped_column(String(16))
     alliance_code: Mapped[str | None] = mapped_column(String(16))
-    age_at_diagnosis: Mapped[int] = mapped_column(Integer)
+    age_at_diagnosis: Mapped[int | None] = mapped_column(Integer)
     diagnosis_date: Mapped[date] = mapped_column(Date)
     treatment_end_date: Mapped[date | None] = mapped_column(Date)
     pathway: Mapped[str] = mapped_column(String(32))

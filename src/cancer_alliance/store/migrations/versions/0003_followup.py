@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("patient_pseudonym", sa.String(length=64), nullable=False),
         sa.Column("trust_code", sa.String(length=16), nullable=False),
         sa.Column("alliance_code", sa.String(length=16), nullable=True),
-        sa.Column("age_at_diagnosis", sa.Integer(), nullable=False),
+        sa.Column("age_at_diagnosis", sa.Integer(), nullable=True),
         sa.Column("diagnosis_date", sa.Date(), nullable=False),
         sa.Column("treatment_end_date", sa.Date(), nullable=True),
         sa.Column("pathway", sa.String(length=32), nullable=False),
