@@ -42,7 +42,11 @@ class NotFound(AllianceError):
     """No such patient, test or request (or not in the caller's trust)."""
 
 
-def _done(session: Session, action_key: str) -> FollowupAction | None:
+def _done(session: Session, action_key: str, note: str | None = None) -> FollowupAction | None:
+    """The action already recorded under `action_key`; checks the note first, so nothing is
+    changed before a refusal."""
+    if note is not None and len(note) > MAX_NOTE:
+        raise ActionError(f"note must be {MAX_NOTE} characters or fewer")
     return session.scalar(select(FollowupAction).where(FollowupAction.action_key == action_key))
 
 
@@ -66,8 +70,6 @@ def _log(
     details: Mapping[str, Any] | None = None,
 ) -> FollowupAction:
     """Audit the changed rows, write the action and flush, turning a lost race into ChangedByAnotherUser."""
-    if note is not None and len(note) > MAX_NOTE:
-        raise ActionError(f"note must be {MAX_NOTE} characters or fewer")
     new = [row in session.new for row in changed]  # before auditing: an audit call may flush
     patient_id = patient.id
     try:
@@ -191,7 +193,7 @@ def record_result(
     note: str | None = None,
 ) -> FollowupAction:
     """Record a test's result; an abnormal result raises a re-access request (§6: alert on abnormal)."""
-    if (done := _done(session, action_key)) is not None:
+    if (done := _done(session, action_key, note)) is not None:
         return done
     test, patient = _test(session, test_id, trust_code)
     _check(test, expected_version, "Test")
@@ -244,7 +246,7 @@ def review(
     note: str | None = None,
 ) -> FollowupAction:
     """A nurse has reviewed a test's result."""
-    if (done := _done(session, action_key)) is not None:
+    if (done := _done(session, action_key, note)) is not None:
         return done
     test, patient = _test(session, test_id, trust_code)
     _check(test, expected_version, "Test")
@@ -280,7 +282,7 @@ def book(
     note: str | None = None,
 ) -> FollowupAction:
     """Book a scheduled test for `booked_date`."""
-    if (done := _done(session, action_key)) is not None:
+    if (done := _done(session, action_key, note)) is not None:
         return done
     test, patient = _test(session, test_id, trust_code)
     _check(test, expected_version, "Test")
@@ -327,7 +329,7 @@ def patient_action(
     rapid re-access (open access, §6)."""
     if action not in PATIENT_ACTIONS:
         raise ActionError(f"unknown action {action!r}")
-    if (done := _done(session, action_key)) is not None:
+    if (done := _done(session, action_key, note)) is not None:
         return done
     patient = _patient(session, patient_id, trust_code)
     _check(patient, expected_version, "Patient")
@@ -369,7 +371,7 @@ def reaccess(
     note: str | None = None,
 ) -> FollowupAction:
     """Bring the patient back to clinic on `clinic_date`, closing the re-access request."""
-    if (done := _done(session, action_key)) is not None:
+    if (done := _done(session, action_key, note)) is not None:
         return done
     request = session.get(ReaccessRequest, request_id)
     patient = session.get(FollowupPatient, request.patient_id) if request else None

@@ -64,6 +64,7 @@ def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataF
     frame = pd.DataFrame(patients, columns=["trust_code", "alliance_code", "on_pathway", "self_managing"])
     due = (
         select(trust, FollowupTest.performed_date, FollowupTest.booked_date)
+        .select_from(FollowupTest)
         .join(FollowupPatient, FollowupPatient.id == FollowupTest.patient_id)
         .where(
             FollowupPatient.status == "active",
@@ -76,6 +77,7 @@ def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataF
     by_trust = tests.groupby("trust_code").agg(tests_due=("overdue", "size"), overdue=("overdue", "sum"))
     requests = (
         select(trust, func.count())
+        .select_from(ReaccessRequest)
         .join(FollowupPatient, FollowupPatient.id == ReaccessRequest.patient_id)
         .where(ReaccessRequest.raised_on <= as_of, ReaccessRequest.raised_on > since)
         .group_by(trust)
@@ -83,6 +85,7 @@ def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataF
     reaccess = pd.DataFrame(session.execute(requests).all(), columns=["trust_code", "reaccess"])
     reviews = (
         select(trust, FollowupTest.reported_date, FollowupAction.action_date)
+        .select_from(FollowupAction)
         .join(FollowupTest, FollowupTest.id == FollowupAction.test_id)
         .join(FollowupPatient, FollowupPatient.id == FollowupAction.patient_id)
         .where(
