@@ -14,10 +14,12 @@ the recorded action instead of doing it twice (a retried request after a lost co
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -396,3 +398,20 @@ def reaccess(
         note=note,
         details={"clinic_date": clinic_date, "source": request.source},
     )
+
+
+def with_retry(store: Any, work: Any, *, attempts: int = 20, wait: float = 0.25) -> Any:
+    """Run `work(session)` in a transaction of `store`, again if the database connection is lost
+    (a restart or failover), up to `attempts` times with a growing pause. Safe for the actions
+    above: each carries its `action_key`, so a retry of an action that did commit before the
+    connection dropped is recognised and not done twice (docs/decisions/0013)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with store.begin() as session:
+                return work(session)
+        except DBAPIError as error:
+            lost = error.connection_invalidated or isinstance(error, OperationalError)
+            if not lost or attempt == attempts:
+                raise
+            time.sleep(wait * attempt)
+    raise AssertionError("unreachable")

@@ -110,3 +110,21 @@ def test_the_metrics_page_is_for_alliance_and_national_users(signed_in, store):
     assert east.status_code == 200
     assert "RGT" in east.text and "70%" in east.text
     assert signed_in("rgt").get("/followup/metrics").status_code == 403
+
+
+def test_every_follow_up_patient_level_get_writes_exactly_one_audit_event(app, nurse, store, audit_events):
+    """The route walk of tests/web/test_audit.py, as a clinical nurse (the only role allowed)."""
+    patient = add_patient(store, trust_code="RGT")
+    paths = [
+        path
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/followup") and "patient-level" in operations.get("get", {}).get("tags", [])
+    ]
+    assert paths == ["/followup", "/followup/patients/{patient_id}"]
+    for path in paths:
+        before = len(audit_events())
+        assert nurse.get(path.replace("{patient_id}", str(patient))).status_code == 200, path
+        [event] = audit_events()[before:]
+        assert event.actor_id is not None and event.action == "view"
+    tags = app.openapi()["paths"]["/followup/metrics"]["get"]["tags"]
+    assert "aggregates" in tags and "patient-level" not in tags

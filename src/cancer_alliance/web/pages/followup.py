@@ -24,7 +24,8 @@ from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.security.csrf import require_csrf
 
-router = APIRouter(tags=["patient-level"])
+router = APIRouter()
+PATIENT_LEVEL = ["patient-level"]
 RESULTS = {"normal": "Normal", "abnormal": "Abnormal: recall for assessment"}
 DATED = {"record_result": "Test date", "book": "Booked for", "reaccess": "Clinic date"}
 
@@ -60,7 +61,7 @@ def _scope(session, viewer) -> FollowupScope:
         raise HTTPException(status_code=403, detail=str(error)) from None
 
 
-@router.get("/followup", name="followup_worklist")
+@router.get("/followup", name="followup_worklist", tags=PATIENT_LEVEL)
 def followup_worklist(
     request: Request,
     ctx: ContextDep,
@@ -106,7 +107,7 @@ def _patient_page(request, ctx, scope, auditor, patient_id, day, *, done="", err
     )
 
 
-@router.get("/followup/patients/{patient_id}", name="followup_patient")
+@router.get("/followup/patients/{patient_id}", name="followup_patient", tags=PATIENT_LEVEL)
 def followup_patient(
     request: Request,
     patient_id: int,
@@ -123,6 +124,7 @@ def followup_patient(
 @router.post(
     "/followup/patients/{patient_id}/actions",
     name="followup_action",
+    tags=PATIENT_LEVEL,
     dependencies=[Depends(require_csrf)],
 )
 def followup_action(
