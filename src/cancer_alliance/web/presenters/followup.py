@@ -163,7 +163,10 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
         }
 
     tests, requests, patient_forms = [], [], []
+    pending = [t for t in record.tests if t.result not in ("normal", "abnormal")]
     for test in record.tests:
+        if pending and test is not pending[0] and test in pending:
+            continue  # only the next test due can be booked or resulted; later ones wait their turn
         if test.result not in ("normal", "abnormal"):
             due = format_date(test.due_date)
             tests.append(
