@@ -110,6 +110,7 @@ def test_results_import_worklist_and_a_conflicting_action(cli, tmp_path):
         {
             "result_id": "M1",
             "episode_id": "E1",
+            "nhs_number": "9434765919",
             "trust_code": "RGT",
             "test_type": "mammogram",
             "test_date": "2019-03-21",
@@ -119,6 +120,7 @@ def test_results_import_worklist_and_a_conflicting_action(cli, tmp_path):
         {
             "result_id": "M2",
             "episode_id": "NOPE",
+            "nhs_number": "9434765919",
             "trust_code": "RGT",
             "test_type": "mammogram",
             "test_date": "2019-03-21",
@@ -128,22 +130,32 @@ def test_results_import_worklist_and_a_conflicting_action(cli, tmp_path):
         {
             "result_id": "M3",
             "episode_id": "E1",
+            "nhs_number": "9434765919",
             "trust_code": "RGT",
             "test_type": "mammogram",
             "test_date": "2019-03-21",
             "result": "normal",
             "reported_date": "2019-03-20",
         },
+        {
+            "result_id": "M4",
+            "episode_id": "E1",
+            "nhs_number": "9434765803",  # valid, but another patient's
+            "trust_code": "RGT",
+            "test_type": "mammogram",
+            "test_date": "2019-03-21",
+            "result": "normal",
+            "reported_date": "2019-03-22",
+        },
     ]
     file = write(tmp_path / "results.csv", "breast_followup_test_result", results)
     output = cli("followup", "import", "results", file)
-    assert "accepted=2 quarantined=1 recorded=1 already=0 unmatched=1" in output
-    [unmatched] = read(Path(output.split("unmatched: ")[1].split()[0]))
-    assert unmatched == {
-        "result_id": "M2",
-        "episode_id": "NOPE",
-        "reason": "no follow-up episode with this episode_id",
-    }
+    assert "accepted=3 quarantined=1 recorded=1 already=0 unmatched=2" in output
+    unmatched = read(Path(output.split("unmatched: ")[1].split()[0]))
+    assert sorted(unmatched, key=lambda row: row["result_id"]) == [
+        {"result_id": "M2", "episode_id": "NOPE", "reason": "no follow-up episode with this episode_id"},
+        {"result_id": "M4", "episode_id": "E1", "reason": "the NHS number is not the episode's patient"},
+    ]
     assert "recorded=0 already=1" in cli("followup", "import", "results", file)
     cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "worklist.csv")
     items = read(tmp_path / "worklist.csv")

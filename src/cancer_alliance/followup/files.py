@@ -241,6 +241,8 @@ def _record_result(session: Any, auditor: Auditor, row: Mapping[str, Any]) -> st
         return "no follow-up episode with this episode_id"
     if patient.trust_code != row["trust_code"]:
         return "the episode belongs to another trust"
+    if patient.patient_pseudonym != row["nhs_number"]:
+        return "the NHS number is not the episode's patient"
     waiting = session.scalars(
         select(FollowupTest).where(
             FollowupTest.patient_id == patient.id,

@@ -19,7 +19,7 @@ from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import counts
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
-from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope
+from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.security.csrf import require_csrf
@@ -27,6 +27,10 @@ from cancer_alliance.web.security.csrf import require_csrf
 router = APIRouter()
 PATIENT_LEVEL = ["patient-level"]
 RESULTS = {"normal": "Normal", "abnormal": "Abnormal: recall for assessment"}
+NO_ROLE = (
+    "The follow-up worklist and patient records are for breast care nurses and other clinical staff. "
+    "Ask your trust's platform administrator to give your account the clinical role."
+)
 DATED = {"record_result": "Test date", "book": "Booked for", "reaccess": "Clinic date"}
 
 
@@ -70,6 +74,8 @@ def followup_worklist(
     as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
 ):
     day = _as_of(ctx, as_of)
+    if viewer.role is Role.trust and not is_clinical(auditor.session, viewer):
+        return render(request, "error.jinja", title="You need the clinical role", detail=NO_ROLE)
     scope = _scope(auditor.session, viewer)
     items = scope.worklist(protocol(), day)
     auditor.viewed(ObjectRef("followup_worklist", scope.trust_code), {"as_of": day, "items": len(items)})
