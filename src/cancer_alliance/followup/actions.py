@@ -117,28 +117,7 @@ def register(
     )
     if existing is not None:
         return existing
-    registered = FollowupPatient(
-        episode_id=patient["episode_id"],
-        patient_pseudonym=patient["nhs_number"],
-        trust_code=patient["trust_code"],
-        alliance_code=patient.get("alliance_code"),
-        age_at_diagnosis=patient.get("age_at_diagnosis"),
-        diagnosis_date=patient["diagnosis_date"],
-        treatment_end_date=patient.get("treatment_end_date"),
-        pathway=decision.pathway,
-        protocol_id=decision.protocol_id,
-        protocol_version=decision.protocol_version,
-        reasons=list(decision.reasons),
-        stratified_date=stratified_date,
-        status="active",
-        status_date=stratified_date,
-        key_worker_id=patient.get("key_worker_id"),
-        open_access_end_date=decision.open_access_end_date,
-        surveillance_end_date=decision.surveillance_ends,
-        handover=decision.handover,
-    )
-    for column, value in (recorded or {}).items():
-        setattr(registered, column, value)
+    registered = new_patient(patient, decision, stratified_date, recorded)
     session.add(registered)
     session.flush()
     tests = [
@@ -162,6 +141,38 @@ def register(
             "tests_scheduled": len(tests),
         },
     )
+    return registered
+
+
+def new_patient(
+    patient: Mapping[str, Any],
+    decision: Decision,
+    stratified_date: dt.date,
+    recorded: Mapping[str, Any] | None = None,
+) -> FollowupPatient:
+    """The store row for a patient put on follow-up as `decision` says (not yet added to a session)."""
+    registered = FollowupPatient(
+        episode_id=patient["episode_id"],
+        patient_pseudonym=patient["nhs_number"],
+        trust_code=patient["trust_code"],
+        alliance_code=patient.get("alliance_code"),
+        age_at_diagnosis=patient.get("age_at_diagnosis"),
+        diagnosis_date=patient["diagnosis_date"],
+        treatment_end_date=patient.get("treatment_end_date"),
+        pathway=decision.pathway,
+        protocol_id=decision.protocol_id,
+        protocol_version=decision.protocol_version,
+        reasons=list(decision.reasons),
+        stratified_date=stratified_date,
+        status="active",
+        status_date=stratified_date,
+        key_worker_id=patient.get("key_worker_id"),
+        open_access_end_date=decision.open_access_end_date,
+        surveillance_end_date=decision.surveillance_ends,
+        handover=decision.handover,
+    )
+    for column, value in (recorded or {}).items():
+        setattr(registered, column, value)
     return registered
 
 

@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from cancer_alliance.config import lake_dir, quarantine_dir
 from cancer_alliance.followup import actions
-from cancer_alliance.followup.protocol import Protocol, stratify
+from cancer_alliance.followup.protocol import Decision, Protocol, stratify
 from cancer_alliance.followup.worklist import COLUMNS, WorkItem
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import DATA_FILE, SNAPSHOT_PREFIX
 from cancer_alliance.store import Auditor, Store
-from cancer_alliance.store.followup import FollowupPatient, FollowupTest
+from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
 
 CANDIDATES = "breast_followup_candidate"
 EPISODES = "breast_followup_episode"
@@ -137,21 +137,27 @@ def import_episodes(
     registered = already = done = 0
     for batch in _batches(rows):
         with store.begin() as session:
-            auditor = Auditor(session, job_id=job)
-            for row in batch:
-                if _known(session, row["episode_id"]):
-                    already += 1
-                    continue
-                _register_episode(session, auditor, protocol, row)
-                registered += 1
+            fresh = _unknown(session, batch)
+            _register_episodes(session, Auditor(session, job_id=job), protocol, fresh)
+        registered, already = registered + len(fresh), already + len(batch) - len(fresh)
         done += len(batch)
         progress(done, len(rows))
     return FollowupImport(summary, job, registered=registered, already=already)
 
 
-def _register_episode(session: Any, auditor: Auditor, protocol: Protocol, row: Mapping[str, Any]) -> None:
+def _unknown(session: Any, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of `batch` whose episode is not in the store yet (one query for the batch)."""
+    ids = [row["episode_id"] for row in batch]
+    known = set(
+        session.scalars(select(FollowupPatient.episode_id).where(FollowupPatient.episode_id.in_(ids)))
+    )
+    return [row for row in batch if row["episode_id"] not in known]
+
+
+def _episode_decision(protocol: Protocol, row: Mapping[str, Any]) -> Decision:
+    """The protocol's plan for an imported episode, keeping the pathway the trust recorded and the
+    tests still to come: the trust's next due date, then the plan's dates after it."""
     decision = stratify(protocol, row)
-    source = f"Pathway {row['pathway']} as recorded by the trust (imported episode)"
     last, following = row["last_mammogram_date"], row["next_mammogram_due_date"]
     surveilled = row["status"] in ("active", "suspended") or following is not None
     if following is not None:
@@ -160,40 +166,99 @@ def _register_episode(session: Any, auditor: Auditor, protocol: Protocol, row: M
     else:
         after = last or row["stratified_date"]
         upcoming = tuple(d for d in decision.surveillance_due if d > after) if surveilled else ()
-    decision = replace(decision, pathway=row["pathway"], reasons=(source,), surveillance_due=upcoming)
-    recorded = {
-        "status": row["status"],
-        "status_date": row["status_date"] or row["stratified_date"],
-        "last_contact_date": row["end_of_treatment_review_date"],
-        "open_access_end_date": row["open_access_end_date"] or decision.open_access_end_date,
-    }
-    patient = actions.register(session, auditor, row, decision, row["stratified_date"], recorded=recorded)
-    if last is None:
-        return
-    test = FollowupTest(patient_id=patient.id, test_type=decision.test, due_date=last)
-    session.add(test)
-    session.flush()
-    result = row["last_mammogram_result"] or "awaiting"
-    actions.record_result(
-        session,
-        auditor,
-        test.id,
-        result=result,
-        performed_date=last,
-        reported_date=None if result == "awaiting" else last,
-        action_key=f"episode-result:{row['episode_id']}",
-        expected_version=None,
-    )
-    if result == "normal":  # reviewed in the sending system; only new results wait for review here
-        actions.review(
-            session,
-            auditor,
-            test.id,
-            action_key=f"episode-review:{row['episode_id']}",
-            expected_version=None,
-            on=last,
-            note="reviewed in the sending system",
+    source = f"Pathway {row['pathway']} as recorded by the trust (imported episode)"
+    return replace(decision, pathway=row["pathway"], reasons=(source,), surveillance_due=upcoming)
+
+
+def _register_episodes(
+    session: Any, auditor: Auditor, protocol: Protocol, rows: list[dict[str, Any]]
+) -> None:
+    """Register imported episodes in a few statements per batch: patients, then their tests (the
+    last mammogram with its result, reviewed in the sending system when normal), re-access requests
+    for abnormal results, the actions, and one audit event for each row written."""
+    decisions = [_episode_decision(protocol, row) for row in rows]
+    patients = [
+        actions.new_patient(
+            row,
+            decision,
+            row["stratified_date"],
+            {
+                "status": row["status"],
+                "status_date": row["status_date"] or row["stratified_date"],
+                "last_contact_date": row["end_of_treatment_review_date"],
+                "open_access_end_date": row["open_access_end_date"] or decision.open_access_end_date,
+            },
         )
+        for row, decision in zip(rows, decisions, strict=True)
+    ]
+    session.add_all(patients)
+    session.flush()
+    tests, lasts = [], []
+    for patient, row, decision in zip(patients, rows, decisions, strict=True):
+        tests += [
+            FollowupTest(patient_id=patient.id, test_type=decision.test, due_date=due)
+            for due in decision.surveillance_due
+        ]
+        if row["last_mammogram_date"] is not None:
+            day, result = row["last_mammogram_date"], row["last_mammogram_result"] or "awaiting"
+            last = FollowupTest(
+                patient_id=patient.id,
+                test_type=decision.test,
+                due_date=day,
+                performed_date=day,
+                result=result,
+                reported_date=None if result == "awaiting" else day,
+                reviewed_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+                if result == "normal"
+                else None,
+            )
+            lasts.append((patient, last))
+    session.add_all(tests + [last for _, last in lasts])
+    session.flush()
+    requests = [
+        ReaccessRequest(
+            patient_id=patient.id,
+            test_id=last.id,
+            source="abnormal_result",
+            raised_on=last.performed_date,
+            status="open",
+        )
+        for patient, last in lasts
+        if last.result == "abnormal"
+    ]
+    logged = [
+        FollowupAction(
+            action_key=f"stratify:{patient.episode_id}",
+            patient_id=patient.id,
+            action="stratify",
+            action_date=patient.stratified_date,
+            job_id=auditor.job_id,
+        )
+        for patient in patients
+    ] + [
+        FollowupAction(
+            action_key=f"episode-result:{patient.episode_id}",
+            patient_id=patient.id,
+            test_id=last.id,
+            action="record_result",
+            action_date=last.performed_date,
+            job_id=auditor.job_id,
+        )
+        for patient, last in lasts
+    ]
+    session.add_all(requests + logged)
+    session.flush()
+    scheduled = {}
+    for test in tests:
+        scheduled[test.patient_id] = scheduled.get(test.patient_id, 0) + 1
+    for patient in patients:
+        auditor.created(
+            patient, {"source": "imported episode", "tests_scheduled": scheduled.get(patient.id, 0)}
+        )
+    for _, last in lasts:
+        auditor.created(last, {"followup_action": "record_result"})
+    for row in (*requests, *logged):
+        auditor.created(row)
 
 
 def import_results(path: Path, store: Store, *, job_id: str | None = None) -> FollowupImport:
