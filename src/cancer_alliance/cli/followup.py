@@ -227,32 +227,39 @@ def act(
     try:
         store = _store(database_url)
         try:
-            with store.begin() as session:
-                auditor = Auditor(session, job_id=job)
-                common = {"action_key": key, "expected_version": version, "trust_code": trust}
-                if action is Action.record_result:
-                    actions.record_result(
-                        session,
-                        auditor,
-                        item_id,
-                        result=result or "",
-                        performed_date=when or day,
-                        reported_date=day,
-                        **common,
-                    )
-                elif action is Action.review:
-                    actions.review(session, auditor, item_id, on=day, **common)
-                elif action is Action.book:
-                    actions.book(session, auditor, item_id, booked_date=when or day, on=day, **common)
-                elif action is Action.reaccess:
-                    actions.reaccess(session, auditor, item_id, clinic_date=when or day, on=day, **common)
-                else:
-                    actions.patient_action(session, auditor, item_id, action.value, on=day, **common)
+            actions.with_retry(
+                store,
+                lambda session: _act(session, job, action, item_id, version, trust, result, when, day, key),
+            )
         finally:
             store.close()
     except AllianceError as error:
         raise _fail(error) from None
     typer.echo(f"{action.value} done on item {item_id}; audited as job {job}")
+
+
+def _act(session, job, action, item_id, version, trust, result, when, day, key) -> None:
+    """One action in `session`; run by `with_retry`, so a lost connection is retried (same key)."""
+    auditor = Auditor(session, job_id=job)
+    common = {"action_key": key, "expected_version": version, "trust_code": trust}
+    if action is Action.record_result:
+        actions.record_result(
+            session,
+            auditor,
+            item_id,
+            result=result or "",
+            performed_date=when or day,
+            reported_date=day,
+            **common,
+        )
+    elif action is Action.review:
+        actions.review(session, auditor, item_id, on=day, **common)
+    elif action is Action.book:
+        actions.book(session, auditor, item_id, booked_date=when or day, on=day, **common)
+    elif action is Action.reaccess:
+        actions.reaccess(session, auditor, item_id, clinic_date=when or day, on=day, **common)
+    else:
+        actions.patient_action(session, auditor, item_id, action.value, on=day, **common)
 
 
 @app.command(name="grant-clinical")
