@@ -175,7 +175,7 @@ def _register_episodes(
 ) -> None:
     """Register imported episodes in a few statements per batch: patients, then their tests (the
     last mammogram with its result, reviewed in the sending system when normal), re-access requests
-    for abnormal results, the actions, and one audit event for each row written."""
+    for abnormal results, the actions; one audit event per patient, naming what the job wrote for it."""
     decisions = [_episode_decision(protocol, row) for row in rows]
     patients = [
         actions.new_patient(
@@ -248,17 +248,21 @@ def _register_episodes(
     ]
     session.add_all(requests + logged)
     session.flush()
-    scheduled = {}
+    scheduled: dict[int, int] = {}
     for test in tests:
         scheduled[test.patient_id] = scheduled.get(test.patient_id, 0) + 1
-    for patient in patients:
+    results = {patient.id: last.result for patient, last in lasts}
+    for patient in patients:  # one event per patient names what the job wrote for it
         auditor.created(
-            patient, {"source": "imported episode", "tests_scheduled": scheduled.get(patient.id, 0)}
+            patient,
+            {
+                "source": "imported episode",
+                "tests_scheduled": scheduled.get(patient.id, 0),
+                "last_result": results.get(patient.id),
+                "reaccess_raised": results.get(patient.id) == "abnormal",
+                "actions": ["stratify", *(["record_result"] if patient.id in results else [])],
+            },
         )
-    for _, last in lasts:
-        auditor.created(last, {"followup_action": "record_result"})
-    for row in (*requests, *logged):
-        auditor.created(row)
 
 
 def import_results(path: Path, store: Store, *, job_id: str | None = None) -> FollowupImport:
