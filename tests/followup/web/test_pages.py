@@ -129,11 +129,21 @@ def test_every_follow_up_patient_level_get_writes_exactly_one_audit_event(app, n
         for path, operations in app.openapi()["paths"].items()
         if path.startswith("/followup") and "patient-level" in operations.get("get", {}).get("tags", [])
     ]
-    assert paths == ["/followup", "/followup/patients/{patient_id}"]
+    assert paths == ["/followup", "/followup.csv", "/followup/patients/{patient_id}"]
     for path in paths:
         before = len(audit_events())
         assert nurse.get(path.replace("{patient_id}", str(patient))).status_code == 200, path
         [event] = audit_events()[before:]
-        assert event.actor_id is not None and event.action == "view"
+        assert event.actor_id is not None
+        assert event.action == ("export" if path.endswith(".csv") else "view")
     tags = app.openapi()["paths"]["/followup/metrics"]["get"]["tags"]
     assert "aggregates" in tags and "patient-level" not in tags
+
+
+def test_the_worklist_downloads_as_csv(nurse, store):
+    add_patient(store, trust_code="RGT", episode_id="EP-CSV")
+    response = nurse.get("/followup.csv?as_of=2019-03-20")
+    assert response.headers["content-type"].startswith("text/csv")
+    header, row = response.text.splitlines()[:2]
+    assert header.startswith("category,trust_code,episode_id")
+    assert row.startswith("overdue,RGT,EP-CSV")

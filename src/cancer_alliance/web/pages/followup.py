@@ -16,13 +16,14 @@ from cancer_alliance import reference
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, trust_metrics
 from cancer_alliance.followup.protocol import Protocol, load_protocol
-from cancer_alliance.followup.worklist import counts
+from cancer_alliance.followup.worklist import COLUMNS, counts
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import csv_response
 
 router = APIRouter()
 PATIENT_LEVEL = ["patient-level"]
@@ -87,6 +88,24 @@ def followup_worklist(
         sections=present.worklist_sections(items),
         counts=counts(items),
         protocol=protocol(),
+    )
+
+
+@router.get("/followup.csv", name="followup_worklist_csv", tags=PATIENT_LEVEL)
+def followup_worklist_csv(
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    auditor: AuditorDep,
+    as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
+):
+    """The worklist as CSV (the columns of `alliance followup worklist -o`); audited as an export."""
+    day = _as_of(ctx, as_of)
+    scope = _scope(auditor.session, viewer)
+    items = scope.worklist(protocol(), day)
+    details = {"as_of": day, "items": len(items), "format": "csv"}
+    auditor.exported(ObjectRef("followup_worklist", scope.trust_code), details)
+    return csv_response(
+        [i.as_row() for i in items], COLUMNS, f"followup-worklist-{scope.trust_code}-{day}.csv"
     )
 
 
