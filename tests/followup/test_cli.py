@@ -5,6 +5,7 @@ nothing, and an action on an item someone else changed exits 2."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,52 @@ def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
 
 def test_grant_clinical_needs_a_trust_user(cli):
     assert "is not a trust user" in cli("followup", "grant-clinical", "nobody", code=2)
+
+
+def fhir_report(number: str, episode: str, interpretation: str | None, **changes) -> dict:
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": f"dr-{number}",
+        "identifier": [{"system": "https://example.nhs.uk/ris", "value": f"F{number}"}],
+        "basedOn": [{"identifier": {"value": episode}}],
+        "status": "final",
+        "code": {
+            "coding": [{"system": "http://snomed.info/sct", "code": "71651007", "display": "Mammography"}]
+        },
+        "subject": {"identifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}},
+        "performer": [
+            {"identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "RGT"}}
+        ],
+        "effectiveDateTime": "2019-03-21T10:15:00Z",
+        "issued": "2019-03-22T16:00:00Z",
+    }
+    if interpretation:
+        system = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+        report["conclusionCode"] = [{"coding": [{"system": system, "code": interpretation}]}]
+    return report | changes
+
+
+def test_results_import_reads_a_fhir_r4_bundle_and_validates_it_like_a_csv(cli, tmp_path):
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", [CANDIDATE])
+    cli("followup", "stratify", source, "--on", "2018-09-10")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1"}},
+            {"resource": fhir_report("1", "E1", "A")},
+            {"resource": fhir_report("2", "E1", None, code={"coding": [{"system": "x", "code": "us"}]})},
+        ],
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    output = cli("followup", "import", "results", path)
+    assert "accepted=1 quarantined=1 recorded=1" in output
+    quarantine = Path(output.split("quarantine: ")[1].split()[0])
+    problems = {(row["row_number"], row["field"]) for row in read_quarantine(quarantine)}
+    assert problems == {("2", "test_type"), ("2", "result")}
+    assert all(row["file"] == str(path) for row in read_quarantine(quarantine))
+    cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "w.csv")
+    assert [row["category"] for row in read(tmp_path / "w.csv")] == ["awaiting_review", "abnormal"]
+    path.write_text("{not json", encoding="utf-8")
+    assert "results.json: not JSON" in cli("followup", "import", "results", path, code=2)

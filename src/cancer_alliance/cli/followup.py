@@ -116,12 +116,13 @@ def stratify(
 @app.command(name="import")
 def import_(
     kind: Annotated[ImportKind, typer.Argument(help="episodes or results.")],
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet file.")],
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet; results also as a FHIR R4 Bundle (.json).")],
     protocol: ProtocolOption = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Validate FILE as follow-up episodes (breast_followup_episode) or test results
-    (breast_followup_test_result) and load it into the follow-up store. Invalid rows are quarantined
+    (breast_followup_test_result; CSV, Parquet or a FHIR R4 Bundle of DiagnosticReports) and load it
+    into the follow-up store. Invalid rows are quarantined
     with row, field and reason; results matching no episode of their trust are listed in an
     -unmatched.csv file; an abnormal result raises a re-access request.
 

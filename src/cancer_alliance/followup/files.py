@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,11 +24,12 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 
 from cancer_alliance.config import lake_dir, quarantine_dir
-from cancer_alliance.followup import actions
+from cancer_alliance.followup import actions, fhir
 from cancer_alliance.followup.protocol import Decision, Protocol, stratify
 from cancer_alliance.followup.worklist import COLUMNS, WorkItem
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import DATA_FILE, SNAPSHOT_PREFIX
+from cancer_alliance.schemas import schema
 from cancer_alliance.store import Auditor, Store
 from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
 
@@ -266,9 +268,16 @@ def _register_episodes(
 
 
 def import_results(path: Path, store: Store, *, job_id: str | None = None) -> FollowupImport:
-    """Validate `path` as `breast_followup_test_result` and record each result against its
-    episode's scheduled test due nearest the test date (a new test if none is waiting)."""
-    summary = ingest_file(RESULTS, path)
+    """Validate `path` (CSV, Parquet, or a FHIR R4 Bundle as .json) as `breast_followup_test_result`
+    and record each result against its episode's scheduled test due nearest the test date (a new
+    test if none is waiting)."""
+    if path.suffix.lower() == ".json":  # a FHIR R4 Bundle of DiagnosticReports (fhir.py)
+        rows, _ = fhir.bundle_rows(path)
+        with tempfile.TemporaryDirectory(prefix="alliance-fhir-") as folder:
+            staged = write_csv_file(Path(folder) / "results.csv", rows, schema(RESULTS).column_names)
+            summary = ingest_file(RESULTS, staged, source_name=str(path))
+    else:
+        summary = ingest_file(RESULTS, path)
     job = job_id or _job("results")
     rows = snapshot_rows(RESULTS, summary.snapshot_id)
     unmatched: list[dict[str, str]] = []
@@ -352,6 +361,11 @@ def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: tuple[str,
             writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
             count += 1
     return count
+
+
+def write_csv_file(path: Path, rows: list[dict[str, str]], columns: list[str]) -> Path:
+    write_csv(path, rows, tuple(columns))
+    return path
 
 
 def write_worklist(path: Path, items: list[WorkItem]) -> int:
