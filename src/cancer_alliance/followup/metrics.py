@@ -103,7 +103,7 @@ def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataF
     frame = frame.merge(by_trust, on="trust_code", how="left").merge(reaccess, on="trust_code", how="left")
     frame = frame.merge(median, on="trust_code", how="left")
     for column in COUNTS:
-        frame[column] = frame[column].fillna(0).astype(float)
+        frame[column] = frame[column].astype(float).fillna(0.0)
     return frame.sort_values("trust_code").reset_index(drop=True)
 
 
