@@ -2,19 +2,10 @@
 
 from fastapi import APIRouter
 
-from cancer_alliance.web.pages import (
-    about,
-    audit,
-    auth,
-    explorer,
-    followup,  # issue 11
-    home,
-    imports,
-    organisations,
-    ptl,
-)
+from cancer_alliance.web.pages import about, audit, auth, explorer, home, imports, organisations, ptl
+from cancer_alliance.web.pages import followup as followup_pages  # issue 11
 
 router = APIRouter(tags=["pages"])
 for module in (home, organisations, explorer, ptl, imports, audit, about, auth):
     router.include_router(module.router)
-router.include_router(followup.router)  # issue 11
+router.include_router(followup_pages.router)  # issue 11
