@@ -18,6 +18,7 @@ BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", 
 BENCHES.append("fit_bench.py")  # issue #13
 BENCHES += ["radiotherapy_bench.py"]
 BENCHES += ["lung_bench.py"]  # lung health checks (issue #10)
+BENCHES += ["followup_bench.py"]  # issue 11
 
 
 def main() -> int:

@@ -20,6 +20,7 @@ from cancer_alliance.cwt.files import evaluate_file
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.fit.files import write_results as write_fit_results
+from cancer_alliance.followup.demo import load_demo_followup
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import current_table
 from cancer_alliance.synth import generate
@@ -69,6 +70,8 @@ def prepare(
     for table, (filename, _) in FILES.items():
         step(f"ingesting {filename}")
         imports.append(ingest_file(table, home / "synthetic" / filename))
+    step("loading breast follow-up into the store")  # issue 11
+    load_demo_followup(home / "synthetic" / FILES["breast_followup_episode"][0])
     results = results_dir(home)
     results.mkdir(parents=True, exist_ok=True)
     step("computing waiting-times results")

@@ -8,6 +8,7 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import (
@@ -16,6 +17,8 @@ from cancer_alliance.cli import (
 )
 from cancer_alliance.demo import PERFORMANCE_GROUPINGS
 from cancer_alliance.schemas import schema, table_names
+from cancer_alliance.store import open_store
+from cancer_alliance.store.followup import ClinicalAccess, FollowupPatient
 
 pytestmark = pytest.mark.cli
 
@@ -47,7 +50,8 @@ def test_demo_ingests_every_table_and_quarantines_exactly_what_the_generator_bro
         table = path.name.split("-")[0]
         with path.open(newline="") as handle:
             quarantined |= {(table, row[schema(table).key]) for row in csv.DictReader(handle)}
-    assert {path.name for path in (home / "lake").iterdir()} == set(table_names())
+    not_generated = {"breast_followup_candidate", "breast_followup_test_result"}  # issue 11: follow-up inputs
+    assert {path.name for path in (home / "lake").iterdir()} == set(table_names()) - not_generated
     assert broken
     assert quarantined == broken
 
@@ -66,3 +70,16 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
     assert len(ptl) > 0
     assert all(ptl[flag].dtype == bool for flag in PTL_FLAGS)
     assert ptl["over_62_backlog"].sum() < len(ptl)
+
+
+def test_demo_loads_breast_follow_up_for_a_clinical_nurse(demo_run):
+    """Issue 11: the generated episodes are in the store and `demo.nurse` has the clinical role."""
+    home, result = demo_run
+    assert "demo.nurse" in result.output
+    store = open_store(f"sqlite:///{home / 'alliance.sqlite3'}")
+    try:
+        with store.begin() as session:
+            assert session.scalar(select(func.count()).select_from(FollowupPatient)) > 0
+            assert session.scalar(select(func.count()).select_from(ClinicalAccess)) == 1
+    finally:
+        store.close()

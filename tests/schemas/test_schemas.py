@@ -20,6 +20,7 @@ TABLES = [
 ]
 #: Tables about equipment, not people: no NHS number.
 NOT_PATIENT_LEVEL = {"linac"}
+TABLES = sorted([*TABLES, "breast_followup_candidate", "breast_followup_test_result"])  # issue 11
 
 
 def test_the_canonical_tables():

@@ -16,6 +16,8 @@ from cancer_alliance.store.database import alembic_config, downgrade
 pytestmark = pytest.mark.store
 
 STORE_TABLES = {"user_account", "audit_event", "ptl_note"}
+FOLLOWUP_TABLES = {"followup_patient", "followup_test", "followup_reaccess_request", "followup_action"}
+STORE_TABLES |= FOLLOWUP_TABLES | {"followup_clinician"}  # issue 11
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:

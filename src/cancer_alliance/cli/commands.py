@@ -8,8 +8,10 @@ from cancer_alliance.cli import (
     audit,
     cwt,
     cwt_reports,
+    db,
     demo,
     fit,
+    followup,
     ingest,
     lung,
     reference,
@@ -36,3 +38,5 @@ app.command(name="serve")(web.serve)
 app.add_typer(fit.app, name="fit")
 app.add_typer(radiotherapy_cli.app, name="radiotherapy")
 app.add_typer(lung.app, name="lung")
+app.add_typer(db.app, name="db")  # issue 11
+app.add_typer(followup.app, name="followup")  # issue 11

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cancer_alliance import reference
+from cancer_alliance.followup.demo import ensure_demo_nurse
 from cancer_alliance.store import migrate, open_store
 from cancer_alliance.web.demo_users import demo_organisations, ensure_demo_users
 from cancer_alliance.web.results import Results
@@ -60,6 +61,7 @@ def create_demo_logins() -> Table:
             Results(load_settings().home).ptl(), reference.provider_alliance()
         )
         logins = ensure_demo_users(store, alliance, trust)
+        logins.append(ensure_demo_nurse(store, trust))  # issue 11: follow-up worklist
     finally:
         store.close()
     table = Table(title="Demo logins (passwords are new on every run)")

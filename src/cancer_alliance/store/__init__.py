@@ -4,6 +4,7 @@
 did what in the caller's transaction. Decision record: docs/decisions/0002.
 """
 
+from cancer_alliance.store import followup  # noqa: F401  (follow-up tables join the metadata, issue 11)
 from cancer_alliance.store.accounts import (
     AccountError,
     authenticate,

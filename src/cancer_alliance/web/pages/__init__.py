@@ -8,6 +8,7 @@ from cancer_alliance.web.pages import (
     auth,
     explorer,
     fit,
+    followup,
     home,
     imports,
     lung,
@@ -17,5 +18,18 @@ from cancer_alliance.web.pages import (
 )
 
 router = APIRouter(tags=["pages"])
-for module in (home, organisations, explorer, ptl, fit, lung, radiotherapy, imports, audit, about, auth):
+for module in (
+    home,
+    organisations,
+    explorer,
+    ptl,
+    followup,
+    fit,
+    lung,
+    radiotherapy,
+    imports,
+    audit,
+    about,
+    auth,
+):
     router.include_router(module.router)

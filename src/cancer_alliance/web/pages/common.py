@@ -26,6 +26,8 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("ptl_list", "Patient tracking list", SIGNED_IN),
     ("import_form", "Import", frozenset(IMPORTERS)),
     ("audit_log", "Audit log", frozenset({Role.national})),
+    ("followup_worklist", "Follow-up", frozenset({Role.trust})),  # issue 11: clinical users only
+    ("followup_metrics", "Follow-up metrics", frozenset({Role.national, Role.alliance})),  # issue 11
     ("about", "About the data", None),
     ("radiotherapy_index", "Radiotherapy", None),
 )

@@ -1,0 +1,428 @@
+"""The remote-monitoring actions: register a stratified patient, record and review results, contact,
+book, suspend and reactivate, re-access to clinic, discharge to screening (issue 11, item 2).
+
+Each action runs in the caller's transaction and, in it, writes a `FollowupAction` row and an audit
+event (`Auditor`), so the change, the action log and the audit trail commit together or not at all.
+
+Concurrency (docs/decisions/0013): the caller passes the `version` of the item it showed the nurse.
+If the item has changed since, or changes between reading and writing (the UPDATE is guarded by the
+version column), `ChangedByAnotherUser` is raised and nothing is written: one nurse wins, the other
+is told. Every action carries an `action_key`; doing an action whose key is already recorded returns
+the recorded action instead of doing it twice (a retried request after a lost connection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.followup.protocol import Decision
+from cancer_alliance.store import Auditor
+from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
+
+CHANGED = "changed by someone else since you opened it: reload to see the change, then try again"
+MAX_NOTE = 1000
+
+
+class ChangedByAnotherUser(AllianceError):
+    """The item changed after the nurse saw it; nothing was written."""
+
+
+class ActionError(AllianceError):
+    """The action does not apply to the item (e.g. reviewing a test without a result)."""
+
+
+class NotFound(AllianceError):
+    """No such patient, test or request (or not in the caller's trust)."""
+
+
+def _done(session: Session, action_key: str, note: str | None = None) -> FollowupAction | None:
+    """The action already recorded under `action_key`; checks the note first, so nothing is
+    changed before a refusal."""
+    if note is not None and len(note) > MAX_NOTE:
+        raise ActionError(f"note must be {MAX_NOTE} characters or fewer")
+    return session.scalar(select(FollowupAction).where(FollowupAction.action_key == action_key))
+
+
+def _check(item: Any, expected_version: int | None, what: str) -> None:
+    if expected_version is not None and item.version != expected_version:
+        raise ChangedByAnotherUser(f"{what} {item.id} was {CHANGED}")
+
+
+def _log(
+    session: Session,
+    auditor: Auditor,
+    *,
+    action: str,
+    action_key: str,
+    patient: FollowupPatient,
+    action_date: dt.date,
+    changed: list[Any],
+    test: FollowupTest | None = None,
+    request: ReaccessRequest | None = None,
+    note: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> FollowupAction:
+    """Audit the changed rows, write the action and flush, turning a lost race into ChangedByAnotherUser."""
+    new = [row in session.new for row in changed]  # before auditing: an audit call may flush
+    patient_id = patient.id
+    try:
+        for row, is_new in zip(changed, new, strict=True):
+            if is_new:
+                auditor.created(row, {"followup_action": action})
+            else:
+                auditor.updated(row, {"followup_action": action})
+        session.flush()
+    except StaleDataError:
+        raise ChangedByAnotherUser(f"patient {patient_id}'s follow-up was {CHANGED}") from None
+    logged = FollowupAction(
+        action_key=action_key,
+        patient_id=patient.id,
+        test_id=test.id if test else None,
+        request_id=request.id if request else None,
+        action=action,
+        action_date=action_date,
+        actor_id=auditor.actor_id,
+        job_id=auditor.job_id,
+        note=note or None,
+    )
+    session.add(logged)
+    auditor.created(logged, dict(details or {}))
+    return logged
+
+
+def register(
+    session: Session,
+    auditor: Auditor,
+    patient: Mapping[str, Any],
+    decision: Decision,
+    stratified_date: dt.date,
+    *,
+    action_key: str | None = None,
+    recorded: Mapping[str, Any] | None = None,
+) -> FollowupPatient:
+    """Put a patient on follow-up as `decision` says, with its surveillance tests scheduled;
+    `recorded` overrides columns with what a sending system recorded (status, last contact).
+    Registering the same episode again returns the registered patient and changes nothing."""
+    existing = session.scalar(
+        select(FollowupPatient).where(FollowupPatient.episode_id == patient["episode_id"])
+    )
+    if existing is not None:
+        return existing
+    registered = new_patient(patient, decision, stratified_date, recorded)
+    session.add(registered)
+    session.flush()
+    tests = [
+        FollowupTest(patient_id=registered.id, test_type=decision.test, due_date=due)
+        for due in decision.surveillance_due
+    ]
+    session.add_all(tests)
+    _log(
+        session,
+        auditor,
+        action="stratify",
+        action_key=action_key or f"stratify:{registered.episode_id}",
+        patient=registered,
+        action_date=stratified_date,
+        changed=[registered],
+        details={
+            "protocol": decision.protocol_id,
+            "protocol_version": decision.protocol_version,
+            "pathway": decision.pathway,
+            "reasons": list(decision.reasons),
+            "tests_scheduled": len(tests),
+        },
+    )
+    return registered
+
+
+def new_patient(
+    patient: Mapping[str, Any],
+    decision: Decision,
+    stratified_date: dt.date,
+    recorded: Mapping[str, Any] | None = None,
+) -> FollowupPatient:
+    """The store row for a patient put on follow-up as `decision` says (not yet added to a session)."""
+    registered = FollowupPatient(
+        episode_id=patient["episode_id"],
+        patient_pseudonym=patient["nhs_number"],
+        trust_code=patient["trust_code"],
+        alliance_code=patient.get("alliance_code"),
+        age_at_diagnosis=patient.get("age_at_diagnosis"),
+        diagnosis_date=patient["diagnosis_date"],
+        treatment_end_date=patient.get("treatment_end_date"),
+        pathway=decision.pathway,
+        protocol_id=decision.protocol_id,
+        protocol_version=decision.protocol_version,
+        reasons=list(decision.reasons),
+        stratified_date=stratified_date,
+        status="active",
+        status_date=stratified_date,
+        key_worker_id=patient.get("key_worker_id"),
+        open_access_end_date=decision.open_access_end_date,
+        surveillance_end_date=decision.surveillance_ends,
+        handover=decision.handover,
+    )
+    for column, value in (recorded or {}).items():
+        setattr(registered, column, value)
+    return registered
+
+
+def _test(session: Session, test_id: int, trust_code: str | None) -> tuple[FollowupTest, FollowupPatient]:
+    test = session.get(FollowupTest, test_id)
+    patient = session.get(FollowupPatient, test.patient_id) if test else None
+    if test is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
+        raise NotFound(f"no surveillance test {test_id} in your trust's follow-up")
+    return test, patient
+
+
+def _patient(session: Session, patient_id: int, trust_code: str | None) -> FollowupPatient:
+    patient = session.get(FollowupPatient, patient_id)
+    if patient is None or (trust_code is not None and patient.trust_code != trust_code):
+        raise NotFound(f"no follow-up patient {patient_id} in your trust")
+    return patient
+
+
+def record_result(
+    session: Session,
+    auditor: Auditor,
+    test_id: int,
+    *,
+    result: str,
+    performed_date: dt.date,
+    reported_date: dt.date | None,
+    action_key: str,
+    expected_version: int | None,
+    trust_code: str | None = None,
+    source_result_id: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Record a test's result; an abnormal result raises a re-access request (§6: alert on abnormal)."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    test, patient = _test(session, test_id, trust_code)
+    _check(test, expected_version, "Test")
+    if result not in ("normal", "abnormal", "awaiting"):
+        raise ActionError(f"result must be normal, abnormal or awaiting, not {result!r}")
+    if test.result in ("normal", "abnormal"):
+        raise ActionError(f"test {test.id} already has a {test.result} result")
+    if performed_date < patient.diagnosis_date:
+        raise ActionError("the test date is before the diagnosis")
+    test.performed_date, test.result = performed_date, result
+    test.reported_date = reported_date if result != "awaiting" else None
+    if source_result_id:
+        test.source_result_id = source_result_id
+    changed: list[Any] = [test]
+    request = None
+    if result == "abnormal":
+        request = ReaccessRequest(
+            patient_id=patient.id,
+            test_id=test.id,
+            source="abnormal_result",
+            raised_on=reported_date or performed_date,
+            status="open",
+        )
+        session.add(request)
+        changed.append(request)
+    return _log(
+        session,
+        auditor,
+        action="record_result",
+        action_key=action_key,
+        patient=patient,
+        action_date=reported_date or performed_date,
+        changed=changed,
+        test=test,
+        request=request,
+        note=note,
+        details={"result": result},
+    )
+
+
+def review(
+    session: Session,
+    auditor: Auditor,
+    test_id: int,
+    *,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """A nurse has reviewed a test's result."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    test, patient = _test(session, test_id, trust_code)
+    _check(test, expected_version, "Test")
+    if test.result not in ("normal", "abnormal"):
+        raise ActionError(f"test {test.id} has no result to review")
+    if test.reviewed_at is not None:
+        raise ActionError(f"test {test.id}'s result has already been reviewed")
+    test.reviewed_at = dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC)
+    test.reviewed_by_id = auditor.actor_id
+    return _log(
+        session,
+        auditor,
+        action="review",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=[test],
+        test=test,
+        note=note,
+    )
+
+
+def book(
+    session: Session,
+    auditor: Auditor,
+    test_id: int,
+    *,
+    booked_date: dt.date,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Book a scheduled test for `booked_date`."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    test, patient = _test(session, test_id, trust_code)
+    _check(test, expected_version, "Test")
+    if test.performed_date is not None:
+        raise ActionError(f"test {test.id} has already been done")
+    test.booked_date = booked_date
+    return _log(
+        session,
+        auditor,
+        action="book",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=[test],
+        test=test,
+        note=note,
+        details={"booked_date": booked_date},
+    )
+
+
+#: Patient actions: status they need (None: any) -> status they set (None: unchanged).
+PATIENT_ACTIONS: dict[str, tuple[tuple[str, ...] | None, str | None]] = {
+    "contact": (None, None),
+    "suspend": (("active",), "suspended"),
+    "reactivate": (("suspended",), "active"),
+    "discharge_to_screening": (("active", "suspended"), "transferred_nhsbsp"),
+    "request_reaccess": (("active", "suspended"), None),
+}
+
+
+def patient_action(
+    session: Session,
+    auditor: Auditor,
+    patient_id: int,
+    action: str,
+    *,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Contact, suspend, reactivate, discharge to screening, or record the patient's request for
+    rapid re-access (open access, §6)."""
+    if action not in PATIENT_ACTIONS:
+        raise ActionError(f"unknown action {action!r}")
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    patient = _patient(session, patient_id, trust_code)
+    _check(patient, expected_version, "Patient")
+    needs, becomes = PATIENT_ACTIONS[action]
+    if needs is not None and patient.status not in needs:
+        raise ActionError(f"cannot {action.replace('_', ' ')} a patient whose follow-up is {patient.status}")
+    changed: list[Any] = [patient]
+    request = None
+    if becomes is not None:
+        patient.status, patient.status_date = becomes, on
+    patient.last_contact_date = on
+    if action == "request_reaccess":
+        request = ReaccessRequest(patient_id=patient.id, source="patient", raised_on=on, status="open")
+        session.add(request)
+        changed.append(request)
+    return _log(
+        session,
+        auditor,
+        action=action,
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=changed,
+        request=request,
+        note=note,
+    )
+
+
+def reaccess(
+    session: Session,
+    auditor: Auditor,
+    request_id: int,
+    *,
+    clinic_date: dt.date,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Bring the patient back to clinic on `clinic_date`, closing the re-access request."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    request = session.get(ReaccessRequest, request_id)
+    patient = session.get(FollowupPatient, request.patient_id) if request else None
+    if request is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
+        raise NotFound(f"no re-access request {request_id} in your trust's follow-up")
+    _check(request, expected_version, "Re-access request")
+    if request.status != "open":
+        raise ActionError(f"re-access request {request.id} is already closed")
+    if clinic_date < on:
+        raise ActionError("the clinic date is before today")
+    request.status, request.clinic_date, request.closed_on = "closed", clinic_date, on
+    patient.last_contact_date = on
+    return _log(
+        session,
+        auditor,
+        action="reaccess",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=[request, patient],
+        request=request,
+        note=note,
+        details={"clinic_date": clinic_date, "source": request.source},
+    )
+
+
+def with_retry(store: Any, work: Any, *, attempts: int = 20, wait: float = 0.25) -> Any:
+    """Run `work(session)` in a transaction of `store`, again if the database connection is lost
+    (a restart or failover), up to `attempts` times with a growing pause. Safe for the actions
+    above: each carries its `action_key`, so a retry of an action that did commit before the
+    connection dropped is recognised and not done twice (docs/decisions/0013)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with store.begin() as session:
+                return work(session)
+        except DBAPIError as error:
+            lost = error.connection_invalidated or isinstance(error, OperationalError)
+            if not lost or attempt == attempts:
+                raise
+            time.sleep(wait * attempt)
+    raise AssertionError("unreachable")

@@ -1,0 +1,301 @@
+"""Breast follow-up pages (issue 11, item 5): the nurse's worklist and a patient's timeline with the
+actions (trust clinical role only, through `FollowupScope`, every view and action audited in the
+request's transaction), and the alliance metrics page. An action on an item someone else changed
+since the page was drawn is refused with a 409 page carrying an NHS.UK error summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+
+from cancer_alliance import reference
+from cancer_alliance.followup import actions
+from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, trust_metrics
+from cancer_alliance.followup.protocol import Protocol, load_protocol
+from cancer_alliance.followup.worklist import COLUMNS, counts
+from cancer_alliance.store import Auditor, ObjectRef, Role
+from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
+from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
+from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters import followup as present
+from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import csv_response
+
+router = APIRouter()
+PATIENT_LEVEL = ["patient-level"]
+RESULTS = {"normal": "Normal", "abnormal": "Abnormal: recall for assessment"}
+NO_ROLE = (
+    "The follow-up worklist and patient records are for breast care nurses and other clinical staff. "
+    "Ask your trust's platform administrator to give your account the clinical role."
+)
+DATED = {"record_result": "Test date", "book": "Booked for", "reaccess": "Clinic date"}
+
+
+@lru_cache(maxsize=1)
+def _protocol() -> Protocol:
+    return load_protocol()
+
+
+def protocol() -> Protocol:
+    """The protocol in force (ALLIANCE_FOLLOWUP_PROTOCOL or the packaged default), read once."""
+    return _protocol()
+
+
+def _as_of(ctx, value: str | None) -> dt.date:
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise HTTPException(
+                status_code=400, detail="The date must be a real date, e.g. 2019-03-31."
+            ) from None
+    try:
+        return ctx.results.reference_date()
+    except Exception:  # no demo results: the worklist is still useful on today's date
+        return dt.date.today()
+
+
+def _scope(session, viewer) -> FollowupScope:
+    try:
+        return FollowupScope(session, viewer)
+    except NotClinical as error:
+        raise HTTPException(status_code=403, detail=str(error)) from None
+
+
+@router.get("/followup", name="followup_worklist", tags=PATIENT_LEVEL)
+def followup_worklist(
+    request: Request,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    auditor: AuditorDep,
+    as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
+):
+    day = _as_of(ctx, as_of)
+    if viewer.role is Role.trust and not is_clinical(auditor.session, viewer):
+        return render(request, "error.jinja", title="You need the clinical role", detail=NO_ROLE)
+    scope = _scope(auditor.session, viewer)
+    items = scope.worklist(protocol(), day)
+    auditor.viewed(ObjectRef("followup_worklist", scope.trust_code), {"as_of": day, "items": len(items)})
+    return render(
+        request,
+        "followup_worklist.jinja",
+        trust=scope.trust_code,
+        as_of=day,
+        sections=present.worklist_sections(items),
+        counts=counts(items),
+        protocol=protocol(),
+    )
+
+
+@router.get("/followup.csv", name="followup_worklist_csv", tags=PATIENT_LEVEL)
+def followup_worklist_csv(
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    auditor: AuditorDep,
+    as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
+):
+    """The worklist as CSV (the columns of `alliance followup worklist -o`); audited as an export."""
+    day = _as_of(ctx, as_of)
+    scope = _scope(auditor.session, viewer)
+    items = scope.worklist(protocol(), day)
+    details = {"as_of": day, "items": len(items), "format": "csv"}
+    auditor.exported(ObjectRef("followup_worklist", scope.trust_code), details)
+    return csv_response(
+        [i.as_row() for i in items], COLUMNS, f"followup-worklist-{scope.trust_code}-{day}.csv"
+    )
+
+
+def _patient_page(request, ctx, scope, auditor, patient_id, day, *, done="", errors=None, status_code=200):
+    try:
+        record = scope.record(patient_id)
+    except PatientNotInScope as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    auditor.viewed(ObjectRef("followup_patient", patient_id))
+    return render(
+        request,
+        "followup_patient.jinja",
+        status_code=status_code,
+        record=record,
+        as_of=day,
+        summary_rows=present.summary_rows(record),
+        timeline=present.timeline(record, day),
+        history=present.history_rows(record),
+        forms=present.action_forms(record),
+        results=RESULTS,
+        dated=DATED,
+        done=present.ACTION_TEXT.get(done, ""),
+        errors=errors or [],
+    )
+
+
+@router.get("/followup/patients/{patient_id}", name="followup_patient", tags=PATIENT_LEVEL)
+def followup_patient(
+    request: Request,
+    patient_id: int,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    auditor: AuditorDep,
+    as_of: str | None = None,
+    done: str = "",
+):
+    day = _as_of(ctx, as_of)
+    return _patient_page(request, ctx, _scope(auditor.session, viewer), auditor, patient_id, day, done=done)
+
+
+@router.post(
+    "/followup/patients/{patient_id}/actions",
+    name="followup_action",
+    tags=PATIENT_LEVEL,
+    dependencies=[Depends(require_csrf)],
+)
+def followup_action(
+    request: Request,
+    patient_id: int,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    auditor: AuditorDep,
+    session: StoreDep,
+    action: Annotated[str, Form()],
+    item_id: Annotated[int, Form()],
+    version: Annotated[int, Form()],
+    action_key: Annotated[str, Form(min_length=8, max_length=64)],
+    result: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=actions.MAX_NOTE)] = "",
+    as_of: Annotated[str, Form()] = "",
+):
+    day = _as_of(ctx, as_of or None)
+    scope = _scope(session, viewer)
+    try:
+        patient = scope.patient(patient_id)
+    except PatientNotInScope as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    anchor = f"#{action.replace('_', '-')}-{item_id}"
+    when = None
+    if date.strip():
+        try:
+            when = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            when = None
+    needs_date = action in DATED and action != "record_result"
+    problem = None
+    if date.strip() and when is None or needs_date and when is None:
+        problem = f"{DATED.get(action, 'Date')} must be a real date, for example 2019-04-05"
+    elif action == "record_result" and result not in RESULTS:
+        problem = "Select the result"
+    if problem:
+        return _patient_page(
+            request,
+            ctx,
+            scope,
+            auditor,
+            patient_id,
+            day,
+            errors=[{"text": problem, "href": anchor}],
+            status_code=400,
+        )
+    common = {
+        "action_key": action_key,
+        "expected_version": version,
+        "trust_code": scope.trust_code,
+        "note": note.strip() or None,
+    }
+    try:
+        if action in ("record_result", "review", "book"):
+            _owned_test(scope, patient.id, item_id)
+        elif action in actions.PATIENT_ACTIONS and item_id != patient.id:
+            raise actions.NotFound(f"item {item_id} is not this patient")
+        # The action and its audit event commit together in their own transaction: if the item
+        # changed meanwhile, all of it rolls back and the page is drawn afresh in the request's.
+        with ctx.store.begin() as own:
+            _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common)
+    except actions.ChangedByAnotherUser:
+        return _conflict(request, ctx, scope, auditor, patient_id, day, anchor)
+    except (actions.ActionError, actions.NotFound) as error:
+        errors = [{"text": str(error)[:1].upper() + str(error)[1:], "href": anchor}]
+        return _patient_page(request, ctx, scope, auditor, patient_id, day, errors=errors, status_code=400)
+    url = request.url_for("followup_patient", patient_id=patient_id).include_query_params(done=action)
+    if as_of:
+        url = url.include_query_params(as_of=as_of)
+    return RedirectResponse(str(url), status_code=303)
+
+
+def _auditor(session, auditor: Auditor) -> Auditor:
+    return Auditor(session, actor_id=auditor.actor_id, request_id=auditor.request_id)
+
+
+def _do(session, auditor, action, item_id, patient_id, result, when, day, common) -> None:
+    if action == "record_result":
+        actions.record_result(
+            session, auditor, item_id, result=result, performed_date=when or day, reported_date=day, **common
+        )
+    elif action == "review":
+        actions.review(session, auditor, item_id, on=day, **common)
+    elif action == "book":
+        actions.book(session, auditor, item_id, booked_date=when, on=day, **common)
+    elif action == "reaccess":
+        actions.reaccess(session, auditor, item_id, clinic_date=when, on=day, **common)
+    elif action in actions.PATIENT_ACTIONS:
+        actions.patient_action(session, auditor, patient_id, action, on=day, **common)
+    else:
+        raise actions.ActionError(f"unknown action {action!r}")
+
+
+def _owned_test(scope: FollowupScope, patient_id: int, test_id: int) -> int:
+    if not any(test.id == test_id for test in scope.record(patient_id).tests):
+        raise actions.NotFound(f"test {test_id} is not this patient's")
+    return test_id
+
+
+def _conflict(request, ctx, scope, auditor, patient_id, day, anchor):
+    text = (
+        "Someone else changed this patient's follow-up since you opened the page. "
+        "Nothing was saved: check the record below, then try again."
+    )
+    return _patient_page(
+        request,
+        ctx,
+        scope,
+        auditor,
+        patient_id,
+        day,
+        errors=[{"text": text, "href": anchor}],
+        status_code=409,
+    )
+
+
+@router.get("/followup/metrics", name="followup_metrics", tags=["aggregates"])
+def followup_metrics(
+    request: Request,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    session: StoreDep,
+    as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
+):
+    if viewer.role not in (Role.national, Role.alliance):
+        raise HTTPException(status_code=403, detail="Follow-up metrics are for alliance and national users.")
+    day = _as_of(ctx, as_of)
+    table = trust_metrics(session, protocol(), day)
+    if viewer.role is Role.alliance:
+        trusts = {t for t, a in ctx.provider_alliance.items() if a == viewer.organisation_code}
+        table = table[table["trust_code"].isin(trusts) | (table["alliance_code"] == viewer.organisation_code)]
+    names = _trust_names()
+    return render(
+        request,
+        "followup_metrics.jinja",
+        as_of=day,
+        rows=present.metric_rows(table.to_dict("records"), names),
+        ambition=SELF_MANAGING_AMBITION_PCT,
+    )
+
+
+@lru_cache(maxsize=1)
+def _trust_names() -> dict[str, str]:
+    try:
+        return {t.ods_code: t.name for t in reference.trusts()}
+    except Exception:  # names are a nicety: codes are shown without them
+        return {}

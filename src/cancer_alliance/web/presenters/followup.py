@@ -1,0 +1,224 @@
+"""What the follow-up pages show: worklist sections, a patient's summary, timeline and the actions
+open to the nurse, and the alliance metrics rows. No I/O; unit-tested without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
+from cancer_alliance.reference import code_list
+from cancer_alliance.web.followup_scope import PatientRecord
+from cancer_alliance.web.presenters.formatting import format_date
+
+ACTION_TEXT = {
+    "stratify": "Stratified",
+    "record_result": "Result recorded",
+    "review": "Result reviewed",
+    "contact": "Contacted the patient",
+    "book": "Test booked",
+    "suspend": "Follow-up suspended",
+    "reactivate": "Follow-up reactivated",
+    "request_reaccess": "Patient asked for re-access",
+    "reaccess": "Re-accessed to clinic",
+    "discharge_to_screening": "Discharged to screening",
+}
+TAGS = {
+    "overdue": "nhsuk-tag--red",
+    "due": "nhsuk-tag--blue",
+    "awaiting_review": "nhsuk-tag--yellow",
+    "abnormal": "nhsuk-tag--red",
+    "reaccess": "nhsuk-tag--orange",
+    "end_of_surveillance": "nhsuk-tag--grey",
+    "lost_to_follow_up": "nhsuk-tag--purple",
+}
+
+
+def worklist_sections(items: Iterable[WorkItem]) -> list[dict[str, Any]]:
+    """One section per category (all shown, empty ones say so), rows oldest first."""
+    grouped: dict[str, list[WorkItem]] = {category: [] for category in CATEGORIES}
+    for item in items:
+        grouped[item.category].append(item)
+    return [
+        {
+            "id": category.replace("_", "-"),
+            "title": title,
+            "count": len(grouped[category]),
+            "tag": {"text": title, "classes": TAGS[category]},
+            "rows": [
+                {
+                    "patient_id": item.patient_id,
+                    "episode_id": item.episode_id,
+                    "pathway": code_list("followup_pathway").get(item.pathway, item.pathway),
+                    "date": format_date(item.date),
+                    "days": _days(item.days),
+                    "detail": item.detail,
+                }
+                for item in grouped[category]
+            ],
+        }
+        for category, title in CATEGORIES.items()
+    ]
+
+
+def _days(days: int) -> str:
+    if days < 0:
+        return f"in {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "today"
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def summary_rows(record: PatientRecord) -> list[dict[str, Any]]:
+    patient = record.patient
+    pathways = code_list("followup_pathway")
+    statuses = code_list("followup_status")
+    rows = [
+        ("Episode", patient.episode_id),
+        ("Pathway", pathways.get(patient.pathway, patient.pathway)),
+        ("Protocol", f"{patient.protocol_id}, version {patient.protocol_version}"),
+        ("Reasons", "; ".join(patient.reasons or [])),
+        (
+            "Status",
+            f"{statuses.get(patient.status, patient.status)} since {format_date(patient.status_date)}",
+        ),
+        ("Diagnosed", format_date(patient.diagnosis_date)),
+        ("Named key worker", patient.key_worker_id or "Not recorded"),
+        ("Open access until", format_date(patient.open_access_end_date) or "Not recorded"),
+        (
+            "Surveillance ends",
+            f"{format_date(patient.surveillance_end_date)}, then "
+            + ("NHS Breast Screening Programme" if patient.handover == "nhsbsp" else "discharge"),
+        ),
+        ("Last contact", format_date(patient.last_contact_date) or "None recorded"),
+    ]
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+@dataclass(frozen=True)
+class Event:
+    day: dt.date
+    text: str
+    future: bool
+
+
+def timeline(record: PatientRecord, as_of: dt.date) -> list[dict[str, Any]]:
+    """Dated events, oldest first: stratification, each test (due, done, result), each request."""
+    patient = record.patient
+    events = [Event(patient.diagnosis_date, "Diagnosed", False)]
+    events.append(Event(patient.stratified_date, f"Stratified: {patient.pathway.replace('_', ' ')}", False))
+    for test in record.tests:
+        if test.performed_date is None:
+            late = " (overdue)" if test.due_date < as_of else ""
+            booked = f", booked for {format_date(test.booked_date)}" if test.booked_date else ""
+            events.append(Event(test.due_date, f"Mammogram due{late}{booked}", test.due_date > as_of))
+        else:
+            reviewed = ", reviewed" if test.reviewed_at else ""
+            events.append(Event(test.performed_date, f"Mammogram done: {test.result}{reviewed}", False))
+    for request in record.requests:
+        source = "abnormal result" if request.source == "abnormal_result" else "the patient"
+        state = (
+            f"re-accessed to clinic on {format_date(request.clinic_date)}"
+            if request.status == "closed"
+            else "open"
+        )
+        events.append(Event(request.raised_on, f"Re-access requested by {source}: {state}", False))
+    events.append(
+        Event(patient.surveillance_end_date, "End of surveillance", patient.surveillance_end_date > as_of)
+    )
+    return [
+        {"date_text": format_date(e.day), "text": e.text, "future": e.future}
+        for e in sorted(events, key=lambda e: e.day)
+    ]
+
+
+def history_rows(record: PatientRecord) -> list[dict[str, str]]:
+    return [
+        {
+            "when": format_date(action.action_date),
+            "what": ACTION_TEXT.get(action.action, action.action),
+            "who": who,
+            "note": action.note or "",
+        }
+        for action, who in record.history
+    ]
+
+
+def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
+    """The actions open now, each with the item's id, version and a fresh action key."""
+    patient = record.patient
+
+    def form(action: str, item_id: int, version: int, label: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "action": action,
+            "item_id": item_id,
+            "version": version,
+            "action_key": uuid.uuid4().hex,
+            "label": label,
+            "id": f"{action.replace('_', '-')}-{item_id}",
+            **extra,
+        }
+
+    tests, requests, patient_forms = [], [], []
+    pending = [t for t in record.tests if t.result not in ("normal", "abnormal")]
+    for test in record.tests:
+        if pending and test is not pending[0] and test in pending:
+            continue  # only the next test due can be booked or resulted; later ones wait their turn
+        if test.result not in ("normal", "abnormal"):
+            due = format_date(test.due_date)
+            tests.append(
+                form("record_result", test.id, test.version, f"Record result of mammogram due {due}")
+            )
+            if test.performed_date is None:
+                tests.append(form("book", test.id, test.version, f"Book mammogram due {due}"))
+        elif test.reviewed_at is None:
+            done = format_date(test.performed_date)
+            tests.append(
+                form("review", test.id, test.version, f"Mark {test.result} result of {done} reviewed")
+            )
+    for request in record.requests:
+        if request.status == "open":
+            requests.append(form("reaccess", request.id, request.version, "Re-access to clinic"))
+    if patient.status in ("active", "suspended"):
+        patient_forms.append(form("contact", patient.id, patient.version, "Record contact with the patient"))
+        patient_forms.append(
+            form("request_reaccess", patient.id, patient.version, "Patient asks for re-access")
+        )
+        patient_forms.append(
+            form("discharge_to_screening", patient.id, patient.version, "Discharge to screening (NHSBSP)")
+        )
+    if patient.status == "active":
+        patient_forms.append(form("suspend", patient.id, patient.version, "Suspend follow-up"))
+    if patient.status == "suspended":
+        patient_forms.append(form("reactivate", patient.id, patient.version, "Reactivate follow-up"))
+    return {"tests": tests, "requests": requests, "patient": patient_forms}
+
+
+def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list[dict[str, Any]]:
+    """Metrics table rows: withheld counts show as "Withheld", rates with one decimal place."""
+
+    def shown(value: Any, suppressed: bool = False) -> str:
+        if suppressed:
+            return "Withheld"
+        if value is None:
+            return ""
+        return f"{value:,.0f}" if isinstance(value, float) and value.is_integer() else f"{value}"
+
+    return [
+        {
+            "trust": trust_names.get(row["trust_code"], row["trust_code"]),
+            "trust_code": row["trust_code"],
+            "on_pathway": shown(row["on_pathway"], row["on_pathway_suppressed"]),
+            "self_managing_pct": shown(row["self_managing_pct"]),
+            "interval": ""
+            if row["self_managing_low"] is None
+            else f"{row['self_managing_low']}-{row['self_managing_high']}",
+            "overdue_pct": shown(row["overdue_pct"]),
+            "reaccess_per_100": shown(row["reaccess_per_100"]),
+            "median_days_to_review": shown(row["median_days_to_review"]),
+        }
+        for row in rows
+    ]

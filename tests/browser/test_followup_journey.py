@@ -1,0 +1,107 @@
+"""Breast cancer stratified follow-up in a real browser (issue 11, "Done when"): a patient is
+stratified by the protocol, a mammogram falls due and becomes overdue, appears on the worklist, a
+nurse records the result, the abnormal result triggers re-access, and every step is audited; axe-core
+on each page. Generated records only."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+from tests.browser.journeys import check_page, sign_in
+from tests.followup.test_cli import CANDIDATE
+from tests.followup.web.helpers import grant_clinical
+
+from cancer_alliance.followup.files import stratify_file
+from cancer_alliance.followup.protocol import load_protocol
+from cancer_alliance.schemas import schema
+from cancer_alliance.store import AuditEvent, UserAccount, open_store
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def store(browser_home, server):
+    opened = open_store(f"sqlite:///{browser_home / 'alliance.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+def given_a_patient_is_stratified_by_the_protocol(store, tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", "browser-journey-key-" + "0" * 32)
+    source = tmp_path / "end-of-treatment.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=schema("breast_followup_candidate").column_names)
+        writer.writeheader()
+        writer.writerow(CANDIDATE | {"episode_id": "JOURNEY-1"})
+    done = stratify_file(source, store, load_protocol(), dt.date(2018, 9, 10))
+    [decision] = done.decisions
+    assert (decision["pathway"], decision["first_test_due"]) == (
+        "supported_self_management",
+        dt.date(2019, 3, 1),
+    )
+    return "JOURNEY-1"
+
+
+def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, monkeypatch):
+    episode = given_a_patient_is_stratified_by_the_protocol(store, tmp_path, monkeypatch)
+    grant_clinical(store, "rgt")
+    sign_in(page, "rgt")
+
+    page.goto("/followup?as_of=2019-01-15")
+    expect(page.locator("#due-table")).to_have_count(0)
+    page.goto("/followup?as_of=2019-02-10")  # within 28 days of the due date
+    expect(page.locator("#due-table")).to_contain_text(episode)
+    page.goto("/followup?as_of=2019-03-20")  # 19 days past it
+    expect(page.locator("#overdue-table")).to_contain_text(episode)
+    expect(page.locator("#overdue-table")).to_contain_text("19 days ago")
+    check_page(page, "followup-worklist")
+
+    page.locator("#overdue-table").get_by_role("link", name=episode).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Patient {episode}")
+    expect(page.locator("#timeline")).to_contain_text("Mammogram due (overdue)")
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text("breast-psfu-default, version 2026.1")
+    check_page(page, "followup-patient")
+
+    record = page.locator("form[id^=record-result-]").first
+    record.get_by_label("Result").select_option("abnormal")
+    record.get_by_label("Test date (default today)").fill("2019-03-19")
+    record.get_by_role("button").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Result recorded")
+    expect(page.locator("#timeline")).to_contain_text("Re-access requested by abnormal result: open")
+    check_page(page, "followup-result-recorded")
+
+    reaccess = page.locator("form[id^=reaccess-]").first
+    reaccess.get_by_label("Clinic date").fill("2019-03-25")
+    reaccess.get_by_role("button").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Re-accessed to clinic")
+    expect(page.locator("#timeline")).to_contain_text("re-accessed to clinic on 25 March 2019")
+
+    page.get_by_role("link", name="Follow-up worklist").click()
+    expect(page.locator("#overdue-table")).to_have_count(0)
+    expect(page.locator("#abnormal-table")).to_have_count(0)
+    expect(page.locator("#awaiting-review-table")).to_contain_text(episode)
+
+    with store.begin() as session:
+        nurse = session.scalar(select(UserAccount.id).where(UserAccount.username == "rgt"))
+        done = session.execute(
+            select(AuditEvent.action, AuditEvent.object_type).where(AuditEvent.actor_id == nurse)
+        ).all()
+        stratified = session.scalars(
+            select(AuditEvent.details).where(
+                AuditEvent.object_type == "followup_action", AuditEvent.job_id.is_not(None)
+            )
+        ).all()
+    done = {(str(action), kind) for action, kind in done}
+    assert {
+        ("view", "followup_worklist"),
+        ("view", "followup_patient"),
+        ("update", "followup_test"),
+        ("create", "followup_reaccess_request"),
+        ("update", "followup_reaccess_request"),
+        ("create", "followup_action"),
+    } <= done
+    assert any(d.get("protocol_version") == "2026.1" for d in stratified)

@@ -1,0 +1,281 @@
+"""`alliance db upgrade` and `alliance followup ...` (issue 11, item 6): the engine without the web.
+Inputs are validated like every ingest (quarantine with file, row and field), repeating a file adds
+nothing, and an action on an item someone else changed exits 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from tests.ingest.conftest import TEST_KEY, read_quarantine
+from typer.testing import CliRunner
+
+from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands)
+from cancer_alliance.schemas import schema
+
+pytestmark = pytest.mark.cli
+
+CANDIDATE = {
+    "episode_id": "E1",
+    "nhs_number": "9434765919",  # the NHS Data Dictionary's worked example, not a patient
+    "trust_code": "RGT",
+    "alliance_code": "E56000001",
+    "age_at_diagnosis": "58",
+    "diagnosis_date": "2018-03-01",
+    "treatment_end_date": "2018-09-01",
+    "stage": "2",
+    "grade": "2",
+    "er_status": "positive",
+    "her2_status": "negative",
+    "surgery": "breast_conserving",
+    "ongoing_treatment": "no",
+    "in_clinical_trial": "no",
+    "able_to_self_manage": "yes",
+    "patient_preference": "",
+    "key_worker_id": "RGT-CNS1",
+}
+
+
+def write(path: Path, table: str, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=schema(table).column_names)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def cli(alliance_home, monkeypatch, tmp_path):
+    monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.setenv("ALLIANCE_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    monkeypatch.delenv("ALLIANCE_FOLLOWUP_PROTOCOL", raising=False)
+
+    def run(*words: str, code: int = 0) -> str:
+        result = CliRunner().invoke(app, [str(w) for w in words])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return run
+
+
+def test_db_upgrade_migrates_an_empty_store_and_repeating_it_is_harmless(cli):
+    assert cli("db", "upgrade").strip().endswith(": empty -> 0003")
+    assert cli("db", "upgrade").strip().endswith(": 0003 -> 0003")
+
+
+def test_stratify_decides_quarantines_the_bad_row_and_adds_nothing_the_second_time(cli, tmp_path):
+    rows = [
+        CANDIDATE,
+        CANDIDATE | {"episode_id": "E2", "in_clinical_trial": "yes"},
+        CANDIDATE | {"episode_id": "E3", "stage": "9"},
+    ]
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", rows)
+    output = cli("followup", "stratify", source, "-o", tmp_path / "decisions.csv", "--on", "2018-09-10")
+    assert "accepted=2 quarantined=1 registered=2 already=0" in output
+    assert "supported_self_management=1 clinician_led=1" in output
+    [quarantined] = read_quarantine(
+        next((Path(output.split("quarantine: ")[1].split()[0])).parent.glob("*.csv"))
+    )
+    assert (quarantined["row_number"], quarantined["field"]) == ("3", "stage")
+    decisions = {row["episode_id"]: row for row in read(tmp_path / "decisions.csv")}
+    assert decisions["E2"]["pathway"] == "clinician_led"
+    assert "clinical trial" in decisions["E2"]["reasons"]
+    assert decisions["E1"]["protocol_version"] == "2026.1"
+    assert decisions["E1"]["first_test_due"] == "2019-03-01"
+    assert "9434765919" not in output
+    again = cli("followup", "stratify", source, "--on", "2018-09-10")
+    assert "registered=0 already=2" in again
+
+
+def test_an_unusable_protocol_exits_2_naming_file_and_key(cli, tmp_path):
+    bad = tmp_path / "protocol.yaml"
+    bad.write_text("protocol: x\n", encoding="utf-8")
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", [CANDIDATE])
+    output = cli("followup", "stratify", source, "--protocol", bad, code=2)
+    assert f"{bad}: version: required" in " ".join(output.split())
+
+
+def test_results_import_worklist_and_a_conflicting_action(cli, tmp_path):
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", [CANDIDATE])
+    cli("followup", "stratify", source, "--on", "2018-09-10")
+    listed = cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-20")
+    assert "overdue=1" in listed
+    results = [
+        {
+            "result_id": "M1",
+            "episode_id": "E1",
+            "nhs_number": "9434765919",
+            "trust_code": "RGT",
+            "test_type": "mammogram",
+            "test_date": "2019-03-21",
+            "result": "abnormal",
+            "reported_date": "2019-03-22",
+        },
+        {
+            "result_id": "M2",
+            "episode_id": "NOPE",
+            "nhs_number": "9434765919",
+            "trust_code": "RGT",
+            "test_type": "mammogram",
+            "test_date": "2019-03-21",
+            "result": "normal",
+            "reported_date": "2019-03-22",
+        },
+        {
+            "result_id": "M3",
+            "episode_id": "E1",
+            "nhs_number": "9434765919",
+            "trust_code": "RGT",
+            "test_type": "mammogram",
+            "test_date": "2019-03-21",
+            "result": "normal",
+            "reported_date": "2019-03-20",
+        },
+        {
+            "result_id": "M4",
+            "episode_id": "E1",
+            "nhs_number": "9434765803",  # valid, but another patient's
+            "trust_code": "RGT",
+            "test_type": "mammogram",
+            "test_date": "2019-03-21",
+            "result": "normal",
+            "reported_date": "2019-03-22",
+        },
+    ]
+    file = write(tmp_path / "results.csv", "breast_followup_test_result", results)
+    output = cli("followup", "import", "results", file)
+    assert "accepted=3 quarantined=1 recorded=1 already=0 unmatched=2" in output
+    unmatched = read(Path(output.split("unmatched: ")[1].split()[0]))
+    assert sorted(unmatched, key=lambda row: row["result_id"]) == [
+        {"result_id": "M2", "episode_id": "NOPE", "reason": "no follow-up episode with this episode_id"},
+        {"result_id": "M4", "episode_id": "E1", "reason": "the NHS number is not the episode's patient"},
+    ]
+    assert "recorded=0 already=1" in cli("followup", "import", "results", file)
+    cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "worklist.csv")
+    items = read(tmp_path / "worklist.csv")
+    assert [i["category"] for i in items] == ["awaiting_review", "abnormal"]
+    review = items[0]
+    cli(
+        "followup",
+        "act",
+        "review",
+        review["item_id"],
+        "--version",
+        review["item_version"],
+        "--on",
+        "2019-03-23",
+    )
+    conflict = cli(
+        "followup", "act", "review", review["item_id"], "--version", review["item_version"], code=2
+    )
+    assert "changed by someone else" in conflict
+    request = items[1]
+    cli(
+        "followup",
+        "act",
+        "reaccess",
+        request["item_id"],
+        "--version",
+        request["item_version"],
+        "--on",
+        "2019-03-23",
+        "--date",
+        "2019-03-27",
+    )
+    assert "awaiting_review=0 abnormal=0" in cli(
+        "followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-24"
+    )
+
+
+def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
+    episode = {
+        "episode_id": "B1",
+        "nhs_number": "9434765919",
+        "trust_code": "RGT",
+        "alliance_code": "E56000001",
+        "age_at_diagnosis": "61",
+        "diagnosis_date": "2017-05-01",
+        "treatment_end_date": "2017-10-01",
+        "end_of_treatment_review_date": "2018-04-01",
+        "pathway": "clinician_led",
+        "stratified_date": "2017-10-20",
+        "key_worker_id": "",
+        "status": "active",
+        "status_date": "2017-10-20",
+        "open_access_end_date": "",
+        "treatment_summary_date": "",
+        "care_plan_date": "",
+        "last_mammogram_date": "2018-05-03",
+        "last_mammogram_result": "normal",
+        "next_mammogram_due_date": "2019-05-01",
+    }
+    file = write(tmp_path / "episodes.csv", "breast_followup_episode", [episode])
+    assert "registered=1" in cli("followup", "import", "episodes", file)
+    output = cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-05-10", "-o", tmp_path / "w.csv")
+    [overdue] = read(tmp_path / "w.csv")
+    assert (overdue["category"], overdue["date"], overdue["pathway"]) == (
+        "overdue",
+        "2019-05-01",
+        "clinician_led",
+    )
+    assert "1 items" in output
+
+
+def test_grant_clinical_needs_a_trust_user(cli):
+    assert "is not a trust user" in cli("followup", "grant-clinical", "nobody", code=2)
+
+
+def fhir_report(number: str, episode: str, interpretation: str | None, **changes) -> dict:
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": f"dr-{number}",
+        "identifier": [{"system": "https://example.nhs.uk/ris", "value": f"F{number}"}],
+        "basedOn": [{"identifier": {"value": episode}}],
+        "status": "final",
+        "code": {
+            "coding": [{"system": "http://snomed.info/sct", "code": "71651007", "display": "Mammography"}]
+        },
+        "subject": {"identifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}},
+        "performer": [
+            {"identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "RGT"}}
+        ],
+        "effectiveDateTime": "2019-03-21T10:15:00Z",
+        "issued": "2019-03-22T16:00:00Z",
+    }
+    if interpretation:
+        system = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+        report["conclusionCode"] = [{"coding": [{"system": system, "code": interpretation}]}]
+    return report | changes
+
+
+def test_results_import_reads_a_fhir_r4_bundle_and_validates_it_like_a_csv(cli, tmp_path):
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", [CANDIDATE])
+    cli("followup", "stratify", source, "--on", "2018-09-10")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1"}},
+            {"resource": fhir_report("1", "E1", "A")},
+            {"resource": fhir_report("2", "E1", None, code={"coding": [{"system": "x", "code": "us"}]})},
+        ],
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    output = cli("followup", "import", "results", path)
+    assert "accepted=1 quarantined=1 recorded=1" in output
+    quarantine = Path(output.split("quarantine: ")[1].split()[0])
+    problems = {(row["row_number"], row["field"]) for row in read_quarantine(quarantine)}
+    assert problems == {("2", "test_type"), ("2", "result")}
+    assert all(row["file"] == str(path) for row in read_quarantine(quarantine))
+    cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "w.csv")
+    assert [row["category"] for row in read(tmp_path / "w.csv")] == ["awaiting_review", "abnormal"]
+    path.write_text("{not json", encoding="utf-8")
+    assert "results.json: not JSON" in cli("followup", "import", "results", path, code=2)

@@ -1,0 +1,149 @@
+"""Follow-up pages (issue 11, item 5): the worklist and patient timeline for trust clinical users
+only, their own trust only, views and actions audited; a stale action is a 409 with an error summary;
+the alliance metrics page for alliance and national users."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.followup.web.helpers import add_patient
+
+pytestmark = pytest.mark.web
+
+
+def form_fields(html: str, form_id: str) -> dict[str, str]:
+    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>(.*?)</form>', html, re.S)
+    assert form, f"no form {form_id}"
+    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
+
+
+def test_the_worklist_lists_an_overdue_mammogram_and_is_audited(nurse, store, audit_events):
+    patient = add_patient(store, trust_code="RGT", episode_id="EP-OVERDUE")
+    add_patient(store, trust_code="RTX", episode_id="EP-OTHER-TRUST")
+    page = nurse.get("/followup?as_of=2019-03-20")
+    assert page.status_code == 200
+    assert "EP-OVERDUE" in page.text and "EP-OTHER-TRUST" not in page.text
+    assert f"/followup/patients/{patient}" in page.text
+    assert re.search(r"Tests overdue</a>: <strong>1</strong>", page.text)
+    [event] = [e for e in audit_events() if e.object_type == "followup_worklist"]
+    assert (event.action, event.object_id, event.details["items"]) == ("view", "RGT", 1)
+
+
+@pytest.mark.parametrize("username", ["east", "nat"])
+def test_only_trust_clinical_users_see_the_worklist(signed_in, username):
+    assert signed_in(username).get("/followup").status_code == 403
+
+
+def test_a_trust_user_without_the_clinical_role_is_told_how_to_get_it(signed_in, store, audit_events):
+    add_patient(store, trust_code="RGT", episode_id="EP-HIDDEN")
+    page = signed_in("rgt").get("/followup")
+    assert page.status_code == 200
+    assert "You need the clinical role" in page.text and "EP-HIDDEN" not in page.text
+    assert [e for e in audit_events() if e.object_type == "followup_worklist"] == []
+    assert signed_in("rgt").get("/followup/patients/1").status_code == 403
+
+
+def test_another_trusts_patient_is_not_found(nurse, store):
+    other = add_patient(store, trust_code="RTX")
+    assert nurse.get(f"/followup/patients/{other}").status_code == 404
+
+
+def test_a_nurse_records_an_abnormal_result_and_re_accesses_the_patient(nurse, store, audit_events):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    assert "Mammogram due (overdue)" in page.text
+    [test_form] = re.findall(r'id="(record-result-\d+)"', page.text)[:1]
+    fields = form_fields(page.text, test_form)
+    response = nurse.post(
+        f"/followup/patients/{patient}/actions",
+        data=fields | {"result": "abnormal", "date": "2019-03-19"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200, response.text
+    assert "Result recorded" in response.text
+    assert "Re-access requested by abnormal result: open" in response.text
+    [request_form] = re.findall(r'id="(reaccess-\d+)"', response.text)[:1]
+    fields = form_fields(response.text, request_form)
+    done = nurse.post(
+        f"/followup/patients/{patient}/actions", data=fields | {"date": "2019-03-25"}, follow_redirects=True
+    )
+    assert "re-accessed to clinic on 25 March 2019" in done.text
+    audited = {(e.action, e.object_type) for e in audit_events() if e.actor_id is not None}
+    assert {("update", "followup_test"), ("create", "followup_reaccess_request")} <= audited
+    assert {("update", "followup_reaccess_request"), ("view", "followup_patient")} <= audited
+
+
+def test_a_second_nurse_acting_on_a_changed_item_gets_a_409_with_an_error_summary(nurse, store, signed_in):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"suspend-{patient}")
+    contact = form_fields(page.text, f"contact-{patient}")
+    assert (
+        nurse.post(f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False).status_code
+        == 303
+    )
+    stale = nurse.post(f"/followup/patients/{patient}/actions", data=contact)
+    assert stale.status_code == 409
+    assert "There is a problem" in stale.text and "Someone else changed" in stale.text
+
+
+def test_a_repeated_post_is_done_once(nurse, store):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"request-reaccess-{patient}")
+    for _ in range(2):
+        assert (
+            nurse.post(
+                f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False
+            ).status_code
+            == 303
+        )
+    after = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    assert after.text.count("Re-access requested by the patient") == 1
+
+
+def test_a_missing_result_is_a_400_naming_the_field(nurse, store):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    [test_form] = re.findall(r'id="(record-result-\d+)"', page.text)[:1]
+    response = nurse.post(f"/followup/patients/{patient}/actions", data=form_fields(page.text, test_form))
+    assert response.status_code == 400
+    assert "Select the result" in response.text
+
+
+def test_the_metrics_page_is_for_alliance_and_national_users(signed_in, store):
+    for n in range(10):
+        add_patient(store, trust_code="RGT", in_clinical_trial=n < 3)
+    east = signed_in("east").get("/followup/metrics?as_of=2019-03-31")
+    assert east.status_code == 200
+    assert "RGT" in east.text and "70%" in east.text
+    assert signed_in("rgt").get("/followup/metrics").status_code == 403
+
+
+def test_every_follow_up_patient_level_get_writes_exactly_one_audit_event(app, nurse, store, audit_events):
+    """The route walk of tests/web/test_audit.py, as a clinical nurse (the only role allowed)."""
+    patient = add_patient(store, trust_code="RGT")
+    paths = [
+        path
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/followup") and "patient-level" in operations.get("get", {}).get("tags", [])
+    ]
+    assert paths == ["/followup", "/followup.csv", "/followup/patients/{patient_id}"]
+    for path in paths:
+        before = len(audit_events())
+        assert nurse.get(path.replace("{patient_id}", str(patient))).status_code == 200, path
+        [event] = audit_events()[before:]
+        assert event.actor_id is not None
+        assert event.action == ("export" if path.endswith(".csv") else "view")
+    tags = app.openapi()["paths"]["/followup/metrics"]["get"]["tags"]
+    assert "aggregates" in tags and "patient-level" not in tags
+
+
+def test_the_worklist_downloads_as_csv(nurse, store):
+    add_patient(store, trust_code="RGT", episode_id="EP-CSV")
+    response = nurse.get("/followup.csv?as_of=2019-03-20")
+    assert response.headers["content-type"].startswith("text/csv")
+    header, row = response.text.splitlines()[:2]
+    assert header.startswith("category,trust_code,episode_id")
+    assert row.startswith("overdue,RGT,EP-CSV")

@@ -1,0 +1,98 @@
+"""The follow-up presenter without a browser or a database: worklist sections, the timeline and the
+actions offered (only the next test due can be booked or resulted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
+from cancer_alliance.store.followup import FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.web.followup_scope import PatientRecord
+from cancer_alliance.web.presenters import followup as present
+
+
+def item(category: str, days: int) -> WorkItem:
+    return WorkItem(
+        category, "RGT", "E1", 1, "clinician_led", "active", "test", 7, 2, dt.date(2019, 3, 1), days, "x"
+    )
+
+
+def test_every_category_has_a_section_in_order_and_days_read_naturally():
+    sections = present.worklist_sections([item("overdue", 19), item("due", -1), item("due", 0)])
+    assert [s["title"] for s in sections] == list(CATEGORIES.values())
+    assert [r["days"] for r in sections[0]["rows"]] == ["19 days ago"]
+    assert [r["days"] for r in sections[1]["rows"]] == ["in 1 day", "today"]
+    assert sections[0]["rows"][0]["pathway"] == "Clinician-led follow-up"
+    assert sections[2]["count"] == 0
+
+
+def record() -> PatientRecord:
+    patient = FollowupPatient(
+        id=1,
+        episode_id="E1",
+        trust_code="RGT",
+        pathway="supported_self_management",
+        protocol_id="p",
+        protocol_version="1",
+        reasons=["r"],
+        status="active",
+        status_date=dt.date(2018, 9, 1),
+        diagnosis_date=dt.date(2018, 3, 1),
+        stratified_date=dt.date(2018, 9, 1),
+        handover="nhsbsp",
+        surveillance_end_date=dt.date(2023, 3, 1),
+        version=3,
+    )
+    tests = [
+        FollowupTest(
+            id=10,
+            patient_id=1,
+            test_type="mammogram",
+            due_date=dt.date(2019, 3, 1),
+            performed_date=dt.date(2019, 3, 2),
+            result="abnormal",
+            version=2,
+        ),
+        FollowupTest(id=11, patient_id=1, test_type="mammogram", due_date=dt.date(2020, 3, 1), version=1),
+        FollowupTest(id=12, patient_id=1, test_type="mammogram", due_date=dt.date(2021, 3, 1), version=1),
+    ]
+    requests = [
+        ReaccessRequest(
+            id=5,
+            patient_id=1,
+            source="abnormal_result",
+            raised_on=dt.date(2019, 3, 2),
+            status="open",
+            version=1,
+        )
+    ]
+    return PatientRecord(patient, tests, requests, [])
+
+
+def test_actions_offer_review_reaccess_and_the_next_test_only():
+    forms = present.action_forms(record())
+    assert [(f["action"], f["item_id"], f["version"]) for f in forms["tests"]] == [
+        ("review", 10, 2),
+        ("record_result", 11, 1),
+        ("book", 11, 1),
+    ]
+    assert [(f["action"], f["item_id"]) for f in forms["requests"]] == [("reaccess", 5)]
+    assert {f["action"] for f in forms["patient"]} == {
+        "contact",
+        "request_reaccess",
+        "discharge_to_screening",
+        "suspend",
+    }
+    keys = [f["action_key"] for group in forms.values() for f in group]
+    assert len(set(keys)) == len(keys)
+
+
+def test_the_timeline_is_in_date_order_with_future_tests_ahead():
+    events = present.timeline(record(), dt.date(2019, 6, 1))
+    assert [e["text"] for e in events][:4] == [
+        "Diagnosed",
+        "Stratified: supported self management",
+        "Mammogram done: abnormal",
+        "Re-access requested by abnormal result: open",
+    ]
+    assert events[-1] == {"date_text": "1 March 2023", "text": "End of surveillance", "future": True}
