@@ -10,6 +10,7 @@ from cancer_alliance.cli import (
     cwt_reports,
     demo,
     ingest,
+    programme,
     reference,
     report,
     spc,
@@ -30,3 +31,5 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
+app.add_typer(programme.app, name="programme")
+report.app.command(name="board")(programme.board)
