@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import tests.store.conftest as store_fixtures
+import tests.web.conftest as web_fixtures
 
 from cancer_alliance.store import Role, UserAccount
 
@@ -14,6 +15,14 @@ new_database = store_fixtures.new_database
 postgres_admin = store_fixtures.postgres_admin
 store = store_fixtures.store
 unique = store_fixtures.unique
+# The web tests' fixtures (a results folder and a store with one user per role), for the page tests.
+template_home = web_fixtures.template_home
+web_home = web_fixtures.web_home
+settings = web_fixtures.settings
+app = web_fixtures.app
+client = web_fixtures.client
+signed_in = web_fixtures.signed_in
+audit_events = web_fixtures.audit_events
 
 EAST = "E56000009"  # East of England (2018/19)
 NORTH_EAST = "E56000017"  # North East and Cumbria (2018/19)

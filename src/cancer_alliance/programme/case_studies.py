@@ -147,8 +147,7 @@ def _save(
     try:
         auditor.updated(study, details)
         session.flush()
-    except StaleDataError:
-        session.rollback()
+    except StaleDataError:  # saved by someone else between our read and our UPDATE; the caller rolls back
         raise CaseStudyConflict(
             f"case study {study.id} was changed by someone else after you opened it; reload it"
         ) from None

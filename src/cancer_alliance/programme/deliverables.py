@@ -59,9 +59,10 @@ class EditConflict(AllianceError):
     ) -> None:
         when = f" at {changed_at:%Y-%m-%d %H:%M} UTC" if changed_at else ""
         who = f" by {changed_by}" if changed_by else ""
+        now = f" (now version {current_version})" if changed_by else ""
         super().__init__(
-            f"deliverable {deliverable_id} was changed{who}{when} after you opened it (now version "
-            f"{current_version}); your changes were not saved: reload it and make them again"
+            f"deliverable {deliverable_id} was changed{who}{when} after you opened it{now}; your changes "
+            "were not saved: reload it and make them again"
         )
         self.deliverable_id = deliverable_id
         self.current_version = current_version
@@ -258,8 +259,9 @@ def update_deliverable(
         auditor.updated(deliverable)  # flushes: the UPDATE names the version read (version_id_col)
         session.flush()
     except StaleDataError:
-        session.rollback()
-        raise _conflict(session, get_deliverable(session, deliverable_id)) from None
+        # Someone saved between our read and our UPDATE. The session must now be rolled back by its
+        # owner (the caller's transaction), so the message cannot say who: the history will.
+        raise EditConflict(deliverable_id, expected_version + 1, None, None) from None
     _record(session, auditor, deliverable, before, name)
     return deliverable
 

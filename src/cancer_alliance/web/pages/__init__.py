@@ -2,8 +2,18 @@
 
 from fastapi import APIRouter
 
-from cancer_alliance.web.pages import about, audit, auth, explorer, home, imports, organisations, ptl
+from cancer_alliance.web.pages import (
+    about,
+    audit,
+    auth,
+    explorer,
+    home,
+    imports,
+    organisations,
+    programme,
+    ptl,
+)
 
 router = APIRouter(tags=["pages"])
-for module in (home, organisations, explorer, ptl, imports, audit, about, auth):
+for module in (home, organisations, explorer, ptl, imports, audit, about, auth, programme):
     router.include_router(module.router)

@@ -25,6 +25,8 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("ptl_list", "Patient tracking list", SIGNED_IN),
     ("import_form", "Import", frozenset(IMPORTERS)),
     ("audit_log", "Audit log", frozenset({Role.national})),
+    ("programme", "Programme", SIGNED_IN),
+    ("library", "Best practice", None),
     ("about", "About the data", None),
 )
 
