@@ -86,4 +86,19 @@ def prepare(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",
     )
+    step("adding demo funding agreements and case studies")  # issue 15
+    seed_programme(reference_date)
     return DemoSummary(home, reference_date, generation, tuple(imports), tuple(written))
+
+
+def seed_programme(reference_date: dt.date) -> None:
+    """The programme's demo deliverables and case studies in the store (`programme.demo`), added once."""
+    from cancer_alliance.programme.demo import seed_demo_programme
+    from cancer_alliance.store import migrate, open_store
+
+    migrate()
+    store = open_store()
+    try:
+        seed_demo_programme(store, reference_date)
+    finally:
+        store.close()
