@@ -139,8 +139,9 @@ def deliverables(
     store = _store(database_url)
     try:
         with store.begin() as session:
+            cache: dict = {}
             for item in tracker.list_deliverables(session, alliance, financial_year(month)):
-                result = tracker.rag_of(item, alliance_home(), month)
+                result = tracker.rag_of(item, alliance_home(), month, cache=cache)
                 rag = result.rag.value if result.rag else "unknown"
                 typer.echo(f"{item.id}\tv{item.version}\t{rag}\t{item.title}\t{result.reason}")
     finally:

@@ -258,9 +258,9 @@ def _deliverables(ctx: BoardContext) -> str | None:
     found = list_deliverables(ctx.session, ctx.alliance_code, ctx.financial_year)
     if not found:
         return None
-    rows, assessments = [], []
+    rows, assessments, cache = [], [], {}
     for deliverable in found:
-        result = rag_of(deliverable, ctx.home, ctx.month)
+        result = rag_of(deliverable, ctx.home, ctx.month, cache=cache)
         assessments.append(result)
         measured = (
             f"{metric_source(deliverable.metric_key).label}: {_value(result.actual)} against "

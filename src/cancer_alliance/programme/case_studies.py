@@ -260,8 +260,10 @@ def search(
     priority: str | None = None,
     alliance_code: str | None = None,
     status: CaseStudyStatus | None = None,
+    limit: int | None = None,
 ) -> list[CaseStudy]:
-    """Case studies the user may see matching `words` (all of them, as word prefixes), newest first."""
+    """Case studies the user may see matching `words` (all of them, as word prefixes), newest first;
+    the first `limit` of them when given (a page of results)."""
     query = visible_to(select(CaseStudy), role, organisation_code)
     condition = matching(session, words)
     if condition is not None:
@@ -272,7 +274,10 @@ def search(
         query = query.where(CaseStudy.alliance_code == alliance_code)
     if status:
         query = query.where(CaseStudy.status == status)
-    return list(session.scalars(query.order_by(CaseStudy.updated_at.desc(), CaseStudy.id.desc())))
+    query = query.order_by(CaseStudy.updated_at.desc(), CaseStudy.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)

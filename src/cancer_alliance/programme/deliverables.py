@@ -322,16 +322,28 @@ def list_deliverables(
     )
 
 
-def rag_of(deliverable: Deliverable, home: Path, as_of: str, rules: RagRules | None = None) -> Assessment:
+def rag_of(
+    deliverable: Deliverable,
+    home: Path,
+    as_of: str,
+    rules: RagRules | None = None,
+    cache: dict[tuple[str, str], dict[str, float]] | None = None,
+) -> Assessment:
     """The deliverable's RAG in month `as_of`: from its linked metric against the trajectory, or as set
-    by hand with its reason."""
+    by hand with its reason. `cache` (one per page or pack) keeps each alliance's series once read."""
     if not deliverable.metric_key:
         if deliverable.manual_rag is None:
             return Assessment(None, "no RAG set")
         return manual(deliverable.manual_rag, deliverable.manual_rag_reason or "")
     source = metric_source(deliverable.metric_key)
     trajectory = {point.month: point.target for point in deliverable.trajectory}
-    actuals = source.actuals(home, deliverable.alliance_code)
+    key = (deliverable.metric_key, deliverable.alliance_code)
+    if cache is not None and key in cache:
+        actuals = cache[key]
+    else:
+        actuals = source.actuals(home, deliverable.alliance_code)
+        if cache is not None:
+            cache[key] = actuals
     return assess(trajectory, actuals, as_of, higher_is_better=source.higher_is_better, rules=rules)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -81,14 +82,19 @@ def metric_source(key: str) -> MetricSource:
         ) from None
 
 
+@lru_cache(maxsize=4)
+def _alliance_performance(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    """The alliance performance table, read once per file version (a board pack or a page of
+    deliverables asks for many series from it)."""
+    return pd.read_parquet(path, columns=["standard_id", "reporting_month", "alliance", "within", "total"])
+
+
 def _cwt_loader(standard_id: str) -> Loader:
     def load(home: Path, alliance_code: str) -> pd.DataFrame:
         path = home / "results" / "performance_month_alliance.parquet"
         if not path.is_file():
             return pd.DataFrame(columns=list(SERIES_COLUMNS))
-        table = pd.read_parquet(
-            path, columns=["standard_id", "reporting_month", "alliance", "within", "total"]
-        )
+        table = _alliance_performance(path.resolve(), path.stat().st_mtime_ns)
         table = table[(table["standard_id"] == standard_id) & (table["alliance"] == alliance_code)]
         return pd.DataFrame(
             {
@@ -102,10 +108,16 @@ def _cwt_loader(standard_id: str) -> Loader:
     return load
 
 
-def _early_stage(home: Path, alliance_code: str) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _ndrs_by_year() -> pd.DataFrame:
+    """The real NDRS counts by 2018/19 alliance and year (packaged reference data: read once)."""
     from cancer_alliance.early_diagnosis.ndrs import ndrs_counts_for_2018_19_alliances
 
-    counts = ndrs_counts_for_2018_19_alliances(["year"])
+    return ndrs_counts_for_2018_19_alliances(["year"])
+
+
+def _early_stage(home: Path, alliance_code: str) -> pd.DataFrame:
+    counts = _ndrs_by_year()
     counts = counts[counts["alliance"] == alliance_code]
     rows = []
     for year, early, staged in zip(

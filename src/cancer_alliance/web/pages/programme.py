@@ -30,6 +30,8 @@ from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
 router = APIRouter(tags=["programme"])
+#: Case studies on one page of search results (newest first); narrow the search to see others.
+PAGE_ROWS = 100
 Csrf = [Depends(require_csrf)]
 
 
@@ -97,10 +99,10 @@ def programme(
     code = _alliance(alliance, viewer, ctx)
     month = _month(month, ctx)
     year = financial_year(month)
-    items = []
+    items, cache = [], {}
     if code:
         items = [
-            (d, tracker.rag_of(d, ctx.settings.home, month))
+            (d, tracker.rag_of(d, ctx.settings.home, month, cache=cache))
             for d in tracker.list_deliverables(session, code, year)
         ]
     return render(
@@ -330,8 +332,15 @@ def library_search(
     if priority and priority not in priority_ids():
         raise HTTPException(status_code=404, detail="Unknown priority.")
     found = library.search(
-        session, q, role=viewer.role, organisation_code=viewer.organisation_code, priority=priority or None
+        session,
+        q,
+        role=viewer.role,
+        organisation_code=viewer.organisation_code,
+        priority=priority or None,
+        limit=PAGE_ROWS + 1,
     )
+    more = len(found) > PAGE_ROWS
+    found = found[:PAGE_ROWS]
     names = present.alliance_names()
     rows = [
         {
@@ -356,6 +365,7 @@ def library_search(
             for i in present.priority_items(())
         ],
         can_add=viewer.role in (Role.national, Role.alliance),
+        more=more,
         moderation=[
             {"id": s.id, "title": s.title, "alliance": names.get(s.alliance_code, s.alliance_code)}
             for s in found
