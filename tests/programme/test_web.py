@@ -174,3 +174,16 @@ def test_the_board_pack_downloads_as_pdf_and_is_audited(home, signed_in, audit_e
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages).split())
     assert "East of England" in text and "March 2019" in text and "Recover the 62-day standard" in text
     assert [e for e in audit_events() if e.object_type == "board_pack" and e.action == "export"]
+
+
+def test_the_api_gives_deliverables_with_rag_and_the_library_as_json_or_csv(home, signed_in, client):
+    east = signed_in("east")
+    add_deliverable(east)
+    rows = east.get("/api/programme/deliverables?month=2019-03").json()["rows"]
+    assert [(r["title"], r["rag"], r["rag_month"]) for r in rows] == [
+        ("Recover the 62-day standard", "amber", "2019-03")
+    ]
+    csv = east.get("/api/programme/deliverables?month=2019-03&format=csv")
+    assert csv.text.startswith("deliverable_id,version,alliance_code")
+    assert client.get("/api/programme/deliverables").status_code == 401
+    assert client.get("/api/library").json() == {"rows": []}

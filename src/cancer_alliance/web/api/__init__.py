@@ -3,11 +3,12 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import aggregates, patients
+from cancer_alliance.web.api import aggregates, patients, programme
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
+router.include_router(programme.router)
 
 
 @router.get("/session", tags=["accounts"])
