@@ -158,3 +158,41 @@ def test_the_board_pack_html_and_bad_arguments(home, tmp_path):
     assert run("report", "board", "--alliance", "E99", "--month", "2019-03", "-o", str(output)).exit_code == 2
     assert run("report", "board", "--alliance", EAST, "--month", "March", "-o", str(output)).exit_code == 2
     assert run("report", "board", "--alliance", EAST, "--month", "2019-03", "-o", "pack.doc").exit_code == 2
+
+
+def test_case_studies_are_added_submitted_published_and_found(home):
+    added = run(
+        "programme",
+        "add-case-study",
+        "--alliance",
+        EAST,
+        "--title",
+        "Straight-to-test lung",
+        "--summary",
+        "Same-day CT",
+        "--intervention",
+        "CT booked at triage",
+        "--priority",
+        "pathways",
+        "--submit",
+    )
+    assert added.exit_code == 0 and "(submitted)" in added.output, added.output
+    study_id = added.output.split()[2]
+    assert "is published" in run("programme", "publish", study_id).output
+    found = run("programme", "case-studies", "--search", "straight lung")
+    assert f"{study_id}\tpublished\t{EAST}\tStraight-to-test lung" in found.output
+    bad = run(
+        "programme",
+        "add-case-study",
+        "--alliance",
+        EAST,
+        "--title",
+        "x",
+        "--summary",
+        "y",
+        "--intervention",
+        "z",
+        "--priority",
+        "nonsense",
+    )
+    assert bad.exit_code == 2 and "priorities" in bad.output

@@ -250,6 +250,57 @@ def case_studies(
         store.close()
 
 
+@app.command(name="add-case-study")
+def add_case_study(
+    alliance: Alliance,
+    title: Annotated[str, typer.Option("--title", help="Title of the case study.")],
+    summary: Annotated[str, typer.Option("--summary", help="Summary (public once published).")],
+    intervention: Annotated[str, typer.Option("--intervention", help="What was done.")],
+    priority: Annotated[
+        list[str], typer.Option("--priority", help="A priority tag (repeat for more), e.g. pathways.")
+    ],
+    metric: Annotated[str, typer.Option("--metric", help="Metric shown before and after.")] = "",
+    change_month: Annotated[
+        str, typer.Option("--change-month", help="Month the change began, YYYY-MM.")
+    ] = "",
+    contacts: Annotated[str, typer.Option("--contacts", help="Who to ask (a role and a work email).")] = "",
+    submit: Annotated[
+        bool, typer.Option("--submit", help="Submit it for publication straight away.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Add a case study to the best-practice library as a draft (or submitted with --submit); a national
+    user publishes it (`alliance programme publish ID`).
+
+    Example: alliance programme add-case-study --alliance E56000009 --title "Straight-to-test lung"
+    --summary "Same-day CT" --intervention "CT booked at triage" --priority pathways --submit
+    """
+    data = library.CaseStudyInput(
+        title=title,
+        summary=summary,
+        intervention=intervention,
+        priorities=tuple(priority),
+        contacts=contacts,
+        metric_key=metric or None,
+        change_month=change_month or None,
+    )
+    store = _store(database_url)
+    try:
+        with store.begin() as session:
+            auditor = Auditor(session, job_id=_job("add-case-study"))
+            study = library.add_case_study(
+                session, auditor, alliance, data, role=Role.national, organisation_code=None
+            )
+            if submit:
+                library.submit(session, auditor, study.id, role=Role.national, organisation_code=None)
+            message = f"case study {study.id} added ({study.status.value})"
+    except AllianceError as error:
+        raise _fail(error) from None
+    finally:
+        store.close()
+    typer.echo(message)
+
+
 @app.command()
 def publish(
     case_study_id: Annotated[int, typer.Argument(help="Case study id.")],
