@@ -10,7 +10,6 @@ from cancer_alliance.cli import (
     cwt_reports,
     demo,
     ingest,
-    programme,
     reference,
     report,
     spc,
@@ -18,6 +17,7 @@ from cancer_alliance.cli import (
     users,
     web,
 )
+from cancer_alliance.cli import programme as programme_cli  # issue 15
 
 app.command(name="ingest")(ingest.ingest)
 app.add_typer(reference.app, name="reference")
@@ -31,5 +31,5 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
-app.add_typer(programme.app, name="programme")
-report.app.command(name="board")(programme.board)
+app.add_typer(programme_cli.app, name="programme")
+report.app.command(name="board")(programme_cli.board)

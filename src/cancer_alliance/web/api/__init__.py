@@ -3,12 +3,13 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import aggregates, patients, programme
+from cancer_alliance.web.api import aggregates, patients
+from cancer_alliance.web.api import programme as programme_api  # issue 15
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
-router.include_router(programme.router)
+router.include_router(programme_api.router)
 
 
 @router.get("/session", tags=["accounts"])
