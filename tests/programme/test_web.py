@@ -187,3 +187,31 @@ def test_the_api_gives_deliverables_with_rag_and_the_library_as_json_or_csv(home
     assert csv.text.startswith("deliverable_id,version,alliance_code")
     assert client.get("/api/programme/deliverables").status_code == 401
     assert client.get("/api/library").json() == {"rows": []}
+
+
+def test_deliverables_are_exported_and_imported_back_from_the_page(home, signed_in):
+    east = signed_in("east")
+    deliverable_id = add_deliverable(east)
+    exported = east.get("/programme/deliverables.csv").text
+    edited = exported.replace("Programme manager", "Clinical director")
+    token = csrf_token(east.get("/programme").text)
+    response = east.post(
+        "/programme/deliverables/import",
+        data={"csrf_token": token, "alliance": EAST},
+        files={"upload": ("deliverables.csv", edited.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "Clinical director" in east.get(f"/programme/deliverables/{deliverable_id}").text
+    stale = east.post(
+        "/programme/deliverables/import",
+        data={"csrf_token": token, "alliance": EAST},
+        files={"upload": ("deliverables.csv", edited.replace("Clinical", "Medical").encode(), "text/csv")},
+    )
+    assert stale.status_code == 400 and "deliverables.csv row 2, version" in stale.text
+    bad = east.post(
+        "/programme/deliverables/import",
+        data={"csrf_token": token, "alliance": EAST},
+        files={"upload": ("bad.csv", b"title\nx\n", "text/csv")},
+    )
+    assert bad.status_code == 400 and "column" in bad.text

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cancer_alliance.errors import AllianceError, InputError
@@ -18,7 +18,7 @@ from cancer_alliance.programme import case_studies as library
 from cancer_alliance.programme import deliverables as tracker
 from cancer_alliance.programme.access import NotAllowed, can_edit, can_moderate
 from cancer_alliance.programme.board import board_pack, check_month, financial_year
-from cancer_alliance.programme.files import PdfError, deliverables_csv, pdf_bytes
+from cancer_alliance.programme.files import PdfError, deliverables_csv, import_deliverables_csv, pdf_bytes
 from cancer_alliance.programme.priorities import priority_ids
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.programme import CaseStudyStatus
@@ -96,6 +96,10 @@ def programme(
     month: str = "",
     saved: str = "",
 ):
+    return _programme_page(request, ctx, viewer, session, alliance, month, saved)
+
+
+def _programme_page(request, ctx, viewer, session, alliance, month="", saved="", errors=(), status_code=200):
     code = _alliance(alliance, viewer, ctx)
     month = _month(month, ctx)
     year = financial_year(month)
@@ -116,6 +120,8 @@ def programme(
         rows=present.deliverable_rows(items),
         can_edit=bool(code) and can_edit(viewer.role, viewer.organisation_code, code),
         saved=saved,
+        errors=list(errors),
+        status_code=status_code,
     )
 
 
@@ -130,6 +136,56 @@ def deliverables_export(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="deliverables.csv"'},
     )
+
+
+#: The largest deliverables CSV accepted from the page (a year of every alliance's is under 1 MB).
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+@router.post("/programme/deliverables/import", name="deliverables_import", dependencies=Csrf)
+def deliverables_import(
+    request: Request,
+    ctx: ContextDep,
+    viewer: SignedInDep,
+    upload: Annotated[UploadFile, File()],
+    alliance: Annotated[str, Form()] = "",
+):
+    """Import a deliverables CSV (the export's columns), all or nothing, in a transaction of its own:
+    every problem is listed by file, row and field and nothing is written."""
+    if viewer.role not in (Role.national, Role.alliance):
+        raise HTTPException(status_code=403, detail="Only national and alliance users import deliverables.")
+    name = (upload.filename or "deliverables.csv").rsplit("/", 1)[-1]
+    content = upload.file.read(MAX_CSV_BYTES + 1)
+    code = _alliance(alliance, viewer, ctx)
+    problems: list[str] = []
+    if len(content) > MAX_CSV_BYTES:
+        problems = [f"{name}: larger than {MAX_CSV_BYTES // (1024 * 1024)} MB"]
+    else:
+        try:
+            text_content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            problems = [f"{name}: not UTF-8 text"]
+    if not problems:
+        try:
+            with ctx.store.begin() as session:
+                auditor = Auditor(session, actor_id=viewer.user_id, request_id=request.state.request_id)
+                done = import_deliverables_csv(
+                    session,
+                    auditor,
+                    text_content,
+                    file_name=name,
+                    role=viewer.role,
+                    organisation_code=viewer.organisation_code,
+                )
+        except InputError as error:
+            problems = str(error).split("; ")
+    if problems:
+        errors = [{"text": problem, "href": "#upload"} for problem in problems]
+        with ctx.store.session() as session:
+            return _programme_page(request, ctx, viewer, session, code, errors=errors, status_code=400)
+    summary = f"imported: {done.added} added, {done.updated} updated, {done.unchanged} unchanged"
+    url = request.url_for("programme").include_query_params(alliance=code, saved=summary)
+    return RedirectResponse(str(url), status_code=303)
 
 
 @router.get("/programme/deliverables/new", name="deliverable_new")
