@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cancer_alliance.programme import metrics
 from cancer_alliance.programme.metrics import MetricSource, metric_source, metric_sources, register
@@ -108,3 +110,24 @@ def test_another_domain_adds_a_metric_with_one_register_call(monkeypatch):
     assert metric_source("test:uptake").actuals(None, "E56000009") == {"2019-01": 0.6}
     with pytest.raises(ValueError, match="already registered"):
         register(MetricSource(key="test:uptake", label="other", priority="screening", load=source.load))
+
+
+@pytest.mark.property
+@given(
+    target=st.floats(0, 1),
+    low=st.floats(0, 1),
+    high=st.floats(0, 1),
+    tolerance=st.floats(0, 0.5),
+    higher_is_better=st.booleans(),
+)
+def test_a_better_value_never_gets_a_worse_rag(target, low, high, tolerance, higher_is_better):
+    """Invariant of any RAG rule: moving the metric in the better direction never worsens the status."""
+    worse, better = sorted([low, high]) if higher_is_better else sorted([low, high], reverse=True)
+    rules = rag_rules().with_tolerance(tolerance)
+    order = {Rag.red: 0, Rag.amber: 1, Rag.green: 2}
+    at = {"2019-01": target}
+    first = assess(at, {"2019-01": worse}, "2019-01", higher_is_better=higher_is_better, rules=rules)
+    second = assess(at, {"2019-01": better}, "2019-01", higher_is_better=higher_is_better, rules=rules)
+    assert order[first.rag] <= order[second.rag]
+    on_target = assess(at, {"2019-01": target}, "2019-01", higher_is_better=higher_is_better, rules=rules)
+    assert on_target.rag is Rag.green
