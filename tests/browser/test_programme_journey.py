@@ -134,3 +134,21 @@ def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other
     for title in SECTIONS:
         assert title in text, title
     assert "Recover the 62-day standard" in text and "Green" in text
+
+
+def test_a_trust_user_reads_deliverables_but_cannot_change_them(page):
+    """Role refusals in the browser: no add button or form for a trust user, and the add page is
+    refused; the deliverables page works by keyboard alone (the filter form is submitted with Enter)."""
+    sign_in(page, "rgt")
+    page.goto("/programme")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding-agreement deliverables")
+    expect(page.locator("#add-deliverable")).to_have_count(0)
+    expect(page.locator("#import-deliverables")).to_have_count(0)
+    page.get_by_label("Month the RAG is for").fill("2019-02")
+    page.get_by_label("Month the RAG is for").press("Enter")
+    expect(page).to_have_url(re.compile(r"month=2019-02"))
+    expect(page.locator("#deliverables-heading")).to_contain_text("RAG in 2019-02")
+    check_page(page, "programme-trust")
+    response = page.goto("/programme/deliverables/new?alliance=E56000009")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access refused")
