@@ -215,3 +215,23 @@ def test_deliverables_are_exported_and_imported_back_from_the_page(home, signed_
         files={"upload": ("bad.csv", b"title\nx\n", "text/csv")},
     )
     assert bad.status_code == 400 and "column" in bad.text
+
+
+def test_a_case_study_is_edited_and_a_stale_edit_is_refused(home, signed_in):
+    east = signed_in("east")
+    fields = {
+        "title": "Navigators",
+        "summary": "Patient navigators.",
+        "intervention": "Hired two.",
+        "priorities": ["pathways"],
+    }
+    path = post(east, "/library", fields, "/library/new").headers["location"].split("?")[0]
+    edit = f"{path}/edit"
+    first = post(east, edit, {**fields, "title": "Cancer care navigators", "version": "1"}, edit)
+    assert first.status_code == 303
+    assert "Cancer care navigators" in east.get(path).text
+    stale = post(east, edit, {**fields, "title": "Something else", "version": "1"}, edit)
+    assert stale.status_code == 409 and "Not saved" in stale.text
+    other = signed_in("nat")
+    assert other.get(edit).status_code == 200  # national users edit any alliance's
+    assert signed_in("rgt").get(edit).status_code == 404  # a trust user cannot even see the draft
