@@ -19,6 +19,7 @@ BENCHES.append("fit_bench.py")  # issue #13
 BENCHES += ["radiotherapy_bench.py"]
 BENCHES += ["lung_bench.py"]  # lung health checks (issue #10)
 BENCHES += ["followup_bench.py"]  # issue 11
+BENCHES.append("programme_bench.py")  # issue 15
 
 
 def main() -> int:

@@ -100,6 +100,8 @@ def prepare(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",
     )
+    step("adding demo funding agreements and case studies")  # issue 15
+    seed_programme(reference_date)
     return DemoSummary(home, reference_date, generation, tuple(imports), tuple(written))
 
 
@@ -112,3 +114,14 @@ def _radiotherapy(engine: EngineName | str | None, results: Path, reference_date
     facts = session.read_parquet(results / "cwt_facts.parquet")
     courses, linacs = current_table(session, "radiotherapy_course"), current_table(session, "linac")
     return write_results(courses, linacs, facts, results, reference_date + dt.timedelta(days=1))
+def seed_programme(reference_date: dt.date) -> None:
+    """The programme's demo deliverables and case studies in the store (`programme.demo`), added once."""
+    from cancer_alliance.programme.demo import seed_demo_programme
+    from cancer_alliance.store import migrate, open_store
+
+    migrate()
+    store = open_store()
+    try:
+        seed_demo_programme(store, reference_date)
+    finally:
+        store.close()

@@ -12,19 +12,30 @@ from sqlalchemy import Column, MetaData, String, inspect
 
 from cancer_alliance.store import Base, database_url, migrate, open_store
 from cancer_alliance.store.database import alembic_config, downgrade
+from cancer_alliance.store.programme import maintained_by_sql
 
 pytestmark = pytest.mark.store
 
 STORE_TABLES = {"user_account", "audit_event", "ptl_note"}
 FOLLOWUP_TABLES = {"followup_patient", "followup_test", "followup_reaccess_request", "followup_action"}
 STORE_TABLES |= FOLLOWUP_TABLES | {"followup_clinician"}  # issue 11
+PROGRAMME_TABLES = {
+    "funding_agreement",
+    "deliverable",
+    "deliverable_trajectory",
+    "deliverable_change",
+    "case_study",
+    "case_study_priority",
+}
+STORE_TABLES |= PROGRAMME_TABLES  # issue 15 (migration 0004)
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:
     store = open_store(url)
     try:
         with store.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": lambda name, *_: not maintained_by_sql(name)}
+            context = MigrationContext.configure(connection, opts=opts)
             return compare_metadata(context, metadata)
     finally:
         store.close()
@@ -42,7 +53,7 @@ def current_revision(url: str) -> str | None:
 def table_names(url: str) -> set[str]:
     store = open_store(url)
     try:
-        return set(inspect(store.engine).get_table_names())
+        return {name for name in inspect(store.engine).get_table_names() if not maintained_by_sql(name)}
     finally:
         store.close()
 

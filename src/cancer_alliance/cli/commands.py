@@ -14,6 +14,8 @@ from cancer_alliance.cli import (
     followup,
     ingest,
     lung,
+    programme,
+    radiotherapy,
     reference,
     report,
     spc,
@@ -21,7 +23,6 @@ from cancer_alliance.cli import (
     users,
     web,
 )
-from cancer_alliance.cli import radiotherapy as radiotherapy_cli
 
 app.command(name="ingest")(ingest.ingest)
 app.add_typer(reference.app, name="reference")
@@ -36,7 +37,9 @@ app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
 app.add_typer(fit.app, name="fit")
-app.add_typer(radiotherapy_cli.app, name="radiotherapy")
+app.add_typer(radiotherapy.app, name="radiotherapy")
 app.add_typer(lung.app, name="lung")
-app.add_typer(db.app, name="db")  # issue 11
-app.add_typer(followup.app, name="followup")  # issue 11
+app.add_typer(db.app, name="db")
+app.add_typer(followup.app, name="followup")
+app.add_typer(programme.app, name="programme")
+report.app.command(name="board")(programme.board)

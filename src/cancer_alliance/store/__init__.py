@@ -28,6 +28,7 @@ from cancer_alliance.store.models import (
     Role,
     UserAccount,
 )
+from cancer_alliance.store.programme import maintained_by_sql  # noqa: F401  (issue 15: registers the tables)
 
 __all__ = [
     "AUDIT_COLUMNS",

@@ -11,6 +11,12 @@ from sqlalchemy import Connection
 
 from cancer_alliance.store.database import create_store_engine
 from cancer_alliance.store.models import Base
+from cancer_alliance.store.programme import maintained_by_sql
+
+
+def include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    """Leave out the search objects migrations make in raw SQL (FTS5 tables, expression indexes)."""
+    return not maintained_by_sql(name)
 
 
 def run(connection: Connection) -> None:
@@ -18,6 +24,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         compare_type=True,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
     )
     with context.begin_transaction():

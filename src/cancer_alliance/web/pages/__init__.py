@@ -13,6 +13,7 @@ from cancer_alliance.web.pages import (
     imports,
     lung,
     organisations,
+    programme,
     ptl,
     radiotherapy,
 )
@@ -27,6 +28,7 @@ for module in (
     fit,
     lung,
     radiotherapy,
+    programme,
     imports,
     audit,
     about,

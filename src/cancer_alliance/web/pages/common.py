@@ -22,16 +22,18 @@ SIGNED_IN = frozenset(Role)
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("home", "Map of alliances", None),
     ("explorer", "Performance explorer", None),
-    ("fit_index", "Bowel screening", None),
     ("ptl_list", "Patient tracking list", SIGNED_IN),
+    ("followup_worklist", "Follow-up", frozenset({Role.trust})),  # the clinical role is checked on the page
+    ("followup_metrics", "Follow-up metrics", frozenset({Role.national, Role.alliance})),
+    ("fit_index", "Bowel screening", None),
+    ("lung_calculator", "Lung health checks", None),
+    ("radiotherapy_index", "Radiotherapy", None),
+    ("programme", "Programme", SIGNED_IN),
+    ("library", "Best practice", None),
     ("import_form", "Import", frozenset(IMPORTERS)),
     ("audit_log", "Audit log", frozenset({Role.national})),
-    ("followup_worklist", "Follow-up", frozenset({Role.trust})),  # issue 11: clinical users only
-    ("followup_metrics", "Follow-up metrics", frozenset({Role.national, Role.alliance})),  # issue 11
     ("about", "About the data", None),
-    ("radiotherapy_index", "Radiotherapy", None),
 )
-NAVIGATION += (("lung_calculator", "Lung health checks", None),)  # issue #10
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

@@ -1,0 +1,165 @@
+"""The metrics a deliverable or a case study can be linked to: a small registry of sources, so other
+domains (pathway milestones, screening, lung health checks, follow-up, radiotherapy) add theirs with one
+`register()` call each.
+
+A source gives, for one alliance, its series: one row per period with `month` (YYYY-MM; an annual
+metric gives its calendar year's months the year's value), `value`, and when known `numerator` and
+`denominator` (counts, for disclosure control). Shipped now:
+
+* `cwt:<standard_id>`: every CWT standard, the alliance's monthly performance from
+  `ALLIANCE_HOME/results/performance_month_alliance.parquet` (written by `alliance demo`).
+* `early_diagnosis:early_stage_proportion`: the alliance's proportion of staged cancers at stage 1-2 by
+  calendar year, from the real NDRS counts (`early_diagnosis.ndrs`, 2018/19 alliances via successors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from cancer_alliance.errors import InputError
+
+SERIES_COLUMNS = ("month", "value", "numerator", "denominator")
+
+Loader = Callable[[Path, str], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class MetricSource:
+    """One linkable metric: `key` as stored on a deliverable, its label and domain (a priority id),
+    whether a higher value is better, whether it is a proportion, and how to read it."""
+
+    key: str
+    label: str
+    priority: str
+    load: Loader
+    higher_is_better: bool = True
+    proportion: bool = True
+    annual: bool = False
+
+    def series(self, home: Path, alliance_code: str) -> pd.DataFrame:
+        """The alliance's series, oldest first (empty when the results are not there yet)."""
+        frame = self.load(home, alliance_code)
+        for column in SERIES_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = None
+        return frame.loc[:, list(SERIES_COLUMNS)].sort_values("month").reset_index(drop=True)
+
+    def actuals(self, home: Path, alliance_code: str) -> dict[str, float]:
+        frame = self.series(home, alliance_code)
+        frame = frame[frame["value"].notna()]
+        return dict(zip(frame["month"], frame["value"].astype(float), strict=True))
+
+
+_REGISTRY: dict[str, MetricSource] = {}
+
+
+def register(source: MetricSource) -> MetricSource:
+    """Add a source (a domain's module calls this once per metric at import)."""
+    if source.key in _REGISTRY and _REGISTRY[source.key] != source:
+        raise ValueError(f"metric {source.key!r} is already registered")
+    _REGISTRY[source.key] = source
+    return source
+
+
+def metric_sources() -> list[MetricSource]:
+    _register_shipped()
+    return sorted(_REGISTRY.values(), key=lambda source: source.key)
+
+
+def metric_source(key: str) -> MetricSource:
+    """The source of `key`, or an InputError naming the known keys' pattern."""
+    _register_shipped()
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise InputError(
+            f"unknown metric {key!r}: choose one of `alliance programme metrics` (e.g. cwt:62d_usc)"
+        ) from None
+
+
+@lru_cache(maxsize=4)
+def _alliance_performance(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    """The alliance performance table, read once per file version (a board pack or a page of
+    deliverables asks for many series from it)."""
+    return pd.read_parquet(path, columns=["standard_id", "reporting_month", "alliance", "within", "total"])
+
+
+def _cwt_loader(standard_id: str) -> Loader:
+    def load(home: Path, alliance_code: str) -> pd.DataFrame:
+        path = home / "results" / "performance_month_alliance.parquet"
+        if not path.is_file():
+            return pd.DataFrame(columns=list(SERIES_COLUMNS))
+        table = _alliance_performance(path.resolve(), path.stat().st_mtime_ns)
+        table = table[(table["standard_id"] == standard_id) & (table["alliance"] == alliance_code)]
+        return pd.DataFrame(
+            {
+                "month": table["reporting_month"].astype(str),
+                "value": (table["within"] / table["total"]).where(table["total"] > 0),
+                "numerator": table["within"],
+                "denominator": table["total"],
+            }
+        )
+
+    return load
+
+
+@lru_cache(maxsize=1)
+def _ndrs_by_year() -> pd.DataFrame:
+    """The real NDRS counts by 2018/19 alliance and year (packaged reference data: read once)."""
+    from cancer_alliance.early_diagnosis.ndrs import ndrs_counts_for_2018_19_alliances
+
+    return ndrs_counts_for_2018_19_alliances(["year"])
+
+
+def _early_stage(home: Path, alliance_code: str) -> pd.DataFrame:
+    counts = _ndrs_by_year()
+    counts = counts[counts["alliance"] == alliance_code]
+    rows = []
+    for year, early, staged in zip(
+        counts["year"], counts["stage_early"], counts["stage_staged"], strict=True
+    ):
+        for month in range(1, 13):
+            value = early / staged if staged else None
+            rows.append(
+                {
+                    "month": f"{int(year)}-{month:02d}",
+                    "value": value,
+                    "numerator": early,
+                    "denominator": staged,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
+
+
+def _register_shipped() -> None:
+    if "early_diagnosis:early_stage_proportion" in _REGISTRY:
+        return
+    from cancer_alliance.reference.standards import standards
+
+    seen: set[str] = set()
+    for standard in standards():
+        if standard.standard_id in seen:
+            continue
+        seen.add(standard.standard_id)
+        register(
+            MetricSource(
+                key=f"cwt:{standard.standard_id}",
+                label=f"{standard.title} ({standard.standard_id})",
+                priority="fds" if standard.standard_id == "fds" else "waiting_times",
+                load=_cwt_loader(standard.standard_id),
+            )
+        )
+    register(
+        MetricSource(
+            key="early_diagnosis:early_stage_proportion",
+            label="Cancers diagnosed at stage 1 or 2 (of staged, NDRS, by calendar year)",
+            priority="early_diagnosis",
+            load=_early_stage,
+            annual=True,
+        )
+    )

@@ -1,0 +1,292 @@
+"""What the programme pages show (issue 15): deliverables with RAG tags and history, the deliverable
+and case-study forms (parsed and validated into NHS.UK error-summary entries), and case studies with
+their before-and-after SPC chart. No I/O; unit-tested without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from cancer_alliance.programme.case_studies import BeforeAfter, CaseStudyInput, validate_case_study
+from cancer_alliance.programme.deliverables import (
+    FIELDS,
+    DeliverableInput,
+    FieldError,
+    format_trajectory,
+    parse_funding,
+    parse_trajectory,
+    validate,
+)
+from cancer_alliance.programme.metrics import metric_sources
+from cancer_alliance.programme.priorities import priorities
+from cancer_alliance.programme.rag import Assessment
+from cancer_alliance.reference.organisations import alliances
+from cancer_alliance.stats.charts import spc_chart, spc_icons
+from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
+from cancer_alliance.store.programme import CaseStudy, Deliverable, DeliverableChange, Rag
+
+RAG_CLASSES = {Rag.red: "nhsuk-tag--red", Rag.amber: "nhsuk-tag--orange", Rag.green: "nhsuk-tag--green"}
+FIELD_LABELS = {
+    "title": "Title",
+    "owner": "Owner",
+    "due_date": "Due date",
+    "funding": "Funding",
+    "metric_key": "Linked metric",
+    "trajectory": "Trajectory",
+    "manual_rag": "RAG set by hand",
+    "manual_rag_reason": "Reason",
+    "financial_year": "Financial year",
+    "alliance_code": "Alliance",
+    "summary": "Summary",
+    "intervention": "What was done",
+    "priorities": "Priorities",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "contacts": "Contacts",
+    "change_month": "Month the change began",
+    "version": "Version",
+}
+
+
+def rag_tag(result: Assessment) -> dict[str, str]:
+    if result.rag is None:
+        return {"text": "Not known yet", "classes": "nhsuk-tag--grey"}
+    return {"text": result.rag.value.title(), "classes": RAG_CLASSES[result.rag]}
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def rag_detail(result: Assessment) -> str:
+    if result.manual:
+        return f"Set by hand: {result.reason}"
+    if result.month:
+        target = percent(result.target)
+        return f"{percent(result.actual)} in {result.month} against a trajectory of {target}: {result.reason}"
+    return result.reason.capitalize()
+
+
+def alliance_names() -> dict[str, str]:
+    return {alliance.code: alliance.name for alliance in alliances("2018/19")}
+
+
+def alliance_options(selected: str | None) -> list[dict[str, Any]]:
+    return [
+        {"value": code, "text": name, "selected": code == selected}
+        for code, name in sorted(alliance_names().items(), key=lambda i: i[1])
+    ]
+
+
+def metric_options(selected: str | None) -> list[dict[str, Any]]:
+    items = [{"value": "", "text": "None: set the RAG by hand", "selected": not selected}]
+    items += [{"value": s.key, "text": s.label, "selected": s.key == selected} for s in metric_sources()]
+    return items
+
+
+def metric_label(key: str | None) -> str:
+    labels = {s.key: s.label for s in metric_sources()}
+    return labels.get(key or "", key or "None (RAG set by hand)")
+
+
+def deliverable_rows(items: Sequence[tuple[Deliverable, Assessment]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "title": d.title,
+            "owner": d.owner,
+            "due": d.due_date.isoformat(),
+            "funding": "" if d.funding is None else f"£{d.funding:,.0f}",
+            "metric": metric_label(d.metric_key),
+            "tag": rag_tag(result),
+            "detail": rag_detail(result),
+        }
+        for d, result in items
+    ]
+
+
+def deliverable_form(d: Deliverable | None) -> dict[str, str]:
+    """The form's values for an existing deliverable (or blank)."""
+    if d is None:
+        return {}
+    return {
+        "title": d.title,
+        "owner": d.owner,
+        "due_date": d.due_date.isoformat(),
+        "funding": "" if d.funding is None else f"{d.funding:.2f}",
+        "metric_key": d.metric_key or "",
+        "trajectory": format_trajectory({p.month: p.target for p in d.trajectory}),
+        "manual_rag": d.manual_rag.value if d.manual_rag else "",
+        "manual_rag_reason": d.manual_rag_reason or "",
+        "version": str(d.version),
+    }
+
+
+def errors_for(problems: Sequence[FieldError]) -> list[dict[str, str]]:
+    return [
+        {"text": f"{FIELD_LABELS.get(p.field, p.field)}: {p.message}", "href": f"#{p.field}"}
+        for p in problems
+    ]
+
+
+def error_of(errors: Sequence[Mapping[str, str]], field: str) -> str | None:
+    for error in errors:
+        if error["href"] == f"#{field}":
+            return error["text"]
+    return None
+
+
+def parse_deliverable(form: Mapping[str, str]) -> tuple[DeliverableInput | None, list[dict[str, str]]]:
+    """The form as a DeliverableInput, or the error-summary entries naming each field."""
+    problems: list[FieldError] = []
+    due = _date(form.get("due_date", ""), "due_date", problems, required=True)
+    try:
+        funding = parse_funding(form.get("funding", ""))
+    except ValueError as error:
+        problems.append(FieldError("funding", str(error)))
+        funding = None
+    try:
+        trajectory = parse_trajectory(form.get("trajectory", ""))
+    except ValueError as error:
+        problems.append(FieldError("trajectory", str(error)))
+        trajectory = {}
+    rag_text = form.get("manual_rag", "")
+    manual_rag = Rag(rag_text) if rag_text in {r.value for r in Rag} else None
+    data = DeliverableInput(
+        title=form.get("title", ""),
+        owner=form.get("owner", ""),
+        due_date=due or date.min,
+        funding=funding,
+        metric_key=form.get("metric_key") or None,
+        trajectory=trajectory,
+        manual_rag=manual_rag,
+        manual_rag_reason=form.get("manual_rag_reason") or None,
+    )
+    problems += [p for p in validate(data) if p.field not in {q.field for q in problems}]
+    return (None if problems else data), errors_for(problems)
+
+
+def parse_case_study(
+    form: Mapping[str, Any], chosen: Sequence[str]
+) -> tuple[CaseStudyInput | None, list[dict[str, str]]]:
+    problems: list[FieldError] = []
+    start = _date(form.get("start_date", ""), "start_date", problems)
+    end = _date(form.get("end_date", ""), "end_date", problems)
+    data = CaseStudyInput(
+        title=form.get("title", ""),
+        summary=form.get("summary", ""),
+        intervention=form.get("intervention", ""),
+        priorities=tuple(chosen),
+        start_date=start,
+        end_date=end,
+        contacts=form.get("contacts", ""),
+        metric_key=form.get("metric_key") or None,
+        change_month=form.get("change_month") or None,
+    )
+    problems += validate_case_study(data)
+    return (None if problems else data), errors_for(problems)
+
+
+def _date(text: str, field: str, problems: list[FieldError], required: bool = False) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            problems.append(FieldError(field, "enter a date, for example 2019-03-31"))
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(FieldError(field, "must be a real date, for example 2019-03-31"))
+        return None
+
+
+def history_rows(changes: Sequence[DeliverableChange]) -> list[dict[str, str]]:
+    rows = []
+    for change in reversed(changes):
+        altered = [name for name in FIELDS if change.before.get(name) != change.after.get(name)]
+        rows.append(
+            {
+                "version": str(change.version),
+                "when": f"{change.changed_at:%Y-%m-%d %H:%M} UTC",
+                "who": change.changed_by,
+                "what": "Added"
+                if not change.before
+                else "; ".join(
+                    f"{FIELD_LABELS[n]}: {_show(change.before.get(n))} to {_show(change.after.get(n))}"
+                    for n in altered
+                ),
+            }
+        )
+    return rows
+
+
+def _show(value: Any) -> str:
+    if value in (None, "", {}):
+        return "(none)"
+    if isinstance(value, dict):
+        return format_trajectory(value)
+    return str(value)
+
+
+def priority_items(chosen: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {"value": p.priority_id, "text": p.title, "checked": p.priority_id in chosen} for p in priorities()
+    ]
+
+
+def priority_titles(ids: Sequence[str]) -> list[str]:
+    titles = {p.priority_id: p.title for p in priorities()}
+    return [titles.get(i, i) for i in ids]
+
+
+STATUS_TAGS = {
+    "draft": {"text": "Draft", "classes": "nhsuk-tag--grey"},
+    "submitted": {"text": "Awaiting national review", "classes": "nhsuk-tag--yellow"},
+    "published": {"text": "Published", "classes": "nhsuk-tag--green"},
+}
+
+
+def case_study_form(study: CaseStudy | None) -> dict[str, str]:
+    if study is None:
+        return {}
+    return {
+        "title": study.title,
+        "summary": study.summary,
+        "intervention": study.intervention,
+        "start_date": study.start_date.isoformat() if study.start_date else "",
+        "end_date": study.end_date.isoformat() if study.end_date else "",
+        "contacts": study.contacts,
+        "metric_key": study.metric_key or "",
+        "change_month": study.change_month or "",
+        "version": str(study.version),
+    }
+
+
+def before_after_view(found: BeforeAfter, title: str) -> dict[str, Any]:
+    """The SPC chart spec (limits recalculated from the change), its icons and the table beside it."""
+    figure = spc_chart(found.points, found.summary, title=title, y_title=found.label[:40], percent=True)
+    icons = [{"src": icon_data_uri(name), "label": ICON_LABELS[name]} for name in spc_icons(found.summary)]
+    rows = [
+        {
+            "month": x.strftime("%Y-%m"),
+            "value": percent(y),
+            "side": "After" if group else "Before",
+            "point": str(point),
+        }
+        for x, y, group, point in zip(
+            found.points["x"],
+            found.points["y"],
+            found.points["rebase_group"],
+            found.points["point_type"],
+            strict=True,
+        )
+    ]
+    return {
+        "spec": figure.spec,
+        "icons": icons,
+        "rows": rows,
+        "before": percent(found.before_mean),
+        "after": percent(found.after_mean),
+        "label": found.label,
+    }
