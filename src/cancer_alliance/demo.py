@@ -114,6 +114,8 @@ def _radiotherapy(engine: EngineName | str | None, results: Path, reference_date
     facts = session.read_parquet(results / "cwt_facts.parquet")
     courses, linacs = current_table(session, "radiotherapy_course"), current_table(session, "linac")
     return write_results(courses, linacs, facts, results, reference_date + dt.timedelta(days=1))
+
+
 def seed_programme(reference_date: dt.date) -> None:
     """The programme's demo deliverables and case studies in the store (`programme.demo`), added once."""
     from cancer_alliance.programme.demo import seed_demo_programme

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from tests.radiotherapy.web_results import write_radiotherapy_results
 from tests.lung.web_results import write_lung_results
+from tests.radiotherapy.web_results import write_radiotherapy_results
 
 from cancer_alliance.store import AuditEvent, Auditor, PtlNote, create_user, migrate, open_store
 from cancer_alliance.web import WebSettings, create_app

@@ -15,9 +15,6 @@ from fastapi import APIRouter, HTTPException, Request
 from cancer_alliance import reference
 from cancer_alliance.radiotherapy.compliance import in_force
 from cancer_alliance.radiotherapy.results_files import FILES, META
-
-#: The results files by name as `Results.table` takes them (no suffix).
-RESULTS = {key: file.removesuffix(".parquet") for key, file in FILES.items()}
 from cancer_alliance.reference.radiotherapy_networks import (
     memberships_on,
     network_names,
@@ -29,6 +26,9 @@ from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import radiotherapy as present
 from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
+
+#: The results files by name as `Results.table` takes them (no suffix).
+RESULTS = {key: file.removesuffix(".parquet") for key, file in FILES.items()}
 
 router = APIRouter()
 LEVELS = {"networks": "network", "providers": "provider"}
