@@ -111,9 +111,10 @@ def compliance(
     those rows are no_data). `chosen`, `members`, `network_codes` and `fractionation` default to the
     reference data in force on `as_of`.
 
-    The counts are computed wide (one column pair per requirement, one row per provider, then summed
-    per network) and turned into rows once at the end: SQLFrame's cost grows with the number of
-    DataFrame operations, and this keeps them few (docs/performance.md)."""
+    The counts are computed wide (one column pair per requirement, one row per provider); each provider
+    row is then exploded once for itself and once for each of its networks and summed by level and code,
+    and turned into rows once at the end: SQLFrame's cost grows with the number and size of DataFrame
+    steps, and this keeps them few (docs/performance.md)."""
     F = functions(courses)
     session = courses.sparkSession
     wanted = in_force(as_of, chosen)
