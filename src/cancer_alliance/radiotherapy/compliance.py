@@ -111,9 +111,10 @@ def compliance(
     those rows are no_data). `chosen`, `members`, `network_codes` and `fractionation` default to the
     reference data in force on `as_of`.
 
-    The counts are computed wide (one column pair per requirement, one row per provider, then summed
-    per network) and turned into rows once at the end: SQLFrame's cost grows with the number of
-    DataFrame operations, and this keeps them few (docs/performance.md)."""
+    The counts are computed wide (one column pair per requirement, one row per provider); each provider
+    row is then exploded once for itself and once for each of its networks and summed by level and code,
+    and turned into rows once at the end: SQLFrame's cost grows with the number and size of DataFrame
+    steps, and this keeps them few (docs/performance.md)."""
     F = functions(courses)
     session = courses.sparkSession
     wanted = in_force(as_of, chosen)
@@ -150,75 +151,81 @@ def compliance(
         .where(F.col("code").isNotNull())
         .distinct()
     )
+    item = "struct<level: string, key: string, lead: double>"
     per_network = membership.groupBy(F.col("m_provider").alias("code")).agg(
-        F.countDistinct("m_network").alias("n_one_network")
+        F.countDistinct("m_network").alias("n_one_network"),
+        F.collect_list(
+            F.struct(
+                F.lit("network").alias("level"),
+                F.col("m_network").alias("key"),
+                F.when(F.col("m_lead"), F.lit(1.0)).otherwise(F.lit(0.0)).alias("lead"),
+            )
+        ).alias("networks"),
     )
     wide = providers
     for part in [*parts, per_network]:
         wide = wide.join(part, on="code", how="left")
+    columns = [*counts, "n_one_network"]
     wide = wide.select(
-        "code", *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in [*counts, "n_one_network"]]
+        F.col("code").alias("provider"),
+        *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in columns],
+        "networks",
     )
-
-    network_list = session.createDataFrame(
-        [(code,) for code in network_codes] or [("",)], schema="code string"
-    ).where(F.col("code") != "")
-    leads = membership.groupBy(F.col("m_network").alias("l_code")).agg(
-        F.countDistinct(F.when(F.col("m_lead"), F.col("m_provider"))).alias("n_one_lead_provider")
+    # each provider row once for itself and once for each of its networks (one explode, no join)
+    itself = F.array(
+        F.struct(F.lit("provider").alias("level"), F.col("provider").alias("key"), F.lit(0.0).alias("lead"))
     )
-    network_wide = network_list.join(leads, on=F.col("code") == F.col("l_code"), how="left")
-    if counts:
-        summed = (
-            wide.join(membership, on=F.col("code") == F.col("m_provider"), how="inner")
-            .groupBy(F.col("m_network").alias("n_code"))
-            .agg(*[F.sum(c).alias(c) for c in counts])
+    levels = F.when(F.col("networks").isNull(), itself).otherwise(F.concat(itself, F.col("networks")))
+    exploded = wide.select(
+        *columns,
+        F.explode(levels.cast(f"array<{item}>")).alias("at"),
+    )
+    summed = exploded.groupBy(F.col("at.level").alias("level"), F.col("at.key").alias("code")).agg(
+        *[F.sum(c).alias(c) for c in columns], F.sum("at.lead").alias("n_one_lead_provider")
+    )
+    empty = sorted(set(network_codes) - {m.network_code for m in members})
+    if empty:  # a network with no member still gets its rows (no data, no lead)
+        zeros = ", ".join(f"{c} double" for c in [*columns, "n_one_lead_provider"])
+        summed = summed.unionByName(
+            session.createDataFrame(
+                [("network", code, *[0.0] * (len(columns) + 1)) for code in empty],
+                schema=f"level string, code string, {zeros}",
+            )
         )
-        network_wide = network_wide.join(summed, on=F.col("code") == F.col("n_code"), how="left")
-    network_wide = network_wide.select(
-        "code",
-        *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in [*counts, "n_one_lead_provider"]],
-    )
     limits = thresholds(wanted, as_of)
-    long = None
-    for level, frame in (("provider", wide), ("network", network_wide)):
-        chosen_here = [r for r in wanted if level in r.levels]
-        if not chosen_here:
-            continue
-        rows = _long(frame, level, chosen_here, limits)
-        long = rows if long is None else long.unionByName(rows)
-    if long is None:
-        return session.createDataFrame([], schema=OUTPUT_DDL)
-    return _judge(long)
+    return _judge(_long(summed, wanted, limits, network_codes))
 
 
-def _long(frame: Any, level: str, chosen: Sequence[Requirement], limits: dict[str, float | None]) -> Any:
-    """One row per code and requirement from the wide counts, with the requirement's threshold, kind
-    and comparison carried as literals (one explode, no join)."""
+def _long(
+    frame: Any, chosen: Sequence[Requirement], limits: dict[str, float | None], network_codes: Sequence[str]
+) -> Any:
+    """One row per level, code and requirement from the wide counts, with the requirement's threshold,
+    kind and comparison carried as literals (one explode, no join), where the requirement applies at
+    that level and for the networks asked for."""
     F = functions(frame)
     items = []
     for r in chosen:
-        numerator = F.col(f"n_{r.requirement_id}")
         denominator = (
             F.lit(None).cast("double") if r.requirement_id in STRUCTURE else F.col(f"d_{r.requirement_id}")
         )
         items.append(
             F.struct(
                 F.lit(r.requirement_id).alias("requirement_id"),
-                numerator.alias("numerator"),
+                F.lit(" ".join(r.levels)).alias("levels"),
+                F.col(f"n_{r.requirement_id}").alias("numerator"),
                 denominator.alias("denominator"),
                 F.lit(limits[r.requirement_id]).cast("double").alias("threshold"),
                 F.lit(r.kind == "rate").alias("is_rate"),
                 F.lit(r.comparison).alias("comparison"),
             )
         )
-    exploded = frame.select("code", F.explode(F.array(*items)).alias("item"))
-    return exploded.select(
-        F.lit(level).alias("level"),
-        "code",
-        *[
-            F.col(f"item.{name}").alias(name)
-            for name in ("requirement_id", "numerator", "denominator", "threshold", "is_rate", "comparison")
-        ],
+    wanted_networks = F.col("code").isin(*network_codes) if network_codes else F.lit(False)
+    exploded = frame.where((F.col("level") == "provider") | wanted_networks).select(
+        "level", "code", F.explode(F.array(*items)).alias("item")
+    )
+    names = ("requirement_id", "numerator", "denominator", "threshold", "is_rate", "comparison")
+    return exploded.where(F.col("item.levels").contains(F.col("level"))).select(
+        "level", "code", *[F.col(f"item.{name}").alias(name) for name in names]
     )
 
 
