@@ -9,8 +9,10 @@ on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; 
     cancers, high_risk_adenomas    investigated with that outcome
     median_days_result_to_test     among investigated (result_date to diagnostic_test_date)
 
-`programme_counts` gives these counts per group; `band_counts` the same flags per band of results,
-the input of threshold planning (`planning.py`). Rates and intervals are added in `metrics.py`.
+Each episode gets one `level` (invited only, screened, positive, investigated) computed once; the
+counts follow from it. `programme_counts` gives them per group; `band_counts` per band of results (with
+`referred` = positive at the threshold applied), the input of threshold planning (`planning.py`). Rates
+and intervals are added in `metrics.py`.
 """
 
 from __future__ import annotations
