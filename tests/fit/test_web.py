@@ -86,3 +86,10 @@ def test_every_api_table_downloads_as_csv(fit_client):
         response = fit_client.get(f"/api/bowel-screening/{path}?format=csv")
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/csv")
+
+
+def test_the_index_says_when_the_results_lack_bowel_screening(client):
+    """A home computed before FIT was added (the plain web test home): the navigation link still works."""
+    page = client.get("/bowel-screening")
+    assert page.status_code == 200
+    assert "No bowel screening results yet" in page.text

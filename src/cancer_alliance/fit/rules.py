@@ -9,8 +9,10 @@ on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; 
     cancers, high_risk_adenomas    investigated with that outcome
     median_days_result_to_test     among investigated (result_date to diagnostic_test_date)
 
-`programme_counts` gives these counts per group; `band_counts` the same flags per band of results,
-the input of threshold planning (`planning.py`). Rates and intervals are added in `metrics.py`.
+Each episode gets one `level` (invited only, screened, positive, investigated) computed once; the
+counts follow from it. `programme_counts` gives them per group; `band_counts` per band of results (with
+`referred` = positive at the threshold applied), the input of threshold planning (`planning.py`). Rates
+and intervals are added in `metrics.py`.
 """
 
 from __future__ import annotations
@@ -101,51 +103,41 @@ def _sum_where(F: Any, condition: Any) -> Any:
 
 def programme_counts(episodes: Any, by: Sequence[str] = (), settings: FitSettings = DEFAULT_SETTINGS) -> Any:
     """One row per group of `by` (names in GROUPS; none for one row): the group columns, COUNT_COLUMNS
-    and median_days_result_to_test. Counted in two steps (episodes per group, level and outcome, then
-    per group), so that the definitions are evaluated once per episode."""
+    and median_days_result_to_test. Counted in two steps (per group and level, then per group), so that
+    the definitions are evaluated once per episode and the data is read once."""
     check_groups(by)
     F = functions(episodes)
+    outcome = F.col("outcome")
     keyed = episodes.select(
         *[GROUPS[name](F).alias(name) for name in by],
         level(F, settings).alias("level"),
-        F.coalesce(F.col("outcome"), F.lit("")).alias("outcome"),
+        _one(F, outcome == F.lit(CANCER)).alias("is_cancer"),
+        _one(F, outcome == F.lit(HIGH_RISK_ADENOMA)).alias("is_hra"),
+        F.datediff(F.col("diagnostic_test_date"), F.col("result_date")).alias("days"),
     )
-    fine = keyed.groupBy(*by, "level", "outcome").agg(F.count(F.lit(1)).cast("long").alias("n"))
+    fine = keyed.groupBy(*by, "level").agg(
+        F.count(F.lit(1)).cast("long").alias("n"),
+        F.sum(F.col("is_cancer")).cast("long").alias("n_cancer"),
+        F.sum(F.col("is_hra")).cast("long").alias("n_hra"),
+        F.median(F.col("days")).cast("double").alias("median_days"),  # used for the investigated level only
+    )
     at = F.col("level")
     investigated = at == F.lit(INVESTIGATED)
-    counts = fine.groupBy(*by).agg(
+    return fine.groupBy(*by).agg(
         F.sum(F.col("n")).cast("long").alias("invited"),
         _sum_where(F, at >= F.lit(SCREENED)).cast("long").alias("screened"),
         _sum_where(F, at >= F.lit(POSITIVE)).cast("long").alias("positive"),
         _sum_where(F, investigated).cast("long").alias("investigated"),
-        _sum_where(F, investigated & (F.col("outcome") == F.lit(CANCER))).cast("long").alias("cancers"),
-        _sum_where(F, investigated & (F.col("outcome") == F.lit(HIGH_RISK_ADENOMA)))
+        F.sum(F.when(investigated, F.col("n_cancer")).otherwise(F.lit(0))).cast("long").alias("cancers"),
+        F.sum(F.when(investigated, F.col("n_hra")).otherwise(F.lit(0)))
         .cast("long")
         .alias("high_risk_adenomas"),
+        F.max(F.when(investigated, F.col("median_days"))).cast("double").alias("median_days_result_to_test"),
     )
-    return _with_median_days(episodes, counts, by, settings)
 
 
-def _with_median_days(episodes: Any, counts: Any, by: Sequence[str], settings: FitSettings) -> Any:
-    """`counts` with median_days_result_to_test among investigated episodes (null where none)."""
-    F = functions(episodes)
-    renamed = [f"_by_{i}" for i in range(len(by))]
-    medians = (
-        episodes.filter(level(F, settings) == F.lit(INVESTIGATED))
-        .select(
-            *[GROUPS[name](F).alias(alias) for name, alias in zip(by, renamed, strict=True)],
-            F.datediff(F.col("diagnostic_test_date"), F.col("result_date")).alias("days"),
-        )
-        .groupBy(*renamed)
-        .agg(F.median(F.col("days")).cast("double").alias("median_days_result_to_test"))
-    )
-    if not by:
-        return counts.crossJoin(medians)
-    condition = None
-    for name, alias in zip(by, renamed, strict=True):
-        same = counts[name].eqNullSafe(medians[alias])
-        condition = same if condition is None else condition & same
-    return counts.join(medians, on=condition, how="left").drop(*renamed)
+def _one(F: Any, condition: Any) -> Any:
+    return F.when(F.coalesce(condition, F.lit(False)), F.lit(1)).otherwise(F.lit(0))
 
 
 def band_counts(

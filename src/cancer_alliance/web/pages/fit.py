@@ -25,7 +25,7 @@ from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.presenters.england_map import england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, format_month, percent
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names
-from cancer_alliance.web.results import Results
+from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
@@ -132,7 +132,10 @@ def plan_tables(
 
 @router.get("/bowel-screening", name="fit_index")
 def fit_index(request: Request, ctx: ContextDep, viewer: ViewerDep):
-    table = alliance_table(ctx.results, viewer)
+    try:
+        table = alliance_table(ctx.results, viewer)
+    except ResultsMissing:  # a home computed before bowel screening was added: say so, link nowhere
+        return render(request, "fit_index.jinja", map=None, rows=[])
     values = dict(zip(table["alliance_code"], table["uptake"], strict=True))
     return render(
         request,
