@@ -14,6 +14,7 @@ TABLES = [
     "cwt",
     "fit_screening_episode",
     "lung_health_check",
+    "pathway_event",
     "radiotherapy_course",
     "tumour_registration",
 ]
