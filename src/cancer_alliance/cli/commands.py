@@ -10,6 +10,7 @@ from cancer_alliance.cli import (
     cwt_reports,
     demo,
     ingest,
+    pathways,
     reference,
     report,
     spc,
@@ -30,3 +31,4 @@ app.add_typer(users.app, name="users")
 app.command(name="audit")(audit.audit)
 app.command(name="demo")(demo.demo)
 app.command(name="serve")(web.serve)
+app.add_typer(pathways.app, name="pathways")
