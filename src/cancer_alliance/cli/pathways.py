@@ -163,6 +163,6 @@ def show_definitions(
             str(row["milestone"]),
             str(row["events"]),
             str(row["target_day"]),
-            "yes" if row["verified"] == "true" else "UNVERIFIED",
+            "yes" if row["verified"] == "true" else "no",
         )
     Console().print(table)
