@@ -195,8 +195,9 @@ def event_log_problems(table: TableSchema) -> str:
     of a start event in a group is that start; a later row of the same start event is
     `second_start_event`; an event dated before the group's earliest start event is `before_start`;
     a `same_in_group` column that differs from the group's first start row is `differs_in_group`.
-    A group without a start event is not a problem here (its events may come in a later file).
-    Reasons name rows, never values."""
+    Rows with problems of their own are left out of the comparison (a broken copy of a start event
+    must not make the real one a "second"). A group without a start event is not a problem here
+    (its events may come in a later file). Reasons name rows, never values."""
     log = table.event_log
     if log is None:
         raise ValueError(f"table {table.name} has no event_log")
@@ -228,7 +229,8 @@ def event_log_problems(table: TableSchema) -> str:
                    min(CASE WHEN {is_start} THEN {date} END) {whole} AS start_date,
                    arg_min(row_number, CASE WHEN {is_start} THEN {date} END) {whole} AS start_date_row,
                    min(row_number) OVER (PARTITION BY g, {event}) AS first_of_event{firsts}
-            FROM (SELECT *, {group} AS g FROM source_rows WHERE {group} IS NOT NULL))
+            FROM (SELECT *, {group} AS g FROM source_rows WHERE {group} IS NOT NULL
+                  AND row_number NOT IN (SELECT row_number FROM problems)))
         SELECT row_number, {literal(log.event)}, 'second_start_event',
                'a second ' || {event} || ' event for this {log.group}: the first is in row ' || first_of_event
         FROM grouped WHERE {is_start} AND row_number > first_of_event
