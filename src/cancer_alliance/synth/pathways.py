@@ -148,7 +148,10 @@ def generate_pathway_events(
         event = "decision_to_treat" if name.startswith("decision") else "first_treatment"
         events.add(rows[has], event, c[name][has], treated_at[has])
     # Intermediate tests between day 0 and diagnosis (or the census, for a pathway still open).
-    end = np.where(known(diagnosis) & (diagnosis >= day0), diagnosis, np.maximum(CENSUS, day0))
+    # A treated patient without an FDS end date was diagnosed by the decision to treat at the latest.
+    decided = np.where(known(c["decision_to_treat_date"]), c["decision_to_treat_date"], NULL)
+    diagnosed = np.where(known(diagnosis), diagnosis, decided)
+    end = np.where((diagnosed != NULL) & (diagnosed >= day0), diagnosed, np.maximum(CENSUS, day0))
     span = (end - day0).astype(float)
     for name, tests in TESTS.items():
         mine = np.flatnonzero(t == name)
