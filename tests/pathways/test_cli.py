@@ -122,3 +122,22 @@ def test_definitions_round_trip_through_an_edited_copy(tmp_path, events, pathway
     assert got[("p2", "mpmri")] == ("4", "breached")
     shown = runner.invoke(app, ["pathways", "definitions"])
     assert shown.exit_code == 0 and "│ no" in shown.output and "│ yes" in shown.output
+
+
+def test_report_writes_the_metrics_table(tmp_path, events, pathway_home):
+    out = tmp_path / "compliance.csv"
+    result = runner.invoke(app, ["pathways", "report", str(events), "--by", "tumour", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["tumour"], r["milestone"]): r for r in _rows(out)}
+    assert rows[("lung", "ct")]["breached"] == "1" and rows[("lung", "ct")]["compliance"] == "0.0"
+    assert rows[("lung", "diagnosis_communicated")]["met"] == "1"
+    bottleneck = runner.invoke(app, ["pathways", "report", str(events), "--view", "steps"])
+    assert bottleneck.exit_code == 0, bottleneck.output
+
+
+@pytest.mark.parametrize(
+    "arguments, message", [(["--view", "nonsense"], "--view"), (["--by", "ward"], "unknown group ward")]
+)
+def test_report_refuses_bad_options(events, pathway_home, arguments, message):
+    result = runner.invoke(app, ["pathways", "report", str(events), *arguments])
+    assert result.exit_code == 2 and message in result.output

@@ -166,3 +166,71 @@ def show_definitions(
             "yes" if row["verified"] == "true" else "no",
         )
     Console().print(table)
+
+
+@app.command()
+def report(
+    events: Annotated[
+        Path,
+        typer.Argument(metavar="EVENTS", help="Pathway events, .csv or .parquet (pathway_event columns)."),
+    ],
+    view: Annotated[
+        str,
+        typer.Option(help="compliance, all-met, steps (median and 90th percentile days), bottleneck or spc."),
+    ] = "compliance",
+    by: Annotated[
+        str, typer.Option(help="Comma list of groups: provider_code, alliance_code, tumour, month.")
+    ] = "",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Evaluate as of this day, YYYY-MM-DD (default: the latest event date)."),
+    ] = None,
+    show: Annotated[int, typer.Option(help="Rows to print on screen.")] = 40,
+    definitions: DefinitionsOption = None,
+    target: TargetOption = None,
+    engine: EngineOption = EngineName.duckdb,
+) -> None:
+    """Timed-pathway metrics of EVENTS: compliance per milestone (met / decided, with Wilson 95%
+    intervals), the share of pathways meeting every milestone, the days of each step between
+    consecutive milestones, the bottleneck (the step losing most days against its target, by
+    provider unless --by says otherwise) or the SPC of the main milestones by month of day 0.
+    Printed as a table; -o also writes every row.
+
+    Example: alliance pathways report events.parquet --view bottleneck --by provider_code -o bottleneck.csv
+    """
+    from cancer_alliance.pathways.report_files import View, parse_groups, report_file, write_frame
+
+    try:
+        chosen = View(view)
+    except ValueError:
+        raise _fail(
+            InputError(f"--view {view!r}: choose one of {', '.join(v.value for v in View)}")
+        ) from None
+    try:
+        settings = settings_from(definitions, target)
+        table, used = report_file(
+            events, chosen, parse_groups(by), as_of=_as_of(as_of), engine=engine, settings=settings
+        )
+        if output is not None:
+            write_frame(table, output)
+    except InputError as error:
+        raise _fail(error) from None
+    console = Console()
+    view_table = Table(*[str(c) for c in table.columns], title=f"{chosen.value} as of {used}")
+    for row in table.head(show).itertuples(index=False):
+        view_table.add_row(*[_cell(value) for value in row])
+    console.print(view_table)
+    if len(table) > show:
+        _say(f"... {len(table) - show:,} more rows{' in ' + str(output) if output else ''}")
+
+
+def _cell(value: object) -> str:
+    """Display only: fractions as percentages to 1 dp, numbers to 1 dp; files keep full precision."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 1 else f"{value:,.1f}"
+    return str(value)
