@@ -40,7 +40,9 @@ def prepare(milestones: pd.DataFrame, alliance_version: str = "2018/19") -> pd.D
     frame = milestones.copy()
     mapping = provider_alliance(alliance_version)
     frame["alliance_code"] = frame["provider_code"].map(mapping)
-    frame["month"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m")
+    codes, days = pd.factorize(frame["start_date"])  # a few hundred distinct days: format each once
+    months = np.array([pd.Timestamp(day).strftime("%Y-%m") for day in days] + [None], dtype=object)
+    frame["month"] = months[codes]
     return frame
 
 
@@ -85,11 +87,19 @@ def all_met(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     milestone, and the share with its Wilson interval."""
     by = _check(frame, by)
     keys = [*by, *(["tumour"] if "tumour" not in by else [])]
-    per = frame.assign(
-        is_open=frame["status"].eq("open"),
-        missed=frame["status"].isin(["breached", "overdue"]),
-    ).groupby(["pathway_id", *keys], dropna=False)
-    pathways = per.agg(is_open=("is_open", "any"), missed=("missed", "any")).reset_index()
+    pathway, _ = pd.factorize(frame["pathway_id"])
+    per = pd.DataFrame(
+        {
+            "pathway": pathway,
+            "is_open": frame["status"].eq("open").to_numpy(),
+            "missed": frame["status"].isin(["breached", "overdue"]).to_numpy(),
+        }
+    ).groupby("pathway", sort=False)
+    flags = per.agg(is_open=("is_open", "max"), missed=("missed", "max"))
+    first = pd.Series(np.arange(len(frame))).groupby(pathway, sort=False).first()
+    pathways = frame.iloc[first.to_numpy()][["pathway_id", *keys]].reset_index(drop=True)
+    pathways["is_open"] = flags["is_open"].to_numpy()
+    pathways["missed"] = flags["missed"].to_numpy()
     decided = pathways[~pathways["is_open"]]
     table = (
         decided.assign(all_met=~decided["missed"])
@@ -108,13 +118,14 @@ def steps(frame: pd.DataFrame) -> pd.DataFrame:
     gained) and the pathway's groups. A step whose earlier milestone was not reached is not counted."""
     keep = [c for c in ("provider_code", "alliance_code", "month") if c in frame.columns]
     reached = frame[frame["day"].notna() & (frame["status"] != "not_applicable")]
-    reached = reached.sort_values(["pathway_id", "sequence"], kind="stable")
-    same = reached["pathway_id"].eq(reached["pathway_id"].shift())
+    pathway, _ = pd.factorize(reached["pathway_id"])
+    reached = reached.iloc[np.lexsort((reached["sequence"].to_numpy(), pathway))]
+    pathway = np.sort(pathway)
+    same = pd.Series(np.r_[False, pathway[1:] == pathway[:-1]], index=reached.index)
     consecutive = same & reached["sequence"].eq(reached["sequence"].shift() + 1)
     first = reached["sequence"].eq(1)
     previous_day = reached["day"].shift().where(consecutive, 0)
     previous_target = reached["target_day"].shift().where(consecutive, 0)
-    previous_name = reached["milestone"].shift().where(consecutive, "day 0")
     chosen = (consecutive | first).to_numpy()
     allowed = (reached["target_day"] - previous_target)[chosen]
     days = (reached["day"] - previous_day)[chosen]
@@ -125,12 +136,25 @@ def steps(frame: pd.DataFrame) -> pd.DataFrame:
             "tumour": reached["tumour"],
             **{c: reached[c] for c in keep},
             "sequence": reached["sequence"],
-            "step": previous_name[chosen] + " to " + reached["milestone"],
+            "step": _step_names(frame, reached),
             "days": days.astype("int64"),
             "allowed": allowed.astype("int64"),
             "lost": (days - allowed).astype("int64"),
         }
     ).reset_index(drop=True)
+
+
+def _step_names(frame: pd.DataFrame, reached: pd.DataFrame) -> np.ndarray:
+    """ "<previous milestone> to <milestone>" of each row (the first from "day 0"), looked up by tumour
+    and sequence from the few distinct milestones rather than built row by row."""
+    names = frame[["tumour", "sequence", "milestone"]].drop_duplicates()
+    lookup = dict(zip(zip(names["tumour"], names["sequence"], strict=True), names["milestone"], strict=True))
+    labels = {
+        (tumour, sequence): f"{lookup.get((tumour, sequence - 1), 'day 0')} to {name}"
+        for (tumour, sequence), name in lookup.items()
+    }
+    keys = pd.MultiIndex.from_arrays([reached["tumour"], reached["sequence"]])
+    return np.array([labels[key] for key in keys.unique()], dtype=object)[keys.factorize()[0]]
 
 
 def step_summary(step_rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
