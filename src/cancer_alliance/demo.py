@@ -21,6 +21,7 @@ from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import current_table
+from cancer_alliance.pathways import results_files as pathway_results
 from cancer_alliance.synth import generate
 from cancer_alliance.synth.generate import FILES, GenerationSummary
 
@@ -82,6 +83,10 @@ def prepare(
         written.append(path)
     ptl = ptl_file(records, results / "ptl.parquet", reference_date, engine=engine)
     written += [ptl.output, ptl.summary_path]
+    step("computing timed pathway milestones")  # issue 12
+    events = current_table(open_engine(engine), "pathway_event")
+    written += pathway_results.write_results(events, reference_date, results)
+    pathway_results.add_to_ptl(ptl.output, results / "pathway_next.parquet")
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",
