@@ -29,7 +29,13 @@ from cancer_alliance.pathways.files import evaluate_frame
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
 
 LEVELS = {"alliance": "alliance_code", "trust": "provider_code"}
-NEXT_COLUMNS = ("pathway_id", "pathway_tumour", "next_milestone", "next_milestone_due", "milestone_overdue")
+NEXT_COLUMNS = (
+    "pathway_id",
+    "pathway_tumour",
+    "pathway_milestone",
+    "pathway_milestone_due",
+    "milestone_overdue",
+)
 FILES = (
     "pathway_milestones.parquet",
     "pathway_next.parquet",
@@ -63,8 +69,8 @@ def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "pathway_id": first["pathway_id"].to_numpy(),
             "pathway_tumour": first["tumour"].to_numpy(),
-            "next_milestone": first["milestone"].to_numpy(),
-            "next_milestone_due": first["due_date"].to_numpy(),
+            "pathway_milestone": first["milestone"].to_numpy(),
+            "pathway_milestone_due": first["due_date"].to_numpy(),
             "milestone_overdue": overdue.loc[first["pathway_id"]].to_numpy(),
         }
     )

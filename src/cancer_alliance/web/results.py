@@ -55,6 +55,11 @@ TIMELINE_COLUMNS = (
 )
 
 
+#: Timed-pathway results (issue 12; `pathways.results_files`): patient-level milestones, and the
+#: aggregates the timed-pathways pages read.
+PATHWAY_MILESTONES = "pathway_milestones.parquet"
+PATHWAY_AGGREGATES = ("compliance", "all_met", "trend", "steps", "bottleneck")
+
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
 
@@ -160,6 +165,27 @@ class Results:
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
         )
+
+    def pathway_milestones(self, pathway_id: str) -> pd.DataFrame:
+        """The timed-pathway milestones of one pathway (patient-level: reach it via `Scope`); empty
+        when it is not a lung, prostate or colorectal timed pathway or nothing was computed."""
+        if not (self.folder / PATHWAY_MILESTONES).exists():
+            return pd.DataFrame()
+        frame = self._read(PATHWAY_MILESTONES, _read_parquet)
+        groups = self._derived(
+            PATHWAY_MILESTONES, frame, "groups", lambda f: f.groupby("pathway_id", sort=False).indices
+        )
+        return frame.iloc[groups.get(pathway_id, [])]
+
+    def pathway_table(self, name: str) -> pd.DataFrame:
+        """A timed-pathway aggregate results file (`pathways.results_files.FILES`), e.g. "compliance"."""
+        if name not in PATHWAY_AGGREGATES:
+            raise ValueError(f"unknown timed-pathway table {name!r}")
+        return self._read(f"pathway_{name}.parquet", _read_parquet)
+
+    def pathway_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(pathway_table(name))` once per loaded file and `key` (a page's figures)."""
+        return self._derived(f"pathway_{name}.parquet", self.pathway_table(name), key, compute)
 
     def warm(self) -> None:
         """Load every results file present now, so a worker's first requests do not pay for it."""

@@ -4,10 +4,12 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 from fastapi import APIRouter, Request
 
 from cancer_alliance.web.api import aggregates, patients
+from cancer_alliance.web.api import pathways as pathways_api
 
 router = APIRouter(prefix="/api")
 router.include_router(aggregates.router)
 router.include_router(patients.router)
+router.include_router(pathways_api.router)  # issue 12: timed pathways
 
 
 @router.get("/session", tags=["accounts"])
