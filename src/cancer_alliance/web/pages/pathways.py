@@ -67,7 +67,9 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
         raise HTTPException(status_code=404, detail="No timed-pathway results yet.") from None
     trend = found["trend"]
     trend = trend[(trend["tumour"] == tumour) & (trend["milestone"] == milestone)]
-    title = f"{present.TUMOURS[tumour]}: {present.milestone_name(milestone).lower()} within target"
+    label = present.milestone_name(milestone)
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label  # CT and PET-CT keep capitals
+    title = f"{present.TUMOURS[tumour]}: {label} within target"
     steps_spec = present.steps_chart(found["steps"], f"Where the days are lost, {name}")
     trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if not trend.empty else None
     api = f"/api/{'alliances' if level == 'alliance' else 'trusts'}/{code}/timed-pathways"
