@@ -141,3 +141,14 @@ def test_report_writes_the_metrics_table(tmp_path, events, pathway_home):
 def test_report_refuses_bad_options(events, pathway_home, arguments, message):
     result = runner.invoke(app, ["pathways", "report", str(events), *arguments])
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.spark
+def test_evaluate_on_spark_writes_the_same_file(tmp_path, events, pathway_home):
+    outputs = {}
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.csv"
+        result = runner.invoke(app, ["pathways", "evaluate", str(events), "-o", str(out), "--engine", engine])
+        assert result.exit_code == 0, result.output
+        outputs[engine] = out.read_text(encoding="utf-8")
+    assert outputs["duckdb"] == outputs["spark"]
