@@ -55,10 +55,8 @@ TIMELINE_COLUMNS = (
 )
 
 
-#: Timed-pathway results (issue 12; `pathways.results_files`): patient-level milestones, and the
-#: aggregates the timed-pathways pages read.
+#: Timed-pathway milestones (issue 12; `pathways.results_files`): patient-level, reached via `Scope`.
 PATHWAY_MILESTONES = "pathway_milestones.parquet"
-PATHWAY_AGGREGATES = ("compliance", "all_met", "trend", "steps", "bottleneck")
 
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
@@ -120,6 +118,14 @@ class Results:
             raise ValueError(f"unknown grouping {grouping!r}")
         return self._read(f"performance_{grouping}.parquet", _read_parquet)
 
+    def table(self, name: str) -> pd.DataFrame:
+        """Another domain's results file `results/<name>.parquet` (e.g. `fit_ccg`), read through the cache."""
+        return self._read(f"{name}.parquet", _read_parquet)
+
+    def table_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
+        """`compute(table(name))` once per loaded file and `key`."""
+        return self._derived(f"{name}.parquet", self.table(name), key, compute)
+
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
         return self._read("ptl.parquet", _read_ptl)
@@ -176,16 +182,6 @@ class Results:
             PATHWAY_MILESTONES, frame, "groups", lambda f: f.groupby("pathway_id", sort=False).indices
         )
         return frame.iloc[groups.get(pathway_id, [])]
-
-    def pathway_table(self, name: str) -> pd.DataFrame:
-        """A timed-pathway aggregate results file (`pathways.results_files.FILES`), e.g. "compliance"."""
-        if name not in PATHWAY_AGGREGATES:
-            raise ValueError(f"unknown timed-pathway table {name!r}")
-        return self._read(f"pathway_{name}.parquet", _read_parquet)
-
-    def pathway_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
-        """`compute(pathway_table(name))` once per loaded file and `key` (a page's figures)."""
-        return self._derived(f"pathway_{name}.parquet", self.pathway_table(name), key, compute)
 
     def warm(self) -> None:
         """Load every results file present now, so a worker's first requests do not pay for it."""

@@ -33,7 +33,7 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
         def compute(frame):
             return frame[(frame["level"] == level) & (frame["code"] == code)].reset_index(drop=True)
 
-        return results.pathway_derived(name, f"{level}:{code}", compute)
+        return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
     signed_in = viewer.signed_in
     compliance = present.with_intervals(
@@ -42,8 +42,8 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
     steps = present.published_steps(mine("steps"), signed_in)
     trend = present.published(mine("trend"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
     column = "alliance_code" if level == "alliance" else "provider_code"
-    bottleneck = results.pathway_derived(
-        "bottleneck",
+    bottleneck = results.table_derived(
+        "pathway_bottleneck",
         f"{level}:{code}",
         lambda frame: frame[frame[column] == code].reset_index(drop=True),
     )
