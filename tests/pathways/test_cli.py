@@ -152,3 +152,19 @@ def test_evaluate_on_spark_writes_the_same_file(tmp_path, events, pathway_home):
         assert result.exit_code == 0, result.output
         outputs[engine] = out.read_text(encoding="utf-8")
     assert outputs["duckdb"] == outputs["spark"]
+
+
+def test_the_ruled_out_setting_reaches_the_command(tmp_path, pathway_home):
+    events = write_events(
+        tmp_path / "events.csv",
+        [
+            event("p1", "referral_received", "2020-03-02", tumour="prostate"),
+            event("p1", "diagnosis_communicated", "2020-03-16", tumour="prostate", outcome="ruled_out"),
+        ],
+    )
+    out = tmp_path / "milestones.csv"
+    arguments = ["pathways", "evaluate", str(events), "-o", str(out), "--as-of", "2020-06-01"]
+    assert runner.invoke(app, arguments).exit_code == 0
+    assert {r["milestone"]: r["status"] for r in _rows(out)}["biopsy"] == "overdue"
+    assert runner.invoke(app, [*arguments, "--ruled-out-skips-not-applicable"]).exit_code == 0
+    assert {r["milestone"]: r["status"] for r in _rows(out)}["biopsy"] == "not_applicable"

@@ -43,6 +43,13 @@ TargetOption = Annotated[
         "--target", help="Change one target, TUMOUR.MILESTONE=DAYS (repeatable), e.g. lung.pet_ct=10."
     ),
 ]
+SkippedOption = Annotated[
+    bool,
+    typer.Option(
+        "--ruled-out-skips-not-applicable",
+        help="Once cancer is ruled out, a test never done is not applicable, not overdue (a local choice).",
+    ),
+]
 EngineOption = Annotated[
     EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
 ]
@@ -57,12 +64,16 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(EXIT_UNPROCESSABLE)
 
 
-def settings_from(definitions: Path | None, targets: list[str] | None) -> PathwaySettings:
+def settings_from(
+    definitions: Path | None, targets: list[str] | None, skipped_not_applicable: bool = False
+) -> PathwaySettings:
     """The settings the options ask for (InputError on a bad file or target)."""
     chosen = load_definitions(definitions) if definitions else default_definitions()
     if targets:
         chosen = with_targets(chosen, dict(parse_target(text) for text in targets))
-    return PathwaySettings(definitions=chosen)
+    return PathwaySettings(
+        definitions=chosen, skipped_tests_not_applicable_when_ruled_out=skipped_not_applicable
+    )
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -94,6 +105,7 @@ def evaluate(
     ] = False,
     definitions: DefinitionsOption = None,
     target: TargetOption = None,
+    ruled_out_skips_not_applicable: SkippedOption = False,
     engine: EngineOption = EngineName.duckdb,
 ) -> None:
     """Write one row per pathway and milestone of its tumour's timed pathway: pathway_id, tumour,
@@ -108,7 +120,7 @@ def evaluate(
     from cancer_alliance.pathways.files import evaluate_file
 
     try:
-        settings = settings_from(definitions, target)
+        settings = settings_from(definitions, target, ruled_out_skips_not_applicable)
         summary = evaluate_file(
             events, output, as_of=_as_of(as_of), engine=engine, settings=settings, all_columns=all_columns
         )
@@ -191,6 +203,7 @@ def report(
     show: Annotated[int, typer.Option(help="Rows to print on screen.")] = 40,
     definitions: DefinitionsOption = None,
     target: TargetOption = None,
+    ruled_out_skips_not_applicable: SkippedOption = False,
     engine: EngineOption = EngineName.duckdb,
 ) -> None:
     """Timed-pathway metrics of EVENTS: compliance per milestone (met / decided, with Wilson 95%
@@ -210,7 +223,7 @@ def report(
             InputError(f"--view {view!r}: choose one of {', '.join(v.value for v in View)}")
         ) from None
     try:
-        settings = settings_from(definitions, target)
+        settings = settings_from(definitions, target, ruled_out_skips_not_applicable)
         table, used = report_file(
             events, chosen, parse_groups(by), as_of=_as_of(as_of), engine=engine, settings=settings
         )

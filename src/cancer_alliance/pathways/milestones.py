@@ -11,7 +11,8 @@ Rules (clinical-models.md §5; issue 12 items 1-3):
   the clock); blank when not reached by the as-of date.
 - `met` (day <= target), `breached` (day > target), `open` (not reached, as-of day <= target),
   `overdue` (not reached, as-of day > target), `not_applicable` (a milestone after diagnosis
-  communicated when the first diagnosis communicated has outcome `ruled_out`).
+  communicated when the first diagnosis communicated has outcome `ruled_out`; with the setting
+  `skipped_tests_not_applicable_when_ruled_out`, also an earlier milestone never reached).
 - Events after the as-of date are not yet known: evaluating as of an earlier day gives what a
   tracker saw that day. The CLI's default as-of is the latest event date in its input
   (`files.latest_event_date`).
@@ -162,9 +163,12 @@ def milestones(events: DataFrame, as_of: dt.date, settings: PathwaySettings = DE
         F.datediff(col("as_of"), col("start_date")).cast("int").alias("as_of_day"),
     )
     day = F.datediff(col("milestone_date"), col("start_date")).cast("int")
+    ruled_out = col("outcome") == "ruled_out"
+    status = F.when(col("after_diagnosis") & ruled_out, F.lit("not_applicable"))
+    if settings.skipped_tests_not_applicable_when_ruled_out:
+        status = status.when(ruled_out & col("milestone_date").isNull(), F.lit("not_applicable"))
     status = (
-        F.when(col("after_diagnosis") & (col("outcome") == "ruled_out"), F.lit("not_applicable"))
-        .when(col("milestone_date").isNotNull() & (day <= col("target_day")), F.lit("met"))
+        status.when(col("milestone_date").isNotNull() & (day <= col("target_day")), F.lit("met"))
         .when(col("milestone_date").isNotNull(), F.lit("breached"))
         .when(col("as_of_day") <= col("target_day"), F.lit("open"))
         .otherwise(F.lit("overdue"))

@@ -12,6 +12,11 @@ from cancer_alliance.pathways.definitions import PathwayDefinition, default_defi
 @dataclass(frozen=True)
 class PathwaySettings:
     definitions: tuple[PathwayDefinition, ...] = field(default_factory=default_definitions)
+    #: Issue 12 item 3 makes only the milestones after diagnosis communicated not applicable when
+    #: cancer is ruled out, so a test before it that was never done (no biopsy after a normal mpMRI)
+    #: is overdue. True: such an unreached milestone is not applicable too (a local choice, DERIVED;
+    #: docs/deviations.md).
+    skipped_tests_not_applicable_when_ruled_out: bool = False
 
     def __post_init__(self) -> None:
         if not self.definitions:
