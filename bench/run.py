@@ -13,13 +13,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-#: In order: the data the later benches reuse comes first.
-BENCHES = ["synth_bench.py", "ingest_bench.py", "cwt_bench.py", "spc_bench.py", "web_bench.py"]
-BENCHES.append("fit_bench.py")  # issue #13
-BENCHES += ["radiotherapy_bench.py"]
-BENCHES += ["lung_bench.py"]  # lung health checks (issue #10)
-BENCHES += ["followup_bench.py"]  # issue 11
-BENCHES.append("programme_bench.py")  # issue 15
+#: In order: the data the later benches reuse comes first (pathways_bench reuses synth_bench's year).
+BENCHES = [
+    "synth_bench.py",
+    "ingest_bench.py",
+    "cwt_bench.py",
+    "spc_bench.py",
+    "web_bench.py",
+    "pathways_bench.py",
+    "followup_bench.py",
+    "fit_bench.py",
+    "lung_bench.py",
+    "radiotherapy_bench.py",
+    "programme_bench.py",
+]
 
 
 def main() -> int:

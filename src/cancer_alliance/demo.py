@@ -1,8 +1,11 @@
 """The demo pipeline behind `alliance demo`: generate a synthetic year for all 19 alliances, ingest
-every table through validation into the lake, and compute the CWT results the web layer serves.
+every table through validation into the lake, load breast follow-up into the store, and compute the
+results the web layer serves: waiting times and the PTL, timed pathways, bowel screening (FIT), lung
+health checks, radiotherapy compliance; then add demo funding agreements and case studies.
 
 Everything lands in ALLIANCE_HOME: `synthetic/` (generated files), `lake/` and `quarantine/`
-(ingest), `results/` (facts, performance tables, PTL) and `demo.json` (reference date, scale, seed).
+(ingest), `results/` (facts, performance tables, PTL, each domain's results) and `demo.json`
+(reference date, scale, seed); the store holds follow-up and the programme.
 The generated data runs up to a fixed reference date, used as "today" for the PTL, so the demo looks
 the same whenever it is run.
 """
@@ -23,6 +26,8 @@ from cancer_alliance.fit.files import write_results as write_fit_results
 from cancer_alliance.followup.demo import load_demo_followup
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import current_table
+from cancer_alliance.lung.programme_files import write_results as write_lung_results
+from cancer_alliance.pathways import results_files as pathway_results
 from cancer_alliance.synth import generate
 from cancer_alliance.synth.generate import FILES, GenerationSummary
 
@@ -70,7 +75,7 @@ def prepare(
     for table, (filename, _) in FILES.items():
         step(f"ingesting {filename}")
         imports.append(ingest_file(table, home / "synthetic" / filename))
-    step("loading breast follow-up into the store")  # issue 11
+    step("loading breast follow-up into the store")
     load_demo_followup(home / "synthetic" / FILES["breast_followup_episode"][0])
     results = results_dir(home)
     results.mkdir(parents=True, exist_ok=True)
@@ -86,22 +91,23 @@ def prepare(
         written.append(path)
     ptl = ptl_file(records, results / "ptl.parquet", reference_date, engine=engine)
     written += [ptl.output, ptl.summary_path]
-    step("computing bowel screening (FIT) results")
-    written += write_fit_results(current_table(open_engine(engine), "fit_screening_episode"), results)
-    step("computing radiotherapy compliance")
-    written += _radiotherapy(engine, results, reference_date)
-    step("computing lung health check results")  # issue #10
-    from cancer_alliance.lung.programme_files import write_results as write_lung_results
-
     session = open_engine(engine)
+    step("computing timed pathway milestones")
+    written += pathway_results.write_results(current_table(session, "pathway_event"), reference_date, results)
+    pathway_results.add_to_ptl(ptl.output, results / "pathway_next.parquet")
+    step("computing bowel screening (FIT) results")
+    written += write_fit_results(current_table(session, "fit_screening_episode"), results)
+    step("computing lung health check results")
     lung_tables = (current_table(session, "lung_health_check"), current_table(session, "tumour_registration"))
     written += write_lung_results(*lung_tables, results, seed=seed)
+    step("computing radiotherapy compliance")
+    written += _radiotherapy(engine, results, reference_date)
+    step("adding demo funding agreements and case studies")
+    seed_programme(reference_date)
     (home / "demo.json").write_text(
         json.dumps({"reference_date": str(reference_date), "scale": scale, "seed": seed}, indent=2) + "\n",
         encoding="utf-8",
     )
-    step("adding demo funding agreements and case studies")  # issue 15
-    seed_programme(reference_date)
     return DemoSummary(home, reference_date, generation, tuple(imports), tuple(written))
 
 

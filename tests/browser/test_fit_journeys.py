@@ -5,12 +5,10 @@ and with JavaScript; axe-core finds no serious or critical violation and the CSP
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 from tests.browser.journeys import check_page, sign_in
-from tests.fit.conftest import fit_results  # noqa: F401  (FIT results computed from generated episodes)
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +16,8 @@ EAST = "E56000009"
 
 
 @pytest.fixture
-def fit_page(page, browser_home, fit_results):  # noqa: F811
-    """A page on the browser server, its home holding the FIT results (read on first request)."""
-    for path in fit_results.iterdir():
-        target = browser_home / "results" / path.name
-        if not target.exists():
-            shutil.copy(path, target)
+def fit_page(page):
+    """A page on the browser server, whose home holds the FIT results (tests/web/conftest.build_home)."""
     return page
 
 
@@ -61,11 +55,7 @@ def test_signed_in_planner_by_keyboard_shows_demand_against_slots(fit_page):
     check_page(page, "fit-planner-signed-in")
 
 
-def test_the_planner_works_without_javascript(browser, server, browser_home, fit_results):  # noqa: F811
-    for path in fit_results.iterdir():
-        target = browser_home / "results" / path.name
-        if not target.exists():
-            shutil.copy(path, target)
+def test_the_planner_works_without_javascript(browser, server):
     context = browser.new_context(base_url=server, java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     page.goto(f"/bowel-screening/{EAST}/planner")

@@ -15,6 +15,7 @@ TABLES = [
     "fit_screening_episode",
     "linac",
     "lung_health_check",
+    "pathway_event",
     "radiotherapy_course",
     "tumour_registration",
 ]

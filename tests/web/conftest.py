@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from tests.fit.web_results import write_fit_results
 from tests.lung.web_results import write_lung_results
+from tests.pathways.web_results import write_pathway_results
 from tests.radiotherapy.web_results import write_radiotherapy_results
 
 from cancer_alliance.store import AuditEvent, Auditor, PtlNote, create_user, migrate, open_store
@@ -153,8 +155,10 @@ def template_home(tmp_path_factory) -> Path:
 def build_home(home: Path) -> Path:
     """Write the results and a SQLite store holding `USERS` into `home`."""
     write_results(home)
+    write_pathway_results(home / "results")
+    write_fit_results(home / "results")
+    write_lung_results(home)
     write_radiotherapy_results(home / "results")
-    write_lung_results(home)  # lung health checks (issue #10)
     url = f"sqlite:///{home / 'alliance.sqlite3'}"
     migrate(url)
     store = open_store(url)

@@ -14,6 +14,7 @@ from cancer_alliance.cli import (
     followup,
     ingest,
     lung,
+    pathways,
     programme,
     radiotherapy,
     reference,
@@ -43,3 +44,4 @@ app.add_typer(db.app, name="db")
 app.add_typer(followup.app, name="followup")
 app.add_typer(programme.app, name="programme")
 report.app.command(name="board")(programme.board)
+app.add_typer(pathways.app, name="pathways")

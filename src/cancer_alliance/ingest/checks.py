@@ -8,8 +8,11 @@ Checks (issue 2, item 4; shared/spec/cwt-rules.md, "Input: canonical CWT record"
 `missing_required`, `wrong_type` (integer, number, boolean), `bad_date` (ISO yyyy-mm-dd only, and a
 real calendar date), `unknown_code` (not in the column's code list), `pattern_mismatch`,
 `out_of_range` (schema minimum/maximum), `invalid_nhs_number` (ten digits, modulus 11),
-`date_order` (the schema's date_orders, when both dates are valid) and `duplicate_key` (the
-second and later rows with the same key in the file)."""
+`date_order` (the schema's date_orders, when both dates are valid), `conditional` (a column
+required with one value of another and blank otherwise) and `duplicate_key` (the
+second and later rows with the same key in the file). A table with an `event_log` (events grouped
+into pathways) also gets the cross-row checks `second_start_event`, `before_start` and
+`differs_in_group` (`event_log_problems`)."""
 
 from __future__ import annotations
 
@@ -132,6 +135,25 @@ def checks_for(table: TableSchema) -> list[Check]:
         fails = f"{later} < {earlier}"
         reason = literal(f"{order.reason} ({order.later} is before {order.earlier})")
         checks.append(Check(order.later, "date_order", fails, reason))
+    for condition in table.conditions:
+        column, when = quote(condition.column), quote(condition.when_column)
+        applies = f"{when} = {literal(condition.equals)}"
+        checks.append(
+            Check(
+                condition.column,
+                "conditional",
+                f"({applies}) AND {column} IS NULL",
+                literal(condition.reason_missing),
+            )
+        )
+        checks.append(
+            Check(
+                condition.column,
+                "conditional",
+                f"{when} IS NOT NULL AND {when} <> {literal(condition.equals)} AND {column} IS NOT NULL",
+                literal(condition.reason_extra),
+            )
+        )
     return checks
 
 
@@ -163,3 +185,57 @@ def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
               FROM source_rows WHERE {key} IS NOT NULL)
         WHERE row_number > first_row
     """)
+    if table.event_log is not None:
+        con.execute(f"INSERT INTO problems {event_log_problems(table)}")
+
+
+def event_log_problems(table: TableSchema) -> str:
+    """A query of the cross-row problems (row_number, field, check, reason) of a table of events
+    grouped into pathways (its `event_log`). Rows are compared as the file has them: the first row
+    of a start event in a group is that start; a later row of the same start event is
+    `second_start_event`; an event dated before the group's earliest start event is `before_start`;
+    a `same_in_group` column that differs from the group's first start row is `differs_in_group`.
+    Rows with problems of their own are left out of the comparison (a broken copy of a start event
+    must not make the real one a "second"). A group without a start event is not a problem here
+    (its events may come in a later file). Reasons name rows, never values."""
+    log = table.event_log
+    if log is None:
+        raise ValueError(f"table {table.name} has no event_log")
+    group, event = quote(log.group), quote(log.event)
+    date = typed(table.column(log.date))
+    starts = "(" + ", ".join(literal(name) for name in log.start_events) + ")"
+    is_start = f"{event} IN {starts}"
+    whole = "OVER (PARTITION BY g)"
+    same = [(name, typed(table.column(name)), quote(f"first:{name}")) for name in log.same_in_group]
+    firsts = "".join(
+        f", first_value({value}) OVER (PARTITION BY g ORDER BY {is_start} DESC NULLS LAST, row_number "
+        f"ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS {first}"
+        for _, value, first in same
+    )
+    differs = "".join(
+        f"""
+        UNION ALL
+        SELECT row_number, {literal(name)}, 'differs_in_group',
+               '{name} differs from the {log.group}''s start event in row ' || start_row
+        FROM grouped
+        WHERE start_row IS NOT NULL AND row_number <> start_row AND {value} IS NOT NULL
+              AND {first} IS NOT NULL AND {value} <> {first}"""
+        for name, value, first in same
+    )
+    return f"""
+        WITH grouped AS (
+            SELECT *,
+                   min(CASE WHEN {is_start} THEN row_number END) {whole} AS start_row,
+                   min(CASE WHEN {is_start} THEN {date} END) {whole} AS start_date,
+                   arg_min(row_number, CASE WHEN {is_start} THEN {date} END) {whole} AS start_date_row,
+                   min(row_number) OVER (PARTITION BY g, {event}) AS first_of_event{firsts}
+            FROM (SELECT *, {group} AS g FROM source_rows WHERE {group} IS NOT NULL
+                  AND row_number NOT IN (SELECT row_number FROM problems)))
+        SELECT row_number, {literal(log.event)}, 'second_start_event',
+               'a second ' || {event} || ' event for this {log.group}: the first is in row ' || first_of_event
+        FROM grouped WHERE {is_start} AND row_number > first_of_event
+        UNION ALL
+        SELECT row_number, {literal(log.date)}, 'before_start',
+               '{log.date} is before the {log.group}''s start event in row ' || start_date_row
+        FROM grouped WHERE {date} < start_date{differs}
+    """

@@ -50,6 +50,30 @@ class DateOrder:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """`column` is required when `when_column` equals `equals`, and must be blank otherwise."""
+
+    column: str
+    when_column: str
+    equals: str
+    reason_missing: str
+    reason_extra: str
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """A table of dated events grouped into episodes (e.g. the events of one pathway), checked
+    across rows at ingest: each start event at most once per group, no event dated before the
+    group's earliest start event, and the `same_in_group` columns equal to the first start event's."""
+
+    group: str
+    event: str
+    date: str
+    start_events: tuple[str, ...]
+    same_in_group: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSchema:
     """A canonical table: its columns in order, its key and its cross-field checks."""
 
@@ -60,6 +84,8 @@ class TableSchema:
     key: str
     columns: tuple[Column, ...]
     date_orders: tuple[DateOrder, ...] = field(default=())
+    conditions: tuple[Condition, ...] = field(default=())
+    event_log: EventLog | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -79,10 +105,20 @@ class TableSchema:
 def _parse(data: dict) -> TableSchema:
     columns = tuple(Column(**column) for column in data.pop("columns"))
     orders = tuple(DateOrder(**order) for order in data.pop("date_orders", []))
+    conditions = tuple(Condition(**condition) for condition in data.pop("conditions", []))
+    if "event_log" in data:
+        log = data.pop("event_log")
+        data["event_log"] = EventLog(
+            **{
+                **log,
+                "start_events": tuple(log["start_events"]),
+                "same_in_group": tuple(log.get("same_in_group", ())),
+            }
+        )
     for column in columns:
         if column.type not in STORAGE_TYPES:
             raise ValueError(f"schema {data['name']}: column {column.name} has unknown type {column.type!r}")
-    return TableSchema(columns=columns, date_orders=orders, **data)
+    return TableSchema(columns=columns, date_orders=orders, conditions=conditions, **data)
 
 
 @cache

@@ -78,6 +78,22 @@ def render_table(table: TableSchema) -> str:
             "",
         ]
         lines += [f'- `{o.earlier}` <= `{o.later}`: otherwise "{o.reason}"' for o in table.date_orders]
+    if table.conditions:
+        lines += ["", "Conditional columns:", ""]
+        lines += [
+            f"- `{c.column}` is required when `{c.when_column}` is `{c.equals}` and blank otherwise"
+            for c in table.conditions
+        ]
+    if table.event_log is not None:
+        log = table.event_log
+        starts = " or ".join(f"`{name}`" for name in log.start_events)
+        same = ", ".join(f"`{name}`" for name in log.same_in_group)
+        lines += [
+            "",
+            f"Rows are events grouped by `{log.group}`. Checked across rows: each start event ({starts}) "
+            f"at most once per `{log.group}`; no `{log.date}` before the earliest start event"
+            + (f"; {same} the same as on the first start event." if same else "."),
+        ]
     return "\n".join(lines) + "\n"
 
 

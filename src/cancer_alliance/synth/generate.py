@@ -19,6 +19,7 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import schema
 from cancer_alliance.synth import cwt as cwt_module
 from cancer_alliance.synth import fit, followup, lung
+from cancer_alliance.synth import pathways as pathways_module
 from cancer_alliance.synth.calibration import REFERENCE_DATE, YEAR, calibration
 from cancer_alliance.synth.invalid import apply_defects, plan_invalid_rows
 from cancer_alliance.synth.nhs_numbers import NumberPool
@@ -36,6 +37,7 @@ FILES: dict[str, tuple[str, str]] = {
     "lung_health_check": ("lung_health_checks.parquet", "LHC"),
     "radiotherapy_course": ("radiotherapy_courses.parquet", "RTC"),
     "linac": ("linacs.parquet", "LIN"),
+    "pathway_event": ("pathway_events.parquet", "PWE"),
 }
 INVALID_FILE = "invalid_rows.csv"
 METADATA_FILE = "metadata.json"
@@ -48,8 +50,8 @@ EARLIER_PATIENTS = 160_000
 Progress = Callable[[str], None]
 #: Rows kept together when a table is shuffled (see `_Writer._order`).
 SHUFFLE_BLOCK = 16
-#: How many times `generate` reports progress: seven generation steps and one write per table.
-PROGRESS_STEPS = 7 + len(FILES)
+#: How many times `generate` reports progress: eight generation steps and one write per table.
+PROGRESS_STEPS = 8 + len(FILES)
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,11 @@ def generate(
     writer.write("radiotherapy_course", courses)
     writer.write("linac", linacs, keep_keys=True)
     del courses, linacs
-    writer.write("cwt", result.columns)
-    del result, patients
+    positions = writer.write("cwt", result.columns)
+    step("timed pathways")
+    pathway_rows, events = pathways_module.generate_pathway_events(result.columns, result.kind, streams[14])
+    events["pathway_id"] = pathways_module.record_ids(FILES["cwt"][1], positions[pathway_rows])
+    del result, patients, pathway_rows
     step("breast follow-up")
     writer.write("breast_followup_episode", followup.generate_followup(cal, followup_numbers, streams[8]))
     step("fit")
@@ -129,6 +134,9 @@ def generate(
     del fit_numbers
     step("lung health checks")
     writer.write("lung_health_check", lung.generate_lung(cal, lung_numbers, streams[10]))
+    # Written last: the writer's shared streams then leave every earlier table as it was before.
+    writer.write("pathway_event", events)
+    del events
     rows = {table: writer.rows[table] for table in FILES}
     invalid_counts = {table: sum(1 for d in writer.defects if d[0] == table) for table in FILES}
     defects = writer.defects
@@ -168,9 +176,11 @@ class _Writer:
         self.rows: dict[str, int] = {}
         self.defects: list[tuple[str, str, str, str]] = []  # table, key, defect, field
 
-    def write(self, table: str, columns: dict[str, np.ndarray], keep_keys: bool = False) -> None:
-        """`keep_keys`: the table's keys are referred to by another table (linac_id), so they are
-        kept, and each invalid copy gets its original's key with the suffix -X1, -X2, ..."""
+    def write(self, table: str, columns: dict[str, np.ndarray], keep_keys: bool = False) -> np.ndarray:
+        """Write the table; return, for each generated row, its (0-based) position in the file, so
+        another table can refer to its key (`key(prefix, position)`). `keep_keys`: the table's keys are
+        referred to by another table (linac_id), so they are kept, and each invalid copy gets its
+        original's key with the suffix -X1, -X2, ..."""
         name, prefix = FILES[table]
         self.step(f"write {name}")
         definition = schema(table)
@@ -190,6 +200,11 @@ class _Writer:
         write(table, to_arrow(table, shuffled), self.out / name)
         self.defects += [(table, k, d, f) for k, (d, f) in zip(named, plan.defects, strict=True)]
         self.rows[table] = len(source)
+        positions = np.empty(n, dtype=np.int64)
+        valid = np.ones(len(source), dtype=bool)
+        valid[broken] = False
+        positions[source[valid]] = np.flatnonzero(valid)
+        return positions
 
     def _order(self, n: int, copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The generated row behind each row of the file, and where the invalid copies ended up.

@@ -55,6 +55,9 @@ TIMELINE_COLUMNS = (
 )
 
 
+#: Timed-pathway milestones (issue 12; `pathways.results_files`): patient-level, reached via `Scope`.
+PATHWAY_MILESTONES = "pathway_milestones.parquet"
+
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
 
@@ -168,6 +171,17 @@ class Results:
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
         )
+
+    def pathway_milestones(self, pathway_id: str) -> pd.DataFrame:
+        """The timed-pathway milestones of one pathway (patient-level: reach it via `Scope`); empty
+        when it is not a lung, prostate or colorectal timed pathway or nothing was computed."""
+        if not (self.folder / PATHWAY_MILESTONES).exists():
+            return pd.DataFrame()
+        frame = self._read(PATHWAY_MILESTONES, _read_parquet)
+        groups = self._derived(
+            PATHWAY_MILESTONES, frame, "groups", lambda f: f.groupby("pathway_id", sort=False).indices
+        )
+        return frame.iloc[groups.get(pathway_id, [])]
 
     def warm(self) -> None:
         """Load every results file present now, so a worker's first requests do not pay for it."""

@@ -145,6 +145,11 @@ class Scope:
             return {}
         return self.results.timelines().iloc[position].to_dict()
 
+    def pathway_milestones(self, record_id: str) -> pd.DataFrame:
+        """Timed-pathway milestones of a pathway in scope (checked first); empty if it has none."""
+        self.open_pathway(record_id)
+        return self.results.pathway_milestones(record_id)
+
     def notes(self, session: Session, record_id: str) -> list[tuple[PtlNote, str]]:
         """Notes on a pathway in scope with their authors' names, newest first."""
         self.open_pathway(record_id)

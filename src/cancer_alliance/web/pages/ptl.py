@@ -57,6 +57,7 @@ async def ptl_filters(
     provider: str = "",
     sort: str = present.DEFAULT_SORT,
     passed_day: Annotated[str, Query(description="28, 62 or 104: passed that day in the last 7 days")] = "",
+    milestone_overdue: Annotated[str, Query(description="1: a timed-pathway milestone is overdue")] = "",
 ) -> present.PtlFilters:
     """The list's filters from the query; the form sends a blank `breach_within` when it is empty."""
     if sort not in present.SORTS:
@@ -70,7 +71,11 @@ async def ptl_filters(
             detail=f"Breaches 62 days within must be a whole number of days from 0 to {MAX_BREACH_WITHIN}, "
             "or blank for all pathways.",
         )
-    return present.PtlFilters(tumour_type, band, int(days) if days else None, provider, sort, passed_day)
+    if milestone_overdue not in ("", "1"):
+        raise HTTPException(status_code=400, detail="Milestone overdue must be 1 or blank.")
+    return present.PtlFilters(
+        tumour_type, band, int(days) if days else None, provider, sort, passed_day, milestone_overdue == "1"
+    )
 
 
 FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
@@ -153,6 +158,7 @@ def _pathway_page(
         pathway=pathway,
         rag_tag=present.rag(pathway["breach_date_62d"], census, ctx.settings.warn_within_days),
         summary_rows=present.summary_rows(pathway),
+        milestones=present.milestone_rows(scope.pathway_milestones(record_id)),
         timeline=timeline,
         notes=notes,
         access=access,

@@ -40,6 +40,7 @@ class PtlFilters:
     provider: str = ""
     sort: str = DEFAULT_SORT
     passed_day: str = ""
+    milestone_overdue: bool = False  # a timed-pathway milestone overdue (issue 12 item 5)
 
     @property
     def order(self) -> tuple[str, bool]:
@@ -62,6 +63,11 @@ class PtlFilters:
             keep &= (breach.notna() & (breach <= pd.Timestamp(limit))).to_numpy()
         if self.passed_day:
             keep &= rows[passed_column(self.passed_day)].fillna(False).astype(bool).to_numpy()
+        if self.milestone_overdue:
+            if "milestone_overdue" in rows:
+                keep &= rows["milestone_overdue"].fillna(False).astype(bool).to_numpy()
+            else:  # a PTL computed without timed pathways: nothing is known to be overdue
+                keep &= False
         return keep
 
     def as_query(self) -> dict[str, str]:
@@ -74,6 +80,7 @@ class PtlFilters:
         if self.breach_within is not None:
             query["breach_within"] = str(self.breach_within)
         query["passed_day"] = self.passed_day
+        query["milestone_overdue"] = "1" if self.milestone_overdue else ""
         return {key: value for key, value in query.items() if value}
 
 
@@ -151,6 +158,8 @@ class PathwayRow:
     next_milestone: str
     tag: dict[str, str]
     next_action: str
+    pathway_milestone: str = ""  # timed pathway (lung, prostate, colorectal): next milestone and due date
+    pathway_overdue: bool = False
 
 
 def list_rows(
@@ -173,9 +182,35 @@ def list_rows(
             ),
             tag=rag(row["breach_date_62d"], census, warn_within_days),
             next_action=next_actions.get(row["record_id"], ""),
+            pathway_milestone=timed_milestone(row),
+            pathway_overdue=bool(row.get("milestone_overdue") or False),
         )
         for row in rows.to_dict("records")
     ]
+
+
+def milestone_name(code: str) -> str:
+    """A timed-pathway milestone code as text, e.g. diagnosis_communicated -> Diagnosis communicated."""
+    return TIMED_MILESTONE_NAMES.get(code, code.replace("_", " ").capitalize())
+
+
+#: Names of the timed-pathway milestones whose code does not read well capitalised.
+TIMED_MILESTONE_NAMES = {
+    "ct": "CT",
+    "pet_ct": "PET-CT",
+    "ebus": "EBUS",
+    "mdt": "MDT discussion",
+    "mpmri": "mpMRI",
+    "straight_to_test": "Straight-to-test colonoscopy or CT colonography",
+}
+
+
+def timed_milestone(row: Mapping[str, Any]) -> str:
+    """ "<milestone>, due <date>" for an open lung, prostate or colorectal pathway; blank otherwise."""
+    code, due = row.get("pathway_milestone"), row.get("pathway_milestone_due")
+    if is_missing(code) or is_missing(due) or not code:
+        return ""
+    return f"{milestone_name(str(code))}, due {format_date(due)}"
 
 
 @dataclass(frozen=True)
@@ -222,6 +257,45 @@ def timeline(pathway: Mapping[str, Any], record: Mapping[str, Any], census: dt.d
     return sorted(events, key=lambda event: event.day)
 
 
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One milestone of the pathway's timed pathway on the pathway page."""
+
+    name: str
+    target: str
+    reached: str
+    status: dict[str, str]
+
+
+MILESTONE_TAGS = {
+    "met": ("Met", "nhsuk-tag--green"),
+    "breached": ("Reached late", "nhsuk-tag--orange"),
+    "open": ("Due", "nhsuk-tag--blue"),
+    "overdue": ("Overdue", "nhsuk-tag--red"),
+    "not_applicable": ("Not applicable", "nhsuk-tag--grey"),
+}
+
+
+def milestone_rows(milestones: pd.DataFrame) -> list[MilestoneRow]:
+    """The timed-pathway milestones of one pathway, in order: target day and date, when reached."""
+    rows = []
+    for row in milestones.sort_values("sequence").to_dict("records"):
+        text, classes = MILESTONE_TAGS.get(row["status"], (row["status"], "nhsuk-tag--grey"))
+        reached = (
+            "" if is_missing(row["day"]) else f"day {int(row['day'])}, {format_date(row['milestone_date'])}"
+        )
+        rows.append(
+            MilestoneRow(
+                name=milestone_name(row["milestone"]),
+                target=f"day {int(row['target_day'])}, {format_date(row['due_date'])}"
+                + ("" if row["verified"] else " (local target)"),
+                reached=reached,
+                status={"text": text, "classes": classes},
+            )
+        )
+    return rows
+
+
 def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows for the nhsuk summary list on the pathway page."""
     pairs = [
@@ -237,4 +311,7 @@ def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
         ),
         ("Next milestone date", format_date(pathway["next_milestone_date"])),
     ]
+    if timed := timed_milestone(pathway):
+        overdue = " (a milestone is overdue)" if pathway.get("milestone_overdue") else ""
+        pairs.append(("Next timed-pathway milestone", timed + overdue))
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in pairs]

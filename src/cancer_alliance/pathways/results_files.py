@@ -1,0 +1,118 @@
+"""`write_results`: the timed-pathway results the web serves (issue 12 items 4, 5 and 8), written by
+the demo pipeline (or a scheduled job) from the current `pathway_event` table, as of the census date.
+
+Files under ALLIANCE_HOME/results (aggregates unless said otherwise):
+
+- `pathway_milestones.parquet`: patient-level, one row per pathway and milestone
+  (`milestones.TYPES` + `alliance_code`); the web reads it only through `Scope`.
+- `pathway_next.parquet`: patient-level, per pathway with a milestone still to reach: the next one,
+  the day it is due and whether any milestone is overdue (joined onto the PTL by `add_to_ptl`).
+- `pathway_compliance.parquet`: compliance per level (alliance/trust), code, tumour and milestone,
+  with Wilson intervals; `pathway_all_met.parquet`: the share meeting every milestone.
+- `pathway_trend.parquet`: monthly compliance of the main milestones with Making Data Count SPC.
+- `pathway_steps.parquet`: median and 90th percentile days of each step, allowed days, days lost.
+- `pathway_bottleneck.parquet`: per trust (with its alliance) and tumour, the step losing most days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cancer_alliance.pathways import metrics
+from cancer_alliance.pathways.files import evaluate_frame
+from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
+
+LEVELS = {"alliance": "alliance_code", "trust": "provider_code"}
+NEXT_COLUMNS = (
+    "pathway_id",
+    "pathway_tumour",
+    "pathway_milestone",
+    "pathway_milestone_due",
+    "milestone_overdue",
+)
+FILES = (
+    "pathway_milestones.parquet",
+    "pathway_next.parquet",
+    "pathway_compliance.parquet",
+    "pathway_all_met.parquet",
+    "pathway_trend.parquet",
+    "pathway_steps.parquet",
+    "pathway_bottleneck.parquet",
+)
+
+
+def _by_level(compute: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """`compute(frame, [group])` for each level, stacked with `level` and `code` first."""
+    parts = []
+    for level, column in LEVELS.items():
+        part = compute(frame, [column]).rename(columns={column: "code"})
+        part.insert(0, "level", level)
+        parts.append(part[part["code"].notna() & (part["code"] != "")])
+    return pd.concat(parts, ignore_index=True)
+
+
+def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per pathway with a milestone still to reach (open or overdue): the first such milestone in
+    definition order, its due date (day 0 + target) and whether any milestone is overdue."""
+    waiting = frame[frame["status"].isin(["open", "overdue"])].sort_values(["pathway_id", "sequence"])
+    if waiting.empty:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in NEXT_COLUMNS})
+    first = waiting.groupby("pathway_id", sort=False).head(1)
+    overdue = waiting.groupby("pathway_id", sort=False)["status"].agg(lambda s: bool((s == "overdue").any()))
+    return pd.DataFrame(
+        {
+            "pathway_id": first["pathway_id"].to_numpy(),
+            "pathway_tumour": first["tumour"].to_numpy(),
+            "pathway_milestone": first["milestone"].to_numpy(),
+            "pathway_milestone_due": first["due_date"].to_numpy(),
+            "milestone_overdue": overdue.loc[first["pathway_id"]].to_numpy(),
+        }
+    )
+
+
+def write_results(
+    events: Any, as_of: dt.date, folder: Path, settings: PathwaySettings = DEFAULT_SETTINGS
+) -> list[Path]:
+    """Evaluate `events` (an engine DataFrame of the `pathway_event` table) as of `as_of` and write
+    the files of the module docstring into `folder`; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result, _, _ = evaluate_frame(events, as_of, settings)
+    frame = metrics.prepare(result.to_pandas())
+    step_rows = metrics.steps(frame)
+    tables = {
+        "pathway_milestones.parquet": frame.drop(columns=["month"]),
+        "pathway_next.parquet": next_milestones(frame),
+        "pathway_compliance.parquet": _by_level(metrics.compliance, frame),
+        "pathway_all_met.parquet": _by_level(metrics.all_met, frame),
+        "pathway_trend.parquet": _by_level(metrics.compliance_spc, frame),
+        "pathway_steps.parquet": _by_level(lambda _, by: metrics.step_summary(step_rows, by), frame),
+        "pathway_bottleneck.parquet": _bottleneck(step_rows),
+    }
+    written = []
+    for name, table in tables.items():
+        path = folder / name
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
+        written.append(path)
+    return written
+
+
+def _bottleneck(step_rows: pd.DataFrame) -> pd.DataFrame:
+    summary = metrics.step_summary(step_rows, ["alliance_code", "provider_code"])
+    return metrics.bottleneck(summary, ["alliance_code", "provider_code"])
+
+
+def add_to_ptl(ptl_path: Path, next_path: Path) -> None:
+    """Join each open lung, prostate or colorectal pathway's next milestone onto the PTL file (by
+    record id = pathway id); other pathways get blanks and `milestone_overdue` false."""
+    ptl = pq.read_table(ptl_path).to_pandas()
+    upcoming = pq.read_table(next_path).to_pandas()
+    ptl = ptl.drop(columns=[c for c in NEXT_COLUMNS[1:] if c in ptl.columns])
+    joined = ptl.merge(upcoming.rename(columns={"pathway_id": "record_id"}), on="record_id", how="left")
+    joined["milestone_overdue"] = joined["milestone_overdue"].astype("boolean").fillna(False).astype(bool)
+    pq.write_table(pa.Table.from_pandas(joined, preserve_index=False), ptl_path)

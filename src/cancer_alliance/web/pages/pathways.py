@@ -1,0 +1,121 @@
+"""Timed-pathways pages (issue 12 item 8): for an alliance or a trust, compliance by milestone, the
+step chart of where days are lost, the bottleneck by trust and the monthly trend of a main milestone
+with SPC. Aggregates only (precomputed by the demo pipeline); the public sees published counts."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, HTTPException, Request
+
+from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters import pathways as present
+from cancer_alliance.web.queries import alliance_names, trust_names
+from cancer_alliance.web.results import Results, ResultsMissing
+from cancer_alliance.web.scope import Viewer
+
+router = APIRouter()
+
+LEVELS = {"alliance": "alliance", "trust": "trust"}
+#: The milestones a trend can be drawn for (the verified targets; `pathways.metrics.MAIN_MILESTONES`).
+TREND_MILESTONES = {
+    "lung": ("ct", "diagnosis_communicated", "first_treatment"),
+    "prostate": ("diagnosis_communicated",),
+    "colorectal": ("diagnosis_communicated",),
+}
+
+
+def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str, object]:
+    """The page's tables for one organisation, as the viewer may see them (cached per file and key)."""
+
+    def mine(name: str):
+        def compute(frame):
+            return frame[(frame["level"] == level) & (frame["code"] == code)].reset_index(drop=True)
+
+        return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
+
+    signed_in = viewer.signed_in
+    compliance = present.with_intervals(
+        present.published(mine("compliance"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
+    )
+    steps = present.published_steps(mine("steps"), signed_in)
+    trend = present.published(mine("trend"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
+    column = "alliance_code" if level == "alliance" else "provider_code"
+    bottleneck = results.table_derived(
+        "pathway_bottleneck",
+        f"{level}:{code}",
+        lambda frame: frame[frame[column] == code].reset_index(drop=True),
+    )
+    bottleneck = present.published(bottleneck, signed_in, ("pathways",), ())
+    return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
+
+
+def organisation_name(level: str, code: str) -> str | None:
+    return (alliance_names() if level == "alliance" else trust_names()).get(code)
+
+
+def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: str, milestone: str):
+    name = organisation_name(level, code)
+    if name is None:
+        raise HTTPException(status_code=404, detail=f"No {level} with that code.")
+    if tumour not in present.TUMOURS or milestone not in TREND_MILESTONES[tumour]:
+        raise HTTPException(status_code=404, detail="Unknown tumour or milestone.")
+    try:
+        found = tables(ctx.results, viewer, level, code)
+    except ResultsMissing:
+        raise HTTPException(status_code=404, detail="No timed-pathway results yet.") from None
+    trend = found["trend"]
+    trend = trend[(trend["tumour"] == tumour) & (trend["milestone"] == milestone)]
+    label = present.milestone_name(milestone)
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label  # CT and PET-CT keep capitals
+    title = f"{present.TUMOURS[tumour]}: {label} within target"
+    steps_spec = present.steps_chart(found["steps"], f"Where the days are lost, {name}")
+    trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if not trend.empty else None
+    api = f"/api/{'alliances' if level == 'alliance' else 'trusts'}/{code}/timed-pathways"
+    return render(
+        request,
+        "pathways.jinja",
+        level=level,
+        code=code,
+        name=name,
+        api=api,
+        compliance=present.compliance_rows(found["compliance"]),
+        steps=present.step_rows(found["steps"]),
+        steps_spec=json.dumps(steps_spec) if steps_spec else None,
+        bottleneck=present.bottleneck_rows(found["bottleneck"], trust_names()),
+        trend=present.trend_rows(trend) if not trend.empty else [],
+        trend_spec=json.dumps(trend_spec) if trend_spec else None,
+        trend_title=title,
+        tumour=tumour,
+        milestone=milestone,
+        tumours=present.TUMOURS,
+        trend_milestones={
+            t: [(m, present.milestone_name(m)) for m in ms] for t, ms in TREND_MILESTONES.items()
+        },
+        organisation_href=f"/{'alliances' if level == 'alliance' else 'trusts'}/{code}",
+    )
+
+
+@router.get("/alliances/{code}/timed-pathways", name="alliance_pathways")
+def alliance_pathways(
+    request: Request,
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    tumour: str = "lung",
+    milestone: str = "diagnosis_communicated",
+):
+    return _page(request, ctx, viewer, "alliance", code, tumour, milestone)
+
+
+@router.get("/trusts/{code}/timed-pathways", name="trust_pathways")
+def trust_pathways(
+    request: Request,
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    tumour: str = "lung",
+    milestone: str = "diagnosis_communicated",
+):
+    return _page(request, ctx, viewer, "trust", code, tumour, milestone)

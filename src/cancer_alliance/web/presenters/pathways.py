@@ -1,0 +1,233 @@
+"""What the timed-pathways pages show (issue 12 item 8), from the precomputed aggregates
+(`pathways.results_files`): compliance by milestone, where the days are lost (steps), the bottleneck
+and the monthly trend of a main milestone with SPC. No I/O; the public gets counts after disclosure
+control (`publish`), and every rate and interval recomputed from the published counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cancer_alliance.pathways import default_definitions
+from cancer_alliance.stats.charts import spc_chart
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.intervals import wilson
+from cancer_alliance.web.presenters.formatting import count, format_month, percent
+from cancer_alliance.web.presenters.ptl import milestone_name
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
+TUMOURS = {"lung": "Lung", "prostate": "Prostate", "colorectal": "Colorectal"}
+COMPLIANCE_COUNTS = ("met", "breached", "overdue", "open", "decided")
+COMPLIANCE = Rate(name="compliance", numerator="met", denominator="decided")
+
+
+def published(
+    table: pd.DataFrame, signed_in: bool, counts: tuple[str, ...], rates: tuple[Rate, ...]
+) -> pd.DataFrame:
+    """The table as the viewer may see it: as computed when signed in, else after `publish`."""
+    if signed_in or table.empty:
+        return table
+    return publish(table, [c for c in counts if c in table], list(rates), DisclosurePolicy())
+
+
+def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """Wilson intervals recomputed from (possibly published) met and decided."""
+    lower, upper = wilson(table["met"], table["decided"])
+    return table.assign(compliance_lower_95=lower, compliance_upper_95=upper)
+
+
+def _targets() -> dict[tuple[str, str], tuple[int, bool]]:
+    """(tumour, milestone) -> (target day, verified) of the definitions in force now."""
+    found: dict[tuple[str, str], tuple[int, bool]] = {}
+    for definition in sorted(default_definitions(), key=lambda d: str(d.effective_from)):
+        for milestone in definition.milestones:
+            found[(definition.tumour, milestone.name)] = (milestone.target_day, milestone.verified)
+    return found
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    tumour: str
+    milestone: str
+    target: str
+    met: str
+    decided: str
+    compliance: str
+    interval: str
+    open: str
+
+
+def compliance_rows(table: pd.DataFrame) -> list[ComplianceRow]:
+    targets = _targets()
+    rows = []
+    for row in table.to_dict("records"):
+        day, verified = targets.get((row["tumour"], row["milestone"]), (None, False))
+        interval = (
+            f"{percent(row['compliance_lower_95'])} to {percent(row['compliance_upper_95'])}"
+            if pd.notna(row["compliance_lower_95"])
+            else ""
+        )
+        rows.append(
+            ComplianceRow(
+                tumour=TUMOURS.get(row["tumour"], row["tumour"]),
+                milestone=milestone_name(row["milestone"]),
+                target="" if day is None else f"day {day}" + ("" if verified else " (unverified)"),
+                met=count(row["met"]) if pd.notna(row["met"]) else "fewer than 8",
+                decided=count(row["decided"]) if pd.notna(row["decided"]) else "fewer than 8",
+                compliance=percent(row["compliance"]),
+                interval=interval,
+                open=count(row["open"]) if pd.notna(row["open"]) else "",
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StepRow:
+    tumour: str
+    step: str
+    pathways: str
+    median: str
+    p90: str
+    allowed: str
+    lost: str
+
+
+def _step_name(step: str) -> str:
+    before, _, after = step.partition(" to ")
+    return f"{'Day 0' if before == 'day 0' else milestone_name(before)} to {milestone_name(after)}"
+
+
+def step_rows(table: pd.DataFrame) -> list[StepRow]:
+    return [
+        StepRow(
+            tumour=TUMOURS.get(row["tumour"], row["tumour"]),
+            step=_step_name(row["step"]),
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+            median=f"{row['median_days']:g}" if pd.notna(row["median_days"]) else "",
+            p90=f"{row['p90_days']:g}" if pd.notna(row["p90_days"]) else "",
+            allowed=f"{row['allowed']:g}",
+            lost=f"{row['mean_days_lost']:.1f}" if pd.notna(row["mean_days_lost"]) else "",
+        )
+        for row in table.to_dict("records")
+    ]
+
+
+def published_steps(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    """Steps with `pathways` published for the public; the day figures of a withheld group hidden."""
+    out = published(table, signed_in, ("pathways",), ())
+    if not signed_in and not out.empty:
+        hidden = out["pathways"].isna()
+        for column in ("median_days", "p90_days", "mean_days_lost", "share_over"):
+            out[column] = out[column].where(~hidden, np.nan)
+    return out
+
+
+def steps_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
+    """Bars of the mean days lost against the target in each step, one row of bars per tumour:
+    where the days are lost. None when there is nothing to draw."""
+    data = table[table["mean_days_lost"].notna()]
+    if data.empty:
+        return None
+    values = [
+        {
+            "tumour": TUMOURS.get(row["tumour"], row["tumour"]),
+            "step": _step_name(row["step"]),
+            "order": int(row["sequence"]),
+            "lost": round(float(row["mean_days_lost"]), 2),
+        }
+        for row in data.to_dict("records")
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": f"{title}: mean days lost against the target in each step, by tumour.",
+        "data": {"values": values},
+        "facet": {"row": {"field": "tumour", "type": "nominal", "title": None}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {
+            "width": 420,
+            "mark": {"type": "bar", "color": "#005eb8"},
+            "encoding": {
+                "y": {"field": "step", "type": "nominal", "sort": {"field": "order"}, "title": None},
+                "x": {"field": "lost", "type": "quantitative", "title": "Mean days lost per pathway"},
+                "tooltip": [
+                    {"field": "step", "type": "nominal"},
+                    {"field": "lost", "type": "quantitative", "format": ".1f"},
+                ],
+            },
+        },
+    }
+
+
+@dataclass(frozen=True)
+class BottleneckRow:
+    provider: str
+    tumour: str
+    step: str
+    lost: str
+    pathways: str
+
+
+def bottleneck_rows(table: pd.DataFrame, names: dict[str, str]) -> list[BottleneckRow]:
+    return [
+        BottleneckRow(
+            provider=f"{names.get(row['provider_code'], row['provider_code'])} ({row['provider_code']})",
+            tumour=TUMOURS.get(row["tumour"], row["tumour"]),
+            step=_step_name(row["step"]),
+            lost=f"{row['mean_days_lost']:.1f}",
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+        )
+        for row in table.to_dict("records")
+    ]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    month: str
+    met: str
+    decided: str
+    compliance: str
+    mean: str
+    limits: str
+    point: str
+
+
+def trend_points(table: pd.DataFrame) -> pd.DataFrame:
+    """The SPC table in the chart's columns (x as a month start date, y the compliance)."""
+    points = table.assign(x=pd.to_datetime(table["month"] + "-01"), y=table["compliance"])
+    return points.sort_values("x")
+
+
+def trend_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
+    points = trend_points(table)
+    if points["y"].notna().sum() == 0:
+        return None
+    chart = spc_chart(
+        points,
+        {"variation_icon": None, "assurance_type": None},
+        title=title,
+        y_title="Milestone met",
+        percent=True,
+    )
+    return {**chart.spec, "$schema": SCHEMA}
+
+
+def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
+    from cancer_alliance.web.presenters.performance import POINT_TYPE_LABELS
+
+    return [
+        TrendRow(
+            month=format_month(row["month"]),
+            met=count(row["met"]),
+            decided=count(row["decided"]),
+            compliance=percent(row["compliance"]),
+            mean=percent(row["mean"]),
+            limits=f"{percent(row['lpl'])} to {percent(row['upl'])}",
+            point=POINT_TYPE_LABELS.get(str(row["point_type"]), str(row["point_type"])),
+        )
+        for row in trend_points(table).to_dict("records")
+    ]

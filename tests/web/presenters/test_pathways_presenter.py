@@ -1,0 +1,78 @@
+"""The timed-pathways presenter (issue 12 item 8): rows as the page shows them, without a browser."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.web.presenters import pathways as present
+
+pytestmark = pytest.mark.web
+
+
+def _compliance(met: int, decided: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "tumour": "lung",
+                "milestone": "pet_ct",
+                "met": met,
+                "breached": decided - met,
+                "overdue": 0,
+                "open": 2,
+                "decided": decided,
+                "compliance": met / decided,
+            }
+        ]
+    )
+
+
+def test_compliance_rows_name_the_milestone_its_target_and_interval():
+    [row] = present.compliance_rows(present.with_intervals(_compliance(30, 40)))
+    assert (row.tumour, row.milestone, row.target) == ("Lung", "PET-CT", "day 14 (unverified)")
+    assert (row.met, row.decided, row.compliance) == ("30", "40", "75.0%")
+    assert row.interval == "59.8% to 85.8%"
+
+
+def test_the_public_gets_rounded_counts_and_withheld_small_ones():
+    public = present.with_intervals(
+        present.published(_compliance(5, 40), False, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
+    )
+    [row] = present.compliance_rows(public)
+    assert (row.met, row.decided, row.compliance, row.interval) == ("fewer than 8", "40", "", "")
+
+
+def test_steps_are_named_from_day_0_and_hidden_when_withheld():
+    steps = pd.DataFrame(
+        [
+            {
+                "tumour": "lung",
+                "step": "day 0 to ct",
+                "sequence": 1,
+                "pathways": 4,
+                "median_days": 2.0,
+                "p90_days": 5.0,
+                "allowed": 3,
+                "mean_days_lost": 1.25,
+                "share_over": 0.25,
+            },
+            {
+                "tumour": "lung",
+                "step": "ct to pet_ct",
+                "sequence": 2,
+                "pathways": 40,
+                "median_days": 9.0,
+                "p90_days": 20.0,
+                "allowed": 11,
+                "mean_days_lost": 3.0,
+                "share_over": 0.4,
+            },
+        ]
+    )
+    rows = present.step_rows(present.published_steps(steps, signed_in=False))
+    assert [(r.step, r.pathways, r.median, r.lost) for r in rows] == [
+        ("Day 0 to CT", "fewer than 8", "", ""),
+        ("CT to PET-CT", "40", "9", "3.0"),
+    ]
+    spec = present.steps_chart(steps, "Where the days are lost")
+    assert [v["step"] for v in spec["data"]["values"]] == ["Day 0 to CT", "CT to PET-CT"]
