@@ -73,7 +73,6 @@ def run_engine(path: Path, census: dt.date, out: Path) -> dict:
     steps: dict[str, float] = {}
     started = time.perf_counter()
     engine = open_engine("duckdb")
-    engine.session._conn.execute("SET enable_progress_bar = false")  # keep the bench output clean
     records = engine.read_parquet(path)
     facts = evaluate(records, carry=("primary_diagnosis_icd10",))  # tumour types without a join back
     fine_counts(facts).write.parquet(str(out / "fine_counts.parquet"), mode="overwrite")

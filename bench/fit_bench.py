@@ -60,7 +60,6 @@ def main() -> int:
 
     load_before = os.getloadavg()[0]
     engine = open_engine("duckdb")
-    engine.session._conn.execute("SET enable_progress_bar = false")
     cpu_before = cpu_seconds()
     started = time.perf_counter()
     episodes = engine.read_parquet(path)

@@ -43,7 +43,6 @@ def main() -> int:
         generate("2018/19", scale=args.scale, seed=args.seed, out=args.out)
     engine = open_engine("duckdb")
     # DuckDB draws a progress bar on the terminal for long queries; the figures are the query's own.
-    engine.session._conn.execute("SET enable_progress_bar = false")
     events = engine.read_parquet(path)
     rows = events.count()
     warm = engine.read_parquet(path)

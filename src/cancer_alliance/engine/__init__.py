@@ -93,7 +93,11 @@ def _open(name: EngineName) -> Engine:
     if name == EngineName.duckdb:
         from sqlframe.duckdb import DuckDBSession
 
-        return Engine(name, DuckDBSession())
+        session = DuckDBSession()
+        # DuckDB draws its own progress bar on long queries: noise beside the CLI's Rich progress, and at
+        # national scale it cost the pathway bench seconds under load (docs/performance.md).
+        session._conn.execute("SET enable_progress_bar = false")
+        return Engine(name, session)
     return Engine(name, _spark_session())
 
 
