@@ -58,3 +58,9 @@ def saved_download(download, folder: Path) -> str:
     target = folder / download.suggested_filename
     download.save_as(target)
     return target.read_text(encoding="utf-8")
+
+
+def follow_priority_link(page: Page, name: str) -> None:
+    """Open a priority's page as a person would: Priorities in the header, then the link on that page."""
+    page.get_by_role("link", name="Priorities", exact=True).first.click()
+    page.locator("#priorities").get_by_role("link", name=name).click()

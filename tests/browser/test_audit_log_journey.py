@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.journeys import check_page, sign_in
+from tests.browser.journeys import check_page, follow_priority_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_a_national_user_finds_a_pathway_view_in_the_audit_log(page):
     sign_in(page, "nat")
     page.goto("/ptl/P-RTX-1")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pathway P-RTX-1")
-    page.get_by_role("link", name="Audit log").first.click()
+    follow_priority_link(page, "Audit log")
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     page.get_by_label("Object type").fill("cwt_pathway")
     page.get_by_label("Object id").fill("P-RTX-1")

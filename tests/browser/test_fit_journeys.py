@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.journeys import check_page, sign_in
+from tests.browser.journeys import check_page, follow_priority_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def fit_page(page):
 def test_public_index_and_alliance_page_draw_and_meet_the_baseline(fit_page):
     page = fit_page
     page.goto("/")
-    page.get_by_role("link", name="Bowel screening").first.click()
+    follow_priority_link(page, "Bowel screening")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bowel screening with FIT")
     expect(page.locator("#fit-alliance-table")).to_contain_text("East of England")
     check_page(page, "fit-index-public")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.journeys import check_page, saved_download, sign_in
+from tests.browser.journeys import check_page, follow_priority_link, saved_download, sign_in
 from tests.ingest.conftest import record, write_csv
 from tests.web.test_ptl_list import BY_DAYS_WAITED
 
@@ -24,7 +24,7 @@ def test_an_analyst_imports_a_file_and_downloads_its_quarantine(page, tmp_path):
         [record(record_id="b1"), record(record_id="b2", nhs_number="9434765918")],  # fails mod 11
     )
     sign_in(page, "east")
-    page.get_by_role("link", name="Import").first.click()
+    follow_priority_link(page, "Import a file")
     page.get_by_label("CWT file").set_input_files(str(upload))
     page.locator("#import").click()
     expect(page.locator("#import-summary")).to_have_text("Validation summary for june-cwt.csv")

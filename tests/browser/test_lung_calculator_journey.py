@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.journeys import check_page
+from tests.browser.journeys import check_page, follow_priority_link
 
 from cancer_alliance.lung.models import risk
 
@@ -45,7 +45,7 @@ def fill_in(page, bmi: str = "24") -> None:
 
 def test_the_public_uses_the_calculator_and_sees_both_risks_and_why(page):
     page.goto("/")
-    page.get_by_role("link", name="Lung health checks").first.click()
+    follow_priority_link(page, "Lung health check calculator")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lung health check calculator")
     check_page(page, "lung-calculator")
     fill_in(page)

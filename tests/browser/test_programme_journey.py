@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from tests.browser.journeys import check_page, sign_in
+from tests.browser.journeys import check_page, follow_priority_link, sign_in
 from tests.web.conftest import PASSWORD
 
 from cancer_alliance.store import Auditor, create_user, find_user, open_store
@@ -56,7 +56,7 @@ def sign_out(page) -> None:
 def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other_alliance_user, tmp_path):
     # An alliance user adds a deliverable linked to the 62-day standard with a trajectory
     sign_in(page, "east")
-    page.get_by_role("link", name="Programme").first.click()
+    follow_priority_link(page, "Programme and board pack")
     expect(page.get_by_role("heading", level=1)).to_have_text("Funding-agreement deliverables")
     check_page(page, "programme-list")
     page.locator("#add-deliverable").click()
@@ -77,7 +77,7 @@ def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other
     check_page(page, "deliverable")
 
     # ... writes a case study and submits it for publication
-    page.get_by_role("link", name="Best practice").first.click()
+    follow_priority_link(page, "Best practice library")
     page.locator("#add-case-study").click()
     page.get_by_label("Title", exact=True).fill("Straight-to-test lung pathway")
     page.get_by_label("Summary", exact=True).fill(
@@ -110,7 +110,7 @@ def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other
     # A user of another alliance finds it by search
     sign_out(page)
     sign_in(page, other_alliance_user)
-    page.get_by_role("link", name="Best practice").first.click()
+    follow_priority_link(page, "Best practice library")
     page.get_by_label("Search", exact=True).fill("lung straight")
     page.locator("#search-library").click()
     expect(page).to_have_url(re.compile(r"q=lung\+straight"))

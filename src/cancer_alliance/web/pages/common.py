@@ -19,19 +19,14 @@ IMPORTERS = (Role.national, Role.alliance)
 
 SIGNED_IN = frozenset(Role)
 #: Header navigation: route name, text, and the roles that may use it (None: everyone, the public too).
+#: Kept to a few items (NHS.UK's header hides what does not fit behind "More"); every priority's pages,
+#: import and the audit log are reached from the Priorities page (`pages/priorities.py`).
 NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("home", "Map of alliances", None),
     ("explorer", "Performance explorer", None),
     ("ptl_list", "Patient tracking list", SIGNED_IN),
     ("followup_worklist", "Follow-up", frozenset({Role.trust})),  # the clinical role is checked on the page
-    ("followup_metrics", "Follow-up metrics", frozenset({Role.national, Role.alliance})),
-    ("fit_index", "Bowel screening", None),
-    ("lung_calculator", "Lung health checks", None),
-    ("radiotherapy_index", "Radiotherapy", None),
-    ("programme", "Programme", SIGNED_IN),
-    ("library", "Best practice", None),
-    ("import_form", "Import", frozenset(IMPORTERS)),
-    ("audit_log", "Audit log", frozenset({Role.national})),
+    ("priorities", "Priorities", None),
     ("about", "About the data", None),
 )
 

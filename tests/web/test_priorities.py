@@ -1,0 +1,87 @@
+"""The Priorities page leads every role to the pages it may use, and only those (the header keeps a
+few items; design.md lists the priorities). Each link is followed by the crawl in test_links.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.web.conftest import EAST
+
+pytestmark = pytest.mark.web
+
+
+def links(html: str) -> set[str]:
+    section = html[html.index('id="priorities"') :]
+    return set(re.findall(r'<a href="([^"]+)"', section))
+
+
+# href -> who sees it: p public, n national, a alliance (east), t trust (rgt)
+EXPECTED = {
+    "/performance": "pnat",
+    "/ptl": "nat",
+    "/": "pnat",
+    f"/alliances/{EAST}/timed-pathways": "a",
+    "/trusts/RGT/timed-pathways": "t",
+    "/followup": "t",
+    "/followup/metrics": "na",
+    "/bowel-screening": "pnat",
+    "/lung/calculator": "pnat",
+    "/lung/programme": "pnat",
+    "/radiotherapy": "pnat",
+    "/programme": "nat",
+    "/library": "pnat",
+    "/import": "na",
+    "/audit": "n",
+}
+
+
+@pytest.mark.parametrize("who, user", [("p", None), ("n", "nat"), ("a", "east"), ("t", "rgt")])
+def test_each_role_sees_the_links_it_may_follow(client, signed_in, who, user):
+    page = (signed_in(user) if user else client).get("/priorities")
+    assert page.status_code == 200
+    assert links(page.text) == {href for href, roles in EXPECTED.items() if who in roles}
+
+
+def test_the_public_is_told_to_sign_in_for_follow_up(client):
+    text = client.get("/priorities").text
+    follow_up = text[text.index("Breast stratified follow-up") :]
+    assert follow_up.index("Sign in to see these pages.") < follow_up.index("Bowel screening")
+
+
+@pytest.mark.parametrize(
+    "user, items",
+    [
+        (None, ["Map of alliances", "Performance explorer", "Priorities", "About the data"]),
+        (
+            "nat",
+            [
+                "Map of alliances",
+                "Performance explorer",
+                "Patient tracking list",
+                "Priorities",
+                "About the data",
+            ],
+        ),
+        (
+            "rgt",
+            [
+                "Map of alliances",
+                "Performance explorer",
+                "Patient tracking list",
+                "Follow-up",
+                "Priorities",
+                "About the data",
+            ],
+        ),
+    ],
+)
+def test_the_header_keeps_a_few_items(client, signed_in, user, items):
+    html = (signed_in(user) if user else client).get("/priorities").text
+    header = html[html.index('class="nhsuk-header__navigation-list"') :]
+    header = header[: header.index("</ul>")]
+    texts = [
+        re.sub(r"<[^>]+>", "", t).strip()
+        for t in re.findall(r'nhsuk-header__navigation-link"[^>]*>(.*?)</a>', header, re.S)
+    ]
+    assert texts == items
