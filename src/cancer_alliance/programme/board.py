@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import InputError
+from cancer_alliance.programme.board_sections import DOMAIN_SECTIONS
 from cancer_alliance.programme.deliverables import MONTH, list_deliverables, rag_of
 from cancer_alliance.programme.metrics import metric_source
 from cancer_alliance.programme.rag import tally
@@ -325,6 +326,10 @@ for _section in (
     Section("deliverables", "best_practice", "Funding-agreement deliverables", (), _deliverables),
 ):
     register_section(_section)
+# The five domains' pages (board_sections.py): each fills its slot, keeping the slot's title and place.
+for _section_id, _results, _render in DOMAIN_SECTIONS:
+    _slot = _SECTIONS[_section_id]
+    register_section(Section(_slot.section_id, _slot.priority, _slot.title, _results, _render))
 
 
 # --- the document -----------------------------------------------------------------------------------
