@@ -92,7 +92,9 @@ def test_pathways_withholds_small_counts(web_home, store):
     mine = table[(table["level"] == "alliance") & (table["code"] == LANCS)]
     small = mine[mine["met"].between(1, 7)]
     assert not small.empty  # the test home has small counts for this alliance
-    assert sum(r[3] == "fewer than 8" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(small)
+    assert sum(r[3] == "fewer than 8" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(
+        small
+    )
 
 
 # --- breast follow-up -------------------------------------------------------------------------------
