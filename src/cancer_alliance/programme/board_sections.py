@@ -206,7 +206,7 @@ def followup(ctx: BoardContext) -> str | None:
                 "note": "",
             },
             {
-                "measure": "Re-access requests in the last 12 months, per patient on the pathway",
+                "measure": "Re-access requests in the last 12 months (rate: per 100 on the pathway)",
                 "count": shown["reaccess"],
                 "of": shown["on_pathway"],
                 "rate": shown["reaccess_rate"],
