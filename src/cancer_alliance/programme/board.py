@@ -1,10 +1,15 @@
 """The monthly board pack (issue 15 item 3): one self-contained HTML page for an alliance and a month,
 a cover then one printed page per priority, built from a registry of sections.
 
-Shipped sections: the waiting-times scorecard with SPC, early diagnosis, and the funding-agreement
-deliverables with their RAG. Pathways, follow-up, screening, lung health checks and radiotherapy each have
-a slot: a section another domain fills with one `register_section()` call; until then, or while its
-results are not in ALLIANCE_HOME, its page says plainly "No data for this priority yet".
+Sections: the waiting-times scorecard with SPC, early diagnosis, timed pathways (compliance by
+milestone, the bottleneck step, a trend with SPC), breast stratified follow-up (self-managing share
+against the ~70% expectation, overdue tests, re-access, from the store), bowel screening (FIT uptake,
+positivity, conversion and PPV with intervals, the uptake standard, uptake by month with SPC), lung
+health checks (the programme metrics), radiotherapy (the statuses of the alliance's providers and
+networks), and the funding-agreement deliverables with their RAG. The five domain pages are in
+`board_sections.py` (`DOMAIN_SECTIONS`, reusing the domains' web presenters, imported only when a
+page is rendered); another section is one `register_section()` call. A page whose results are not
+in ALLIANCE_HOME, or hold nothing for the alliance, says plainly "No data for this priority yet".
 
 Counts pass `stats.disclosure.publish()` with the default policy before anything is shown (rates are
 recomputed from the published counts), so a pack can be shared. Vega is inlined when installed, so the
@@ -24,6 +29,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import InputError
+from cancer_alliance.programme.board_sections import DOMAIN_SECTIONS
 from cancer_alliance.programme.deliverables import MONTH, list_deliverables, rag_of
 from cancer_alliance.programme.metrics import metric_source
 from cancer_alliance.programme.rag import tally
@@ -325,6 +331,10 @@ for _section in (
     Section("deliverables", "best_practice", "Funding-agreement deliverables", (), _deliverables),
 ):
     register_section(_section)
+# The five domains' pages (board_sections.py): each fills its slot, keeping the slot's title and place.
+for _section_id, _results, _render in DOMAIN_SECTIONS:
+    _slot = _SECTIONS[_section_id]
+    register_section(Section(_slot.section_id, _slot.priority, _slot.title, _results, _render))
 
 
 # --- the document -----------------------------------------------------------------------------------

@@ -10,6 +10,11 @@ metric gives its calendar year's months the year's value), `value`, and when kno
   `ALLIANCE_HOME/results/performance_month_alliance.parquet` (written by `alliance demo`).
 * `early_diagnosis:early_stage_proportion`: the alliance's proportion of staged cancers at stage 1-2 by
   calendar year, from the real NDRS counts (`early_diagnosis.ndrs`, 2018/19 alliances via successors).
+* `pathways:<tumour>:<milestone>`: the share of the alliance's timed pathways meeting a main milestone
+  (`pathways.metrics.MAIN_MILESTONES`) by month of day 0, from `results/pathway_trend.parquet`.
+* `fit:uptake`, `fit:positivity`: bowel screening uptake (screened of invited) and positivity
+  (positive of screened) by month of invitation, from `results/fit_month.parquet`. Positivity has no
+  better direction; a trajectory on it is read as "at or above".
 """
 
 from __future__ import annotations
@@ -136,6 +141,102 @@ def _early_stage(home: Path, alliance_code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
 
 
+#: The timed-pathway milestones with a monthly series (those `pathways.metrics.compliance_spc` keeps).
+PATHWAY_SERIES = (
+    ("lung", "ct"),
+    ("lung", "diagnosis_communicated"),
+    ("lung", "first_treatment"),
+    ("prostate", "diagnosis_communicated"),
+    ("colorectal", "diagnosis_communicated"),
+)
+
+
+def _pathway_loader(tumour: str, milestone: str) -> Loader:
+    def load(home: Path, alliance_code: str) -> pd.DataFrame:
+        path = home / "results" / "pathway_trend.parquet"
+        if not path.is_file():
+            return pd.DataFrame(columns=list(SERIES_COLUMNS))
+        table = pd.read_parquet(
+            path, columns=["level", "code", "tumour", "milestone", "month", "met", "decided"]
+        )
+        table = table[
+            (table["level"] == "alliance")
+            & (table["code"] == alliance_code)
+            & (table["tumour"] == tumour)
+            & (table["milestone"] == milestone)
+        ]
+        return pd.DataFrame(
+            {
+                "month": table["month"].astype(str),
+                "value": (table["met"] / table["decided"]).where(table["decided"] > 0),
+                "numerator": table["met"],
+                "denominator": table["decided"],
+            }
+        )
+
+    return load
+
+
+FIT_RATES = {"uptake": ("screened", "invited"), "positivity": ("positive", "screened")}
+
+
+def _fit_loader(rate: str) -> Loader:
+    numerator, denominator = FIT_RATES[rate]
+
+    def load(home: Path, alliance_code: str) -> pd.DataFrame:
+        path = home / "results" / "fit_month.parquet"
+        if not path.is_file():
+            return pd.DataFrame(columns=list(SERIES_COLUMNS))
+        table = pd.read_parquet(path, columns=["alliance_code", "invitation_month", numerator, denominator])
+        table = table[table["alliance_code"] == alliance_code]
+        return pd.DataFrame(
+            {
+                "month": table["invitation_month"].astype(str),
+                "value": (table[numerator] / table[denominator]).where(table[denominator] > 0),
+                "numerator": table[numerator],
+                "denominator": table[denominator],
+            }
+        )
+
+    return load
+
+
+def _register_domains() -> None:
+    """The timed-pathway and FIT series (the domains' results files; nothing imported from them)."""
+    names = {"lung": "Lung", "prostate": "Prostate", "colorectal": "Colorectal"}
+    milestones = {
+        "ct": "CT",
+        "diagnosis_communicated": "diagnosis communicated",
+        "first_treatment": "first treatment",
+    }
+    for tumour, milestone in PATHWAY_SERIES:
+        register(
+            MetricSource(
+                key=f"pathways:{tumour}:{milestone}",
+                label=f"{names[tumour]} timed pathway: {milestones[milestone]} within target "
+                "(by month of day 0)",
+                priority="pathways",
+                load=_pathway_loader(tumour, milestone),
+            )
+        )
+    register(
+        MetricSource(
+            key="fit:uptake",
+            label="Bowel screening uptake (screened of invited, by month of invitation)",
+            priority="screening",
+            load=_fit_loader("uptake"),
+        )
+    )
+    register(
+        MetricSource(
+            key="fit:positivity",
+            label="Bowel screening FIT positivity (positive of screened, by month of invitation)",
+            priority="screening",
+            load=_fit_loader("positivity"),
+        )
+    )
+
+
 def _register_shipped() -> None:
     if "early_diagnosis:early_stage_proportion" in _REGISTRY:
         return
@@ -163,3 +264,4 @@ def _register_shipped() -> None:
             annual=True,
         )
     )
+    _register_domains()

@@ -1,0 +1,278 @@
+"""The board pack's domain pages (issue 15 item 3): timed pathways, breast follow-up, bowel screening
+(FIT), lung health checks and radiotherapy, rendered from the web test home (the domains' own test
+results, `tests/web/conftest.py build_home`). Each page's figures are checked against the domain's
+results read here independently and published with the default policy; small counts are withheld; a
+missing results file (or no follow-up records) gives "No data for this priority yet"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+import pandas as pd
+import pytest
+from tests.followup.conftest import candidate
+
+from cancer_alliance.followup import actions
+from cancer_alliance.followup.protocol import load_protocol, stratify
+from cancer_alliance.programme.board import NO_DATA, board_pack
+from cancer_alliance.programme.metrics import metric_source
+from cancer_alliance.reference.organisations import provider_alliance
+from cancer_alliance.stats.disclosure import publish
+from cancer_alliance.store import Auditor, open_store
+from cancer_alliance.web.presenters.ptl import milestone_name
+
+from .conftest import EAST
+
+MONTH = "2019-03"
+LANCS = "E56000018"
+
+
+@pytest.fixture
+def store(web_home):
+    opened = open_store(f"sqlite:///{web_home / 'alliance.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+def pack(home, store, alliance=EAST, month=MONTH):
+    with store.begin() as session:
+        return board_pack(alliance, month, home=home, session=session, with_scripts=False)
+
+
+def section(pack_html: str, section_id: str) -> str:
+    found = re.search(
+        rf'<section class="priority" id="section-{section_id}">(.*?)</section>', pack_html, re.S
+    )
+    assert found, section_id
+    return found.group(1)
+
+
+def rows(fragment: str) -> list[list[str]]:
+    """The body rows of every table in `fragment`, as cell texts."""
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", fragment, re.S)
+        if "<td>" in row
+    ]
+
+
+def shown(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+# --- timed pathways ---------------------------------------------------------------------------------
+
+
+def test_pathways_shows_the_alliance_compliance_by_milestone_published(web_home, store):
+    body = section(pack(web_home, store).html, "pathways")
+    table = pd.read_parquet(web_home / "results" / "pathway_compliance.parquet")
+    mine = table[(table["level"] == "alliance") & (table["code"] == EAST)].reset_index(drop=True)
+    published = publish(mine, ["met", "decided"])
+    found = {(r[0].lower(), r[1]): r for r in rows(body) if len(r) == 7 and r[2].startswith("day")}
+    assert len(found) == len(mine)
+    for raw, public in zip(mine.to_dict("records"), published.to_dict("records"), strict=True):
+        row = found[(raw["tumour"], milestone_name(raw["milestone"]))]
+        if public["met_suppressed"]:
+            assert 1 <= raw["met"] <= 7 and row[3] == "fewer than 8" and row[5] == ""
+        else:
+            assert row[3:5] == [shown(public["met"]), shown(public["decided"])]
+            assert row[5] == f"{100 * public['met'] / public['decided']:.1f}%"
+    # the bottleneck step and the trend with SPC are there
+    assert "The step losing most days against its target" in body
+    assert "Lung: diagnosis communicated within target, by month" in body
+    assert 'id="spc-pathways-spec"' in body
+
+
+def test_pathways_withholds_small_counts(web_home, store):
+    body = section(pack(web_home, store, LANCS).html, "pathways")
+    table = pd.read_parquet(web_home / "results" / "pathway_compliance.parquet")
+    mine = table[(table["level"] == "alliance") & (table["code"] == LANCS)]
+    small = mine[mine["met"].between(1, 7)]
+    assert not small.empty  # the test home has small counts for this alliance
+    assert sum(r[3] == "fewer than 8" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(
+        small
+    )
+
+
+# --- breast follow-up -------------------------------------------------------------------------------
+
+
+def add_patients(store, trust: str, alliance: str, self_managing: int, others: int) -> None:
+    protocol = load_protocol()
+    with store.begin() as session:
+        job = Auditor(session, job_id="test")
+        for n in range(self_managing + others):
+            row = candidate(trust_code=trust, alliance_code=alliance, in_clinical_trial=n >= self_managing)
+            actions.register(session, job, row, stratify(protocol, row), dt.date(2018, 9, 1))
+
+
+def test_followup_shows_the_alliance_trusts_against_the_70_percent_expectation(web_home, store):
+    east_trusts = sorted(t for t, a in provider_alliance("2018/19").items() if a == EAST)
+    add_patients(store, east_trusts[0], EAST, 23, 9)  # 32 on the pathway, 23 self-managing
+    add_patients(store, east_trusts[1], EAST, 3, 2)  # and 5 more in another of its trusts
+    add_patients(store, "RXN", LANCS, 30, 0)  # another alliance's trust: not counted
+    body = section(pack(web_home, store).html, "followup")
+    found = {r[0]: r for r in rows(body)}
+    on_pathway = publish(pd.DataFrame({"n": [37.0]}), ["n"])["n"].iloc[0]
+    managing = publish(pd.DataFrame({"n": [26.0]}), ["n"])["n"].iloc[0]
+    assert found["On stratified follow-up"][1] == shown(on_pathway)
+    row = found["Supported self-management"]
+    assert row[1:4] == [shown(managing), shown(on_pathway), f"{100 * managing / on_pathway:.1f}%"]
+    assert "expectation about 70%" in row[4]
+    assert "Surveillance tests overdue (due in the last 12 months)" in found
+
+
+def test_followup_withholds_small_counts(web_home, store):
+    east_trusts = sorted(t for t, a in provider_alliance("2018/19").items() if a == EAST)
+    add_patients(store, east_trusts[0], EAST, 4, 16)  # 4 self-managing: withheld
+    body = section(pack(web_home, store).html, "followup")
+    found = {r[0]: r for r in rows(body)}
+    assert found["Supported self-management"][1] == "[c]"
+    assert found["Supported self-management"][3] == ""
+    assert found["On stratified follow-up"][1] == "20"
+
+
+# --- bowel screening (FIT) --------------------------------------------------------------------------
+
+
+def test_screening_shows_uptake_positivity_and_the_standard(web_home, store):
+    body = section(pack(web_home, store).html, "screening")
+    months = pd.read_parquet(web_home / "results" / "fit_month.parquet")
+    mine = months[(months["alliance_code"] == EAST) & (months["invitation_month"] <= "2018-08")]
+    mine = mine[mine["invitation_month"] >= "2017-09"]  # the 12 months to August 2018 (window closed)
+    summed = publish(
+        mine[["invited", "screened", "positive"]].sum().to_frame().T, ["invited", "screened", "positive"]
+    )
+    expected = summed.iloc[0]
+    found = {r[0]: r for r in rows(body) if len(r) == 3}
+    assert found["Invited"][1] == shown(expected["invited"])
+    assert found["Screened (result within 183 days)"][1] == shown(expected["screened"])
+    assert (
+        found["Uptake (screened of invited)"][1] == f"{100 * expected['screened'] / expected['invited']:.1f}%"
+    )
+    assert " to " in found["Uptake (screened of invited)"][2]  # the Wilson interval
+    assert "Uptake, acceptable standard" in body and "against 52%" in body
+    assert 'id="spc-fit-spec"' in body
+
+
+def test_screening_withholds_small_counts(web_home, store):
+    body = section(pack(web_home, store).html, "screening")
+    months = pd.read_parquet(web_home / "results" / "fit_month.parquet")
+    mine = months[
+        (months["alliance_code"] == EAST) & months["invitation_month"].between("2017-09", "2018-08")
+    ]
+    cancers = mine["cancers"].sum()
+    assert 1 <= cancers <= 7  # the test home has few cancers
+    found = {r[0]: r for r in rows(body) if len(r) == 3}
+    assert found["Cancers"][1] == ""  # withheld (the FIT page's own presentation)
+    assert found["PPV for cancer (cancers of investigated)"][1] == ""
+
+
+# --- lung health checks -----------------------------------------------------------------------------
+
+
+def test_lung_health_checks_show_the_programme_metrics(web_home, store):
+    body = section(pack(web_home, store).html, "lung_health_checks")
+    table = pd.read_parquet(web_home / "results" / "lung_programme_alliance.parquet")
+    mine = table[table["alliance"] == EAST].iloc[0]
+    found = {r[0]: r[1] for r in rows(body)}
+    assert found["Attended a lung health check"] == shown(
+        publish(pd.DataFrame({"n": [mine["attended"]]}), ["n"])["n"].iloc[0]
+    )
+    assert found["Uptake (attended of invited)"].startswith(
+        f"{100 * mine['attended'] / mine['invited']:.1f}%"
+    )
+
+
+def test_lung_health_checks_withhold_small_counts(web_home, store):
+    body = section(pack(web_home, store, LANCS).html, "lung_health_checks")
+    table = pd.read_parquet(web_home / "results" / "lung_programme_alliance.parquet")
+    assert 1 <= table.loc[table["alliance"] == LANCS, "cancers"].iloc[0] <= 7
+    found = {r[0]: r[1] for r in rows(body)}
+    assert found["Cancers found"] == "withheld"
+    assert found["Cancers per scan"] == "withheld"
+
+
+# --- radiotherapy -----------------------------------------------------------------------------------
+
+
+def test_radiotherapy_shows_the_statuses_of_the_alliance_providers_and_networks(web_home, store):
+    body = section(pack(web_home, store).html, "radiotherapy")
+    table = pd.read_parquet(web_home / "results" / "radiotherapy_compliance.parquet")
+    east = {t for t, a in provider_alliance("2018/19").items() if a == EAST}
+    providers = table[(table["level"] == "provider") & table["code"].isin(east)]
+    found = {r[0]: r for r in rows(body) if len(r) == 5}
+    for code, mine in providers.groupby("code"):
+        [row] = [r for name, r in found.items() if name.endswith(f"({code})")]
+        assert row[1] == "Provider"
+        statuses = mine["status"].value_counts()
+        assert row[2:] == [str(statuses.get(s, 0)) for s in ("met", "not_met", "no_data")]
+    assert any(r[1] == "Network" for r in found.values())
+    assert not any(name.endswith("(RXN)") for name in found)  # another alliance's provider
+
+
+def test_radiotherapy_withholds_small_patient_counts(web_home, store):
+    body = section(pack(web_home, store).html, "radiotherapy")
+    table = pd.read_parquet(web_home / "results" / "radiotherapy_compliance.parquet")
+    imrt = table[(table["level"] == "network") & table["requirement_id"].str.startswith("imrt_share")]
+    shown_rows = [r for r in rows(body) if r[0] == "Radical courses delivered by IMRT"]
+    assert shown_rows
+    for row in shown_rows:
+        numbers = re.findall(r"[\d,]+", row[1])
+        assert all(int(n.replace(",", "")) % 5 == 0 for n in numbers) or row[1].startswith("Withheld")
+    assert not imrt.empty
+
+
+# --- no data ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("section_id", "missing"),
+    [
+        ("pathways", "pathway_compliance.parquet"),
+        ("screening", "fit_month.parquet"),
+        ("lung_health_checks", "lung_programme_alliance.parquet"),
+        ("radiotherapy", "radiotherapy_compliance.parquet"),
+        ("followup", None),  # no follow-up records in the store
+    ],
+)
+def test_a_missing_results_file_says_no_data_yet(web_home, store, section_id, missing):
+    if missing:
+        (web_home / "results" / missing).unlink()
+    built = pack(web_home, store)
+    assert NO_DATA in section(built.html, section_id)
+    assert section_id in built.empty
+
+
+# --- metric sources ---------------------------------------------------------------------------------
+
+
+def test_the_new_metric_sources_read_the_domains_monthly_series(web_home):
+    trend = pd.read_parquet(web_home / "results" / "pathway_trend.parquet")
+    mine = trend[
+        (trend["level"] == "alliance")
+        & (trend["code"] == EAST)
+        & (trend["tumour"] == "lung")
+        & (trend["milestone"] == "diagnosis_communicated")
+    ].sort_values("month")
+    series = metric_source("pathways:lung:diagnosis_communicated").series(web_home, EAST)
+    assert list(series["month"]) == list(mine["month"])
+    assert list(series["numerator"]) == list(mine["met"])
+    months = pd.read_parquet(web_home / "results" / "fit_month.parquet")
+    mine = months[months["alliance_code"] == EAST].sort_values("invitation_month")
+    uptake = metric_source("fit:uptake").series(web_home, EAST)
+    assert list(uptake["value"]) == pytest.approx(list(mine["screened"] / mine["invited"]))
+    assert metric_source("fit:positivity").priority == "screening"
+    (web_home / "results" / "fit_month.parquet").unlink()
+    assert metric_source("fit:uptake").series(web_home, EAST).empty
+
+
+def test_the_pack_json_free_sections_render_with_charts(web_home, store):
+    with store.begin() as session:
+        built = board_pack(EAST, MONTH, home=web_home, session=session, with_scripts=False)
+    for element in ("spc-pathways", "spc-fit"):
+        spec = re.search(rf'id="{element}-spec">(.*?)</script>', built.html, re.S)
+        assert spec and json.loads(spec.group(1))["title"]
