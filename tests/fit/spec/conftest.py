@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from tests.spec_tables import parse_table
 
 from cancer_alliance.engine import Engine
 from cancer_alliance.fit.files import collect
@@ -36,28 +37,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def typed(text: str, kind: str) -> Any:
-    if text == "":
-        return None
-    if kind == "date":
-        return dt.date.fromisoformat(text)
-    if kind == "int":
-        return int(text)
-    if kind == "double":
-        return float(text)
-    return text
-
-
 def parse(table: str) -> list[dict[str, Any]]:
-    lines = [line.strip() for line in table.strip().splitlines()]
-    names = [cell.strip() for cell in lines[0].split("|")]
-    rows = []
-    for number, line in enumerate(lines[2:], start=1):
-        values = [cell.strip() for cell in line.split("|")]
-        row = {**BASE, "episode_id": f"e{number}"}
-        row.update({n: typed(v, TYPES[n]) for n, v in zip(names, values, strict=True)})
-        rows.append(row)
-    return rows
+    rows = parse_table(table, TYPES, base=BASE)
+    return [{"episode_id": f"e{number}", **row} for number, row in enumerate(rows, start=1)]
 
 
 @pytest.fixture
