@@ -214,7 +214,8 @@ def report(
 
     Example: alliance pathways report events.parquet --view bottleneck --by provider_code -o bottleneck.csv
     """
-    from cancer_alliance.pathways.report_files import View, parse_groups, report_file, write_frame
+    from cancer_alliance.pathways.report_files import View, parse_groups, report_file
+    from cancer_alliance.table_files import write_table
 
     try:
         chosen = View(view)
@@ -228,7 +229,7 @@ def report(
             events, chosen, parse_groups(by), as_of=_as_of(as_of), engine=engine, settings=settings
         )
         if output is not None:
-            write_frame(table, output)
+            write_table(table, output)
     except InputError as error:
         raise _fail(error) from None
     console = Console()

@@ -27,8 +27,8 @@ from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
 from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import TableSchema, schema
+from cancer_alliance.table_files import file_format, write_table
 
-FORMATS = (".csv", ".parquet")
 REJECTED_COLUMNS = ("record_id", "reason")
 _ARROW = {
     "string": pa.string(),
@@ -73,7 +73,7 @@ def evaluate_file(
     `transfer_date_missing` if `with_flags`) to `output` and the rejected records with their
     reasons to `rejected_path(output)`."""
     source, output = Path(input), Path(output)
-    _format(output)
+    file_format(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, source, Path(scratch))
@@ -98,7 +98,7 @@ def read_records(engine: Engine, path: Path, scratch: Path) -> Any:
     table = schema("cwt")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if _format(path) == ".csv":
+    if file_format(path) == ".csv":
         staged = scratch / "records.parquet"
         pq.write_table(read_csv(path, table), staged)
         path = staged
@@ -179,23 +179,7 @@ def _check_columns(path: Path, names: list[str], table: TableSchema) -> None:
         raise InputError(f"{path}: not a canonical CWT record file: {'; '.join(problems)}")
 
 
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv or .parquet")
-    return suffix
-
-
 def _arrow(frame: Any, types: dict[str, str]) -> pa.Table:
     """Collect a result as Arrow with the declared column types (the engines differ in details)."""
     result = frame.toArrow()
     return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in types})
-
-
-def write_table(table: pa.Table, path: Path) -> None:
-    """Write Parquet or CSV (ISO dates, true/false, blank = missing) by the file's extension."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if _format(path) == ".parquet":
-        pq.write_table(table, path)
-    else:
-        pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))

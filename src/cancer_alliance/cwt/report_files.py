@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cancer_alliance.cwt.evaluate import evaluate
-from cancer_alliance.cwt.files import read_records, write_table
+from cancer_alliance.cwt.files import read_records
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
 from cancer_alliance.cwt.tumour_types import tumour_type_ranges
 from cancer_alliance.engine import EngineName, open_engine
-from cancer_alliance.errors import InputError
+from cancer_alliance.table_files import file_format, write_table
 
 _ARROW = {
     "string": pa.string(),
@@ -85,11 +85,6 @@ def _arrow(frame: Any, types: dict[str, str], columns: Sequence[str]) -> pa.Tabl
     return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in columns})
 
 
-def _check_output(output: Path) -> None:
-    if output.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"{output}: unknown file type {output.suffix or '(none)'!r}; use .csv or .parquet")
-
-
 def performance_file(
     input: Path | str,
     output: Path | str,
@@ -102,7 +97,7 @@ def performance_file(
     """Evaluate the records in `input`, write the performance table to `output` and return it;
     `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
     output = Path(output)
-    _check_output(output)
+    file_format(output)
     groups = group_columns(by)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
@@ -136,7 +131,7 @@ def ptl_file(
     """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it;
     `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
     output = Path(output)
-    _check_output(output)
+    file_format(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, Path(input), Path(scratch))

@@ -18,7 +18,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
@@ -31,15 +30,10 @@ from cancer_alliance.ingest import checks, source
 from cancer_alliance.ingest.importer import arrow_schema
 from cancer_alliance.ingest.source import quote
 from cancer_alliance.schemas import schema
+from cancer_alliance.table_files import file_format, write_table
 
 TABLE = "fit_screening_episode"
-FORMATS = (".csv", ".parquet")
 CAPACITY_COLUMNS = ("screening_centre_code", "month", "slots")
-
-
-def _output_format(path: Path) -> None:
-    if path.suffix.lower() not in FORMATS:
-        raise InputError(f"{path}: unknown file type {path.suffix or '(none)'!r}; use .csv or .parquet")
 
 
 def typed_episodes(path: Path) -> pa.Table:
@@ -85,17 +79,6 @@ def collect(frame: Any) -> pd.DataFrame:
     return frame.toArrow().to_pandas()
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
-    """CSV (blank = missing) or Parquet by the file's extension."""
-    _output_format(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = pa.Table.from_pandas(table, preserve_index=False)
-    if path.suffix.lower() == ".parquet":
-        pq.write_table(data, path)
-    else:
-        pa_csv.write_csv(data, path, pa_csv.WriteOptions(quoting_style="needed"))
-
-
 def counts_from(episodes: Any, by: Sequence[str], settings: FitSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
     table = collect(programme_counts(episodes, by, settings))
     return table.sort_values(list(by), na_position="last").reset_index(drop=True) if by else table
@@ -119,7 +102,7 @@ def metrics_file(
 ) -> MetricsSummary:
     """Programme metrics of the episodes in `input` by `by`, written to `output` (see metrics.py)."""
     output = Path(output)
-    _output_format(output)
+    file_format(output)
     try:
         check_groups(by)
     except ValueError as error:
@@ -211,7 +194,7 @@ def thresholds_file(
     """Write the plan (planning.PLAN_COLUMNS) to `output` and, when asked or when `capacity` is given,
     the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`)."""
     output = Path(output)
-    _output_format(output)
+    file_format(output)
     try:
         thresholds = planning.check_thresholds(thresholds)
     except ValueError as error:
@@ -301,7 +284,7 @@ def symptomatic_file(
     from cancer_alliance.fit.symptomatic import CARRY, symptomatic_fds
 
     output = Path(output)
-    _output_format(output)
+    file_format(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
         records = read_records(session, Path(input), Path(scratch))

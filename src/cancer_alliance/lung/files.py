@@ -23,15 +23,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from cancer_alliance.cwt.files import write_table
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
 from cancer_alliance.lung.inputs import Field, ModelInputError, fields, missing_columns
 from cancer_alliance.lung.models import add_risk, info
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
+from cancer_alliance.table_files import file_format, write_table
 
-FORMATS = (".csv", ".parquet")
 ROW = "_row"
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 FLAG_WORDS = {"true": "1", "false": "0", "TRUE": "1", "FALSE": "0", "True": "1", "False": "0"}
@@ -59,7 +58,7 @@ def score_file(
 ) -> ScoreSummary:
     """Score every row of `input` with `model` on the engine and write `output` (see module doc)."""
     source, output, model = Path(input), Path(output), Model(model)
-    _format(output)
+    file_format(output)
     original = read_input(source, model)
     staged = _typed(source, original, fields(model)).append_column(
         ROW, pa.array(range(1, original.num_rows + 1))
@@ -82,7 +81,7 @@ def score_file(
     if with_provenance:
         table = table.append_column("model_version", pa.array([described.version] * table.num_rows))
         table = table.append_column("coefficient_source", pa.array([described.source] * table.num_rows))
-    if _format(output) == ".parquet":
+    if file_format(output) == ".parquet":
         table = table.replace_schema_metadata(
             {
                 **(table.schema.metadata or {}),
@@ -99,7 +98,7 @@ def read_input(path: Path, model: Model) -> pa.Table:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        if _format(path) == ".csv":
+        if file_format(path) == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 names = next(csv.reader(handle), [])
             table = pa_csv.read_csv(
@@ -150,10 +149,3 @@ def _numbers(path: Path, field: Field, values: pa.ChunkedArray) -> pa.ChunkedArr
         row = pc.index(good, False).as_py() + 1
         raise ModelInputError(field.name, "not a number", row=row, source=str(path))
     return text.cast(pa.float64())
-
-
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv or .parquet")
-    return suffix

@@ -146,10 +146,10 @@ def programme_file(
     """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
     written to `output` (.csv or .parquet); `public` applies disclosure control first. Returns the
     number of rows written. Invitations: a CSV of ccg_code, invited (alliance_code optional)."""
-    from cancer_alliance.cwt.files import write_table
     from cancer_alliance.engine import open_engine
     from cancer_alliance.errors import InputError
     from cancer_alliance.ingest.lake import current_table
+    from cancer_alliance.table_files import write_table
 
     invited = None
     if invitations is not None:

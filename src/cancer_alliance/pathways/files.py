@@ -18,16 +18,14 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.validate import validate_file
 from cancer_alliance.pathways.milestones import OUTPUT_COLUMNS, TYPES, milestones, unevaluated
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
+from cancer_alliance.table_files import file_format, write_table
 
-FORMATS = (".csv", ".parquet")
 REJECTED_COLUMNS = ("row_number", "pathway_id", "field", "check", "reason")
 _ARROW = {
     "string": pa.string(),
@@ -59,13 +57,6 @@ def rejected_path(output: Path | str) -> Path:
     return Path(output).with_suffix(".rejected.csv")
 
 
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv or .parquet")
-    return suffix
-
-
 def latest_event_date(events: Any) -> dt.date | None:
     """The default as-of date: the latest event date in the events (None when there are none)."""
     from cancer_alliance.engine import functions
@@ -78,15 +69,6 @@ def to_arrow(frame: Any, types: dict[str, str]) -> pa.Table:
     """Collect a result as Arrow with the declared column types (the engines differ in details)."""
     result = frame.toArrow()
     return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in types})
-
-
-def write_table(table: pa.Table, path: Path) -> None:
-    """Write Parquet or CSV (ISO dates, true/false, blank = missing) by the file's extension."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if _format(path) == ".parquet":
-        pq.write_table(table, path)
-    else:
-        pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def read_events(engine: Engine, path: Path, scratch: Path) -> tuple[Any, Any]:
@@ -125,7 +107,7 @@ def evaluate_file(
     (every column of `TYPES` if `all_columns`) to `output`, and the rejected rows and unevaluated
     pathways to `rejected_path(output)`. `as_of` defaults to the latest event date in the file."""
     source, output = Path(input), Path(output)
-    _format(output)
+    file_format(output)
     if not source.is_file():
         raise InputError(f"{source}: no such file")
     session = open_engine(engine)

@@ -67,13 +67,3 @@ def report_file(
         result, _, as_of = evaluate_frame(events, as_of, settings)
     frame = metrics.prepare(result.to_pandas())
     return metric_table(frame, view, by), as_of
-
-
-def write_frame(table: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
-        table.to_parquet(path, index=False)
-    elif path.suffix.lower() == ".csv":
-        table.to_csv(path, index=False)
-    else:
-        raise InputError(f"{path}: unknown file type {path.suffix or '(none)'!r}; use .csv or .parquet")

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance import cwt
-from cancer_alliance.cwt.files import read_records, write_table
+from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.checks import find_problems, typed, typed_columns
@@ -36,6 +36,7 @@ from cancer_alliance.radiotherapy.compliance import (
 from cancer_alliance.reference.radiotherapy_networks import Requirement, requirements
 from cancer_alliance.schemas import schema
 from cancer_alliance.stats.intervals import wilson
+from cancer_alliance.table_files import file_format, write_table
 
 #: The issue's columns, then the Wilson interval of each rate (blank for counts).
 COLUMNS = (*OUTPUT_COLUMNS, "ci_lower", "ci_upper")
@@ -155,9 +156,8 @@ def compliance_file(
 ) -> ComplianceSummary:
     """Write the compliance table of `compliance_frame` to `output` (.csv or .parquet)."""
     output = Path(output)
-    if output.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"{output}: unknown file type {output.suffix or '(none)'!r}; use .csv or .parquet")
+    file_format(output)
     day, table = compliance_frame(courses_path, linacs_path, **options)
-    write_table(pa.Table.from_pandas(table, preserve_index=False), output)
+    write_table(table, output)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
     return ComplianceSummary(as_of=day, rows=len(table), status_counts=counts, output=output)

@@ -1,0 +1,35 @@
+"""The files every command reads and writes: CSV or Parquet, chosen by the file's extension. One place
+for the choice and its error message, so every domain's command treats a file alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from cancer_alliance.errors import InputError
+
+FORMATS = (".csv", ".parquet")
+
+
+def file_format(path: Path) -> str:
+    """'.csv' or '.parquet' for `path`; any other extension is an InputError naming the file."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"{path}: unknown file type {suffix or '(none)'!r}; use .csv or .parquet")
+    return suffix
+
+
+def write_table(table: pa.Table | pd.DataFrame, path: Path) -> None:
+    """Write Parquet or CSV (ISO dates, true/false, blank = missing) by the file's extension."""
+    suffix = file_format(path)
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        pq.write_table(table, path)
+    else:
+        pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
