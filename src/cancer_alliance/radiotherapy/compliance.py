@@ -114,12 +114,11 @@ def compliance(
     Plan shape (SQLFrame copies and renders the whole plan at every DataFrame step, so its cost grows
     with the number of steps times the plan's size; docs/performance.md): the courses and the linacs are
     each summed by provider in one step (`n_<id>`, `d_<id>` columns, zeros for the other source's);
-    the providers and networks of the network table, known in Python, are a few literal rows; the
-    three are unioned by position, each row is exploded once for its provider and once for each of
-    the provider's networks (providers grouped by their networks in literal lists), summed once by level
-    and code, and turned into one judged row per requirement by one more explode. What the network
-    table counts (networks per provider, leads per network) is a literal lookup in that last explode.
-    No joins, no filter steps."""
+    the network table, known in Python, is a few literal rows (each member provider with its number of
+    networks, each network with its number of leads); the three are unioned by position, each row is
+    exploded once for its provider and once for each of the provider's networks (providers with the
+    same networks in one literal list), summed once by level and code, and turned into one judged row
+    per requirement by one more explode. No joins, no filter steps."""
     F = functions(courses)
     session = courses.sparkSession
     wanted = in_force(as_of, chosen)
