@@ -111,158 +111,185 @@ def compliance(
     those rows are no_data). `chosen`, `members`, `network_codes` and `fractionation` default to the
     reference data in force on `as_of`.
 
-    The counts are computed wide (one column pair per requirement, one row per provider); each provider
-    row is then exploded once for itself and once for each of its networks and summed by level and code,
-    and turned into rows once at the end: SQLFrame's cost grows with the number and size of DataFrame
-    steps, and this keeps them few (docs/performance.md)."""
+    Plan shape (SQLFrame copies and renders the whole plan at every DataFrame step, so its cost grows
+    with the number of steps times the plan's size; docs/performance.md): the courses and the linacs are
+    each summed by provider in one step (`n_<id>`, `d_<id>` columns, zeros for the other source's);
+    the network table, known in Python, is a few literal rows (each member provider with its number of
+    networks, each network with its number of leads); the three are unioned by position, each row is
+    exploded once for its provider and once for each of the provider's networks (providers with the
+    same networks in one literal list), summed once by level and code, and turned into one judged row
+    per requirement by one more explode. No joins, no filter steps."""
     F = functions(courses)
     session = courses.sparkSession
     wanted = in_force(as_of, chosen)
     if not wanted:
         return session.createDataFrame([], schema=OUTPUT_DDL)
-    members = memberships_on(as_of) if members is None else list(members)
+    members = [m for m in (memberships_on(as_of) if members is None else members) if m.network_code != ""]
     if network_codes is None:
         network_codes = [n.code for n in networks() if n.in_force(as_of)]
     fractionation = schedules() if fractionation is None else fractionation
     ids = {r.requirement_id for r in wanted}
-
-    membership = session.createDataFrame(
-        [(m.network_code, m.provider_code, m.role == "lead") for m in members] or [("", "", False)],
-        schema="m_network string, m_provider string, m_lead boolean",
-    ).where(F.col("m_network") != "")
-    counts: list[str] = []  # wide columns: n_<id>, d_<id>
-    parts = []
-    linac_part = _linac_counts(linacs, as_of, {r.requirement_id: r for r in wanted})
-    if linac_part is not None:
-        parts.append(linac_part)
-    course_part = _course_counts(courses, as_of, ids, fractionation, settings)
-    if course_part is not None:
-        parts.append(course_part)
     waits = [r for r in wanted if r.standard_id is not None]
-    if waits:
-        parts.append(_wait_counts(courses, cwt_facts, as_of, waits, settings))
-    for part in parts:
-        counts += [c for c in part.columns if c != "code"]
 
-    providers = (
-        courses.select(F.col("provider_code").alias("code"))
-        .unionByName(linacs.select(F.col("provider_code").alias("code")))
-        .unionByName(membership.select(F.col("m_provider").alias("code")))
-        .where(F.col("code").isNotNull())
-        .distinct()
-    )
-    item = "struct<level: string, key: string, lead: double>"
-    per_network = membership.groupBy(F.col("m_provider").alias("code")).agg(
-        F.countDistinct("m_network").alias("n_one_network"),
-        F.collect_list(
-            F.struct(
-                F.lit("network").alias("level"),
-                F.col("m_network").alias("key"),
-                F.when(F.col("m_lead"), F.lit(1.0)).otherwise(F.lit(0.0)).alias("lead"),
-            )
-        ).alias("networks"),
-    )
-    wide = providers
-    for part in [*parts, per_network]:
-        wide = wide.join(part, on="code", how="left")
-    columns = [*counts, "n_one_network"]
-    wide = wide.select(
-        F.col("code").alias("provider"),
-        *[F.coalesce(F.col(c), F.lit(0)).cast("double").alias(c) for c in columns],
-        "networks",
-    )
-    # each provider row once for itself and once for each of its networks (one explode, no join)
-    itself = F.array(
-        F.struct(F.lit("provider").alias("level"), F.col("provider").alias("key"), F.lit(0.0).alias("lead"))
-    )
-    levels = F.when(F.col("networks").isNull(), itself).otherwise(F.concat(itself, F.col("networks")))
-    exploded = wide.select(
-        *columns,
-        F.explode(levels.cast(f"array<{item}>")).alias("at"),
-    )
-    summed = exploded.groupBy(F.col("at.level").alias("level"), F.col("at.key").alias("code")).agg(
-        *[F.sum(c).alias(c) for c in columns], F.sum("at.lead").alias("n_one_lead_provider")
-    )
-    empty = sorted(set(network_codes) - {m.network_code for m in members})
-    if empty:  # a network with no member still gets its rows (no data, no lead)
-        zeros = ", ".join(f"{c} double" for c in [*columns, "n_one_lead_provider"])
-        summed = summed.unionByName(
-            session.createDataFrame(
-                [("network", code, *[0.0] * (len(columns) + 1)) for code in empty],
-                schema=f"level string, code string, {zeros}",
+    # (frame, its provider column, {count column: expression summed by provider}) per source
+    sources = [
+        (linacs, "provider_code", _linac_counts(linacs, as_of, {r.requirement_id: r for r in wanted})),
+        (courses, "provider_code", _course_counts(courses, as_of, ids, fractionation, settings)),
+    ]
+    if waits and cwt_facts is not None:
+        sources.append(_wait_counts(cwt_facts, as_of, waits, settings))
+    columns = list(dict.fromkeys(c for *_, counts in sources for c in counts))
+    if waits and cwt_facts is None:  # no facts: each wait 0 of 0
+        columns += [f"{k}_{r.requirement_id}" for r in waits for k in ("n", "d")]
+    # `known`: a provider known only from the waits (no course, linac or network) gets no rows
+    known = ["known"] if len(sources) > 2 else []
+    rows = _structure_rows(session, members, network_codes, [*known, *columns])
+    for index, (frame, code, counts) in enumerate(sources):
+        extra = [F.lit(1.0 if index < 2 else 0.0).alias("known")] if known else []
+        rows = rows.union(
+            frame.groupBy(F.col(code).alias("code")).agg(
+                F.lit("provider").alias("level"),
+                *[F.lit(0.0).alias(c) for c in STRUCTURE_COLUMNS],
+                *extra,
+                *[(F.sum(counts[c]) if c in counts else F.lit(0.0)).alias(c) for c in columns],
             )
         )
-    limits = thresholds(wanted, as_of)
-    return _judge(_long(summed, wanted, limits, network_codes))
+    columns = [*STRUCTURE_COLUMNS, *known, *columns]
+    summed = (
+        rows.select(F.explode(_levels(F, members, network_codes)).alias("at"), *columns)
+        .groupBy(F.col("at.level").alias("level"), F.col("at.key").alias("code"))
+        .agg(*[F.sum(c).alias(c) for c in columns])
+    )
+    return _long(summed, wanted, thresholds(wanted, as_of), bool(known))
 
 
-def _long(
-    frame: Any, chosen: Sequence[Requirement], limits: dict[str, float | None], network_codes: Sequence[str]
+def _levels(F: Any, members: Sequence[Membership], network_codes: Sequence[str]) -> Any:
+    """The (level, key) pairs a row counts towards: a provider's row for the provider and for each of
+    its networks asked for (one entry per membership; providers with the same networks in one literal
+    list); a network's row for the network; a row without a code for nothing."""
+
+    def pair(level: Any, key: Any) -> Any:
+        return F.struct(level.alias("level"), key.alias("key"))
+
+    wanted = set(network_codes)
+    of: dict[str, list[str]] = {}
+    for m in members:
+        if m.network_code in wanted:
+            of.setdefault(m.provider_code, []).append(m.network_code)
+    alike: dict[tuple[str, ...], list[str]] = {}
+    for provider, found in sorted(of.items()):
+        alike.setdefault(tuple(found), []).append(provider)
+    itself = pair(F.col("level"), F.col("code"))
+    levels = F.when(F.col("code").isNull(), F.lit(None))
+    if alike:
+        levels = levels.when(F.col("level") == "network", F.array(itself))
+    for found, providers in sorted(alike.items()):
+        networks_of = [pair(F.lit("network"), F.lit(n)) for n in found]
+        levels = levels.when(F.col("code").isin(*providers), F.array(itself, *networks_of))
+    return levels.otherwise(F.array(itself))
+
+
+#: What the network table counts: each member provider's networks (summed into each of its networks,
+#: like its other counts: one term per membership) and each network's lead providers.
+STRUCTURE_COLUMNS = ("n_one_network", "n_one_lead_provider")
+
+
+def _structure_rows(
+    session: Any, members: Sequence[Membership], network_codes: Sequence[str], columns: Sequence[str]
 ) -> Any:
-    """One row per level, code and requirement from the wide counts, with the requirement's threshold,
-    kind and comparison carried as literals (one explode, no join), where the requirement applies at
-    that level and for the networks asked for."""
+    """Literal rows for each member provider (its number of networks) and each network asked for (its
+    number of lead providers), `known` 1 and zero in the other count `columns`, so that every one has
+    its rows even with no course or linac."""
+    of: dict[str, set[str]] = {}
+    for m in members:
+        of.setdefault(m.provider_code, set()).add(m.network_code)
+    leads = dict.fromkeys(network_codes, 0)
+    for m in members:
+        if m.network_code in leads and m.role == "lead":
+            leads[m.network_code] += 1
+    data = [(code, "provider", float(len(found)), 0.0) for code, found in sorted(of.items())]
+    data += [(code, "network", 0.0, float(count)) for code, count in sorted(leads.items())]
+    rows = session.createDataFrame(
+        data or [(None, "provider", 0.0, 0.0)],
+        schema="code string, level string, n_one_network double, n_one_lead_provider double",
+    )
+    F = functions(rows)
+    return rows.select(
+        "code", "level", *STRUCTURE_COLUMNS, *[F.lit(1.0 if c == "known" else 0.0).alias(c) for c in columns]
+    )
+
+
+def _long(frame: Any, chosen: Sequence[Requirement], limits: dict[str, float | None], known: bool) -> Any:
+    """One judged row per level, code and requirement from the summed counts: each level explodes the
+    requirements that apply to it, each with its value (numerator / denominator for a rate, the
+    numerator for a count; null when there is no data) and its threshold and comparison as literals (no
+    join, no filter step)."""
     F = functions(frame)
-    items = []
-    for r in chosen:
-        denominator = (
-            F.lit(None).cast("double") if r.requirement_id in STRUCTURE else F.col(f"d_{r.requirement_id}")
+
+    def item(r: Requirement) -> Any:
+        rid = r.requirement_id
+        numerator = F.col(f"n_{rid}")
+        if rid in STRUCTURE:
+            denominator, value = F.lit(None).cast("double"), numerator
+        else:
+            denominator = F.col(f"d_{rid}")
+            if r.kind == "rate":
+                value = F.when(denominator > 0, numerator / denominator)
+            else:
+                value = F.when(F.coalesce(denominator, F.lit(1.0)) != 0, numerator)
+        limit = limits[rid]
+        return F.struct(
+            F.lit(rid).alias("requirement_id"),
+            numerator.alias("numerator"),
+            denominator.alias("denominator"),
+            value.cast("double").alias("value"),
+            (F.lit(limit) if limit is not None else F.lit(None).cast("double")).alias("threshold"),
+            F.lit(r.comparison).alias("comparison"),
         )
-        items.append(
-            F.struct(
-                F.lit(r.requirement_id).alias("requirement_id"),
-                F.lit(" ".join(r.levels)).alias("levels"),
-                F.col(f"n_{r.requirement_id}").alias("numerator"),
-                denominator.alias("denominator"),
-                F.lit(limits[r.requirement_id]).cast("double").alias("threshold"),
-                F.lit(r.kind == "rate").alias("is_rate"),
-                F.lit(r.comparison).alias("comparison"),
-            )
-        )
-    wanted_networks = F.col("code").isin(*network_codes) if network_codes else F.lit(False)
-    exploded = frame.where((F.col("level") == "provider") | wanted_networks).select(
-        "level", "code", F.explode(F.array(*items)).alias("item")
-    )
-    names = ("requirement_id", "numerator", "denominator", "threshold", "is_rate", "comparison")
-    return exploded.where(F.col("item.levels").contains(F.col("level"))).select(
-        "level", "code", *[F.col(f"item.{name}").alias(name) for name in names]
-    )
+
+    chosen_items = None
+    for level in ("provider", "network"):
+        found = [item(r) for r in chosen if level in r.levels]
+        if not found:
+            continue
+        condition = F.col("level") == level
+        if known and level == "provider":
+            condition = condition & (F.col("known") > 0)
+        chosen_items = (F if chosen_items is None else chosen_items).when(condition, F.array(*found))
+    if chosen_items is None:
+        return frame.sparkSession.createDataFrame([], schema=OUTPUT_DDL)
+    return _judge(frame.select("level", "code", F.explode(chosen_items).alias("item")))
 
 
-def _linac_counts(linacs: Any, as_of: dt.date, wanted: dict[str, Requirement]) -> Any:
-    """Per provider: in-service linacs, those over the replacement and upgrade ages, and those able
-    to deliver each technique (n_<id>, d_<id> columns)."""
+def _linac_counts(linacs: Any, as_of: dt.date, wanted: dict[str, Requirement]) -> dict[str, Any]:
+    """Per linac: in service, over the replacement and upgrade ages, able to deliver each technique
+    (n_<id>, d_<id> expressions, 1.0 or 0.0)."""
     replacement, upgrade = wanted.get("linac_replacement_due"), wanted.get("linac_upgrade_due")
     techniques = {rid: column for rid, column in LINAC_TECHNIQUES.items() if rid in wanted}
     if replacement is None and upgrade is None and not techniques:
-        return None
+        return {}
     F = functions(linacs)
     day = F.lit(as_of).cast("date")
-    running = linacs.where(
-        (F.col("commissioned_date") <= day)
-        & (F.col("decommissioned_date").isNull() | (F.col("decommissioned_date") > day))
+    running = (F.col("commissioned_date") <= day) & (
+        F.col("decommissioned_date").isNull() | (F.col("decommissioned_date") > day)
     )
-    flag = lambda condition: F.sum(F.when(condition, F.lit(1)).otherwise(F.lit(0)))  # noqa: E731
-    in_service = F.count(F.lit(1))
-    aggregates = []
+    flag = lambda condition: F.when(running & condition, F.lit(1.0)).otherwise(F.lit(0.0))  # noqa: E731
+    in_service = F.when(running, F.lit(1.0)).otherwise(F.lit(0.0))
+    counts = {}
     if replacement is not None:
         limit = F.add_months(F.col("commissioned_date"), _months(replacement.parameter or 0))
-        aggregates += [
-            flag(limit < day).alias("n_linac_replacement_due"),
-            in_service.alias("d_linac_replacement_due"),
-        ]
+        counts["n_linac_replacement_due"] = flag(limit < day)
+        counts["d_linac_replacement_due"] = in_service
     if upgrade is not None:
         renewed = F.greatest(
             F.col("commissioned_date"), F.coalesce(F.col("last_upgrade_date"), F.col("commissioned_date"))
         )
-        due = F.add_months(renewed, _months(upgrade.parameter or 0)) < day
-        aggregates += [flag(due).alias("n_linac_upgrade_due"), in_service.alias("d_linac_upgrade_due")]
+        counts["n_linac_upgrade_due"] = flag(F.add_months(renewed, _months(upgrade.parameter or 0)) < day)
+        counts["d_linac_upgrade_due"] = in_service
     for requirement_id, column in techniques.items():
-        aggregates += [
-            flag(F.coalesce(F.col(column), F.lit(False))).alias(f"n_{requirement_id}"),
-            in_service.alias(f"d_{requirement_id}"),
-        ]
-    return running.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
+        counts[f"n_{requirement_id}"] = flag(F.coalesce(F.col(column), F.lit(False)))
+        counts[f"d_{requirement_id}"] = in_service
+    return counts
 
 
 def _months(years: float) -> int:
@@ -275,31 +302,29 @@ def _course_counts(
     ids: set[str],
     fractionation: Sequence[Schedule],
     settings: ComplianceSettings,
-) -> Any:
-    """Per provider: radical external-beam courses and those by IMRT; radical courses of each
-    hypofractionation site and those on a listed schedule (n_<id>, d_<id> columns)."""
+) -> dict[str, Any]:
+    """Per course: radical external beam, by IMRT; radical of each hypofractionation site, on a
+    listed schedule (n_<id>, d_<id> expressions, 1.0 or 0.0)."""
     by_requirement: dict[str, list[Schedule]] = {}
     for schedule in fractionation:
         if schedule.requirement_id in ids:
             by_requirement.setdefault(schedule.requirement_id, []).append(schedule)
     if "imrt_share" not in ids and not by_requirement:
-        return None
+        return {}
     F = functions(courses)
     day = F.lit(as_of).cast("date")
-    counted = courses.where(
+    counted = (
         (F.col("start_date") > F.add_months(day, -settings.period_months))
         & (F.col("start_date") <= day)
         & (F.col("age").isNull() | (F.col("age") >= settings.adult_age))
         & (F.col("intent") == "radical")
     )
-    flag = lambda condition: F.sum(F.when(condition, F.lit(1)).otherwise(F.lit(0)))  # noqa: E731
-    aggregates = []
+    flag = lambda condition: F.when(counted & condition, F.lit(1.0)).otherwise(F.lit(0.0))  # noqa: E731
+    counts = {}
     if "imrt_share" in ids:
         external = F.col("technique").isin(*EXTERNAL_BEAM)
-        aggregates += [
-            flag(external & (F.col("technique") == "imrt")).alias("n_imrt_share"),
-            flag(external).alias("d_imrt_share"),
-        ]
+        counts["n_imrt_share"] = flag(external & (F.col("technique") == "imrt"))
+        counts["d_imrt_share"] = flag(external)
     for requirement_id, listed in sorted(by_requirement.items()):
         site = F.lit(False)
         for prefix in sorted({s.icd10_prefix for s in listed}):
@@ -311,42 +336,28 @@ def _course_counts(
                 & (F.abs(F.col("prescribed_dose_gy") - F.lit(s.prescribed_dose_gy)) < F.lit(EPSILON))
                 & (F.col("fractions") == F.lit(s.fractions))
             )
-        aggregates += [
-            flag(site & F.coalesce(on_schedule, F.lit(False))).alias(f"n_{requirement_id}"),
-            flag(site).alias(f"d_{requirement_id}"),
-        ]
-    return counted.groupBy(F.col("provider_code").alias("code")).agg(*aggregates)
+        counts[f"n_{requirement_id}"] = flag(site & F.coalesce(on_schedule, F.lit(False)))
+        counts[f"d_{requirement_id}"] = flag(site)
+    return counts
 
 
 def _wait_counts(
-    courses: Any,
-    facts: Any,
-    as_of: dt.date,
-    waits: Sequence[Requirement],
-    settings: ComplianceSettings,
-) -> Any:
-    """31-day waits of radiotherapy treatments by provider (n_<id>, d_<id> columns), from the CWT
-    engine's performance tables over the facts of the period's reporting months."""
-    F = functions(courses)
-    if facts is None:
-        none = courses.sparkSession.createDataFrame([("",)], schema="code string").where(F.lit(False))
-        return none.select(
-            "code",
-            *[F.lit(0.0).alias(f"{k}_{r.requirement_id}") for r in waits for k in ("n", "d")],
-        )
+    facts: Any, as_of: dt.date, waits: Sequence[Requirement], settings: ComplianceSettings
+) -> tuple[Any, str, dict[str, Any]]:
+    """31-day waits of radiotherapy treatments (n_<id>, d_<id> expressions over the rows of the CWT
+    engine's performance table by provider, over the facts of the period's reporting months)."""
+    F = functions(facts)
     radiotherapy = facts.where(
         (F.col("modality_group") == "radiotherapy")
         & F.col("reporting_month").isin(*reporting_months(as_of, settings.period_months))
     )
     table = performance(radiotherapy, by=["provider"], standards="auto")
-    aggregates = []
+    counts: dict[str, Any] = {}
     for r in waits:
         chosen = F.col("standard_id") == F.lit(r.standard_id)
-        aggregates += [
-            F.sum(F.when(chosen, F.col("within")).otherwise(F.lit(0.0))).alias(f"n_{r.requirement_id}"),
-            F.sum(F.when(chosen, F.col("total")).otherwise(F.lit(0.0))).alias(f"d_{r.requirement_id}"),
-        ]
-    return table.groupBy(F.col("provider").alias("code")).agg(*aggregates)
+        counts[f"n_{r.requirement_id}"] = F.when(chosen, F.col("within")).otherwise(F.lit(0.0))
+        counts[f"d_{r.requirement_id}"] = F.when(chosen, F.col("total")).otherwise(F.lit(0.0))
+    return table, "provider", counts
 
 
 def reporting_months(as_of: dt.date, months: int) -> list[str]:
@@ -385,19 +396,21 @@ def thresholds(wanted: Iterable[Requirement], as_of: dt.date) -> dict[str, float
 
 
 def _judge(table: Any) -> Any:
+    """The exploded items as rows, with their status: no_data without a value or a threshold, else met
+    or not_met by the comparison."""
     F = functions(table)
-    rate, numerator, denominator = F.col("is_rate"), F.col("numerator"), F.col("denominator")
-    empty = (rate & ~F.coalesce(denominator > 0, F.lit(False))) | (
-        ~rate & (F.coalesce(denominator, F.lit(1.0)) == 0)
-    )
-    value = F.when(empty, F.lit(None).cast("double")).when(rate, numerator / denominator).otherwise(numerator)
-    limit, comparison = F.col("threshold"), F.col("comparison")
+    value, limit, comparison = F.col("item.value"), F.col("item.threshold"), F.col("item.comparison")
     meets = (
         F.when(comparison == "eq", F.abs(value - limit) < F.lit(EPSILON))
         .when(comparison == "ge", value >= limit - F.lit(EPSILON))
         .otherwise(value <= limit + F.lit(EPSILON))
     )
     status = (
-        F.when(empty | limit.isNull(), F.lit("no_data")).when(meets, F.lit("met")).otherwise(F.lit("not_met"))
+        F.when(value.isNull() | limit.isNull(), F.lit("no_data"))
+        .when(meets, F.lit("met"))
+        .otherwise(F.lit("not_met"))
     )
-    return table.select(*OUTPUT_COLUMNS[:5], value.alias("value"), "threshold", status.alias("status"))
+    names = ("requirement_id", "numerator", "denominator", "value", "threshold")
+    return table.select(
+        "level", "code", *[F.col(f"item.{name}").alias(name) for name in names], status.alias("status")
+    )
