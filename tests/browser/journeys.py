@@ -61,6 +61,8 @@ def saved_download(download, folder: Path) -> str:
 
 
 def follow_priority_link(page: Page, name: str) -> None:
-    """Open a priority's page as a person would: Priorities in the header, then the link on that page."""
+    """Open a priority's page as a person would: Priorities in the header (its page meets the baseline),
+    then the link on that page."""
     page.get_by_role("link", name="Priorities", exact=True).first.click()
+    check_page(page, f"priorities-then-{slug(name)}")
     page.locator("#priorities").get_by_role("link", name=name).click()
