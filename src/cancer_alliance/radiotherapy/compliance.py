@@ -243,7 +243,7 @@ def _long(frame: Any, chosen: Sequence[Requirement], limits: dict[str, float | N
             numerator.alias("numerator"),
             denominator.alias("denominator"),
             value.cast("double").alias("value"),
-            (F.lit(limit) if limit is not None else F.lit(None).cast("double")).alias("threshold"),
+            F.lit(limit).cast("double").alias("threshold"),  # a literal 0.24 is a DECIMAL in DuckDB
             F.lit(r.comparison).alias("comparison"),
         )
 
