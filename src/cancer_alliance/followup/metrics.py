@@ -1,5 +1,9 @@
 """Follow-up metrics for the alliance, per trust, on an as-of date (issue 11, item 4).
 
+- finished_treatment, stratified, stratified_pct (Wilson 95%): breast patients finishing treatment
+  (`followup.cohort`: registrations diagnosed in the 12 months ending about six months before the
+  date, by diagnosing trust) and those of them stratified by the date; the ambition was all of them
+  by March 2019 (§6). Null when no registrations are given.
 - on_pathway: patients on stratified follow-up (registered with a pathway decision), §6.
 - self_managing, self_managing_pct (with a Wilson 95% interval): on supported self-management, as %
   of on_pathway; the expectation was about 70% (East of England Cancer Alliance, §6).
@@ -23,6 +27,7 @@ import pandas as pd
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
+from cancer_alliance.followup.cohort import finishing_treatment
 from cancer_alliance.followup.protocol import Protocol
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.intervals import wilson
@@ -32,9 +37,15 @@ from cancer_alliance.store.followup import FollowupAction, FollowupPatient, Foll
 SELF_MANAGING_AMBITION_PCT = 70.0
 WINDOW_DAYS = 365
 COUNTS = ("on_pathway", "self_managing", "tests_due", "overdue", "reaccess")
+COHORT_COUNTS = ("finished_treatment", "stratified")
 METRIC_COLUMNS = (
     "trust_code",
     "alliance_code",
+    "finished_treatment",
+    "stratified",
+    "stratified_pct",
+    "stratified_low",
+    "stratified_high",
     "on_pathway",
     "self_managing",
     "self_managing_pct",
@@ -49,8 +60,11 @@ METRIC_COLUMNS = (
 )
 
 
-def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataFrame:
-    """Unpublished counts per trust (for tests and `trust_metrics`)."""
+def raw_counts(
+    session: Session, protocol: Protocol, as_of: dt.date, registrations: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Unpublished counts per trust (for tests and `trust_metrics`); `registrations` are the breast
+    registrations (`cohort.COLUMNS`) the share stratified is measured against."""
     since = as_of - dt.timedelta(days=WINDOW_DAYS)
     trust = FollowupPatient.trust_code
     patients = session.execute(
@@ -102,30 +116,83 @@ def raw_counts(session: Session, protocol: Protocol, as_of: dt.date) -> pd.DataF
     median = reviewed.groupby("trust_code")["days"].median().rename("median_days_to_review")
     frame = frame.merge(by_trust, on="trust_code", how="left").merge(reaccess, on="trust_code", how="left")
     frame = frame.merge(median, on="trust_code", how="left")
+    if registrations is not None:
+        frame = _with_cohort(session, frame, finishing_treatment(registrations, as_of), as_of)
     for column in COUNTS:
         frame[column] = frame[column].astype(float).fillna(0.0)
     return frame.sort_values("trust_code").reset_index(drop=True)
 
 
-def trust_metrics(
-    session: Session, protocol: Protocol, as_of: dt.date, policy: DisclosurePolicy | None = None
-) -> pd.DataFrame:
-    """Published metrics per trust (`METRIC_COLUMNS` plus `<count>_suppressed` flags)."""
-    frame = raw_counts(session, protocol, as_of)
-    low, high = wilson(frame["self_managing"].to_numpy(), frame["on_pathway"].to_numpy())
-    published = publish(
-        frame,
-        COUNTS,
-        (
-            Rate("self_managing_pct", "self_managing", "on_pathway", 100.0),
-            Rate("overdue_pct", "overdue", "tests_due", 100.0),
-            Rate("reaccess_per_100", "reaccess", "on_pathway", 100.0),
-        ),
-        policy or DisclosurePolicy(),
+def _with_cohort(session: Session, frame: pd.DataFrame, cohort: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Add `COHORT_COUNTS` by the cohort's (diagnosing) trust; a trust with patients finishing
+    treatment and none stratified gets a row too."""
+    stratified = select(FollowupPatient.patient_pseudonym).where(FollowupPatient.stratified_date <= as_of)
+    known = set(session.execute(stratified).scalars())
+    cohort = cohort.assign(stratified=cohort["patient_pseudonym"].isin(known))
+    by_trust = cohort.groupby("trust_code").agg(
+        cohort_alliance=("alliance_code", "max"),
+        finished_treatment=("stratified", "size"),
+        stratified=("stratified", "sum"),
     )
-    withheld = published["self_managing_suppressed"] | published["on_pathway_suppressed"]
-    published["self_managing_low"] = np.where(withheld, np.nan, np.round(low * 100, 2))
-    published["self_managing_high"] = np.where(withheld, np.nan, np.round(high * 100, 2))
-    for column in ("self_managing_pct", "overdue_pct", "reaccess_per_100"):
-        published[column] = published[column].round(2)
+    frame = frame.merge(by_trust.reset_index(), on="trust_code", how="outer")
+    frame["alliance_code"] = frame["alliance_code"].fillna(frame.pop("cohort_alliance"))
+    for column in COHORT_COUNTS:
+        frame[column] = frame[column].astype(float).fillna(0.0)
+    return frame
+
+
+def trust_metrics(
+    session: Session,
+    protocol: Protocol,
+    as_of: dt.date,
+    policy: DisclosurePolicy | None = None,
+    registrations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Published metrics per trust (`METRIC_COLUMNS` plus `<count>_suppressed` flags); the share
+    stratified only where `registrations` are given (else its columns are null)."""
+    raw = raw_counts(session, protocol, as_of, registrations)
+    return published_metrics(raw, policy)
+
+
+def total(raw: pd.DataFrame, alliance_code: str | None = None) -> pd.DataFrame:
+    """One row of `raw_counts` summed over its trusts (an alliance's or England's figure). The median
+    days to review does not add up from trusts' medians, so it is left null."""
+    summed = {column: float(raw[column].sum()) for column in (*COHORT_COUNTS, *COUNTS) if column in raw}
+    return pd.DataFrame(
+        [{"trust_code": None, "alliance_code": alliance_code, **summed, "median_days_to_review": None}]
+    )
+
+
+def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """`raw` (from `raw_counts` or `total`) after disclosure control, with the rates worked out from
+    the published counts and Wilson intervals from the exact ones."""
+    with_cohort = "finished_treatment" in raw
+    counts = (*COHORT_COUNTS, *COUNTS) if with_cohort else COUNTS
+    rates = (
+        Rate("self_managing_pct", "self_managing", "on_pathway", 100.0),
+        Rate("overdue_pct", "overdue", "tests_due", 100.0),
+        Rate("reaccess_per_100", "reaccess", "on_pathway", 100.0),
+    )
+    if with_cohort:
+        rates = (Rate("stratified_pct", "stratified", "finished_treatment", 100.0), *rates)
+    published = publish(raw, counts, rates, policy or DisclosurePolicy())
+    _interval(published, raw, "self_managing", "on_pathway")
+    if with_cohort:
+        _interval(published, raw, "stratified", "finished_treatment")
+    else:
+        for column in (*COHORT_COUNTS, "stratified_pct", "stratified_low", "stratified_high"):
+            published[column] = np.nan
+        for column in COHORT_COUNTS:
+            published[f"{column}_suppressed"] = False
+    for column in ("stratified_pct", "self_managing_pct", "overdue_pct", "reaccess_per_100"):
+        published[column] = published[column].astype(float).round(2)
     return published.astype(object).where(published.notna(), None)
+
+
+def _interval(published: pd.DataFrame, exact: pd.DataFrame, numerator: str, denominator: str) -> None:
+    """Wilson 95% bounds (in %) of `numerator / denominator` from the exact counts, withheld where
+    either published count is."""
+    low, high = wilson(exact[numerator].to_numpy(), exact[denominator].to_numpy())
+    withheld = published[f"{numerator}_suppressed"] | published[f"{denominator}_suppressed"]
+    published[f"{numerator}_low"] = np.where(withheld, np.nan, np.round(low * 100, 2))
+    published[f"{numerator}_high"] = np.where(withheld, np.nan, np.round(high * 100, 2))

@@ -11,6 +11,8 @@ needs all of these. Rates are ASSUMPTIONS except the 70% (East of England Cancer
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cancer_alliance.synth.calibration import REFERENCE_DATE, Calibration
@@ -25,16 +27,60 @@ OVERDUE = 0.08  # latest due mammogram not done
 ABNORMAL = 0.025
 SUSPENDED, DECEASED = 0.02, 0.015
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
+#: Beta parameters of each trust's share of breast patients finishing treatment who were stratified
+#: by the census (mean 0.8): trusts were at different stages in March 2019, the deadline (ASSUMPTION).
+ADOPTION = (8.0, 2.0)
+
+
+@dataclass(frozen=True)
+class BreastRegistrations:
+    """The breast cancers of the synthetic year's `tumour_registration` (NHS numbers, diagnosis dates,
+    diagnosing trust as an index into `cal.trusts`, age). Follow-up episodes of that year are drawn
+    from them, so the share of patients finishing treatment who were stratified can be measured
+    patient by patient (`followup.cohort`)."""
+
+    numbers: np.ndarray
+    diagnosis: np.ndarray
+    trust: np.ndarray
+    age: np.ndarray
+
+
+def _cohort(
+    cal: Calibration, numbers: np.ndarray, rng: np.random.Generator, registered: BreastRegistrations | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who is on follow-up at the census: people diagnosed up to five and a half years before it. Where
+    the year's registrations are given, those diagnosed at least 180 days before the census replace the
+    invented people of that period, each kept with their trust's adoption share (`ADOPTION`); the
+    rest of the registered patients were not (yet) stratified."""
+    n = len(numbers)
+    trust = categorical(rng, cal.trusts.weight, np.arange(n))
+    age = np.clip(np.rint(rng.normal(61, 13, n)), 25, 95).astype(np.int64)
+    diagnosis = CENSUS - rng.integers(180, int(5.5 * YEAR), n)
+    if registered is None or len(registered.numbers) == 0:
+        return numbers, trust, age, diagnosis
+    adoption = rng.beta(*ADOPTION, len(cal.trusts.codes))
+    chosen = rng.random(len(registered.numbers)) < adoption[registered.trust]
+    linked = np.zeros(len(chosen), dtype=bool)
+    linked[np.unique(registered.numbers, return_index=True)[1]] = True  # one episode for two tumours
+    linked &= chosen & (registered.diagnosis <= CENSUS - 180)
+    invented = diagnosis < registered.diagnosis.min()
+    return (
+        np.concatenate([numbers[invented], registered.numbers[linked]]),
+        np.concatenate([trust[invented], registered.trust[linked]]),
+        np.concatenate([age[invented], registered.age[linked]]),
+        np.concatenate([diagnosis[invented], registered.diagnosis[linked]]),
+    )
 
 
 def generate_followup(
-    cal: Calibration, numbers: np.ndarray, rng: np.random.Generator
+    cal: Calibration,
+    numbers: np.ndarray,
+    rng: np.random.Generator,
+    registered: BreastRegistrations | None = None,
 ) -> dict[str, np.ndarray]:
+    numbers, trust, age, diagnosis = _cohort(cal, numbers, rng, registered)
     n = len(numbers)
     trusts = cal.trusts
-    trust = categorical(rng, trusts.weight, np.arange(n))
-    age = np.clip(np.rint(rng.normal(61, 13, n)), 25, 95).astype(np.int64)
-    diagnosis = CENSUS - rng.integers(180, int(5.5 * YEAR), n)
     treatment_end = np.minimum(diagnosis + rng.integers(60, 300, n), CENSUS)
     review = treatment_end + rng.integers(150, 211, n)
     review = np.where((review > CENSUS) | (rng.random(n) < 0.1), NULL, review)

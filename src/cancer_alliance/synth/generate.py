@@ -20,7 +20,7 @@ from cancer_alliance.schemas import schema
 from cancer_alliance.synth import cwt as cwt_module
 from cancer_alliance.synth import fit, followup, lung
 from cancer_alliance.synth import pathways as pathways_module
-from cancer_alliance.synth.calibration import REFERENCE_DATE, YEAR, calibration
+from cancer_alliance.synth.calibration import REFERENCE_DATE, YEAR, Calibration, calibration
 from cancer_alliance.synth.invalid import apply_defects, plan_invalid_rows
 from cancer_alliance.synth.nhs_numbers import NumberPool
 from cancer_alliance.synth.patients import generate_patients
@@ -115,6 +115,7 @@ def generate(
     step("registrations")
     registrations = generate_registrations(cal, patients, numbers, result, streams[7])
     writer.write("tumour_registration", registrations)
+    breast = _breast(cal, registrations)
     del registrations
     step("radiotherapy")
     courses, linacs = generate_radiotherapy(cal, patients, result, streams[11])
@@ -127,7 +128,9 @@ def generate(
     events["pathway_id"] = pathways_module.record_ids(FILES["cwt"][1], positions[pathway_rows])
     del result, patients, pathway_rows
     step("breast follow-up")
-    writer.write("breast_followup_episode", followup.generate_followup(cal, followup_numbers, streams[8]))
+    writer.write(
+        "breast_followup_episode", followup.generate_followup(cal, followup_numbers, streams[8], breast)
+    )
     step("fit")
     fit_numbers = pool.shared(int(round(scale * fit.INVITATIONS)))
     writer.write("fit_screening_episode", fit.generate_fit(cal, fit_numbers, streams[9]))
@@ -157,6 +160,18 @@ def generate(
     )
     (out / README_FILE).write_text(_readme(summary), encoding="utf-8")
     return summary
+
+
+def _breast(cal: Calibration, registrations: dict[str, np.ndarray]) -> followup.BreastRegistrations:
+    """The year's breast cancer registrations, for the follow-up cohort to be drawn from."""
+    rows = registrations["cancer_site"] == "breast"
+    index = {code: i for i, code in enumerate(cal.trusts.codes)}
+    return followup.BreastRegistrations(
+        numbers=registrations["nhs_number"][rows],
+        diagnosis=registrations["diagnosis_date"][rows],
+        trust=np.array([index[code] for code in registrations["trust_code"][rows]], dtype=np.int64),
+        age=registrations["age_at_diagnosis"][rows],
+    )
 
 
 class _Writer:

@@ -1,0 +1,57 @@
+"""Breast patients finishing treatment: the denominator of the share on a stratified pathway (issue 11,
+item 4: "share of breast patients finishing treatment who are on a stratified pathway").
+
+Every patient in the follow-up store has been stratified, so the store alone cannot say who was not.
+The denominator comes from the cancer registrations instead (`tumour_registration`, site group
+`breast`): the patients diagnosed in the 12 months that end `FINISHED_AFTER_DAYS` before the date,
+by the diagnosing trust. By then most have finished initial treatment (surgery, then adjuvant
+chemotherapy or radiotherapy; endocrine therapy goes on for years and counts as follow-up, §6). The
+numerator is those of them, matched by pseudonym (ingest uses one key for every table), who were
+stratified on or before the date, whichever trust follows them up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Days from diagnosis by which initial treatment has usually finished (ASSUMPTION: surgery within
+#: 62 days of referral, then about three to four months of adjuvant treatment); a setting of the metric.
+FINISHED_AFTER_DAYS = 183
+WINDOW_DAYS = 365
+COLUMNS = ("patient_pseudonym", "trust_code", "alliance_code", "diagnosis_date")
+#: The results file the demo writes and the web reads (patient-level pseudonyms, like the PTL).
+RESULTS_FILE = "followup_cohort.parquet"
+
+
+def breast_registrations(registrations: Any) -> pd.DataFrame:
+    """The breast cancer registrations of an engine frame of `tumour_registration`, as `COLUMNS`."""
+    breast = registrations.filter(registrations.cancer_site == "breast").select(
+        registrations.nhs_number.alias("patient_pseudonym"), "trust_code", "alliance_code", "diagnosis_date"
+    )
+    frame = breast.toArrow().to_pandas()
+    frame["diagnosis_date"] = pd.to_datetime(frame["diagnosis_date"]).dt.date
+    return frame[list(COLUMNS)]
+
+
+def write_cohort(registrations: Any, results: Path) -> Path:
+    """Write the breast registrations to `results/RESULTS_FILE` for the metrics page."""
+    path = results / RESULTS_FILE
+    breast_registrations(registrations).to_parquet(path, index=False)
+    return path
+
+
+def finishing_treatment(
+    registrations: pd.DataFrame, as_of: dt.date, finished_after_days: int = FINISHED_AFTER_DAYS
+) -> pd.DataFrame:
+    """The registrations diagnosed in the `WINDOW_DAYS` ending `finished_after_days` before `as_of`
+    (both ends included), one row per patient (a second breast tumour is the same patient: the first
+    diagnosis in the window, and its trust, counts)."""
+    end = as_of - dt.timedelta(days=finished_after_days)
+    start = end - dt.timedelta(days=WINDOW_DAYS - 1)
+    dates = registrations["diagnosis_date"]
+    window = registrations[(dates >= start) & (dates <= end)]
+    return window.sort_values("diagnosis_date", kind="stable").drop_duplicates("patient_pseudonym")
