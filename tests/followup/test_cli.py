@@ -8,6 +8,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from alembic.script import ScriptDirectory
 from tests.ingest.conftest import TEST_KEY, read_quarantine
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands)
 from cancer_alliance.schemas import schema
 from cancer_alliance.store.database import alembic_config
+from cancer_alliance.synth.nhs_numbers import check_digits
 
 pytestmark = pytest.mark.cli
 
@@ -282,3 +284,46 @@ def test_results_import_reads_a_fhir_r4_bundle_and_validates_it_like_a_csv(cli, 
     assert [row["category"] for row in read(tmp_path / "w.csv")] == ["awaiting_review", "abnormal"]
     path.write_text("{not json", encoding="utf-8")
     assert "results.json: not JSON" in cli("followup", "import", "results", path, code=2)
+
+
+def test_metrics_measure_the_share_stratified_against_the_lakes_registrations(cli, tmp_path):
+    """Issue 11 item 4: of 20 breast patients diagnosed at RGT in the window (12 months ending 183
+    days before the date), 15 are on follow-up: 75%. A lung registration and a breast one diagnosed
+    too recently to have finished treatment are not counted."""
+    stems = 999_100_000 + np.arange(40, dtype=np.int64)
+    numbers = [str(s * 10 + c) for s, c in zip(stems, check_digits(stems), strict=True) if c >= 0][:22]
+    assert "No tumour_registration in the lake" in cli("followup", "metrics", "--as-of", "2019-03-31")
+    registration = {
+        "icd10": "C50.9",
+        "cancer_site": "breast",
+        "trust_code": "RGT",
+        "alliance_code": "E56000001",
+    }
+    rows = [
+        registration | {"tumour_id": f"T{n}", "nhs_number": number, "diagnosis_date": "2018-05-01"}
+        for n, number in enumerate(numbers[:20])
+    ]
+    rows.append(registration | {"tumour_id": "L", "nhs_number": numbers[20], "diagnosis_date": "2018-05-01"})
+    rows[-1] |= {"icd10": "C34.1", "cancer_site": "lung"}
+    rows.append(registration | {"tumour_id": "R", "nhs_number": numbers[21], "diagnosis_date": "2018-12-01"})
+    cli("ingest", "tumour_registration", write(tmp_path / "reg.csv", "tumour_registration", rows))
+    episode = {
+        "trust_code": "RGT",
+        "alliance_code": "E56000001",
+        "diagnosis_date": "2018-05-01",
+        "pathway": "supported_self_management",
+        "stratified_date": "2018-11-20",
+        "status": "active",
+        "status_date": "2018-11-20",
+    }
+    episodes = [episode | {"episode_id": f"B{n}", "nhs_number": numbers[n]} for n in (*range(15), 20, 21)]
+    cli(
+        "followup",
+        "import",
+        "episodes",
+        write(tmp_path / "episodes.csv", "breast_followup_episode", episodes),
+    )
+    cli("followup", "metrics", "--as-of", "2019-03-31", "-o", tmp_path / "metrics.csv")
+    [row] = read(tmp_path / "metrics.csv")
+    assert (row["finished_treatment"], row["stratified"], row["stratified_pct"]) == ("20", "15", "75.0")
+    assert row["on_pathway"] == "15"  # 17 followed up: 15 after rounding to 5

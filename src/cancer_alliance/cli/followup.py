@@ -17,6 +17,7 @@ from rich.table import Table
 from cancer_alliance.cli.users import DatabaseUrl
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.followup import actions, files
+from cancer_alliance.followup.cohort import lake_registrations
 from cancer_alliance.followup.metrics import METRIC_COLUMNS, trust_metrics
 from cancer_alliance.followup.protocol import load_protocol
 from cancer_alliance.followup.worklist import CATEGORIES, counts, worklist
@@ -299,7 +300,8 @@ def metrics(
     protocol: ProtocolOption = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Follow-up metrics per trust for the alliance: patients on a stratified pathway, the share
+    """Follow-up metrics per trust for the alliance: breast patients finishing treatment (from the
+    lake's tumour registrations) and the share of them stratified, patients on a stratified pathway, the share
     self-managing against the ~70% expectation, overdue tests, re-access and days from result to
     review. Small counts are suppressed (disclosure control).
 
@@ -308,14 +310,21 @@ def metrics(
     day = _day(as_of, "--as-of") or dt.date.today()
     try:
         chosen = load_protocol(protocol)
+        registrations = lake_registrations()
         store = _store(database_url)
         try:
             with store.begin() as session:
-                table = trust_metrics(session, chosen, day)
+                table = trust_metrics(session, chosen, day, registrations=registrations)
         finally:
             store.close()
     except AllianceError as error:
         raise _fail(error) from None
+    if registrations is None:
+        typer.echo(
+            "No tumour_registration in the lake: the share of patients finishing treatment who were "
+            "stratified needs `alliance ingest tumour_registration FILE` first.",
+            err=True,
+        )
     rows = table.to_dict("records")
     if output is not None:
         files.write_csv(output, rows, METRIC_COLUMNS)

@@ -18,10 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from cancer_alliance.engine import Engine, open_engine
+from cancer_alliance.ingest.lake import current_table, snapshot_dirs
+
 #: Days from diagnosis by which initial treatment has usually finished (ASSUMPTION: surgery within
 #: 62 days of referral, then about three to four months of adjuvant treatment); a setting of the metric.
 FINISHED_AFTER_DAYS = 183
 WINDOW_DAYS = 365
+TABLE = "tumour_registration"
 COLUMNS = ("patient_pseudonym", "trust_code", "alliance_code", "diagnosis_date")
 #: The results file the demo writes and the web reads (patient-level pseudonyms, like the PTL).
 RESULTS_FILE = "followup_cohort.parquet"
@@ -35,6 +39,14 @@ def breast_registrations(registrations: Any) -> pd.DataFrame:
     frame = breast.toArrow().to_pandas()
     frame["diagnosis_date"] = pd.to_datetime(frame["diagnosis_date"]).dt.date
     return frame[list(COLUMNS)]
+
+
+def lake_registrations(engine: Engine | None = None) -> pd.DataFrame | None:
+    """The breast registrations of the lake's current `tumour_registration` (pseudonymised with the
+    same key as the follow-up imports), or None before any has been imported."""
+    if not snapshot_dirs(TABLE):
+        return None
+    return breast_registrations(current_table(engine or open_engine(), TABLE))
 
 
 def write_cohort(registrations: Any, results: Path) -> Path:

@@ -186,7 +186,11 @@ def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None)
             published[f"{column}_suppressed"] = False
     for column in ("stratified_pct", "self_managing_pct", "overdue_pct", "reaccess_per_100"):
         published[column] = published[column].astype(float).round(2)
-    return published.astype(object).where(published.notna(), None)
+    published = published.astype(object).where(published.notna(), None)
+    for column in (*COHORT_COUNTS, *COUNTS):
+        whole = [None if value is None else int(value) for value in published[column]]
+        published[column] = pd.Series(whole, index=published.index, dtype=object)
+    return published
 
 
 def _interval(published: pd.DataFrame, exact: pd.DataFrame, numerator: str, denominator: str) -> None:

@@ -205,7 +205,8 @@ def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list
             return "Withheld"
         if value is None:
             return ""
-        return f"{value:,.0f}" if isinstance(value, float) and value.is_integer() else f"{value}"
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return f"{value:,.0f}" if whole else f"{value}"
 
     return [
         {
