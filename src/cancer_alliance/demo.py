@@ -1,7 +1,8 @@
 """The demo pipeline behind `alliance demo`: generate a synthetic year for all 19 alliances, ingest
 every table through validation into the lake, load breast follow-up into the store, and compute the
 results the web layer serves: waiting times and the PTL, timed pathways, bowel screening (FIT), lung
-health checks, radiotherapy compliance; then add demo funding agreements and case studies.
+health checks, breast patients finishing treatment (follow-up metrics), radiotherapy compliance; then
+add demo funding agreements and case studies.
 
 Everything lands in ALLIANCE_HOME: `synthetic/` (generated files), `lake/` and `quarantine/`
 (ingest), `results/` (facts, performance tables, PTL, each domain's results) and `demo.json`
@@ -23,6 +24,7 @@ from cancer_alliance.cwt.files import evaluate_file
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.fit.files import write_results as write_fit_results
+from cancer_alliance.followup.cohort import write_cohort
 from cancer_alliance.followup.demo import load_demo_followup
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import current_table
@@ -100,6 +102,8 @@ def prepare(
     step("computing lung health check results")
     lung_tables = (current_table(session, "lung_health_check"), current_table(session, "tumour_registration"))
     written += write_lung_results(*lung_tables, results, seed=seed)
+    step("listing breast patients finishing treatment (follow-up metrics)")
+    written.append(write_cohort(current_table(session, "tumour_registration"), results))
     step("computing radiotherapy compliance")
     written += _radiotherapy(engine, results, reference_date)
     step("adding demo funding agreements and case studies")

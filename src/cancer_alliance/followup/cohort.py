@@ -56,14 +56,19 @@ def write_cohort(registrations: Any, results: Path) -> Path:
     return path
 
 
+def window(as_of: dt.date, finished_after_days: int = FINISHED_AFTER_DAYS) -> tuple[dt.date, dt.date]:
+    """First and last diagnosis date of the patients finishing treatment by `as_of`."""
+    end = as_of - dt.timedelta(days=finished_after_days)
+    return end - dt.timedelta(days=WINDOW_DAYS - 1), end
+
+
 def finishing_treatment(
     registrations: pd.DataFrame, as_of: dt.date, finished_after_days: int = FINISHED_AFTER_DAYS
 ) -> pd.DataFrame:
     """The registrations diagnosed in the `WINDOW_DAYS` ending `finished_after_days` before `as_of`
     (both ends included), one row per patient (a second breast tumour is the same patient: the first
     diagnosis in the window, and its trust, counts)."""
-    end = as_of - dt.timedelta(days=finished_after_days)
-    start = end - dt.timedelta(days=WINDOW_DAYS - 1)
+    start, end = window(as_of, finished_after_days)
     dates = registrations["diagnosis_date"]
-    window = registrations[(dates >= start) & (dates <= end)]
-    return window.sort_values("diagnosis_date", kind="stable").drop_duplicates("patient_pseudonym")
+    within = registrations[(dates >= start) & (dates <= end)]
+    return within.sort_values("diagnosis_date", kind="stable").drop_duplicates("patient_pseudonym")

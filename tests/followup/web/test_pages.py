@@ -4,10 +4,15 @@ the alliance metrics page for alliance and national users."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 from tests.followup.web.helpers import add_patient
+from tests.web.conftest import EAST
+
+from cancer_alliance.followup.cohort import RESULTS_FILE
 
 pytestmark = pytest.mark.web
 
@@ -118,7 +123,42 @@ def test_the_metrics_page_is_for_alliance_and_national_users(signed_in, store):
     east = signed_in("east").get("/followup/metrics?as_of=2019-03-31")
     assert east.status_code == 200
     assert "RGT" in east.text and "70%" in east.text
+    assert "the breast cancer registrations have not been loaded" in east.text
     assert signed_in("rgt").get("/followup/metrics").status_code == 403
+    assert signed_in("rgt").get("/api/followup/metrics").status_code == 403
+
+
+def test_the_share_stratified_of_patients_finishing_treatment(app, signed_in, store):
+    """Issue 11 item 4: 20 breast patients diagnosed at RGT in the window, 15 of them stratified: 75%
+    for the trust and for the alliance in total; the JSON and CSV carry the same figures."""
+    pseudonyms = [f"pseudo-cohort-{n}" for n in range(20)]
+    for n, pseudonym in enumerate(pseudonyms[:15]):
+        add_patient(
+            store, trust_code="RGT", alliance_code=EAST, nhs_number=pseudonym, in_clinical_trial=n < 5
+        )
+    cohort = pd.DataFrame(
+        {
+            "patient_pseudonym": pseudonyms,
+            "trust_code": "RGT",
+            "alliance_code": EAST,
+            "diagnosis_date": dt.date(2018, 6, 1),
+        }
+    )
+    cohort.to_parquet(app.state.context.results.folder / RESULTS_FILE, index=False)
+    page = signed_in("east").get("/followup/metrics?as_of=2019-03-31")
+    assert (
+        "75.0% (95% interval 53.1 to 88.8)" in page.text
+        and "from 30 September 2017 to 29 September 2018" in page.text
+    )
+    assert "data-vega-spec" in page.text
+    rows = signed_in("east").get("/api/followup/metrics?as_of=2019-03-31").json()["rows"]
+    trust, alliance = [r for r in rows if r["trust_code"] == "RGT"][0], rows[-1]
+    for row in (trust, alliance):
+        assert (row["finished_treatment"], row["stratified"], row["stratified_pct"]) == (20, 15, 75.0)
+        assert row["self_managing_pct"] == round(1000 / 15, 2)
+    assert alliance["trust_code"] is None and alliance["alliance_code"] == EAST
+    csv_text = signed_in("nat").get("/api/followup/metrics?as_of=2019-03-31&format=csv").text
+    assert csv_text.splitlines()[0].startswith("trust_code,alliance_code,finished_treatment,stratified,")
 
 
 def test_every_follow_up_patient_level_get_writes_exactly_one_audit_event(app, nurse, store, audit_events):

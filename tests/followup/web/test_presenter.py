@@ -9,6 +9,7 @@ from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
 from cancer_alliance.store.followup import FollowupPatient, FollowupTest, ReaccessRequest
 from cancer_alliance.web.followup_scope import PatientRecord
 from cancer_alliance.web.presenters import followup as present
+from cancer_alliance.web.presenters.charts import followup_shares
 
 
 def item(category: str, days: int) -> WorkItem:
@@ -96,3 +97,42 @@ def test_the_timeline_is_in_date_order_with_future_tests_ahead():
         "Re-access requested by abnormal result: open",
     ]
     assert events[-1] == {"date_text": "1 March 2023", "text": "End of surveillance", "future": True}
+
+
+METRIC_ROW = {
+    "trust_code": "RGT",
+    "finished_treatment": 1234,
+    "finished_treatment_suppressed": False,
+    "stratified": None,
+    "stratified_suppressed": True,
+    "stratified_pct": None,
+    "stratified_low": None,
+    "stratified_high": None,
+    "on_pathway": 20,
+    "on_pathway_suppressed": False,
+    "self_managing_pct": 66.666,
+    "self_managing_low": 41.71,
+    "self_managing_high": 84.82,
+    "overdue_pct": 10.0,
+    "reaccess_per_100": 5.0,
+    "median_days_to_review": 4.0,
+}
+
+
+def test_metric_rows_show_withheld_counts_and_one_decimal_place():
+    [row] = present.metric_rows([METRIC_ROW], {"RGT": "Cambridge"})
+    assert (row["trust"], row["finished_treatment"], row["stratified_pct"]) == ("Cambridge", "1,234", "")
+    assert (row["self_managing_pct"], row["interval"], row["median_days_to_review"]) == (
+        "66.7",
+        "41.7 to 84.8",
+        "4",
+    )
+
+
+def test_the_chart_leaves_out_withheld_shares_and_marks_both_ambitions():
+    spec = followup_shares([METRIC_ROW], {"RGT": "Cambridge"})
+    points = spec["layer"][1]["data"]["values"]
+    assert [(p["trust"], p["measure"], p["percent"]) for p in points] == [
+        ("Cambridge", "Self-managing, of patients on follow-up", 66.666)
+    ]
+    assert [a["percent"] for a in spec["layer"][2]["data"]["values"]] == [100.0, 70.0]

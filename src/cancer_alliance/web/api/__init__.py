@@ -3,10 +3,19 @@ table also as CSV with `?format=csv`. Patient-level operations carry the tag `pa
 
 from fastapi import APIRouter, Request
 
-from cancer_alliance.web.api import aggregates, fit, lung, pathways, patients, programme, radiotherapy
+from cancer_alliance.web.api import (
+    aggregates,
+    fit,
+    followup,
+    lung,
+    pathways,
+    patients,
+    programme,
+    radiotherapy,
+)
 
 router = APIRouter(prefix="/api")
-for module in (aggregates, patients, pathways, fit, lung, radiotherapy, programme):
+for module in (aggregates, patients, pathways, followup, fit, lung, radiotherapy, programme):
     router.include_router(module.router)
 
 

@@ -1,7 +1,7 @@
 """Breast follow-up pages (issue 11, item 5): the nurse's worklist and a patient's timeline with the
 actions (trust clinical role only, through `FollowupScope`, every view and action audited in the
-request's transaction), and the alliance metrics page. An action on an item someone else changed
-since the page was drawn is refused with a 409 page carrying an NHS.UK error summary."""
+request's transaction; the alliance metrics page is `followup_metrics`). An action on an item someone
+else changed since the page was drawn is refused with a 409 page carrying an NHS.UK error summary."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
-from cancer_alliance import reference
 from cancer_alliance.followup import actions
-from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, trust_metrics
 from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import COLUMNS, counts
 from cancer_alliance.store import Auditor, ObjectRef, Role
@@ -266,36 +264,3 @@ def _conflict(request, ctx, scope, auditor, patient_id, day, anchor):
         errors=[{"text": text, "href": anchor}],
         status_code=409,
     )
-
-
-@router.get("/followup/metrics", name="followup_metrics", tags=["aggregates"])
-def followup_metrics(
-    request: Request,
-    ctx: ContextDep,
-    viewer: SignedInDep,
-    session: StoreDep,
-    as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
-):
-    if viewer.role not in (Role.national, Role.alliance):
-        raise HTTPException(status_code=403, detail="Follow-up metrics are for alliance and national users.")
-    day = _as_of(ctx, as_of)
-    table = trust_metrics(session, protocol(), day)
-    if viewer.role is Role.alliance:
-        trusts = {t for t, a in ctx.provider_alliance.items() if a == viewer.organisation_code}
-        table = table[table["trust_code"].isin(trusts) | (table["alliance_code"] == viewer.organisation_code)]
-    names = _trust_names()
-    return render(
-        request,
-        "followup_metrics.jinja",
-        as_of=day,
-        rows=present.metric_rows(table.to_dict("records"), names),
-        ambition=SELF_MANAGING_AMBITION_PCT,
-    )
-
-
-@lru_cache(maxsize=1)
-def _trust_names() -> dict[str, str]:
-    try:
-        return {t.ods_code: t.name for t in reference.trusts()}
-    except Exception:  # names are a nicety: codes are shown without them
-        return {}

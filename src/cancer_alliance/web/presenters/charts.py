@@ -7,7 +7,9 @@ embedded as values, so a chart needs no further request.
 - `trust_funnel_chart`: every trust's % within a standard against its patients, with the 95% and 99.8%
   limits around England's rate (`stats.charts.funnel_chart`), some trusts highlighted;
 - `early_stage_trend`: % diagnosed at stage 1-2 by year with its 95% interval as a band and the
-  ambitions as dashed lines.
+  ambitions as dashed lines;
+- `followup_shares`: each trust's shares stratified and self-managing (breast follow-up) with their 95%
+  intervals against the ambitions.
 """
 
 from __future__ import annotations
@@ -183,4 +185,78 @@ def early_stage_trend(
         "height": 260,
         "data": {"values": values},
         "layer": layers,
+    }
+
+
+def followup_shares(rows: Sequence[dict[str, Any]], trust_names: dict[str, str]) -> dict[str, Any]:
+    """Each trust's share of patients finishing treatment who were stratified and share of those on
+    follow-up who self-manage (published `followup.metrics` rows), as dots with their 95% intervals,
+    against the ambitions: all stratified, about 70% self-managing (dashed rules)."""
+    measures = (
+        ("stratified", "Stratified, of patients finishing treatment"),
+        ("self_managing", "Self-managing, of patients on follow-up"),
+    )
+    values = [
+        {
+            "trust": trust_names.get(row["trust_code"], row["trust_code"]),
+            "measure": label,
+            "percent": row[f"{name}_pct"],
+            "low": row[f"{name}_low"],
+            "high": row[f"{name}_high"],
+        }
+        for row in rows
+        for name, label in measures
+        if row[f"{name}_pct"] is not None
+    ]
+    y = {"field": "trust", "type": "nominal", "title": None, "sort": "ascending", "axis": {"labelLimit": 280}}
+    x_scale = {"domain": [0, 100]}
+    colour = {
+        "field": "measure",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [label for _, label in measures], "range": [NHS_BLUE, NHS_DARK_GREY]},
+        "legend": {"orient": "top", "labelLimit": 320},
+    }
+    ambitions = [
+        {"percent": 100.0, "label": "All stratified"},
+        {"percent": 70.0, "label": "About 70% self-managing"},
+    ]
+    return {
+        "$schema": SCHEMA,
+        "description": "Shares stratified and self-managing by trust, with 95% intervals and the ambitions",
+        "width": "container",
+        "height": {"step": 22},
+        "layer": [
+            {
+                "data": {"values": values},
+                "mark": {"type": "rule", "opacity": 0.6},
+                "encoding": {
+                    "y": y,
+                    "yOffset": {"field": "measure"},
+                    "x": {"field": "low", "type": "quantitative", "scale": x_scale, "title": "Per cent"},
+                    "x2": {"field": "high"},
+                    "color": colour,
+                },
+            },
+            {
+                "data": {"values": values},
+                "mark": {"type": "point", "filled": True, "size": 60},
+                "encoding": {
+                    "y": y,
+                    "yOffset": {"field": "measure"},
+                    "x": {"field": "percent", "type": "quantitative", "scale": x_scale},
+                    "color": colour,
+                    "tooltip": [
+                        {"field": "trust"},
+                        {"field": "measure"},
+                        {"field": "percent", "format": ".1f"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": ambitions},
+                "mark": {"type": "rule", "color": NHS_RED, "strokeDash": [6, 4]},
+                "encoding": {"x": {"field": "percent", "type": "quantitative"}},
+            },
+        ],
     }

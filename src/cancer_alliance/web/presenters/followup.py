@@ -198,28 +198,36 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
 
 
 def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list[dict[str, Any]]:
-    """Metrics table rows: withheld counts show as "Withheld", rates with one decimal place."""
+    """Metrics table rows (published `followup.metrics` rows): counts with thousands separators,
+    withheld counts as "Withheld", rates and their 95% intervals to one decimal place."""
 
-    def shown(value: Any, suppressed: bool = False) -> str:
-        if suppressed:
+    def count(row: dict[str, Any], name: str) -> str:
+        if row[f"{name}_suppressed"]:
             return "Withheld"
-        if value is None:
-            return ""
-        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-        return f"{value:,.0f}" if whole else f"{value}"
+        return "" if row[name] is None else f"{row[name]:,}"
+
+    def rate(value: float | None) -> str:
+        return "" if value is None else f"{value:.1f}"
+
+    def interval(row: dict[str, Any], name: str) -> str:
+        low, high = row[f"{name}_low"], row[f"{name}_high"]
+        return "" if low is None else f"{low:.1f} to {high:.1f}"
 
     return [
         {
             "trust": trust_names.get(row["trust_code"], row["trust_code"]),
             "trust_code": row["trust_code"],
-            "on_pathway": shown(row["on_pathway"], row["on_pathway_suppressed"]),
-            "self_managing_pct": shown(row["self_managing_pct"]),
-            "interval": ""
-            if row["self_managing_low"] is None
-            else f"{row['self_managing_low']}-{row['self_managing_high']}",
-            "overdue_pct": shown(row["overdue_pct"]),
-            "reaccess_per_100": shown(row["reaccess_per_100"]),
-            "median_days_to_review": shown(row["median_days_to_review"]),
+            "finished_treatment": count(row, "finished_treatment"),
+            "stratified_pct": rate(row["stratified_pct"]),
+            "stratified_interval": interval(row, "stratified"),
+            "on_pathway": count(row, "on_pathway"),
+            "self_managing_pct": rate(row["self_managing_pct"]),
+            "interval": interval(row, "self_managing"),
+            "overdue_pct": rate(row["overdue_pct"]),
+            "reaccess_per_100": rate(row["reaccess_per_100"]),
+            "median_days_to_review": ""
+            if row["median_days_to_review"] is None
+            else f"{row['median_days_to_review']:g}",
         }
         for row in rows
     ]
