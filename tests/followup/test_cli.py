@@ -11,13 +11,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import select
 from tests.ingest.conftest import TEST_KEY, read_quarantine
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands)
 from cancer_alliance.schemas import schema
+from cancer_alliance.store import AuditEvent, Role, find_user, open_store
 from cancer_alliance.store.database import alembic_config
 from cancer_alliance.synth.nhs_numbers import check_digits
+from cancer_alliance.web.followup_scope import is_clinical
+from cancer_alliance.web.scope import Viewer
 
 pytestmark = pytest.mark.cli
 
@@ -235,6 +239,28 @@ def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
 
 def test_grant_clinical_needs_a_trust_user(cli):
     assert "is not a trust user" in cli("followup", "grant-clinical", "nobody", code=2)
+
+
+def test_the_clinical_role_is_granted_and_revoked_with_audit(cli, tmp_path):
+    cli("users", "create", "nurse.a", "--role", "trust", "--org", "RGT")
+    cli("followup", "grant-clinical", "nurse.a")
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    try:
+        with store.begin() as session:
+            user = find_user(session, "nurse.a")
+            viewer = Viewer(user.id, user.username, None, Role.trust, "RGT")
+            assert is_clinical(session, viewer)
+        assert "does not have" in cli("followup", "revoke-clinical", "nurse.a")
+        assert "does not have" in cli("followup", "revoke-clinical", "nurse.a")  # again: harmless
+        with store.begin() as session:
+            assert not is_clinical(session, viewer)
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.object_type == "followup_clinician")
+            ).all()
+            assert [e.action for e in events] == ["create", "delete"]
+    finally:
+        store.close()
+    assert "no user 'nobody'" in cli("followup", "revoke-clinical", "nobody", code=2)
 
 
 def fhir_report(number: str, episode: str, interpretation: str | None, **changes) -> dict:

@@ -293,6 +293,35 @@ def grant_clinical(
     typer.echo(f"{username} has the trust clinical role")
 
 
+@app.command(name="revoke-clinical")
+def revoke_clinical(
+    username: Annotated[str, typer.Argument(help="A trust user's sign-in name.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Take the clinical role away (a nurse who moves post): from the next request the user no
+    longer sees follow-up worklists or patient timelines. Audited; harmless if they had no grant.
+
+    Example: alliance followup revoke-clinical j.bloggs
+    """
+    job = f"cli-followup-revoke-{uuid.uuid4().hex[:12]}"
+    try:
+        store = _store(database_url)
+        try:
+            with store.begin() as session:
+                user = find_user(session, username.strip().lower())
+                if user is None:
+                    raise AccountError(f"no user {username!r}")
+                grant = session.get(ClinicalAccess, user.id)
+                if grant is not None:
+                    Auditor(session, job_id=job).deleted(grant)
+                    session.delete(grant)
+        finally:
+            store.close()
+    except AllianceError as error:
+        raise _fail(error) from None
+    typer.echo(f"{username} does not have the trust clinical role")
+
+
 @app.command()
 def metrics(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the metrics; default today.")] = None,
