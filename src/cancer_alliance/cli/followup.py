@@ -122,9 +122,9 @@ def import_(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Validate FILE as follow-up episodes (breast_followup_episode) or test results
-    (breast_followup_test_result; CSV, Parquet or a FHIR R4 Bundle of DiagnosticReports and Observations) and load it
-    into the follow-up store. Invalid rows are quarantined
-    with row, field and reason; results matching no episode of their trust are listed in an
+    (breast_followup_test_result; CSV, Parquet or a FHIR R4 Bundle of DiagnosticReports and
+    Observations) and load it into the follow-up store. Invalid rows are quarantined with row,
+    field and reason; results matching no episode of their trust are listed in an
     -unmatched.csv file; an abnormal result raises a re-access request.
 
     Example: alliance followup import results mammograms.csv
