@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from cancer_alliance.cli.users import DatabaseUrl
 from cancer_alliance.errors import AllianceError
@@ -21,7 +24,15 @@ from cancer_alliance.followup.cohort import lake_registrations
 from cancer_alliance.followup.metrics import METRIC_COLUMNS, trust_metrics
 from cancer_alliance.followup.protocol import load_protocol
 from cancer_alliance.followup.worklist import CATEGORIES, counts, worklist
-from cancer_alliance.store import AccountError, Auditor, ObjectRef, find_user, migrate, open_store
+from cancer_alliance.store import (
+    AccountError,
+    Auditor,
+    ObjectRef,
+    UserAccount,
+    find_user,
+    migrate,
+    open_store,
+)
 from cancer_alliance.store.followup import ClinicalAccess
 
 app = typer.Typer(
@@ -75,6 +86,21 @@ def _day(value: str | None, name: str) -> dt.date | None:
 def _store(database_url: str | None):
     migrate(database_url)
     return open_store(database_url)
+
+
+@contextmanager
+def _account(username: str, database_url: str | None) -> Iterator[tuple[Session, UserAccount | None]]:
+    """A store transaction and the account named `username` (None if there is none); an
+    `AllianceError` raised inside exits 2 with its message."""
+    try:
+        store = _store(database_url)
+        try:
+            with store.begin() as session:
+                yield session, find_user(session, username.strip().lower())
+        finally:
+            store.close()
+    except AllianceError as error:
+        raise _fail(error) from None
 
 
 @app.command()
@@ -275,21 +301,13 @@ def grant_clinical(
     Example: alliance followup grant-clinical j.bloggs
     """
     job = f"cli-followup-grant-{uuid.uuid4().hex[:12]}"
-    try:
-        store = _store(database_url)
-        try:
-            with store.begin() as session:
-                user = find_user(session, username.strip().lower())
-                if user is None or user.role != "trust":
-                    raise AccountError(f"{username!r} is not a trust user")
-                if session.get(ClinicalAccess, user.id) is None:
-                    grant = ClinicalAccess(user_id=user.id, granted_by=job)
-                    session.add(grant)
-                    Auditor(session, job_id=job).created(grant)
-        finally:
-            store.close()
-    except AllianceError as error:
-        raise _fail(error) from None
+    with _account(username, database_url) as (session, user):
+        if user is None or user.role != "trust":
+            raise AccountError(f"{username!r} is not a trust user")
+        if session.get(ClinicalAccess, user.id) is None:
+            grant = ClinicalAccess(user_id=user.id, granted_by=job)
+            session.add(grant)
+            Auditor(session, job_id=job).created(grant)
     typer.echo(f"{username} has the trust clinical role")
 
 
@@ -304,21 +322,13 @@ def revoke_clinical(
     Example: alliance followup revoke-clinical j.bloggs
     """
     job = f"cli-followup-revoke-{uuid.uuid4().hex[:12]}"
-    try:
-        store = _store(database_url)
-        try:
-            with store.begin() as session:
-                user = find_user(session, username.strip().lower())
-                if user is None:
-                    raise AccountError(f"no user {username!r}")
-                grant = session.get(ClinicalAccess, user.id)
-                if grant is not None:
-                    Auditor(session, job_id=job).deleted(grant)
-                    session.delete(grant)
-        finally:
-            store.close()
-    except AllianceError as error:
-        raise _fail(error) from None
+    with _account(username, database_url) as (session, user):
+        if user is None:
+            raise AccountError(f"no user {username!r}")
+        grant = session.get(ClinicalAccess, user.id)
+        if grant is not None:
+            Auditor(session, job_id=job).deleted(grant)
+            session.delete(grant)
     typer.echo(f"{username} does not have the trust clinical role")
 
 
