@@ -74,10 +74,13 @@ def upgrade() -> None:
             name=op.f("ck_followup_concern_outcome"),
         ),
         sa.CheckConstraint(
-            "(status = 'closed') = (outcome IS NOT NULL)", name=op.f("ck_followup_concern_closed_with_outcome")
+            "(status = 'closed') = (outcome IS NOT NULL)",
+            name=op.f("ck_followup_concern_closed_with_outcome"),
         ),
         sa.ForeignKeyConstraint(
-            ["patient_id"], ["followup_patient.id"], name=op.f("fk_followup_concern_patient_id_followup_patient")
+            ["patient_id"],
+            ["followup_patient.id"],
+            name=op.f("fk_followup_concern_patient_id_followup_patient"),
         ),
         sa.ForeignKeyConstraint(
             ["request_id"],
