@@ -60,7 +60,9 @@ def test_a_reported_concern_counts_as_contact_and_is_listed_until_triaged(store,
     concern_id = report(store, patient, nurse_id, version=patient.version)
     [item] = concern_items(store, protocol, patient, REPORTED)
     assert (item.item, item.item_id, item.date, item.days) == ("concern", concern_id, REPORTED, 0)
-    assert item.detail == "New lump or change in the breast or chest wall (by phone to the breast care nurses)"
+    assert (
+        item.detail == "New lump or change in the breast or chest wall (by phone to the breast care nurses)"
+    )
     with store.begin() as session:
         assert session.get(FollowupPatient, patient.id).last_contact_date == REPORTED
     triage(store, concern_id, nurse_id, "advice_given", on=REPORTED + dt.timedelta(days=1))
