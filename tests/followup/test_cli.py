@@ -5,17 +5,22 @@ nothing, and an action on an item someone else changed exits 2."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import select
 from tests.ingest.conftest import TEST_KEY, read_quarantine
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands)
 from cancer_alliance.schemas import schema
+from cancer_alliance.store import open_store
 from cancer_alliance.store.database import alembic_config
+from cancer_alliance.store.followup import FollowupPatient
 
 pytestmark = pytest.mark.cli
 
@@ -230,6 +235,17 @@ def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
         "clinician_led",
     )
     assert "1 items" in output
+    store = open_store(os.environ["ALLIANCE_DATABASE_URL"])
+    try:
+        with store.begin() as session:
+            patient = session.scalar(select(FollowupPatient).where(FollowupPatient.episode_id == "B1"))
+            assert (patient.care_plan_date, patient.hna_date, patient.treatment_summary_date) == (
+                dt.date(2017, 11, 1),
+                dt.date(2018, 4, 1),
+                None,
+            )
+    finally:
+        store.close()
 
 
 def test_grant_clinical_needs_a_trust_user(cli):

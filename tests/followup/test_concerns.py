@@ -14,8 +14,17 @@ from tests.followup.test_actions import events, items, key, register
 
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.actions import ActionError, ChangedByAnotherUser
+from cancer_alliance.reference import code_list
 from cancer_alliance.store import Auditor
-from cancer_alliance.store.followup import FollowupAction, FollowupPatient, PatientConcern, ReaccessRequest
+from cancer_alliance.store.followup import (
+    CONCERN_CATEGORIES,
+    CONCERN_OUTCOMES,
+    CONCERN_ROUTES,
+    FollowupAction,
+    FollowupPatient,
+    PatientConcern,
+    ReaccessRequest,
+)
 
 pytestmark = pytest.mark.store
 
@@ -348,3 +357,15 @@ def test_a_care_record_that_cannot_be_right_is_refused(store, protocol, nurse, r
     patient = register(store, protocol)
     with pytest.raises(ActionError, match=message):
         record_care(store, patient, nurse(), record, done_on, on=dt.date(2019, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("codes", "values"),
+    [
+        ("followup_concern_route", CONCERN_ROUTES),
+        ("followup_concern_category", CONCERN_CATEGORIES),
+        ("followup_concern_outcome", CONCERN_OUTCOMES),
+    ],
+)
+def test_the_store_checks_the_same_codes_the_code_lists_document(codes, values):
+    assert tuple(code_list(codes)) == values
