@@ -1,7 +1,8 @@
 """Breast cancer stratified follow-up in a real browser (issue 11, "Done when"): a patient is
 stratified by the protocol, a mammogram falls due and becomes overdue, appears on the worklist, a
 nurse records the result, the abnormal result triggers re-access, and every step is audited; axe-core
-on each page. Generated records only."""
+on each page. Then the patient phones with a concern, which the nurse records on the timeline and
+triages. Generated records only."""
 
 from __future__ import annotations
 
@@ -85,6 +86,24 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
     expect(page.locator("#abnormal-table")).to_have_count(0)
     expect(page.locator("#awaiting-review-table")).to_contain_text(episode)
 
+    page.locator("#awaiting-review-table").get_by_role("link", name=episode).click()
+    concern = page.locator("form[id^=report-concern-]")
+    concern.get_by_label("How the patient reported it").select_option("phone")
+    concern.get_by_label("What the concern is about").select_option("lymphoedema")
+    concern.get_by_label("Summary (optional)").fill("Swelling of the right arm since the weekend")
+    concern.get_by_role("button").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Concern recorded")
+    expect(page.locator("#timeline")).to_contain_text("Concern reported (Lymphoedema or arm swelling")
+    check_page(page, "followup-concern-recorded")
+
+    triage = page.locator("form[id^=triage-concern-]")
+    triage.get_by_label("Outcome").select_option("referred_elsewhere")
+    triage.get_by_role("button").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Concern triaged")
+    expect(page.locator("#timeline")).to_contain_text("triaged on 20 March 2019: referred elsewhere")
+    expect(page.locator("form[id^=triage-concern-]")).to_have_count(0)
+    check_page(page, "followup-concern-triaged")
+
     with store.begin() as session:
         nurse = session.scalar(select(UserAccount.id).where(UserAccount.username == "rgt"))
         done = session.execute(
@@ -103,5 +122,7 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
         ("create", "followup_reaccess_request"),
         ("update", "followup_reaccess_request"),
         ("create", "followup_action"),
+        ("create", "followup_concern"),
+        ("update", "followup_concern"),
     } <= done
     assert any(d.get("protocol_version") == "2026.1" for d in stratified)

@@ -5,7 +5,9 @@ nothing, and an action on an item someone else changed exits 2."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ from cancer_alliance.cli import app, commands  # noqa: F401  (registers the comm
 from cancer_alliance.schemas import schema
 from cancer_alliance.store import AuditEvent, Role, find_user, open_store
 from cancer_alliance.store.database import alembic_config
+from cancer_alliance.store.followup import FollowupPatient
 from cancer_alliance.synth.nhs_numbers import check_digits
 from cancer_alliance.web.followup_scope import is_clinical
 from cancer_alliance.web.scope import Viewer
@@ -169,7 +172,7 @@ def test_results_import_worklist_and_a_conflicting_action(cli, tmp_path):
     assert "recorded=0 already=1" in cli("followup", "import", "results", file)
     cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "worklist.csv")
     items = read(tmp_path / "worklist.csv")
-    assert [i["category"] for i in items] == ["awaiting_review", "abnormal"]
+    assert [i["category"] for i in items] == ["awaiting_review", "abnormal", "personalised_care"]
     review = items[0]
     cli(
         "followup",
@@ -220,7 +223,8 @@ def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
         "status_date": "2017-10-20",
         "open_access_end_date": "",
         "treatment_summary_date": "",
-        "care_plan_date": "",
+        "care_plan_date": "2017-11-01",
+        "hna_date": "2018-04-01",
         "last_mammogram_date": "2018-05-03",
         "last_mammogram_result": "normal",
         "next_mammogram_due_date": "2019-05-01",
@@ -235,6 +239,17 @@ def test_episodes_import_registers_the_trusts_pathways(cli, tmp_path):
         "clinician_led",
     )
     assert "1 items" in output
+    store = open_store(os.environ["ALLIANCE_DATABASE_URL"])
+    try:
+        with store.begin() as session:
+            patient = session.scalar(select(FollowupPatient).where(FollowupPatient.episode_id == "B1"))
+            assert (patient.care_plan_date, patient.hna_date, patient.treatment_summary_date) == (
+                dt.date(2017, 11, 1),
+                dt.date(2018, 4, 1),
+                None,
+            )
+    finally:
+        store.close()
 
 
 def test_grant_clinical_needs_a_trust_user(cli):
@@ -307,7 +322,8 @@ def test_results_import_reads_a_fhir_r4_bundle_and_validates_it_like_a_csv(cli, 
     assert problems == {("2", "test_type"), ("2", "result")}
     assert all(row["file"] == str(path) for row in read_quarantine(quarantine))
     cli("followup", "worklist", "--trust", "RGT", "--as-of", "2019-03-23", "-o", tmp_path / "w.csv")
-    assert [row["category"] for row in read(tmp_path / "w.csv")] == ["awaiting_review", "abnormal"]
+    categories = [row["category"] for row in read(tmp_path / "w.csv")]
+    assert categories == ["awaiting_review", "abnormal", "personalised_care"]
     path.write_text("{not json", encoding="utf-8")
     assert "results.json: not JSON" in cli("followup", "import", "results", path, code=2)
 
@@ -353,3 +369,69 @@ def test_metrics_measure_the_share_stratified_against_the_lakes_registrations(cl
     [row] = read(tmp_path / "metrics.csv")
     assert (row["finished_treatment"], row["stratified"], row["stratified_pct"]) == ("20", "15", "75.0")
     assert row["on_pathway"] == "15"  # 17 followed up: 15 after rounding to 5
+
+
+def test_act_records_a_concern_triages_it_and_records_the_care_dates(cli, tmp_path):
+    source = write(tmp_path / "candidates.csv", "breast_followup_candidate", [CANDIDATE])
+    cli("followup", "stratify", source, "--on", "2018-09-10")
+
+    def listed(as_of: str) -> list[dict[str, str]]:
+        cli("followup", "worklist", "--trust", "RGT", "--as-of", as_of, "-o", tmp_path / "w.csv")
+        return read(tmp_path / "w.csv")
+
+    [care] = listed("2019-01-10")
+    assert care["category"] == "personalised_care" and care["item"] == "patient"
+    patient, version = care["item_id"], care["item_version"]
+    cli(
+        "followup",
+        "act",
+        "report_concern",
+        patient,
+        "--version",
+        version,
+        "--on",
+        "2019-01-10",
+        "--category",
+        "pain",
+        "--route",
+        "portal",
+    )
+    concern = next(row for row in listed("2019-01-14") if row["category"] == "concern")
+    assert concern["detail"] == "Pain (from the patient portal); not triaged within 2 days"
+    assert "outcome must be one of" in cli(
+        "followup", "act", "triage_concern", concern["item_id"], "--version", concern["item_version"], code=2
+    )
+    cli(
+        "followup",
+        "act",
+        "triage_concern",
+        concern["item_id"],
+        "--version",
+        concern["item_version"],
+        "--on",
+        "2019-01-14",
+        "--outcome",
+        "reaccess",
+    )
+    assert [row["category"] for row in listed("2019-01-14")] == ["reaccess", "personalised_care"]
+    for record in ("care_plan_date", "hna_date"):
+        [*_, care] = listed("2019-01-14")
+        cli(
+            "followup",
+            "act",
+            "record_care",
+            patient,
+            "--version",
+            care["item_version"],
+            "--on",
+            "2019-01-14",
+            "--record",
+            record,
+            "--date",
+            "2019-01-07",
+        )
+    assert [row["category"] for row in listed("2019-01-14")] == ["reaccess"]
+    conflict = cli(
+        "followup", "act", "record_care", patient, "--version", version, "--record", "hna_date", code=2
+    )
+    assert "changed by someone else" in conflict

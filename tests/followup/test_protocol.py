@@ -103,6 +103,15 @@ def test_a_trusts_own_protocol_is_configured_by_the_environment(tmp_path, monkey
         (lambda d: d["clinician_led_if"][1].pop("equals"), "clinician_led_if[1]: needs exactly one test"),
         (lambda d: d["surveillance"].update(years=0), "surveillance.years: must be a whole number above 0"),
         (lambda d: d["review"].pop("due_soon_days"), "review.due_soon_days: required"),
+        (
+            lambda d: d["review"].update(concern_triage_days=0),
+            "review.concern_triage_days: must be a whole number above 0, not 0",
+        ),
+        (
+            lambda d: d["review"].update(personalised_care_days="3 months"),
+            "review.personalised_care_days: must be a whole number above 0",
+        ),
+        (lambda d: d["review"].pop("personalised_care_days"), "review.personalised_care_days: required"),
         (lambda d: d.update(sources=[]), "sources: required"),
     ],
 )

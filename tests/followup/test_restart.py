@@ -73,7 +73,8 @@ def test_actions_survive_a_restart_with_nothing_lost_or_duplicated(server, proto
         server.stop("fast")  # a planned restart between requests: pooled connections are now dead
         server.start()
         with store.begin() as session:  # no retry needed: pool_pre_ping replaces the dead connection
-            assert worklist(session, protocol, day, "RPG") == []
+            listed = worklist(session, protocol, day, "RPG")  # contacted: only the care plan is due
+            assert [item.category for item in listed] == ["personalised_care"]
         for key in keys[4:8]:
             actions.with_retry(store, contact(patient_id, key, day))
 

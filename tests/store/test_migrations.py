@@ -28,6 +28,7 @@ PROGRAMME_TABLES = {
     "case_study_priority",
 }
 STORE_TABLES |= PROGRAMME_TABLES  # issue 15 (migration 0004)
+STORE_TABLES |= {"followup_concern"}  # issue 11, patient-reported concerns (migration 0005)
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:

@@ -67,6 +67,9 @@ class Action(StrEnum):
     request_reaccess = "request_reaccess"
     reaccess = "reaccess"
     discharge_to_screening = "discharge_to_screening"
+    report_concern = "report_concern"
+    triage_concern = "triage_concern"
+    record_care = "record_care"
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -235,16 +238,35 @@ def worklist_(
 @app.command()
 def act(
     action: Annotated[Action, typer.Argument(help="What to do.")],
-    item_id: Annotated[int, typer.Argument(help="The worklist item's id: a test, request or patient.")],
+    item_id: Annotated[
+        int, typer.Argument(help="The worklist item's id: a test, request, concern or patient.")
+    ],
     version: Annotated[int, typer.Option("--version", help="The item's version as listed (locking).")],
     on: Annotated[str | None, typer.Option("--on", help="Date of the action; default today.")] = None,
     result: Annotated[str | None, typer.Option("--result", help="record_result: normal/abnormal.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Test date, booking or clinic date.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Test, booking, clinic or care-record date.")
+    ] = None,
+    route: Annotated[
+        str, typer.Option("--route", help="report_concern: phone, portal, letter or in_person.")
+    ] = "phone",
+    category: Annotated[
+        str | None, typer.Option("--category", help="report_concern: e.g. breast_change, pain, other.")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="triage_concern: advice_given, test_booked, reaccess...")
+    ] = None,
+    record: Annotated[
+        str | None,
+        typer.Option("--record", help="record_care: hna_date, treatment_summary_date, care_plan_date."),
+    ] = None,
     trust: Annotated[str | None, typer.Option("--trust", help="Only act within this trust.")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Do a nurse's action on a worklist item, audited under a job id. If the item changed since
-    its version was listed, nothing is written and the exit code is 2.
+    its version was listed, nothing is written and the exit code is 2. A concern reported by phone
+    is recorded on the patient (report_concern --category), triaged on the concern (triage_concern
+    --outcome); record_care --record --date records a care plan, needs assessment or summary date.
 
     Example: alliance followup act review 1234 --version 2
     """
@@ -257,7 +279,22 @@ def act(
         try:
             actions.with_retry(
                 store,
-                lambda session: _act(session, job, action, item_id, version, trust, result, when, day, key),
+                lambda session: _act(
+                    session,
+                    job,
+                    action,
+                    item_id,
+                    version,
+                    trust,
+                    day,
+                    key,
+                    result=result,
+                    when=when,
+                    route=route,
+                    category=category,
+                    outcome=outcome,
+                    record=record,
+                ),
             )
         finally:
             store.close()
@@ -266,7 +303,7 @@ def act(
     typer.echo(f"{action.value} done on item {item_id}; audited as job {job}")
 
 
-def _act(session, job, action, item_id, version, trust, result, when, day, key) -> None:
+def _act(session, job, action, item_id, version, trust, day, key, *, result, when, **options) -> None:
     """One action in `session`; run by `with_retry`, so a lost connection is retried (same key)."""
     auditor = Auditor(session, job_id=job)
     common = {"action_key": key, "expected_version": version, "trust_code": trust}
@@ -286,6 +323,16 @@ def _act(session, job, action, item_id, version, trust, result, when, day, key) 
         actions.book(session, auditor, item_id, booked_date=when or day, on=day, **common)
     elif action is Action.reaccess:
         actions.reaccess(session, auditor, item_id, clinic_date=when or day, on=day, **common)
+    elif action is Action.report_concern:
+        kind, route = options["category"] or "", options["route"]
+        actions.report_concern(
+            session, auditor, item_id, route=route, category=kind, summary=None, on=day, **common
+        )
+    elif action is Action.triage_concern:
+        actions.triage_concern(session, auditor, item_id, outcome=options["outcome"] or "", on=day, **common)
+    elif action is Action.record_care:
+        record = options["record"] or ""
+        actions.record_care(session, auditor, item_id, record=record, done_on=when or day, on=day, **common)
     else:
         actions.patient_action(session, auditor, item_id, action.value, on=day, **common)
 

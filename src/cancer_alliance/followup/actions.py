@@ -1,5 +1,6 @@
 """The remote-monitoring actions: register a stratified patient, record and review results, contact,
-book, suspend and reactivate, re-access to clinic, discharge to screening (issue 11, item 2).
+book, suspend and reactivate, re-access to clinic, discharge to screening, record and triage a
+patient-reported concern, record a personalised-care date (issue 11, item 2; clinical-models.md §6).
 
 Each action runs in the caller's transaction and, in it, writes a `FollowupAction` row and an audit
 event (`Auditor`), so the change, the action log and the audit trail commit together or not at all.
@@ -26,7 +27,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.followup.protocol import Decision
 from cancer_alliance.store import Auditor
-from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.store.followup import (
+    CARE_RECORDS,
+    CONCERN_CATEGORIES,
+    CONCERN_OUTCOMES,
+    CONCERN_ROUTES,
+    MAX_SUMMARY,
+    FollowupAction,
+    FollowupPatient,
+    FollowupTest,
+    PatientConcern,
+    ReaccessRequest,
+)
 
 CHANGED = "changed by someone else since you opened it: reload to see the change, then try again"
 MAX_NOTE = 1000
@@ -68,11 +80,14 @@ def _log(
     changed: list[Any],
     test: FollowupTest | None = None,
     request: ReaccessRequest | None = None,
+    concern: PatientConcern | None = None,
     note: str | None = None,
     details: Mapping[str, Any] | None = None,
+    flushed: tuple[Any, ...] = (),
 ) -> FollowupAction:
-    """Audit the changed rows, write the action and flush, turning a lost race into ChangedByAnotherUser."""
-    new = [row in session.new for row in changed]  # before auditing: an audit call may flush
+    """Audit the changed rows, write the action and flush, turning a lost race into ChangedByAnotherUser.
+    `flushed`: rows of `changed` the action created and already flushed (to link them by id)."""
+    new = [row in session.new or row in flushed for row in changed]  # an audit call may flush
     patient_id = patient.id
     try:
         for row, is_new in zip(changed, new, strict=True):
@@ -88,6 +103,7 @@ def _log(
         patient_id=patient.id,
         test_id=test.id if test else None,
         request_id=request.id if request else None,
+        concern_id=concern.id if concern else None,
         action=action,
         action_date=action_date,
         actor_id=auditor.actor_id,
@@ -408,6 +424,173 @@ def reaccess(
         request=request,
         note=note,
         details={"clinic_date": clinic_date, "source": request.source},
+    )
+
+
+#: Statuses under which a patient is on follow-up and may report a concern or be re-accessed.
+ON_FOLLOWUP = ("active", "suspended")
+
+
+def report_concern(
+    session: Session,
+    auditor: Auditor,
+    patient_id: int,
+    *,
+    route: str,
+    category: str,
+    summary: str | None,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Record a concern the patient reported on `on` (§6 open access: the patient makes contact
+    between appointments); counts as contact. Refused once the patient has left follow-up."""
+    if summary is not None and len(summary) > MAX_SUMMARY:
+        raise ActionError(f"the summary must be {MAX_SUMMARY} characters or fewer")
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    if route not in CONCERN_ROUTES:
+        raise ActionError(f"how the concern was reported must be one of {', '.join(CONCERN_ROUTES)}")
+    if category not in CONCERN_CATEGORIES:
+        raise ActionError(f"the concern's category must be one of {', '.join(CONCERN_CATEGORIES)}")
+    patient = _patient(session, patient_id, trust_code)
+    _check(patient, expected_version, "Patient")
+    if patient.status not in ON_FOLLOWUP:
+        raise ActionError(
+            f"cannot record a concern: the patient's follow-up is {patient.status.replace('_', ' ')} "
+            f"since {patient.status_date}, so the concern goes to their GP, not to follow-up"
+        )
+    if on < patient.stratified_date:
+        raise ActionError("the concern was reported before the patient was on follow-up")
+    concern = PatientConcern(
+        patient_id=patient.id,
+        reported_on=on,
+        route=route,
+        category=category,
+        summary=summary or None,
+        status="open",
+    )
+    session.add(concern)
+    patient.last_contact_date = on
+    return _log(
+        session,
+        auditor,
+        action="report_concern",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=[concern, patient],
+        concern=concern,
+        note=note,
+        details={"route": route, "category": category},
+    )
+
+
+def triage_concern(
+    session: Session,
+    auditor: Auditor,
+    concern_id: int,
+    *,
+    outcome: str,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Close a concern with its outcome. `reaccess` puts the patient on the existing re-access flow
+    (docs/decisions/0021): it joins the patient's open re-access request, or opens one (source
+    patient), which the nurse then closes with a clinic date through `reaccess`."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    concern = session.get(PatientConcern, concern_id)
+    patient = session.get(FollowupPatient, concern.patient_id) if concern else None
+    if concern is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
+        raise NotFound(f"no concern {concern_id} in your trust's follow-up")
+    _check(concern, expected_version, "Concern")
+    if outcome not in CONCERN_OUTCOMES:
+        raise ActionError(f"the outcome must be one of {', '.join(CONCERN_OUTCOMES)}")
+    if concern.status != "open":
+        raise ActionError(f"concern {concern.id} has already been triaged ({concern.outcome})")
+    if on < concern.reported_on:
+        raise ActionError("the triage date is before the concern was reported")
+    changed: list[Any] = [concern]
+    request = None
+    if outcome == "reaccess":
+        if patient.status not in ON_FOLLOWUP:
+            raise ActionError(
+                f"cannot re-access a patient whose follow-up is {patient.status.replace('_', ' ')}: "
+                "choose another outcome"
+            )
+        request = session.scalar(
+            select(ReaccessRequest)
+            .where(ReaccessRequest.patient_id == patient.id, ReaccessRequest.status == "open")
+            .order_by(ReaccessRequest.id)
+            .limit(1)
+        )
+        if request is None:
+            request = ReaccessRequest(patient_id=patient.id, source="patient", raised_on=on, status="open")
+            session.add(request)
+            session.flush()  # its id links the concern
+            changed.append(request)
+        concern.request_id = request.id
+    concern.status, concern.outcome, concern.closed_on = "closed", outcome, on
+    concern.closed_by_id = auditor.actor_id
+    return _log(
+        session,
+        auditor,
+        action="triage_concern",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=changed,
+        request=request,
+        concern=concern,
+        note=note,
+        details={"outcome": outcome, "category": concern.category},
+        flushed=tuple(changed[1:]),
+    )
+
+
+def record_care(
+    session: Session,
+    auditor: Auditor,
+    patient_id: int,
+    *,
+    record: str,
+    done_on: dt.date,
+    action_key: str,
+    expected_version: int | None,
+    on: dt.date,
+    trust_code: str | None = None,
+    note: str | None = None,
+) -> FollowupAction:
+    """Record the date of a holistic needs assessment, treatment summary or care plan (§6 DERIVED
+    item 5, personalised care); a later one replaces the date, the audit keeps the earlier."""
+    if (done := _done(session, action_key, note)) is not None:
+        return done
+    if record not in CARE_RECORDS:
+        raise ActionError(f"the record must be one of {', '.join(CARE_RECORDS)}")
+    patient = _patient(session, patient_id, trust_code)
+    _check(patient, expected_version, "Patient")
+    what = CARE_RECORDS[record].lower()
+    if done_on > on:
+        raise ActionError(f"the {what} date is after today")
+    if done_on < patient.diagnosis_date:
+        raise ActionError(f"the {what} date is before the diagnosis")
+    setattr(patient, record, done_on)
+    return _log(
+        session,
+        auditor,
+        action="record_care",
+        action_key=action_key,
+        patient=patient,
+        action_date=on,
+        changed=[patient],
+        note=note,
+        details={"record": record, "date": done_on},
     )
 
 

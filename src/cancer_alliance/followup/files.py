@@ -31,7 +31,13 @@ from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import DATA_FILE, SNAPSHOT_PREFIX
 from cancer_alliance.schemas import schema
 from cancer_alliance.store import Auditor, Store
-from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.store.followup import (
+    CARE_RECORDS,
+    FollowupAction,
+    FollowupPatient,
+    FollowupTest,
+    ReaccessRequest,
+)
 
 CANDIDATES = "breast_followup_candidate"
 EPISODES = "breast_followup_episode"
@@ -131,8 +137,9 @@ def import_episodes(
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> FollowupImport:
     """Validate `path` as `breast_followup_episode` and register its episodes in the store with the
-    pathway and status the trust recorded, the last mammogram and its result, and the tests still
-    to come: the trust's next due date, then the protocol's plan after it."""
+    pathway and status the trust recorded, the treatment summary, care plan and holistic needs
+    assessment dates, the last mammogram and its result, and the tests still to come: the trust's
+    next due date, then the protocol's plan after it."""
     summary = ingest_file(EPISODES, path)
     job = job_id or _job("import")
     rows = snapshot_rows(EPISODES, summary.snapshot_id)
@@ -189,6 +196,7 @@ def _register_episodes(
                 "status_date": row["status_date"] or row["stratified_date"],
                 "last_contact_date": row["end_of_treatment_review_date"],
                 "open_access_end_date": row["open_access_end_date"] or decision.open_access_end_date,
+                **{column: row.get(column) for column in CARE_RECORDS},
             },
         )
         for row, decision in zip(rows, decisions, strict=True)

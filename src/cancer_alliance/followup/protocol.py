@@ -42,7 +42,14 @@ _TOP_KEYS = {
     "review",
 }
 _SURVEILLANCE_KEYS = {"test", "interval_months", "years", "continue_annually_until_age", "then"}
-_REVIEW_KEYS = {"open_access_years", "due_soon_days", "result_review_days", "lost_to_follow_up_days"}
+_REVIEW_KEYS = {
+    "open_access_years",
+    "due_soon_days",
+    "result_review_days",
+    "lost_to_follow_up_days",
+    "concern_triage_days",
+    "personalised_care_days",
+}
 
 
 class ProtocolError(AllianceError):
@@ -89,6 +96,8 @@ class Review:
     due_soon_days: int
     result_review_days: int
     lost_to_follow_up_days: int
+    concern_triage_days: int
+    personalised_care_days: int
 
 
 @dataclass(frozen=True)

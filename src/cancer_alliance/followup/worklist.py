@@ -11,8 +11,13 @@ results and alert on abnormal or overdue results; a failsafe so no one is lost t
 | awaiting_review | a test with a normal or abnormal result no nurse has reviewed | |
 | abnormal | an open re-access request raised by an abnormal result | |
 | reaccess | an open re-access request from the patient (open access) | |
+| concern | an open patient-reported concern, late after `review.concern_triage_days` | |
 | end_of_surveillance | the surveillance plan has ended: hand over or discharge | patient active |
 | lost_to_follow_up | no contact and no test for more than `review.lost_to_follow_up_days` | patient active |
+| personalised_care | no care plan or HNA `review.personalised_care_days` after stratification | active |
+
+`personalised_care` is §6 DERIVED item 5 (holistic needs assessment, treatment summary, care plan);
+both day limits are local settings.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.followup.protocol import Protocol
-from cancer_alliance.store.followup import FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.reference import code_list
+from cancer_alliance.store.followup import FollowupPatient, FollowupTest, PatientConcern, ReaccessRequest
 
 CATEGORIES: dict[str, str] = {
     "overdue": "Tests overdue",
@@ -32,8 +38,10 @@ CATEGORIES: dict[str, str] = {
     "awaiting_review": "Results awaiting review",
     "abnormal": "Abnormal results",
     "reaccess": "Patient requests for re-access",
+    "concern": "Patient-reported concerns",
     "end_of_surveillance": "End of surveillance",
     "lost_to_follow_up": "Lost to follow-up check",
+    "personalised_care": "Care plan or needs assessment not done",
 }
 COLUMNS = (
     "category",
@@ -64,7 +72,7 @@ class WorkItem:
     patient_id: int
     pathway: str
     status: str
-    item: str  # "test", "request" or "patient": what the actions act on
+    item: str  # "test", "request", "concern" or "patient": what the actions act on
     item_id: int
     item_version: int
     date: dt.date
@@ -166,6 +174,37 @@ def worklist(
             )
         )
 
+    concerns = select(PatientConcern, FollowupPatient).join(
+        FollowupPatient, FollowupPatient.id == PatientConcern.patient_id
+    )
+    kinds, routes = code_list("followup_concern_category"), code_list("followup_concern_route")
+    for concern, patient in session.execute(
+        _in_trust(concerns.where(PatientConcern.status == "open"), trust_code)
+    ):
+        days = (as_of - concern.reported_on).days
+        late = (
+            f"; not triaged within {review.concern_triage_days} days"
+            if days > review.concern_triage_days
+            else ""
+        )
+        detail = f"{kinds[concern.category]} ({routes[concern.route].lower()}){late}"
+        items.append(
+            WorkItem(
+                "concern",
+                patient.trust_code,
+                patient.episode_id,
+                patient.id,
+                patient.pathway,
+                patient.status,
+                "concern",
+                concern.id,
+                concern.version,
+                concern.reported_on,
+                days,
+                detail,
+            )
+        )
+
     def patient_item(category: str, patient: FollowupPatient, day: dt.date, detail: str) -> None:
         items.append(
             WorkItem(
@@ -214,6 +253,20 @@ def worklist(
             latest,
             f"no contact or test for over {review.lost_to_follow_up_days} days",
         )
+    expected = as_of - dt.timedelta(days=review.personalised_care_days)
+    missing = {"care_plan_date": "care plan", "hna_date": "holistic needs assessment"}
+    not_yet = [
+        or_(getattr(FollowupPatient, c).is_(None), getattr(FollowupPatient, c) > as_of) for c in missing
+    ]
+    uncared = select(FollowupPatient).where(active, FollowupPatient.stratified_date < expected, or_(*not_yet))
+    for patient in session.scalars(_in_trust(uncared, trust_code)):
+        lacking = [
+            name for c, name in missing.items() if getattr(patient, c) is None or getattr(patient, c) > as_of
+        ]
+        detail = (
+            f"no {' and no '.join(lacking)} within {review.personalised_care_days} days of stratification"
+        )
+        patient_item("personalised_care", patient, patient.stratified_date, detail)
     order = list(CATEGORIES)
     return sorted(items, key=lambda i: (order.index(i.category), -i.days, i.episode_id, i.item_id))
 

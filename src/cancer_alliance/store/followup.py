@@ -1,11 +1,13 @@
 """Remote-monitoring records of breast cancer stratified follow-up (issue 11; docs/decisions/0013).
 
-Patients on follow-up with their stratification decision, scheduled surveillance tests and their
-results, re-access requests (patient-triggered or raised by an abnormal result), the nurses' actions
-and the accounts with the trust clinical role (docs/decisions/0014). The rows nurses change carry a
+Patients on follow-up with their stratification decision and personalised-care dates, scheduled
+surveillance tests and their results, re-access requests (patient-triggered or raised by an abnormal
+result), concerns patients report between appointments, the nurses' actions and the accounts with
+the trust clinical role (docs/decisions/0014). The rows nurses change carry a
 `version` column that SQLAlchemy checks on every UPDATE (`version_id_col`): of two nurses acting on
 the same item at once, one wins and the other is told (`followup.actions.ChangedByAnotherUser`).
-Created only by migration 0003; `tests/store/test_migrations.py` checks the two agree.
+Created only by migrations 0003 and 0005 (concerns, care-record dates; docs/decisions/0021);
+`tests/store/test_migrations.py` checks the two agree.
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ STATUSES = ("active", "suspended", "discharged", "transferred_nhsbsp", "deceased
 RESULTS = ("normal", "abnormal", "awaiting")
 REQUEST_SOURCES = ("patient", "abnormal_result")
 REQUEST_STATUSES = ("open", "closed")
+#: Code lists `followup_concern_route`, `followup_concern_category`, `followup_concern_outcome`
+#: (reference/codes; DERIVED from §6 "open access" and "alerts", local settings where no source).
+CONCERN_ROUTES = ("phone", "portal", "letter", "in_person")
+CONCERN_CATEGORIES = ("breast_change", "pain", "lymphoedema", "side_effects", "psychological", "other")
+CONCERN_OUTCOMES = ("advice_given", "test_booked", "reaccess", "referred_elsewhere")
+#: Personalised-care dates a nurse records (§6 DERIVED item 5): column -> what it is.
+CARE_RECORDS = {
+    "hna_date": "Holistic needs assessment",
+    "treatment_summary_date": "Treatment summary",
+    "care_plan_date": "Care plan",
+}
+MAX_SUMMARY = 500
 ACTIONS = (
     "stratify",
     "record_result",
@@ -34,6 +48,9 @@ ACTIONS = (
     "request_reaccess",
     "reaccess",
     "discharge_to_screening",
+    "report_concern",
+    "triage_concern",
+    "record_care",
 )
 
 
@@ -74,6 +91,9 @@ class FollowupPatient(Base):
     surveillance_end_date: Mapped[date] = mapped_column(Date)
     handover: Mapped[str] = mapped_column(String(16))
     last_contact_date: Mapped[date | None] = mapped_column(Date)
+    treatment_summary_date: Mapped[date | None] = mapped_column(Date)
+    care_plan_date: Mapped[date | None] = mapped_column(Date)
+    hna_date: Mapped[date | None] = mapped_column(Date)  # the latest holistic needs assessment
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
@@ -131,6 +151,39 @@ class ReaccessRequest(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
 
 
+class PatientConcern(Base):
+    """A concern the patient reported between appointments (by phone, portal, letter or in person),
+    open until a nurse triages it with an outcome; an outcome of re-access links the re-access
+    request it opened or joined (docs/decisions/0021). The summary is free text: never audited."""
+
+    __tablename__ = "followup_concern"
+    __table_args__ = (
+        CheckConstraint(_one_of("route", CONCERN_ROUTES), name="route"),
+        CheckConstraint(_one_of("category", CONCERN_CATEGORIES), name="category"),
+        CheckConstraint(_one_of("status", REQUEST_STATUSES), name="status"),
+        CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', CONCERN_OUTCOMES)}", name="outcome"),
+        CheckConstraint("(status = 'closed') = (outcome IS NOT NULL)", name="closed_with_outcome"),
+        Index(None, "patient_id"),
+        Index(None, "status"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("followup_patient.id"))
+    reported_on: Mapped[date] = mapped_column(Date)
+    route: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(24))
+    summary: Mapped[str | None] = mapped_column(String(MAX_SUMMARY), info=NOT_AUDITED)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("followup_reaccess_request.id"))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}
+
+
 class FollowupAction(Base):
     """One action on a patient's follow-up by a nurse (or an import job), in the order done.
 
@@ -151,6 +204,7 @@ class FollowupAction(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("followup_patient.id"))
     test_id: Mapped[int | None] = mapped_column(ForeignKey("followup_test.id"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("followup_reaccess_request.id"))
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("followup_concern.id"))
     action: Mapped[str] = mapped_column(String(32))
     action_date: Mapped[date] = mapped_column(Date)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -176,5 +230,6 @@ __all__ = [
     "FollowupAction",
     "FollowupPatient",
     "FollowupTest",
+    "PatientConcern",
     "ReaccessRequest",
 ]

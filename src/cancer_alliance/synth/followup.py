@@ -150,6 +150,9 @@ def generate_followup(
         "care_plan_date": np.where(
             rng.random(n) < 0.8, np.minimum(stratified + rng.integers(0, 30, n), CENSUS), NULL
         ),
+        "hna_date": np.where(  # drawn last, so the columns above keep their values; 75% an ASSUMPTION
+            rng.random(n) < 0.75, np.minimum(treatment_end + rng.integers(150, 211, n), CENSUS), NULL
+        ),
         "last_mammogram_date": last,
         "last_mammogram_result": result,
         "next_mammogram_due_date": next_due,

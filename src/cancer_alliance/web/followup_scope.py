@@ -23,6 +23,7 @@ from cancer_alliance.store.followup import (
     FollowupAction,
     FollowupPatient,
     FollowupTest,
+    PatientConcern,
     ReaccessRequest,
 )
 from cancer_alliance.web.scope import Viewer
@@ -47,6 +48,7 @@ class PatientRecord:
     tests: list[FollowupTest]
     requests: list[ReaccessRequest]
     history: list[tuple[FollowupAction, str]]
+    concerns: list[PatientConcern]
 
 
 class FollowupScope:
@@ -81,6 +83,11 @@ class FollowupScope:
             .where(ReaccessRequest.patient_id == patient.id)
             .order_by(ReaccessRequest.id)
         ).all()
+        concerns = self.session.scalars(
+            select(PatientConcern)
+            .where(PatientConcern.patient_id == patient.id)
+            .order_by(PatientConcern.reported_on, PatientConcern.id)
+        ).all()
         history = self.session.execute(
             select(FollowupAction, UserAccount.display_name)
             .outerjoin(UserAccount, UserAccount.id == FollowupAction.actor_id)
@@ -92,6 +99,7 @@ class FollowupScope:
             list(tests),
             list(requests),
             [(action, name or f"job {action.job_id}") for action, name in history],
+            list(concerns),
         )
 
 

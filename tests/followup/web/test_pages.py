@@ -31,8 +31,9 @@ def test_the_worklist_lists_an_overdue_mammogram_and_is_audited(nurse, store, au
     assert "EP-OVERDUE" in page.text and "EP-OTHER-TRUST" not in page.text
     assert f"/followup/patients/{patient}" in page.text
     assert re.search(r"Tests overdue</a>: <strong>1</strong>", page.text)
+    assert re.search(r"Care plan or needs assessment not done</a>: <strong>1</strong>", page.text)
     [event] = [e for e in audit_events() if e.object_type == "followup_worklist"]
-    assert (event.action, event.object_id, event.details["items"]) == ("view", "RGT", 1)
+    assert (event.action, event.object_id, event.details["items"]) == ("view", "RGT", 2)
 
 
 @pytest.mark.parametrize("username", ["east", "nat"])
@@ -187,3 +188,88 @@ def test_the_worklist_downloads_as_csv(nurse, store):
     header, row = response.text.splitlines()[:2]
     assert header.startswith("category,trust_code,episode_id")
     assert row.startswith("overdue,RGT,EP-CSV")
+
+
+def test_a_nurse_records_a_concern_triages_it_to_re_access_and_it_is_audited(nurse, store, audit_events):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"report-concern-{patient}")
+    concern = {"route": "phone", "category": "breast_change", "summary": "lump under the arm"}
+    done = nurse.post(f"/followup/patients/{patient}/actions", data=fields | concern, follow_redirects=True)
+    assert done.status_code == 200, done.text
+    assert "Concern recorded" in done.text
+    assert "Concern reported (New lump or change in the breast or chest wall, by phone" in done.text
+    [triage_form] = re.findall(r'id="(triage-concern-\d+)"', done.text)
+    fields = form_fields(done.text, triage_form)
+    triaged = nurse.post(
+        f"/followup/patients/{patient}/actions", data=fields | {"outcome": "reaccess"}, follow_redirects=True
+    )
+    assert "Concern triaged" in triaged.text
+    assert "triaged on 20 March 2019: re-access to clinic" in triaged.text
+    assert "Re-access requested by the patient: open" in triaged.text
+    audited = [(e.action, e.object_type) for e in audit_events() if e.actor_id is not None]
+    assert {("create", "followup_concern"), ("update", "followup_concern")} <= set(audited)
+    assert ("create", "followup_reaccess_request") in audited
+    assert all("lump" not in str(e.details) for e in audit_events())
+
+
+def test_two_nurses_triage_the_same_concern_the_second_gets_a_409(nurse, store):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"report-concern-{patient}")
+    reported = nurse.post(
+        f"/followup/patients/{patient}/actions",
+        data=fields | {"route": "portal", "category": "pain"},
+        follow_redirects=True,
+    )
+    [triage_form] = re.findall(r'id="(triage-concern-\d+)"', reported.text)
+    first = form_fields(reported.text, triage_form)
+    second = form_fields(reported.text, triage_form) | {"action_key": "another-nurse-key"}
+    url = f"/followup/patients/{patient}/actions"
+    assert (
+        nurse.post(url, data=first | {"outcome": "advice_given"}, follow_redirects=False).status_code == 303
+    )
+    stale = nurse.post(url, data=second | {"outcome": "test_booked"})
+    assert stale.status_code == 409
+    assert "There is a problem" in stale.text and "Someone else changed" in stale.text
+    assert f'href="#{triage_form}"' in stale.text
+
+
+@pytest.mark.parametrize(
+    ("form", "data", "message"),
+    [
+        ("report-concern", {"route": "phone"}, "Select what the concern is about"),
+        ("report-concern", {"category": "pain"}, "Select how the patient reported the concern"),
+        ("report-concern", {"route": "phone", "category": "pain", "summary": "x" * 501}, "500 characters"),
+        ("record-care", {"date": "2019-03-01"}, "Select what was done"),
+        ("record-care", {"record": "hna_date"}, "Date done must be a real date"),
+        (
+            "record-care",
+            {"record": "hna_date", "date": "2019-04-01"},
+            "The holistic needs assessment date is after today",
+        ),
+    ],
+)
+def test_a_concern_or_care_record_form_missing_a_choice_is_a_400_naming_it(nurse, store, form, data, message):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"{form}-{patient}")
+    response = nurse.post(f"/followup/patients/{patient}/actions", data=fields | data)
+    assert response.status_code == 400
+    assert "There is a problem" in response.text and message in response.text
+
+
+def test_a_nurse_records_the_care_plan_and_it_shows_on_the_timeline(nurse, store):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"record-care-{patient}")
+    done = nurse.post(
+        f"/followup/patients/{patient}/actions",
+        data=fields | {"record": "care_plan_date", "date": "2019-03-18"},
+        follow_redirects=True,
+    )
+    assert "Personalised care recorded" in done.text
+    assert re.search(r"18 March 2019</strong>: Care plan recorded", done.text)
+    worklist = nurse.get("/followup?as_of=2019-03-20")
+    assert "no holistic needs assessment within 90 days" in worklist.text
+    assert "no care plan" not in worklist.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
-from cancer_alliance.store.followup import FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.store.followup import FollowupPatient, FollowupTest, PatientConcern, ReaccessRequest
 from cancer_alliance.web.followup_scope import PatientRecord
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.presenters.charts import followup_shares
@@ -42,6 +42,7 @@ def record() -> PatientRecord:
         stratified_date=dt.date(2018, 9, 1),
         handover="nhsbsp",
         surveillance_end_date=dt.date(2023, 3, 1),
+        hna_date=dt.date(2019, 3, 10),
         version=3,
     )
     tests = [
@@ -67,7 +68,29 @@ def record() -> PatientRecord:
             version=1,
         )
     ]
-    return PatientRecord(patient, tests, requests, [])
+    concerns = [
+        PatientConcern(
+            id=8,
+            patient_id=1,
+            reported_on=dt.date(2019, 4, 2),
+            route="phone",
+            category="pain",
+            status="open",
+            version=1,
+        ),
+        PatientConcern(
+            id=9,
+            patient_id=1,
+            reported_on=dt.date(2019, 5, 6),
+            route="portal",
+            category="lymphoedema",
+            status="closed",
+            outcome="referred_elsewhere",
+            closed_on=dt.date(2019, 5, 7),
+            version=2,
+        ),
+    ]
+    return PatientRecord(patient, tests, requests, [], concerns)
 
 
 def test_actions_offer_review_reaccess_and_the_next_test_only():
@@ -78,11 +101,16 @@ def test_actions_offer_review_reaccess_and_the_next_test_only():
         ("book", 11, 1),
     ]
     assert [(f["action"], f["item_id"]) for f in forms["requests"]] == [("reaccess", 5)]
+    assert [(f["action"], f["item_id"], f["label"]) for f in forms["concerns"]] == [
+        ("triage_concern", 8, "Triage concern of 2 April 2019: pain")
+    ]
     assert {f["action"] for f in forms["patient"]} == {
+        "report_concern",
         "contact",
         "request_reaccess",
         "discharge_to_screening",
         "suspend",
+        "record_care",
     }
     keys = [f["action_key"] for group in forms.values() for f in group]
     assert len(set(keys)) == len(keys)
@@ -136,3 +164,19 @@ def test_the_chart_leaves_out_withheld_shares_and_marks_both_ambitions():
         ("Cambridge", "Self-managing, of patients on follow-up", 66.666)
     ]
     assert [a["percent"] for a in spec["layer"][2]["data"]["values"]] == [100.0, 70.0]
+
+
+def test_the_timeline_shows_concerns_and_care_records():
+    texts = [e["text"] for e in present.timeline(record(), dt.date(2019, 6, 1))]
+    assert texts[4:7] == [
+        "Holistic needs assessment recorded",
+        "Concern reported (Pain, by phone to the breast care nurses): open",
+        "Concern reported (Lymphoedema or arm swelling, from the patient portal): "
+        "triaged on 7 May 2019: referred elsewhere (for example the GP or another service)",
+    ]
+
+
+def test_a_patient_who_left_follow_up_cannot_report_a_concern_but_care_records_can_be_dated():
+    left = record()
+    left.patient.status = "discharged"
+    assert [f["action"] for f in present.action_forms(left)["patient"]] == ["record_care"]

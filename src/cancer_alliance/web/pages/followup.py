@@ -15,7 +15,9 @@ from fastapi.responses import RedirectResponse
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import COLUMNS, counts
+from cancer_alliance.reference import code_list
 from cancer_alliance.store import Auditor, ObjectRef, Role
+from cancer_alliance.store.followup import CARE_RECORDS, MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.pages.common import render
@@ -30,7 +32,19 @@ NO_ROLE = (
     "The follow-up worklist and patient records are for breast care nurses and other clinical staff. "
     "Ask your trust's platform administrator to give your account the clinical role."
 )
-DATED = {"record_result": "Test date", "book": "Booked for", "reaccess": "Clinic date"}
+DATED = {
+    "record_result": "Test date",
+    "book": "Booked for",
+    "reaccess": "Clinic date",
+    "record_care": "Date done",
+}
+#: The choices a concern and care-record form offer, and the message when one is not chosen.
+CHOICES = {
+    "route": ("followup_concern_route", "Select how the patient reported the concern"),
+    "category": ("followup_concern_category", "Select what the concern is about"),
+    "outcome": ("followup_concern_outcome", "Select the outcome of the triage"),
+}
+NEEDS = {"report_concern": ("route", "category"), "triage_concern": ("outcome",), "record_care": ("record",)}
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +139,8 @@ def _patient_page(request, ctx, scope, auditor, patient_id, day, *, done="", err
         forms=present.action_forms(record),
         results=RESULTS,
         dated=DATED,
+        choices={name: code_list(codes) for name, (codes, _) in CHOICES.items()} | {"record": CARE_RECORDS},
+        max_summary=MAX_SUMMARY,
         done=present.ACTION_TEXT.get(done, ""),
         errors=errors or [],
     )
@@ -165,6 +181,11 @@ def followup_action(
     date: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=actions.MAX_NOTE)] = "",
     as_of: Annotated[str, Form()] = "",
+    route: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+    outcome: Annotated[str, Form()] = "",
+    record: Annotated[str, Form()] = "",
 ):
     day = _as_of(ctx, as_of or None)
     scope = _scope(session, viewer)
@@ -180,11 +201,16 @@ def followup_action(
         except ValueError:
             when = None
     needs_date = action in DATED and action != "record_result"
+    chosen = {"route": route, "category": category, "outcome": outcome, "record": record}
     problem = None
     if date.strip() and when is None or needs_date and when is None:
         problem = f"{DATED.get(action, 'Date')} must be a real date, for example 2019-04-05"
     elif action == "record_result" and result not in RESULTS:
         problem = "Select the result"
+    elif unchosen := [name for name in NEEDS.get(action, ()) if not chosen[name]]:
+        problem = CHOICES[unchosen[0]][1] if unchosen[0] in CHOICES else "Select what was done"
+    elif len(summary.strip()) > MAX_SUMMARY:
+        problem = f"The summary must be {MAX_SUMMARY} characters or fewer"
     if problem:
         return _patient_page(
             request,
@@ -205,12 +231,15 @@ def followup_action(
     try:
         if action in ("record_result", "review", "book"):
             _owned_test(scope, patient.id, item_id)
-        elif action in actions.PATIENT_ACTIONS and item_id != patient.id:
+        elif action == "triage_concern":
+            _owned_concern(scope, patient.id, item_id)
+        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care") and item_id != patient.id:
             raise actions.NotFound(f"item {item_id} is not this patient")
         # The action and its audit event commit together in their own transaction: if the item
         # changed meanwhile, all of it rolls back and the page is drawn afresh in the request's.
         with ctx.store.begin() as own:
-            _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common)
+            chosen["summary"] = summary.strip() or None
+            _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common, chosen)
     except actions.ChangedByAnotherUser:
         return _conflict(request, ctx, scope, auditor, patient_id, day, anchor)
     except (actions.ActionError, actions.NotFound) as error:
@@ -226,7 +255,7 @@ def _auditor(session, auditor: Auditor) -> Auditor:
     return Auditor(session, actor_id=auditor.actor_id, request_id=auditor.request_id)
 
 
-def _do(session, auditor, action, item_id, patient_id, result, when, day, common) -> None:
+def _do(session, auditor, action, item_id, patient_id, result, when, day, common, chosen) -> None:
     if action == "record_result":
         actions.record_result(
             session, auditor, item_id, result=result, performed_date=when or day, reported_date=day, **common
@@ -239,6 +268,15 @@ def _do(session, auditor, action, item_id, patient_id, result, when, day, common
         actions.reaccess(session, auditor, item_id, clinic_date=when, on=day, **common)
     elif action in actions.PATIENT_ACTIONS:
         actions.patient_action(session, auditor, patient_id, action, on=day, **common)
+    elif action == "report_concern":
+        concern = {name: chosen[name] for name in ("route", "category", "summary")}
+        actions.report_concern(session, auditor, patient_id, on=day, **concern, **common)
+    elif action == "triage_concern":
+        actions.triage_concern(session, auditor, item_id, outcome=chosen["outcome"], on=day, **common)
+    elif action == "record_care":
+        actions.record_care(
+            session, auditor, patient_id, record=chosen["record"], done_on=when, on=day, **common
+        )
     else:
         raise actions.ActionError(f"unknown action {action!r}")
 
@@ -247,6 +285,12 @@ def _owned_test(scope: FollowupScope, patient_id: int, test_id: int) -> int:
     if not any(test.id == test_id for test in scope.record(patient_id).tests):
         raise actions.NotFound(f"test {test_id} is not this patient's")
     return test_id
+
+
+def _owned_concern(scope: FollowupScope, patient_id: int, concern_id: int) -> int:
+    if not any(concern.id == concern_id for concern in scope.record(patient_id).concerns):
+        raise actions.NotFound(f"concern {concern_id} is not this patient's")
+    return concern_id
 
 
 def _conflict(request, ctx, scope, auditor, patient_id, day, anchor):

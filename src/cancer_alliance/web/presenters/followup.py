@@ -1,5 +1,6 @@
-"""What the follow-up pages show: worklist sections, a patient's summary, timeline and the actions
-open to the nurse, and the alliance metrics rows. No I/O; unit-tested without a browser."""
+"""What the follow-up pages show: worklist sections, a patient's summary, timeline (tests, requests,
+concerns, personalised-care records) and the actions open to the nurse, and the alliance metrics
+rows. No I/O; unit-tested without a browser."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
 from cancer_alliance.reference import code_list
+from cancer_alliance.store.followup import CARE_RECORDS
 from cancer_alliance.web.followup_scope import PatientRecord
 from cancer_alliance.web.presenters.formatting import format_date
 
@@ -25,6 +27,9 @@ ACTION_TEXT = {
     "request_reaccess": "Patient asked for re-access",
     "reaccess": "Re-accessed to clinic",
     "discharge_to_screening": "Discharged to screening",
+    "report_concern": "Concern recorded",
+    "triage_concern": "Concern triaged",
+    "record_care": "Personalised care recorded",
 }
 TAGS = {
     "overdue": "nhsuk-tag--red",
@@ -32,8 +37,10 @@ TAGS = {
     "awaiting_review": "nhsuk-tag--yellow",
     "abnormal": "nhsuk-tag--red",
     "reaccess": "nhsuk-tag--orange",
+    "concern": "nhsuk-tag--orange",
     "end_of_surveillance": "nhsuk-tag--grey",
     "lost_to_follow_up": "nhsuk-tag--purple",
+    "personalised_care": "nhsuk-tag--aqua-green",
 }
 
 
@@ -94,6 +101,10 @@ def summary_rows(record: PatientRecord) -> list[dict[str, Any]]:
             + ("NHS Breast Screening Programme" if patient.handover == "nhsbsp" else "discharge"),
         ),
         ("Last contact", format_date(patient.last_contact_date) or "None recorded"),
+        *(
+            (what, format_date(getattr(patient, column)) or "Not recorded")
+            for column, what in CARE_RECORDS.items()
+        ),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
@@ -106,7 +117,8 @@ class Event:
 
 
 def timeline(record: PatientRecord, as_of: dt.date) -> list[dict[str, Any]]:
-    """Dated events, oldest first: stratification, each test (due, done, result), each request."""
+    """Dated events, oldest first: stratification, each test (due, done, result), each request, each
+    concern and the personalised-care records."""
     patient = record.patient
     events = [Event(patient.diagnosis_date, "Diagnosed", False)]
     events.append(Event(patient.stratified_date, f"Stratified: {patient.pathway.replace('_', ' ')}", False))
@@ -126,6 +138,19 @@ def timeline(record: PatientRecord, as_of: dt.date) -> list[dict[str, Any]]:
             else "open"
         )
         events.append(Event(request.raised_on, f"Re-access requested by {source}: {state}", False))
+    kinds, routes = code_list("followup_concern_category"), code_list("followup_concern_route")
+    outcomes = code_list("followup_concern_outcome")
+    for concern in record.concerns:
+        state = (
+            f"triaged on {format_date(concern.closed_on)}: {_lower(outcomes[concern.outcome])}"
+            if concern.status == "closed"
+            else "open"
+        )
+        about = f"{kinds[concern.category]}, {_lower(routes[concern.route])}"
+        events.append(Event(concern.reported_on, f"Concern reported ({about}): {state}", False))
+    for column, what in CARE_RECORDS.items():
+        if (day := getattr(patient, column)) is not None:
+            events.append(Event(day, f"{what} recorded", False))
     events.append(
         Event(patient.surveillance_end_date, "End of surveillance", patient.surveillance_end_date > as_of)
     )
@@ -133,6 +158,11 @@ def timeline(record: PatientRecord, as_of: dt.date) -> list[dict[str, Any]]:
         {"date_text": format_date(e.day), "text": e.text, "future": e.future}
         for e in sorted(events, key=lambda e: e.day)
     ]
+
+
+def _lower(label: str) -> str:
+    """A code list label inside a sentence: first letter lower case, the rest (GP) kept."""
+    return label[:1].lower() + label[1:]
 
 
 def history_rows(record: PatientRecord) -> list[dict[str, str]]:
@@ -162,7 +192,7 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
             **extra,
         }
 
-    tests, requests, patient_forms = [], [], []
+    tests, requests, concerns, patient_forms = [], [], [], []
     pending = [t for t in record.tests if t.result not in ("normal", "abnormal")]
     for test in record.tests:
         if pending and test is not pending[0] and test in pending:
@@ -182,7 +212,15 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
     for request in record.requests:
         if request.status == "open":
             requests.append(form("reaccess", request.id, request.version, "Re-access to clinic"))
+    kinds = code_list("followup_concern_category")
+    for concern in record.concerns:
+        if concern.status == "open":
+            label = f"Triage concern of {format_date(concern.reported_on)}: {_lower(kinds[concern.category])}"
+            concerns.append(form("triage_concern", concern.id, concern.version, label))
     if patient.status in ("active", "suspended"):
+        patient_forms.append(
+            form("report_concern", patient.id, patient.version, "Record a concern the patient reported")
+        )
         patient_forms.append(form("contact", patient.id, patient.version, "Record contact with the patient"))
         patient_forms.append(
             form("request_reaccess", patient.id, patient.version, "Patient asks for re-access")
@@ -194,7 +232,10 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
         patient_forms.append(form("suspend", patient.id, patient.version, "Suspend follow-up"))
     if patient.status == "suspended":
         patient_forms.append(form("reactivate", patient.id, patient.version, "Reactivate follow-up"))
-    return {"tests": tests, "requests": requests, "patient": patient_forms}
+    patient_forms.append(
+        form("record_care", patient.id, patient.version, "Record a needs assessment, summary or care plan")
+    )
+    return {"tests": tests, "requests": requests, "concerns": concerns, "patient": patient_forms}
 
 
 def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list[dict[str, Any]]:
