@@ -27,6 +27,10 @@ OVERDUE = 0.08  # latest due mammogram not done
 ABNORMAL = 0.025
 SUSPENDED, DECEASED = 0.02, 0.015
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
+#: Shares with a care plan (within 30 days of stratification) and a holistic needs assessment (within
+#: 60 days): most are done at the end-of-treatment review; the rest are the personalised-care worklist
+#: items (ASSUMPTIONS).
+CARE_PLAN, HNA = 0.96, 0.95
 #: Beta parameters of each trust's share of breast patients finishing treatment who were stratified
 #: by the census (mean 0.8): trusts were at different stages in March 2019, the deadline (ASSUMPTION).
 ADOPTION = (8.0, 2.0)
@@ -147,13 +151,14 @@ def generate_followup(
         "treatment_summary_date": np.where(
             rng.random(n) < 0.9, np.minimum(treatment_end + rng.integers(0, 60, n), CENSUS), NULL
         ),
-        "care_plan_date": np.where(
-            rng.random(n) < 0.8, np.minimum(stratified + rng.integers(0, 30, n), CENSUS), NULL
-        ),
-        "hna_date": np.where(  # drawn last, so the columns above keep their values; 75% an ASSUMPTION
-            rng.random(n) < 0.75, np.minimum(treatment_end + rng.integers(150, 211, n), CENSUS), NULL
-        ),
+        "care_plan_date": _done_by_census(rng.random(n) < CARE_PLAN, stratified + rng.integers(0, 30, n)),
+        "hna_date": _done_by_census(rng.random(n) < HNA, stratified + rng.integers(0, 60, n)),
         "last_mammogram_date": last,
         "last_mammogram_result": result,
         "next_mammogram_due_date": next_due,
     }
+
+
+def _done_by_census(recorded: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """`when` where recorded and on or before the census, else NULL (not done, or not done yet)."""
+    return np.where(recorded & (when <= CENSUS), when, NULL)
