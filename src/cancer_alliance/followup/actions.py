@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -42,6 +42,10 @@ from cancer_alliance.store.followup import (
 
 CHANGED = "changed by someone else since you opened it: reload to see the change, then try again"
 MAX_NOTE = 1000
+
+
+#: What belongs to one patient's follow-up and is acted on by id.
+Owned = TypeVar("Owned", FollowupTest, ReaccessRequest, PatientConcern)
 
 
 class ChangedByAnotherUser(AllianceError):
@@ -192,12 +196,19 @@ def new_patient(
     return registered
 
 
+def _owned(
+    session: Session, model: type[Owned], item_id: int, trust_code: str | None, what: str
+) -> tuple[Owned, FollowupPatient]:
+    """A patient's test, request or concern and the patient, if the patient is in `trust_code`'s follow-up."""
+    item = session.get(model, item_id)
+    patient = session.get(FollowupPatient, item.patient_id) if item else None
+    if item is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
+        raise NotFound(f"no {what} {item_id} in your trust's follow-up")
+    return item, patient
+
+
 def _test(session: Session, test_id: int, trust_code: str | None) -> tuple[FollowupTest, FollowupPatient]:
-    test = session.get(FollowupTest, test_id)
-    patient = session.get(FollowupPatient, test.patient_id) if test else None
-    if test is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
-        raise NotFound(f"no surveillance test {test_id} in your trust's follow-up")
-    return test, patient
+    return _owned(session, FollowupTest, test_id, trust_code, "surveillance test")
 
 
 def _patient(session: Session, patient_id: int, trust_code: str | None) -> FollowupPatient:
@@ -402,10 +413,7 @@ def reaccess(
     """Bring the patient back to clinic on `clinic_date`, closing the re-access request."""
     if (done := _done(session, action_key, note)) is not None:
         return done
-    request = session.get(ReaccessRequest, request_id)
-    patient = session.get(FollowupPatient, request.patient_id) if request else None
-    if request is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
-        raise NotFound(f"no re-access request {request_id} in your trust's follow-up")
+    request, patient = _owned(session, ReaccessRequest, request_id, trust_code, "re-access request")
     _check(request, expected_version, "Re-access request")
     if request.status != "open":
         raise ActionError(f"re-access request {request.id} is already closed")
@@ -505,10 +513,7 @@ def triage_concern(
     patient), which the nurse then closes with a clinic date through `reaccess`."""
     if (done := _done(session, action_key, note)) is not None:
         return done
-    concern = session.get(PatientConcern, concern_id)
-    patient = session.get(FollowupPatient, concern.patient_id) if concern else None
-    if concern is None or patient is None or (trust_code is not None and patient.trust_code != trust_code):
-        raise NotFound(f"no concern {concern_id} in your trust's follow-up")
+    concern, patient = _owned(session, PatientConcern, concern_id, trust_code, "concern")
     _check(concern, expected_version, "Concern")
     if outcome not in CONCERN_OUTCOMES:
         raise ActionError(f"the outcome must be one of {', '.join(CONCERN_OUTCOMES)}")
