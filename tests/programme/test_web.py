@@ -150,6 +150,7 @@ def test_a_case_study_is_moderated_then_found_by_another_alliance_and_the_public
     path = response.headers["location"].split("?")[0]
     page = east.get(path).text
     assert "Before and after" in page and "before-after-table" in page
+    assert "Rapid assessment and diagnostic pathways" in page and "All eight cancer waiting time" in page
     assert post(east, f"{path}/submit", {}, path).status_code == 303
     lancs_user = signed_in("rtx")  # a trust user elsewhere: finds nothing until published
     assert "Straight-to-test" not in lancs_user.get("/library?q=lung").text

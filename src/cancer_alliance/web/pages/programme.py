@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
 from cancer_alliance.errors import AllianceError, InputError
 from cancer_alliance.programme import case_studies as library
@@ -33,6 +34,59 @@ router = APIRouter(tags=["programme"])
 #: Case studies on one page of search results (newest first); narrow the search to see others.
 PAGE_ROWS = 100
 Csrf = [Depends(require_csrf)]
+
+
+class _FormFields(BaseModel):
+    """A form's fields as typed (strings; the presenter parses and checks them)."""
+
+    def values(self) -> dict[str, str]:
+        """The fields the presenter parses and the page shows again, by name."""
+        return {name: value for name, value in self.model_dump().items() if name not in self.control}
+
+    control: ClassVar[frozenset[str]] = frozenset()
+
+
+class DeliverableFields(_FormFields):
+    title: str = ""
+    owner: str = ""
+    due_date: str = ""
+    funding: str = ""
+    metric_key: str = ""
+    trajectory: str = ""
+    manual_rag: str = ""
+    manual_rag_reason: str = ""
+
+
+class NewDeliverable(DeliverableFields):
+    alliance: str = ""
+    financial_year: str = ""
+    control: ClassVar[frozenset[str]] = frozenset({"alliance", "financial_year"})
+
+
+class DeliverableChange(DeliverableFields):
+    version: str = ""
+
+
+class CaseStudyFields(_FormFields):
+    title: str = ""
+    summary: str = ""
+    intervention: str = ""
+    priorities: list[str] = []
+    start_date: str = ""
+    end_date: str = ""
+    contacts: str = ""
+    metric_key: str = ""
+    change_month: str = ""
+    control: ClassVar[frozenset[str]] = frozenset({"priorities"})
+
+
+class NewCaseStudy(CaseStudyFields):
+    alliance: str = ""
+    control: ClassVar[frozenset[str]] = frozenset({"priorities", "alliance"})
+
+
+class CaseStudyChange(CaseStudyFields):
+    version: str = ""
 
 
 def current_month(ctx) -> str:
@@ -229,29 +283,12 @@ def deliverable_create(
     ctx: ContextDep,
     viewer: SignedInDep,
     auditor: AuditorDep,
-    alliance: Annotated[str, Form()] = "",
-    financial_year_: Annotated[str, Form(alias="financial_year")] = "",
-    title: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    due_date: Annotated[str, Form()] = "",
-    funding: Annotated[str, Form()] = "",
-    metric_key: Annotated[str, Form()] = "",
-    trajectory: Annotated[str, Form()] = "",
-    manual_rag: Annotated[str, Form()] = "",
-    manual_rag_reason: Annotated[str, Form()] = "",
+    fields: Annotated[NewDeliverable, Form()],
 ):
-    code = alliance if viewer.role == Role.national else (viewer.organisation_code or "")
+    code = fields.alliance if viewer.role == Role.national else (viewer.organisation_code or "")
     _require_edit(viewer, code)
-    form = dict(
-        title=title,
-        owner=owner,
-        due_date=due_date,
-        funding=funding,
-        metric_key=metric_key,
-        trajectory=trajectory,
-        manual_rag=manual_rag,
-        manual_rag_reason=manual_rag_reason,
-    )
+    financial_year_ = fields.financial_year
+    form = fields.values()
     data, errors = present.parse_deliverable(form)
     if data is not None:
         try:
@@ -319,29 +356,12 @@ def deliverable_update(
     deliverable_id: int,
     ctx: ContextDep,
     viewer: SignedInDep,
-    version: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    due_date: Annotated[str, Form()] = "",
-    funding: Annotated[str, Form()] = "",
-    metric_key: Annotated[str, Form()] = "",
-    trajectory: Annotated[str, Form()] = "",
-    manual_rag: Annotated[str, Form()] = "",
-    manual_rag_reason: Annotated[str, Form()] = "",
+    fields: Annotated[DeliverableChange, Form()],
 ):
     """Save a change in a transaction of its own: if someone saved first, it rolls back whole and the
     page is shown again from a fresh read, with its history saying who (decision record 0018)."""
-    form = dict(
-        title=title,
-        owner=owner,
-        due_date=due_date,
-        funding=funding,
-        metric_key=metric_key,
-        trajectory=trajectory,
-        manual_rag=manual_rag,
-        manual_rag_reason=manual_rag_reason,
-        version=version,
-    )
+    form = fields.values()
+    version = fields.version
     month = current_month(ctx)
     data, errors = present.parse_deliverable(form)
     if not version.isdigit():
@@ -464,30 +484,11 @@ def case_study_create(
     request: Request,
     viewer: SignedInDep,
     auditor: AuditorDep,
-    alliance: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
-    intervention: Annotated[str, Form()] = "",
-    priorities: Annotated[list[str] | None, Form()] = None,
-    start_date: Annotated[str, Form()] = "",
-    end_date: Annotated[str, Form()] = "",
-    contacts: Annotated[str, Form()] = "",
-    metric_key: Annotated[str, Form()] = "",
-    change_month: Annotated[str, Form()] = "",
+    fields: Annotated[NewCaseStudy, Form()],
 ):
-    code = alliance if viewer.role == Role.national else (viewer.organisation_code or "")
+    code = fields.alliance if viewer.role == Role.national else (viewer.organisation_code or "")
     _require_edit(viewer, code)
-    chosen = priorities or []
-    form = dict(
-        title=title,
-        summary=summary,
-        intervention=intervention,
-        start_date=start_date,
-        end_date=end_date,
-        contacts=contacts,
-        metric_key=metric_key,
-        change_month=change_month,
-    )
+    chosen, form = fields.priorities, fields.values()
     data, errors = present.parse_case_study(form, chosen)
     if data is not None:
         try:
@@ -557,30 +558,10 @@ def case_study_update(
     study_id: int,
     ctx: ContextDep,
     viewer: SignedInDep,
-    version: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
-    intervention: Annotated[str, Form()] = "",
-    priorities: Annotated[list[str] | None, Form()] = None,
-    start_date: Annotated[str, Form()] = "",
-    end_date: Annotated[str, Form()] = "",
-    contacts: Annotated[str, Form()] = "",
-    metric_key: Annotated[str, Form()] = "",
-    change_month: Annotated[str, Form()] = "",
+    fields: Annotated[CaseStudyChange, Form()],
 ):
     """Save a change in a transaction of its own, as for deliverables (decision record 0018)."""
-    chosen = priorities or []
-    form = dict(
-        title=title,
-        summary=summary,
-        intervention=intervention,
-        start_date=start_date,
-        end_date=end_date,
-        contacts=contacts,
-        metric_key=metric_key,
-        change_month=change_month,
-        version=version,
-    )
+    chosen, form, version = fields.priorities, fields.values(), fields.version
     data, errors = present.parse_case_study(form, chosen)
     try:
         with ctx.store.begin() as session:
