@@ -58,3 +58,16 @@ def boolean(text: str) -> bool:
 def words(text: str) -> tuple[str, ...]:
     """A space-separated list cell, e.g. 'usc screening' -> ('usc', 'screening'); blank -> ()."""
     return tuple(text.split())
+
+
+class Dated:
+    """A reference row in force from `effective_from` to `effective_to`, both included; a blank date
+    is an open end. Mixed into the frozen dataclasses that declare the two fields."""
+
+    effective_from: date | None
+    effective_to: date | None
+
+    def in_force(self, day: date) -> bool:
+        """Whether this row applies on `day`."""
+        start, end = self.effective_from, self.effective_to
+        return (start is None or start <= day) and (end is None or day <= end)

@@ -13,19 +13,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from cancer_alliance.reference._files import boolean, optional_date, optional_float, parse_rows, words
+from cancer_alliance.reference._files import Dated, boolean, optional_date, optional_float, parse_rows, words
 
 LEVELS = ("provider", "network")
 KINDS = ("count", "rate")
 COMPARISONS = ("eq", "ge", "le")
 
 
-def _in_force(start: date | None, end: date | None, day: date) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
 @dataclass(frozen=True)
-class Network:
+class Network(Dated):
     """A radiotherapy network (operational delivery network) and the days it existed."""
 
     code: str
@@ -35,12 +31,9 @@ class Network:
     verified: bool
     source: str
 
-    def in_force(self, day: date) -> bool:
-        return _in_force(self.effective_from, self.effective_to, day)
-
 
 @dataclass(frozen=True)
-class Membership:
+class Membership(Dated):
     """A provider (trust ODS code) in a network over a period, as `lead` or `member`."""
 
     network_code: str
@@ -51,12 +44,9 @@ class Membership:
     verified: bool
     source: str
 
-    def in_force(self, day: date) -> bool:
-        return _in_force(self.effective_from, self.effective_to, day)
-
 
 @dataclass(frozen=True)
-class Requirement:
+class Requirement(Dated):
     """One measurable check: `count` compares the numerator with the threshold, `rate` compares
     numerator / denominator. `parameter` is the check's own setting (e.g. an age in years);
     `standard_id` names the CWT standard whose dated threshold applies when `threshold` is blank."""
@@ -73,9 +63,6 @@ class Requirement:
     effective_from: date | None
     effective_to: date | None
     source: str
-
-    def in_force(self, day: date) -> bool:
-        return _in_force(self.effective_from, self.effective_to, day)
 
 
 @dataclass(frozen=True)

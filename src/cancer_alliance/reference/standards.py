@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 
 from cancer_alliance.reference._files import (
+    Dated,
     boolean,
     optional_date,
     optional_float,
@@ -19,13 +20,8 @@ from cancer_alliance.reference._files import (
 FRAMEWORKS = ("2018", "2023", "fds")
 
 
-def _in_force(effective_from: date | None, effective_to: date | None, day: date) -> bool:
-    """True when `day` falls in [effective_from, effective_to]; a blank end is open."""
-    return (effective_from is None or effective_from <= day) and (effective_to is None or day <= effective_to)
-
-
 @dataclass(frozen=True)
-class Standard:
+class Standard(Dated):
     """A published standard: a selection over per-record facts (measure, routes, treatment stage,
     modality groups; empty = any), a threshold (a fraction; None = no set standard) and the dates
     it applies. A standard whose threshold changed has one row per dated threshold."""
@@ -41,10 +37,6 @@ class Standard:
     effective_from: date | None
     effective_to: date | None
     source: str
-
-    def in_force(self, day: date) -> bool:
-        """Whether this row applies on `day` (a blank date is an open end)."""
-        return _in_force(self.effective_from, self.effective_to, day)
 
 
 def _standard(row: dict[str, str]) -> Standard:
@@ -164,7 +156,7 @@ def allocation_scenarios() -> list[AllocationScenario]:
 
 
 @dataclass(frozen=True)
-class PtlBand:
+class PtlBand(Dated):
     """A CANPTL days-waited band, [min_days, max_days] (max None = open), with the dates it was used
     (bands changed on 30 May 2022; CWT rules §6 [OFFICIAL S14])."""
 
@@ -198,4 +190,4 @@ def _bands() -> tuple[PtlBand, ...]:
 
 def ptl_bands(on: date | None = None) -> list[PtlBand]:
     """Every PTL band set, or only the bands in use on census date `on`."""
-    return [b for b in _bands() if on is None or _in_force(b.effective_from, b.effective_to, on)]
+    return [b for b in _bands() if on is None or b.in_force(on)]
