@@ -171,6 +171,7 @@ def generate(records: int = 3_300_000, seed: int = 2018) -> pa.Table:
         "treatment_event_type": text(np.where(subsequent, "02", "01"), has_treatment),
         "treatment_modality": text(modality, has_treatment),
         "primary_diagnosis_icd10": text(icd, has_treatment & (dtt <= snapshot)),
+        "fit_result_ug_g": pa.array(np.zeros(n), type=pa.float64(), mask=np.ones(n, bool)),  # none recorded
     }
     names = schema("cwt").column_names
     assert list(columns) == names, set(columns) ^ set(names)
