@@ -14,6 +14,7 @@ from tests.followup.test_actions import events, items, key, register
 
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.actions import ActionError, ChangedByAnotherUser
+from cancer_alliance.followup.metrics import raw_counts
 from cancer_alliance.reference import code_list
 from cancer_alliance.store import Auditor
 from cancer_alliance.store.followup import (
@@ -369,3 +370,27 @@ def test_a_care_record_that_cannot_be_right_is_refused(store, protocol, nurse, r
 )
 def test_the_store_checks_the_same_codes_the_code_lists_document(codes, values):
     assert tuple(code_list(codes)) == values
+
+
+def test_the_metrics_count_concerns_and_the_days_to_triage(store, protocol, nurse):
+    """Issue 11 item 4 with concerns (DERIVED): concerns reported in the 12 months to the date per
+    100 on pathway, and the median days from report to triage of those triaged by the date; one
+    reported after the date is not counted."""
+    nurse_id = nurse()
+    patient = register(store, protocol)
+    as_of = dt.date(2019, 3, 31)
+    for reported, triaged in [
+        (dt.date(2019, 1, 10), dt.date(2019, 1, 11)),  # 1 day
+        (dt.date(2019, 2, 1), dt.date(2019, 2, 4)),  # 3 days
+        (dt.date(2019, 3, 1), dt.date(2019, 4, 2)),  # triaged after the date: counted, no days
+        (dt.date(2019, 3, 30), None),  # open
+        (dt.date(2019, 4, 1), None),  # after the date
+    ]:
+        concern = report(store, patient, nurse_id, on=reported)
+        if triaged is not None:
+            triage(store, concern, nurse_id, "advice_given", on=triaged)
+    with store.begin() as session:
+        [row] = (
+            raw_counts(session, protocol, as_of).query("trust_code == @patient.trust_code").to_dict("records")
+        )
+    assert (row["concerns"], row["median_days_to_triage"]) == (4, 2.0)

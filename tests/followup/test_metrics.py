@@ -195,6 +195,8 @@ def test_total_adds_up_trusts_and_works_out_the_rates_again():
                 "overdue": 3.0,
                 "reaccess": 2.0,
                 "median_days_to_review": 3.0,
+                "concerns": 4.0,
+                "median_days_to_triage": 1.0,
             },
             {
                 "trust_code": "B",
@@ -207,10 +209,14 @@ def test_total_adds_up_trusts_and_works_out_the_rates_again():
                 "overdue": 7.0,
                 "reaccess": 8.0,
                 "median_days_to_review": 9.0,
+                "concerns": 6.0,
+                "median_days_to_triage": 2.0,
             },
         ]
     )
     [row] = published_metrics(total(raw, "X"), DisclosurePolicy(enabled=False)).to_dict("records")
     assert (row["finished_treatment"], row["stratified"], row["stratified_pct"]) == (100, 90, 90.0)
     assert (row["self_managing_pct"], row["overdue_pct"], row["reaccess_per_100"]) == (70.0, 10.0, 10.0)
-    assert row["median_days_to_review"] is None and row["alliance_code"] == "X"
+    assert (row["concerns"], row["concerns_per_100"]) == (10, 10.0)
+    assert row["median_days_to_review"] is None and row["median_days_to_triage"] is None
+    assert row["alliance_code"] == "X"

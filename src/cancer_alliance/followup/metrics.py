@@ -13,6 +13,9 @@
   or an abnormal result), per 100 on pathway (DERIVED, §6: open access).
 - median_days_to_review: median days from a result's report to a nurse's review (reviews by a
   person in the 12 months; DERIVED).
+- concerns, concerns_per_100, median_days_to_triage: patient-reported concerns raised in the 12
+  months to the date, per 100 on pathway, and the median days from report to triage of those
+  triaged (DERIVED, §6: open access; docs/decisions/0021).
 
 Counts pass `publish()` (small counts withheld, the rest rounded to 5; rates recomputed), as the
 page is for alliance users and its CSV may be shared.
@@ -31,12 +34,18 @@ from cancer_alliance.followup.cohort import finishing_treatment
 from cancer_alliance.followup.protocol import Protocol
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.intervals import wilson
-from cancer_alliance.store.followup import FollowupAction, FollowupPatient, FollowupTest, ReaccessRequest
+from cancer_alliance.store.followup import (
+    FollowupAction,
+    FollowupPatient,
+    FollowupTest,
+    PatientConcern,
+    ReaccessRequest,
+)
 
 #: The national expectation for breast: about 70% self-managing (VERIFIED secondary, §6).
 SELF_MANAGING_AMBITION_PCT = 70.0
 WINDOW_DAYS = 365
-COUNTS = ("on_pathway", "self_managing", "tests_due", "overdue", "reaccess")
+COUNTS = ("on_pathway", "self_managing", "tests_due", "overdue", "reaccess", "concerns")
 COHORT_COUNTS = ("finished_treatment", "stratified")
 METRIC_COLUMNS = (
     "trust_code",
@@ -57,6 +66,9 @@ METRIC_COLUMNS = (
     "reaccess",
     "reaccess_per_100",
     "median_days_to_review",
+    "concerns",
+    "concerns_per_100",
+    "median_days_to_triage",
 )
 
 
@@ -116,11 +128,37 @@ def raw_counts(
     median = reviewed.groupby("trust_code")["days"].median().rename("median_days_to_review")
     frame = frame.merge(by_trust, on="trust_code", how="left").merge(reaccess, on="trust_code", how="left")
     frame = frame.merge(median, on="trust_code", how="left")
+    frame = frame.merge(_concerns(session, since, as_of), on="trust_code", how="left")
     if registrations is not None:
         frame = _with_cohort(session, frame, finishing_treatment(registrations, as_of), as_of)
     for column in COUNTS:
         frame[column] = frame[column].astype(float).fillna(0.0)
     return frame.sort_values("trust_code").reset_index(drop=True)
+
+
+def _concerns(session: Session, since: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """Per trust: concerns reported in (since, as_of] and the median days to triage of those triaged
+    by `as_of`."""
+    query = (
+        select(FollowupPatient.trust_code, PatientConcern.reported_on, PatientConcern.closed_on)
+        .join(FollowupPatient, FollowupPatient.id == PatientConcern.patient_id)
+        .where(PatientConcern.reported_on <= as_of, PatientConcern.reported_on > since)
+    )
+    rows = pd.DataFrame(session.execute(query).all(), columns=["trust_code", "reported", "closed"])
+    triaged = rows[rows["closed"].notna() & (rows["closed"] <= as_of)]
+    days = pd.Series(
+        [(c - r).days for r, c in zip(triaged["reported"], triaged["closed"], strict=True)],
+        index=triaged.index,
+        dtype=float,
+    )
+    counted = pd.concat(
+        [
+            rows.groupby("trust_code").size().rename("concerns"),
+            days.groupby(triaged["trust_code"]).median().rename("median_days_to_triage"),
+        ],
+        axis=1,
+    )
+    return counted.rename_axis("trust_code").reset_index()
 
 
 def _with_cohort(session: Session, frame: pd.DataFrame, cohort: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -155,12 +193,11 @@ def trust_metrics(
 
 
 def total(raw: pd.DataFrame, alliance_code: str | None = None) -> pd.DataFrame:
-    """One row of `raw_counts` summed over its trusts (an alliance's or England's figure). The median
-    days to review does not add up from trusts' medians, so it is left null."""
+    """One row of `raw_counts` summed over its trusts (an alliance's or England's figure). Medians do
+    not add up from trusts' medians, so they are left null."""
     summed = {column: float(raw[column].sum()) for column in (*COHORT_COUNTS, *COUNTS) if column in raw}
-    return pd.DataFrame(
-        [{"trust_code": None, "alliance_code": alliance_code, **summed, "median_days_to_review": None}]
-    )
+    medians = {"median_days_to_review": None, "median_days_to_triage": None}
+    return pd.DataFrame([{"trust_code": None, "alliance_code": alliance_code, **summed, **medians}])
 
 
 def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
@@ -172,6 +209,7 @@ def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None)
         Rate("self_managing_pct", "self_managing", "on_pathway", 100.0),
         Rate("overdue_pct", "overdue", "tests_due", 100.0),
         Rate("reaccess_per_100", "reaccess", "on_pathway", 100.0),
+        Rate("concerns_per_100", "concerns", "on_pathway", 100.0),
     )
     if with_cohort:
         rates = (Rate("stratified_pct", "stratified", "finished_treatment", 100.0), *rates)
@@ -184,7 +222,13 @@ def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None)
             published[column] = np.nan
         for column in COHORT_COUNTS:
             published[f"{column}_suppressed"] = False
-    for column in ("stratified_pct", "self_managing_pct", "overdue_pct", "reaccess_per_100"):
+    for column in (
+        "stratified_pct",
+        "self_managing_pct",
+        "overdue_pct",
+        "reaccess_per_100",
+        "concerns_per_100",
+    ):
         published[column] = published[column].astype(float).round(2)
     published = published.astype(object).where(published.notna(), None)
     for column in (*COHORT_COUNTS, *COUNTS):

@@ -144,6 +144,8 @@ METRIC_ROW = {
     "overdue_pct": 10.0,
     "reaccess_per_100": 5.0,
     "median_days_to_review": 4.0,
+    "concerns_per_100": 12.345,
+    "median_days_to_triage": 1.5,
 }
 
 
@@ -155,6 +157,7 @@ def test_metric_rows_show_withheld_counts_and_one_decimal_place():
         "41.7 to 84.8",
         "4",
     )
+    assert (row["concerns_per_100"], row["median_days_to_triage"]) == ("12.3", "1.5")
 
 
 def test_the_chart_leaves_out_withheld_shares_and_marks_both_ambitions():

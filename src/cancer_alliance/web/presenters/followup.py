@@ -250,6 +250,9 @@ def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list
     def rate(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}"
 
+    def days(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+
     def interval(row: dict[str, Any], name: str) -> str:
         low, high = row[f"{name}_low"], row[f"{name}_high"]
         return "" if low is None else f"{low:.1f} to {high:.1f}"
@@ -266,9 +269,9 @@ def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list
             "interval": interval(row, "self_managing"),
             "overdue_pct": rate(row["overdue_pct"]),
             "reaccess_per_100": rate(row["reaccess_per_100"]),
-            "median_days_to_review": ""
-            if row["median_days_to_review"] is None
-            else f"{row['median_days_to_review']:g}",
+            "median_days_to_review": days(row["median_days_to_review"]),
+            "concerns_per_100": rate(row["concerns_per_100"]),
+            "median_days_to_triage": days(row["median_days_to_triage"]),
         }
         for row in rows
     ]
