@@ -27,8 +27,9 @@ FINISHED_AFTER_DAYS = 183
 WINDOW_DAYS = 365
 TABLE = "tumour_registration"
 COLUMNS = ("patient_pseudonym", "trust_code", "alliance_code", "diagnosis_date")
-#: The results file the demo writes and the web reads (patient-level pseudonyms, like the PTL).
-RESULTS_FILE = "followup_cohort.parquet"
+#: The results table the demo writes and the web reads (patient-level pseudonyms, like the PTL).
+RESULTS_TABLE = "followup_cohort"
+RESULTS_FILE = f"{RESULTS_TABLE}.parquet"
 
 
 def breast_registrations(registrations: Any) -> pd.DataFrame:

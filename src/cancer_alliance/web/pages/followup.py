@@ -57,7 +57,7 @@ def protocol() -> Protocol:
     return _protocol()
 
 
-def _as_of(ctx, value: str | None) -> dt.date:
+def as_of_date(ctx, value: str | None) -> dt.date:
     if value:
         try:
             return dt.date.fromisoformat(value)
@@ -86,7 +86,7 @@ def followup_worklist(
     auditor: AuditorDep,
     as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
 ):
-    day = _as_of(ctx, as_of)
+    day = as_of_date(ctx, as_of)
     if viewer.role is Role.trust and not is_clinical(auditor.session, viewer):
         return render(request, "error.jinja", title="You need the clinical role", detail=NO_ROLE)
     scope = _scope(auditor.session, viewer)
@@ -111,7 +111,7 @@ def followup_worklist_csv(
     as_of: Annotated[str | None, Query(description="yyyy-mm-dd; default the demo's reference date")] = None,
 ):
     """The worklist as CSV (the columns of `alliance followup worklist -o`); audited as an export."""
-    day = _as_of(ctx, as_of)
+    day = as_of_date(ctx, as_of)
     scope = _scope(auditor.session, viewer)
     items = scope.worklist(protocol(), day)
     details = {"as_of": day, "items": len(items), "format": "csv"}
@@ -156,7 +156,7 @@ def followup_patient(
     as_of: str | None = None,
     done: str = "",
 ):
-    day = _as_of(ctx, as_of)
+    day = as_of_date(ctx, as_of)
     return _patient_page(request, ctx, _scope(auditor.session, viewer), auditor, patient_id, day, done=done)
 
 
@@ -187,7 +187,7 @@ def followup_action(
     outcome: Annotated[str, Form()] = "",
     record: Annotated[str, Form()] = "",
 ):
-    day = _as_of(ctx, as_of or None)
+    day = as_of_date(ctx, as_of or None)
     scope = _scope(session, viewer)
     try:
         patient = scope.patient(patient_id)

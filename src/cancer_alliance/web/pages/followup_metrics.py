@@ -17,12 +17,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from cancer_alliance import reference
-from cancer_alliance.followup.cohort import RESULTS_FILE, window
+from cancer_alliance.followup.cohort import RESULTS_TABLE, window
 from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, published_metrics, raw_counts, total
 from cancer_alliance.store import Role
 from cancer_alliance.web.context import AppContext, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.pages.followup import _as_of, protocol
+from cancer_alliance.web.pages.followup import as_of_date, protocol
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.presenters.charts import followup_shares
 from cancer_alliance.web.results import ResultsMissing
@@ -46,9 +46,9 @@ def metrics_report(ctx: AppContext, viewer: Viewer, session: Session, as_of: str
     """The metrics on `as_of` for an alliance or national `viewer` (403 for anyone else)."""
     if viewer.role not in (Role.national, Role.alliance):
         raise HTTPException(status_code=403, detail="Follow-up metrics are for alliance and national users.")
-    day = _as_of(ctx, as_of)
+    day = as_of_date(ctx, as_of)
     try:
-        registrations = ctx.results.table(RESULTS_FILE.removesuffix(".parquet"))
+        registrations = ctx.results.table(RESULTS_TABLE)
     except ResultsMissing:
         registrations = None
     raw = raw_counts(session, protocol(), day, registrations)
