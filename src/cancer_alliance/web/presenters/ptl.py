@@ -296,12 +296,26 @@ def milestone_rows(milestones: pd.DataFrame) -> list[MilestoneRow]:
     return rows
 
 
+#: How the PTL found a pathway's tumour type (`cwt.ptl`, "tumour_type_source").
+TUMOUR_TYPE_SOURCES = {
+    "diagnosis": "from the recorded diagnosis",
+    "suspected": "suspected, from the referral",
+}
+
+
+def tumour_type_text(pathway: Mapping[str, Any]) -> str:
+    """The tumour type with where it came from, e.g. "Lung (suspected, from the referral)"."""
+    source = TUMOUR_TYPE_SOURCES.get(pathway.get("tumour_type_source") or "")
+    tumour = pathway["tumour_type"] or ""
+    return f"{tumour} ({source})" if source else tumour
+
+
 def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows for the nhsuk summary list on the pathway page."""
     pairs = [
         ("Record", pathway["record_id"]),
         ("Responsible provider", pathway["provider"] or "Unknown"),
-        ("Tumour type", pathway["tumour_type"] or ""),
+        ("Tumour type", tumour_type_text(pathway)),
         ("Route", pathway["route"] or ""),
         ("Days waited", str(pathway["days_waited"])),
         ("Band", pathway["band"] or ""),
