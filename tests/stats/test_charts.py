@@ -211,3 +211,30 @@ def test_funnel_chart_highlights_several_units_and_names_its_axes():
         False,
     ]
     assert not funnel_chart(units, curve, label="unit", title="f").table["highlight"].any()
+
+
+def test_a_percentages_limits_are_drawn_within_0_to_100_and_kept_as_computed():
+    """A rate cannot lie outside 0-100%, so limits computed past it (e.g. 127% on a small series) are
+    drawn at the edge; the chart's data still carry the computed limits."""
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=12, freq="MS"), "y": [0.6, 1.0] * 6})
+    points = spc(series, SpcOptions())
+    assert points["upl"].max() > 1 and points["lpl"].min() < 0.6  # the precondition of this test
+    chart = spc_chart(
+        points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y", percent=True
+    )
+    values = chart.spec["data"]["values"]
+    assert max(row["upl_drawn"] for row in values) == 1.0
+    assert [row["upl"] for row in values] == points["upl"].tolist()
+    drawn = {
+        layer["encoding"]["y"]["field"] for layer in chart.spec["layer"] if layer["mark"]["type"] == "line"
+    }
+    assert {"upl_drawn", "lpl_drawn"} <= drawn and not {"upl", "lpl"} & drawn
+
+
+def test_the_legend_and_tooltips_name_point_types_in_words():
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=25, freq="MS"), "y": [9, 11] * 12 + [30]})
+    points = spc(series, SpcOptions())
+    chart = spc_chart(points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y")
+    text = json.dumps(chart.spec)
+    assert "special_cause" not in json.dumps([layer.get("encoding") for layer in chart.spec["layer"]])
+    assert "Special cause: high" in text and "Common cause" in text

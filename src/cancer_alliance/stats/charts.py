@@ -31,6 +31,14 @@ SPC_COLOURS = {
     "special_cause_neutral_high": NEUTRAL_COLOUR,
     "special_cause_neutral_low": NEUTRAL_COLOUR,
 }
+#: How a point of an SPC chart is named in its legend, tooltip and table (`stats.spc.PointType` values).
+POINT_TYPE_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: high",
+    "special_cause_neutral_low": "Special cause: low",
+}
 MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR = "#000000", "#a6a6a6", "#de1b1b"
 #: The SPC icons' size and their inset from the plot's top right corner, in pixels. NHSRplotthedots draws
 #: them 1 cm across (`geom_ptd_icon(icons_size = 8)`: radius 8/16 cm), about 38 px.
@@ -114,9 +122,13 @@ def spc_chart(
     point_type, the target line, and the Making Data Count variation and assurance icons: drawn (image
     marks, `stats.icons`) in the top right corner of the plot as NHSRplotthedots does, and named in the
     subtitle, the description and `usermeta` for screen readers and tables. No assurance icon without a
-    target."""
+    target. A percentage's limits are drawn clipped to 0-100% (a rate cannot lie outside it); the data
+    keep the computed `lpl` and `upl`, and the legend and tooltips name point types in words."""
     table = points.loc[:, ["x", "y", "mean", "lpl", "upl", "point_type", "rebase_group"]].copy()
     table["point_type"] = table["point_type"].astype(str)
+    table["point_label"] = table["point_type"].map(POINT_TYPE_LABELS).fillna(table["point_type"])
+    for limit in ("lpl", "upl"):
+        table[f"{limit}_drawn"] = table[limit].clip(0.0, 1.0) if percent else table[limit]
     y_format = ".0%" if percent else ",.1f"
     temporal = pd.api.types.is_datetime64_any_dtype(table["x"])
     x: dict[str, Any] = {"field": "x", "type": "temporal" if temporal else "quantitative", "title": None}
@@ -145,8 +157,8 @@ def spc_chart(
         }
 
     layers: list[dict[str, Any]] = [
-        line("upl", LIMIT_COLOUR, [4, 4]),
-        line("lpl", LIMIT_COLOUR, [4, 4]),
+        line("upl_drawn", LIMIT_COLOUR, [4, 4]),
+        line("lpl_drawn", LIMIT_COLOUR, [4, 4]),
         line("mean", MEAN_COLOUR),
         {
             "mark": {"type": "line", "color": "#a6a6a6"},
@@ -167,15 +179,18 @@ def spc_chart(
                 "x": x,
                 "y": {"field": "y", "type": "quantitative"},
                 "color": {
-                    "field": "point_type",
+                    "field": "point_label",
                     "type": "nominal",
                     "title": "Point type",
-                    "scale": {"domain": list(SPC_COLOURS), "range": list(SPC_COLOURS.values())},
+                    "scale": {
+                        "domain": [POINT_TYPE_LABELS[name] for name in SPC_COLOURS],
+                        "range": list(SPC_COLOURS.values()),
+                    },
                 },
                 "tooltip": [
                     {"field": "x", "title": "Period"},
                     {"field": "y", "format": y_format, "title": y_title},
-                    {"field": "point_type", "title": "Point type"},
+                    {"field": "point_label", "title": "Point type"},
                 ],
             },
         },
