@@ -238,3 +238,22 @@ def test_the_legend_and_tooltips_name_point_types_in_words():
     text = json.dumps(chart.spec)
     assert "special_cause" not in json.dumps([layer.get("encoding") for layer in chart.spec["layer"]])
     assert "Special cause: high" in text and "Common cause" in text
+
+
+def test_funnel_colours_mean_what_they_say():
+    """Each flag has its own colour, in words in the legend: within the limits is grey (common cause),
+    beyond them purple, never a colour that Vega-Lite assigns by the order the flags appear."""
+    units = pd.DataFrame(
+        {"unit": ["a", "b", "c"], "denominator": [100, 100, 100], "proportion": [0.5, 0.9, 0.1]}
+    ).assign(funnel_flag=["within_95", "above_99.8", "below_95"])
+    chart = funnel_chart(units, funnel_curve(0.5, 100), label="unit", title="f")
+    colour = chart.spec["layer"][1]["encoding"]["color"]
+    scale = dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True))
+    assert colour["field"] == "against_limits"
+    assert scale["Within the limits"] == SPC_COLOURS["common_cause"]
+    assert scale["Above the 99.8% limit"] == scale["Below the 99.8% limit"] != scale["Within the limits"]
+    assert chart.table["against_limits"].tolist() == [
+        "Within the limits",
+        "Above the 99.8% limit",
+        "Below the 95% limit",
+    ]

@@ -154,7 +154,7 @@ def test_signed_in_funnel_matches_an_independent_computation_and_highlights_the_
         NAMES["RTX"]: False,
     }
     assert points[NAMES["RGN"]]["proportion"] == pytest.approx(12 / 15)
-    assert points[NAMES["RTX"]]["funnel_flag"] == "Below the 95% limit"
+    assert points[NAMES["RTX"]]["against_limits"] == "Below the 95% limit"
     assert _table(page) == _as_table(rows)
 
 

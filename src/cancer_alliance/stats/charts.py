@@ -39,6 +39,17 @@ POINT_TYPE_LABELS = {
     "special_cause_neutral_high": "Special cause: high",
     "special_cause_neutral_low": "Special cause: low",
 }
+#: A funnel plot's units against its limits (`stats.funnel.FLAGS`), named in words and coloured by how far
+#: out they lie: grey within the 95% limits, purple beyond them, darker beyond 99.8%. Neutral colours,
+#: because whether high is good depends on the measure.
+FUNNEL_FLAG_STYLE = {
+    "above_99.8": ("Above the 99.8% limit", "#490092"),
+    "above_95": ("Above the 95% limit", "#9d7fd0"),
+    "within_95": ("Within the limits", COMMON_CAUSE_COLOUR),
+    "below_95": ("Below the 95% limit", "#9d7fd0"),
+    "below_99.8": ("Below the 99.8% limit", "#490092"),
+}
+FUNNEL_FLAG_LABELS = {flag: label for flag, (label, _) in FUNNEL_FLAG_STYLE.items()}
 MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR = "#000000", "#a6a6a6", "#de1b1b"
 #: The SPC icons' size and their inset from the plot's top right corner, in pixels. NHSRplotthedots draws
 #: them 1 cm across (`geom_ptd_icon(icons_size = 8)`: radius 8/16 cm), about 38 px.
@@ -247,8 +258,12 @@ def funnel_chart(
     y_title: str = "Proportion",
 ) -> Chart:
     """A funnel plot: each unit's proportion against its denominator, the overall rate and the 95% and
-    99.8% limits; `highlight` (a label value, or several) is drawn larger."""
+    99.8% limits; `highlight` (a label value, or several) is drawn larger; units coloured by their
+    `funnel_flag` (`stats.funnel.FLAGS`) as `FUNNEL_FLAG_STYLE` says, in words in the legend."""
     table = units.loc[:, [label, "denominator", "proportion", "funnel_flag"]].copy()
+    table["against_limits"] = table["funnel_flag"].map(
+        {flag: style[0] for flag, style in FUNNEL_FLAG_STYLE.items()}
+    )
     chosen = [highlight] if highlight is None or isinstance(highlight, str) else list(highlight)
     table["highlight"] = table[label].isin([h for h in chosen if h is not None])
     limit_layers = [
@@ -292,12 +307,20 @@ def funnel_chart(
                         "scale": {"zero": False},
                     },
                     "size": {"condition": {"test": "datum.highlight", "value": 160}, "value": 50},
-                    "color": {"field": "funnel_flag", "type": "nominal", "title": "Against the funnel"},
+                    "color": {
+                        "field": "against_limits",
+                        "type": "nominal",
+                        "title": "Against the funnel",
+                        "scale": {
+                            "domain": [label for label, _ in FUNNEL_FLAG_STYLE.values()],
+                            "range": [colour for _, colour in FUNNEL_FLAG_STYLE.values()],
+                        },
+                    },
                     "tooltip": [
                         {"field": label},
                         {"field": "proportion", "format": ".1%"},
                         {"field": "denominator", "format": ","},
-                        {"field": "funnel_flag"},
+                        {"field": "against_limits", "title": "Against the funnel"},
                     ],
                 },
             },
