@@ -22,6 +22,7 @@ from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
+from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import NotInScope, SignInRequired
 from cancer_alliance.web.security.middleware import SessionsAndHeaders
@@ -52,6 +53,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
+    environment.filters["organisation"] = organisation_name
     environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 

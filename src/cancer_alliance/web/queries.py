@@ -50,6 +50,22 @@ def trust_names() -> dict[str, str]:
     return {t.ods_code: t.name for t in reference.trusts(ALLIANCE_VERSION)}
 
 
+#: Endings a dense table leaves off a trust's name (the full name is on hover and on the trust's page).
+TRUST_NAME_ENDINGS = (" NHS Foundation Trust", " NHS Trust")
+
+
+def organisation_name(code: str | None, *, short: bool = False) -> str:
+    """The name of an alliance (ONS code) or trust (ODS code) of 2018/19, else the code itself;
+    `short` leaves off "NHS (Foundation) Trust" for dense tables."""
+    if not code:
+        return ""
+    name = alliance_names().get(code) or trust_names().get(code) or code
+    if short:
+        for ending in TRUST_NAME_ENDINGS:
+            name = name.removesuffix(ending)
+    return name
+
+
 def visible(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     """Aggregates as this viewer may see them: exact when signed in, published otherwise."""
     return frame if viewer.signed_in else publish_performance(frame)

@@ -161,6 +161,11 @@ class PathwayRow:
     pathway_milestone: str = ""  # timed pathway (lung, prostate, colorectal): next milestone and due date
     pathway_overdue: bool = False
 
+    @property
+    def provider_known(self) -> bool:
+        """Whether `provider` is an ODS code (shown by name, the code on hover) rather than "Unknown"."""
+        return self.provider != "Unknown"
+
 
 def list_rows(
     rows: pd.DataFrame, census: dt.date, warn_within_days: int, next_actions: Mapping[str, str]
