@@ -15,7 +15,7 @@ from cancer_alliance.cli import (
     app,
     commands,  # noqa: F401  (registers the commands on app)
 )
-from cancer_alliance.demo import PERFORMANCE_GROUPINGS
+from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS
 from cancer_alliance.schemas import schema, table_names
 from cancer_alliance.store import open_store
 from cancer_alliance.store.followup import ClinicalAccess, FollowupPatient
@@ -64,7 +64,7 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
         assert table.num_rows > 0
         assert {"standard_id", "reporting_month", "total", "within", "performance"} <= set(table.column_names)
     assert pq.read_table(results / "cwt_facts.parquet").num_rows > 0
-    from cancer_alliance.web.results import PTL_FLAGS, Results
+    from cancer_alliance.results.reader import PTL_FLAGS, Results
 
     ptl = Results(home).ptl()  # refuses a PTL with a missing column or a flag that is not boolean
     assert len(ptl) > 0

@@ -17,12 +17,12 @@ from sqlalchemy import event
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.store import open_store
 from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
-from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import NotInScope, SignInRequired
 from cancer_alliance.web.security.middleware import SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter

@@ -11,8 +11,8 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from cancer_alliance.results.reader import Results
 from cancer_alliance.store import Auditor, Store, UserAccount
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import PUBLIC, Scope, SignInRequired, Viewer
 from cancer_alliance.web.security.ratelimit import RateLimiter
 from cancer_alliance.web.security.sessions import SessionCodec

@@ -8,11 +8,11 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import pathways as present
 from cancer_alliance.web.queries import alliance_names, trust_names
-from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
