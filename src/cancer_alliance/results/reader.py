@@ -82,6 +82,7 @@ class Results:
         self.folder = results_dir(home)
         self.home = home
         self._cache: dict[str, _Entry] = {}
+        self._generation: tuple[str, Generation | None] | None = None
         self._lock = threading.RLock()  # a loader may read another file (timelines read the PTL)
 
     def _read(self, name: str, loader) -> pd.DataFrame:
@@ -196,9 +197,20 @@ class Results:
                 self.timeline_positions()
 
     def generation(self) -> Generation | None:
-        """The current generation's record (as-of date, refresh time, inputs); None for results not
-        written by `alliance results refresh`."""
-        return generations.current(self.home)
+        """The current generation's record (as-of date, refresh time, inputs), read again only after a
+        swap; None for results not written by `alliance results refresh`."""
+        serving = os.path.realpath(self.folder)
+        if self._generation is None or self._generation[0] != serving:
+            self._generation = (serving, generations.current(self.home))
+        return self._generation[1]
+
+    def data_status(self) -> str | None:
+        """ "Data as of …, refreshed …" for every page's header; None before the first refresh."""
+        current = self.generation()
+        if current is None:
+            return None
+        refreshed = current.refreshed_at.astimezone(dt.UTC)
+        return f"Data as of {current.as_of:%-d %B %Y}, refreshed {refreshed:%-d %B %Y %H:%M} UTC"
 
     def reference_date(self) -> dt.date:
         """ "Today" for the pages: the current generation's as-of date, else the PTL's census date."""

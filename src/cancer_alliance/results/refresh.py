@@ -18,9 +18,9 @@ from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.lake import snapshot_dirs
 from cancer_alliance.results import as_of as as_of_date
-from cancer_alliance.results import catalogue, generations
+from cancer_alliance.results import catalogue, generations, pipeline
 from cancer_alliance.results.generations import Generation
-from cancer_alliance.results.pipeline import STEPS, Step, StepFailed, build, check_domains, refresh_lock
+from cancer_alliance.results.pipeline import Step, StepFailed, build, check_domains, refresh_lock
 from cancer_alliance.store import migrate, open_store
 from cancer_alliance.store.results import RunStatus, finish_run, start_run
 
@@ -56,11 +56,12 @@ def refresh(
     *,
     engine: EngineName | str | None = None,
     force: bool = False,
-    steps: Sequence[Step] = STEPS,
+    steps: Sequence[Step] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> RefreshReport:
     """Refresh the results (module docstring). A bad `as_of` or `only` raises InputError or ValueError
-    before anything runs; a failed step gives a report with status failed, the step and the reason."""
+    before anything runs; a failed step gives a report with status failed, the step and the reason.
+    `steps` defaults to `pipeline.STEPS`."""
     domains = check_domains(only)
     given = as_of_date.configured(as_of)
     home = alliance_home()
@@ -81,7 +82,13 @@ def refresh(
             try:
                 day = given or as_of_date.newest_in_lake()
                 generation, outcome = build(
-                    day, stamp, inputs, only=domains, engine=engine, steps=steps, progress=progress
+                    day,
+                    stamp,
+                    inputs,
+                    only=domains,
+                    engine=engine,
+                    steps=steps or pipeline.STEPS,
+                    progress=progress,
                 )
             except (StepFailed, InputError) as error:
                 step = error.step if isinstance(error, StepFailed) else "as_of"
