@@ -4,7 +4,7 @@ issue 6 item 7)."""
 from __future__ import annotations
 
 import csv
-import json
+import datetime as dt
 
 import pyarrow.parquet as pq
 import pytest
@@ -15,6 +15,7 @@ from cancer_alliance.cli import (
     app,
     commands,  # noqa: F401  (registers the commands on app)
 )
+from cancer_alliance.results import generations
 from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS
 from cancer_alliance.schemas import schema, table_names
 from cancer_alliance.store import open_store
@@ -38,7 +39,8 @@ def test_demo_prints_the_reference_date_alliances_and_validation_summary(demo_ru
     assert "reference date 2019-03-31" in result.output
     assert "Kent and Medway" in result.output  # alliance 19 of the 2018/19 map
     assert "Validation summary" in result.output
-    assert json.loads((home / "demo.json").read_text())["reference_date"] == "2019-03-31"
+    assert generations.current(home).as_of == dt.date(2019, 3, 31)  # refreshed as of the data's last day
+    assert not (home / "demo.json").exists()  # "today" comes from the results, never from the demo
 
 
 def test_demo_ingests_every_table_and_quarantines_exactly_what_the_generator_broke(demo_run):
