@@ -17,7 +17,9 @@ from sqlalchemy import event
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
+from cancer_alliance.results.jobs import JobRunner
 from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.refresh import refresh
 from cancer_alliance.store import open_store
 from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
@@ -63,7 +65,9 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI):
         if warm:
             await run_in_threadpool(app.state.context.results.warm)
+        app.state.context.jobs.start()
         yield
+        await run_in_threadpool(app.state.context.jobs.stop)
         app.state.context.store.close()
 
     app = FastAPI(
@@ -87,6 +91,7 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         templates=templates(),
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
+        jobs=JobRunner(store, refresh),
     )
     app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)
     _error_handlers(app)
