@@ -163,3 +163,23 @@ def test_the_as_of_date_comes_from_the_option_then_the_setting_then_the_lake(lak
 def test_an_empty_lake_has_no_as_of_date(alliance_home):
     with pytest.raises(InputError, match="no as-of date: the lake has no dated rows"):
         as_of.newest_in_lake()
+
+
+def test_a_step_whose_tables_were_never_imported_writes_empty_files_and_does_not_run(alliance_home):
+    """A trust with waiting times only: the timed-pathway results are empty, not an error (issue #19)."""
+
+    def must_not_run(_ctx) -> None:
+        raise AssertionError("ran without its input")
+
+    folder = alliance_home / "generation"
+    folder.mkdir(parents=True)
+    ctx = pipeline.StepContext(None, folder, dt.date(2019, 3, 31), None)
+    messages: list[str] = []
+    outcome = pipeline.run_steps(
+        ctx, [Step("pathways", "pathways", must_not_run, ("pathway_event",))], messages.append
+    )
+    assert messages == ["pathways", "pathways: no pathway_event in the lake, so its results are empty"]
+    assert outcome.rows == {entry.name: 0 for entry in catalogue.files_of("pathways")}
+    assert list(pd.read_parquet(folder / "pathway_next.parquet").columns) == list(
+        catalogue.entry("pathway_next").columns
+    )

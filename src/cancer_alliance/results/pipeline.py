@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import tempfile
 import time
@@ -21,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance.config import alliance_home, generations_dir
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.ingest.lake import current_table
+from cancer_alliance.ingest.lake import current_table, snapshot_dirs
 from cancer_alliance.results import catalogue, generations
 from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS, ResultFile
 from cancer_alliance.results.generations import Generation
@@ -47,11 +49,14 @@ class StepContext:
 
 @dataclass(frozen=True)
 class Step:
-    """A named unit of the pipeline writing the catalogue's files of the same step name."""
+    """A named unit of the pipeline writing the catalogue's files of the same step name. When a table
+    of `requires` has never been imported, the step writes its files empty instead of running: a trust
+    with waiting times only gets empty timed-pathway results, never an error or a made-up figure."""
 
     name: str
     domain: str
     run: Callable[[StepContext], None]
+    requires: tuple[str, ...] = ()
 
 
 class StepFailed(RuntimeError):
@@ -139,15 +144,15 @@ def _radiotherapy(ctx: StepContext) -> None:
 #: Every step in the order it runs. The import scope, lung invitations and early-diagnosis-from-the-lake
 #: work (issue #19 items 5-7) adds its steps here, with its files in the catalogue.
 STEPS: tuple[Step, ...] = (
-    Step("cwt_records", "cwt", _cwt_records),
-    Step("cwt_facts", "cwt", _cwt_facts),
-    Step("cwt_performance", "cwt", _cwt_performance),
-    Step("pathways", "pathways", _pathways),
-    Step("ptl", "cwt", _ptl),
-    Step("fit", "fit", _fit),
-    Step("lung", "lung", _lung),
-    Step("followup_cohort", "followup", _followup_cohort),
-    Step("radiotherapy", "radiotherapy", _radiotherapy),
+    Step("cwt_records", "cwt", _cwt_records, ("cwt",)),
+    Step("cwt_facts", "cwt", _cwt_facts, ("cwt",)),
+    Step("cwt_performance", "cwt", _cwt_performance, ("cwt",)),
+    Step("pathways", "pathways", _pathways, ("pathway_event",)),
+    Step("ptl", "cwt", _ptl, ("cwt",)),
+    Step("fit", "fit", _fit, ("fit_screening_episode",)),
+    Step("lung", "lung", _lung, ("lung_health_check", "tumour_registration")),
+    Step("followup_cohort", "followup", _followup_cohort, ("tumour_registration",)),
+    Step("radiotherapy", "radiotherapy", _radiotherapy, ("radiotherapy_course", "linac", "cwt")),
 )
 
 
@@ -182,7 +187,11 @@ def run_steps(
         for entry in catalogue.files_of(step.name):  # a linked copy from the old generation is replaced
             catalogue.path(ctx.folder, entry.name).unlink(missing_ok=True)
         try:
-            step.run(ctx)
+            if missing := [table for table in step.requires if not snapshot_dirs(table)]:
+                progress(f"{step.name}: no {', '.join(missing)} in the lake, so its results are empty")
+                _write_empty(step.name, ctx)
+            else:
+                step.run(ctx)
         except Exception as error:  # noqa: BLE001  (any failure stops the refresh and is reported)
             raise StepFailed(step.name, f"{type(error).__name__}: {error}") from error
         outcome.seconds[step.name] = time.perf_counter() - started
@@ -195,6 +204,18 @@ def run_steps(
             steps[-1].name if steps else "-", f"wrote files not in the catalogue: {', '.join(stray)}"
         )
     return outcome
+
+
+def _write_empty(step: str, ctx: StepContext) -> None:
+    """The step's files with the catalogue's columns and no rows (a JSON file says the as-of date)."""
+    for entry in catalogue.files_of(step):
+        path = catalogue.path(ctx.folder, entry.name)
+        if path.suffix == ".json":
+            path.write_text(json.dumps({"as_of": ctx.as_of.isoformat()}) + "\n", encoding="utf-8")
+        elif path.suffix == ".csv":
+            path.write_text(",".join(entry.columns) + "\n", encoding="utf-8")
+        else:
+            pq.write_table(pa.table({column: pa.array([], pa.null()) for column in entry.columns}), path)
 
 
 def _check(step: str, folder: Path, entry: ResultFile) -> int:
