@@ -1,6 +1,6 @@
 """Timed-pathways pages (issue 12 item 8): for an alliance or a trust, compliance by milestone, the
 step chart of where days are lost, the bottleneck by trust and the monthly trend of a main milestone
-with SPC. Aggregates only (precomputed by the demo pipeline); the public sees published counts."""
+with SPC. Aggregates only (precomputed by `alliance results refresh`); the public sees published counts."""
 
 from __future__ import annotations
 
