@@ -1,17 +1,27 @@
-"""Import (issue 6 item 2): an analyst uploads a CWT file, sees the validation summary and downloads
-the quarantine; the file goes through the same ingest as `alliance ingest` (design.md, "Ingest"),
-and the import and the download are audited. Generated records only."""
+"""Import (issue 6 item 2, issue #19 item 4): an analyst uploads a CWT file; a background job ingests it
+as `alliance ingest` does (design.md, "Ingest") and refreshes the results; the job's page shows the
+validation summary, the quarantine reasons and the outcome; the upload and the download are audited.
+Generated records only. The jobs run with the real refresh restricted to its first step (the whole
+pipeline is the journey test's and tests/results')."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.ingest.conftest import TEST_KEY, record
+from tests.web.conftest import sign_in
 
+from cancer_alliance.results import pipeline
+from cancer_alliance.results.jobs import run_next
+from cancer_alliance.results.pipeline import Step
+from cancer_alliance.results.refresh import refresh
 from cancer_alliance.schemas import schema
+from cancer_alliance.web import create_app
 
 pytestmark = pytest.mark.web
 
@@ -35,13 +45,27 @@ FILE = cwt_csv(
 @pytest.fixture(autouse=True)
 def pseudonym_key(monkeypatch):
     monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.setattr(pipeline, "STEPS", pipeline.STEPS[:1])  # cwt_records: real, and quick
+
+
+def post(client, content: bytes = FILE, filename: str = "cwt-june.csv"):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/import").text).group(1)
+    return client.post(
+        "/import",
+        data={"csrf_token": token},
+        files={"upload": (filename, content, "text/csv")},
+        follow_redirects=False,
+    )
 
 
 def upload(client, content: bytes = FILE, filename: str = "cwt-june.csv"):
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/import").text).group(1)
-    return client.post(
-        "/import", data={"csrf_token": token}, files={"upload": (filename, content, "text/csv")}
-    )
+    """Upload, let the job runner run the queued jobs, and return the job's page."""
+    response = post(client, content, filename)
+    if response.status_code != 303:
+        return response
+    while run_next(client.app.state.context.store, refresh) is not None:
+        pass
+    return client.get(response.headers["location"])
 
 
 def summary_rows(html: str) -> dict[str, str]:
@@ -62,20 +86,50 @@ def test_upload_shows_the_validation_summary_and_links_the_quarantine(signed_in)
         "Already imported": "No",
     }
     assert re.search(r'href="/import/quarantine/cwt-[0-9A-Za-z-]+\.csv"', response.text)
+    reasons = re.search(
+        r'<table class="nhsuk-table" id="quarantine-reasons">(.*?)</table>', response.text, re.S
+    )
+    assert "invalid NHS number: fails the modulus 11 check" in reasons.group(
+        1
+    )  # on the page, not only a download
+    assert "Imported and refreshed" in response.text
 
 
-def test_the_quarantine_names_row_field_and_reason_with_the_nhs_number_masked(signed_in):
+def test_the_upload_returns_at_once_and_the_job_waits_in_the_queue(signed_in):
     client = signed_in("east")
-    link = re.search(r'href="(/import/quarantine/[^"]+)"', upload(client).text).group(1)
-    download = client.get(link)
-    assert download.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(download.text)))
-    assert len(rows) == 1
-    problem = rows[0]
-    assert (problem["file"], problem["row_number"], problem["field"]) == ("cwt-june.csv", "3", "nhs_number")
-    assert problem["reason"] == "invalid NHS number: fails the modulus 11 check"
-    assert problem["nhs_number"] == "masked"
-    assert "9434765918" not in download.text
+    response = post(client)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert 'id="job-state">Queued' in page.text
+    assert '<meta http-equiv="refresh" content="2">' in page.text  # reloads until it finishes
+    assert signed_in("nat").get(response.headers["location"]).status_code == 200
+    assert signed_in("rgt").get(response.headers["location"]).status_code == 403  # trusts do not import
+
+
+def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(signed_in, monkeypatch):
+    def broken(_ctx) -> None:
+        raise RuntimeError("the PTL step broke")
+
+    monkeypatch.setattr(pipeline, "STEPS", (Step("cwt_records", "cwt", broken),))
+    page = upload(signed_in("east"))
+    assert 'id="job-state">Failed' in page.text
+    assert "the results refresh failed at step cwt_records: RuntimeError: the PTL step broke" in page.text
+    assert "The pages still show the previous results." in page.text
+    assert summary_rows(page.text)["Accepted into the lake"] == "2"
+
+
+def test_a_parquet_upload_is_capped_by_the_row_count_in_its_metadata(settings, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    client = TestClient(create_app(dataclasses.replace(settings, max_upload_rows=2)))
+    sign_in(client, "nat")
+    path = tmp_path / "three.parquet"
+    pq.write_table(pa.table({"record_id": ["r1", "r2", "r3"]}), path)  # a few hundred bytes
+    response = post(client, path.read_bytes(), "three.parquet")
+    assert response.status_code == 413
+    assert "The file has 3 rows; the import page takes at most 2" in response.text
+    assert list((settings.home / "uploads").iterdir()) == []
 
 
 def test_the_same_file_twice_changes_nothing(signed_in):
@@ -94,8 +148,8 @@ def test_a_file_that_is_not_csv_or_parquet_is_refused_with_an_error_summary(sign
 
 def test_a_file_without_the_cwt_columns_is_refused_naming_the_file(signed_in):
     response = upload(signed_in("nat"), b"a,b\n1,2\n", "wrong.csv")
-    assert response.status_code == 400
-    assert "wrong.csv" in response.text
+    assert 'id="job-state">Failed' in response.text
+    assert "The file was not imported: wrong.csv" in response.text
 
 
 def test_import_and_download_are_audited_and_others_cannot_download(signed_in, audit_events):
@@ -103,7 +157,7 @@ def test_import_and_download_are_audited_and_others_cannot_download(signed_in, a
     link = re.search(r'href="(/import/quarantine/[^"]+)"', upload(east).text).group(1)
     east.get(link)
     kinds = [(event.action, event.object_type) for event in audit_events()]
-    assert ("create", "cwt_import") in kinds
+    assert ("create", "cwt_import_job") in kinds
     assert ("export", "quarantine") in kinds
     assert signed_in("rgt").get(link).status_code == 403  # trusts cannot import or download
     assert signed_in("nat").get(link).status_code == 200  # national users may

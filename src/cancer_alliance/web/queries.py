@@ -14,6 +14,7 @@ from cancer_alliance import reference
 from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
+from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.funnel import funnel
 from cancer_alliance.stats.spc.cwt import cwt_spc
 from cancer_alliance.web.disclosure import publish_performance
@@ -25,7 +26,6 @@ from cancer_alliance.web.presenters.performance import (
     monthly,
     period_totals,
 )
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import Viewer
 
 ALLIANCE_VERSION = "2018/19"

@@ -47,6 +47,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "csrf_token": csrf,
             "page_header": Markup(header.replace(CSRF_PLACEHOLDER, str(escape(csrf)))),
             "page_footer": _page_footer(environment),
+            "data_status": ctx.results.data_status(),
             "blank": "none" if viewer.signed_in else "withheld",
             **values,
         },

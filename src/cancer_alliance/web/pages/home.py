@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance import reference
+from cancer_alliance.results.reader import Results
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters.early_diagnosis import (
@@ -32,7 +33,6 @@ from cancer_alliance.web.queries import (
     alliance_overview,
     early_stage_overview,
 )
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.results.reader import Results
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters.charts import (
@@ -50,7 +51,6 @@ from cancer_alliance.web.queries import (
     trust_names,
     trust_summary,
 )
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()

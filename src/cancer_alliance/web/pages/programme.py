@@ -21,12 +21,12 @@ from cancer_alliance.programme.access import NotAllowed, can_edit, can_moderate
 from cancer_alliance.programme.board import board_pack, check_month, financial_year
 from cancer_alliance.programme.files import PdfError, deliverables_csv, import_deliverables_csv, pdf_bytes
 from cancer_alliance.programme.priorities import priority_ids
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.programme import CaseStudyStatus
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import programme as present
-from cancer_alliance.web.results import ResultsMissing
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
