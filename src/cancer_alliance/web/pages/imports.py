@@ -1,9 +1,11 @@
 """Import: an analyst uploads a CWT file, sees the validation summary and downloads the quarantine.
 
 The file goes through `ingest.ingest_file` exactly as `alliance ingest` (validation, pseudonymised
-lake snapshot, quarantine). National and alliance analysts may import; the import and any quarantine
-download are audited. A quarantine file can be downloaded by national users and by whoever imported
-it (the audit log says who did), since it holds the rejected rows' values.
+lake snapshot, quarantine) under the signed-in user's import scope (`import_scope`: national users any
+row, alliance users their alliance's providers, trust users their own; docs/decisions/0025). National,
+alliance and trust analysts may import; the import and any quarantine download are audited. A
+quarantine file can be downloaded by national users and by whoever imported it (the audit log says
+who did), since it holds the rejected rows' values.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import select
 
 from cancer_alliance.config import quarantine_dir
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest import ImportScope, alliance_scope, ingest_file, trust_scope
 from cancer_alliance.store import AuditAction, AuditEvent, ObjectRef, Role
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import IMPORTERS, render
@@ -33,16 +35,28 @@ SUFFIXES = (".csv", ".parquet")
 
 def analyst(viewer: SignedInDep) -> Viewer:
     if viewer.role not in IMPORTERS:
-        raise HTTPException(status_code=403, detail="Only national and alliance analysts can import files.")
+        raise HTTPException(status_code=403, detail="Only signed-in analysts can import files.")
     return viewer
 
 
 AnalystDep = Annotated[Viewer, Depends(analyst)]
 
 
+def import_scope(viewer: Viewer) -> ImportScope | None:
+    """Whose rows `viewer` may import: None (every organisation) for a national user, the alliance's
+    trusts and CCGs for an alliance user, the trust alone for a trust user."""
+    if viewer.role is Role.national:
+        return None
+    if viewer.role is Role.alliance and viewer.organisation_code:
+        return alliance_scope(viewer.organisation_code)
+    if viewer.role is Role.trust and viewer.organisation_code:
+        return trust_scope(viewer.organisation_code)
+    raise HTTPException(status_code=403, detail="Your account names no organisation to import for.")
+
+
 @router.get("/import", name="import_form")
 def import_form(request: Request, viewer: AnalystDep):
-    return render(request, "import.jinja", summary=None, errors=[])
+    return render(request, "import.jinja", summary=None, errors=[], scope=import_scope(viewer))
 
 
 @router.post("/import", name="import_upload", tags=["patient-level"], dependencies=[Depends(require_csrf)])
@@ -53,10 +67,11 @@ def import_upload(
     auditor: AuditorDep,
     upload: Annotated[UploadFile, File()],
 ):
+    scope = import_scope(viewer)
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         errors = [{"text": "Choose a CWT file ending .csv or .parquet", "href": "#upload"}]
-        return render(request, "import.jinja", status_code=400, summary=None, errors=errors)
+        return render(request, "import.jinja", status_code=400, summary=None, errors=errors, scope=scope)
     uploads = ctx.settings.home / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     staged = uploads / f"{uuid.uuid4().hex}{suffix}"
@@ -70,11 +85,11 @@ def import_upload(
                 raise HTTPException(status_code=413, detail="The file is too large to import here.")
             handle.write(chunk)
     try:
-        summary = ingest_file("cwt", staged, source_name=upload.filename or staged.name)
+        summary = ingest_file("cwt", staged, source_name=upload.filename or staged.name, scope=scope)
     except InputError as error:
         errors = [{"text": str(error).replace(str(staged), upload.filename or "the file"), "href": "#upload"}]
         auditor.created(ObjectRef("cwt_import"), {"file": upload.filename, "refused": True})
-        return render(request, "import.jinja", status_code=400, summary=None, errors=errors)
+        return render(request, "import.jinja", status_code=400, summary=None, errors=errors, scope=scope)
     finally:
         staged.unlink(missing_ok=True)  # it holds raw NHS numbers; the lake keeps only pseudonyms
     quarantine = summary.quarantine_path.name if summary.quarantine_path else None
@@ -87,10 +102,17 @@ def import_upload(
             "quarantined": summary.quarantined,
             "quarantine": quarantine,
             "already_imported": summary.already_imported,
+            "scope": scope.name if scope else "national",
         },
     )
     return render(
-        request, "import.jinja", summary=summary, filename=upload.filename, quarantine=quarantine, errors=[]
+        request,
+        "import.jinja",
+        summary=summary,
+        filename=upload.filename,
+        quarantine=quarantine,
+        errors=[],
+        scope=scope,
     )
 
 
