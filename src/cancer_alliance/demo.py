@@ -100,8 +100,11 @@ def prepare(
     step("computing bowel screening (FIT) results")
     written += write_fit_results(current_table(session, "fit_screening_episode"), results)
     step("computing lung health check results")
-    lung_tables = (current_table(session, "lung_health_check"), current_table(session, "tumour_registration"))
-    written += write_lung_results(*lung_tables, results, seed=seed)
+    lung_tables = [
+        current_table(session, name)
+        for name in ("lung_health_check", "lung_health_check_invitation", "tumour_registration")
+    ]
+    written += write_lung_results(*lung_tables, results)
     step("listing breast patients finishing treatment (follow-up metrics)")
     written.append(write_cohort(current_table(session, "tumour_registration"), results))
     step("computing radiotherapy compliance")
