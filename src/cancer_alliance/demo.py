@@ -1,8 +1,8 @@
 """The demo pipeline behind `alliance demo`: generate a synthetic year for all 19 alliances, ingest
 every table through validation into the lake, load breast follow-up into the store, and compute the
 results the web layer serves: waiting times and the PTL, timed pathways, bowel screening (FIT), lung
-health checks, breast patients finishing treatment (follow-up metrics), radiotherapy compliance; then
-add demo funding agreements and case studies.
+health checks, early diagnosis from the registrations, breast patients finishing treatment (follow-up
+metrics), radiotherapy compliance; then add demo funding agreements and case studies.
 
 Everything lands in ALLIANCE_HOME: `synthetic/` (generated files), `lake/` and `quarantine/`
 (ingest), `results/` (facts, performance tables, PTL, each domain's results) and `demo.json`
@@ -22,6 +22,7 @@ from pathlib import Path
 from cancer_alliance.config import alliance_home
 from cancer_alliance.cwt.files import evaluate_file
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
+from cancer_alliance.early_diagnosis.results_files import write_results as write_early_diagnosis_results
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.fit.files import write_results as write_fit_results
 from cancer_alliance.followup.cohort import write_cohort
@@ -105,6 +106,8 @@ def prepare(
         for name in ("lung_health_check", "lung_health_check_invitation", "tumour_registration")
     ]
     written += write_lung_results(*lung_tables, results)
+    step("computing early diagnosis from the registrations")
+    written += write_early_diagnosis_results(current_table(session, "tumour_registration"), results)
     step("listing breast patients finishing treatment (follow-up metrics)")
     written.append(write_cohort(current_table(session, "tumour_registration"), results))
     step("computing radiotherapy compliance")
