@@ -72,6 +72,11 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
     assert len(ptl) > 0
     assert all(ptl[flag].dtype == bool for flag in PTL_FLAGS)
     assert ptl["over_62_backlog"].sum() < len(ptl)
+    registrations = pq.read_table(home / "synthetic" / "tumour_registrations.parquet").num_rows
+    for name in ("alliance", "ccg", "trust"):  # every valid registration in one row of each file
+        early = pq.read_table(results / f"early_diagnosis_{name}.parquet").to_pandas()
+        assert 0 < early["registrations"].sum() <= registrations
+        assert early["emergency_proportion"].between(0, 1).any()
 
 
 def test_demo_loads_breast_follow_up_for_a_clinical_nurse(demo_run):
