@@ -112,7 +112,7 @@ def test_the_upload_returns_at_once_and_the_job_waits_in_the_queue(signed_in):
     assert 'id="job-state">Queued' in page.text
     assert '<meta http-equiv="refresh" content="2">' in page.text  # reloads until it finishes
     assert signed_in("nat").get(response.headers["location"]).status_code == 200
-    assert signed_in("rgt").get(response.headers["location"]).status_code == 403  # trusts do not import
+    assert signed_in("rgt").get(response.headers["location"]).status_code == 404  # not their upload
 
 
 def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(signed_in, monkeypatch):

@@ -293,6 +293,7 @@ _FILES: tuple[ResultFile, ...] = (
             "provider",
             "alliance",
             "tumour_type",
+            "tumour_type_source",
             "days_waited",
             "band",
             "over_62_backlog",
