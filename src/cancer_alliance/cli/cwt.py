@@ -67,7 +67,8 @@ def evaluate(
             soft_wrap=True,
         )
     stderr.print(
-        f"rejected={summary.rejected} (reasons in {summary.rejected_path})",
+        f"rejected={summary.rejected} (reasons in {summary.rejected_path}); measures not counted: "
+        + ", ".join(f"{measure}={count:,}" for measure, count in summary.measures_lost.items()),
         markup=False,
         highlight=False,
         soft_wrap=True,
