@@ -53,7 +53,7 @@ def risk(
     """Score every row of INPUT with a lung cancer risk model and write OUTPUT = INPUT's columns +
     `risk` (probability 0..1, unrounded). plcom2012 and plcom2012_norace: 6-year risk for
     ever-smokers; llp_v2 and llp_v3: 5-year risk; brock: probability that a nodule is malignant
-    (Model 2b, with spiculation). Input columns are those of clinical-models.md 'Interface' (for
+    (Model 2b, with spiculation). Input columns are those of docs/sources.md 'Interface' (for
     plcom2012: person_id, age, race, education_level, bmi, copd, personal_cancer_history,
     family_history_lung_cancer, smoking_status, cigarettes_per_day, smoking_duration_years,
     years_since_quit). A value outside the model's domain (a never-smoker or 0 cigarettes a day for
