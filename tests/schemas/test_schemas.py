@@ -11,6 +11,7 @@ from cancer_alliance.schemas import schema, table_names
 
 TABLES = [
     "breast_followup_episode",
+    "ccg_lung_survival",
     "cwt",
     "fit_screening_episode",
     "linac",
@@ -19,8 +20,8 @@ TABLES = [
     "radiotherapy_course",
     "tumour_registration",
 ]
-#: Tables about equipment, not people: no NHS number.
-NOT_PATIENT_LEVEL = {"linac"}
+#: Tables about equipment or areas, not people: no NHS number.
+NOT_PATIENT_LEVEL = {"linac", "ccg_lung_survival"}
 TABLES = sorted([*TABLES, "breast_followup_candidate", "breast_followup_test_result"])  # issue 11
 
 
