@@ -33,7 +33,7 @@ class SpecError(ValueError):
 class Test:
     name: str
     doc: str
-    tables: list[tuple[str | None, str]]  # (constant name or None, table text)
+    tables: list[tuple[str | None, str]]  # (label: Input, Expected or a name; table text)
 
 
 @dataclass
@@ -93,18 +93,54 @@ def is_table(text: str) -> bool:
     )
 
 
+def _table_text(node: ast.expr, constants: dict[str, ast.expr]) -> tuple[str | None, str] | None:
+    """(constant name or None, text) when `node` is a table literal or names a module-level table."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and is_table(node.value):
+        return None, node.value
+    if isinstance(node, ast.Name) and node.id in constants:
+        value = _string(constants[node.id])
+        if value is not None and is_table(value):
+            return node.id, value
+    return None
+
+
 def _tables(function: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[tuple[str | None, str]]:
-    found: list[tuple[int, int, str | None, str]] = []
+    """The tables a test compares, inputs first, each labelled: in a call, a keyword argument is an input
+    named by its keyword; a table that is the last positional argument of a call with more than one
+    argument is the expected result. Tables outside any call (a local assigned first) come in source order."""
+    labelled: list[tuple[int, int, int, str | None, str]] = []  # (kind, line, col, label, text)
+    in_calls: set[int] = set()
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        positional = [(arg, _table_text(arg, constants)) for arg in node.args]
+        positional = [(arg, found) for arg, found in positional if found]
+        arguments = len(node.args) + len(node.keywords)
+        for index, (arg, (name, text)) in enumerate(positional):
+            expected = arguments > 1 and index == len(positional) - 1 and arg is node.args[-1]
+            label = "Expected" if expected else (f"`{name}`" if name else "Input")
+            labelled.append((1 if expected else 0, arg.lineno, arg.col_offset, label, text))
+            in_calls.add(id(arg))
+        for keyword in node.keywords:
+            found = _table_text(keyword.value, constants)
+            if found and keyword.arg:
+                label = f"`{found[0]}`" if found[0] else f"`{keyword.arg}`"
+                labelled.append((0, keyword.value.lineno, keyword.value.col_offset, label, found[1]))
+                in_calls.add(id(keyword.value))
     seen: set[str] = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and is_table(node.value):
-            found.append((node.lineno, node.col_offset, None, node.value))
-        elif isinstance(node, ast.Name) and node.id in constants and node.id not in seen:
-            value = _string(constants[node.id])
-            if value is not None and is_table(value):
-                seen.add(node.id)
-                found.append((node.lineno, node.col_offset, node.id, value))
-    return [(name, text) for *_, name, text in sorted(found, key=lambda item: item[:2])]
+        if id(node) in in_calls or not isinstance(node, (ast.Constant, ast.Name)):
+            continue
+        found = _table_text(node, constants)
+        if found and found[1] not in seen:
+            seen.add(found[1])
+            labelled.append(
+                (0, node.lineno, node.col_offset, f"`{found[0]}`" if found[0] else "Input", found[1])
+            )
+    unique: dict[str, tuple[int, int, int, str | None, str]] = {}
+    for item in sorted(labelled):
+        unique.setdefault(item[4] + item[3], item)
+    return [(label, text) for *_, label, text in sorted(unique.values())]
 
 
 def section(path: Path) -> Section:
@@ -163,10 +199,8 @@ def page(domain: Path) -> str:
                 lines += [f"#### {test.name.removeprefix('test_').replace('_', ' ').capitalize()}", ""]
                 if test.doc:
                     lines += [test.doc, ""]
-                for constant, table in test.tables:
-                    if constant:
-                        lines += [f"`{constant}`:", ""]
-                    lines += [*render_table(table), ""]
+                for label, table in test.tables:
+                    lines += [f"{label}:", "", *render_table(table), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

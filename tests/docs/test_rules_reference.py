@@ -67,4 +67,4 @@ def test_a_section_renders_its_prose_examples_and_tables(tmp_path):
     assert (
         "#### The edge is within\n\nDay 28 is within.\n\n`INPUT`:\n\n| a | b |\n|---|---|\n| 1 |   |" in text
     )
-    assert "| a |\n|---|\n| 1 |" in text
+    assert "Expected:\n\n| a |\n|---|\n| 1 |" in text
