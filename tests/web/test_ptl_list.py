@@ -71,7 +71,8 @@ def test_filters_narrow_the_page_and_the_total(signed_in):
 
 
 def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
-    """62-day backlog = open pathways over 62 days, 104+ = over 104 (CWT rules §6, as `cwt.ptl` flags
+    """62-day backlog = open pathways over 62 days, 104+ = over 104 (CWT reporting conventions [S1, S31], as
+    `cwt.ptl` flags
     them); the fixture flags days >= 63 and >= 105."""
     body = signed_in("nat").get("/api/ptl/summary").json()
     assert body["census_date"] == "2019-03-31"

@@ -75,7 +75,8 @@ def evaluate(
 
 
 def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
-    """record_id and reason of every record `evaluate` leaves out."""
+    """record_id, reason and measures (those it had a stopped clock on, which its facts would have
+    counted) of every record `evaluate` leaves out."""
     F = functions(records)
     prepared = prepare(records, settings)
     # Exploding a one-element array, compacted, keeps the invalid records without a filter that
@@ -83,4 +84,8 @@ def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Da
     flagged = prepared.select(
         "*", F.explode(F.array_compact(F.array(F.when(F.col("invalid"), F.lit(True))))).alias("rejected")
     )
-    return flagged.select("record_id", validity.reason(F, settings).alias("reason"))
+    return flagged.select(
+        "record_id",
+        validity.reason(F, settings).alias("reason"),
+        validity.lost_measures(F).alias("measures"),
+    )

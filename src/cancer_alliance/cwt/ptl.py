@@ -1,28 +1,35 @@
 """The cancer patient tracking list (PTL): every open 62-day pathway on a census date, its wait so
-far, its CANPTL band and the dates it breaches each standard still ahead of it (CWT rules §6,
-"PTL / management information" [OFFICIAL S13, S14]; §2, §3).
+far, its CANPTL band and the dates it breaches each standard still ahead of it (CWT reporting conventions
+[S1, S31],
+"PTL / management information" [OFFICIAL S13, S14]; CWT guidance [S1], CWT adjustments [S16, S24]).
 
 A record is on the PTL at census date C when it is on a route (usc, breast_symptomatic, screening,
-upgrade; §2.4), its 62-day clock started on or before C, no treatment started on or before C, it is
-not a subsequent treatment (event type recorded and not first, §2.3) and its pathway did not close
+upgrade; CWT route codes [S21, S40]), its 62-day clock started on or before C, no treatment started on or
+before C, it is
+not a subsequent treatment (event type recorded and not first, CWT treatment codes [S19, S44]) and its
+pathway did not close
 because cancer was ruled out: an FDS end on or before C with an end reason in
-`PtlSettings.ruled_out_fds_end_reasons` (code list NOT FOUND, §1.2; default '01', UNVERIFIED).
+`PtlSettings.ruled_out_fds_end_reasons` (code list NOT FOUND, FDS [S1, S17]; default '01', UNVERIFIED).
 
-    days_waited      = C - 62-day clock start - adjustments recorded so far (the §3 62-day formula
-                       with the adjustment days present in the record)                 [DERIVED, §6]
+    days_waited      = C - 62-day clock start - adjustments recorded so far (the CWT adjustments [S16, S24]
+    62-day formula
+                       with the adjustment days present in the record)                 [DERIVED, CWT
+                       reporting conventions [S1, S31]]
     band             = the CANPTL band in use on C containing days_waited (`reference.ptl_bands`);
                        a wait below the first band (adjustments larger than the time elapsed) is
                        put in the first band
-    over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, §6]
+    over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, CWT reporting
+    conventions [S1, S31]]
     passed_day_N_last_7_days (N = 28, 62, 104) = days_waited > N and days_waited - 7 <= N: the wait
                        passed day N in the 7 days up to C (CANPTL [OFFICIAL S14]; NCL [IMPL S40])
-    breach date      = clock start + adjustments + N + 1, the first day outside the standard (§2.1):
+    breach date      = clock start + adjustments + N + 1, the first day outside the standard (CWT day
+    counting [S1]):
                        2ww (N 14) for usc / breast_symptomatic pathways not yet first seen on C;
                        fds (N 28) for pathways other than upgrades whose FDS clock has not stopped
                        (no FDS end and no decision to treat on or before C); 62d (N 62) for all
     next_milestone   = whichever of 2ww, fds, 62d or 104d (day 105) comes first after C, and its date
 
-Provider currently responsible (DERIVED; CWT rules §4.2 roles): the treating provider once the
+Provider currently responsible (DERIVED; breach allocation [S6, S40] roles): the treating provider once the
 pathway has been transferred to it (transfer date on or before C); before that the accountable
 investigating provider, else the consultant-upgrade provider, else the first-seen provider, else the
 FDS-end provider, else the treating provider. Alliance as in `performance`.
@@ -56,7 +63,7 @@ from cancer_alliance.cwt.tumour_types import MISSING, TumourTypeRange, with_tumo
 from cancer_alliance.engine import functions
 
 #: Day counts at which the PTL flags a pathway: more than 62 days = day 63 on, more than 104 = day
-#: 105 on (CWT rules §6, DERIVED from the CANPTL band edges [OFFICIAL S14]).
+#: 105 on (CWT reporting conventions [S1, S31], DERIVED from the CANPTL band edges [OFFICIAL S14]).
 OVER_62_FROM = 63
 OVER_104_FROM = 105
 
@@ -119,7 +126,7 @@ class PtlSettings:
     """Choices the cited sources leave open (docs/performance.md, docs/deviations.md)."""
 
     #: FDS end reasons that close a pathway (cancer ruled out). UNVERIFIED: the CANCER FASTER
-    #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (CWT rules §1.2, §8.3).
+    #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (FDS [S1, S17], docs/deviations.md).
     ruled_out_fds_end_reasons: tuple[str, ...] = ("01",)
     alliance_version: str = "2018/19"
     tumour_types: tuple[TumourTypeRange, ...] | None = None

@@ -1,5 +1,6 @@
 """The FIT programme rules over `fit_screening_episode`, on the PySpark DataFrame API so that they run
-on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; clinical-models.md §4.4):
+on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; BCSP programme metric
+definitions):
 
     invited              every episode
     screened             a fit_result_ug_g and a result_date no more than 183 days after invitation_date

@@ -28,6 +28,7 @@ from cancer_alliance.engine import functions
 from cancer_alliance.lung.eligibility import add_eligibility
 from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
+from cancer_alliance.lung.survival import SurvivalTable
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.intervals import wilson
 
@@ -111,18 +112,48 @@ def write_results(
     *,
     settings: LungSettings = DEFAULT_SETTINGS,
     choose: int = DEMO_CHOSEN_CCGS,
+    survival: SurvivalTable | None = None,
 ) -> list[Path]:
     """The lung results the web serves, computed from the lake's attendances, invitations and
     registrations: journey counts by alliance and by CCG (uptake from the invitations, no data where
-    there are none), and the CCG targeting ranked by the proxy `lung_early_stage_share` (share of lung
-    cancers diagnosed at stage 1 or 2, from the registrations; lower first), the first `choose` chosen."""
-    from cancer_alliance.early_diagnosis.counts import registration_counts
-    from cancer_alliance.lung.targeting import rank_ccgs
+    there are none), and the CCG targeting, the first `choose` chosen (decision 0032): by one-year lung
+    cancer survival when a `survival` table is given (`lung.survival.read_survival`, basis `survival`),
+    else by the fallback proxy `lung_early_stage_share` (share of lung cancers diagnosed at stage 1 or 2,
+    from the registrations; basis `early_stage_proxy`, which every page showing it names as a proxy)."""
 
     alliance_of = _alliance_of()
     by_ccg = counts_table(attendances, ["ccg"], settings, invitations)
     by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
     by_alliance = counts_table(attendances, ["alliance"], settings, invitations)
+    if survival is None:
+        targeting = _proxy_targeting(registrations, alliance_of, choose)
+    else:
+        targeting = survival_targeting(survival, choose)
+    written = []
+    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
+        path = results / RESULT_FILES[name]
+        table.to_parquet(path, index=False)
+        written.append(path)
+    return written
+
+
+def survival_targeting(survival: SurvivalTable, choose: int) -> pd.DataFrame:
+    """CCGs ranked by one-year lung cancer survival (`lung_survival_1y_pct`), lowest first."""
+    from cancer_alliance.lung.survival import VALUE
+    from cancer_alliance.lung.targeting import rank_ccgs
+
+    ranked = rank_ccgs(survival.rows, choose=choose, value=VALUE, version=survival.profile.ccg_version)
+    targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(columns={"value": "lung_survival_1y_pct"})
+    targeting["basis"] = "survival"
+    targeting["diagnosis_year"] = survival.diagnosis_year
+    return targeting
+
+
+def _proxy_targeting(registrations: Any, alliance_of: dict[str, str | None], choose: int) -> pd.DataFrame:
+    """The fallback: CCGs ranked by the share of their lung cancers diagnosed at stage 1 or 2."""
+    from cancer_alliance.early_diagnosis.counts import registration_counts
+    from cancer_alliance.lung.targeting import rank_ccgs
+
     lung = registrations.filter(registrations.cancer_site == "lung")
     stage = registration_counts(lung, ["ccg"]).toArrow().to_pandas()
     stage = stage[stage["ccg"].isin(alliance_of) & (stage["stage_staged"] > 0)]
@@ -134,15 +165,10 @@ def write_results(
     targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(
         columns={"value": "lung_early_stage_share"}
     )
-    targeting = targeting.merge(
+    targeting["basis"] = "early_stage_proxy"
+    return targeting.merge(
         stage.rename(columns={"ccg": "ccg_code"})[["ccg_code", "stage_early", "stage_staged"]], on="ccg_code"
     )
-    written = []
-    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
-        path = results / RESULT_FILES[name]
-        table.to_parquet(path, index=False)
-        written.append(path)
-    return written
 
 
 def programme_file(

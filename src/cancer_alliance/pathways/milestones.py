@@ -1,7 +1,7 @@
 """`milestones`: per pathway and milestone of its tumour's definition, the target day, the day it was
 reached and its status (issue 12 item 3); `unevaluated`: the pathways that cannot be evaluated, and why.
 
-Rules (clinical-models.md §5; issue 12 items 1-3):
+Rules (NHS England timed diagnostic pathways (2018); issue 12 items 1-3):
 
 - Day 0 is the pathway's `referral_received` date, or its `consultant_upgrade` date when that is
   later (an upgrade restarts the clock, as in the 62-day rules); the definition in force on day 0

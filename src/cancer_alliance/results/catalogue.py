@@ -409,6 +409,7 @@ _FILES: tuple[ResultFile, ...] = (
             "lung_early_stage_share",
             "rank",
             "chosen",
+            "basis",
             "stage_early",
             "stage_staged",
         ),

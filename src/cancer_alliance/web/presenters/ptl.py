@@ -1,5 +1,6 @@
 """The patient tracking list as pages show it: filters, sort order, RAG by days to the 62-day breach,
-and each pathway's timeline (CWT rules §6; issue 6 item 2). No I/O: the rows come through `Scope`.
+and each pathway's timeline (CWT reporting conventions [S1, S31]; issue 6 item 2). No I/O: the rows come
+through `Scope`.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def passed_column(day: str) -> str:
     return cwt_ptl.passed_column(int(day))
 
 
-#: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
+#: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT reporting
+#: conventions [S1, S31]).
 BACKLOG_COUNTS = (
     "open_pathways",
     "over_62_backlog",
