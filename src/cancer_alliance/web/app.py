@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
@@ -30,6 +34,7 @@ from cancer_alliance.web.security.sessions import SessionCodec
 from cancer_alliance.web.settings import WebSettings
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 TAGS = [
     {"name": "aggregates", "description": "Counts and rates; the public gets them after disclosure control."},
     {
@@ -78,7 +83,7 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     )
     store = open_store(settings.database_url)
     if store.engine.dialect.name == "sqlite":
-        event.listen(store.engine, "connect", _sqlite_for_serving)
+        event.listen(store.engine, "connect", partial(_sqlite_for_serving, settings.sqlite_busy_timeout))
     app.state.context = AppContext(
         settings=settings,
         results=Results(settings.home),
@@ -101,14 +106,14 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     return app
 
 
-def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_for_serving(busy_timeout: timedelta, dbapi_connection: Any, _record: Any) -> None:
     """Write-ahead log on the SQLite store: readers never wait for the audit writes of other requests,
     and a commit syncs the log at checkpoints rather than on every request (decision record 0010;
     PostgreSQL is the production store)."""
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout.total_seconds() * 1000)}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
 
 
@@ -144,6 +149,17 @@ def _error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": str(error)}, status_code=503)
         return render_error(request, 503, "Results not computed yet", str(error))
+
+    @app.exception_handler(DBAPIError)
+    async def store_failed(request: Request, error: DBAPIError) -> Response:
+        """The store refused a read or a commit (locked, connection lost): the route's answer is
+        withheld, as its audit event or write is not stored (decision record 0028)."""
+        name = type(error.orig).__name__
+        logger.warning("store error on %s %s: %s", request.method, request.url.path, name)
+        text = "The service could not save this request. Try again in a moment."
+        if _wants_json(request):
+            return JSONResponse({"detail": text}, status_code=503, headers={"Retry-After": "5"})
+        return render_error(request, 503, "Sorry, there is a problem with the service", text)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

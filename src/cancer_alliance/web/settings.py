@@ -40,6 +40,8 @@ class WebSettings:
     login_window: timedelta = timedelta(minutes=5)
     #: A PTL pathway breaching within this many days is amber.
     warn_within_days: int = 7
+    #: How long a request waits for the SQLite store's write lock before it fails with 503.
+    sqlite_busy_timeout: timedelta = timedelta(seconds=5)
     #: Largest CWT file the import page accepts.
     max_upload_bytes: int = 200 * 1024 * 1024
 
