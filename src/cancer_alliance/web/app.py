@@ -28,6 +28,7 @@ from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
 from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import NotInScope, SignInRequired
+from cancer_alliance.web.security.limits import BodyLimit
 from cancer_alliance.web.security.middleware import SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter
 from cancer_alliance.web.security.sessions import SessionCodec
@@ -93,7 +94,10 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
     )
-    app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)
+    app.add_middleware(
+        BodyLimit, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
+    app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)  # outermost: headers on all
     _error_handlers(app)
     from cancer_alliance.web.api import router as api_router
     from cancer_alliance.web.pages import router as pages_router

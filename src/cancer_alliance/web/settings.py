@@ -42,7 +42,9 @@ class WebSettings:
     warn_within_days: int = 7
     #: How long a request waits for the SQLite store's write lock before it fails with 503.
     sqlite_busy_timeout: timedelta = timedelta(seconds=5)
-    #: Largest CWT file the import page accepts.
+    #: Largest request body of any route but the uploads (forms and JSON are a few kilobytes).
+    max_body_bytes: int = 1024 * 1024
+    #: Largest CWT file the import page accepts (the largest body of the upload routes).
     max_upload_bytes: int = 200 * 1024 * 1024
 
 
