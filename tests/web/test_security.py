@@ -256,3 +256,23 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
     upload = client.post("/import", content=b"x" * 2000, headers={"content-type": "text/csv"})
     assert upload.status_code != 413  # the upload route takes more (refused here for other reasons)
     assert client.post("/import", content=b"x" * 6000).status_code == 413
+
+
+def test_the_rate_limiter_forgets_old_keys_and_holds_at_most_max_keys():
+    """Issue 21: it never forgot an address, so a flood of addresses grew it without bound."""
+    limiter = RateLimiter(2, timedelta(seconds=10), max_keys=100)
+    for n in range(1000):
+        limiter.record(f"10.0.{n // 256}.{n % 256}", now=n / 1000)
+    assert len(limiter) == 100
+    assert limiter.blocked("10.0.3.231", now=1) is False  # one failure each: never blocked
+    limiter.record("a", now=20)
+    assert len(limiter) == 1  # the others' failures left the window
+
+
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(monkeypatch, web_home):
+    from cancer_alliance.web.settings import load_settings
+
+    monkeypatch.setenv("ALLIANCE_SECRET_KEY", "x")
+    assert load_settings().trusted_proxies == ()
+    monkeypatch.setenv("ALLIANCE_TRUSTED_PROXIES", "10.1.1.1, 10.1.1.2")
+    assert load_settings().trusted_proxies == ("10.1.1.1", "10.1.1.2")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -67,6 +68,8 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # as many worker threads as store connections (`WebSettings.threads`)
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         if warm:
             await run_in_threadpool(app.state.context.results.warm)
         yield
@@ -82,7 +85,7 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    store = open_store(settings.database_url)
+    store = open_store(settings.database_url, pool_size=settings.threads)
     if store.engine.dialect.name == "sqlite":
         event.listen(store.engine, "connect", partial(_sqlite_for_serving, settings.sqlite_busy_timeout))
     app.state.context = AppContext(
