@@ -139,7 +139,7 @@ def test_an_update_lists_the_changed_columns_and_snapshots_the_row(store, unique
     job_id = unique("job")
     with store.begin() as session:
         user = create_user(
-            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="x" * 12
+            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="a long enough password"
         )
     with store.begin() as session:
         user = session.get(UserAccount, user.id)
@@ -157,7 +157,7 @@ def test_a_deleted_rows_snapshot_outlives_the_row_and_its_id_is_never_reused(sto
     job_id, username = unique("job"), unique("u")
     with store.begin() as session:
         user = create_user(
-            session, Auditor(session, job_id=job_id), username=username, role="national", password="x" * 12
+            session, Auditor(session, job_id=job_id), username=username, role="national", password="a long enough password"
         )
     with store.begin() as session:
         user = session.get(UserAccount, user.id)
@@ -169,7 +169,7 @@ def test_a_deleted_rows_snapshot_outlives_the_row_and_its_id_is_never_reused(sto
         assert session.get(UserAccount, int(deleted.object_id)) is None
     with store.begin() as session:
         successor = create_user(
-            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="x" * 12
+            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="a long enough password"
         )
     assert successor.id > int(deleted.object_id)  # SQLite would reuse the id without AUTOINCREMENT
 
