@@ -167,9 +167,8 @@ def percentile(values: list[float], q: int) -> float:
 
 def report(store: str, timings, errors, seconds: float) -> float:
     total = sum(len(v) for v in timings.values())
-    print(
-        f"\n{store}: {total:,} requests in {seconds:.0f} s, {total / seconds:.0f}/s, {sum(errors.values())} errors"
-    )
+    failed = sum(errors.values())
+    print(f"\n{store}: {total:,} requests in {seconds:.0f} s, {total / seconds:.0f}/s, {failed} errors")
     print(f"{'URL':60} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0
     for path, values in timings.items():
@@ -228,9 +227,8 @@ def main() -> int:
     prepare_results(args.home, args.scale)
     alliance, trust, record = busiest(args.home)
     paths = urls(alliance, trust, record)
-    print(
-        f"{args.clients} signed-in clients ({', '.join(ROLES)} in turn), {os.cpu_count()} cores, default workers"
-    )
+    roles = ", ".join(ROLES)
+    print(f"{args.clients} signed-in clients ({roles} in turn), {os.cpu_count()} cores, default workers")
     results = [run(store, args.home, args, paths, alliance, trust) for store in args.stores.split(",")]
     return 0 if all(results) else 1
 
