@@ -104,7 +104,7 @@ def start_server(home: Path, port: int, url: str | None) -> subprocess.Popen:
     env.pop("ALLIANCE_DATABASE_URL", None)
     if url:
         env["ALLIANCE_DATABASE_URL"] = url
-    command = [sys.executable, "-m", "cancer_alliance.cli", "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "alliance"), "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
