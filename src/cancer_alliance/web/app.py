@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
@@ -30,7 +31,7 @@ from cancer_alliance.web.presenters.formatting import FILTERS, options
 from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import NotInScope, SignInRequired
 from cancer_alliance.web.security.limits import BodyLimit
-from cancer_alliance.web.security.middleware import SessionsAndHeaders
+from cancer_alliance.web.security.middleware import STATIC_PREFIXES, SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter
 from cancer_alliance.web.security.sessions import SessionCodec
 from cancer_alliance.web.settings import WebSettings
@@ -168,8 +169,20 @@ def _error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": text}, status_code=503, headers={"Retry-After": "5"})
         return render_error(request, 503, "Sorry, there is a problem with the service", text)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        """422 naming the fields, never echoing what was sent (it may be patient data); an NHS.UK error
+        page on HTML routes."""
+        fields = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
+        if _wants_json(request):
+            return JSONResponse({"detail": fields}, status_code=422)
+        named = ", ".join(f["field"].split(".")[-1] for f in fields)
+        return render_error(request, 422, "Check what you entered", f"These values are not valid: {named}.")
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
+        if request.url.path.startswith(STATIC_PREFIXES):  # no session or viewer there: plain text
+            return PlainTextResponse(str(error.detail), status_code=error.status_code)
         if _wants_json(request):
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
