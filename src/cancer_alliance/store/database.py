@@ -42,7 +42,11 @@ def create_store_engine(url: str | None = None, pool_size: int | None = None) ->
     thread never waits for a connection (issue 21); None keeps SQLAlchemy's default (5 + 10 overflow).
     """
     resolved = make_url(database_url(url))
-    sizing: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
+    # hide_parameters: a failed statement's message never carries its values (notes, NHS numbers)
+    # into logs or tracebacks (style checklist item 9; issue 21)
+    sizing: dict[str, Any] = {"hide_parameters": True}
+    if pool_size is not None:
+        sizing.update(pool_size=pool_size, max_overflow=0)
     if resolved.get_backend_name() != "sqlite":
         return create_engine(resolved, pool_pre_ping=True, **sizing)
     if resolved.database and resolved.database != ":memory:":

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import IntegrityError
 
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import Protocol, load_protocol
@@ -233,13 +234,23 @@ def followup_action(
             _owned_test(scope, patient.id, item_id)
         elif action == "triage_concern":
             _owned_concern(scope, patient.id, item_id)
-        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care") and item_id != patient.id:
-            raise actions.NotFound(f"item {item_id} is not this patient")
+        elif action == "reaccess":
+            _owned_request(scope, patient.id, item_id)
+        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care"):
+            if item_id != patient.id:
+                raise actions.NotFound(f"item {item_id} is not this patient")
+        else:
+            raise actions.ActionError(f"unknown action {action!r}")
         # The action and its audit event commit together in their own transaction: if the item
         # changed meanwhile, all of it rolls back and the page is drawn afresh in the request's.
         with ctx.store.begin() as own:
             chosen["summary"] = summary.strip() or None
             _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common, chosen)
+    except IntegrityError:
+        # A double submit racing its twin: both passed the action-key check, the twin committed first
+        # and the key's uniqueness refused this one. Done once is what was asked (issue 21).
+        if not _recorded(ctx, action_key):
+            raise
     except actions.ChangedByAnotherUser:
         return _conflict(request, ctx, scope, auditor, patient_id, day, anchor)
     except (actions.ActionError, actions.NotFound) as error:
@@ -285,6 +296,18 @@ def _owned_test(scope: FollowupScope, patient_id: int, test_id: int) -> int:
     if not any(test.id == test_id for test in scope.record(patient_id).tests):
         raise actions.NotFound(f"test {test_id} is not this patient's")
     return test_id
+
+
+def _owned_request(scope: FollowupScope, patient_id: int, request_id: int) -> int:
+    if not any(request.id == request_id for request in scope.record(patient_id).requests):
+        raise actions.NotFound(f"re-access request {request_id} is not this patient's")
+    return request_id
+
+
+def _recorded(ctx, action_key: str) -> bool:
+    """Whether an action is recorded under `action_key`, read in a new session (after the twin's commit)."""
+    with ctx.store.session() as session:
+        return actions.recorded(session, action_key)
 
 
 def _owned_concern(scope: FollowupScope, patient_id: int, concern_id: int) -> int:
