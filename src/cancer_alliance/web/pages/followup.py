@@ -21,6 +21,7 @@ from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.followup import CARE_RECORDS, MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
+from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.security.csrf import require_csrf
@@ -212,6 +213,8 @@ def followup_action(
         problem = CHOICES[unchosen[0]][1] if unchosen[0] in CHOICES else "Select what was done"
     elif len(summary.strip()) > MAX_SUMMARY:
         problem = f"The summary must be {MAX_SUMMARY} characters or fewer"
+    elif has_nhs_number(note) or has_nhs_number(summary):
+        problem = NHS_NUMBER_MESSAGE
     if problem:
         return _patient_page(
             request,
