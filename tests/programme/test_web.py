@@ -240,3 +240,12 @@ def test_a_case_study_is_edited_and_a_stale_edit_is_refused(home, signed_in):
     other = signed_in("nat")
     assert other.get(edit).status_code == 200  # national users edit any alliance's
     assert signed_in("rgt").get(edit).status_code == 404  # a trust user cannot even see the draft
+
+
+@pytest.mark.parametrize(
+    ("username", "alliance", "status"), [("rtx", EAST, 403), ("rgt", EAST, 403), ("east", LANCS, 403)]
+)
+def test_the_board_pack_follows_the_follow_up_metrics_rules(home, signed_in, username, alliance, status):
+    """Issue 21: any signed-in user could download any alliance's pack, follow-up totals included."""
+    response = signed_in(username).get(f"/programme/board.html?alliance={alliance}&month=2019-03")
+    assert response.status_code == status

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.csv_export import write_lists
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
@@ -150,12 +151,12 @@ def target(
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["rank", "ccg_code", "name", "alliance_code", "value", "chosen"])
-        for ccg in ranked:
-            writer.writerow(
-                [ccg.rank, ccg.ccg_code, ccg.name, ccg.alliance_code, repr(ccg.value), ccg.chosen]
-            )
+        header = ["rank", "ccg_code", "name", "alliance_code", "value", "chosen"]
+        write_lists(
+            handle,
+            header,
+            ([c.rank, c.ccg_code, c.name, c.alliance_code, repr(c.value), c.chosen] for c in ranked),
+        )
     _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {output}")
 
 

@@ -69,6 +69,12 @@ def _done(session: Session, action_key: str, note: str | None = None) -> Followu
     return session.scalar(select(FollowupAction).where(FollowupAction.action_key == action_key))
 
 
+def recorded(session: Session, action_key: str) -> bool:
+    """Whether an action is recorded under `action_key` (a double submit's twin may have committed it)."""
+    found = session.scalar(select(FollowupAction.id).where(FollowupAction.action_key == action_key))
+    return found is not None
+
+
 def _check(item: Any, expected_version: int | None, what: str) -> None:
     if expected_version is not None and item.version != expected_version:
         raise ChangedByAnotherUser(f"{what} {item.id} was {CHANGED}")

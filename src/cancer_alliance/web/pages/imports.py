@@ -13,6 +13,8 @@ uploaded it, since the quarantine holds the rejected rows' values.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from pathlib import Path
@@ -21,10 +23,11 @@ from typing import Annotated
 import pyarrow as pa
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from cancer_alliance.config import quarantine_dir
+from cancer_alliance.csv_export import write_lists
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import ImportScope, account_scope
 from cancer_alliance.results.jobs import enqueue
@@ -34,6 +37,7 @@ from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, Sto
 from cancer_alliance.web.pages.common import IMPORTERS, render
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import csv_attachment
 
 router = APIRouter()
 QUARANTINE_NAME = re.compile(r"cwt-[0-9A-Za-z-]+\.csv")
@@ -128,7 +132,17 @@ def quarantine_download(name: str, viewer: AnalystDep, auditor: AuditorDep, sess
     if not QUARANTINE_NAME.fullmatch(name) or not path.is_file() or not _may_download(session, viewer, name):
         raise HTTPException(status_code=403, detail="You cannot download this quarantine file.")
     auditor.exported(ObjectRef("quarantine", name), {"format": "csv"})
-    return FileResponse(path, media_type="text/csv", filename=name)
+    return csv_attachment(_safe_copy(path), name)
+
+
+def _safe_copy(path: Path) -> str:
+    """The quarantine file passed through the formula-safe writer: its cells are the rejected input
+    exactly as uploaded, so any of them may be a formula."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        buffer = io.StringIO()
+        write_lists(buffer, next(rows, []), rows)
+    return buffer.getvalue()
 
 
 def _may_see(viewer: Viewer, job: ImportJob) -> bool:

@@ -638,6 +638,18 @@ def case_study_moderate(
 # --- board pack -------------------------------------------------------------------------------------
 
 
+def _require_pack(viewer: Viewer, alliance_code: str) -> None:
+    """The pack holds the alliance's follow-up totals, so it follows `/followup/metrics`: national
+    users for any alliance, alliance users for their own, trust users not at all (issue 21)."""
+    if viewer.role is Role.national:
+        return
+    if viewer.role is Role.alliance and viewer.organisation_code == alliance_code:
+        return
+    raise HTTPException(
+        status_code=403, detail="The board pack is for national users and the alliance's own users."
+    )
+
+
 @router.get("/programme/board", name="board_form")
 def board_form(request: Request, ctx: ContextDep, viewer: SignedInDep, alliance: str = "", month: str = ""):
     code = _alliance(alliance, viewer, ctx)
@@ -659,6 +671,7 @@ def board_download(
     code = _alliance(alliance, viewer, ctx)
     if not code:
         raise HTTPException(status_code=400, detail="Choose an alliance.")
+    _require_pack(viewer, code)
     month = _month(month, ctx)
     try:
         pack = board_pack(code, month, home=ctx.settings.home, session=auditor.session)
