@@ -182,7 +182,12 @@ _FILES: tuple[ResultFile, ...] = (
         ("cwt",),
     ),
     ResultFile(
-        "cwt_facts.rejected.csv", "cwt_facts", "cwt", ("record_id", "reason"), Level.patient, ("cwt",)
+        "cwt_facts.rejected.csv",
+        "cwt_facts",
+        "cwt",
+        ("record_id", "reason", "measures"),
+        Level.patient,
+        ("cwt",),
     ),
     *(_performance(name, by) for name, by in PERFORMANCE_GROUPINGS.items()),
     ResultFile(
