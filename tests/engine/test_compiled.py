@@ -103,3 +103,26 @@ def test_results_stay_bound_to_their_own_inputs(engine: Engine) -> None:
     early = compiled_waits(frame(engine, [("a", 10, "RAJ")]), 14)
     compiled_waits(frame(engine, [("b", 90, "RBA")]), 14)
     assert engine.rows(early) == [{"provider": "RAJ", "total": 1, "within": 1}]
+
+
+class Opaque:
+    """An argument whose repr shows its address, not its value."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def opaque_waits(frame, limit: Opaque):
+    return waits(frame, limit.limit)
+
+
+def test_an_argument_without_a_value_repr_is_never_keyed(fresh_cache) -> None:
+    engine = open_engine(EngineName.duckdb)
+    compiled_opaque = compiled(opaque_waits)
+    assert engine.rows(compiled_opaque(frame(engine, [("a", 20, "RAJ")]), Opaque(14))) == [
+        {"provider": "RAJ", "total": 1, "within": 0}
+    ]
+    assert engine.rows(compiled_opaque(frame(engine, [("a", 20, "RAJ")]), Opaque(31))) == [
+        {"provider": "RAJ", "total": 1, "within": 1}
+    ]
+    assert len(built) == 2 and not list(fresh_cache.glob("*.sql"))

@@ -35,6 +35,8 @@ Rule = TypeVar("Rule", bound=Callable[..., Any])
 CACHE_VARIABLE = "ALLIANCE_PLAN_CACHE"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _STAND_IN = "ca_stand_in_{key}_{index}"
+#: How many input frames keep their view for reuse by the next rule.
+KEPT_INPUTS = 64
 _compiling: ContextVar[bool] = ContextVar("compiling", default=False)
 _memory: dict[str, str] = {}
 #: Input frames (kept, so that their ids stay theirs) and the views made of them.
@@ -50,7 +52,7 @@ def compiled(rule: Rule) -> Rule:
     def run(*args: Any, **kwargs: Any) -> Any:
         kwargs = dict(sorted(kwargs.items()))  # one order of inputs for the key and the stand-ins
         frames = [value for value in (*args, *kwargs.values()) if _is_duckdb_frame(value)]
-        if not frames or _compiling.get():
+        if not frames or _compiling.get() or not _keyable(args, kwargs):
             return rule(*args, **kwargs)
         return _run(rule, args, kwargs)
 
@@ -61,6 +63,14 @@ def plan_cache_dir() -> Path:
     """Folder of compiled SQL: `ALLIANCE_PLAN_CACHE`, else `ALLIANCE_HOME/cache/plans`."""
     configured = os.environ.get(CACHE_VARIABLE)
     return Path(configured) if configured else alliance_home() / "cache" / "plans"
+
+
+def _keyable(args: tuple, kwargs: dict[str, Any]) -> bool:
+    """Whether every argument other than a frame shows its value in its repr (an object's default
+    repr shows its address instead, which a later process may give to another value)."""
+    return not any(
+        " at 0x" in repr(value) for value in (*args, *kwargs.values()) if not _is_duckdb_frame(value)
+    )
 
 
 def _is_duckdb_frame(value: Any) -> bool:
@@ -89,6 +99,8 @@ def _input_view(session: Any, frame: Any) -> str:
     if known is None or known[0] is not frame:
         known = (frame, _view(session, f"ca_input_{os.getpid()}_{next(_runs)}", _sql(frame)))
         _inputs[id(frame)] = known
+        if len(_inputs) > KEPT_INPUTS:  # a long-running process keeps only the recent ones
+            del _inputs[next(iter(_inputs))]
     return known[1]
 
 
@@ -135,10 +147,14 @@ def _build(
     args: tuple,
     kwargs: dict[str, Any],
 ) -> str:
-    """The rule's SQL over empty stand-in tables with the inputs' schemas."""
+    """The rule's SQL over empty stand-in tables with the inputs' schemas. The stand-ins are dropped
+    afterwards, so SQL that still named one would fail loudly rather than read an empty table."""
+    names = [_STAND_IN.format(key=key[:16], index=index) for index in range(len(schemas))]
     stand_ins = iter(
-        _frame(session, _stand_in(session, _STAND_IN.format(key=key[:16], index=index), columns))
-        for index, columns in enumerate(schemas)
+        [
+            _frame(session, _stand_in(session, name, columns))
+            for name, columns in zip(names, schemas, strict=True)
+        ]
     )
     args = tuple(next(stand_ins) if _is_duckdb_frame(value) else value for value in args)
     kwargs = {name: next(stand_ins) if _is_duckdb_frame(value) else value for name, value in kwargs.items()}
@@ -147,6 +163,8 @@ def _build(
         return _sql(rule(*args, **kwargs))
     finally:
         _compiling.reset(token)
+        for name in names:
+            session._conn.execute(f'DROP TABLE IF EXISTS "{name}"')
 
 
 def _stand_in(session: Any, name: str, columns: tuple[tuple[str, str], ...]) -> str:
