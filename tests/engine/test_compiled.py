@@ -126,3 +126,16 @@ def test_an_argument_without_a_value_repr_is_never_keyed(fresh_cache) -> None:
         {"provider": "RAJ", "total": 1, "within": 1}
     ]
     assert len(built) == 2 and not list(fresh_cache.glob("*.sql"))
+
+
+@compiled
+def busy(counted):
+    """A second rule over `waits` output: the providers with at least two records."""
+    return counted.where(functions(counted).col("total") >= 2)
+
+
+def test_a_compiled_result_feeds_another_compiled_rule(engine: Engine) -> None:
+    records = [("a", 10, "RAJ"), ("b", 20, "RBA"), ("c", 5, "RBA")]
+    direct = engine.rows(busy.__wrapped__(waits(frame(engine, records), 14)))
+    assert engine.rows(busy(compiled_waits(frame(engine, records), 14))) == direct
+    assert direct == [{"provider": "RBA", "total": 2, "within": 1}]

@@ -90,18 +90,27 @@ def _run(rule: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
     _memory[key] = sql
     for index, view in enumerate(views):
         sql = sql.replace(f'"{_STAND_IN.format(key=key[:16], index=index)}"', f'"{view}"')
-    return _frame(session, _view(session, f"ca_result_{os.getpid()}_{next(_runs)}", sql))
+    view = _view(session, f"ca_result_{os.getpid()}_{next(_runs)}", sql)
+    return _remember(_frame(session, view), view)
+
+
+def _remember(frame: Any, view: str) -> Any:
+    """Keep `frame`'s view for when it is passed to a rule (a long-running process keeps the recent ones)."""
+    _inputs[id(frame)] = (frame, view)
+    if len(_inputs) > KEPT_INPUTS:
+        del _inputs[next(iter(_inputs))]
+    return frame
 
 
 def _input_view(session: Any, frame: Any) -> str:
-    """The view of an input frame, made once per frame: the same records often feed several rules."""
+    """The view of an input frame, made once per frame: the same records often feed several rules, and
+    a rule's result is already a view."""
     known = _inputs.get(id(frame))
-    if known is None or known[0] is not frame:
-        known = (frame, _view(session, f"ca_input_{os.getpid()}_{next(_runs)}", _sql(frame)))
-        _inputs[id(frame)] = known
-        if len(_inputs) > KEPT_INPUTS:  # a long-running process keeps only the recent ones
-            del _inputs[next(iter(_inputs))]
-    return known[1]
+    if known is not None and known[0] is frame:
+        return known[1]
+    view = _view(session, f"ca_input_{os.getpid()}_{next(_runs)}", _sql(frame))
+    _remember(frame, view)
+    return view
 
 
 def _sql(frame: Any) -> str:
