@@ -26,6 +26,7 @@ BENCHES = [
     "lung_bench.py",
     "radiotherapy_bench.py",
     "programme_bench.py",
+    "results_bench.py",
 ]
 
 

@@ -36,7 +36,7 @@ def prepare(home: Path, scale: float) -> None:
     """Demo results at `scale` in `home` (kept between runs), and the bench user."""
     os.environ["ALLIANCE_HOME"] = str(home.resolve())
     os.environ.pop("ALLIANCE_DATABASE_URL", None)
-    if not (home / "demo.json").exists():
+    if not (home / "results" / "generation.json").exists():
         from cancer_alliance.demo import prepare as prepare_demo
 
         started = time.perf_counter()
@@ -162,7 +162,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (one per core)")
     args = parser.parse_args()
     prepare(args.home, args.scale)
-    demo = json.loads((args.home / "demo.json").read_text())
+    generation = json.loads((args.home / "results" / "generation.json").read_text())
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -175,7 +175,7 @@ def main() -> int:
         server.wait(timeout=20)
     total = sum(len(v) for v in timings.values())
     print(
-        f"results at scale {demo['scale']} (reference date {demo['reference_date']}); "
+        f"results at scale {args.scale} (as of {generation['as_of']}); "
         f"{args.clients} clients for {args.seconds:.0f} s: {total:,} requests, {total / args.seconds:.0f}/s"
     )
     print(f"{'URL':70} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

@@ -18,6 +18,16 @@ def lake_dir(table: str) -> Path:
     return alliance_home() / "lake" / table
 
 
+def results_dir(home: Path | None = None) -> Path:
+    """The results the pages read: a link to the current generation (`results.generations`)."""
+    return (home or alliance_home()) / "results"
+
+
+def generations_dir(home: Path | None = None) -> Path:
+    """Every kept generation of results, one folder each, beside the `results` link."""
+    return (home or alliance_home()) / "generations"
+
+
 def quarantine_dir() -> Path:
     """Folder of rejected rows, one file per import."""
     return alliance_home() / "quarantine"

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,13 +36,13 @@ def browser_home(tmp_path_factory) -> Path:
     return build_home(tmp_path_factory.mktemp("browser") / "home")
 
 
-@pytest.fixture(scope="session")
-def server(browser_home) -> Iterator[str]:
-    """Base URL of the application serving `browser_home`, for the whole session."""
+@contextmanager
+def serve(home: Path) -> Iterator[str]:
+    """Serve `home` (as ALLIANCE_HOME) on a free loopback port until the block ends; yields the base URL."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("ALLIANCE_HOME", str(browser_home))
+    mp.setenv("ALLIANCE_HOME", str(home))
     mp.delenv("ALLIANCE_DATABASE_URL", raising=False)
-    settings = WebSettings(home=browser_home, secret_key="browser-test", node_modules=find_node_modules())
+    settings = WebSettings(home=home, secret_key="browser-test", node_modules=find_node_modules())
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -52,10 +53,19 @@ def server(browser_home) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    mp.undo()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def server(browser_home) -> Iterator[str]:
+    """Base URL of the application serving `browser_home`, for the whole session."""
+    with serve(browser_home) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

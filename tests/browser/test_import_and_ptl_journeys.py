@@ -1,5 +1,5 @@
-"""More journeys in a real browser (issue 6 items 2 and 5): an analyst imports a CWT file, reads the
-validation summary and downloads the quarantine; a national user narrows the PTL with its filters,
+"""More journeys in a real browser (issue 6 items 2 and 5): a wrong file gets an error summary (the
+import that reaches the pages is in test_import_journey.py); a national user narrows the PTL with its filters,
 follows a provider from the backlog table and pages through the list with the keyboard. axe-core on
 every page reached. Generated records only."""
 
@@ -9,36 +9,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.journeys import check_page, follow_priority_link, saved_download, sign_in
-from tests.ingest.conftest import record, write_csv
+from tests.browser.journeys import check_page, sign_in
 from tests.web.test_ptl_list import BY_DAYS_WAITED
 
 from cancer_alliance.web.pages import ptl as ptl_page
 
 pytestmark = pytest.mark.browser
-
-
-def test_an_analyst_imports_a_file_and_downloads_its_quarantine(page, tmp_path):
-    upload = write_csv(
-        tmp_path / "june-cwt.csv",
-        [record(record_id="b1"), record(record_id="b2", nhs_number="9434765918")],  # fails mod 11
-    )
-    sign_in(page, "east")
-    follow_priority_link(page, "Import a file")
-    page.get_by_label("CWT file").set_input_files(str(upload))
-    page.locator("#import").click()
-    expect(page.locator("#import-summary")).to_have_text("Validation summary for june-cwt.csv")
-    summary = page.locator(".nhsuk-summary-list")
-    expect(summary).to_contain_text("Accepted into the lake")
-    values = [text.strip() for text in summary.locator(".nhsuk-summary-list__value").all_inner_texts()]
-    assert values[:4] == ["2", "1", "1", "1"]  # rows, accepted, quarantined, problems
-    check_page(page, "import-summary")
-    with page.expect_download() as download:
-        page.locator("#quarantine-link").click()
-    lines = saved_download(download.value, tmp_path).splitlines()
-    assert lines[0].startswith("file,row_number,field,check,reason")
-    assert lines[1].startswith("june-cwt.csv,2,nhs_number,invalid_nhs_number,")
-    assert "9434765918" not in "\n".join(lines)
 
 
 def test_a_wrong_file_gets_an_error_summary_that_links_to_the_field(page, tmp_path):

@@ -4,7 +4,7 @@ issue 6 item 7)."""
 from __future__ import annotations
 
 import csv
-import json
+import datetime as dt
 
 import pyarrow.parquet as pq
 import pytest
@@ -15,7 +15,8 @@ from cancer_alliance.cli import (
     app,
     commands,  # noqa: F401  (registers the commands on app)
 )
-from cancer_alliance.demo import PERFORMANCE_GROUPINGS
+from cancer_alliance.results import generations
+from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS
 from cancer_alliance.schemas import schema, table_names
 from cancer_alliance.store import open_store
 from cancer_alliance.store.followup import ClinicalAccess, FollowupPatient
@@ -38,7 +39,8 @@ def test_demo_prints_the_reference_date_alliances_and_validation_summary(demo_ru
     assert "reference date 2019-03-31" in result.output
     assert "Kent and Medway" in result.output  # alliance 19 of the 2018/19 map
     assert "Validation summary" in result.output
-    assert json.loads((home / "demo.json").read_text())["reference_date"] == "2019-03-31"
+    assert generations.current(home).as_of == dt.date(2019, 3, 31)  # refreshed as of the data's last day
+    assert not (home / "demo.json").exists()  # "today" comes from the results, never from the demo
 
 
 def test_demo_ingests_every_table_and_quarantines_exactly_what_the_generator_broke(demo_run):
@@ -64,12 +66,17 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
         assert table.num_rows > 0
         assert {"standard_id", "reporting_month", "total", "within", "performance"} <= set(table.column_names)
     assert pq.read_table(results / "cwt_facts.parquet").num_rows > 0
-    from cancer_alliance.web.results import PTL_FLAGS, Results
+    from cancer_alliance.results.reader import PTL_FLAGS, Results
 
     ptl = Results(home).ptl()  # refuses a PTL with a missing column or a flag that is not boolean
     assert len(ptl) > 0
     assert all(ptl[flag].dtype == bool for flag in PTL_FLAGS)
     assert ptl["over_62_backlog"].sum() < len(ptl)
+    registrations = pq.read_table(home / "synthetic" / "tumour_registrations.parquet").num_rows
+    for name in ("alliance", "ccg", "trust"):  # every valid registration in one row of each file
+        early = pq.read_table(results / f"early_diagnosis_{name}.parquet").to_pandas()
+        assert 0 < early["registrations"].sum() <= registrations
+        assert early["emergency_proportion"].between(0, 1).any()
 
 
 def test_demo_loads_breast_follow_up_for_a_clinical_nurse(demo_run):

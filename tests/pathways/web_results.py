@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 CENSUS = dt.date(2019, 3, 31)  # tests/web/conftest.py CENSUS
 
 
@@ -64,4 +66,6 @@ def write_pathway_results(results: Path) -> None:
     engine = open_engine("duckdb")
     events = engine.frame(schema("pathway_event"), pathway_events())
     results_files.write_results(events, CENSUS, results)
-    results_files.add_to_ptl(results / "ptl.parquet", results / "pathway_next.parquet")
+    ptl = pd.read_parquet(results / "ptl.parquet")
+    upcoming = pd.read_parquet(results / "pathway_next.parquet")
+    results_files.with_next_milestones(ptl, upcoming).to_parquet(results / "ptl.parquet", index=False)

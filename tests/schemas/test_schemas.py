@@ -15,6 +15,7 @@ TABLES = [
     "fit_screening_episode",
     "linac",
     "lung_health_check",
+    "lung_health_check_invitation",
     "pathway_event",
     "radiotherapy_course",
     "tumour_registration",

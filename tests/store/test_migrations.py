@@ -29,6 +29,7 @@ PROGRAMME_TABLES = {
 }
 STORE_TABLES |= PROGRAMME_TABLES  # issue 15 (migration 0004)
 STORE_TABLES |= {"followup_concern"}  # issue 11, patient-reported concerns (migration 0005)
+STORE_TABLES |= {"results_run", "import_job"}  # issue 19, refresh runs and import jobs (migration 0006)
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:

@@ -4,7 +4,6 @@ a migrated SQLite store with one user per role, and signed-in TestClients."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from tests.lung.web_results import write_lung_results
 from tests.pathways.web_results import write_pathway_results
 from tests.radiotherapy.web_results import write_radiotherapy_results
 
+from cancer_alliance.results import generations
 from cancer_alliance.store import AuditEvent, Auditor, PtlNote, create_user, migrate, open_store
 from cancer_alliance.web import WebSettings, create_app
 from cancer_alliance.web.settings import find_node_modules
@@ -100,6 +100,7 @@ def write_results(home: Path) -> None:
                 "provider": provider,
                 "alliance": alliance_code,
                 "tumour_type": tumour,
+                "tumour_type_source": "suspected" if tumour != "Missing or Invalid" else None,
                 "days_waited": days,
                 "band": band,
                 "over_62_backlog": days >= 63,
@@ -143,7 +144,15 @@ def write_results(home: Path) -> None:
             for rid, provider, _, _, _, _, breach in PATHWAYS
         ]
     ).to_parquet(results / "cwt_records.parquet", index=False)
-    (home / "demo.json").write_text(json.dumps({"reference_date": CENSUS.isoformat(), "scale": 0, "seed": 0}))
+
+
+def publish_as_generation(home: Path) -> None:
+    """Make the results written above the current generation, as `alliance results refresh` would."""
+    folder = generations.new_folder(home)
+    folder.rmdir()
+    (home / "results").rename(folder)
+    refreshed = dt.datetime(2019, 4, 1, 6, 30, tzinfo=dt.UTC)
+    generations.publish(home, folder, generations.Generation(folder.name, CENSUS, refreshed, "test"))
 
 
 @pytest.fixture(scope="session")
@@ -159,6 +168,7 @@ def build_home(home: Path) -> Path:
     write_fit_results(home / "results")
     write_lung_results(home)
     write_radiotherapy_results(home / "results")
+    publish_as_generation(home)
     url = f"sqlite:///{home / 'alliance.sqlite3'}"
     migrate(url)
     store = open_store(url)
@@ -176,7 +186,7 @@ def build_home(home: Path) -> Path:
 def web_home(template_home, tmp_path, monkeypatch) -> Path:
     """A fresh copy of the template home for one test, as ALLIANCE_HOME."""
     home = tmp_path / "home"
-    shutil.copytree(template_home, home)
+    shutil.copytree(template_home, home, symlinks=True)
     monkeypatch.setenv("ALLIANCE_HOME", str(home))
     monkeypatch.delenv("ALLIANCE_DATABASE_URL", raising=False)
     return home

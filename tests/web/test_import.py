@@ -1,21 +1,40 @@
-"""Import (issue 6 item 2): an analyst uploads a CWT file, sees the validation summary and downloads
-the quarantine; the file goes through the same ingest as `alliance ingest` (design.md, "Ingest"),
-and the import and the download are audited. Generated records only."""
+"""Import (issue 6 item 2, issue #19 items 4-5): an analyst uploads a CWT file; a background job ingests
+it as `alliance ingest` does (design.md, "Ingest"), under the uploader's import scope (decision record
+0025), and refreshes the results; the job's page shows the validation summary, the quarantine reasons
+and the outcome; the upload and the download are audited. Generated records only. The jobs run with
+the real refresh restricted to its first step (the whole pipeline is the journey test's and
+tests/results')."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 
+import pyarrow.parquet as pq
 import pytest
+from fastapi.testclient import TestClient
 from tests.ingest.conftest import TEST_KEY, record
+from tests.web.conftest import sign_in
 
+from cancer_alliance.ingest import snapshot_paths
+from cancer_alliance.results import pipeline
+from cancer_alliance.results.jobs import run_next
+from cancer_alliance.results.pipeline import Step
+from cancer_alliance.results.refresh import refresh
 from cancer_alliance.schemas import schema
+from cancer_alliance.web import create_app
 
 pytestmark = pytest.mark.web
 
 COLUMNS = schema("cwt").column_names
+PROVIDERS = schema("cwt").owner.columns
+
+
+def at(provider: str, **changes: str) -> dict[str, str]:
+    """A valid CWT record whose every provider is `provider` (RGT: East of England; RTX: Lancashire)."""
+    return record(**{column: provider for column in PROVIDERS}) | changes
 
 
 def cwt_csv(rows: list[dict[str, str]]) -> bytes:
@@ -28,20 +47,34 @@ def cwt_csv(rows: list[dict[str, str]]) -> bytes:
 
 #: Two valid records and one whose NHS number fails the modulus 11 check (NHS Data Dictionary).
 FILE = cwt_csv(
-    [record(record_id="r1"), record(record_id="r2"), record(record_id="r3", nhs_number="9434765918")]
+    [at("RGT", record_id="r1"), at("RGT", record_id="r2"), at("RGT", record_id="r3", nhs_number="9434765918")]
 )
 
 
 @pytest.fixture(autouse=True)
 def pseudonym_key(monkeypatch):
     monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.setattr(pipeline, "STEPS", pipeline.STEPS[:1])  # cwt_records: real, and quick
+
+
+def post(client, content: bytes = FILE, filename: str = "cwt-june.csv"):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/import").text).group(1)
+    return client.post(
+        "/import",
+        data={"csrf_token": token},
+        files={"upload": (filename, content, "text/csv")},
+        follow_redirects=False,
+    )
 
 
 def upload(client, content: bytes = FILE, filename: str = "cwt-june.csv"):
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/import").text).group(1)
-    return client.post(
-        "/import", data={"csrf_token": token}, files={"upload": (filename, content, "text/csv")}
-    )
+    """Upload, let the job runner run the queued jobs, and return the job's page."""
+    response = post(client, content, filename)
+    if response.status_code != 303:
+        return response
+    while run_next(client.app.state.context.store, refresh) is not None:
+        pass
+    return client.get(response.headers["location"])
 
 
 def summary_rows(html: str) -> dict[str, str]:
@@ -62,20 +95,50 @@ def test_upload_shows_the_validation_summary_and_links_the_quarantine(signed_in)
         "Already imported": "No",
     }
     assert re.search(r'href="/import/quarantine/cwt-[0-9A-Za-z-]+\.csv"', response.text)
+    reasons = re.search(
+        r'<table class="nhsuk-table" id="quarantine-reasons">(.*?)</table>', response.text, re.S
+    )
+    assert "invalid NHS number: fails the modulus 11 check" in reasons.group(
+        1
+    )  # on the page, not only a download
+    assert "Imported and refreshed" in response.text
 
 
-def test_the_quarantine_names_row_field_and_reason_with_the_nhs_number_masked(signed_in):
+def test_the_upload_returns_at_once_and_the_job_waits_in_the_queue(signed_in):
     client = signed_in("east")
-    link = re.search(r'href="(/import/quarantine/[^"]+)"', upload(client).text).group(1)
-    download = client.get(link)
-    assert download.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(download.text)))
-    assert len(rows) == 1
-    problem = rows[0]
-    assert (problem["file"], problem["row_number"], problem["field"]) == ("cwt-june.csv", "3", "nhs_number")
-    assert problem["reason"] == "invalid NHS number: fails the modulus 11 check"
-    assert problem["nhs_number"] == "masked"
-    assert "9434765918" not in download.text
+    response = post(client)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert 'id="job-state">Queued' in page.text
+    assert '<meta http-equiv="refresh" content="2">' in page.text  # reloads until it finishes
+    assert signed_in("nat").get(response.headers["location"]).status_code == 200
+    assert signed_in("rgt").get(response.headers["location"]).status_code == 403  # trusts do not import
+
+
+def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(signed_in, monkeypatch):
+    def broken(_ctx) -> None:
+        raise RuntimeError("the PTL step broke")
+
+    monkeypatch.setattr(pipeline, "STEPS", (Step("cwt_records", "cwt", broken),))
+    page = upload(signed_in("east"))
+    assert 'id="job-state">Failed' in page.text
+    assert "the results refresh failed at step cwt_records: RuntimeError: the PTL step broke" in page.text
+    assert "The pages still show the previous results." in page.text
+    assert summary_rows(page.text)["Accepted into the lake"] == "2"
+
+
+def test_a_parquet_upload_is_capped_by_the_row_count_in_its_metadata(settings, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    client = TestClient(create_app(dataclasses.replace(settings, max_upload_rows=2)))
+    sign_in(client, "nat")
+    path = tmp_path / "three.parquet"
+    pq.write_table(pa.table({"record_id": ["r1", "r2", "r3"]}), path)  # a few hundred bytes
+    response = post(client, path.read_bytes(), "three.parquet")
+    assert response.status_code == 413
+    assert "The file has 3 rows; the import page takes at most 2" in response.text
+    assert list((settings.home / "uploads").iterdir()) == []
 
 
 def test_the_same_file_twice_changes_nothing(signed_in):
@@ -94,8 +157,8 @@ def test_a_file_that_is_not_csv_or_parquet_is_refused_with_an_error_summary(sign
 
 def test_a_file_without_the_cwt_columns_is_refused_naming_the_file(signed_in):
     response = upload(signed_in("nat"), b"a,b\n1,2\n", "wrong.csv")
-    assert response.status_code == 400
-    assert "wrong.csv" in response.text
+    assert 'id="job-state">Failed' in response.text
+    assert "The file was not imported: wrong.csv" in response.text
 
 
 def test_import_and_download_are_audited_and_others_cannot_download(signed_in, audit_events):
@@ -103,9 +166,9 @@ def test_import_and_download_are_audited_and_others_cannot_download(signed_in, a
     link = re.search(r'href="(/import/quarantine/[^"]+)"', upload(east).text).group(1)
     east.get(link)
     kinds = [(event.action, event.object_type) for event in audit_events()]
-    assert ("create", "cwt_import") in kinds
+    assert ("create", "cwt_import_job") in kinds
     assert ("export", "quarantine") in kinds
-    assert signed_in("rgt").get(link).status_code == 403  # trusts cannot import or download
+    assert signed_in("rgt").get(link).status_code == 403  # only the importer or a national user
     assert signed_in("nat").get(link).status_code == 200  # national users may
 
 
@@ -117,3 +180,55 @@ def test_no_raw_nhs_number_is_left_on_the_server_after_an_upload(signed_in, web_
     for raw in (b"9434765919", b"9434765918"):
         holders = [p for p in web_home.rglob("*") if p.is_file() and raw in p.read_bytes()]
         assert holders == [], f"raw NHS number {raw.decode()} in {holders}"
+
+
+def lake_record_ids() -> dict[str, str]:
+    """record_id -> treatment provider of each record's newest row in the lake."""
+    rows: dict[str, str] = {}
+    for path in snapshot_paths("cwt"):
+        rows |= dict(
+            zip(
+                *pq.read_table(path, columns=["record_id", "provider_treatment"]).to_pydict().values(),
+                strict=True,
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("user", "accepted"),
+    [
+        pytest.param("nat", {"e1", "l1", "t1"}, id="national: every row"),
+        pytest.param("east", {"e1", "t1"}, id="alliance: its trusts' rows"),
+        pytest.param("rgt", {"t1"}, id="trust: its own rows"),
+    ],
+)
+def test_each_role_imports_only_its_organisations_rows(signed_in, user, accepted):
+    rows = [at("RGN", record_id="e1"), at("RTX", record_id="l1"), at("RGT", record_id="t1")]
+    response = upload(signed_in(user), cwt_csv(rows))
+    assert response.status_code == 200
+    assert summary_rows(response.text)["Accepted into the lake"] == str(len(accepted))
+    assert set(lake_record_ids()) == accepted
+
+
+def test_an_alliance_upload_of_another_alliances_record_is_quarantined_and_theirs_unchanged(signed_in):
+    upload(signed_in("nat"), cwt_csv([at("RTX", record_id="l1")]), "lancashire.csv")
+    before = lake_record_ids()
+    east = signed_in("east")
+    claimed = cwt_csv([at("RGT", record_id="l1"), at("RTX", record_id="l2")])
+    response = upload(east, claimed, "east.csv")
+    assert summary_rows(response.text)["Quarantined"] == "2"
+    problems = list(csv.DictReader(io.StringIO(east.get(quarantine_link(response.text)).text)))
+    assert [(p["row_number"], p["field"], p["check"]) for p in problems] == [
+        ("1", "record_id", "owned_elsewhere"),
+        ("2", "provider_consultant_upgrade", "out_of_scope"),
+        ("2", "provider_first_seen", "out_of_scope"),
+        ("2", "provider_fds_end", "out_of_scope"),
+        ("2", "accountable_investigating_provider", "out_of_scope"),
+        ("2", "provider_treatment", "out_of_scope"),
+    ]
+    assert lake_record_ids() == before == {"l1": "RTX"}
+
+
+def quarantine_link(html: str) -> str:
+    return re.search(r'href="(/import/quarantine/[^"]+)"', html).group(1)

@@ -97,7 +97,7 @@ def test_missing_results_give_a_503_page_not_a_crash(client, web_home):
     (web_home / "results" / "performance_month_alliance.parquet").unlink()
     response = client.get("/")
     assert response.status_code == 503
-    assert "alliance demo" in response.text
+    assert "alliance results refresh" in response.text
 
 
 def test_about_explains_every_metric_the_pages_show(client):

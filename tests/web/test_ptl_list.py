@@ -176,3 +176,12 @@ def test_backlog_links_each_known_provider_to_its_list_and_not_the_unknown(signe
     assert "62-day backlog</h2>" in page  # no filters chosen (the sort order is not a filter)
     narrowed = signed_in("nat").get("/ptl", params={"tumour_type": "Lung"}).text
     assert "62-day backlog for these filters</h2>" in narrowed
+
+
+def test_the_list_names_organisations_with_their_codes_on_hover(signed_in):
+    """Trackers know trusts by name: the lede names the viewer's alliance, each provider cell the trust
+    (without "NHS Foundation Trust"), its ODS code on hover."""
+    page = signed_in("east").get("/ptl").text
+    assert "Open 62-day pathways for East of England on" in page
+    assert '<span title="RGT">Cambridge University Hospitals</span>' in page
+    assert "for E56000009" not in page

@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from cancer_alliance.web.results import GROUPINGS, Results, ResultsMissing
+from cancer_alliance.results.reader import GROUPINGS, Results, ResultsMissing
 
 pytestmark = pytest.mark.web
 
@@ -38,7 +38,7 @@ def test_timelines_hold_only_pathways_on_the_ptl_and_never_the_nhs_number(web_ho
 
 
 def test_a_missing_file_says_how_to_make_it(tmp_path):
-    with pytest.raises(ResultsMissing, match="alliance demo --no-serve"):
+    with pytest.raises(ResultsMissing, match="alliance results refresh"):
         Results(tmp_path).ptl()
 
 
@@ -50,7 +50,7 @@ def test_a_ptl_from_an_older_version_is_refused_with_a_clear_503(web_home, signe
     page = signed_in("nat").get("/ptl")
     assert page.status_code == 503
     assert "passed_day_62_last_7_days" in page.text
-    assert "alliance demo --no-serve" in page.text
+    assert "alliance results refresh" in page.text
 
 
 def test_a_ptl_with_its_flags_written_as_text_is_refused(web_home, signed_in):

@@ -19,6 +19,7 @@ from cancer_alliance.cli import (
     radiotherapy,
     reference,
     report,
+    results,
     spc,
     synth,
     users,
@@ -45,3 +46,4 @@ app.add_typer(followup.app, name="followup")
 app.add_typer(programme.app, name="programme")
 report.app.command(name="board")(programme.board)
 app.add_typer(pathways.app, name="pathways")
+app.add_typer(results.app, name="results")

@@ -125,9 +125,6 @@ def programme(
     by: Annotated[
         str, typer.Option("--by", help="Comma-separated: alliance, ccg, trust, month.")
     ] = "alliance",
-    invitations: Annotated[
-        Path | None, typer.Option("--invitations", help="CSV of ccg_code, invited: for the uptake.")
-    ] = None,
     public: Annotated[
         bool, typer.Option("--public", help="Apply disclosure control (counts 1-7 withheld, rounded to 5).")
     ] = False,
@@ -136,12 +133,13 @@ def programme(
     ] = EngineName.duckdb,
 ) -> None:
     """Lung health check programme metrics from the lake's lung_health_check table (import it first
-    with `alliance ingest`): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
+    with `alliance ingest`), the uptake from its lung_health_check_invitation table (no data without
+    it): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
     referrals, cancers and their stage, smoking cessation referrals) and rates with Wilson 95%
     intervals (uptake, eligibility, LDCT among eligible, findings, referrals, cancer detection,
     early-stage share, cessation), by alliance, CCG, trust or month.
 
-    Example: alliance lung programme --by ccg --invitations invited.csv -o lung_by_ccg.csv
+    Example: alliance lung programme --by ccg -o lung_by_ccg.csv
     """
     from cancer_alliance.lung.programme import GROUPS
     from cancer_alliance.lung.programme_files import programme_file
@@ -153,7 +151,7 @@ def programme(
         _print(stderr, f"Error: --by {unknown[0]}: choose from {', '.join(GROUPS)}")
         raise typer.Exit(EXIT_UNPROCESSABLE)
     try:
-        rows = programme_file(output, groups, invitations=invitations, public=public, engine=engine)
+        rows = programme_file(output, groups, public=public, engine=engine)
     except InputError as error:
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None

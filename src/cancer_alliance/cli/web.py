@@ -11,9 +11,9 @@ from rich.table import Table
 
 from cancer_alliance import reference
 from cancer_alliance.followup.demo import ensure_demo_nurse
+from cancer_alliance.results.reader import Results
 from cancer_alliance.store import migrate, open_store
 from cancer_alliance.web.demo_users import demo_organisations, ensure_demo_users
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.settings import load_settings
 
 DEFAULT_HOST = "127.0.0.1"

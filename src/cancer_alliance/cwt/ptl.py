@@ -25,7 +25,13 @@ because cancer was ruled out: an FDS end on or before C with an end reason in
 Provider currently responsible (DERIVED; CWT rules §4.2 roles): the treating provider once the
 pathway has been transferred to it (transfer date on or before C); before that the accountable
 investigating provider, else the consultant-upgrade provider, else the first-seen provider, else the
-FDS-end provider, else the treating provider. Alliance and tumour type as in `performance`.
+FDS-end provider, else the treating provider. Alliance as in `performance`.
+
+Tumour type: the treated cancer type of the ICD-10 diagnosis, as in `performance`, once a diagnosis is
+recorded; before that, the suspected cancer type of the two-week-wait referral (`referral_type`) through
+`reference.suspected_tumour_types` in force on C (DERIVED from the code list's labels), so trackers can
+hold a PTL per tumour site before diagnosis. `tumour_type_source` says which was used: "diagnosis",
+"suspected" or null (neither known: `MISSING`).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from cancer_alliance.cwt.codes import treatment_stage
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
-from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
+from cancer_alliance.cwt.tumour_types import MISSING, TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
 from cancer_alliance.engine.compiled import compiled
 
@@ -72,6 +78,7 @@ COLUMNS = (
     "provider",
     "alliance",
     "tumour_type",
+    "tumour_type_source",
     "days_waited",
     "band",
     "over_62_backlog",
@@ -104,6 +111,7 @@ NEEDED = (
     "provider_fds_end",
     "provider_treatment",
     "primary_diagnosis_icd10",
+    "referral_type",
 )
 
 
@@ -154,6 +162,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "route",
         provider.alias("provider"),
         "primary_diagnosis_icd10",
+        "referral_type",
         start_62(F, the_route).alias("clock_start"),
         (first_seen_adjustment_62(F, the_route) + adjustment_treatment(F)).alias("adjustment"),
         F.date_add(col("referral_received_date"), adjustment_first_seen(F)).alias("referral_clock"),
@@ -161,7 +170,9 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         (fds_stop.isNull() | (fds_stop > day)).alias("fds_running"),
     )
     pathways = with_alliance(pathways, reference.provider_alliance(settings.alliance_version))
-    pathways = with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types)
+    pathways = _with_ptl_tumour_type(
+        with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types), census
+    )
 
     clock_62 = F.date_add(col("clock_start"), col("adjustment"))
     listed = pathways.select(
@@ -171,6 +182,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "provider",
         "alliance",
         "tumour_type",
+        "tumour_type_source",
         (F.datediff(day, col("clock_start")) - col("adjustment")).alias("days_waited"),
         F.when(
             col("route").isin("usc", "breast_symptomatic") & col("not_seen"),
@@ -206,6 +218,31 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "next_milestone_date": next_date,
     }
     return listed.select(*[extra[name].alias(name) if name in extra else name for name in COLUMNS])
+
+
+def _with_ptl_tumour_type(pathways: Any, census: dt.date) -> Any:
+    """Replace a `MISSING` diagnosed tumour type by the referral's suspected cancer type, and say which
+    was used in `tumour_type_source` (module docstring)."""
+    F = functions(pathways)
+    col = F.col
+    pairs = reference.suspected_tumour_types(census)
+    suspected = (
+        F.element_at(
+            F.create_map(*[F.lit(value) for pair in pairs.items() for value in pair]), col("referral_type")
+        )
+        if pairs
+        else F.lit(None).cast("string")
+    )
+    diagnosed = col("tumour_type") != F.lit(MISSING)
+    return pathways.select(
+        *[name for name in pathways.columns if name != "tumour_type"],
+        F.when(diagnosed, col("tumour_type"))
+        .otherwise(F.coalesce(suspected, F.lit(MISSING)))
+        .alias("tumour_type"),
+        F.when(diagnosed, F.lit("diagnosis"))
+        .when(suspected.isNotNull(), F.lit("suspected"))
+        .alias("tumour_type_source"),
+    )
 
 
 def _band(F: Any, days: Any, bands: list[Any]) -> Any:

@@ -1,12 +1,12 @@
-"""`write_results`: the timed-pathway results the web serves (issue 12 items 4, 5 and 8), written by
-the demo pipeline (or a scheduled job) from the current `pathway_event` table, as of the census date.
+"""`write_results`: the timed-pathway results the web serves (issue 12 items 4, 5 and 8), written by the
+results pipeline (`alliance results refresh`) from the current `pathway_event` table, as of the census date.
 
 Files under ALLIANCE_HOME/results (aggregates unless said otherwise):
 
 - `pathway_milestones.parquet`: patient-level, one row per pathway and milestone
   (`milestones.TYPES` + `alliance_code`); the web reads it only through `Scope`.
 - `pathway_next.parquet`: patient-level, per pathway with a milestone still to reach: the next one,
-  the day it is due and whether any milestone is overdue (joined onto the PTL by `add_to_ptl`).
+  the day it is due and whether any milestone is overdue (joined onto the PTL by `with_next_milestones`).
 - `pathway_compliance.parquet`: compliance per level (alliance/trust), code, tumour and milestone,
   with Wilson intervals; `pathway_all_met.parquet`: the share meeting every milestone.
 - `pathway_trend.parquet`: monthly compliance of the main milestones with Making Data Count SPC.
@@ -107,12 +107,11 @@ def _bottleneck(step_rows: pd.DataFrame) -> pd.DataFrame:
     return metrics.bottleneck(summary, ["alliance_code", "provider_code"])
 
 
-def add_to_ptl(ptl_path: Path, next_path: Path) -> None:
-    """Join each open lung, prostate or colorectal pathway's next milestone onto the PTL file (by
-    record id = pathway id); other pathways get blanks and `milestone_overdue` false."""
-    ptl = pq.read_table(ptl_path).to_pandas()
-    upcoming = pq.read_table(next_path).to_pandas()
+def with_next_milestones(ptl: pd.DataFrame, upcoming: pd.DataFrame) -> pd.DataFrame:
+    """The PTL with each open lung, prostate or colorectal pathway's next milestone (`upcoming`, as
+    `next_milestones`; record id = pathway id); other pathways get blanks and `milestone_overdue`
+    false. The results pipeline's PTL step writes the joined table once (issue #19)."""
     ptl = ptl.drop(columns=[c for c in NEXT_COLUMNS[1:] if c in ptl.columns])
     joined = ptl.merge(upcoming.rename(columns={"pathway_id": "record_id"}), on="record_id", how="left")
     joined["milestone_overdue"] = joined["milestone_overdue"].astype("boolean").fillna(False).astype(bool)
-    pq.write_table(pa.Table.from_pandas(joined, preserve_index=False), ptl_path)
+    return joined

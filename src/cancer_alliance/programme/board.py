@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from cancer_alliance.config import results_dir
 from cancer_alliance.errors import InputError
 from cancer_alliance.programme.board_sections import DOMAIN_SECTIONS
 from cancer_alliance.programme.deliverables import MONTH, list_deliverables, rag_of
@@ -36,6 +37,7 @@ from cancer_alliance.programme.rag import tally
 from cancer_alliance.reference.organisations import alliances
 from cancer_alliance.reference.standards import standards
 from cancer_alliance.reports import html as page
+from cancer_alliance.results.catalogue import path as result_path
 from cancer_alliance.stats.charts import spc_chart, spc_icons
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.icons import ICON_LABELS
@@ -142,7 +144,7 @@ def check_month(month: str) -> str:
 
 
 def _waiting_times(ctx: BoardContext) -> str | None:
-    table = pd.read_parquet(ctx.home / "results" / "performance_month_alliance.parquet")
+    table = pd.read_parquet(result_path(results_dir(ctx.home), "performance_month_alliance"))
     table = table[(table["alliance"] == ctx.alliance_code) & (table["reporting_month"] <= ctx.month)]
     if table.empty:
         return None
@@ -353,7 +355,7 @@ class BoardPack:
 def render_section(section: Section, ctx: BoardContext) -> str | None:
     if section.render is None:
         return None
-    if any(not (ctx.home / "results" / name).is_file() for name in section.results):
+    if any(not result_path(results_dir(ctx.home), name).is_file() for name in section.results):
         return None
     return section.render(ctx)
 

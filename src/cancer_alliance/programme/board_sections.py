@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cancer_alliance.config import results_dir
 from cancer_alliance.reports import html as page
+from cancer_alliance.results.catalogue import path as result_path
 
 if TYPE_CHECKING:
     from cancer_alliance.programme.board import BoardContext
@@ -60,7 +62,7 @@ def pathways(ctx: BoardContext) -> str | None:
     from cancer_alliance.web.presenters import pathways as present
 
     def mine(name: str) -> pd.DataFrame:
-        frame = pd.read_parquet(ctx.home / "results" / f"pathway_{name}.parquet")
+        frame = pd.read_parquet(result_path(results_dir(ctx.home), f"pathway_{name}"))
         return frame[(frame["level"] == "alliance") & (frame["code"] == ctx.alliance_code)].reset_index(
             drop=True
         )
@@ -244,7 +246,7 @@ def fit_raw_months(ctx: BoardContext) -> pd.DataFrame:
     """The alliance's unpublished FIT counts by month of invitation up to the pack's month, oldest first."""
     from cancer_alliance.web.presenters import fit as present
 
-    frame = pd.read_parquet(ctx.home / "results" / "fit_month.parquet")
+    frame = pd.read_parquet(result_path(results_dir(ctx.home), "fit_month"))
     frame = frame[(frame["alliance_code"] == ctx.alliance_code) & (frame["invitation_month"] <= ctx.month)]
     counts = present.counts_only(frame, ["alliance_code", "invitation_month"])
     return counts.sort_values("invitation_month").reset_index(drop=True)
@@ -329,10 +331,10 @@ def page_month(month: str) -> str:
 def lung_health_checks(ctx: BoardContext) -> str | None:
     """The programme metrics of the alliance (journey counts published, rates with intervals from
     the published counts); the results have no month, so they are the programme to date."""
-    from cancer_alliance.lung.programme_files import RESULT_FILES, publish_programme_metrics
+    from cancer_alliance.lung.programme_files import publish_programme_metrics
     from cancer_alliance.web.presenters.lung import DASHBOARD_RATES, dashboard_rows
 
-    frame = pd.read_parquet(ctx.home / "results" / RESULT_FILES["alliance"])
+    frame = pd.read_parquet(result_path(results_dir(ctx.home), "lung_programme_alliance"))
     frame = frame[frame["alliance"] == ctx.alliance_code].reset_index(drop=True)
     if frame.empty:
         return None
@@ -369,7 +371,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names, requirements
     from cancer_alliance.web.presenters import radiotherapy as present
 
-    folder = ctx.home / "results"
+    folder = results_dir(ctx.home)
     if not (folder / META).is_file():
         return None
     as_of = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])

@@ -7,7 +7,7 @@ metric gives its calendar year's months the year's value), `value`, and when kno
 `denominator` (counts, for disclosure control). Shipped now:
 
 * `cwt:<standard_id>`: every CWT standard, the alliance's monthly performance from
-  `ALLIANCE_HOME/results/performance_month_alliance.parquet` (written by `alliance demo`).
+  `ALLIANCE_HOME/results/performance_month_alliance.parquet` (written by `alliance results refresh`).
 * `early_diagnosis:early_stage_proportion`: the alliance's proportion of staged cancers at stage 1-2 by
   calendar year, from the real NDRS counts (`early_diagnosis.ndrs`, 2018/19 alliances via successors).
 * `pathways:<tumour>:<milestone>`: the share of the alliance's timed pathways meeting a main milestone
@@ -26,7 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cancer_alliance.config import results_dir
 from cancer_alliance.errors import InputError
+from cancer_alliance.results.catalogue import path as result_path
 
 SERIES_COLUMNS = ("month", "value", "numerator", "denominator")
 
@@ -96,7 +98,7 @@ def _alliance_performance(path: Path, _mtime_ns: int) -> pd.DataFrame:
 
 def _cwt_loader(standard_id: str) -> Loader:
     def load(home: Path, alliance_code: str) -> pd.DataFrame:
-        path = home / "results" / "performance_month_alliance.parquet"
+        path = result_path(results_dir(home), "performance_month_alliance")
         if not path.is_file():
             return pd.DataFrame(columns=list(SERIES_COLUMNS))
         table = _alliance_performance(path.resolve(), path.stat().st_mtime_ns)
@@ -153,7 +155,7 @@ PATHWAY_SERIES = (
 
 def _pathway_loader(tumour: str, milestone: str) -> Loader:
     def load(home: Path, alliance_code: str) -> pd.DataFrame:
-        path = home / "results" / "pathway_trend.parquet"
+        path = result_path(results_dir(home), "pathway_trend")
         if not path.is_file():
             return pd.DataFrame(columns=list(SERIES_COLUMNS))
         table = pd.read_parquet(
@@ -184,7 +186,7 @@ def _fit_loader(rate: str) -> Loader:
     numerator, denominator = FIT_RATES[rate]
 
     def load(home: Path, alliance_code: str) -> pd.DataFrame:
-        path = home / "results" / "fit_month.parquet"
+        path = result_path(results_dir(home), "fit_month")
         if not path.is_file():
             return pd.DataFrame(columns=list(SERIES_COLUMNS))
         table = pd.read_parquet(path, columns=["alliance_code", "invitation_month", numerator, denominator])

@@ -1,4 +1,4 @@
-"""The radiotherapy results the web pages read (written by the demo pipeline into ALLIANCE_HOME/results):
+"""The radiotherapy results the web pages read (written by the results pipeline into a generation):
 
 radiotherapy_compliance.parquet   the compliance table with Wilson intervals (files.with_intervals)
 radiotherapy_linacs.parquet       every linac with its network, age and state on the as-of day

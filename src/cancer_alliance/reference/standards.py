@@ -191,3 +191,37 @@ def _bands() -> tuple[PtlBand, ...]:
 def ptl_bands(on: date | None = None) -> list[PtlBand]:
     """Every PTL band set, or only the bands in use on census date `on`."""
     return [b for b in _bands() if on is None or b.in_force(on)]
+
+
+@dataclass(frozen=True)
+class SuspectedTumourType(Dated):
+    """The tumour type a PTL shows for a pathway with no diagnosis yet, from the suspected cancer type
+    of its two-week-wait referral (`referral_type`, the referral_type code list). Where one referral
+    type covers several treated cancer types, the group name stands (e.g. Urological)."""
+
+    referral_type: str
+    tumour_type: str
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+
+@cache
+def _suspected_tumour_types() -> tuple[SuspectedTumourType, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/suspected_tumour_types.csv",
+            lambda r: SuspectedTumourType(
+                referral_type=r["referral_type"],
+                tumour_type=r["tumour_type"],
+                effective_from=optional_date(r["effective_from"]),
+                effective_to=optional_date(r["effective_to"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def suspected_tumour_types(on: date) -> dict[str, str]:
+    """Referral type code -> tumour type, for the mapping rows in force on `on`."""
+    return {row.referral_type: row.tumour_type for row in _suspected_tumour_types() if row.in_force(on)}

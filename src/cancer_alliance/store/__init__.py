@@ -4,7 +4,10 @@
 did what in the caller's transaction. Decision record: docs/decisions/0002.
 """
 
-from cancer_alliance.store import followup  # noqa: F401  (follow-up tables join the metadata, issue 11)
+from cancer_alliance.store import (
+    followup,  # noqa: F401  (follow-up tables join the metadata, issue 11)
+    results,  # noqa: F401  (refresh runs and import jobs, issue #19)
+)
 from cancer_alliance.store.accounts import (
     AccountError,
     authenticate,

@@ -1,4 +1,5 @@
-"""Synthetic Targeted Lung Health Check attendances (canonical table `lung_health_check`).
+"""Synthetic Targeted Lung Health Check attendances and invitations (canonical tables
+`lung_health_check` and `lung_health_check_invitation`).
 
 Attendees are invited ever-smokers aged 55-74 (clinical-models §3.1), with distributions of smoking
 intensity and history, BMI, education, COPD, family history, pneumonia, asbestos and prior cancer chosen
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from cancer_alliance.synth.calibration import MONTHS, REFERENCE_DATE, Calibration
+from cancer_alliance.synth.nhs_numbers import NumberPool
 from cancer_alliance.synth.registrations import ccg_of
 from cancer_alliance.synth.sampling import EPOCH, categorical, dates_in_months, expit
 from cancer_alliance.synth.tables import NULL
@@ -205,16 +207,29 @@ def _journey(rng: np.random.Generator, ldct: np.ndarray, current: np.ndarray) ->
 
 
 #: Uptake of lung health check invitations per CCG (ASSUMPTION: roughly half of those invited attend,
-#: varying by CCG; the invitation letters themselves are not in the canonical tables).
+#: varying by CCG).
 UPTAKE_RANGE = (0.40, 0.60)
+#: Days from an invitation to the attendance it led to (ASSUMPTION: a letter, then a booked check).
+INVITED_BEFORE_DAYS = (7, 60)
 
 
-def invitations(ccg_codes: np.ndarray, attended: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """Invitation counts per CCG consistent with its attendances: attended / uptake, uptake drawn per
-    CCG in UPTAKE_RANGE (generated, deterministic for a seed)."""
-    rng = np.random.default_rng(seed)
-    uptake = rng.uniform(*UPTAKE_RANGE, len(ccg_codes))
+def generate_invitations(
+    attendances: dict[str, np.ndarray], pool: NumberPool, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Rows of `lung_health_check_invitation`: one per attendee with a CCG (same NHS number and CCG,
+    sent INVITED_BEFORE_DAYS before the attendance), then people invited who did not attend (new NHS
+    numbers from `pool`), so that each CCG's uptake is drawn from UPTAKE_RANGE."""
+    with_ccg = attendances["ccg_code"] != ""
+    ccg = attendances["ccg_code"][with_ccg]
+    codes, counts = np.unique(ccg, return_counts=True)
+    uptake = rng.uniform(*UPTAKE_RANGE, len(codes))
+    not_attended = np.repeat(codes, np.ceil(counts / uptake).astype(np.int64) - counts)
+    n = len(not_attended)
+    lead = rng.integers(*INVITED_BEFORE_DAYS, len(ccg))
+    later = dates_in_months(rng, MONTHS, rng.integers(0, len(MONTHS), n))
     return {
-        "ccg_code": np.asarray(ccg_codes),
-        "invited": np.ceil(np.asarray(attended) / uptake).astype(np.int64),
+        "nhs_number": np.concatenate([attendances["nhs_number"][with_ccg], pool.unique(n)]),
+        "invitation_date": np.concatenate([attendances["attendance_date"][with_ccg] - lead, later]),
+        "ccg_code": np.concatenate([ccg, not_attended]),
+        "age_at_invitation": np.concatenate([attendances["age"][with_ccg], rng.integers(55, 75, n)]),
     }

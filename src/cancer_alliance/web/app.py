@@ -17,12 +17,15 @@ from sqlalchemy import event
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
+from cancer_alliance.results.jobs import JobRunner
+from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.refresh import refresh
 from cancer_alliance.store import open_store
 from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
-from cancer_alliance.web.results import Results, ResultsMissing
+from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.scope import NotInScope, SignInRequired
 from cancer_alliance.web.security.middleware import SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter
@@ -52,6 +55,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
+    environment.filters["organisation"] = organisation_name
     environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 
@@ -63,7 +67,9 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI):
         if warm:
             await run_in_threadpool(app.state.context.results.warm)
+        app.state.context.jobs.start()
         yield
+        await run_in_threadpool(app.state.context.jobs.stop)
         app.state.context.store.close()
 
     app = FastAPI(
@@ -87,6 +93,7 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         templates=templates(),
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
+        jobs=JobRunner(store, refresh),
     )
     app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)
     _error_handlers(app)

@@ -11,8 +11,9 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from cancer_alliance.results.jobs import JobRunner
+from cancer_alliance.results.reader import Results
 from cancer_alliance.store import Auditor, Store, UserAccount
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import PUBLIC, Scope, SignInRequired, Viewer
 from cancer_alliance.web.security.ratelimit import RateLimiter
 from cancer_alliance.web.security.sessions import SessionCodec
@@ -30,6 +31,7 @@ class AppContext:
     templates: Jinja2Templates
     sessions: SessionCodec
     login_limiter: RateLimiter
+    jobs: JobRunner | None = None  # the import job runner (results.jobs), started with the application
 
 
 async def context(request: Request) -> AppContext:

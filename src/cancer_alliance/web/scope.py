@@ -20,10 +20,10 @@ from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import AllianceError
+from cancer_alliance.results.reader import Results
 from cancer_alliance.store import Role
 from cancer_alliance.store.models import AuditEvent, PtlNote, UserAccount
 from cancer_alliance.web.presenters.ptl import PtlFilters, backlog
-from cancer_alliance.web.results import Results
 
 REFUSAL = "pathway not found in your organisation's patient tracking list"
 #: Entries of a pathway's access log shown on its page.

@@ -42,6 +42,8 @@ class WebSettings:
     warn_within_days: int = 7
     #: Largest CWT file the import page accepts.
     max_upload_bytes: int = 200 * 1024 * 1024
+    #: Most rows a Parquet upload may declare in its metadata (a small file can hold many rows).
+    max_upload_rows: int = 2_000_000
 
 
 def secret_key(home: Path) -> str:

@@ -325,9 +325,45 @@ def test_summary_counts_the_backlog_and_recent_crossings(records, expect):
         provider    | RBK                   | 5             | 4               | 1        | 0                      | 2                      | 1
         alliance    | E56000015             | 3             | 0               | 0        | 2                      | 0                      | 0
         alliance    | E56000007             | 5             | 4               | 1        | 0                      | 2                      | 1
-        tumour_type | Missing or Invalid    | 4             | 0               | 0        | 2                      | 0                      | 0
+        tumour_type | Breast                | 4             | 0               | 0        | 2                      | 0                      | 0
         tumour_type | Lung                  | 2             | 2               | 0        | 0                      | 2                      | 0
         tumour_type | Urological - Prostate | 2             | 2               | 1        | 0                      | 0                      | 1
         """,
         types=SUMMARY_COUNTS,
+    )
+
+
+def test_tumour_type_comes_from_the_suspected_cancer_type_until_a_diagnosis_is_recorded(records, expect):
+    """An open pathway rarely has a diagnosis yet, so the PTL shows the suspected cancer type of its
+    two-week-wait referral (TWO WEEK WAIT CANCER OR SYMPTOMATIC BREAST REFERRAL TYPE, NHS Data
+    Dictionary) until one is recorded, and says which it used; a referral type that spans several
+    treated cancer types (03, 04, 07) shows the group; an upgrade has no referral type (reference/cwt/suspected_tumour_types.csv,
+    DERIVED). Census 3 June 2024."""
+    rows = records(
+        """
+        record_id  | referral_type | primary_diagnosis_icd10 | priority_type | consultant_upgrade_date
+        -----------+---------------+-------------------------+---------------+------------------------
+        lung       | 02            |                         | 3             |
+        diagnosed  | 02            | C18.7                   | 3             |
+        urology    | 07            |                         | 3             |
+        symptoms   | 16            |                         | 3             |
+        nonspec    | 17            |                         | 3             |
+        upgrade    |               |                         | 1             | 2024-05-25
+        """,
+        referral_received_date="2024-05-20",
+        source_of_referral="03",
+        provider_first_seen="RA7",
+    )
+    expect(
+        ptl(rows, dt.date(2024, 6, 3)),
+        """
+        record_id  | tumour_type            | tumour_type_source
+        -----------+------------------------+-------------------
+        lung       | Lung                   | suspected
+        diagnosed  | Lower Gastrointestinal | diagnosis
+        urology    | Urological             | suspected
+        symptoms   | Breast                 | suspected
+        nonspec    | Non-specific symptoms  | suspected
+        upgrade    | Missing or Invalid     |
+        """,
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from cancer_alliance.radiotherapy.files import COLUMNS
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.radiotherapy import LEVELS, _known, as_of, compliance_table
-from cancer_alliance.web.results import ResultsMissing
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(tags=["aggregates"])

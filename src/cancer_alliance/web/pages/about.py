@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request
 
 from cancer_alliance import reference
 from cancer_alliance.early_diagnosis.definitions import ambitions
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 from cancer_alliance.web.context import ContextDep
 from cancer_alliance.web.pages.common import render
-from cancer_alliance.web.results import ResultsMissing
 
 router = APIRouter()
 

@@ -15,7 +15,7 @@ from cancer_alliance.store import Role
 from cancer_alliance.web.scope import Viewer
 
 #: Who may import files (pages/imports.py checks it; the navigation shows the link only to them).
-IMPORTERS = (Role.national, Role.alliance)
+IMPORTERS = (Role.national, Role.alliance, Role.trust)
 
 SIGNED_IN = frozenset(Role)
 #: Header navigation: route name, text, and the roles that may use it (None: everyone, the public too).
@@ -47,6 +47,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "csrf_token": csrf,
             "page_header": Markup(header.replace(CSRF_PLACEHOLDER, str(escape(csrf)))),
             "page_footer": _page_footer(environment),
+            "data_status": ctx.results.data_status(),
             "blank": "none" if viewer.signed_in else "withheld",
             **values,
         },

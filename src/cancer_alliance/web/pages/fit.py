@@ -19,13 +19,13 @@ from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import BANDS_BY, PLANNER_THRESHOLDS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, PLANNING_THRESHOLDS
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.presenters.england_map import england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, format_month, percent
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names
-from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()

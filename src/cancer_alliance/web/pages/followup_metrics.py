@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from cancer_alliance import reference
 from cancer_alliance.followup.cohort import RESULTS_TABLE, window
 from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, published_metrics, raw_counts, total
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.store import Role
 from cancer_alliance.web.context import AppContext, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.pages.followup import as_of_date, protocol
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.presenters.charts import followup_shares
-from cancer_alliance.web.results import ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()

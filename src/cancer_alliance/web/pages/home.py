@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance import reference
+from cancer_alliance.results.reader import Results
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters.early_diagnosis import (
@@ -32,7 +33,6 @@ from cancer_alliance.web.queries import (
     alliance_overview,
     early_stage_overview,
 )
-from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
@@ -113,6 +113,7 @@ def _early_stage(viewer: Viewer, label: str) -> dict[str, Any]:
         "rows": rows,
         "early_stage": True,
         "early_year": int(years.max()) if not years.empty else None,
+        "ambitions": " and ".join(label for _, label in targets),
         "from_successors": sum(1 for note in notes.values() if note),
     }
 

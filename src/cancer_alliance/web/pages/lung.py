@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance import reference
 from cancer_alliance.lung.programme_files import RESULT_FILES, metrics, publish_programme_metrics
+from cancer_alliance.results.reader import ResultsMissing, _read_parquet
 from cancer_alliance.web.context import ContextDep
 from cancer_alliance.web.pages.common import render, render_error
 from cancer_alliance.web.presenters.england_map import map_shapes
@@ -29,7 +30,6 @@ from cancer_alliance.web.presenters.lung import (
     targeting_map,
 )
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names
-from cancer_alliance.web.results import ResultsMissing, _read_parquet
 from cancer_alliance.web.security.csrf import require_csrf
 
 router = APIRouter()
@@ -89,7 +89,7 @@ def programme(request: Request, ctx: ContextDep, alliance: str | None = None):
         targeting = lung_table(ctx, "targeting", viewer)
     except (ResultsMissing, FileNotFoundError):
         return render_error(
-            request, 503, "Lung health check results not computed", "Run `alliance demo --no-serve` first."
+            request, 503, "Lung health check results not computed", "Run `alliance results refresh` first."
         )
     ccg_names = {ccg.ons_code: ccg.name for ccg in reference.ccgs(ALLIANCE_VERSION)}
     if alliance:

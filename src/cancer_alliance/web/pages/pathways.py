@@ -1,6 +1,6 @@
 """Timed-pathways pages (issue 12 item 8): for an alliance or a trust, compliance by milestone, the
 step chart of where days are lost, the bottleneck by trust and the monthly trend of a main milestone
-with SPC. Aggregates only (precomputed by the demo pipeline); the public sees published counts."""
+with SPC. Aggregates only (precomputed by `alliance results refresh`); the public sees published counts."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import pathways as present
 from cancer_alliance.web.queries import alliance_names, trust_names
-from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()

@@ -21,12 +21,12 @@ from cancer_alliance.programme.access import NotAllowed, can_edit, can_moderate
 from cancer_alliance.programme.board import board_pack, check_month, financial_year
 from cancer_alliance.programme.files import PdfError, deliverables_csv, import_deliverables_csv, pdf_bytes
 from cancer_alliance.programme.priorities import priority_ids
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.programme import CaseStudyStatus
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import programme as present
-from cancer_alliance.web.results import ResultsMissing
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
@@ -522,14 +522,14 @@ def case_study_page(
     request: Request, study_id: int, ctx: ContextDep, viewer: ViewerDep, session: StoreDep, saved: str = ""
 ):
     study = _study(session, study_id, viewer)
-    chart = None
+    before_after = None
     if viewer.signed_in:
         found = library.before_after(study, ctx.settings.home)
         if found is not None:
-            chart = present.before_after_view(
+            before_after = present.before_after_view(
                 found, f"{found.label[:60]}: before and after {study.change_month}"
             )
-            chart["spec"] = json.dumps(chart["spec"])
+            before_after["spec"] = json.dumps(before_after["spec"])
     return render(
         request,
         "case_study.jinja",
@@ -537,7 +537,7 @@ def case_study_page(
         alliance_name=present.alliance_names().get(study.alliance_code, study.alliance_code),
         priorities=present.priority_titles(study.priorities),
         status=present.STATUS_TAGS[study.status.value],
-        chart=chart,
+        before_after=before_after,
         metric=present.metric_label(study.metric_key) if study.metric_key else None,
         can_edit=can_edit(viewer.role, viewer.organisation_code, study.alliance_code),
         can_moderate=can_moderate(viewer.role),

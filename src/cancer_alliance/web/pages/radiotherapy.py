@@ -21,10 +21,10 @@ from cancer_alliance.reference.radiotherapy_networks import (
     networks,
     requirements,
 )
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import radiotherapy as present
-from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
 #: The results files by name as `Results.table` takes them (no suffix).

@@ -230,14 +230,17 @@ DASHBOARD_RATES = (
 def _interval(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name)
     if is_missing(value):
-        withheld = any(row.get(f"{part}_suppressed") for part in RATES[name])
-        return "withheld" if withheld else "none to count"
+        if any(row.get(f"{part}_suppressed") for part in RATES[name]):
+            return "withheld"
+        # A denominator that is not there (no invitations in the lake) is no data, never a figure.
+        return "no data" if is_missing(row.get(RATES[name][1])) else "none to count"
     return f"{percent(value)} ({percent(row[f'{name}_lower_95'])} to {percent(row[f'{name}_upper_95'])})"
 
 
 def dashboard_rows(table: Any, names: Mapping[str, str], key: str) -> list[dict[str, Any]]:
     """One row per alliance or CCG: name, attendances, LDCT scans, cancers and each rate with its
-    interval (empty where the denominator is 0, "withheld" where disclosure control withheld it)."""
+    interval ("none to count" where the denominator is 0, "no data" where it is missing, "withheld"
+    where disclosure control withheld it)."""
     rows = []
     for row in table.to_dict("records"):
         rows.append(

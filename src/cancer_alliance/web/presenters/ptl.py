@@ -161,6 +161,11 @@ class PathwayRow:
     pathway_milestone: str = ""  # timed pathway (lung, prostate, colorectal): next milestone and due date
     pathway_overdue: bool = False
 
+    @property
+    def provider_known(self) -> bool:
+        """Whether `provider` is an ODS code (shown by name, the code on hover) rather than "Unknown"."""
+        return self.provider != "Unknown"
+
 
 def list_rows(
     rows: pd.DataFrame, census: dt.date, warn_within_days: int, next_actions: Mapping[str, str]
@@ -296,12 +301,26 @@ def milestone_rows(milestones: pd.DataFrame) -> list[MilestoneRow]:
     return rows
 
 
+#: How the PTL found a pathway's tumour type (`cwt.ptl`, "tumour_type_source").
+TUMOUR_TYPE_SOURCES = {
+    "diagnosis": "from the recorded diagnosis",
+    "suspected": "suspected, from the referral",
+}
+
+
+def tumour_type_text(pathway: Mapping[str, Any]) -> str:
+    """The tumour type with where it came from, e.g. "Lung (suspected, from the referral)"."""
+    source = TUMOUR_TYPE_SOURCES.get(pathway.get("tumour_type_source") or "")
+    tumour = pathway["tumour_type"] or ""
+    return f"{tumour} ({source})" if source else tumour
+
+
 def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows for the nhsuk summary list on the pathway page."""
     pairs = [
         ("Record", pathway["record_id"]),
         ("Responsible provider", pathway["provider"] or "Unknown"),
-        ("Tumour type", pathway["tumour_type"] or ""),
+        ("Tumour type", tumour_type_text(pathway)),
         ("Route", pathway["route"] or ""),
         ("Days waited", str(pathway["days_waited"])),
         ("Band", pathway["band"] or ""),

@@ -1,14 +1,16 @@
-"""The precomputed results the pages read: Parquet files under ALLIANCE_HOME/results, held in memory.
+"""The reader of the results: the web, the board pack, programme metrics and the CLI read every results
+file through `Results`, held in memory.
 
-Pages never compute waiting times; `alliance demo` (or a scheduled job) writes the results and the
-web reads them (design.md, "Layers"). Each file is read once per process and read again only when its
-modification time changes, so a page costs a filter over an in-memory frame (issue 6, "Speed").
+Pages never compute waiting times; `alliance results refresh` writes a generation of results and the
+web reads the current one (design.md, "Layers"; decision record 0023). Each file is read once per
+process and read again only when the `results` link moves to another generation or the file changes,
+so a page costs a filter over an in-memory frame (issue 6, "Speed").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,20 +21,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cancer_alliance.config import results_dir
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.ptl import CROSSING_DAYS, passed_column
+from cancer_alliance.results import catalogue, generations
+from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS
+from cancer_alliance.results.generations import Generation
 
 #: PTL columns the pages count as true/false.
 PTL_FLAGS = ("over_62_backlog", "over_104", *(passed_column(mark) for mark in CROSSING_DAYS))
 
-#: Performance tables by grouping, as `demo.PERFORMANCE_GROUPINGS` names them.
-GROUPINGS = (
-    "month",
-    "month_provider",
-    "month_alliance",
-    "month_tumour_type",
-    "month_provider_tumour_type_route",
-)
+#: Performance tables by grouping (`catalogue.PERFORMANCE_GROUPINGS`).
+GROUPINGS = tuple(PERFORMANCE_GROUPINGS)
 #: Columns of the canonical CWT record a pathway timeline shows (dates and providers; never the NHS
 #: number pseudonym or anything else about the person).
 TIMELINE_COLUMNS = (
@@ -56,19 +56,21 @@ TIMELINE_COLUMNS = (
 
 
 #: Timed-pathway milestones (issue 12; `pathways.results_files`): patient-level, reached via `Scope`.
-PATHWAY_MILESTONES = "pathway_milestones.parquet"
+PATHWAY_MILESTONES = catalogue.entry("pathway_milestones").filename
+PTL = catalogue.entry("ptl").filename
+CWT_RECORDS = catalogue.entry("cwt_records").filename
 
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
 
 
 class ResultsMissing(FileNotFoundError):
-    """A results file the page needs has not been computed yet (run `alliance demo --no-serve`)."""
+    """A results file the page needs has not been computed yet (run `alliance results refresh`)."""
 
 
 @dataclass
 class _Entry:
-    mtime_ns: int
+    version: tuple[str, int]  # (generation folder, modification time)
     frame: pd.DataFrame
     derived: dict[str, Any] = field(default_factory=dict)
 
@@ -77,24 +79,25 @@ class Results:
     """Read-through cache of the results folder; thread-safe, one per application."""
 
     def __init__(self, home: Path) -> None:
-        self.folder = home / "results"
+        self.folder = results_dir(home)
         self.home = home
         self._cache: dict[str, _Entry] = {}
+        self._generation: tuple[str, Generation | None] | None = None
         self._lock = threading.RLock()  # a loader may read another file (timelines read the PTL)
 
     def _read(self, name: str, loader) -> pd.DataFrame:
-        path = self.folder / name
+        path = catalogue.path(self.folder, name)
         try:
-            mtime = path.stat().st_mtime_ns
+            version = (os.path.realpath(self.folder), path.stat().st_mtime_ns)
         except FileNotFoundError:
-            raise ResultsMissing(f"results/{name} not found: run `alliance demo --no-serve`") from None
+            raise ResultsMissing(f"results/{name} not found: run `alliance results refresh`") from None
         entry = self._cache.get(name)
-        if entry is not None and entry.mtime_ns == mtime:
+        if entry is not None and entry.version == version:
             return entry.frame
         with self._lock:
             entry = self._cache.get(name)
-            if entry is None or entry.mtime_ns != mtime:
-                entry = _Entry(mtime, loader(path))
+            if entry is None or entry.version != version:
+                entry = _Entry(version, loader(path))
                 self._cache[name] = entry
         return entry.frame
 
@@ -119,7 +122,7 @@ class Results:
         return self._read(f"performance_{grouping}.parquet", _read_parquet)
 
     def table(self, name: str) -> pd.DataFrame:
-        """Another domain's results file `results/<name>.parquet` (e.g. `fit_ccg`), read through the cache."""
+        """Another domain's results file by its catalogue name (e.g. `fit_ccg`), read through the cache."""
         return self._read(f"{name}.parquet", _read_parquet)
 
     def table_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
@@ -128,7 +131,7 @@ class Results:
 
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
-        return self._read("ptl.parquet", _read_ptl)
+        return self._read(PTL, _read_ptl)
 
     def ptl_ordered(self, column: str, ascending: bool) -> pd.DataFrame:
         """The PTL sorted by `column` (then record id), sorted once per loaded file."""
@@ -136,12 +139,12 @@ class Results:
         def order(frame: pd.DataFrame) -> pd.DataFrame:
             return frame.sort_values([column, "record_id"], ascending=[ascending, True], na_position="last")
 
-        return self._derived("ptl.parquet", self.ptl(), f"order:{column}:{ascending}", order)
+        return self._derived(PTL, self.ptl(), f"order:{column}:{ascending}", order)
 
     def ptl_positions(self) -> dict[str, int]:
         """Row position of each record id in `ptl()`, built once per loaded file."""
         return self._derived(
-            "ptl.parquet",
+            PTL,
             self.ptl(),
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
@@ -149,7 +152,7 @@ class Results:
 
     def ptl_derived(self, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
         """`compute(ptl())` once per loaded file and `name` (for `Scope`, which alone reads the PTL)."""
-        return self._derived("ptl.parquet", self.ptl(), name, compute)
+        return self._derived(PTL, self.ptl(), name, compute)
 
     def timelines(self) -> pd.DataFrame:
         """The milestone dates of every pathway on the PTL, indexed by record id (patient-level)."""
@@ -161,12 +164,12 @@ class Results:
             table = pq.read_table(path, columns=columns, filters=[("record_id", "in", open_ids)])
             return table.to_pandas()
 
-        return self._read("cwt_records.parquet", load)
+        return self._read(CWT_RECORDS, load)
 
     def timeline_positions(self) -> dict[str, int]:
         """Row position of each record id in `timelines()`."""
         return self._derived(
-            "cwt_records.parquet",
+            CWT_RECORDS,
             self.timelines(),
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
@@ -188,19 +191,35 @@ class Results:
         for grouping in GROUPINGS:
             if (self.folder / f"performance_{grouping}.parquet").exists():
                 self.performance(grouping)
-        if (self.folder / "ptl.parquet").exists():
+        if (self.folder / PTL).exists():
             self.ptl_positions()
-            if (self.folder / "cwt_records.parquet").exists():
+            if (self.folder / CWT_RECORDS).exists():
                 self.timeline_positions()
 
+    def generation(self) -> Generation | None:
+        """The current generation's record (as-of date, refresh time, inputs), read again only after a
+        swap; None for results not written by `alliance results refresh`."""
+        serving = os.path.realpath(self.folder)
+        if self._generation is None or self._generation[0] != serving:
+            self._generation = (serving, generations.current(self.home))
+        return self._generation[1]
+
+    def data_status(self) -> str | None:
+        """ "Data as of …, refreshed …" for every page's header; None before the first refresh."""
+        current = self.generation()
+        if current is None:
+            return None
+        refreshed = current.refreshed_at.astimezone(dt.UTC)
+        return f"Data as of {current.as_of:%-d %B %Y}, refreshed {refreshed:%-d %B %Y %H:%M} UTC"
+
     def reference_date(self) -> dt.date:
-        """The demo's "today": `reference_date` in demo.json, else the PTL's census date."""
-        demo = self.home / "demo.json"
-        if demo.is_file():
-            return dt.date.fromisoformat(json.loads(demo.read_text(encoding="utf-8"))["reference_date"])
+        """ "Today" for the pages: the current generation's as-of date, else the PTL's census date."""
+        current = self.generation()
+        if current is not None:
+            return current.as_of
         census = self.ptl()["census_date"]
         if census.empty:
-            raise ResultsMissing("no reference date: demo.json is missing and the PTL is empty")
+            raise ResultsMissing("no as-of date: the results have no generation.json and the PTL is empty")
         return census.iloc[0]
 
     def months(self) -> list[str]:
@@ -228,6 +247,6 @@ def _read_ptl(path: Path) -> pd.DataFrame:
         )
         raise ResultsMissing(
             f"results/{path.name} {problem}: it was computed by an older version; recompute it with "
-            "`alliance demo --no-serve` (or `alliance cwt ptl`)"
+            "`alliance results refresh`"
         )
     return _read_parquet(path)
