@@ -85,7 +85,9 @@ def main() -> int:
 
     print(f"FIT benchmark: {args.episodes:,} generated episodes, {dt.date.today()}")
     print(f"machine: {os.cpu_count()} cores, load average before the run {load_before:.2f}")
-    print(f"building both plans in SQLFrame: {build_seconds:.2f} s")
+    print(
+        f"building both plans (SQLFrame, or compiled SQL reused, docs/decisions/0033): {build_seconds:.2f} s"
+    )
     print(f"metrics by CCG ({len(by_ccg)} CCGs), DuckDB + metrics: {metrics_seconds:.2f} s")
     print(f"threshold plan + demand ({len(demand):,} centre-months x thresholds): {plan_seconds:.2f} s")
     print(f"total wall time {total:.2f} s, CPU {cpu_seconds() - cpu_before:.2f} s, peak {peak_gb:.2f} GB")
