@@ -15,6 +15,7 @@ from cancer_alliance.cwt import adjustments, allocation, codes, measures, validi
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 DataFrame = Any
 
@@ -63,6 +64,7 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
     )
 
 
+@compiled
 def evaluate(
     records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS, carry: tuple[str, ...] = ()
 ) -> DataFrame:
@@ -74,6 +76,7 @@ def evaluate(
     return measures.facts(prepare(records, settings), functions(records), settings, tuple(carry))
 
 
+@compiled
 def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
     """record_id, reason and measures (those it had a stopped clock on, which its facts would have
     counted) of every record `evaluate` leaves out."""

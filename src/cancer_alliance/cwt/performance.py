@@ -44,6 +44,7 @@ from cancer_alliance import reference
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 #: Names accepted in `by`, and the output column each becomes.
 GROUPS: dict[str, str] = {
@@ -97,6 +98,7 @@ class Framework(StrEnum):
     auto = "auto"
 
 
+@compiled
 def performance(
     facts: Any,
     by: Sequence[str],
@@ -230,6 +232,7 @@ def _with_diagnosis(facts: Any, records: Any) -> Any:
     return joined.select(*facts.columns, "primary_diagnosis_icd10")
 
 
+@compiled
 def fine_counts(facts: Any, records: Any = None) -> Any:
     """The facts summed once by every key any table can group by (`FINE_KEYS`), as whole
     half-patients (`total_halves`, `within_halves`). `performance` accepts this in place of the

@@ -61,6 +61,7 @@ from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
 from cancer_alliance.cwt.tumour_types import MISSING, TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 #: Day counts at which the PTL flags a pathway: more than 62 days = day 63 on, more than 104 = day
 #: 105 on (CWT reporting conventions [S1, S31], DERIVED from the CANPTL band edges [OFFICIAL S14]).
@@ -135,6 +136,7 @@ class PtlSettings:
 DEFAULT_PTL_SETTINGS = PtlSettings()
 
 
+@compiled
 def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTINGS) -> Any:
     """One row per pathway open at `census` (columns `COLUMNS`; rules in the module docstring)."""
     F = functions(records)
@@ -272,6 +274,7 @@ def crossed(F: Any, days: Any, mark: int) -> Any:
     return (days > mark) & (days - RECENT_DAYS <= mark)
 
 
+@compiled
 def summary(table: Any) -> Any:
     """Counts of open pathways, the 62-day backlog, 104+ waits and pathways that passed day 28, 62
     and 104 in the last 7 days, for England and by provider, alliance and tumour type (whole patients).

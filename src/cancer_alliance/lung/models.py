@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.lung.coefficients import Model, ModelInfo, coefficients, llp_bands, model_info
 from cancer_alliance.lung.inputs import ModelInputError, check_person, problem_column, typed_columns
 from cancer_alliance.lung.ops import ColumnOps, Ops, PythonOps
@@ -173,6 +174,7 @@ def risk(
     return ops.expit(_logit(model, x, ops, settings, brock_2a))
 
 
+@compiled
 def add_risk(
     frame: Any,
     model: Model | str,

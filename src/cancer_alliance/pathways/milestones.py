@@ -28,6 +28,7 @@ import datetime as dt
 from typing import Any
 
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.pathways.definitions import DIAGNOSIS, START_EVENTS, PathwayDefinition
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
 
@@ -137,6 +138,7 @@ def pathway_facts(
     )
 
 
+@compiled
 def milestones(events: DataFrame, as_of: dt.date, settings: PathwaySettings = DEFAULT_SETTINGS) -> DataFrame:
     """One row per pathway and milestone of the definition in force on its day 0 (columns `TYPES`).
     Pathways without a start event or a definition are left out; `unevaluated` lists them."""

@@ -47,6 +47,7 @@ from typing import Any
 from cancer_alliance import reference
 from cancer_alliance.cwt.performance import performance
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.reference.radiotherapy_networks import (
     Membership,
     Requirement,
@@ -105,6 +106,7 @@ def in_force(day: dt.date, chosen: Iterable[Requirement] | None = None) -> list[
     return [r for r in (requirements() if chosen is None else chosen) if r.in_force(day)]
 
 
+@compiled
 def compliance(
     courses: Any,
     linacs: Any,
