@@ -15,6 +15,7 @@ compute a published figure themselves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -47,6 +48,40 @@ def publish_performance(frame: pd.DataFrame, policy: DisclosurePolicy | None = N
 def as_seen(frame: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
     """A performance table as a viewer sees it: exact when `policy` is None, published otherwise."""
     return frame if policy is None else publish_performance(frame, policy)
+
+
+#: Counts summed over months or groups; rates over several months come from summed counts, never
+#: averaged, as NHS England publishes quarterly and annual figures.
+SUMMED = ["total", "within", "breaches"]
+
+
+def period_totals(frame: pd.DataFrame, by: Sequence[str], standard_id: str) -> pd.DataFrame:
+    """One row per group: summed counts over all months in `frame` and the rate they give."""
+    rows = frame[frame["standard_id"] == standard_id]
+    grouped = rows.groupby(list(by), dropna=False)[SUMMED].sum().reset_index()
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    threshold = rows["threshold"].dropna()
+    grouped["threshold"] = threshold.iloc[-1] if not threshold.empty else None
+    return grouped
+
+
+def monthly(frame: pd.DataFrame, standard_id: str) -> pd.DataFrame:
+    """One row per reporting month for a standard (counts summed over any other groups)."""
+    rows = frame[frame["standard_id"] == standard_id]
+    grouped = rows.groupby("reporting_month")[SUMMED].sum().reset_index().sort_values("reporting_month")
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    thresholds = rows.groupby("reporting_month")["threshold"].max()
+    grouped["threshold"] = grouped["reporting_month"].map(thresholds)
+    return grouped.reset_index(drop=True)
+
+
+def by_standard(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One row per standard for one month (`frame` already narrowed to one organisation)."""
+    rows = frame[frame["reporting_month"] == month]
+    grouped = rows.groupby("standard_id")[SUMMED].sum()
+    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
+    grouped["threshold"] = rows.groupby("standard_id")["threshold"].max()
+    return grouped.reset_index()
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,28 @@ def _chart(spec: dict[str, Any] | None, element_id: str, ctx: BoardContext) -> s
         return ""
     from cancer_alliance.stats.charts import Chart
 
-    return page.chart(Chart(str(spec.get("title", "")), spec, pd.DataFrame()), element_id, ctx.with_scripts)
+    return page.chart(Chart(_title(spec.get("title")), spec, pd.DataFrame()), element_id, ctx.with_scripts)
+
+
+def _title(title: Any) -> str:
+    """A Vega-Lite title as text: a string, or a title object's text and subtitle (each a string or a
+    list of lines)."""
+    if not isinstance(title, dict):
+        return "" if title is None else str(title)
+    lines = [title.get("text"), title.get("subtitle")]
+    return ". ".join(_title(" ".join(x) if isinstance(x, list) else x) for x in lines if x)
+
+
+def _cell(value: Any) -> Any:
+    """A presenter's cell as text: a tag or link dict by its text."""
+    return value.get("text", "") if isinstance(value, dict) else value
 
 
 def _rows(rows: list[Any], columns: list[tuple[str, str]], caption: str) -> str:
     """A table of a presenter's already formatted rows (dataclasses or dicts)."""
-    frame = pd.DataFrame([row if isinstance(row, dict) else vars(row) for row in rows])
+    frame = pd.DataFrame(
+        [{k: _cell(v) for k, v in (row if isinstance(row, dict) else vars(row)).items()} for row in rows]
+    )
     return page.table(frame, [(name, title, page.text) for name, title in columns], caption)
 
 

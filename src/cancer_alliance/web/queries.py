@@ -11,7 +11,7 @@ from functools import lru_cache
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.cwt.published import TrendSpc, as_seen, trend_spc
+from cancer_alliance.cwt.published import TrendSpc, as_seen, by_standard, monthly, period_totals, trend_spc
 from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
@@ -21,9 +21,6 @@ from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
     StandardInfo,
-    by_standard,
-    monthly,
-    period_totals,
 )
 from cancer_alliance.web.results import Results
 from cancer_alliance.web.scope import Viewer
