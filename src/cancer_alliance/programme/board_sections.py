@@ -73,6 +73,13 @@ def pathways(ctx: BoardContext) -> str | None:
     """Compliance by milestone for the alliance (published counts, Wilson intervals), the step losing
     most days per tumour, and the monthly trend of the lung diagnosis milestone with SPC."""
     from cancer_alliance.pathways.metrics import bottleneck
+    from cancer_alliance.pathways.published import (
+        COMPLIANCE,
+        COMPLIANCE_COUNTS,
+        published,
+        published_steps,
+        with_intervals,
+    )
     from cancer_alliance.web.presenters import pathways as present
 
     def mine(name: str) -> pd.DataFrame:
@@ -84,13 +91,13 @@ def pathways(ctx: BoardContext) -> str | None:
     compliance = mine("compliance")
     if compliance.empty:
         return None
-    counts, rates = present.COMPLIANCE_COUNTS, (present.COMPLIANCE,)
-    compliance = present.with_intervals(present.published(compliance, False, counts, rates))
-    steps = present.published_steps(mine("steps"), False)
+    counts, rates = COMPLIANCE_COUNTS, (COMPLIANCE,)
+    compliance = with_intervals(published(compliance, ctx.policy, counts, rates))
+    steps = published_steps(mine("steps"), ctx.policy)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps
     trend = mine("trend")
     trend = trend[(trend["month"] <= ctx.month) & (trend["tumour"] == PATHWAY_TREND[0])]
-    trend = present.published(trend[trend["milestone"] == PATHWAY_TREND[1]], False, counts, rates)
+    trend = published(trend[trend["milestone"] == PATHWAY_TREND[1]], ctx.policy, counts, rates)
     parts = [
         _rows(
             present.compliance_rows(compliance),

@@ -8,10 +8,17 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.pathways.published import (
+    COMPLIANCE,
+    COMPLIANCE_COUNTS,
+    published,
+    published_steps,
+    with_intervals,
+)
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import pathways as present
-from cancer_alliance.web.queries import alliance_names, trust_names
+from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.results import Results, ResultsMissing
 from cancer_alliance.web.scope import Viewer
 
@@ -35,19 +42,17 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
 
         return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
-    signed_in = viewer.signed_in
-    compliance = present.with_intervals(
-        present.published(mine("compliance"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
-    )
-    steps = present.published_steps(mine("steps"), signed_in)
-    trend = present.published(mine("trend"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
+    policy = policy_for(viewer)
+    compliance = with_intervals(published(mine("compliance"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,)))
+    steps = published_steps(mine("steps"), policy)
+    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
     column = "alliance_code" if level == "alliance" else "provider_code"
     bottleneck = results.table_derived(
         "pathway_bottleneck",
         f"{level}:{code}",
         lambda frame: frame[frame[column] == code].reset_index(drop=True),
     )
-    bottleneck = present.published(bottleneck, signed_in, ("pathways",), ())
+    bottleneck = published(bottleneck, policy, ("pathways",), ())
     return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
 
 
