@@ -129,8 +129,13 @@ def pathways(ctx: BoardContext) -> str | None:
     ]
     if not trend.empty:
         title = f"{ctx.alliance_name}: lung, diagnosis communicated within target, by month of day 0"
+        from cancer_alliance.cwt.published import SPC_WITHHELD
+
+        withheld = ctx.policy.enabled
         parts += [
-            _chart(present.trend_chart(trend, title), "spc-pathways", ctx),
+            f'<p class="note">{html.escape(SPC_WITHHELD)}</p>'
+            if withheld
+            else _chart(present.trend_chart(trend, title), "spc-pathways", ctx),
             _rows(
                 present.trend_rows(trend),
                 [
@@ -289,6 +294,7 @@ def fit_headline_months(months: pd.DataFrame, ctx: BoardContext) -> list[str]:
 def screening(ctx: BoardContext) -> str | None:
     """Uptake, positivity, conversion and PPV with intervals over the latest year of invitations whose
     uptake window has closed, the uptake standard, and uptake by month with SPC against it."""
+    from cancer_alliance.fit.published import monthly_spc
     from cancer_alliance.fit.rules import COUNT_COLUMNS
     from cancer_alliance.fit.settings import DEFAULT_SETTINGS
     from cancer_alliance.web.presenters import fit as present
@@ -303,7 +309,7 @@ def screening(ctx: BoardContext) -> str | None:
     months = present.controlled(raw, False)
     standard = DEFAULT_SETTINGS.standard("uptake_acceptable", month_end(ctx.month))
     target = standard.target if standard else None
-    points, found = present.monthly_spc(months, "uptake", target)
+    points, found, withheld = monthly_spc(months, "uptake", target, ctx.policy)
     period = page_month(chosen[0]) + ("" if len(chosen) == 1 else f" to {page_month(chosen[-1])}")
     standards = present.standard_tags(latest, month_end(ctx.month))
     parts = [
@@ -321,6 +327,8 @@ def screening(ctx: BoardContext) -> str | None:
             for s in standards
         ),
     ]
+    if withheld:
+        parts.append(f'<p class="note">{html.escape(withheld)}</p>')
     if not points.empty:
         title = f"{ctx.alliance_name}: FIT uptake by month of invitation"
         parts += [

@@ -8,6 +8,7 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.pathways.published import (
     COMPLIANCE,
     COMPLIANCE_COUNTS,
@@ -76,7 +77,9 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
     label = label[0].lower() + label[1:] if label[1:2].islower() else label  # CT and PET-CT keep capitals
     title = f"{present.TUMOURS[tumour]}: {label} within target"
     steps_spec = present.steps_chart(found["steps"], f"Where the days are lost, {name}")
-    trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if not trend.empty else None
+    spc_withheld = SPC_WITHHELD if policy_for(viewer) is not None else None
+    show_chart = not trend.empty and spc_withheld is None
+    trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if show_chart else None
     api = f"/api/{'alliances' if level == 'alliance' else 'trusts'}/{code}/timed-pathways"
     return render(
         request,
@@ -92,6 +95,7 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
         trend=present.trend_rows(trend) if not trend.empty else [],
         trend_spec=json.dumps(trend_spec) if trend_spec else None,
         trend_title=title,
+        spc_withheld=spc_withheld,
         tumour=tumour,
         milestone=milestone,
         tumours=present.TUMOURS,

@@ -19,8 +19,6 @@ from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.stats.charts import funnel_chart, spc_chart
 from cancer_alliance.stats.disclosure import Rate, publish
 from cancer_alliance.stats.funnel import funnel, funnel_curve
-from cancer_alliance.stats.spc.assurance import ImprovementDirection
-from cancer_alliance.stats.spc.spc import SpcOptions, spc, summary
 from cancer_alliance.web.presenters.charts import SCHEMA, funnel_flag_label
 from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
 
@@ -153,21 +151,6 @@ def ccg_rows(table: pd.DataFrame) -> list[dict[str, str]]:
         }
         for row in table.sort_values("name").to_dict("records")
     ]
-
-
-def monthly_spc(months: pd.DataFrame, rate: str, target: float | None) -> tuple[pd.DataFrame, dict]:
-    """The XmR points of a monthly rate (months without a rate left out) and its summary."""
-    table = months.loc[months[rate].notna(), ["invitation_month", rate]].copy()
-    table["x"] = pd.to_datetime(table["invitation_month"], format="%Y-%m")
-    table["y"] = table[rate].astype(float)
-    options = (
-        SpcOptions(improvement_direction=ImprovementDirection.neutral)
-        if target is None  # positivity: neither direction is better
-        else SpcOptions(improvement_direction=ImprovementDirection.increase, target=target)
-    )
-    points = spc(table, options)
-    found = summary(points, options).iloc[0].to_dict() if len(points) else {}
-    return points, found
 
 
 def spc_spec(
