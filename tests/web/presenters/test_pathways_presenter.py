@@ -47,7 +47,7 @@ def test_the_public_gets_rounded_counts_and_withheld_small_ones():
         published(_compliance(5, 40), DisclosurePolicy(), COMPLIANCE_COUNTS, (COMPLIANCE,))
     )
     [row] = present.compliance_rows(public)
-    assert (row.met, row.decided, row.compliance, row.interval) == ("fewer than 8", "40", "", "")
+    assert (row.met, row.decided, row.compliance, row.interval) == ("[c]", "40", "", "")
 
 
 def test_steps_are_named_from_day_0_and_hidden_when_withheld():
@@ -79,7 +79,7 @@ def test_steps_are_named_from_day_0_and_hidden_when_withheld():
     )
     rows = present.step_rows(published_steps(steps, DisclosurePolicy()))
     assert [(r.step, r.pathways, r.median, r.lost) for r in rows] == [
-        ("Day 0 to CT", "fewer than 8", "", ""),
+        ("Day 0 to CT", "[c]", "", ""),
         ("CT to PET-CT", "40", "9", "3.0"),
     ]
     spec = present.steps_chart(steps, "Where the days are lost")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cancer_alliance.pathways import default_definitions
 from cancer_alliance.stats.charts import spc_chart
-from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
 from cancer_alliance.web.presenters.ptl import milestone_name
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
@@ -55,8 +55,8 @@ def compliance_rows(table: pd.DataFrame) -> list[ComplianceRow]:
                 tumour=TUMOURS.get(row["tumour"], row["tumour"]),
                 milestone=milestone_name(row["milestone"]),
                 target="" if day is None else f"day {day}" + ("" if verified else " (unverified)"),
-                met=count(row["met"]) if pd.notna(row["met"]) else "fewer than 8",
-                decided=count(row["decided"]) if pd.notna(row["decided"]) else "fewer than 8",
+                met=count(row["met"]) if pd.notna(row["met"]) else WITHHELD,
+                decided=count(row["decided"]) if pd.notna(row["decided"]) else WITHHELD,
                 compliance=percent(row["compliance"]),
                 interval=interval,
                 open=count(row["open"]) if pd.notna(row["open"]) else "",
@@ -86,7 +86,7 @@ def step_rows(table: pd.DataFrame) -> list[StepRow]:
         StepRow(
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
-            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
             median=f"{row['median_days']:g}" if pd.notna(row["median_days"]) else "",
             p90=f"{row['p90_days']:g}" if pd.notna(row["p90_days"]) else "",
             allowed=f"{row['allowed']:g}",
@@ -149,7 +149,7 @@ def bottleneck_rows(table: pd.DataFrame, names: dict[str, str]) -> list[Bottlene
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
             lost=f"{row['mean_days_lost']:.1f}",
-            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
         )
         for row in table.to_dict("records")
     ]
