@@ -92,9 +92,7 @@ def test_pathways_withholds_small_counts(web_home, store):
     mine = table[(table["level"] == "alliance") & (table["code"] == LANCS)]
     small = mine[mine["met"].between(1, 7)]
     assert not small.empty  # the test home has small counts for this alliance
-    assert sum(r[3] == "[c]" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(
-        small
-    )
+    assert sum(r[3] == "[c]" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(small)
 
 
 # --- breast follow-up -------------------------------------------------------------------------------
@@ -277,3 +275,32 @@ def test_chart_titles_are_text_not_a_python_dict(web_home, store):
     labels = re.findall(r'class="chart" id="[^"]+" role="img" aria-label="([^"]*)"', built.html)
     assert labels and all(label and "{" not in label for label in labels)
     assert "{&#x27;" not in built.html and "{'" not in built.html
+
+
+# --- the waiting-times page agrees with the scorecards (issue 22) ------------------------------------
+
+
+def test_the_waiting_times_page_agrees_with_the_public_and_signed_in_scorecards(
+    web_home, store, client, signed_in
+):
+    """Every standard of the pack's month shows the counts and rate of the public scorecard, which are
+    the signed-in (exact) counts rounded to 5 (withheld months: tests/stats/test_published_rules.py);
+    no SPC, and the page says why."""
+    from cancer_alliance.reference import standards
+
+    body = section(pack(web_home, store).html, "waiting_times")
+    titles = {s.standard_id: s.title for s in standards()}
+    public = {r["standard_id"]: r for r in client.get(f"/api/alliances/{EAST}/scorecard").json()["rows"]}
+    exact = {
+        r["standard_id"]: r for r in signed_in("east").get(f"/api/alliances/{EAST}/scorecard").json()["rows"]
+    }
+    shown = {row[0]: row for row in rows(body) if len(row) == 6}
+    assert set(shown) == {titles[s] for s in exact}
+    for standard, row in exact.items():
+        pack_row, seen = shown[titles[standard]], public[standard]
+        published = publish(pd.DataFrame([row]), ["within", "total"]).iloc[0]
+        assert pack_row[1:3] == [f"{published['within']:,.0f}", f"{published['total']:,.0f}"]
+        assert (seen["within"], seen["total"]) == (published["within"], published["total"])
+        assert pack_row[3] == f"{100 * seen['performance']:.1f}%"
+        assert seen["performance"] == pytest.approx(published["within"] / published["total"])
+    assert SPC_WITHHELD in html.unescape(body) and "spc-62d" not in body
