@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.fit import planning
+from cancer_alliance.fit.metrics import RATES as FIT_RATES
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
@@ -20,7 +21,7 @@ from cancer_alliance.stats.charts import funnel_chart, spc_chart
 from cancer_alliance.stats.disclosure import Rate, publish
 from cancer_alliance.stats.funnel import funnel, funnel_curve
 from cancer_alliance.web.presenters.charts import SCHEMA, funnel_flag_label
-from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
 
 #: The rates a page lists, with their labels (fractions unless per 1,000).
 RATE_LABELS = {
@@ -70,14 +71,23 @@ class MetricRow:
 
 
 def metric_rows(row: Mapping[str, Any]) -> list[MetricRow]:
-    """The counts, then each rate with its Wilson 95% interval, then the median days to test."""
-    rows = [MetricRow(label, count(row[name]), "") for name, label in COUNT_LABELS.items()]
+    """The counts, then each rate with its Wilson 95% interval, then the median days to test; a
+    withheld count, and a rate over one, show `[c]`."""
+
+    def withheld(*names: str) -> bool:
+        return any(bool(row.get(f"{name}_suppressed")) for name in names)
+
+    rows = [
+        MetricRow(label, count(row[name]) or (WITHHELD if withheld(name) else ""), "")
+        for name, label in COUNT_LABELS.items()
+    ]
+    parts = {rate: (numerator, denominator) for rate, numerator, denominator, _ in FIT_RATES}
     for name, label in RATE_LABELS.items():
         per_1000 = name == "cancer_detection_per_1000"
         rows.append(
             MetricRow(
                 label,
-                rate_text(row[name], per_1000),
+                rate_text(row[name], per_1000) or (WITHHELD if withheld(*parts[name]) else ""),
                 interval_text(row[f"{name}_lower_95"], row[f"{name}_upper_95"], per_1000),
             )
         )
