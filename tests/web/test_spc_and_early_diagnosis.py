@@ -118,6 +118,8 @@ def test_public_gets_no_spc_from_rounded_counts_and_is_told_why(client, signed_i
     exact = signed_in("east").get(f"/api/alliances/{EAST}/trend").json()["rows"]
     assert [(row["within"], row["total"], row["performance"]) for row in public] == [(40, 45, 40 / 45)] * 3
     assert {(row["mean"], row["lpl"], row["upl"], row["point_type"]) for row in public} == {(None,) * 4}
+    assert all(row["spc_withheld"].startswith("Statistical process control is not shown") for row in public)
+    assert {row["spc_withheld"] for row in exact} == {None}
     assert [row["mean"] for row in exact] == pytest.approx([41 / 45] * 3)
     assert {row["point_type"] for row in exact} == {"common_cause"}
     page = client.get(f"/alliances/{EAST}").text
