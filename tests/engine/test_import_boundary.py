@@ -15,6 +15,9 @@ PACKAGE = Path(cancer_alliance.__file__).parent
 #: Domains whose every module but the I/O ones is a rule.
 RULE_PACKAGES = ["cwt", "lung", "radiotherapy"]
 IO_MODULES_SUFFIX = "files.py"  # e.g. files.py, report_files.py
+#: Each domain's published layer works on the small aggregated results tables, not on the engine
+#: (docs/decisions/0035).
+PUBLISHED_MODULE = "published.py"
 #: Rule modules of domains whose other modules work on small aggregated tables (statistics, pages).
 RULE_MODULES = [
     "early_diagnosis/counts.py",
@@ -32,7 +35,7 @@ def rule_modules() -> list[Path]:
         path
         for package in RULE_PACKAGES
         for path in (PACKAGE / package).rglob("*.py")
-        if not path.name.endswith(IO_MODULES_SUFFIX)
+        if not path.name.endswith(IO_MODULES_SUFFIX) and path.name != PUBLISHED_MODULE
     }
     return sorted(packages | {PACKAGE / module for module in RULE_MODULES})
 

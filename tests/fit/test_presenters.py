@@ -26,6 +26,23 @@ def test_metric_rows_show_counts_rates_intervals_and_the_median():
     assert rows["Median days from result to test"].value == "21"
 
 
+def test_public_metric_rows_show_c_for_withheld_counts_and_rates_over_them():
+    """Issue 22: withheld FIT cells (PPV) were blank; withheld is `[c]` everywhere, and a rate over a
+    withheld count is withheld with it, while a true 0 stays 0."""
+    counts = pd.DataFrame(
+        {"invited": [400], "screened": [240], "positive": [20], "investigated": [15], "cancers": [2],
+         "high_risk_adenomas": [0], "median_days_result_to_test": [21.0]}
+    )  # fmt: skip
+    rows = {
+        row.label: row for row in present.metric_rows(present.controlled(counts, False).iloc[0].to_dict())
+    }
+    assert rows["Invited"].value == "400" and rows["Cancers"].value == "[c]"
+    assert rows["PPV for cancer (cancers of investigated)"].value == "[c]"
+    assert rows["PPV for cancer (cancers of investigated)"].interval == ""
+    assert rows["Cancers detected per 1,000 screened"].value == "[c]"
+    assert rows["PPV for high-risk adenoma"].value == "0.0%"
+
+
 def test_yield_sources_in_words():
     assert present.yield_source_text("observed") == "Observed"
     assert "nhse_2026_80 (+11% cancers, 80-120 µg/g)" in present.yield_source_text("assumed:nhse_2026_80")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 
 import pandas as pd
 import pytest
 from tests.followup.conftest import candidate
 
+from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import load_protocol, stratify
 from cancer_alliance.programme.board import NO_DATA, board_pack
@@ -76,14 +76,14 @@ def test_pathways_shows_the_alliance_compliance_by_milestone_published(web_home,
     for raw, public in zip(mine.to_dict("records"), published.to_dict("records"), strict=True):
         row = found[(raw["tumour"], milestone_name(raw["milestone"]))]
         if public["met_suppressed"]:
-            assert 1 <= raw["met"] <= 7 and row[3] == "fewer than 8" and row[5] == ""
+            assert 1 <= raw["met"] <= 7 and row[3] == "[c]" and row[5] == ""
         else:
             assert row[3:5] == [shown(public["met"]), shown(public["decided"])]
             assert row[5] == f"{100 * public['met'] / public['decided']:.1f}%"
-    # the bottleneck step and the trend with SPC are there
+    # the bottleneck step and the trend are there; no SPC over published counts, and the pack says why
     assert "The step losing most days against its target" in body
     assert "Lung: diagnosis communicated within target, by month" in body
-    assert 'id="spc-pathways-spec"' in body
+    assert 'id="spc-pathways-spec"' not in body and SPC_WITHHELD in html.unescape(body)
 
 
 def test_pathways_withholds_small_counts(web_home, store):
@@ -92,9 +92,7 @@ def test_pathways_withholds_small_counts(web_home, store):
     mine = table[(table["level"] == "alliance") & (table["code"] == LANCS)]
     small = mine[mine["met"].between(1, 7)]
     assert not small.empty  # the test home has small counts for this alliance
-    assert sum(r[3] == "fewer than 8" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(
-        small
-    )
+    assert sum(r[3] == "[c]" for r in rows(body) if len(r) == 7 and r[2].startswith("day")) == len(small)
 
 
 # --- breast follow-up -------------------------------------------------------------------------------
@@ -155,7 +153,7 @@ def test_screening_shows_uptake_positivity_and_the_standard(web_home, store):
     )
     assert " to " in found["Uptake (screened of invited)"][2]  # the Wilson interval
     assert "Uptake, acceptable standard" in body and "against 52%" in body
-    assert 'id="spc-fit-spec"' in body
+    assert 'id="spc-fit-spec"' not in body and SPC_WITHHELD in html.unescape(body)
 
 
 def test_screening_withholds_small_counts(web_home, store):
@@ -167,8 +165,8 @@ def test_screening_withholds_small_counts(web_home, store):
     cancers = mine["cancers"].sum()
     assert 1 <= cancers <= 7  # the test home has few cancers
     found = {r[0]: r for r in rows(body) if len(r) == 3}
-    assert found["Cancers"][1] == ""  # withheld (the FIT page's own presentation)
-    assert found["PPV for cancer (cancers of investigated)"][1] == ""
+    assert found["Cancers"][1] == "[c]"  # withheld, as everywhere (issue 22: it was blank)
+    assert found["PPV for cancer (cancers of investigated)"][1:] == ["[c]", ""]
 
 
 # --- lung health checks -----------------------------------------------------------------------------
@@ -192,8 +190,8 @@ def test_lung_health_checks_withhold_small_counts(web_home, store):
     table = pd.read_parquet(web_home / "results" / "lung_programme_alliance.parquet")
     assert 1 <= table.loc[table["alliance"] == LANCS, "cancers"].iloc[0] <= 7
     found = {r[0]: r[1] for r in rows(body)}
-    assert found["Cancers found"] == "withheld"
-    assert found["Cancers per scan"] == "withheld"
+    assert found["Cancers found"] == "[c]"
+    assert found["Cancers per scan"] == "[c]"
 
 
 # --- radiotherapy -----------------------------------------------------------------------------------
@@ -222,7 +220,7 @@ def test_radiotherapy_withholds_small_patient_counts(web_home, store):
     assert shown_rows
     for row in shown_rows:
         numbers = re.findall(r"[\d,]+", row[1])
-        assert all(int(n.replace(",", "")) % 5 == 0 for n in numbers) or row[1].startswith("Withheld")
+        assert all(int(n.replace(",", "")) % 5 == 0 for n in numbers) or row[1].startswith("[c]")
     assert not imrt.empty
 
 
@@ -270,9 +268,39 @@ def test_the_new_metric_sources_read_the_domains_monthly_series(web_home):
     assert metric_source("fit:uptake").series(web_home, EAST).empty
 
 
-def test_the_pack_json_free_sections_render_with_charts(web_home, store):
+def test_chart_titles_are_text_not_a_python_dict(web_home, store):
+    """Issue 22: a presenter's Vega-Lite title object rendered as "{'text': ..., 'subtitle': ''}"."""
     with store.begin() as session:
-        built = board_pack(EAST, MONTH, home=web_home, session=session, with_scripts=False)
-    for element in ("spc-pathways", "spc-fit"):
-        spec = re.search(rf'id="{element}-spec">(.*?)</script>', built.html, re.S)
-        assert spec and json.loads(spec.group(1))["title"]
+        built = board_pack(EAST, MONTH, home=web_home, session=session, with_scripts=True)
+    labels = re.findall(r'class="chart" id="[^"]+" role="img" aria-label="([^"]*)"', built.html)
+    assert labels and all(label and "{" not in label for label in labels)
+    assert "{&#x27;" not in built.html and "{'" not in built.html
+
+
+# --- the waiting-times page agrees with the scorecards (issue 22) ------------------------------------
+
+
+def test_the_waiting_times_page_agrees_with_the_public_and_signed_in_scorecards(
+    web_home, store, client, signed_in
+):
+    """Every standard of the pack's month shows the counts and rate of the public scorecard, which are
+    the signed-in (exact) counts rounded to 5 (withheld months: tests/stats/test_published_rules.py);
+    no SPC, and the page says why."""
+    from cancer_alliance.reference import standards
+
+    body = section(pack(web_home, store).html, "waiting_times")
+    titles = {s.standard_id: s.title for s in standards()}
+    public = {r["standard_id"]: r for r in client.get(f"/api/alliances/{EAST}/scorecard").json()["rows"]}
+    exact = {
+        r["standard_id"]: r for r in signed_in("east").get(f"/api/alliances/{EAST}/scorecard").json()["rows"]
+    }
+    shown = {row[0]: row for row in rows(body) if len(row) == 6}
+    assert set(shown) == {titles[s] for s in exact}
+    for standard, row in exact.items():
+        pack_row, seen = shown[titles[standard]], public[standard]
+        published = publish(pd.DataFrame([row]), ["within", "total"]).iloc[0]
+        assert pack_row[1:3] == [f"{published['within']:,.0f}", f"{published['total']:,.0f}"]
+        assert (seen["within"], seen["total"]) == (published["within"], published["total"])
+        assert pack_row[3] == f"{100 * seen['performance']:.1f}%"
+        assert seen["performance"] == pytest.approx(published["within"] / published["total"])
+    assert SPC_WITHHELD in html.unescape(body) and "spc-62d" not in body

@@ -110,14 +110,21 @@ def test_trust_page_draws_the_spc_chart_with_its_icons_and_the_same_numbers_in_t
     assert "Special cause: improvement" in table
 
 
-def test_public_spc_is_worked_out_from_the_published_figures(client, signed_in):
-    """East of England: 45 patients a month, 41 within; the public sees 40 of 45 (rounded to 5), and the
-    SPC mean is of what it sees, so no limit reveals the exact count."""
+def test_public_gets_no_spc_from_rounded_counts_and_is_told_why(client, signed_in):
+    """East of England: 45 patients a month, 41 within. Limits over the published 40 of 45 would be a
+    flat line at 88.9% (a false signal; issue 22), so the public gets the published counts and rate
+    without SPC, and the page says why; signed in, the SPC is of the exact counts."""
     public = client.get(f"/api/alliances/{EAST}/trend").json()["rows"]
     exact = signed_in("east").get(f"/api/alliances/{EAST}/trend").json()["rows"]
-    assert [row["mean"] for row in public] == pytest.approx([40 / 45] * 3)
+    assert [(row["within"], row["total"], row["performance"]) for row in public] == [(40, 45, 40 / 45)] * 3
+    assert {(row["mean"], row["lpl"], row["upl"], row["point_type"]) for row in public} == {(None,) * 4}
+    assert all(row["spc_withheld"].startswith("Statistical process control is not shown") for row in public)
+    assert {row["spc_withheld"] for row in exact} == {None}
     assert [row["mean"] for row in exact] == pytest.approx([41 / 45] * 3)
     assert {row["point_type"] for row in exact} == {"common_cause"}
+    page = client.get(f"/alliances/{EAST}").text
+    assert "Statistical process control is not shown on published figures" in page
+    assert "Statistical process control chart" not in page and "app-spc-icon" not in page
 
 
 def test_trend_csv_has_the_spc_columns(client):
@@ -129,7 +136,7 @@ def test_trend_csv_has_the_spc_columns(client):
 def test_a_series_with_no_published_month_has_no_chart_and_says_so(client):
     page = client.get("/trusts/RGN").text  # 5 patients a month: every month withheld
     assert "Statistical process control chart" not in page  # the funnel below still draws (3 months summed)
-    assert "No chart: no month has a published rate" in page
+    assert "Statistical process control is not shown on published figures" in page
 
 
 def _ndrs_by_year(name: str) -> pd.DataFrame:

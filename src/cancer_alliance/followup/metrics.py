@@ -207,7 +207,9 @@ def total(raw: pd.DataFrame, alliance_code: str | None = None) -> pd.DataFrame:
 
 def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
     """`raw` (from `raw_counts` or `total`) after disclosure control, with the rates worked out from
-    the published counts and Wilson intervals from the exact ones."""
+    the published counts and Wilson intervals from the same published counts, so a rate never lies
+    outside its own interval and no interval gives a rounded or withheld count away
+    (docs/decisions/0035)."""
     with_cohort = "finished_treatment" in raw
     counts = (*COHORT_COUNTS, *COUNTS) if with_cohort else COUNTS
     rates = (
@@ -219,9 +221,9 @@ def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None)
     if with_cohort:
         rates = (Rate("stratified_pct", "stratified", "finished_treatment", 100.0), *rates)
     published = publish(raw, counts, rates, policy or DisclosurePolicy())
-    _interval(published, raw, "self_managing", "on_pathway")
+    _interval(published, "self_managing", "on_pathway")
     if with_cohort:
-        _interval(published, raw, "stratified", "finished_treatment")
+        _interval(published, "stratified", "finished_treatment")
     else:
         for column in (*COHORT_COUNTS, "stratified_pct", "stratified_low", "stratified_high"):
             published[column] = np.nan
@@ -242,10 +244,12 @@ def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None)
     return published
 
 
-def _interval(published: pd.DataFrame, exact: pd.DataFrame, numerator: str, denominator: str) -> None:
-    """Wilson 95% bounds (in %) of `numerator / denominator` from the exact counts, withheld where
+def _interval(published: pd.DataFrame, numerator: str, denominator: str) -> None:
+    """Wilson 95% bounds (in %) of `numerator / denominator` from the published counts, withheld where
     either published count is."""
-    low, high = wilson(exact[numerator].to_numpy(), exact[denominator].to_numpy())
+    low, high = wilson(
+        published[numerator].to_numpy(dtype=float), published[denominator].to_numpy(dtype=float)
+    )
     withheld = published[f"{numerator}_suppressed"] | published[f"{denominator}_suppressed"]
     published[f"{numerator}_low"] = np.where(withheld, np.nan, np.round(low * 100, 2))
     published[f"{numerator}_high"] = np.where(withheld, np.nan, np.round(high * 100, 2))

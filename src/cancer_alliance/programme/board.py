@@ -29,6 +29,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cancer_alliance.config import results_dir
+from cancer_alliance.cwt.published import as_seen, monthly, trend_spc
 from cancer_alliance.errors import InputError
 from cancer_alliance.programme.board_sections import DOMAIN_SECTIONS
 from cancer_alliance.programme.deliverables import MONTH, list_deliverables, rag_of
@@ -39,10 +40,8 @@ from cancer_alliance.reference.standards import standards
 from cancer_alliance.reports import html as page
 from cancer_alliance.results.catalogue import path as result_path
 from cancer_alliance.stats.charts import spc_chart, spc_icons
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
-from cancer_alliance.stats.icons import ICON_LABELS
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
-from cancer_alliance.stats.spc.cwt import cwt_spc
 
 NO_DATA = "No data for this priority yet."
 #: The standard the waiting-times page charts (the 2018/19 headline standard).
@@ -60,6 +59,7 @@ th,td{border-bottom:1px solid #d8dde0;padding:3px 6px;text-align:left;vertical-a
 .rag{font-weight:bold;padding:0 4px} .rag-red{color:#fff;background:#d5281b} .rag-amber{background:#ffb81c}
 .rag-green{color:#fff;background:#007f3b} .rag-none{background:#d8dde0}
 section.priority{break-before:page;page-break-before:always}
+@page{size:A4;margin:15mm}
 @media print{body{max-width:none;padding:0} .chart{width:100%}}
 """
 
@@ -140,35 +140,45 @@ def check_month(month: str) -> str:
     return month
 
 
+def check_results_month(home: Path, month: str) -> None:
+    """Refuse a month the results do not cover: a pack of "no data" pages (or of the years before it,
+    for early diagnosis) would read as a real report. The reporting months of the waiting-times results
+    are the pack's calendar."""
+    path = result_path(results_dir(home), "performance_month_alliance")
+    if not path.is_file():
+        raise InputError(
+            f"--month: no results in {path.parent}; compute them first (`alliance results refresh`)"
+        )
+    months = sorted(pd.read_parquet(path, columns=["reporting_month"])["reporting_month"].dropna().unique())
+    if month not in months:
+        cover = f"they cover {months[0]} to {months[-1]}" if months else "they hold no month"
+        raise InputError(f"--month: the results have no data for {month}; {cover}")
+
+
 # --- waiting times ---------------------------------------------------------------------------------
 
 
 def _waiting_times(ctx: BoardContext) -> str | None:
+    """The scorecard of the pack's month and the 62-day series, as published (`cwt.published`): the
+    same counts and rates as the public scorecard, and SPC only over exact counts."""
     table = pd.read_parquet(result_path(results_dir(ctx.home), "performance_month_alliance"))
     table = table[(table["alliance"] == ctx.alliance_code) & (table["reporting_month"] <= ctx.month)]
     if table.empty:
         return None
-    table = publish(
-        table.reset_index(drop=True),
-        ["within", "total"],
-        [Rate("performance", "within", "total")],
-        ctx.policy,
-    )
+    policy = ctx.policy if ctx.policy.enabled else None
     months = sorted(table["reporting_month"].unique())[-SPC_MONTHS:]
-    table = table[table["reporting_month"].isin(months)]
-    points, summaries = cwt_spc(table, level="alliance")
-    titles = {s.standard_id: s.title for s in standards()}
-    now = table[table["reporting_month"] == ctx.month].merge(
-        summaries[["standard_id", "variation_icon", "assurance_type"]], on="standard_id", how="left"
+    table = table[table["reporting_month"].isin(months)].reset_index(drop=True)
+    headline = trend_spc(
+        monthly(table, HEADLINE_STANDARD), HEADLINE_STANDARD, "alliance", ctx.alliance_code, policy
     )
+    titles = {s.standard_id: s.title for s in standards()}
+    now = as_seen(table[table["reporting_month"] == ctx.month].reset_index(drop=True), policy)
     now = now.assign(
         title=now["standard_id"].map(titles),
         met=[
             "" if pd.isna(p) or pd.isna(t) else ("Met" if p >= t else "Not met")
             for p, t in zip(now["performance"], now["threshold"], strict=True)
         ],
-        variation=now["variation_icon"].map(lambda v: ICON_LABELS.get(v, "") if isinstance(v, str) else ""),
-        assurance=now["assurance_type"].map(lambda v: ICON_LABELS.get(v, "") if isinstance(v, str) else ""),
     ).sort_values("standard_id")
     parts = [
         page.table(
@@ -180,24 +190,28 @@ def _waiting_times(ctx: BoardContext) -> str | None:
                 ("performance", "Performance", page.percent),
                 ("threshold", "Standard", page.percent),
                 ("met", "Met?", page.text),
-                ("variation", "Variation (SPC)", page.text),
-                ("assurance", "Assurance (SPC)", page.text),
             ],
             f"Waiting-times scorecard, {ctx.alliance_name}, {ctx.month_label}",
         )
         if not now.empty
         else f"<p>No waiting-times results for {html.escape(ctx.month_label)}.</p>"
     ]
-    headline = points[points["standard_id"] == HEADLINE_STANDARD]
-    if not headline.empty:
-        head_summary = summaries[summaries["standard_id"] == HEADLINE_STANDARD].iloc[0].to_dict()
-        threshold = table.loc[table["standard_id"] == HEADLINE_STANDARD, "threshold"].dropna()
+    if headline.withheld_reason is not None:
+        return "\n".join(
+            [*parts, f'<p class="note" id="spc-withheld">{html.escape(headline.withheld_reason)}</p>']
+        )
+    if not headline.points.empty:
+        head_summary = {
+            "variation_icon": headline.variation_icon,
+            "assurance_type": headline.assurance_type,
+            "variation_type": headline.variation_type,
+        }
         figure = spc_chart(
-            headline,
+            headline.points,
             head_summary,
             title=f"{ctx.alliance_name}: 62-day performance (GP urgent referral), by month",
             y_title="Within 62 days",
-            target=float(threshold.iloc[-1]) if len(threshold) else None,
+            target=headline.threshold,
             percent=True,
         )
         parts += [page.icons(spc_icons(head_summary)), page.chart(figure, "spc-62d", ctx.with_scripts)]
@@ -268,7 +282,7 @@ def _deliverables(ctx: BoardContext) -> str | None:
         return None
     rows, assessments, cache = [], [], {}
     for deliverable in found:
-        result = rag_of(deliverable, ctx.home, ctx.month, cache=cache)
+        result = rag_of(deliverable, ctx.home, ctx.month, cache=cache, policy=ctx.policy)
         assessments.append(result)
         measured = (
             f"{metric_source(deliverable.metric_key).label}: {_value(result.actual)} against "
@@ -366,6 +380,7 @@ def board_pack(
     """The pack as one HTML document (see the module docstring)."""
     check_month(month)
     name = alliance_name(alliance_code)
+    check_results_month(home, month)
     scripts = page.vega_scripts() if with_scripts is not False else None
     ctx = BoardContext(home, alliance_code, name, month, session, scripts is not None)
     filled, empty, pages = [], [], []

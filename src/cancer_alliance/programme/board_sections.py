@@ -43,12 +43,28 @@ def _chart(spec: dict[str, Any] | None, element_id: str, ctx: BoardContext) -> s
         return ""
     from cancer_alliance.stats.charts import Chart
 
-    return page.chart(Chart(str(spec.get("title", "")), spec, pd.DataFrame()), element_id, ctx.with_scripts)
+    return page.chart(Chart(_title(spec.get("title")), spec, pd.DataFrame()), element_id, ctx.with_scripts)
+
+
+def _title(title: Any) -> str:
+    """A Vega-Lite title as text: a string, or a title object's text and subtitle (each a string or a
+    list of lines)."""
+    if not isinstance(title, dict):
+        return "" if title is None else str(title)
+    lines = [title.get("text"), title.get("subtitle")]
+    return ". ".join(_title(" ".join(x) if isinstance(x, list) else x) for x in lines if x)
+
+
+def _cell(value: Any) -> Any:
+    """A presenter's cell as text: a tag or link dict by its text."""
+    return value.get("text", "") if isinstance(value, dict) else value
 
 
 def _rows(rows: list[Any], columns: list[tuple[str, str]], caption: str) -> str:
     """A table of a presenter's already formatted rows (dataclasses or dicts)."""
-    frame = pd.DataFrame([row if isinstance(row, dict) else vars(row) for row in rows])
+    frame = pd.DataFrame(
+        [{k: _cell(v) for k, v in (row if isinstance(row, dict) else vars(row)).items()} for row in rows]
+    )
     return page.table(frame, [(name, title, page.text) for name, title in columns], caption)
 
 
@@ -59,6 +75,13 @@ def pathways(ctx: BoardContext) -> str | None:
     """Compliance by milestone for the alliance (published counts, Wilson intervals), the step losing
     most days per tumour, and the monthly trend of the lung diagnosis milestone with SPC."""
     from cancer_alliance.pathways.metrics import bottleneck
+    from cancer_alliance.pathways.published import (
+        COMPLIANCE,
+        COMPLIANCE_COUNTS,
+        published,
+        published_steps,
+        with_intervals,
+    )
     from cancer_alliance.web.presenters import pathways as present
 
     def mine(name: str) -> pd.DataFrame:
@@ -70,13 +93,13 @@ def pathways(ctx: BoardContext) -> str | None:
     compliance = mine("compliance")
     if compliance.empty:
         return None
-    counts, rates = present.COMPLIANCE_COUNTS, (present.COMPLIANCE,)
-    compliance = present.with_intervals(present.published(compliance, False, counts, rates))
-    steps = present.published_steps(mine("steps"), False)
+    counts, rates = COMPLIANCE_COUNTS, (COMPLIANCE,)
+    compliance = with_intervals(published(compliance, ctx.policy, counts, rates))
+    steps = published_steps(mine("steps"), ctx.policy)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps
     trend = mine("trend")
     trend = trend[(trend["month"] <= ctx.month) & (trend["tumour"] == PATHWAY_TREND[0])]
-    trend = present.published(trend[trend["milestone"] == PATHWAY_TREND[1]], False, counts, rates)
+    trend = published(trend[trend["milestone"] == PATHWAY_TREND[1]], ctx.policy, counts, rates)
     parts = [
         _rows(
             present.compliance_rows(compliance),
@@ -108,8 +131,13 @@ def pathways(ctx: BoardContext) -> str | None:
     ]
     if not trend.empty:
         title = f"{ctx.alliance_name}: lung, diagnosis communicated within target, by month of day 0"
+        from cancer_alliance.cwt.published import SPC_WITHHELD
+
+        withheld = ctx.policy.enabled
         parts += [
-            _chart(present.trend_chart(trend, title), "spc-pathways", ctx),
+            f'<p class="note">{html.escape(SPC_WITHHELD)}</p>'
+            if withheld
+            else _chart(present.trend_chart(trend, title), "spc-pathways", ctx),
             _rows(
                 present.trend_rows(trend),
                 [
@@ -268,6 +296,7 @@ def fit_headline_months(months: pd.DataFrame, ctx: BoardContext) -> list[str]:
 def screening(ctx: BoardContext) -> str | None:
     """Uptake, positivity, conversion and PPV with intervals over the latest year of invitations whose
     uptake window has closed, the uptake standard, and uptake by month with SPC against it."""
+    from cancer_alliance.fit.published import monthly_spc
     from cancer_alliance.fit.rules import COUNT_COLUMNS
     from cancer_alliance.fit.settings import DEFAULT_SETTINGS
     from cancer_alliance.web.presenters import fit as present
@@ -282,7 +311,7 @@ def screening(ctx: BoardContext) -> str | None:
     months = present.controlled(raw, False)
     standard = DEFAULT_SETTINGS.standard("uptake_acceptable", month_end(ctx.month))
     target = standard.target if standard else None
-    points, found = present.monthly_spc(months, "uptake", target)
+    points, found, withheld = monthly_spc(months, "uptake", target, ctx.policy)
     period = page_month(chosen[0]) + ("" if len(chosen) == 1 else f" to {page_month(chosen[-1])}")
     standards = present.standard_tags(latest, month_end(ctx.month))
     parts = [
@@ -300,6 +329,8 @@ def screening(ctx: BoardContext) -> str | None:
             for s in standards
         ),
     ]
+    if withheld:
+        parts.append(f'<p class="note">{html.escape(withheld)}</p>')
     if not points.empty:
         title = f"{ctx.alliance_name}: FIT uptake by month of invitation"
         parts += [

@@ -24,6 +24,7 @@ from cancer_alliance.errors import AllianceError
 from cancer_alliance.programme.metrics import metric_source
 from cancer_alliance.programme.rag import Assessment, RagRules, assess, manual
 from cancer_alliance.reference.organisations import alliances
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.store import Auditor, UserAccount
 from cancer_alliance.store.models import utcnow
 from cancer_alliance.store.programme import (
@@ -328,9 +329,11 @@ def rag_of(
     as_of: str,
     rules: RagRules | None = None,
     cache: dict[tuple[str, str], dict[str, float]] | None = None,
+    policy: DisclosurePolicy | None = None,
 ) -> Assessment:
     """The deliverable's RAG in month `as_of`: from its linked metric against the trajectory, or as set
-    by hand with its reason. `cache` (one per page or pack) keeps each alliance's series once read."""
+    by hand with its reason. `cache` (one per page or pack, so one policy) keeps each alliance's series
+    once read; under `policy` the metric is the published one (`MetricSource.actuals`)."""
     if not deliverable.metric_key:
         if deliverable.manual_rag is None:
             return Assessment(None, "no RAG set")
@@ -341,7 +344,7 @@ def rag_of(
     if cache is not None and key in cache:
         actuals = cache[key]
     else:
-        actuals = source.actuals(home, deliverable.alliance_code)
+        actuals = source.actuals(home, deliverable.alliance_code, policy)
         if cache is not None:
             cache[key] = actuals
     return assess(trajectory, actuals, as_of, higher_is_better=source.higher_is_better, rules=rules)

@@ -29,6 +29,7 @@ import pandas as pd
 from cancer_alliance.config import results_dir
 from cancer_alliance.errors import InputError
 from cancer_alliance.results.catalogue import path as result_path
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 
 SERIES_COLUMNS = ("month", "value", "numerator", "denominator")
 
@@ -56,8 +57,20 @@ class MetricSource:
                 frame[column] = None
         return frame.loc[:, list(SERIES_COLUMNS)].sort_values("month").reset_index(drop=True)
 
-    def actuals(self, home: Path, alliance_code: str) -> dict[str, float]:
+    def actuals(
+        self, home: Path, alliance_code: str, policy: DisclosurePolicy | None = None
+    ) -> dict[str, float]:
+        """Month -> value. Under a disclosure `policy` the value is worked out from the published counts
+        and a month with a withheld count has none, so a deliverable never shows a percentage that
+        contradicts the published scorecard or pins down a withheld count (docs/decisions/0035)."""
         frame = self.series(home, alliance_code)
+        if policy is not None and policy.enabled:
+            frame = publish(
+                frame.astype({"numerator": float, "denominator": float}),
+                ["numerator", "denominator"],
+                [Rate("value", "numerator", "denominator")],
+                policy,
+            )
         frame = frame[frame["value"].notna()]
         return dict(zip(frame["month"], frame["value"].astype(float), strict=True))
 

@@ -34,12 +34,20 @@ SUPPRESSED_SUFFIX = "_suppressed"
 
 @dataclass(frozen=True)
 class DisclosurePolicy:
-    """Disclosure control for every public output; `enabled=False` must be passed by name to opt out."""
+    """Disclosure control for every public output; `enabled=False` must be passed by name to opt out.
+
+    Who is public: a signed-out visitor always; signed-in users too unless `signed_in_exact` (NHS staff
+    with a role see management information exactly, docs/decisions/0035)."""
 
     suppress_up_to: float = SUPPRESSION_THRESHOLD
     round_to: int = ROUNDING_MULTIPLE
     enabled: bool = True
     exempt_national: bool = False
+    signed_in_exact: bool = True
+
+    def applies(self, signed_in: bool) -> bool:
+        """Whether a viewer (signed in or not) gets the published figures rather than exact ones."""
+        return self.enabled and not (signed_in and self.signed_in_exact)
 
     def __post_init__(self) -> None:
         if self.suppress_up_to < 0 or self.round_to < 1:

@@ -1,5 +1,5 @@
 """Aggregates for pages and the API alike: one function per thing shown, so a page and its JSON and
-CSV twins always agree. The public gets every output through disclosure control (`disclosure.py`);
+CSV twins always agree. The public gets every output through the published layer (`cwt.published`);
 signed-in users see exact counts. Patient-level rows are not here: they go through `Scope`.
 """
 
@@ -11,6 +11,7 @@ from functools import lru_cache
 import pandas as pd
 
 from cancer_alliance import reference
+from cancer_alliance.cwt.published import TrendSpc, as_seen, by_standard, monthly, period_totals, trend_spc
 from cancer_alliance.early_diagnosis.metrics import (
     METRIC_COLUMNS,
     against_ambitions,
@@ -20,16 +21,12 @@ from cancer_alliance.early_diagnosis.metrics import (
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.funnel import funnel
-from cancer_alliance.stats.spc.cwt import cwt_spc
-from cancer_alliance.web.disclosure import publish_performance
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
     StandardInfo,
-    by_standard,
-    monthly,
-    period_totals,
 )
 from cancer_alliance.web.scope import Viewer
 
@@ -71,9 +68,18 @@ def organisation_name(code: str | None, *, short: bool = False) -> str:
     return name
 
 
+#: The one disclosure policy of the web, the API and the board pack (docs/decisions/0035).
+POLICY = DisclosurePolicy()
+
+
+def policy_for(viewer: Viewer) -> DisclosurePolicy | None:
+    """The disclosure policy this viewer's figures pass (None: exact figures)."""
+    return POLICY if POLICY.applies(viewer.signed_in) else None
+
+
 def visible(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
-    """Aggregates as this viewer may see them: exact when signed in, published otherwise."""
-    return frame if viewer.signed_in else publish_performance(frame)
+    """CWT aggregates as this viewer may see them (`cwt.published.as_seen`)."""
+    return as_seen(frame, policy_for(viewer))
 
 
 def check_standard(standard_id: str) -> str:
@@ -258,25 +264,13 @@ def headline_choices() -> dict[str, str]:
 
 
 # Statistical process control of the monthly series on alliance and trust pages (issue 6, "an SPC trend
-# and icons"), worked out once per results file, organisation, standard and audience.
+# and icons"), worked out once per results file, organisation, standard and audience by the published
+# layer (`cwt.published.trend_spc`: withheld, with the reason, for viewers who get published counts).
 
-
-@dataclass(frozen=True)
-class TrendSpc:
-    """A monthly series with its Making Data Count XmR figures (`stats.spc.cwt.cwt_spc`: higher is
-    better, the standard's latest threshold as the target). Computed over the figures the viewer sees
-    (published ones for the public), so no limit reveals a withheld count; months without a rate are
-    left out of the limits and keep null SPC columns in `table`."""
-
-    table: pd.DataFrame
-    points: pd.DataFrame
-    variation_type: str | None
-    variation_icon: str | None
-    assurance_type: str | None
-    threshold: float | None
-
-
-SPC_COLUMNS = ["mean", "lpl", "upl", "point_type"]
+LEVELS = {
+    "alliance": ("month_alliance", "alliance", alliance_names),
+    "trust": ("month_provider", "provider", trust_names),
+}
 
 
 def organisation_spc(
@@ -285,36 +279,17 @@ def organisation_spc(
     """SPC of an alliance's (`kind="alliance"`) or trust's (`kind="trust"`) monthly performance on a
     standard; None for an unknown organisation."""
     check_standard(standard_id)
-    if kind == "alliance":
-        grouping, find, level = "month_alliance", alliance_summary, "alliance"
-    elif kind == "trust":
-        grouping, find, level = "month_provider", trust_summary, "provider"
-    else:
+    if kind not in LEVELS:
         raise ValueError(f"unknown kind {kind!r}")
+    grouping, level, names = LEVELS[kind]
+    if code not in names():
+        return None
     return results.derived(
         grouping,
         f"spc:{kind}:{code}:{standard_id}:{viewer.signed_in}",
-        lambda _: _trend_spc(find(results, viewer, code, standard_id), level),
-    )
-
-
-def _trend_spc(summary: OrganisationSummary | None, level: str) -> TrendSpc | None:
-    if summary is None:
-        return None
-    trend = summary.trend
-    series = trend.assign(standard_id=summary.trend_standard, **{level: summary.code})
-    points, summaries = cwt_spc(series, level)
-    points = points.assign(point_type=points["point_type"].astype(str))
-    table = trend.merge(points[["reporting_month", *SPC_COLUMNS]], on="reporting_month", how="left")
-    thresholds = trend["threshold"].dropna()
-    first = summaries.iloc[0] if len(summaries) else None
-    return TrendSpc(
-        table=table,
-        points=points,
-        variation_type=None if first is None else first["variation_type"],
-        variation_icon=None if first is None else first["variation_icon"],
-        assurance_type=None if first is None else first["assurance_type"],
-        threshold=float(thresholds.iloc[-1]) if not thresholds.empty else None,
+        lambda rows: trend_spc(
+            monthly(rows[rows[level] == code], standard_id), standard_id, level, code, policy_for(viewer)
+        ),
     )
 
 

@@ -6,14 +6,12 @@ import pandas as pd
 import pytest
 
 from cancer_alliance import reference
+from cancer_alliance.cwt.published import by_standard, monthly, period_totals
 from cancer_alliance.web.presenters.england_map import NO_DATA, PALETTE, bins, colour, england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, format_month, options, percent
 from cancer_alliance.web.presenters.performance import (
     StandardInfo,
-    by_standard,
     met_tag,
-    monthly,
-    period_totals,
     ranked,
     scorecard,
 )

@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 
+from cancer_alliance.cwt.published import SPC_COLUMNS
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.explorer import FiltersDep
 from cancer_alliance.web.presenters.early_diagnosis import EARLY_STAGE
 from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD
 from cancer_alliance.web.queries import (
     NDRS_COUNTS,
-    SPC_COLUMNS,
     OrganisationSummary,
     alliance_names,
     alliance_overview,
@@ -88,7 +88,7 @@ def _trend(kind: str, code: str, ctx, viewer, standard: str):
         raise HTTPException(status_code=404, detail=str(error)) from None
     if spc is None:
         raise HTTPException(status_code=404, detail="No organisation with that code.")
-    return spc.table
+    return spc.table.assign(spc_withheld=spc.withheld_reason)
 
 
 def _early(code: str, viewer):
@@ -144,9 +144,10 @@ def alliance_trend(
     code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
 ):
     """The alliance's performance on one standard, month by month, with the SPC mean, process limits
-    (lpl, upl) and point type (Making Data Count XmR, higher is better)."""
+    (lpl, upl) and point type (Making Data Count XmR, higher is better); over published counts no SPC,
+    and `spc_withheld` says why."""
     table = _trend("alliance", code, ctx, viewer, standard).assign(alliance=code, standard_id=standard)
-    columns = ["alliance", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, *FLAGS]
+    columns = ["alliance", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, "spc_withheld", *FLAGS]
     return table_response(table, columns, format, f"trend-{code}-{standard}.csv")
 
 
@@ -181,7 +182,7 @@ def trust_trend(
     """The trust's performance on one standard, month by month, with the SPC mean, process limits
     (lpl, upl) and point type (Making Data Count XmR, higher is better)."""
     table = _trend("trust", code, ctx, viewer, standard).assign(provider=code, standard_id=standard)
-    columns = ["provider", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, *FLAGS]
+    columns = ["provider", "standard_id", "reporting_month", *COUNTS, *SPC_COLUMNS, "spc_withheld", *FLAGS]
     return table_response(table, columns, format, f"trend-{code}-{standard}.csv")
 
 

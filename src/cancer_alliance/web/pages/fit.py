@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import BANDS_BY, PLANNER_THRESHOLDS
+from cancer_alliance.fit.published import monthly_spc
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, PLANNING_THRESHOLDS
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
@@ -25,7 +26,7 @@ from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.presenters.england_map import england_map, map_shapes
 from cancer_alliance.web.presenters.formatting import count, format_month, percent
-from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names
+from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
@@ -170,8 +171,9 @@ def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, An
     reference_date = results.reference_date()
     uptake_standard = DEFAULT_SETTINGS.standard("uptake_acceptable", reference_date)
     target = uptake_standard.target if uptake_standard else None
-    uptake_points, uptake_summary = present.monthly_spc(months, "uptake", target)
-    positivity_points, positivity_summary = present.monthly_spc(months, "positivity", None)
+    policy = policy_for(viewer)
+    uptake_points, uptake_summary, spc_withheld = monthly_spc(months, "uptake", target, policy)
+    positivity_points, positivity_summary, _ = monthly_spc(months, "positivity", None, policy)
     shapes = ccg_shapes(code)
     uptake_by_ccg = dict(zip(members["ccg_code"], members["uptake"], strict=True))
     funnel_spec = present.ccg_funnel_spec(
@@ -198,6 +200,7 @@ def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, An
             )
         ),
         "positivity_rows": present.spc_table_rows(positivity_points, months, "positivity"),
+        "spc_withheld": spc_withheld,
         "last_month": format_month(months["invitation_month"].iloc[-1]) if len(months) else "",
         "window_days": DEFAULT_SETTINGS.uptake_window_days,
     }

@@ -81,17 +81,21 @@ def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standar
     title = HEADLINE_STANDARDS.get(standard, standard)
     spc = organisation_spc(results, viewer, kind, code, standard)
     has_points = not spc.points.empty
-    spec = spc_trend(spc.points, spc.variation_icon, spc.assurance_type, f"{title} by month", spc.threshold)
     return {
         "kind": kind,
         "api": f"/api/alliances/{code}" if kind == "alliance" else f"/api/trusts/{code}",
         "summary": summary,
         "scorecard": scorecard(summary.per_standard, standard_infos()),
         "trend_rows": spc_rows(spc.table),
-        "trend_spec": json.dumps(spec) if has_points else None,
+        "trend_spec": json.dumps(
+            spc_trend(spc.points, spc.variation_icon, spc.assurance_type, f"{title} by month", spc.threshold)
+        )
+        if has_points
+        else None,
         "spc_icons": spc_icons(spc.variation_icon, spc.assurance_type),
         "spc_threshold": percent(spc.threshold),
         "spc_points": len(spc.points),
+        "spc_withheld": spc.withheld_reason,
         "trend_title": title,
         "standard": standard,
         "metrics": HEADLINE_STANDARDS,

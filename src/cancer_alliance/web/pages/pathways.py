@@ -8,11 +8,19 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 
+from cancer_alliance.cwt.published import SPC_WITHHELD
+from cancer_alliance.pathways.published import (
+    COMPLIANCE,
+    COMPLIANCE_COUNTS,
+    published,
+    published_steps,
+    with_intervals,
+)
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import pathways as present
-from cancer_alliance.web.queries import alliance_names, trust_names
+from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
@@ -35,19 +43,17 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
 
         return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
-    signed_in = viewer.signed_in
-    compliance = present.with_intervals(
-        present.published(mine("compliance"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
-    )
-    steps = present.published_steps(mine("steps"), signed_in)
-    trend = present.published(mine("trend"), signed_in, present.COMPLIANCE_COUNTS, (present.COMPLIANCE,))
+    policy = policy_for(viewer)
+    compliance = with_intervals(published(mine("compliance"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,)))
+    steps = published_steps(mine("steps"), policy)
+    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
     column = "alliance_code" if level == "alliance" else "provider_code"
     bottleneck = results.table_derived(
         "pathway_bottleneck",
         f"{level}:{code}",
         lambda frame: frame[frame[column] == code].reset_index(drop=True),
     )
-    bottleneck = present.published(bottleneck, signed_in, ("pathways",), ())
+    bottleneck = published(bottleneck, policy, ("pathways",), ())
     return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
 
 
@@ -71,7 +77,9 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
     label = label[0].lower() + label[1:] if label[1:2].islower() else label  # CT and PET-CT keep capitals
     title = f"{present.TUMOURS[tumour]}: {label} within target"
     steps_spec = present.steps_chart(found["steps"], f"Where the days are lost, {name}")
-    trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if not trend.empty else None
+    spc_withheld = SPC_WITHHELD if policy_for(viewer) is not None else None
+    show_chart = not trend.empty and spc_withheld is None
+    trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if show_chart else None
     api = f"/api/{'alliances' if level == 'alliance' else 'trusts'}/{code}/timed-pathways"
     return render(
         request,
@@ -87,6 +95,7 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
         trend=present.trend_rows(trend) if not trend.empty else [],
         trend_spec=json.dumps(trend_spec) if trend_spec else None,
         trend_title=title,
+        spc_withheld=spc_withheld,
         tumour=tumour,
         milestone=milestone,
         tumours=present.TUMOURS,

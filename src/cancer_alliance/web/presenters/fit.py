@@ -13,16 +13,15 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.fit import planning
+from cancer_alliance.fit.metrics import RATES as FIT_RATES
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.stats.charts import funnel_chart, spc_chart
 from cancer_alliance.stats.disclosure import Rate, publish
 from cancer_alliance.stats.funnel import funnel, funnel_curve
-from cancer_alliance.stats.spc.assurance import ImprovementDirection
-from cancer_alliance.stats.spc.spc import SpcOptions, spc, summary
 from cancer_alliance.web.presenters.charts import SCHEMA, funnel_flag_label
-from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
 
 #: The rates a page lists, with their labels (fractions unless per 1,000).
 RATE_LABELS = {
@@ -72,14 +71,23 @@ class MetricRow:
 
 
 def metric_rows(row: Mapping[str, Any]) -> list[MetricRow]:
-    """The counts, then each rate with its Wilson 95% interval, then the median days to test."""
-    rows = [MetricRow(label, count(row[name]), "") for name, label in COUNT_LABELS.items()]
+    """The counts, then each rate with its Wilson 95% interval, then the median days to test; a
+    withheld count, and a rate over one, show `[c]`."""
+
+    def withheld(*names: str) -> bool:
+        return any(bool(row.get(f"{name}_suppressed")) for name in names)
+
+    rows = [
+        MetricRow(label, count(row[name]) or (WITHHELD if withheld(name) else ""), "")
+        for name, label in COUNT_LABELS.items()
+    ]
+    parts = {rate: (numerator, denominator) for rate, numerator, denominator, _ in FIT_RATES}
     for name, label in RATE_LABELS.items():
         per_1000 = name == "cancer_detection_per_1000"
         rows.append(
             MetricRow(
                 label,
-                rate_text(row[name], per_1000),
+                rate_text(row[name], per_1000) or (WITHHELD if withheld(*parts[name]) else ""),
                 interval_text(row[f"{name}_lower_95"], row[f"{name}_upper_95"], per_1000),
             )
         )
@@ -153,21 +161,6 @@ def ccg_rows(table: pd.DataFrame) -> list[dict[str, str]]:
         }
         for row in table.sort_values("name").to_dict("records")
     ]
-
-
-def monthly_spc(months: pd.DataFrame, rate: str, target: float | None) -> tuple[pd.DataFrame, dict]:
-    """The XmR points of a monthly rate (months without a rate left out) and its summary."""
-    table = months.loc[months[rate].notna(), ["invitation_month", rate]].copy()
-    table["x"] = pd.to_datetime(table["invitation_month"], format="%Y-%m")
-    table["y"] = table[rate].astype(float)
-    options = (
-        SpcOptions(improvement_direction=ImprovementDirection.neutral)
-        if target is None  # positivity: neither direction is better
-        else SpcOptions(improvement_direction=ImprovementDirection.increase, target=target)
-    )
-    points = spc(table, options)
-    found = summary(points, options).iloc[0].to_dict() if len(points) else {}
-    return points, found
 
 
 def spc_spec(

@@ -14,7 +14,7 @@ from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
 from cancer_alliance.reference import code_list
 from cancer_alliance.store.followup import CARE_RECORDS
 from cancer_alliance.web.followup_scope import PatientRecord
-from cancer_alliance.web.presenters.formatting import format_date
+from cancer_alliance.web.presenters.formatting import WITHHELD, format_date
 
 ACTION_TEXT = {
     "stratify": "Stratified",
@@ -240,11 +240,11 @@ def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
 
 def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list[dict[str, Any]]:
     """Metrics table rows (published `followup.metrics` rows): counts with thousands separators,
-    withheld counts as "Withheld", rates and their 95% intervals to one decimal place."""
+    withheld counts as `[c]`, rates and their 95% intervals to one decimal place."""
 
     def count(row: dict[str, Any], name: str) -> str:
         if row[f"{name}_suppressed"]:
-            return "Withheld"
+            return WITHHELD
         return "" if row[name] is None else f"{row[name]:,}"
 
     def rate(value: float | None) -> str:

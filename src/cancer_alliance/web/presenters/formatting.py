@@ -32,6 +32,11 @@ def percent(value: float | None, places: int = 1) -> str:
     return f"{value * 100:.{places}f}%"
 
 
+#: A withheld count, everywhere (ONS and Government Analysis Function convention: "[c]" confidential;
+#: docs/decisions/0035); the about page's "withheld" section explains it.
+WITHHELD = "[c]"
+
+
 def count(value: float | None) -> str:
     """A count with thousands separators; halves of shared 62-day pathways keep one decimal."""
     if is_missing(value):

@@ -13,7 +13,7 @@ from cancer_alliance import reference
 from cancer_alliance.lung.eligibility import REASONS, Assessment, assess
 from cancer_alliance.lung.programme_files import RATES
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings, education_labels
-from cancer_alliance.web.presenters.formatting import count, is_missing, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, is_missing, percent
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 YES_NO = (("1", "Yes"), ("0", "No"))
@@ -231,7 +231,7 @@ def _interval(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name)
     if is_missing(value):
         if any(row.get(f"{part}_suppressed") for part in RATES[name]):
-            return "withheld"
+            return WITHHELD
         # A denominator that is not there (no invitations in the lake) is no data, never a figure.
         return "no data" if is_missing(row.get(RATES[name][1])) else "none to count"
     return f"{percent(value)} ({percent(row[f'{name}_lower_95'])} to {percent(row[f'{name}_upper_95'])})"
@@ -239,17 +239,17 @@ def _interval(row: Mapping[str, Any], name: str) -> str:
 
 def dashboard_rows(table: Any, names: Mapping[str, str], key: str) -> list[dict[str, Any]]:
     """One row per alliance or CCG: name, attendances, LDCT scans, cancers and each rate with its
-    interval ("none to count" where the denominator is 0, "no data" where it is missing, "withheld"
-    where disclosure control withheld it)."""
+    interval ("none to count" where the denominator is 0, "no data" where it is missing, `[c]` where
+    disclosure control withheld it)."""
     rows = []
     for row in table.to_dict("records"):
         rows.append(
             {
                 "code": row[key],
                 "name": names.get(row[key], row[key]),
-                "attended": count(row["attended"]) or "withheld",
-                "ldct_scans": count(row["ldct_scans"]) or "withheld",
-                "cancers": count(row["cancers"]) or ("withheld" if row.get("cancers_suppressed") else "0"),
+                "attended": count(row["attended"]) or WITHHELD,
+                "ldct_scans": count(row["ldct_scans"]) or WITHHELD,
+                "cancers": count(row["cancers"]) or (WITHHELD if row.get("cancers_suppressed") else "0"),
                 "rates": [_interval(row, name) for name, _ in DASHBOARD_RATES],
             }
         )

@@ -8,35 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cancer_alliance.pathways import default_definitions
 from cancer_alliance.stats.charts import spc_chart
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
-from cancer_alliance.stats.intervals import wilson
-from cancer_alliance.web.presenters.formatting import count, format_month, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
 from cancer_alliance.web.presenters.ptl import milestone_name
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
 TUMOURS = {"lung": "Lung", "prostate": "Prostate", "colorectal": "Colorectal"}
-COMPLIANCE_COUNTS = ("met", "breached", "overdue", "open", "decided")
-COMPLIANCE = Rate(name="compliance", numerator="met", denominator="decided")
-
-
-def published(
-    table: pd.DataFrame, signed_in: bool, counts: tuple[str, ...], rates: tuple[Rate, ...]
-) -> pd.DataFrame:
-    """The table as the viewer may see it: as computed when signed in, else after `publish`."""
-    if signed_in or table.empty:
-        return table
-    return publish(table, [c for c in counts if c in table], list(rates), DisclosurePolicy())
-
-
-def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
-    """Wilson intervals recomputed from (possibly published) met and decided."""
-    lower, upper = wilson(table["met"], table["decided"])
-    return table.assign(compliance_lower_95=lower, compliance_upper_95=upper)
 
 
 def _targets() -> dict[tuple[str, str], tuple[int, bool]]:
@@ -75,8 +55,8 @@ def compliance_rows(table: pd.DataFrame) -> list[ComplianceRow]:
                 tumour=TUMOURS.get(row["tumour"], row["tumour"]),
                 milestone=milestone_name(row["milestone"]),
                 target="" if day is None else f"day {day}" + ("" if verified else " (unverified)"),
-                met=count(row["met"]) if pd.notna(row["met"]) else "fewer than 8",
-                decided=count(row["decided"]) if pd.notna(row["decided"]) else "fewer than 8",
+                met=count(row["met"]) if pd.notna(row["met"]) else WITHHELD,
+                decided=count(row["decided"]) if pd.notna(row["decided"]) else WITHHELD,
                 compliance=percent(row["compliance"]),
                 interval=interval,
                 open=count(row["open"]) if pd.notna(row["open"]) else "",
@@ -106,7 +86,7 @@ def step_rows(table: pd.DataFrame) -> list[StepRow]:
         StepRow(
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
-            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
             median=f"{row['median_days']:g}" if pd.notna(row["median_days"]) else "",
             p90=f"{row['p90_days']:g}" if pd.notna(row["p90_days"]) else "",
             allowed=f"{row['allowed']:g}",
@@ -114,16 +94,6 @@ def step_rows(table: pd.DataFrame) -> list[StepRow]:
         )
         for row in table.to_dict("records")
     ]
-
-
-def published_steps(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
-    """Steps with `pathways` published for the public; the day figures of a withheld group hidden."""
-    out = published(table, signed_in, ("pathways",), ())
-    if not signed_in and not out.empty:
-        hidden = out["pathways"].isna()
-        for column in ("median_days", "p90_days", "mean_days_lost", "share_over"):
-            out[column] = out[column].where(~hidden, np.nan)
-    return out
 
 
 def steps_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
@@ -179,7 +149,7 @@ def bottleneck_rows(table: pd.DataFrame, names: dict[str, str]) -> list[Bottlene
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
             lost=f"{row['mean_days_lost']:.1f}",
-            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else "fewer than 8",
+            pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
         )
         for row in table.to_dict("records")
     ]
@@ -226,8 +196,10 @@ def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
             decided=count(row["decided"]),
             compliance=percent(row["compliance"]),
             mean=percent(row["mean"]),
-            limits=f"{percent(row['lpl'])} to {percent(row['upl'])}",
-            point=POINT_TYPE_LABELS.get(str(row["point_type"]), str(row["point_type"])),
+            limits=f"{percent(row['lpl'])} to {percent(row['upl'])}" if not is_missing(row["lpl"]) else "",
+            point=POINT_TYPE_LABELS.get(str(row["point_type"]), "")
+            if isinstance(row["point_type"], str)
+            else "",
         )
         for row in trend_points(table).to_dict("records")
     ]

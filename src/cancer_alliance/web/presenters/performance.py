@@ -25,7 +25,6 @@ HEADLINE_STANDARDS = {
     "31d_first": "31-day wait from decision to treat to first treatment",
 }
 DEFAULT_STANDARD = "62d_usc"
-SUMMED = ["total", "within", "breaches"]
 
 
 @dataclass(frozen=True)
@@ -35,26 +34,6 @@ class StandardInfo:
     standard_id: str
     title: str
     threshold: float | None
-
-
-def period_totals(frame: pd.DataFrame, by: Sequence[str], standard_id: str) -> pd.DataFrame:
-    """One row per group: summed counts over all months in `frame` and the rate they give."""
-    rows = frame[frame["standard_id"] == standard_id]
-    grouped = rows.groupby(list(by), dropna=False)[SUMMED].sum().reset_index()
-    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
-    threshold = rows["threshold"].dropna()
-    grouped["threshold"] = threshold.iloc[-1] if not threshold.empty else None
-    return grouped
-
-
-def monthly(frame: pd.DataFrame, standard_id: str) -> pd.DataFrame:
-    """One row per reporting month for a standard (counts summed over any other groups)."""
-    rows = frame[frame["standard_id"] == standard_id]
-    grouped = rows.groupby("reporting_month")[SUMMED].sum().reset_index().sort_values("reporting_month")
-    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
-    thresholds = rows.groupby("reporting_month")["threshold"].max()
-    grouped["threshold"] = grouped["reporting_month"].map(thresholds)
-    return grouped.reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -77,15 +56,6 @@ def met_tag(performance: float | None, threshold: float | None) -> dict[str, str
     if performance >= threshold:
         return {"text": "Met", "classes": "nhsuk-tag--green"}
     return {"text": "Not met", "classes": "nhsuk-tag--red"}
-
-
-def by_standard(frame: pd.DataFrame, month: str) -> pd.DataFrame:
-    """One row per standard for one month (`frame` already narrowed to one organisation)."""
-    rows = frame[frame["reporting_month"] == month]
-    grouped = rows.groupby("standard_id")[SUMMED].sum()
-    grouped["performance"] = grouped["within"] / grouped["total"].where(grouped["total"] > 0)
-    grouped["threshold"] = rows.groupby("standard_id")["threshold"].max()
-    return grouped.reset_index()
 
 
 def scorecard(per_standard: pd.DataFrame, standards: Sequence[StandardInfo]) -> list[ScorecardRow]:

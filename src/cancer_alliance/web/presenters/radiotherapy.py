@@ -13,7 +13,7 @@ import pandas as pd
 from cancer_alliance.reference.radiotherapy_networks import Requirement
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.web.presenters.charts import NHS_BLUE, NHS_DARK_GREY, NHS_RED, SCHEMA
-from cancer_alliance.web.presenters.formatting import count, format_month, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, percent
 
 STATUS_TAGS = {
     "met": {"text": "Met", "classes": "nhsuk-tag--green"},
@@ -87,7 +87,7 @@ def compliance_rows(table: pd.DataFrame, chosen: Sequence[Requirement]) -> list[
         rate = r.kind == "rate"
         withheld = bool(record.get("numerator_suppressed")) or bool(record.get("denominator_suppressed"))
         if withheld:
-            evidence = "Withheld: fewer than 8 patients"
+            evidence = f"{WITHHELD}: fewer than 8 patients"
         elif rate:
             evidence = f"{count(record['numerator'])} of {count(record['denominator'])}"
         elif pd.isna(record["denominator"]):

@@ -1,0 +1,33 @@
+"""Bowel screening (FIT) trends as a viewer may see them (docs/decisions/0035): the monthly SPC of
+uptake and positivity is worked out over exact counts only. Under a disclosure policy the monthly
+counts are rounded or withheld, so there is no SPC and `cwt.published.SPC_WITHHELD` says why."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cancer_alliance.cwt.published import SPC_WITHHELD
+from cancer_alliance.stats.disclosure import DisclosurePolicy
+from cancer_alliance.stats.spc.assurance import ImprovementDirection
+from cancer_alliance.stats.spc.spc import POINT_COLUMNS, SpcOptions, spc, summary
+
+
+def monthly_spc(
+    months: pd.DataFrame, rate: str, target: float | None, policy: DisclosurePolicy | None
+) -> tuple[pd.DataFrame, dict, str | None]:
+    """(points, summary, withheld reason): the XmR points of a monthly rate (months without a rate
+    left out) and its summary; none, with the reason, when `months` are published figures."""
+    if policy is not None and policy.enabled:
+        empty = pd.DataFrame(columns=["invitation_month", "x", "y", *POINT_COLUMNS])
+        return empty, {}, SPC_WITHHELD
+    table = months.loc[months[rate].notna(), ["invitation_month", rate]].copy()
+    table["x"] = pd.to_datetime(table["invitation_month"], format="%Y-%m")
+    table["y"] = table[rate].astype(float)
+    options = (
+        SpcOptions(improvement_direction=ImprovementDirection.neutral)
+        if target is None  # positivity: neither direction is better
+        else SpcOptions(improvement_direction=ImprovementDirection.increase, target=target)
+    )
+    points = spc(table, options)
+    found = summary(points, options).iloc[0].to_dict() if len(points) else {}
+    return points, found, None
