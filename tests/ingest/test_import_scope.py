@@ -6,15 +6,21 @@ with file, row, field and reason, and never replaces another organisation's reco
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
+from pathlib import Path
+from unittest import mock
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import alliance_scope, ingest_file, snapshot_paths, trust_scope
 from cancer_alliance.schemas import schema
 
-from .conftest import read_quarantine, record, write_csv
+from .conftest import TEST_KEY, read_quarantine, record, write_csv
 
 #: Two 2018/19 alliances and one trust of each (reference/data/alliance_trusts.csv).
 NORTHERN, NORTHERN_TRUST = "E56000017", "RTD"
@@ -153,3 +159,53 @@ def test_ccg_rows_roll_up_to_an_alliance_and_a_trust_cannot_import_them(home, tm
 def test_an_unknown_organisation_is_refused(make, code, message):
     with pytest.raises(InputError, match=message):
         make(code)
+
+
+#: Provider codes a generated row may name: Northern's trust and one of its sites, Lancashire's trust
+#: and site, and blank.
+CODES = [NORTHERN_TRUST, f"{NORTHERN_TRUST}01", LANCASHIRE_TRUST, f"{LANCASHIRE_TRUST}02", ""]
+PROVIDER_COLUMNS = schema("cwt").owner.columns
+
+
+def oracle_in_scope(row: dict[str, str], trusts: set[str]) -> bool:
+    """The scope rule restated: every provider named rolls up (first three characters) into the
+    scope's trusts, and at least one is named."""
+    named = [row[column] for column in PROVIDER_COLUMNS if row[column]]
+    return bool(named) and all(code[:3] in trusts for code in named)
+
+
+@pytest.mark.property
+@given(
+    st.lists(st.tuples(*[st.sampled_from(CODES) for _ in PROVIDER_COLUMNS]), min_size=1, max_size=8),
+    st.lists(st.sampled_from(CODES[:1] + CODES[2:3]), max_size=8),
+)
+def test_a_scoped_import_accepts_exactly_its_own_rows_and_never_changes_anothers(generated, held):
+    """For any rows (providers drawn from two alliances, sites and blanks) imported for Northern over a
+    lake already holding records of either alliance under the same keys: rows in = accepted +
+    quarantined; the rows accepted are those the rule allows whose key is not another alliance's in the
+    lake; and every record of the other alliance in the lake is unchanged."""
+    rows = [
+        record(record_id=f"k{i}", **dict(zip(PROVIDER_COLUMNS, codes, strict=True)))
+        for i, codes in enumerate(generated)
+    ]
+    existing = [record(record_id=f"k{i}", **providers(code)) for i, code in enumerate(held)]
+    trusts = set(alliance_scope(NORTHERN).trusts)
+    with tempfile.TemporaryDirectory() as folder:
+        with mock.patch.dict(
+            os.environ, {"ALLIANCE_HOME": f"{folder}/home", "ALLIANCE_PSEUDONYM_KEY": TEST_KEY}
+        ):
+            if existing:
+                ingest_file("cwt", write_csv(Path(folder) / "lake.csv", existing))
+            before = lake_rows()
+            summary = ingest_file(
+                "cwt", write_csv(Path(folder) / "in.csv", rows), scope=alliance_scope(NORTHERN)
+            )
+            after = lake_rows()
+    assert summary.rows_in == len(rows) == summary.accepted + summary.quarantined
+    theirs = {key for key, row in before.items() if row["provider_treatment"] == LANCASHIRE_TRUST}
+    allowed = {
+        row["record_id"] for row in rows if oracle_in_scope(row, trusts) and row["record_id"] not in theirs
+    }
+    assert summary.accepted == len(allowed)
+    assert {key for key in after if after[key] != before.get(key)} <= allowed
+    assert all(after[key] == before[key] for key in theirs)

@@ -14,6 +14,7 @@ import re
 
 import pyarrow.parquet as pq
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from tests.ingest.conftest import TEST_KEY, record
 from tests.web.conftest import sign_in
@@ -24,7 +25,12 @@ from cancer_alliance.results.jobs import run_next
 from cancer_alliance.results.pipeline import Step
 from cancer_alliance.results.refresh import refresh
 from cancer_alliance.schemas import schema
+from cancer_alliance.store import Role
 from cancer_alliance.web import create_app
+from cancer_alliance.web.pages.imports import import_scope
+from cancer_alliance.web.scope import Viewer
+
+from .conftest import EAST
 
 pytestmark = pytest.mark.web
 
@@ -232,3 +238,23 @@ def test_an_alliance_upload_of_another_alliances_record_is_quarantined_and_their
 
 def quarantine_link(html: str) -> str:
     return re.search(r'href="(/import/quarantine/[^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "expected"),
+    [
+        (Role.national, None, None),
+        (Role.alliance, EAST, f"alliance {EAST}"),
+        (Role.trust, "RGT", "trust RGT"),
+    ],
+)
+def test_each_role_gets_its_import_scope(role, code, expected):
+    scope = import_scope(Viewer(user_id=1, role=role, organisation_code=code))
+    assert (scope.name if scope else None) == expected
+
+
+@pytest.mark.parametrize(("role", "code"), [(Role.trust, "ZZZ"), (Role.alliance, None)])
+def test_an_account_without_a_known_organisation_cannot_import(role, code):
+    with pytest.raises(HTTPException) as refused:
+        import_scope(Viewer(user_id=1, role=role, organisation_code=code))
+    assert refused.value.status_code == 403
