@@ -69,8 +69,9 @@ class StepFailed(RuntimeError):
 
 
 def _cwt_records(ctx: StepContext) -> None:
-    path = catalogue.path(ctx.folder, "cwt_records")
-    current_table(ctx.session, "cwt").write.parquet(str(path), mode="overwrite")
+    """The lake's current CWT records as one Parquet file (Spark would write a folder of parts, which the
+    CWT readers refuse), read by the later CWT steps and by the pages' pathway timelines."""
+    pq.write_table(current_table(ctx.session, "cwt").toArrow(), catalogue.path(ctx.folder, "cwt_records"))
 
 
 def _cwt_facts(ctx: StepContext) -> None:
