@@ -1,13 +1,16 @@
-"""CWT benchmark (issue 3 item 6): evaluate + every performance table + the PTL on a national-scale
-year, on the default engine (SQLFrame on DuckDB), against a straightforward pandas implementation of
-the same computation. GENERATED DATA, NOT REAL PATIENTS (`bench/cwt_generator.py`).
+"""CWT benchmark (issues 3 and 26): evaluate + every performance table + the PTL on a national-scale
+year, on the default engine (SQLFrame on DuckDB), against a hand-written DuckDB SQL baseline
+(`bench/cwt_duckdb_sql.py`) and a straightforward pandas implementation (`bench/cwt_pandas.py`) of the
+same computation, in one run. GENERATED DATA, NOT REAL PATIENTS (`bench/cwt_generator.py`).
 
 Each side runs in its own process so that its peak memory (resource.getrusage, ru_maxrss) is its
-own. The generated records are cached in .bench/cwt/ and reused. Targets (issue 3): all under 10 s
-and 4 GB, at least 5x faster than pandas.
+own. The platform runs twice: cold (no compiled SQL stored, docs/decisions/0033) and then as it runs
+every day after, reusing the stored SQL; its time is split into building the plans and executing.
+The generated records are cached in .bench/cwt/ and reused. Targets (issue 26), for the second run:
+at most 3 s and 2x the hand-written SQL, under 2 GB, plan building under 0.3 s.
 
-Usage: python bench/cwt_bench.py [--records N] [--census YYYY-MM-DD]; exits 1 when a target is missed
-(bench/run.py reports it).
+Usage: python bench/cwt_bench.py [--records N] [--census YYYY-MM-DD] [--skip-pandas]; exits 1 when
+a target is missed (bench/run.py reports it).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(".bench") / "cwt"
 SEED = 2018
@@ -32,7 +37,7 @@ TABLES = {
     "month_alliance": ["month", "alliance"],
     "month_tumour_type": ["month", "tumour_type"],
 }
-TARGET_SECONDS, TARGET_GB, TARGET_RATIO = 10.0, 4.0, 5.0
+TARGET_SECONDS, TARGET_GB, TARGET_RATIO, TARGET_BUILD = 3.0, 2.0, 2.0, 0.3
 
 
 def records_path(records: int) -> Path:
@@ -64,29 +69,79 @@ def cpu_seconds() -> float:
 def run_engine(path: Path, census: dt.date, out: Path) -> dict:
     """The platform path: evaluate once and sum the facts by every key a table can need
     (`fine_counts`, one pass; the 6.4 M fact rows are not written), the four performance tables from
-    those counts, and the PTL with its summary, each written to Parquet."""
+    those counts, and the PTL with its summary, each written to Parquet. Each step's time is split
+    into building (calling the rules: Python, SQLFrame and sqlglot, or binding compiled SQL,
+    docs/decisions/0033) and executing (DuckDB running the query and writing the file)."""
     from cancer_alliance.cwt import evaluate
     from cancer_alliance.cwt.performance import fine_counts, performance
     from cancer_alliance.cwt.ptl import ptl, summary
     from cancer_alliance.engine import open_engine
 
     steps: dict[str, float] = {}
+    build = build_cpu = execute = 0.0
+
+    def timed(step: str, make: Any, target: Path) -> None:
+        nonlocal build, build_cpu, execute
+        mark, mark_cpu = time.perf_counter(), time.process_time()
+        frame = make()
+        built = time.perf_counter()
+        build_cpu += time.process_time() - mark_cpu  # Python only: one thread, so CPU time is its own
+        frame.write.parquet(str(target), mode="overwrite")
+        done = time.perf_counter()
+        steps[step] = steps.get(step, 0.0) + done - mark
+        build, execute = build + built - mark, execute + done - built
+
     started = time.perf_counter()
     engine = open_engine("duckdb")
     records = engine.read_parquet(path)
-    facts = evaluate(records, carry=("primary_diagnosis_icd10",))  # tumour types without a join back
-    fine_counts(facts).write.parquet(str(out / "fine_counts.parquet"), mode="overwrite")
-    steps["evaluate"] = time.perf_counter() - started
+    carry = ("primary_diagnosis_icd10",)  # tumour types without a join back
+    timed("evaluate", lambda: fine_counts(evaluate(records, carry=carry)), out / "fine_counts.parquet")
     counts = engine.read_parquet(out / "fine_counts.parquet")
     for name, by in TABLES.items():
-        mark = time.perf_counter()
-        performance(counts, by, "2018").write.parquet(str(out / f"{name}.parquet"), mode="overwrite")
-        steps[f"performance {name}"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    ptl(records, census).write.parquet(str(out / "ptl.parquet"), mode="overwrite")
+        timed(f"performance {name}", lambda by=by: performance(counts, by, "2018"), out / f"{name}.parquet")
+    timed("ptl + summary", lambda: ptl(records, census), out / "ptl.parquet")
     listed = engine.read_parquet(out / "ptl.parquet")
-    summary(listed).write.parquet(str(out / "ptl_summary.parquet"), mode="overwrite")
-    steps["ptl + summary"] = time.perf_counter() - mark
+    timed("ptl + summary", lambda: summary(listed), out / "ptl_summary.parquet")
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": cpu_seconds(),
+        "peak_gb": peak_gb(),
+        "steps": steps,
+        "build": build,
+        "build_cpu": build_cpu,
+        "execute": execute,
+    }
+
+
+def run_sql(path: Path, census: dt.date, out: Path) -> dict:
+    """The hand-written DuckDB SQL of the same work (bench/cwt_duckdb_sql.py), in the same steps."""
+    import duckdb
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import cwt_duckdb_sql as hand
+
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    conn = duckdb.connect()
+    conn.execute("SET enable_progress_bar = false")
+    hand.load_reference(conn, census)
+
+    def copy(step: str, sql: str, target: Path) -> None:
+        mark = time.perf_counter()
+        conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+        steps[step] = steps.get(step, 0.0) + time.perf_counter() - mark
+
+    fine = out / "sql_fine_counts.parquet"
+    copy("evaluate", hand.fine_counts_sql(path), fine)
+    for name, by in TABLES.items():
+        copy(
+            f"performance {name}",
+            hand.performance_sql(f"read_parquet('{fine}')", by),
+            out / f"sql_{name}.parquet",
+        )
+    listed = out / "sql_ptl.parquet"
+    copy("ptl + summary", hand.ptl_sql(path, census), listed)
+    copy("ptl + summary", hand.summary_sql(f"read_parquet('{listed}')"), out / "sql_ptl_summary.parquet")
     return {
         "seconds": time.perf_counter() - started,
         "cpu": cpu_seconds(),
@@ -132,18 +187,18 @@ PTL_FLAGS = (
 )
 
 
-def agreement(out: Path) -> dict[str, str]:
-    """Whether both sides produced the same national-by-month table, the same PTL size and the same
-    number of pathways under each PTL flag."""
+def agreement(out: Path, prefix: str) -> dict[str, str]:
+    """Whether a baseline (files named `prefix`...) produced the platform's national-by-month table,
+    PTL size and number of pathways under each PTL flag."""
     import pandas as pd
 
     keys = ["standard_id", "reporting_month"]
     ours = pd.read_parquet(out / "month.parquet").set_index(keys).sort_index()
-    theirs = pd.read_parquet(out / "pandas_month.parquet").set_index(keys).sort_index()
+    theirs = pd.read_parquet(out / f"{prefix}month.parquet").set_index(keys).sort_index()
     same = ours.index.equals(theirs.index) and all(
         (ours[c] - theirs[c]).abs().max() == 0 for c in ("total", "within", "breaches")
     )
-    ours_ptl, theirs_ptl = pd.read_parquet(out / "ptl.parquet"), pd.read_parquet(out / "pandas_ptl.parquet")
+    ours_ptl, theirs_ptl = pd.read_parquet(out / "ptl.parquet"), pd.read_parquet(out / f"{prefix}ptl.parquet")
     flags = {flag: (int(ours_ptl[flag].sum()), int(theirs_ptl[flag].sum())) for flag in PTL_FLAGS}
     return {
         "performance by month": "identical totals" if same else "DIFFERENT",
@@ -155,51 +210,80 @@ def agreement(out: Path) -> dict[str, str]:
     }
 
 
+SIDES = {"engine": run_engine, "sql": run_sql, "pandas": run_pandas}
+#: Compiled SQL of the engine side (docs/decisions/0033): emptied before the cold run.
+PLAN_CACHE = BENCH_DIR / "plans"
+
+
+def run_side(side: str, records: int, census: dt.date) -> dict:
+    """One side in its own process, so that its peak memory is its own."""
+    command = [sys.executable, __file__, "--records", str(records), "--census", str(census), "--side", side]
+    environment = {**os.environ, "ALLIANCE_PLAN_CACHE": str(PLAN_CACHE.resolve())}
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
     parser.add_argument("--census", type=dt.date.fromisoformat, default=CENSUS)
-    parser.add_argument("--side", choices=["engine", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--skip-pandas", action="store_true", help="leave out the pandas baseline (minutes at scale 1)"
+    )
+    parser.add_argument("--side", choices=sorted(SIDES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     path = records_path(args.records)
     out = BENCH_DIR / "out"
     out.mkdir(parents=True, exist_ok=True)
     if args.side:
-        run = run_engine if args.side == "engine" else run_pandas
-        print(json.dumps(run(path, args.census, out)))
+        print(json.dumps(SIDES[args.side](path, args.census, out)))
         return 0
 
     load_before = os.getloadavg()[0]
-    results = {}
-    for side in ("engine", "pandas"):
-        command = [
-            sys.executable,
-            __file__,
-            "--records",
-            str(args.records),
-            "--census",
-            str(args.census),
-            "--side",
-            side,
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        results[side] = json.loads(done.stdout.strip().splitlines()[-1])
-    engine, pandas = results["engine"], results["pandas"]
-    ratio = pandas["seconds"] / engine["seconds"]
+    shutil.rmtree(PLAN_CACHE, ignore_errors=True)
+    results = {"cold": run_side("engine", args.records, args.census)}
+    results["engine"] = run_side("engine", args.records, args.census)
+    results["sql"] = run_side("sql", args.records, args.census)
+    if not args.skip_pandas:
+        results["pandas"] = run_side("pandas", args.records, args.census)
+    load_after = os.getloadavg()[0]
+    sides = list(results)
     print(f"CWT benchmark: {args.records:,} generated records, census {args.census}, {dt.date.today()}")
-    print(f"machine: {os.cpu_count()} cores, load average before the run {load_before:.2f}")
-    print(f"{'step':<34}{'duckdb s':>10}{'pandas s':>10}")
-    for step in engine["steps"]:
-        print(f"{step:<34}{engine['steps'][step]:>10.2f}{pandas['steps'][step]:>10.2f}")
-    print(f"{'total wall time':<34}{engine['seconds']:>10.2f}{pandas['seconds']:>10.2f}")
-    print(f"{'CPU time (user + system)':<34}{engine['cpu']:>10.2f}{pandas['cpu']:>10.2f}")
-    print(f"{'peak memory (GB)':<34}{engine['peak_gb']:>10.2f}{pandas['peak_gb']:>10.2f}")
-    print(f"speed-up over pandas: {ratio:.1f}x")
-    for check, verdict in agreement(out).items():
-        print(f"agreement, {check}: {verdict}")
-    met = engine["seconds"] < TARGET_SECONDS and engine["peak_gb"] < TARGET_GB and ratio >= TARGET_RATIO
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.2f} before, {load_after:.2f} after")
+    print("cold: the platform, no compiled SQL stored; engine: the next run, reusing it; sql: hand-written")
+    print(f"{'step':<30}" + "".join(f"{side:>10}" for side in sides))
+    for step in results["engine"]["steps"]:
+        print(f"{step:<30}" + "".join(f"{results[side]['steps'][step]:>10.2f}" for side in sides))
+    for label, key in (
+        ("total wall time (s)", "seconds"),
+        ("CPU time, user + system (s)", "cpu"),
+        ("peak memory (GB)", "peak_gb"),
+    ):
+        print(f"{label:<30}" + "".join(f"{results[side][key]:>10.2f}" for side in sides))
+    for side in ("cold", "engine"):
+        run = results[side]
+        print(
+            f"{side}: building plans {run['build']:.2f} s ({run['build_cpu']:.2f} CPU s), "
+            f"DuckDB running + writing {run['execute']:.2f} s"
+        )
+    engine, sql = results["engine"], results["sql"]
+    versus_sql = engine["seconds"] / sql["seconds"]
+    print(f"platform / hand-written SQL: {versus_sql:.2f}x wall, {engine['cpu'] / sql['cpu']:.2f}x CPU")
+    if "pandas" in results:
+        print(f"speed-up over pandas: {results['pandas']['seconds'] / engine['seconds']:.1f}x")
+    for prefix, name in (("sql_", "hand-written SQL"), ("pandas_", "pandas")):
+        if prefix.rstrip("_") in results:
+            for check, verdict in agreement(out, prefix).items():
+                print(f"agreement with {name}, {check}: {verdict}")
+    met = (
+        engine["seconds"] <= TARGET_SECONDS
+        and engine["peak_gb"] < TARGET_GB
+        and versus_sql <= TARGET_RATIO
+        and engine["build"] < TARGET_BUILD
+    )
     print(
-        f"targets (< {TARGET_SECONDS:.0f} s, < {TARGET_GB:.0f} GB, >= {TARGET_RATIO:.0f}x):",
+        f"targets (<= {TARGET_SECONDS:.0f} s, < {TARGET_GB:.0f} GB, <= {TARGET_RATIO:.0f}x hand-written SQL, "
+        f"plan building < {TARGET_BUILD} s):",
         "met" if met else "NOT met",
     )
     return 0 if met else 1

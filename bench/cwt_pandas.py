@@ -1,7 +1,7 @@
 """The pandas baseline of the CWT benchmark: the same computation as the platform (per-record facts,
 the 2018/19 performance tables by month, provider, alliance and tumour type, the PTL and its
 summary) written as a straightforward, vectorised pandas implementation from the spec
-(shared/spec/cwt-rules.md), the way an analyst would. Reference data (standards, code lists,
+(docs/sources.md), the way an analyst would. Reference data (standards, code lists,
 alliances, tumour types, bands) is read from the same tables as the platform."""
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from cancer_alliance.reference import (
 from cancer_alliance.schemas import schema
 
 DAYS = {"2ww": 14, "fds": 28, "31d": 31, "62d": 62}
-SCENARIOS = {  # (met_62, met_38, met_24) -> (scenario, investigating share, treating share), CWT rules §4.2
+SCENARIOS = {  # (met_62, met_38, met_24) -> (scenario, investigating share, treating share), breach
+    # allocation [S6, S40]
     (True, True, True): (1, 0.5, 0.5),
     (True, True, False): (2, 0.5, 0.5),
     (True, False, True): (3, 0.0, 1.0),
@@ -263,7 +264,8 @@ def ptl(r: pd.DataFrame, census: dt.date) -> pd.DataFrame:
     )
     p["over_62_backlog"] = p["days_waited"] >= 63
     p["over_104"] = p["days_waited"] >= 105
-    for mark in (28, 62, 104):  # passed day `mark` in the 7 days up to the census (CWT rules §6)
+    for mark in (28, 62, 104):  # passed day `mark` in the 7 days up to the census (CWT reporting conventions
+        # [S1, S31])
         p[f"passed_day_{mark}_last_7_days"] = (p["days_waited"] > mark) & (p["days_waited"] - 7 <= mark)
     referral_clock = p["referral_received_date"] + pd.to_timedelta(adj_seen, unit="D")
     clock_62 = p["start"] + pd.to_timedelta(p["adjustment"], unit="D")

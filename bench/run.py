@@ -20,6 +20,7 @@ BENCHES = [
     "cwt_bench.py",
     "spc_bench.py",
     "web_bench.py",
+    "web_load_bench.py",
     "pathways_bench.py",
     "followup_bench.py",
     "fit_bench.py",

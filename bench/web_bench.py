@@ -29,7 +29,7 @@ import httpx
 BENCH_HOME = Path(".bench") / "web" / "home"
 TARGET_P95_MS = 300.0
 USERNAME = "bench.national"
-PASSWORD = "bench-password-not-secret"
+PASSWORD = "quiet harbour lantern 42"
 
 
 def prepare(home: Path, scale: float) -> None:

@@ -28,3 +28,11 @@ def alliance_home(tmp_path, monkeypatch):
     home = tmp_path / "alliance-home"
     monkeypatch.setenv("ALLIANCE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plan_cache(tmp_path_factory):
+    """Compiled rule SQL (docs/decisions/0033) in the session's temporary folder, not the working tree."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALLIANCE_PLAN_CACHE", str(tmp_path_factory.mktemp("plans")))
+        yield

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 DEFAULT_HOME = Path("alliance-data")
+#: Files a process of the platform creates are its user's only: 0600 files, 0700 folders (issue 21).
+PRIVATE_UMASK = 0o077
 
 
 def alliance_home() -> Path:
@@ -31,3 +33,9 @@ def generations_dir(home: Path | None = None) -> Path:
 def quarantine_dir() -> Path:
     """Folder of rejected rows, one file per import."""
     return alliance_home() / "quarantine"
+
+
+def keep_private() -> None:
+    """Make every file and folder this process (and its children) creates readable by its user only:
+    ALLIANCE_HOME holds the store, pseudonymised patient-level data and quarantined rows."""
+    os.umask(PRIVATE_UMASK)

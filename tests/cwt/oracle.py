@@ -1,5 +1,6 @@
 """A plain-Python oracle for the CWT clock arithmetic and the 62-day allocation, written from the
-spec's tables (CWT rules §2.4, §3, §4.1, §4.2), not from the DataFrame code: a third voice next to
+spec's tables (CWT route codes [S21, S40], CWT adjustments [S16, S24], breach allocation [S6, S15], breach
+allocation [S6, S40]), not from the DataFrame code: a third voice next to
 DuckDB and Spark. It answers for valid records only."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-# §4.2 table: (62 met, 38 met, 24 met) -> scenario, investigating share, treating share.
+# breach allocation [S6, S40] table: (62 met, 38 met, 24 met) -> scenario, investigating share, treating
+# share.
 SCENARIOS = {
     (True, True, True): (1, 0.5, 0.5),
     (True, True, False): (2, 0.5, 0.5),
@@ -16,12 +18,12 @@ SCENARIOS = {
     (False, False, True): (5, 1.0, 0.0),
     (False, False, False): (6, 0.5, 0.5),
 }
-SIX_SCENARIOS_FROM = dt.date(2018, 4, 1)  # §4.1: dataset v2.0, April 2018
-FIRST_EVENT_TYPES = {"01", "07", "12"}  # §2.3 [IMPL S40]
+SIX_SCENARIOS_FROM = dt.date(2018, 4, 1)  # breach allocation [S6, S15]: dataset v2.0, April 2018
+FIRST_EVENT_TYPES = {"01", "07", "12"}  # CWT treatment codes [S19, S44] [IMPL S40]
 
 
 def route(r: dict[str, Any]) -> str | None:
-    """§2.4, a blank code never equal to 17 or 16."""
+    """CWT route codes [S21, S40], a blank code never equal to 17 or 16."""
     screening = r["source_of_referral"] == "17"
     breast = r["referral_type"] == "16"
     upgraded = r["consultant_upgrade_date"] is not None
@@ -39,7 +41,7 @@ def _days(stop: dt.date, start: dt.date) -> int:
 
 
 def waits(r: dict[str, Any]) -> dict[str, int | None]:
-    """The §3 table, row by row."""
+    """The CWT adjustments [S16, S24] table, row by row."""
     adj_fs = r["adjustment_first_seen_days"] or 0
     adj_t = r["adjustment_treatment_days"] or 0
     referral, seen, treated = r["referral_received_date"], r["date_first_seen"], r["treatment_start_date"]
@@ -62,7 +64,8 @@ def waits(r: dict[str, Any]) -> dict[str, int | None]:
 
 
 def shares_62d(r: dict[str, Any]) -> list[tuple[str | None, float, str, int | None]]:
-    """(provider, share, allocation, scenario) rows of a treated first treatment on a route (§4)."""
+    """(provider, share, allocation, scenario) rows of a treated first treatment on a route (breach
+    allocation [S6, S40])."""
     treating = r["provider_treatment"]
     accountable = r["accountable_investigating_provider"]
     investigating = accountable or r["provider_consultant_upgrade"] or r["provider_first_seen"]

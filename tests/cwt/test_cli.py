@@ -34,7 +34,7 @@ CONTRACT = [
     "share",
     "allocation",
     "scenario",
-]  # CWT rules, "Output: alliance cwt evaluate INPUT -o OUTPUT"
+]  # the facts contract in cwt/README.md
 
 # E1 (2ww, seen day 15), E5 (FDS stopped by the DTT), E15 (IPT scenario 1), E25 (no accountable
 # investigating provider: 50:50), and one record treated before its referral (rejected).
@@ -93,13 +93,18 @@ RECORDS = [
         "decision_to_treat_date": "2019-03-01",
         "treatment_start_date": "2019-03-10",
         "treatment_event_type": "01",
+        "provider_treatment": "TB",
     },
 ]
+#: What "bad" loses: its FDS row (stopped by the decision to treat), its 31-day and its 62-day rows.
+MEASURES_OF_BAD = "fds 31d 62d"
+LOST_OF_BAD = "2ww=0, fds=1, 31d=1, 62d=1"
 
 EXPECTED = {
     ("e1", "2ww", "usc", "", "", "2019-06-03", "2019-06-18", "15", "false", "2019-06", "RA1", "1", "", ""),
     ("e5", "fds", "usc", "", "", "2024-02-01", "2024-02-20", "19", "true", "2024-02", "RA1", "1", "", ""),
-    ("e15", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "", "1", "", ""),
+    # stopped by the decision to treat, no FDS end provider: counts for the investigating provider
+    ("e15", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "TA", "1", "", ""),
     (
         "e15",
         "31d",
@@ -148,7 +153,7 @@ EXPECTED = {
         "six_scenario",
         "1",
     ),
-    ("e25", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "", "1", "", ""),
+    ("e25", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "TA", "1", "", ""),
     (
         "e25",
         "31d",
@@ -228,16 +233,18 @@ def test_worked_examples_through_the_cli_give_exactly_the_documented_columns(tmp
     assert header == CONTRACT == list(FACT_COLUMNS)
     assert set(rows) == EXPECTED and len(rows) == len(EXPECTED)
     assert read_csv(tmp_path / "facts.rejected.csv") == (
-        ["record_id", "reason"],
+        ["record_id", "reason", "measures"],
         [
             (
                 "bad",
                 "decision to treat before the referral was received; "
                 "treatment before the referral was received",
+                MEASURES_OF_BAD,
             )
         ],
     )
     assert "rejected=1" in result.stderr
+    assert "measures not counted: " + LOST_OF_BAD in " ".join(result.stderr.split())
 
 
 def test_parquet_in_and_out_with_the_flag_column_on_request(tmp_path):

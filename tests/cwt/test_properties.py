@@ -59,7 +59,7 @@ def facts_of() -> CompiledRule:
 
 @given(batch=batches(), delay=st.integers(1, 60))
 def test_treating_later_never_turns_a_breach_into_within(facts_of, batch, delay):
-    """§2.1: a later treatment date can only lengthen the 31- and 62-day waits."""
+    """CWT day counting [S1]: a later treatment date can only lengthen the 31- and 62-day waits."""
     later = [
         {**r, "treatment_start_date": r["treatment_start_date"] + dt.timedelta(days=delay)}
         if r["treatment_start_date"]
@@ -74,7 +74,7 @@ def test_treating_later_never_turns_a_breach_into_within(facts_of, batch, delay)
 
 @given(batch=batches())
 def test_62_day_shares_of_a_record_sum_to_one(facts_of, batch):
-    """§4.2: solo 1, six scenarios and 50:50 in halves that add up to one patient."""
+    """breach allocation [S6, S40]: solo 1, six scenarios and 50:50 in halves that add up to one patient."""
     totals: dict[str, float] = defaultdict(float)
     for row in facts_of(batch):
         assert row["share"] in (0.0, 0.5, 1.0)

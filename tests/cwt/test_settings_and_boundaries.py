@@ -71,7 +71,7 @@ def test_inconsistent_settings_are_refused(changes, message):
 
 
 def test_the_route_codes_are_the_reference_code_list_entries():
-    """routes.py names four code values (CWT rules §2.4); each is in its reference code list with
+    """routes.py names four code values (CWT route codes [S21, S40]); each is in its reference code list with
     the meaning the rule relies on."""
     assert code_list("priority_type")[routes.PRIORITY_TWO_WEEK_WAIT] == "Two Week Wait"
     assert code_list("priority_type")[routes.PRIORITY_URGENT] == "Urgent"

@@ -53,6 +53,7 @@ def test_demo_ingests_every_table_and_quarantines_exactly_what_the_generator_bro
         with path.open(newline="") as handle:
             quarantined |= {(table, row[schema(table).key]) for row in csv.DictReader(handle)}
     not_generated = {"breast_followup_candidate", "breast_followup_test_result"}  # issue 11: follow-up inputs
+    not_generated.add("ccg_lung_survival")  # published statistics, never generated (decision 0032)
     assert {path.name for path in (home / "lake").iterdir()} == set(table_names()) - not_generated
     assert broken
     assert quarantined == broken
@@ -72,6 +73,11 @@ def test_demo_writes_the_results_the_web_layer_serves(demo_run):
     assert len(ptl) > 0
     assert all(ptl[flag].dtype == bool for flag in PTL_FLAGS)
     assert ptl["over_62_backlog"].sum() < len(ptl)
+    registrations = pq.read_table(home / "synthetic" / "tumour_registrations.parquet").num_rows
+    for name in ("alliance", "ccg", "trust"):  # every valid registration in one row of each file
+        early = pq.read_table(results / f"early_diagnosis_{name}.parquet").to_pandas()
+        assert 0 < early["registrations"].sum() <= registrations
+        assert early["emergency_proportion"].between(0, 1).any()
 
 
 def test_demo_loads_breast_follow_up_for_a_clinical_nurse(demo_run):

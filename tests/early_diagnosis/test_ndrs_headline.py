@@ -38,7 +38,8 @@ def test_matches_the_published_unadjusted_figure_within_rounding(england, year, 
 
 
 def test_england_2022_reproduces_the_published_staged_count_and_completeness(england):
-    """clinical-models.md §7.2: in 2022, 244,178 cancers had a valid stage, 75% of stageable cancers, and
+    """NHS Digital/NDRS stage method: in 2022, 244,178 cancers had a valid stage, 75% of stageable cancers,
+    and
     55% of those were stage 1-2."""
     assert england.loc[2022, "stage_staged"] == 244_178
     assert round(100 * england.loc[2022, "stage_completeness"]) == 75

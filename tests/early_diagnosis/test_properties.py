@@ -1,4 +1,5 @@
-"""Engine counts agree with a plain-Python oracle written from clinical-models.md §7.2 and §7.4 (not from
+"""Engine counts agree with a plain-Python oracle written from NHS Digital/NDRS stage method and Routes to
+Diagnosis, Elliss-Brookes et al., Br J Cancer 2012 (not from
 the DataFrame code), on every engine, for generated registrations."""
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""Patient-reported concerns and personalised-care records (issue 11; clinical-models.md §6 DERIVED
+"""Patient-reported concerns and personalised-care records (issue 11; stratified follow-up: NHS Long Term
+Plan, NICE NG101 DERIVED
 items 3-5; docs/decisions/0021), on SQLite and PostgreSQL: a concern reported between appointments is
 on the worklist until a nurse triages it, late after the protocol's triage days; triage to re-access
 joins the re-access flow; a patient with no care plan or needs assessment is listed after the
@@ -309,7 +310,8 @@ def test_personalised_care_not_done_is_listed_after_the_protocols_days(
 ):
     """`review.personalised_care_days` is 90 in the default protocol (a local setting): a patient
     with no care plan or no holistic needs assessment 91 days after stratification is listed; a
-    treatment summary alone does not count (§6 DERIVED item 5 names all three)."""
+    treatment summary alone does not count (stratified follow-up: NHS Long Term Plan, NICE NG101 DERIVED item
+    5 names all three)."""
     assert protocol.review.personalised_care_days == 90
     patient = register(store, protocol)
     nurse_id = nurse()

@@ -1,5 +1,6 @@
 """Alliance follow-up metrics (issue 11, item 4) on SQLite and PostgreSQL: self-managing share against
-the ~70% expectation (§6) with a Wilson interval, overdue rate, re-access per 100, days from result
+the ~70% expectation (stratified follow-up: NHS Long Term Plan, NICE NG101) with a Wilson interval, overdue
+rate, re-access per 100, days from result
 to review; counts pass disclosure control before anyone sees them."""
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def test_a_second_breast_tumour_is_the_same_patient_at_the_first_trust():
 
 def test_share_of_patients_finishing_treatment_who_were_stratified(store, protocol):
     """Issue 11 item 4: the share of breast patients finishing treatment on a stratified pathway (the
-    ambition: all, §6). Denominator from the registrations by diagnosing trust; numerator matched by
+    ambition: all, stratified follow-up: NHS Long Term Plan, NICE NG101). Denominator from the registrations
+    by diagnosing trust; numerator matched by
     pseudonym, stratified on or before the date at any trust."""
     seen, unseen = (f"S{uuid.uuid4().hex[:4].upper()}" for _ in range(2))
     cohort = [f"pseudo-{uuid.uuid4().hex[:12]}" for _ in range(10)]

@@ -1,5 +1,6 @@
 """Protocols as data (issue 11 item 1): the default breast protocol's decisions and surveillance plan
-(clinical-models.md §6: NICE NG101 annual mammography for 5 years, then yearly to 50 or NHSBSP), and
+(stratified follow-up: NHS Long Term Plan, NICE NG101: NICE NG101 annual mammography for 5 years, then yearly
+to 50 or NHSBSP), and
 clear errors naming the file and key for a protocol that cannot be used."""
 
 from __future__ import annotations

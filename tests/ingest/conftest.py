@@ -13,7 +13,7 @@ from cancer_alliance.schemas import schema
 CWT = schema("cwt")
 TEST_KEY = "test-pseudonym-key-" + "0123456789abcdef" * 2
 
-#: A CWT record that passes every check (shared/spec/cwt-rules.md, "Input: canonical CWT record").
+#: A CWT record that passes every check (docs/sources.md, "Input: canonical CWT record").
 BASELINE = {
     "record_id": "r0",
     "nhs_number": "9434765919",

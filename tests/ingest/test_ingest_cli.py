@@ -67,3 +67,50 @@ def test_help_names_the_tables_and_gives_an_example():
     result = CliRunner().invoke(app, ["ingest", "--help"])
     assert result.exit_code == 0
     assert "Example: alliance ingest cwt records.csv" in result.stdout and "cwt" in result.stdout
+
+
+#: RGT is in East of England (E56000009), RTX in Lancashire and South Cumbria (reference trusts).
+SCOPED = [
+    record(
+        record_id="east",
+        provider_first_seen="RGT",
+        provider_fds_end="RGT",
+        accountable_investigating_provider="RGT",
+        provider_treatment="RGT",
+    ),
+    record(
+        record_id="lancs",
+        provider_first_seen="RTX",
+        provider_fds_end="RTX",
+        accountable_investigating_provider="RTX",
+        provider_treatment="RTX",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("options", "summary"),
+    [
+        ((), "accepted=2 quarantined=0"),
+        (("--alliance", "E56000009"), "accepted=1 quarantined=1"),
+        (("--trust", "RTX"), "accepted=1 quarantined=1"),
+    ],
+)
+def test_alliance_and_trust_options_limit_the_rows_accepted(home, tmp_path, options, summary):
+    result = run("cwt", str(write_csv(tmp_path / "in.csv", SCOPED)), *options)
+    assert result.exit_code == 0
+    assert last_line(result) == summary
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "message"),
+    [
+        (("--alliance", "E99999999"), 2, "unknown alliance 'E99999999'"),
+        (("--alliance", "E56000009", "--trust", "RGT"), 2, "not both"),
+    ],
+)
+def test_a_bad_scope_is_refused_before_anything_is_written(home, tmp_path, options, code, message):
+    result = run("cwt", str(write_csv(tmp_path / "in.csv", SCOPED)), *options)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert not home.exists()

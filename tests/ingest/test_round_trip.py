@@ -60,7 +60,7 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def oracle_accepts(row: dict[str, str], seen: set[str]) -> bool:
-    """The ingest rules for these columns, restated in Python (shared/spec/cwt-rules.md)."""
+    """The ingest rules for these columns, restated in Python (docs/sources.md)."""
     days = row["adjustment_first_seen_days"]
     referral, treatment = parse_date(row["referral_received_date"]), parse_date(row["treatment_start_date"])
     checks = [

@@ -1,4 +1,4 @@
-"""Each row check, one broken row per reason (issue 2, item 4; shared/spec/cwt-rules.md, "Input:
+"""Each row check, one broken row per reason (issue 2, item 4; docs/sources.md, "Input:
 canonical CWT record": ISO dates, blank = missing, codes as strings with leading zeros). All the
 rows are in one file; row numbers count data rows from 1 (row 1 is line 2 of the CSV)."""
 

@@ -1,4 +1,4 @@
-"""Worked examples of clinical-models.md as input rows of `alliance lung risk`, shared by the spec
+"""Worked examples of docs/sources.md as input rows of `alliance lung risk`, shared by the spec
 tests of the Python API, the engine rule and the CLI. Each case: id, model, inputs, expected risk,
 absolute tolerance, source."""
 
@@ -25,7 +25,8 @@ def expit(logit: float) -> float:
     return math.exp(logit) / (1 + math.exp(logit))
 
 
-#: The PLCOm2012 reference person: every centred term 0, intensity transform 0 (§1.6 P1).
+#: The PLCOm2012 reference person: every centred term 0, intensity transform 0 (the models' published worked
+#: examples P1).
 REFERENCE = {
     "age": 62,
     "race": "white",
@@ -47,7 +48,7 @@ RACE_BETA = {
     "american_indian_alaska_native": 0.0,
     "native_hawaiian_pacific_islander": 1.027152,
 }
-P1 = "resplab/PLCOm2012:tests/testthat/test-plcom2012.R via clinical-models.md §1.6 P1"
+P1 = "resplab/PLCOm2012:tests/testthat/test-plcom2012.R via the models' published worked examples P1"
 
 PLCOM2012 = [
     Case(f"P1-{race}", "plcom2012", {**REFERENCE, "race": race}, expit(-4.532506 + beta), 1e-8, P1)
@@ -59,7 +60,7 @@ PLCOM2012 = [
         {**REFERENCE, "cigarettes_per_day": 80},
         0.01750922,
         1e-8,
-        "resplab/PLCOm2012:README.md, clinical-models.md §1.6 P2 (printed to 8 d.p.; DERIVED 0.0175092)",
+        "resplab/PLCOm2012:README.md, worked example P2 (printed to 8 d.p.; DERIVED 0.0175092)",
     ),
 ]
 
@@ -79,7 +80,7 @@ def _norace(age, education, bmi, copd, cancer, family, current, cpd, duration, q
     }
 
 
-TEN_HAAF = "ten Haaf model.PLCOm2012NoRace embedded example, clinical-models.md §1.6"
+TEN_HAAF = "ten Haaf model.PLCOm2012NoRace embedded example, the models' published worked examples"
 PLCOM2012_NORACE = [
     Case(
         "N1", "plcom2012_norace", _norace(63, 1, 36.01108, 1, 1, 1, 1, 10, 12, 0), 0.01827511, 1e-8, TEN_HAAF
@@ -93,7 +94,7 @@ PLCOM2012_NORACE = [
         {key: value for key, value in REFERENCE.items() if key != "race"},
         expit(-4.536696),
         1e-12,
-        "§1.4: every centred term 0 leaves the constant -4.536696",
+        "PLCOm2012noRace, ten Haaf's R code (2020): every centred term 0 leaves the constant -4.536696",
     ),
 ]
 
@@ -110,7 +111,8 @@ def _llp(sex, age, years, onset, prior, pneumonia, asbestos) -> dict[str, Any]:
     }
 
 
-#: Cassidy 2008 Table 3 rows of §2.3 and the Appendix example; the 4-d.p. LLPv2 beta give the DERIVED
+#: Table 3 rows of Cassidy et al., Br J Cancer 2008 and the Appendix example; the 4-d.p. LLPv2
+#: beta give the DERIVED
 #: column, within 0.005 percentage points of the values printed to 2 d.p. (Appendix A tolerance).
 LLP_V2 = [
     Case(
@@ -119,7 +121,7 @@ LLP_V2 = [
         _llp("F", 65, 37, "late", 0, 1, 0),
         0.0237,
         0.00005,
-        "Cassidy 2008 Table 3; clinical-models.md §2.3, DERIVED LLPv2 2.37%",
+        "Cassidy et al., Br J Cancer 2008, Table 3; DERIVED LLPv2 2.37%",
     ),
     Case(
         "L-T2",
@@ -127,7 +129,7 @@ LLP_V2 = [
         _llp("F", 68, 26, "none", 0, 0, 0),
         0.0149,
         0.00005,
-        "Cassidy 2008 Table 3; clinical-models.md §2.3, DERIVED LLPv2 1.49% (paper 1.50% with 3-d.p. beta)",
+        "Cassidy et al., Br J Cancer 2008, Table 3; DERIVED LLPv2 1.49% (paper 1.50% with 3-d.p. beta)",
     ),
     Case(
         "L-A",
@@ -135,7 +137,7 @@ LLP_V2 = [
         _llp("M", 51, 25, "none", 0, 0, 0),
         0.00349,
         0.000005,
-        "Cassidy 2008 Appendix: male 51, 25 years smoking, alpha -7.106, p = 0.00349 (§2.3)",
+        "Cassidy 2008 Appendix: male 51, 25 years smoking, alpha -7.106, p = 0.00349",
     ),
     Case(
         "L-A-exact",
@@ -143,7 +145,7 @@ LLP_V2 = [
         _llp("M", 51, 25, "none", 0, 0, 0),
         expit((3.5 * -7.31 + 1.5 * -6.63) / 5 + 1.4516),
         1e-12,
-        "eq. A3 alpha for a man of 51 (§2.2) plus the LLPv2 21-40 year beta 1.4516",
+        "eq. A3 alpha for a man of 51 (Cassidy 2008) plus the LLPv2 21-40 year beta 1.4516",
     ),
 ]
 LLP_V3 = [
@@ -153,7 +155,7 @@ LLP_V3 = [
         _llp("M", 51, 25, "none", 0, 0, 0),
         expit((3.5 * -8.09 + 1.5 * -7.41) / 5 + 1.4516),
         1e-12,
-        "LLPv3 alpha (IET-IARC script, §2.2 table) with the LLPv2 beta",
+        "LLPv3 alpha (IET-IARC script, Cassidy et al., Br J Cancer 2008 table) with the LLPv2 beta",
     ),
     Case(
         "L-T1-v3",
@@ -181,7 +183,7 @@ BROCK = [
         },
         0.025100,
         0.0000005,
-        "clinical-models.md §3.4 B1 (DERIVED, 2.5100% to 4 d.p.)",
+        "Brock, McWilliams et al., NEJM 2013 B1 (DERIVED, 2.5100% to 4 d.p.)",
     ),
 ]
 ALL = PLCOM2012 + PLCOM2012_NORACE + LLP_V2 + LLP_V3 + BROCK

@@ -1,5 +1,6 @@
 """`alliance lung programme` end to end: attendances imported with `alliance ingest` (validated,
-pseudonymised), metrics by CCG from the lake with the uptake from an invitations file."""
+pseudonymised), metrics by CCG from the lake with the uptake from the imported invitations, and
+"no data" (empty) for the uptake before any invitation is imported."""
 
 from __future__ import annotations
 
@@ -27,28 +28,47 @@ def text(value) -> str:
     return str(value)
 
 
-def test_metrics_by_ccg_from_the_lake(alliance_home, tmp_path):
-    columns = schema("lung_health_check").column_names
-    source = tmp_path / "lhc.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
+def write_rows(path, table: str, rows: list[dict]) -> str:
+    """`rows` as a CSV of `table`; 9434765919 is the NHS Data Dictionary's worked example, not a patient."""
+    columns = schema(table).column_names
+    with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
-        for row in ROWS:  # 9434765919: the NHS Data Dictionary's worked example, not a patient
+        for row in rows:
             writer.writerow({name: text({**row, "nhs_number": "9434765919"}.get(name)) for name in columns})
-    runner = CliRunner()
-    imported = runner.invoke(app, ["ingest", "lung_health_check", str(source)])
-    assert imported.exit_code == 0, imported.output
-    invited = tmp_path / "invited.csv"
-    invited.write_text("ccg_code,invited\nE38000001,10\nE38000002,4\n", encoding="utf-8")
-    out = tmp_path / "by_ccg.csv"
-    result = runner.invoke(
-        app, ["lung", "programme", "--by", "ccg", "--invitations", str(invited), "-o", str(out)]
-    )
+    return str(path)
+
+
+def by_ccg(runner: CliRunner, out) -> dict[str, dict[str, str]]:
+    result = runner.invoke(app, ["lung", "programme", "--by", "ccg", "-o", str(out)])
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
-        rows = {row["ccg"]: row for row in csv.DictReader(handle)}
-    first = rows["E38000001"]
-    assert (first["attended"], first["eligible"], first["cancers"], first["invited"]) == ("5", "4", "2", "10")
+        return {row["ccg"]: row for row in csv.DictReader(handle)}
+
+
+def test_metrics_by_ccg_from_the_lake(alliance_home, tmp_path):
+    runner = CliRunner()
+    imported = runner.invoke(
+        app, ["ingest", "lung_health_check", write_rows(tmp_path / "lhc.csv", "lung_health_check", ROWS)]
+    )
+    assert imported.exit_code == 0, imported.output
+    out = tmp_path / "by_ccg.csv"
+    before = by_ccg(runner, out)["E38000001"]
+    assert (before["attended"], before["invited"], before["uptake"]) == ("5", "", "")
+    invitations = [
+        {"invitation_id": f"i{i}", "invitation_date": "2019-01-07", "ccg_code": code}
+        for i, code in enumerate(["E38000001"] * 10 + ["E38000002"] * 4)
+    ]
+    path = write_rows(tmp_path / "invited.csv", "lung_health_check_invitation", invitations)
+    imported = runner.invoke(app, ["ingest", "lung_health_check_invitation", path])
+    assert imported.exit_code == 0, imported.output
+    first = by_ccg(runner, out)["E38000001"]
+    assert (first["attended"], first["eligible"], first["cancers"], first["invited"]) == (
+        "5",
+        "4",
+        "2",
+        "10",
+    )
     assert float(first["uptake"]) == pytest.approx(0.5)
     assert float(first["early_stage_share"]) == pytest.approx(0.5)
     bad = runner.invoke(app, ["lung", "programme", "--by", "postcode", "-o", str(out)])

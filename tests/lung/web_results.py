@@ -67,6 +67,7 @@ def write_lung_results(home: Path) -> None:
                 "chosen": True,
                 "stage_early": 2,
                 "stage_staged": 10,
+                "basis": "early_stage_proxy",
             },
             {
                 "ccg_code": "E38000026",
@@ -77,6 +78,7 @@ def write_lung_results(home: Path) -> None:
                 "chosen": False,
                 "stage_early": 6,
                 "stage_staged": 20,
+                "basis": "early_stage_proxy",
             },
         ]
     ).to_parquet(results / RESULT_FILES["targeting"], index=False)

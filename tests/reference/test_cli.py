@@ -45,7 +45,7 @@ def test_unknown_version_is_a_usage_error_naming_the_known_ones():
 def test_trusts_of_one_alliance():
     result = invoke("trusts", "--alliance", "E56000016")
     assert result.exit_code == 0, result.output
-    assert "R1F" in result.output and "Isle Of Wight" in result.output
+    assert "R1F" in result.output and "Isle of Wight" in result.output
     assert "E56000017" not in result.output
 
 

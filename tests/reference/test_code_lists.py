@@ -1,4 +1,5 @@
-"""Code lists (CWT rules §2.3, §2.4, §3; canonical record) and the schema code names that use them."""
+"""Code lists (CWT treatment codes [S19, S44], CWT route codes [S21, S40], CWT adjustments [S16, S24];
+canonical record) and the schema code names that use them."""
 
 from __future__ import annotations
 
@@ -25,16 +26,17 @@ REQUIRED = [
 @pytest.mark.parametrize(
     ("name", "code", "label_fragment"),
     [
-        ("priority_type", "3", "Two Week Wait"),  # §2.4, S21
+        ("priority_type", "3", "Two Week Wait"),  # CWT route codes [S21, S40], S21
         ("priority_type", "2", "Urgent"),
-        ("source_of_referral", "17", "National Screening Programme"),  # §2.4, S19
+        ("source_of_referral", "17", "National Screening Programme"),  # CWT route codes [S21, S40], S19
         ("source_of_referral", "03", "General Medical Practitioner"),
-        ("referral_type", "16", "breast symptoms"),  # §2.4, §5.1 [IMPL S40]
-        ("adjustment_first_seen_reason", "3", "Did not attend"),  # §3, S16
+        ("referral_type", "16", "breast symptoms"),  # CWT route codes [S21, S40], suspected cancer types
+        # [S31] [IMPL S40]
+        ("adjustment_first_seen_reason", "3", "Did not attend"),  # CWT adjustments [S16, S24], S16
         ("adjustment_first_seen_reason", "9", "No adjustment"),
-        ("treatment_event_type", "01", "First definitive treatment"),  # §2.3
+        ("treatment_event_type", "01", "First definitive treatment"),  # CWT treatment codes [S19, S44]
         ("treatment_event_type", "12", "known primary"),
-        ("treatment_modality", "98", "All treatment declined"),  # §2.3
+        ("treatment_modality", "98", "All treatment declined"),  # CWT treatment codes [S19, S44]
         ("treatment_modality", "08", "Active Monitoring"),
     ],
 )
@@ -78,7 +80,7 @@ def test_every_code_list_has_unique_codes_and_a_source():
 
 
 def test_first_treatments_are_01_07_12():
-    """First-treatment population [IMPL S40], CWT rules §2.3."""
+    """First-treatment population [IMPL S40], CWT treatment codes [S19, S44]."""
     first = {t.code for t in treatment_event_types() if t.treatment_stage == "first"}
     assert first == {"01", "07", "12"}
     assert {t.treatment_stage for t in treatment_event_types()} == {"first", "subsequent"}
@@ -93,7 +95,7 @@ def test_first_treatments_are_01_07_12():
     ],
 )
 def test_modality_groups_follow_ncl(group, codes):
-    """NCL grouping [IMPL S40], CWT rules §2.3; everything else is 'other'."""
+    """NCL grouping [IMPL S40], CWT treatment codes [S19, S44]; everything else is 'other'."""
     assert {m.code for m in treatment_modalities() if m.modality_group == group} == codes
 
 

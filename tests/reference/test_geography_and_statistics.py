@@ -1,4 +1,5 @@
-"""Boundaries and national statistics held as reference data; totals checked against CWT rules §1.1."""
+"""Boundaries and national statistics held as reference data; totals checked against CWT standards 2018/19
+[S7, S30]."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_boundaries_for_a_vintage_without_a_file_name_the_known_ones():
 
 @pytest.mark.parametrize(
     ("standard_id", "total", "within", "outside", "performance"),
-    [  # CWT rules §1.1, national 2018/19 annual figures [OFFICIAL-DATA S30]
+    [  # CWT standards 2018/19 [S7, S30], national 2018/19 annual figures [OFFICIAL-DATA S30]
         ("2ww", 2_245_524, 2_066_264, 179_260, 0.9202),
         ("2ww_breast_symptomatic", 191_768, 164_485, 27_283, 0.8577),
         ("31d_first", 313_525, 303_569, 9_956, 0.9682),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cancer_alliance.reference import (
@@ -13,7 +15,11 @@ from cancer_alliance.reference import (
     trust_versions,
     trusts,
 )
-from cancer_alliance.reference.organisations import CCG_ALLIANCE_VINTAGE, TRUST_ALLIANCE_VINTAGE
+from cancer_alliance.reference.organisations import (
+    CCG_ALLIANCE_VINTAGE,
+    TRUST_ALLIANCE_VINTAGE,
+    organisation_name,
+)
 
 
 @pytest.mark.parametrize(("version", "count"), [("2018/19", 19), ("2021/22", 21), ("2024/25", 20)])
@@ -101,3 +107,28 @@ def test_2018_19_ccgs_carry_the_derivation():
     assert all(c.area_share is not None and 0.5 <= c.area_share <= 1 for c in rows if not c.split)
     assert [c.name for c in rows if c.split] == ["NHS Derby and Derbyshire CCG"]
     assert all(c.split is None and c.area_share is None for c in ccgs("2021/22"))
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("University Hospitals Of Leicester NHS Trust", "University Hospitals of Leicester NHS Trust"),
+        ("Isle Of Wight NHS Trust", "Isle of Wight NHS Trust"),
+        (
+            "The Newcastle Upon Tyne Hospitals NHS Foundation Trust",
+            "The Newcastle upon Tyne Hospitals NHS Foundation Trust",
+        ),
+        (
+            "Norfolk And Norwich University Hospitals NHS Foundation Trust",
+            "Norfolk and Norwich University Hospitals NHS Foundation Trust",
+        ),
+        ("The Christie NHS Foundation Trust", "The Christie NHS Foundation Trust"),
+    ],
+)
+def test_trust_names_are_spelt_as_the_nhs_spells_them(source, shown):
+    assert organisation_name(source) == shown
+
+
+def test_no_trust_name_capitalises_a_joining_word():
+    names = [t.name for version in trust_versions() for t in trusts(version)]
+    assert names and not [name for name in names if re.search(r" (Of|And|Upon) ", name)]

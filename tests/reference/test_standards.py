@@ -1,5 +1,6 @@
 """Published standards, planning objectives, allocation table and PTL bands as dated data
-(CWT rules, "Published standards as data", §1, §4.2, §6)."""
+(NHS England CWT statistics [S30], CWT standards [S1, S30], breach allocation [S6, S40], CWT reporting
+conventions [S1, S31])."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_the_standard_ids_are_exactly_these():
 @pytest.mark.parametrize(
     ("standard_id", "day", "threshold"),
     [
-        ("2ww", date(2018, 6, 1), 0.93),  # §1.1 row 1
+        ("2ww", date(2018, 6, 1), 0.93),  # CWT standards 2018/19 [S7, S30] row 1
         ("2ww_breast_symptomatic", date(2018, 6, 1), 0.93),
         ("2ww_breast_symptomatic", date(2009, 12, 31), None),  # live from 2010-01-01 (S27)
         ("31d_first", date(2018, 6, 1), 0.96),
@@ -119,10 +120,11 @@ def test_unknown_framework_is_refused():
     ("standard_id", "measure", "routes", "stage", "groups"),
     [
         ("2ww", "2ww", ("usc",), None, ()),
-        ("62d_usc", "62d", ("usc",), None, ()),  # breast symptomatic not in it before Oct 2023 (§8.2)
+        ("62d_usc", "62d", ("usc",), None, ()),  # breast symptomatic not in it before Oct 2023 (October 2023
+        # changes [S9, S11])
         ("31d_sub_drug", "31d", (), "subsequent", ("drug",)),
         ("31d_first", "31d", (), "first", ()),
-        ("fds", "fds", ("usc", "breast_symptomatic", "screening"), None, ()),  # never upgrade (§1.2)
+        ("fds", "fds", ("usc", "breast_symptomatic", "screening"), None, ()),  # never upgrade (FDS [S1, S17])
         ("62d_combined", "62d", ("usc", "breast_symptomatic", "screening", "upgrade"), None, ()),
         ("31d_combined", "31d", (), None, ()),
     ],
@@ -165,7 +167,7 @@ def test_planning_objectives_are_apart_from_standards():
 
 
 def test_allocation_table_is_the_six_scenarios():
-    """CWT rules §4.2 [IMPL S40]."""
+    """breach allocation [S6, S40] [IMPL S40]."""
     got = [
         (a.met_62, a.met_38, a.met_24, a.scenario, a.investigating_share, a.treating_share)
         for a in allocation_scenarios()
@@ -198,7 +200,7 @@ def test_allocation_shares_sum_to_one_and_the_62_day_outcome_is_consistent():
     ],
 )
 def test_ptl_bands_changed_on_30_may_2022(census, bands):
-    """CANPTL bands, CWT rules §6 [OFFICIAL S14]."""
+    """CANPTL bands, CWT reporting conventions [S1, S31] [OFFICIAL S14]."""
     assert [b.band for b in ptl_bands(census)] == bands
 
 

@@ -1,5 +1,5 @@
 """The canonical table schemas (TOML data) are well formed and carry what the domains need
-(issue #2 item 3; shared/spec/cwt-rules.md "Canonical record"; shared/spec/clinical-models.md)."""
+(issue #2 item 3; docs/sources.md "Canonical record"; docs/sources.md)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,18 @@ from cancer_alliance.schemas import schema, table_names
 
 TABLES = [
     "breast_followup_episode",
+    "ccg_lung_survival",
     "cwt",
     "fit_screening_episode",
     "linac",
     "lung_health_check",
+    "lung_health_check_invitation",
     "pathway_event",
     "radiotherapy_course",
     "tumour_registration",
 ]
-#: Tables about equipment, not people: no NHS number.
-NOT_PATIENT_LEVEL = {"linac"}
+#: Tables about equipment or areas, not people: no NHS number.
+NOT_PATIENT_LEVEL = {"linac", "ccg_lung_survival"}
 TABLES = sorted([*TABLES, "breast_followup_candidate", "breast_followup_test_result"])  # issue 11
 
 
@@ -60,7 +62,8 @@ def test_ddl_covers_every_column_in_order(name):
 
 
 def test_tumour_registration_has_what_early_diagnosis_needs():
-    """Issue #2 item 3 and clinical-models §7: stage 1-2 and emergency presentation by alliance, CCG,
+    """Issue #2 item 3 and NHS Long Term Plan (2019), NDRS: stage 1-2 and emergency presentation by alliance,
+    CCG,
     trust, sex, age band and deprivation quintile."""
     table = schema("tumour_registration")
     assert set(table.column_names) >= {
@@ -84,7 +87,7 @@ def test_tumour_registration_has_what_early_diagnosis_needs():
 
 @pytest.mark.parametrize(
     ("model", "inputs"),
-    [  # clinical-models.md 'Interface'; race, family history and prior malignancy are derived (see below)
+    [  # docs/sources.md 'Interface'; race, family history and prior malignancy are derived (see below)
         (
             "plcom2012",
             {
@@ -107,7 +110,8 @@ def test_lung_health_check_carries_the_risk_model_inputs(model, inputs):
 
 
 def test_lung_health_check_derived_inputs_have_their_source_columns():
-    """PLCOm2012 race comes from ethnic_category by configuration (§1.5); family history from
+    """PLCOm2012 race comes from ethnic_category by configuration (NHS England TLHC protocol (2019)); family
+    history from
     family_history_onset; LLP prior malignancy is personal_cancer_history."""
     table = schema("lung_health_check")
     assert table.column("ethnic_category").codes == "ethnic_category"
@@ -128,11 +132,11 @@ def test_lung_health_check_derived_inputs_have_their_source_columns():
                 "diagnostic_test",
                 "outcome",
             },
-        ),  # clinical-models §4.4 metrics
+        ),  # BCSP programme metric definitions metrics
         (
             "breast_followup_episode",
             {"pathway", "status", "last_mammogram_date", "next_mammogram_due_date", "key_worker_id"},
-        ),  # §6
+        ),  # stratified follow-up: NHS Long Term Plan, NICE NG101
         (
             "radiotherapy_course",
             {
@@ -144,7 +148,7 @@ def test_lung_health_check_derived_inputs_have_their_source_columns():
                 "decision_to_treat_date",
                 "linac_id",
             },
-        ),  # §8
+        ),  # NHS England service specification B01/S/a
     ],
 )
 def test_domain_tables_carry_their_metric_inputs(name, columns):

@@ -211,3 +211,49 @@ def test_funnel_chart_highlights_several_units_and_names_its_axes():
         False,
     ]
     assert not funnel_chart(units, curve, label="unit", title="f").table["highlight"].any()
+
+
+def test_a_percentages_limits_are_drawn_within_0_to_100_and_kept_as_computed():
+    """A rate cannot lie outside 0-100%, so limits computed past it (e.g. 127% on a small series) are
+    drawn at the edge; the chart's data still carry the computed limits."""
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=12, freq="MS"), "y": [0.6, 1.0] * 6})
+    points = spc(series, SpcOptions())
+    assert points["upl"].max() > 1 and points["lpl"].min() < 0.6  # the precondition of this test
+    chart = spc_chart(
+        points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y", percent=True
+    )
+    values = chart.spec["data"]["values"]
+    assert max(row["upl_drawn"] for row in values) == 1.0
+    assert [row["upl"] for row in values] == points["upl"].tolist()
+    drawn = {
+        layer["encoding"]["y"]["field"] for layer in chart.spec["layer"] if layer["mark"]["type"] == "line"
+    }
+    assert {"upl_drawn", "lpl_drawn"} <= drawn and not {"upl", "lpl"} & drawn
+
+
+def test_the_legend_and_tooltips_name_point_types_in_words():
+    series = pd.DataFrame({"x": pd.date_range("2020-01-01", periods=25, freq="MS"), "y": [9, 11] * 12 + [30]})
+    points = spc(series, SpcOptions())
+    chart = spc_chart(points, summary(points, SpcOptions()).iloc[0].to_dict(), title="t", y_title="y")
+    text = json.dumps(chart.spec)
+    assert "special_cause" not in json.dumps([layer.get("encoding") for layer in chart.spec["layer"]])
+    assert "Special cause: high" in text and "Common cause" in text
+
+
+def test_funnel_colours_mean_what_they_say():
+    """Each flag has its own colour, in words in the legend: within the limits is grey (common cause),
+    beyond them purple, never a colour that Vega-Lite assigns by the order the flags appear."""
+    units = pd.DataFrame(
+        {"unit": ["a", "b", "c"], "denominator": [100, 100, 100], "proportion": [0.5, 0.9, 0.1]}
+    ).assign(funnel_flag=["within_95", "above_99.8", "below_95"])
+    chart = funnel_chart(units, funnel_curve(0.5, 100), label="unit", title="f")
+    colour = chart.spec["layer"][1]["encoding"]["color"]
+    scale = dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True))
+    assert colour["field"] == "against_limits"
+    assert scale["Within the limits"] == SPC_COLOURS["common_cause"]
+    assert scale["Above the 99.8% limit"] == scale["Below the 99.8% limit"] != scale["Within the limits"]
+    assert chart.table["against_limits"].tolist() == [
+        "Within the limits",
+        "Above the 99.8% limit",
+        "Below the 95% limit",
+    ]

@@ -23,7 +23,14 @@ from cancer_alliance.store import (
     find_user,
     verify_password,
 )
-from cancer_alliance.store.accounts import LOCKOUT, MAX_FAILED_LOGINS, SIGN_IN_JOB, known_organisation
+from cancer_alliance.store.accounts import (
+    FIRST_LOCKOUT,
+    MAX_FAILED_LOGINS,
+    MAX_LOCKOUT,
+    SIGN_IN_JOB,
+    known_organisation,
+    lockout,
+)
 from cancer_alliance.store.models import utcnow
 
 from .conftest import known_for_tests
@@ -158,7 +165,7 @@ def test_roles_and_organisations_that_do_not_fit_are_refused(
         ("a", PASSWORD, "username"),
         ("has space", PASSWORD, "username"),
         ("-leading-dash", PASSWORD, "username"),
-        ("ok.name", "short", "password too short"),
+        ("ok.name", "short", "password refused: too short"),
     ],
 )
 def test_bad_usernames_and_short_passwords_are_refused(store, username, password, message):
@@ -238,22 +245,71 @@ def test_signing_in_records_the_time_and_a_login_event(store, make_user):
         assert user.last_login_at is not None and abs(utcnow() - user.last_login_at) < timedelta(minutes=1)
 
 
-def test_repeated_wrong_passwords_lock_the_account_for_a_while(store, make_user):
+def test_repeated_wrong_passwords_throttle_that_address_for_that_account_only(store, make_user):
+    """Decision record 0029: a guesser at one address waits; the user signs in from elsewhere."""
     user_id, username = make_user()
     start = utcnow()
     for _ in range(MAX_FAILED_LOGINS):
         with store.begin() as session:
-            assert authenticate(session, username, "not the password", now=start) is None
+            assert authenticate(session, username, "not the password", address="10.0.0.9", now=start) is None
+    almost = start + FIRST_LOCKOUT - timedelta(seconds=1)
     with store.begin() as session:
-        assert authenticate(session, username, PASSWORD, now=start + LOCKOUT - timedelta(seconds=1)) is None
+        assert authenticate(session, username, PASSWORD, address="10.0.0.9", now=almost) is None
     with store.begin() as session:
-        assert (
-            authenticate(session, username, PASSWORD, now=start + LOCKOUT + timedelta(seconds=1)) is not None
-        )
+        assert authenticate(session, username, PASSWORD, address="10.0.0.1", now=almost) is not None
+    with store.begin() as session:
+        after = start + FIRST_LOCKOUT + timedelta(seconds=1)
+        assert authenticate(session, username, PASSWORD, address="10.0.0.9", now=after) is not None
     with store.session() as session:
         reasons = [event.details.get("reason") for event in events_for(session, user_id)[1:]]
-        assert reasons == ["wrong password"] * MAX_FAILED_LOGINS + ["account locked", None]
+        assert reasons == ["wrong password"] * MAX_FAILED_LOGINS + ["address throttled", None, None]
         assert session.get(UserAccount, user_id).failed_login_count == 0
+
+
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        (MAX_FAILED_LOGINS, FIRST_LOCKOUT),
+        (MAX_FAILED_LOGINS + 1, 2 * FIRST_LOCKOUT),
+        (MAX_FAILED_LOGINS + 3, 8 * FIRST_LOCKOUT),
+        (MAX_FAILED_LOGINS + 40, MAX_LOCKOUT),
+    ],
+)
+def test_the_wait_doubles_with_each_further_wrong_password_up_to_a_cap(failures, wait):
+    assert lockout(failures) == wait
+
+
+def test_every_refusal_spends_one_argon2_verification_whatever_the_account_state(
+    store, make_user, monkeypatch
+):
+    """A locked or deactivated account must answer as slowly as a wrong password (decision record 0029)."""
+    from cancer_alliance.store import accounts
+
+    locked_id, locked = make_user()
+    gone_id, gone = make_user()
+    with store.begin() as session:
+        deactivate(session.get(UserAccount, gone_id), Auditor(session, job_id="test"))
+    start = utcnow()
+    for _ in range(MAX_FAILED_LOGINS):
+        with store.begin() as session:
+            authenticate(session, locked, "not the password", now=start)
+    calls: list[str] = []
+    real = accounts._hasher
+
+    class Counting:
+        def verify(self, *args):
+            calls.append("v")
+            return real.verify(*args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    for username in (locked, gone, "nobody-at-all", locked):
+        with store.begin() as session:
+            authenticate(session, username, PASSWORD, now=start)
+        assert calls == ["v"], username
+        calls.clear()
 
 
 def test_an_unknown_username_is_refused_and_audited_under_the_sign_in_job(store, unique):
@@ -269,3 +325,51 @@ def test_an_unknown_username_is_refused_and_audited_under_the_sign_in_job(store,
             (None, "unknown username")
         ]
         assert find_user(session, username) is None
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        (" " * 12, "a repeated pattern"),
+        ("password1234", "most common passwords"),
+        ("Qwerty!!2024", "most common passwords"),
+        ("123456789012", "most common passwords"),
+        ("jo.bloggs-is-me", "your name or username"),
+        ("Bloggs rocks a lot", "your name or username"),
+    ],
+)
+def test_passwords_are_checked_against_common_passwords_and_the_users_name(store, unique, password, reason):
+    """NCSC password policy guidance: deny-list the common passwords; refuse the user's own name."""
+    with store.begin() as session, pytest.raises(AccountError, match=reason):
+        create_user(
+            session,
+            Auditor(session, job_id="test"),
+            username=unique("jo.bloggs"),
+            display_name="Jo Bloggs",
+            role=Role.national,
+            password=password,
+        )
+
+
+def test_changing_password_role_or_deactivating_ends_every_session_of_the_account(store, make_user):
+    from cancer_alliance.store.accounts import change_role
+    from cancer_alliance.store.web_sessions import session_user, start_session
+
+    changes = [
+        lambda user, auditor: change_password(user, "a brand new passphrase", auditor),
+        lambda user, auditor: change_role(user, Role.trust, "RTB", auditor, known_for_tests),
+        lambda user, auditor: deactivate(user, auditor),
+    ]
+    for change in changes:
+        user_id, _ = make_user()
+        with store.begin() as session:
+            tokens = [start_session(session, user_id), start_session(session, user_id)]
+        other_id, _ = make_user()
+        with store.begin() as session:
+            other = start_session(session, other_id)
+        with store.begin() as session:
+            assert all(session_user(session, token).id == user_id for token in tokens)
+            change(session.get(UserAccount, user_id), Auditor(session, job_id="test"))
+        with store.session() as session:
+            assert [session_user(session, token) for token in tokens] == [None, None]
+            assert session_user(session, other).id == other_id

@@ -26,6 +26,8 @@ from cancer_alliance.store.models import utcnow
 
 from .conftest import known_for_tests
 
+LONG_ENOUGH = "a long enough password"
+
 pytestmark = pytest.mark.store
 
 
@@ -107,7 +109,7 @@ def test_events_commit_with_the_callers_changes(store, unique):
             username=username,
             role=Role.trust,
             organisation_code="RTA",
-            password="a long enough password",
+            password=LONG_ENOUGH,
             organisation_known=known_for_tests,
         )
     with store.session() as session:
@@ -124,9 +126,7 @@ def test_events_roll_back_with_the_callers_changes(store, unique):
 
     with pytest.raises(Interrupted), store.begin() as session:
         auditor = Auditor(session, job_id=job_id)
-        create_user(
-            session, auditor, username=username, role=Role.national, password="a long enough password"
-        )
+        create_user(session, auditor, username=username, role=Role.national, password=LONG_ENOUGH)
         auditor.viewed(ObjectRef("cwt_pathway", "p9"))
         session.flush()  # both rows reached the database before the failure
         raise Interrupted
@@ -139,7 +139,11 @@ def test_an_update_lists_the_changed_columns_and_snapshots_the_row(store, unique
     job_id = unique("job")
     with store.begin() as session:
         user = create_user(
-            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="x" * 12
+            session,
+            Auditor(session, job_id=job_id),
+            username=unique("u"),
+            role="national",
+            password=LONG_ENOUGH,
         )
     with store.begin() as session:
         user = session.get(UserAccount, user.id)
@@ -157,7 +161,7 @@ def test_a_deleted_rows_snapshot_outlives_the_row_and_its_id_is_never_reused(sto
     job_id, username = unique("job"), unique("u")
     with store.begin() as session:
         user = create_user(
-            session, Auditor(session, job_id=job_id), username=username, role="national", password="x" * 12
+            session, Auditor(session, job_id=job_id), username=username, role="national", password=LONG_ENOUGH
         )
     with store.begin() as session:
         user = session.get(UserAccount, user.id)
@@ -169,7 +173,11 @@ def test_a_deleted_rows_snapshot_outlives_the_row_and_its_id_is_never_reused(sto
         assert session.get(UserAccount, int(deleted.object_id)) is None
     with store.begin() as session:
         successor = create_user(
-            session, Auditor(session, job_id=job_id), username=unique("u"), role="national", password="x" * 12
+            session,
+            Auditor(session, job_id=job_id),
+            username=unique("u"),
+            role="national",
+            password=LONG_ENOUGH,
         )
     assert successor.id > int(deleted.object_id)  # SQLite would reuse the id without AUTOINCREMENT
 

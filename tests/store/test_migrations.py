@@ -30,6 +30,7 @@ PROGRAMME_TABLES = {
 STORE_TABLES |= PROGRAMME_TABLES  # issue 15 (migration 0004)
 STORE_TABLES |= {"followup_concern"}  # issue 11, patient-reported concerns (migration 0005)
 STORE_TABLES |= {"results_run", "import_job"}  # issue 19, refresh runs and import jobs (migration 0006)
+STORE_TABLES |= {"web_session", "sign_in_throttle"}  # issue 21, sessions and throttles (migration 0007)
 
 
 def schema_differences(url: str, metadata: MetaData) -> list:

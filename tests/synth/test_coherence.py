@@ -38,7 +38,7 @@ def test_every_treated_registration_has_its_cwt_pathway(generated, invalid):
 
 def test_metastatic_event_types_fit_the_stage_and_the_primary(generated, invalid):
     """Event type 12 (metastatic disease, known primary) only at stage 4; 07 only for unknown primary
-    (CWT rules §2.3)."""
+    (CWT treatment codes [S19, S44])."""
     registrations = valid_rows(generated, "tumour_registration", invalid)
     cwt = valid_rows(generated, "cwt", invalid)
     merged = registrations.merge(cwt[cwt["treatment_event_type"].isin(["07", "12"])], on="nhs_number")
@@ -109,7 +109,8 @@ def test_fit_positivity_at_120_is_about_2_percent(generated, invalid):
 
 
 def test_fit_positivity_at_80_is_about_3_percent_and_a_few_centres_refer_at_80(generated, invalid):
-    """NHS England: about 3 in 100 at 80 µg/g; early adopters on 80 before the national change (§4.1)."""
+    """NHS England: about 3 in 100 at 80 µg/g; early adopters on 80 before the national change (NHS Bowel
+    Cancer Screening Programme FIT thresholds)."""
     fit = valid_rows(generated, "fit_screening_episode", invalid)
     results = fit["fit_result_ug_g"].dropna()
     positive = (results >= LOWER_THRESHOLD).mean()
@@ -131,7 +132,7 @@ def test_fit_ppv_for_cancer_rises_with_the_result(generated, invalid):
 
 
 def test_about_half_of_lung_health_check_attendees_are_scanned(generated, invalid):
-    """Manchester pilot: 1,429 of 2,541 attendees scanned (56%); clinical-models §3.1."""
+    """Manchester pilot: 1,429 of 2,541 attendees scanned (56%); NHS England TLHC protocol (2019)."""
     lung = valid_rows(generated, "lung_health_check", invalid)
     assert lung["age"].between(55, 74).all()
     assert 0.40 <= lung["ldct_date"].notna().mean() <= 0.70

@@ -100,6 +100,7 @@ def write_results(home: Path) -> None:
                 "provider": provider,
                 "alliance": alliance_code,
                 "tumour_type": tumour,
+                "tumour_type_source": "suspected" if tumour != "Missing or Invalid" else None,
                 "days_waited": days,
                 "band": band,
                 "over_62_backlog": days >= 63,

@@ -30,7 +30,7 @@ EXACT = {"RGT": (111.0, 120.0), "RGN": (12.0, 15.0), "RTX": (27.0, 36.0)}
 NAMES = {
     "RGT": "Cambridge University Hospitals NHS Foundation Trust",
     "RGN": "North West Anglia NHS Foundation Trust",
-    "RTX": "University Hospitals Of Morecambe Bay NHS Foundation Trust",
+    "RTX": "University Hospitals of Morecambe Bay NHS Foundation Trust",
 }
 Z_95 = NormalDist().inv_cdf(0.975)
 Z_998 = NormalDist().inv_cdf(0.999)
@@ -154,7 +154,7 @@ def test_signed_in_funnel_matches_an_independent_computation_and_highlights_the_
         NAMES["RTX"]: False,
     }
     assert points[NAMES["RGN"]]["proportion"] == pytest.approx(12 / 15)
-    assert points[NAMES["RTX"]]["funnel_flag"] == "Below the 95% limit"
+    assert points[NAMES["RTX"]]["against_limits"] == "Below the 95% limit"
     assert _table(page) == _as_table(rows)
 
 

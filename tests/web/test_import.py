@@ -1,8 +1,9 @@
-"""Import (issue 6 item 2, issue #19 item 4): an analyst uploads a CWT file; a background job ingests it
-as `alliance ingest` does (design.md, "Ingest") and refreshes the results; the job's page shows the
-validation summary, the quarantine reasons and the outcome; the upload and the download are audited.
-Generated records only. The jobs run with the real refresh restricted to its first step (the whole
-pipeline is the journey test's and tests/results')."""
+"""Import (issue 6 item 2, issue #19 items 4-5): an analyst uploads a CWT file; a background job ingests
+it as `alliance ingest` does (design.md, "Ingest"), under the uploader's import scope (decision record
+0025), and refreshes the results; the job's page shows the validation summary, the quarantine reasons
+and the outcome; the upload and the download are audited. Generated records only. The jobs run with
+the real refresh restricted to its first step (the whole pipeline is the journey test's and
+tests/results')."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import dataclasses
 import io
 import re
 
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 from tests.ingest.conftest import TEST_KEY, record
 from tests.web.conftest import sign_in
 
+from cancer_alliance.ingest import snapshot_paths
 from cancer_alliance.results import pipeline
 from cancer_alliance.results.jobs import run_next
 from cancer_alliance.results.pipeline import Step
@@ -26,6 +29,12 @@ from cancer_alliance.web import create_app
 pytestmark = pytest.mark.web
 
 COLUMNS = schema("cwt").column_names
+PROVIDERS = schema("cwt").owner.columns
+
+
+def at(provider: str, **changes: str) -> dict[str, str]:
+    """A valid CWT record whose every provider is `provider` (RGT: East of England; RTX: Lancashire)."""
+    return record(**{column: provider for column in PROVIDERS}) | changes
 
 
 def cwt_csv(rows: list[dict[str, str]]) -> bytes:
@@ -38,7 +47,7 @@ def cwt_csv(rows: list[dict[str, str]]) -> bytes:
 
 #: Two valid records and one whose NHS number fails the modulus 11 check (NHS Data Dictionary).
 FILE = cwt_csv(
-    [record(record_id="r1"), record(record_id="r2"), record(record_id="r3", nhs_number="9434765918")]
+    [at("RGT", record_id="r1"), at("RGT", record_id="r2"), at("RGT", record_id="r3", nhs_number="9434765918")]
 )
 
 
@@ -103,7 +112,7 @@ def test_the_upload_returns_at_once_and_the_job_waits_in_the_queue(signed_in):
     assert 'id="job-state">Queued' in page.text
     assert '<meta http-equiv="refresh" content="2">' in page.text  # reloads until it finishes
     assert signed_in("nat").get(response.headers["location"]).status_code == 200
-    assert signed_in("rgt").get(response.headers["location"]).status_code == 403  # trusts do not import
+    assert signed_in("rgt").get(response.headers["location"]).status_code == 404  # not their upload
 
 
 def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(signed_in, monkeypatch):
@@ -159,7 +168,7 @@ def test_import_and_download_are_audited_and_others_cannot_download(signed_in, a
     kinds = [(event.action, event.object_type) for event in audit_events()]
     assert ("create", "cwt_import_job") in kinds
     assert ("export", "quarantine") in kinds
-    assert signed_in("rgt").get(link).status_code == 403  # trusts cannot import or download
+    assert signed_in("rgt").get(link).status_code == 403  # only the importer or a national user
     assert signed_in("nat").get(link).status_code == 200  # national users may
 
 
@@ -171,3 +180,55 @@ def test_no_raw_nhs_number_is_left_on_the_server_after_an_upload(signed_in, web_
     for raw in (b"9434765919", b"9434765918"):
         holders = [p for p in web_home.rglob("*") if p.is_file() and raw in p.read_bytes()]
         assert holders == [], f"raw NHS number {raw.decode()} in {holders}"
+
+
+def lake_record_ids() -> dict[str, str]:
+    """record_id -> treatment provider of each record's newest row in the lake."""
+    rows: dict[str, str] = {}
+    for path in snapshot_paths("cwt"):
+        rows |= dict(
+            zip(
+                *pq.read_table(path, columns=["record_id", "provider_treatment"]).to_pydict().values(),
+                strict=True,
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("user", "accepted"),
+    [
+        pytest.param("nat", {"e1", "l1", "t1"}, id="national: every row"),
+        pytest.param("east", {"e1", "t1"}, id="alliance: its trusts' rows"),
+        pytest.param("rgt", {"t1"}, id="trust: its own rows"),
+    ],
+)
+def test_each_role_imports_only_its_organisations_rows(signed_in, user, accepted):
+    rows = [at("RGN", record_id="e1"), at("RTX", record_id="l1"), at("RGT", record_id="t1")]
+    response = upload(signed_in(user), cwt_csv(rows))
+    assert response.status_code == 200
+    assert summary_rows(response.text)["Accepted into the lake"] == str(len(accepted))
+    assert set(lake_record_ids()) == accepted
+
+
+def test_an_alliance_upload_of_another_alliances_record_is_quarantined_and_theirs_unchanged(signed_in):
+    upload(signed_in("nat"), cwt_csv([at("RTX", record_id="l1")]), "lancashire.csv")
+    before = lake_record_ids()
+    east = signed_in("east")
+    claimed = cwt_csv([at("RGT", record_id="l1"), at("RTX", record_id="l2")])
+    response = upload(east, claimed, "east.csv")
+    assert summary_rows(response.text)["Quarantined"] == "2"
+    problems = list(csv.DictReader(io.StringIO(east.get(quarantine_link(response.text)).text)))
+    assert [(p["row_number"], p["field"], p["check"]) for p in problems] == [
+        ("1", "record_id", "owned_elsewhere"),
+        ("2", "provider_consultant_upgrade", "out_of_scope"),
+        ("2", "provider_first_seen", "out_of_scope"),
+        ("2", "provider_fds_end", "out_of_scope"),
+        ("2", "accountable_investigating_provider", "out_of_scope"),
+        ("2", "provider_treatment", "out_of_scope"),
+    ]
+    assert lake_record_ids() == before == {"l1": "RTX"}
+
+
+def quarantine_link(html: str) -> str:
+    return re.search(r'href="(/import/quarantine/[^"]+)"', html).group(1)

@@ -141,6 +141,8 @@ def test_the_programme_dashboard_for_the_public_is_disclosure_controlled(client)
     assert cells[:3] == ["60", "30", "withheld"]
     assert cells[4].startswith("50.0% (")  # eligible 30 of 60, with its interval
     assert "NHS Blackpool CCG" in text  # chosen by targeting
+    assert "Ranked by a proxy, not by survival" in text  # the fallback says what it is (decision 0032)
+    assert "Lung cancers at stage 1 or 2 (proxy for survival)" in text
     assert text.count('class="app-map__area"') == 191  # every 2018/19 CCG outline
 
 
@@ -166,4 +168,4 @@ def test_the_lung_api_gives_the_dashboard_tables_as_json_and_csv(client):
     assert by_ccg.status_code == 200 and by_ccg.text.startswith("ccg,attended,")
     targeting = client.get("/api/lung/targeting").json()["rows"]
     assert targeting[0]["ccg_code"] == "E38000015" and targeting[0]["chosen"] is True
-    assert "stage_early" not in targeting[0]
+    assert "stage_early" not in targeting[0] and targeting[0]["basis"] == "early_stage_proxy"

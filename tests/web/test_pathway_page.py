@@ -88,3 +88,9 @@ def test_the_heading_carries_the_pathways_rag_status(signed_in, record_id, statu
     page = signed_in("nat").get(f"/ptl/{record_id}").text
     heading = page[page.index("<h1>") : page.index("</h1>")]
     assert f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{status}</strong>' in heading
+
+
+def test_the_page_says_where_the_tumour_type_came_from(signed_in):
+    """Before a diagnosis the PTL shows the referral's suspected cancer type (`cwt.ptl`), and says so."""
+    assert "Lung (suspected, from the referral)" in signed_in("nat").get("/ptl/P-RGN-1").text
+    assert "Missing or Invalid (" not in signed_in("nat").get("/ptl/P-UNK-1").text

@@ -31,7 +31,7 @@ EXPECTED = {
     "/radiotherapy": "pnat",
     "/programme": "nat",
     "/library": "pnat",
-    "/import": "na",
+    "/import": "nat",
     "/audit": "n",
 }
 

@@ -71,7 +71,8 @@ def test_filters_narrow_the_page_and_the_total(signed_in):
 
 
 def test_backlog_counts_the_engines_flags_by_provider_largest_first(signed_in):
-    """62-day backlog = open pathways over 62 days, 104+ = over 104 (CWT rules §6, as `cwt.ptl` flags
+    """62-day backlog = open pathways over 62 days, 104+ = over 104 (CWT reporting conventions [S1, S31], as
+    `cwt.ptl` flags
     them); the fixture flags days >= 63 and >= 105."""
     body = signed_in("nat").get("/api/ptl/summary").json()
     assert body["census_date"] == "2019-03-31"
@@ -176,3 +177,12 @@ def test_backlog_links_each_known_provider_to_its_list_and_not_the_unknown(signe
     assert "62-day backlog</h2>" in page  # no filters chosen (the sort order is not a filter)
     narrowed = signed_in("nat").get("/ptl", params={"tumour_type": "Lung"}).text
     assert "62-day backlog for these filters</h2>" in narrowed
+
+
+def test_the_list_names_organisations_with_their_codes_on_hover(signed_in):
+    """Trackers know trusts by name: the lede names the viewer's alliance, each provider cell the trust
+    (without "NHS Foundation Trust"), its ODS code on hover."""
+    page = signed_in("east").get("/ptl").text
+    assert "Open 62-day pathways for East of England on" in page
+    assert '<span title="RGT">Cambridge University Hospitals</span>' in page
+    assert "for E56000009" not in page

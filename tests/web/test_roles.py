@@ -85,5 +85,7 @@ def test_public_pages_say_counts_are_withheld(client):
     assert "withheld" in client.get("/trusts/RGN").text
 
 
-def test_trust_users_cannot_import(signed_in):
-    assert signed_in("rgt").get("/import").status_code == 403
+def test_trust_users_may_import_for_their_own_trust_only(signed_in):
+    page = signed_in("rgt").get("/import")
+    assert page.status_code == 200
+    assert "organisations of your trust RGT only" in page.text

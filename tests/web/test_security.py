@@ -136,13 +136,13 @@ def test_rate_limiter_window_slides():
 def test_sessions_expire_when_idle_and_after_their_lifetime(seen_ago, issued_ago, valid):
     codec = SessionCodec("secret", timedelta(minutes=30), timedelta(hours=8))
     now = 1_000_000.0
-    session = new_session(7, now=now - issued_ago).touched(now - seen_ago)
+    session = new_session("token", now=now - issued_ago).touched(now - seen_ago)
     assert (codec.loads(codec.dumps(session), now=now) is not None) is valid
 
 
 def test_a_tampered_or_foreign_cookie_is_ignored():
     codec = SessionCodec("secret", timedelta(minutes=30), timedelta(hours=8))
-    value = codec.dumps(new_session(1))
+    value = codec.dumps(new_session("token"))
     assert codec.loads(value[:-2] + "xx") is None
     assert SessionCodec("other", timedelta(minutes=30), timedelta(hours=8)).loads(value) is None
 
@@ -174,3 +174,96 @@ def test_signing_out_ends_the_session(signed_in):
 )
 def test_sign_in_only_redirects_within_the_site(target, expected):
     assert safe_next(target) == expected
+
+
+def test_a_cookie_copied_before_sign_out_does_not_work_after_it(app, signed_in):
+    """Issue 21 item 3: the session ends on the server, not just in the browser that signed out."""
+    client = signed_in("nat")
+    stolen = client.cookies.get(COOKIE_NAME)
+    token = csrf_token(client.get("/").text)
+    client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    replay = TestClient(app, cookies={COOKIE_NAME: stolen})
+    assert replay.get("/api/ptl").status_code == 401
+
+
+@pytest.mark.parametrize("change", ["password", "role", "deactivate"])
+def test_an_account_change_ends_its_sessions_at_once(app, signed_in, change):
+    from cancer_alliance.store import (
+        Auditor,
+        UserAccount,
+        change_password,
+        change_role,
+        deactivate,
+        find_user,
+    )
+
+    client = signed_in("rgt")
+    assert client.get("/api/ptl").status_code == 200
+    with app.state.context.store.begin() as session:
+        user: UserAccount = find_user(session, "rgt")
+        auditor = Auditor(session, job_id="test")
+        if change == "password":
+            change_password(user, "a completely new passphrase", auditor)
+        elif change == "role":
+            change_role(user, "trust", "RTX", auditor)
+        else:
+            deactivate(user, auditor)
+    assert client.get("/api/ptl").status_code == 401
+
+
+def test_the_signed_in_lookup_runs_off_the_event_loop(signed_in, monkeypatch):
+    """Issue 21 item 1 of the findings: a blocking store call on the event loop stalled the server."""
+    import asyncio
+
+    from cancer_alliance.web.security import middleware
+
+    client = signed_in("nat")
+    on_loop: list[bool] = []
+    real = middleware.session_user
+
+    def spy(db, token):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(db, token)
+
+    monkeypatch.setattr(middleware, "session_user", spy)
+    assert client.get("/api/ptl").status_code == 200
+    assert on_loop == [False]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
+    """Issue 21 item 5: an anonymous 100 MB JSON body was read whole before being refused."""
+    from dataclasses import replace
+
+    client = TestClient(create_app(replace(settings, max_body_bytes=1000, max_upload_bytes=5000)))
+    big = b'{"text": "' + b"x" * 2000 + b'"}'
+    declared = client.post(
+        "/api/ptl/P-RGT-1/notes", content=big, headers={"content-type": "application/json"}
+    )
+    assert declared.status_code == 413 and "X-Frame-Options" in declared.headers
+
+    def chunks():
+        yield big[:900]
+        yield big[900:]
+
+    streamed = client.post(
+        "/login", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert streamed.status_code == 413
+    upload = client.post("/import", content=b"x" * 2000, headers={"content-type": "text/csv"})
+    assert upload.status_code != 413  # the upload route takes more (refused here for other reasons)
+    assert client.post("/import", content=b"x" * 6000).status_code == 413
+
+
+def test_the_rate_limiter_forgets_old_keys_and_holds_at_most_max_keys():
+    """Issue 21: it never forgot an address, so a flood of addresses grew it without bound."""
+    limiter = RateLimiter(2, timedelta(seconds=10), max_keys=100)
+    for n in range(1000):
+        limiter.record(f"10.0.{n // 256}.{n % 256}", now=n / 1000)
+    assert len(limiter) == 100
+    assert limiter.blocked("10.0.3.231", now=1) is False  # one failure each: never blocked
+    limiter.record("a", now=20)
+    assert len(limiter) == 1  # the others' failures left the window

@@ -260,6 +260,8 @@ def test_trust_page_says_ndrs_has_no_trust_level(client):
 def test_home_map_by_early_stage_colours_all_19_alliances_against_the_ambitions(client):
     page = client.get("/", params={"metric": "early_stage"}).text
     assert page.count('class="app-map__link"') == 19
+    lede = page.split('class="nhsuk-lede-text">', 1)[1].split("</p>", 1)[0]
+    assert "stage 1 or 2" in lede and "62% by 2020/21 and 75% by 2028" in lede and "waiting times" not in lede
     assert "62% to 75% (meets 62% by 2020/21)" in page and "75% or more" in page
     table = page.split('id="alliance-table"', 1)[1].split("</table>", 1)[0]
     published = client.get(f"/api/alliances/{LANCASHIRE}/early-diagnosis").json()["rows"][-1]

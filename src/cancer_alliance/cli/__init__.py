@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cancer_alliance import __version__
+from cancer_alliance.config import keep_private
 
 app = typer.Typer(
     name="alliance",
@@ -38,5 +39,6 @@ def _register() -> None:
 
 
 def main() -> None:
+    keep_private()
     _register()
     app()

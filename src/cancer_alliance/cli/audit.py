@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cancer_alliance.cli.users import DatabaseUrl
+from cancer_alliance.csv_export import write_csv
 from cancer_alliance.errors import InputError
 from cancer_alliance.store import (
     AUDIT_COLUMNS,
@@ -116,7 +116,4 @@ def audit(
 
 
 def _write_csv(path: Path, rows: list[AuditRow]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(AUDIT_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(row.as_record() for row in rows)
+    write_csv(path, (row.as_record() for row in rows), AUDIT_COLUMNS)

@@ -43,9 +43,10 @@ def evaluate(
     """Write per-record CWT facts for INPUT: one row per record and measure (2ww, fds, 31d, 62d),
     two rows for a 62-day pathway shared between providers. Columns: record_id, measure, route,
     treatment_stage, modality_group, clock_start, clock_stop, days, within, reporting_month,
-    provider, share, allocation, scenario. Records with missing or contradictory dates are left
-    out and listed with their reasons in OUTPUT's name with the extension .rejected.csv; the count
-    is printed on stderr and the exit code is still 0. A file that cannot be read (unknown columns,
+    provider, share, allocation, scenario. Records with missing or contradictory dates, or treated with
+    no treating provider, are left out and listed with their reasons and the measures they lose in
+    OUTPUT's name with the extension .rejected.csv; the counts are printed on stderr and the exit code
+    is still 0. A file that cannot be read (unknown columns,
     a value that does not fit its type: the message names the row and field) exits with code 2.
 
     Example: alliance cwt evaluate records.parquet -o facts.parquet
@@ -67,7 +68,8 @@ def evaluate(
             soft_wrap=True,
         )
     stderr.print(
-        f"rejected={summary.rejected} (reasons in {summary.rejected_path})",
+        f"rejected={summary.rejected} (reasons in {summary.rejected_path}); measures not counted: "
+        + ", ".join(f"{measure}={count:,}" for measure, count in summary.measures_lost.items()),
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from cancer_alliance.cli.users import DatabaseUrl
+from cancer_alliance.csv_export import write_csv
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.followup import actions, files
 from cancer_alliance.followup.cohort import lake_registrations
@@ -131,7 +132,7 @@ def stratify(
     except AllianceError as error:
         raise _fail(error) from None
     if output is not None:
-        files.write_csv(output, done.decisions, files.DECISION_COLUMNS)
+        write_csv(output, done.decisions, files.DECISION_COLUMNS)
     pathways = [d["pathway"] for d in done.decisions]
     typer.echo(f"protocol {chosen.id} {chosen.version}; audited as job {done.job_id}")
     if done.ingest.quarantine_path is not None:
@@ -413,7 +414,7 @@ def metrics(
         )
     rows = table.to_dict("records")
     if output is not None:
-        files.write_csv(output, rows, METRIC_COLUMNS)
+        write_csv(output, rows, METRIC_COLUMNS)
         typer.echo(f"{len(rows)} trusts written to {output}")
         return
     shown = Table(title=f"Follow-up metrics, {day}")

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from cancer_alliance.config import lake_dir
 from cancer_alliance.errors import AllianceError
-from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest import ImportScope, alliance_scope, ingest_file, trust_scope
 from cancer_alliance.schemas import table_names
 
 EXIT_QUARANTINED = 1
@@ -44,16 +44,33 @@ def ingest(
     table: Annotated[str, typer.Argument(help=f"Canonical table, one of: {', '.join(table_names())}.")],
     file: Annotated[Path, typer.Argument(help="CSV (with a header line) or Parquet file.")],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,
+    alliance: Annotated[
+        str | None,
+        typer.Option(
+            help="Import for this 2018/19 alliance (ONS code) only: other organisations' rows quarantined."
+        ),
+    ] = None,
+    trust: Annotated[
+        str | None,
+        typer.Option(
+            help="Import for this trust (ODS code) only: other organisations' rows are quarantined."
+        ),
+    ] = None,
 ) -> None:
     """Check FILE against TABLE's schema: accepted rows become a new lake snapshot (NHS numbers
     pseudonymised), the others go to the quarantine with row number, field and reason. Row 1 is
-    the first data row. The last line printed is accepted=N quarantined=M. Exit code 0, or 1 with
-    --strict when rows were quarantined, or 2 when the file cannot be processed at all.
+    the first data row. With --alliance or --trust, rows naming another organisation, or replacing
+    another organisation's record, are quarantined too (docs/decisions/0025). The last line printed
+    is accepted=N quarantined=M. Exit code 0, or 1 with --strict when rows were quarantined, or 2
+    when the file cannot be processed at all.
 
-    Example: alliance ingest cwt records.csv
+    Example: alliance ingest cwt records.csv --alliance E56000009
     """
     stderr = Console(stderr=True)
+    if alliance and trust:
+        raise typer.BadParameter("give --alliance or --trust, not both", param_hint="--alliance")
     try:
+        scope = _scope(alliance, trust)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -62,7 +79,7 @@ def ingest(
             console=stderr,
             transient=True,
         ) as progress:
-            summary = ingest_file(table, file, progress=_Bars(progress))
+            summary = ingest_file(table, file, progress=_Bars(progress), scope=scope)
     except AllianceError as error:
         stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
@@ -78,3 +95,12 @@ def ingest(
     typer.echo(f"accepted={summary.accepted} quarantined={summary.quarantined}")
     if strict and summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _scope(alliance: str | None, trust: str | None) -> ImportScope | None:
+    """The import scope the options ask for; None (national) without either."""
+    if alliance:
+        return alliance_scope(alliance)
+    if trust:
+        return trust_scope(trust)
+    return None

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.csv_export import write_lists
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
@@ -53,7 +54,7 @@ def risk(
     """Score every row of INPUT with a lung cancer risk model and write OUTPUT = INPUT's columns +
     `risk` (probability 0..1, unrounded). plcom2012 and plcom2012_norace: 6-year risk for
     ever-smokers; llp_v2 and llp_v3: 5-year risk; brock: probability that a nodule is malignant
-    (Model 2b, with spiculation). Input columns are those of clinical-models.md 'Interface' (for
+    (Model 2b, with spiculation). Input columns are those of docs/sources.md 'Interface' (for
     plcom2012: person_id, age, race, education_level, bmi, copd, personal_cancer_history,
     family_history_lung_cancer, smoking_status, cigarettes_per_day, smoking_duration_years,
     years_since_quit). A value outside the model's domain (a never-smoker or 0 cigarettes a day for
@@ -80,42 +81,82 @@ def risk(
 @app.command()
 def target(
     survival: Annotated[
-        Path, typer.Argument(metavar="SURVIVAL", help="CSV: ccg_code and a survival (or proxy) column.")
+        Path,
+        typer.Argument(
+            metavar="SURVIVAL",
+            help="CSV: ccg_code and a survival (or proxy) column; with --published, the published table.",
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Ranked CCGs to write, .csv.")],
     choose: Annotated[int, typer.Option("--choose", help="How many CCGs to choose, lowest first.", min=0)],
     value: Annotated[
         str, typer.Option("--value", help="Column to rank by, lowest first (e.g. survival_1y).")
     ] = "survival",
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published",
+            help="SURVIVAL has the layout of the Index of cancer survival for CCGs in England (2019).",
+        ),
+    ] = False,
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="With --published: a copy of the layout profile.")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="With --published: diagnosis year to rank (default latest).")
+    ] = None,
 ) -> None:
     """Rank CCGs for the lung health check programme by lung cancer survival (or a proxy such as the
     share of lung cancers found at stage 1 or 2), lowest first, and mark the first CHOOSE as chosen.
-    OUTPUT columns: rank, ccg_code, name, alliance_code, value, chosen. A CCG code that is not a
-    2018/19 CCG, a CCG given twice or a value that is not a number exits with code 2 naming the row.
+    With --published, SURVIVAL is the published "Index of cancer survival for Clinical Commissioning
+    Groups in England" table (ONS/PHE, release 29 November 2019) and CCGs are ranked by one-year
+    age-sex-standardised lung cancer survival of one diagnosis year; the other rows of the table are
+    counted and left out. OUTPUT columns: rank, ccg_code, name, alliance_code, value, chosen. A CCG code
+    that is not a 2018/19 CCG, a CCG given twice or a value that is not a number exits with code 2
+    naming the row.
 
-    Example: alliance lung target ccg_survival.csv --choose 14 -o targeted.csv
+    Example: alliance lung target ccg_survival_index.csv --published --choose 14 -o targeted.csv
     """
     import csv
 
+    from cancer_alliance.lung.survival import VALUE, load_profile, read_survival
     from cancer_alliance.lung.targeting import rank_ccgs
 
     stderr = Console(stderr=True)
     try:
-        if not survival.is_file():
-            raise InputError(f"{survival}: no such file")
-        with survival.open(encoding="utf-8-sig", newline="") as handle:
-            ranked = rank_ccgs(list(csv.DictReader(handle)), choose=choose, value=value, source=str(survival))
+        if published:
+            table = read_survival(survival, load_profile(profile) if profile else None, year)
+            ranked = rank_ccgs(
+                table.rows,
+                choose=choose,
+                value=VALUE,
+                version=table.profile.ccg_version,
+                source=str(survival),
+            )
+            _print(
+                stderr,
+                f"{table.rows_in:,} rows read: {table.rows_selected:,} one-year lung survival by CCG, "
+                f"{table.rows_other:,} other estimates; diagnosis year {table.diagnosis_year} "
+                f"(release {table.profile.release})",
+            )
+        else:
+            if not survival.is_file():
+                raise InputError(f"{survival}: no such file")
+            with survival.open(encoding="utf-8-sig", newline="") as handle:
+                ranked = rank_ccgs(
+                    list(csv.DictReader(handle)), choose=choose, value=value, source=str(survival)
+                )
     except InputError as error:
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["rank", "ccg_code", "name", "alliance_code", "value", "chosen"])
-        for ccg in ranked:
-            writer.writerow(
-                [ccg.rank, ccg.ccg_code, ccg.name, ccg.alliance_code, repr(ccg.value), ccg.chosen]
-            )
+        header = ["rank", "ccg_code", "name", "alliance_code", "value", "chosen"]
+        write_lists(
+            handle,
+            header,
+            ([c.rank, c.ccg_code, c.name, c.alliance_code, repr(c.value), c.chosen] for c in ranked),
+        )
     _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {output}")
 
 
@@ -125,9 +166,6 @@ def programme(
     by: Annotated[
         str, typer.Option("--by", help="Comma-separated: alliance, ccg, trust, month.")
     ] = "alliance",
-    invitations: Annotated[
-        Path | None, typer.Option("--invitations", help="CSV of ccg_code, invited: for the uptake.")
-    ] = None,
     public: Annotated[
         bool, typer.Option("--public", help="Apply disclosure control (counts 1-7 withheld, rounded to 5).")
     ] = False,
@@ -136,12 +174,13 @@ def programme(
     ] = EngineName.duckdb,
 ) -> None:
     """Lung health check programme metrics from the lake's lung_health_check table (import it first
-    with `alliance ingest`): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
+    with `alliance ingest`), the uptake from its lung_health_check_invitation table (no data without
+    it): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
     referrals, cancers and their stage, smoking cessation referrals) and rates with Wilson 95%
     intervals (uptake, eligibility, LDCT among eligible, findings, referrals, cancer detection,
     early-stage share, cessation), by alliance, CCG, trust or month.
 
-    Example: alliance lung programme --by ccg --invitations invited.csv -o lung_by_ccg.csv
+    Example: alliance lung programme --by ccg -o lung_by_ccg.csv
     """
     from cancer_alliance.lung.programme import GROUPS
     from cancer_alliance.lung.programme_files import programme_file
@@ -153,7 +192,7 @@ def programme(
         _print(stderr, f"Error: --by {unknown[0]}: choose from {', '.join(GROUPS)}")
         raise typer.Exit(EXIT_UNPROCESSABLE)
     try:
-        rows = programme_file(output, groups, invitations=invitations, public=public, engine=engine)
+        rows = programme_file(output, groups, public=public, engine=engine)
     except InputError as error:
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None

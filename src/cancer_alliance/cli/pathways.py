@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cancer_alliance.csv_export import write_csv
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.pathways.definitions import (
@@ -153,17 +154,13 @@ def show_definitions(
 
     Example: alliance pathways definitions -o definitions.csv
     """
-    import csv
 
     try:
         rows = definition_rows(settings_from(definitions, target).definitions)
     except InputError as error:
         raise _fail(error) from None
     if output is not None:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_csv(output, rows, list(rows[0]))
         _say(f"{len(rows)} milestones written to {output}")
         return
     table = Table("tumour", "version", "from", "milestone", "events", "target day", "verified")

@@ -63,8 +63,9 @@ def compliance(
     requirements in force on the as-of day. One row per level (provider, network), code and
     requirement: level, code, requirement_id, numerator, denominator, value, threshold, status
     (met, not_met, no_data), then ci_lower and ci_upper, the Wilson 95% interval of each rate.
-    Courses count if they started in the 12 months up to the as-of day. A file with a bad row exits
-    with code 2 and names the file, row and field.
+    Courses and 31-day waits count if they started in the 12 months before the as-of day (by default
+    the day after the latest course). A file with a bad row exits with code 2 and names the file, row
+    and field.
 
     Example: alliance radiotherapy compliance --courses c.csv --linacs l.csv --as-of 2019-04-01 -o out.csv
     """

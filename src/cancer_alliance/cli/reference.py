@@ -134,7 +134,7 @@ def standards(
 ) -> None:
     """List the published CWT standards: what each selects, its threshold and effective dates.
 
-    A start date shown as '-' was not found in the cited sources (CWT rules, "Published standards as data").
+    A start date shown as '-' was not found in the cited sources (NHS England CWT statistics [S30]).
 
     Example: alliance reference standards --framework 2023
     """

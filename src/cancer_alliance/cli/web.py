@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -20,32 +21,37 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
-def run_server(host: str, port: int, workers: int = 1) -> None:
-    """Migrate the store and serve until interrupted; each worker process loads the results itself."""
+def run_server(host: str, port: int, workers: int | None = None) -> None:
+    """Migrate the store and serve until interrupted with `workers` processes (default: one per core);
+    each loads the results itself. Forwarded headers are believed only from `ALLIANCE_TRUSTED_PROXIES`."""
     import uvicorn
 
     migrate()
-    load_settings()  # creates the session secret once, before several workers could race to
+    settings = load_settings()  # creates the session secret once, before several workers could race to
     Console(stderr=True).print(f"Serving on http://{host}:{port} (Ctrl+C to stop)", highlight=False)
     uvicorn.run(
         "cancer_alliance.web.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
+        workers=workers or os.cpu_count() or 1,
         log_level="warning",
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (about one per core).")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
+    ] = None,
 ) -> None:
     """Serve the web application (map, dashboards, explorer, patient tracking list, import) on the
-    results, lake and store in ALLIANCE_HOME. Cookies are marked Secure on requests that arrive over
-    HTTPS (e.g. via a TLS proxy sending X-Forwarded-Proto).
+    results, lake and store in ALLIANCE_HOME. In production (docs/deployment.md): the PostgreSQL store
+    (ALLIANCE_DATABASE_URL), a TLS proxy whose address is in ALLIANCE_TRUSTED_PROXIES, and
+    ALLIANCE_HTTPS=1 for Secure cookies and HSTS.
 
     Example: alliance serve --host 127.0.0.1 --port 8000 --workers 2
     """

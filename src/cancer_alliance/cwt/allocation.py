@@ -1,10 +1,13 @@
-"""Inter-provider allocation of a 62-day pathway (CWT rules §4, "Canonical record and outputs").
+"""Inter-provider allocation of a 62-day pathway (breach allocation [S6, S40], "Canonical record and
+outputs").
 
 - The investigating provider is the ACCOUNTABLE INVESTIGATING PROVIDER, else the consultant-upgrade
-  provider, else the first-seen provider; the treating provider is the provider of treatment (§4.2).
+  provider, else the first-seen provider; the treating provider is the provider of treatment (breach
+  allocation [S6, S40]).
 - `solo`: no investigating provider or the same one as the treating provider; 1 to the treating provider.
 - `fifty_fifty`: different providers and (a) the allocation version in force on the treatment date
-  is 50:50 sharing (§4.1), or (b) no accountable investigating provider is recorded (§4.2, E25), or
+  is 50:50 sharing (breach allocation [S6, S15]), or (b) no accountable investigating provider is recorded
+  (breach allocation [S6, S40], E25), or
   (c) one is recorded but no transfer date: the spec's DERIVED fallback, flagged by
   `transfer_date_missing` (setting `missing_transfer_date`; `reject` lists the record instead).
 - `six_scenario`: the scenario of the met/breached 62-, 38- and 24-day waits, looked up in the
@@ -19,9 +22,10 @@ from typing import Any
 from cancer_alliance.cwt.settings import AllocationMethod, CwtSettings, MissingTransferDate
 from cancer_alliance.reference import allocation_scenarios
 
-#: Share of each provider under 50:50 sharing (§4.1, §4.2 fallback).
+#: Share of each provider under 50:50 sharing (breach allocation [S6, S15], breach allocation [S6, S40]
+#: fallback).
 HALF = 0.5
-#: Share of the treating provider on a solo pathway (§4.2, "Solo").
+#: Share of the treating provider on a solo pathway (breach allocation [S6, S40], "Solo").
 WHOLE = 1.0
 
 
@@ -34,7 +38,7 @@ def investigating_provider(F: Any) -> Any:
 
 
 def allocation_method(F: Any, settings: CwtSettings) -> Any:
-    """The allocation rule in force on the treatment start date (§8.4 item 1); the earliest version
+    """The allocation rule in force on the treatment start date (docs/deviations.md); the earliest version
     also covers any earlier date."""
     versions = settings.allocation_versions
     method = F.lit(str(versions[0].method))

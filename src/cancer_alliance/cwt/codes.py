@@ -1,5 +1,6 @@
 """Treatment stage, modality group and 31/62-day scope as column expressions built from the
-reference code tables (CWT rules §2.3; `cancer_alliance.reference`), so that a change of code list
+reference code tables (CWT treatment codes [S19, S44]; `cancer_alliance.reference`), so that a change of code
+list
 is a data change. The tables are a few dozen rows, so a CASE expression is cheaper than a join.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 from cancer_alliance.reference import treatment_event_types, treatment_modalities
 
 #: Group of a modality code that is blank or not in the code list: NCL puts "everything else" in
-#: other/unknown [IMPL S40] (CWT rules §2.3).
+#: other/unknown [IMPL S40] (CWT treatment codes [S19, S44]).
 UNLISTED_MODALITY_GROUP = "other"
 
 

@@ -15,6 +15,7 @@ from cancer_alliance.cwt import adjustments, allocation, codes, measures, validi
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 DataFrame = Any
 
@@ -63,6 +64,7 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
     )
 
 
+@compiled
 def evaluate(
     records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS, carry: tuple[str, ...] = ()
 ) -> DataFrame:
@@ -74,8 +76,10 @@ def evaluate(
     return measures.facts(prepare(records, settings), functions(records), settings, tuple(carry))
 
 
+@compiled
 def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> DataFrame:
-    """record_id and reason of every record `evaluate` leaves out."""
+    """record_id, reason and measures (those it had a stopped clock on, which its facts would have
+    counted) of every record `evaluate` leaves out."""
     F = functions(records)
     prepared = prepare(records, settings)
     # Exploding a one-element array, compacted, keeps the invalid records without a filter that
@@ -83,4 +87,8 @@ def rejected(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Da
     flagged = prepared.select(
         "*", F.explode(F.array_compact(F.array(F.when(F.col("invalid"), F.lit(True))))).alias("rejected")
     )
-    return flagged.select("record_id", validity.reason(F, settings).alias("reason"))
+    return flagged.select(
+        "record_id",
+        validity.reason(F, settings).alias("reason"),
+        validity.lost_measures(F).alias("measures"),
+    )

@@ -29,7 +29,7 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import TableSchema, schema
 from cancer_alliance.table_files import file_format, write_table
 
-REJECTED_COLUMNS = ("record_id", "reason")
+REJECTED_COLUMNS = ("record_id", "reason", "measures")
 _ARROW = {
     "string": pa.string(),
     "date": pa.date32(),
@@ -52,6 +52,7 @@ class EvaluateSummary:
     facts: int
     rejected: int
     transfer_date_missing: int  # records shared 50:50 because the transfer date was missing
+    measures_lost: dict[str, int]  # rejected records by measure they had a stopped clock on
     output: Path
     rejected_path: Path
 
@@ -78,7 +79,9 @@ def evaluate_file(
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, source, Path(scratch))
         facts = _arrow(evaluate(records, settings), TYPES)
-        refused = _arrow(rejected(records, settings), {"record_id": "string", "reason": "string"})
+        refused = _arrow(
+            rejected(records, settings), {"record_id": "string", "reason": "string", "measures": "string"}
+        )
     flagged = facts.filter(pc.fill_null(facts.column("transfer_date_missing"), False))
     columns = list(FACT_COLUMNS) + (list(FLAG_COLUMNS) if with_flags else [])
     write_table(facts.select(columns), output)
@@ -87,9 +90,19 @@ def evaluate_file(
         facts=facts.num_rows,
         rejected=refused.num_rows,
         transfer_date_missing=len(pc.unique(flagged.column("record_id"))),
+        measures_lost=_measures_lost(refused.column("measures").to_pylist()),
         output=output,
         rejected_path=rejected_path(output),
     )
+
+
+def _measures_lost(listed: list[str | None]) -> dict[str, int]:
+    """How many rejected records had each measure (in the facts' order of measures)."""
+    counts = dict.fromkeys(("2ww", "fds", "31d", "62d"), 0)
+    for measures in listed:
+        for measure in (measures or "").split():
+            counts[measure] += 1
+    return counts
 
 
 def read_records(engine: Engine, path: Path, scratch: Path) -> Any:

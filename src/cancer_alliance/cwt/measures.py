@@ -1,10 +1,11 @@
-"""The four measures as rows of per-record facts (CWT rules, "Canonical record and outputs", the
-measure table; §2.2, §2.3, §6). Each measure is one select over the prepared frame; `facts` unions
+"""The four measures as rows of per-record facts (the facts contract in cwt/README.md, the
+measure table; CWT clock starts and stops [S1, S22], CWT treatment codes [S19, S44], CWT reporting
+conventions [S1, S31]). Each measure is one select over the prepared frame; `facts` unions
 them, so the whole evaluation is a single pass over the records.
 
 | measure | population | start | stop | provider, share |
 | 2ww | routes usc, breast_symptomatic (priority 3) | referral received | date first seen | first seen, 1 |
-| fds | usc, breast_symptomatic, screening; not excluded | referral | min(fds end, DTT) | fds end, 1 |
+| fds | usc, breast_symptomatic, screening; not excluded | referral | min(fds end, DTT) | `fds_provider`, 1 |
 | 31d | DTT and treatment, counted modality | DTT / ECAD | treatment start | treating, 1 |
 | 62d | first treatment on a route, counted modality | referral or upgrade | treatment start | `allocation` |
 """
@@ -103,8 +104,16 @@ def populations(F: Any, settings: CwtSettings) -> dict[str, Any]:
     }
 
 
+def fds_provider(F: Any) -> Any:
+    """The provider an FDS row counts for: the FDS end provider, else (a pathway stopped by the decision
+    to treat alone usually has none) the investigating provider, which ran the diagnostic phase that
+    the decision to treat ended (decision 0031)."""
+    return F.coalesce(F.col("provider_fds_end"), F.col("investigating_provider"))
+
+
 def fds_excluded(F: Any, settings: CwtSettings) -> Any:
-    """Whether the record matches a row of the configurable FDS exclusion table (§1.2, §8.4 item 4)."""
+    """Whether the record matches a row of the configurable FDS exclusion table (FDS [S1, S17],
+    docs/deviations.md)."""
     excluded = F.lit(False)
     for row in settings.fds_exclusions:
         match = F.lit(True)
@@ -119,8 +128,9 @@ def fds_excluded(F: Any, settings: CwtSettings) -> Any:
 
 
 def _slot(F: Any, settings: CwtSettings, measure: str, **values: Any) -> dict[str, Any]:
-    """The output columns of one kind of row: `within` is days <= N (§2.1), the reporting month is
-    the month of the clock stop (§6); columns not given are null."""
+    """The output columns of one kind of row: `within` is days <= N (CWT day counting [S1]), the reporting
+    month is
+    the month of the clock stop (CWT reporting conventions [S1, S31]); columns not given are null."""
     values["record_id"] = F.col("record_id")
     values["measure"] = F.lit(measure)
     values["within"] = values["days"] <= settings.measure_days[measure]
@@ -171,7 +181,7 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
                 **referral,
                 clock_stop=col("fds_stop"),
                 days=col("days_fds"),
-                provider=col("provider_fds_end"),
+                provider=fds_provider(F),
                 share=whole,
             ),
         ),

@@ -1,15 +1,16 @@
 """Performance against the published CWT standards: selections over the per-record facts, aggregated
-by month, provider, alliance, tumour type or route (CWT rules, "Published standards as data", §4.3, §6).
+by month, provider, alliance, tumour type or route (NHS England CWT statistics [S30], breach allocation
+[S31], CWT reporting conventions [S1, S31]).
 
 For the rows a standard selects in a group:
 
     total       = sum of share                     (a shared 62-day pathway counts 0.5 to each provider)
     within      = sum of share where within
     breaches    = total - within
-    performance = within / total, unrounded; null when total = 0 (§8.4 item 6)
+    performance = within / total, unrounded; null when total = 0 (docs/deviations.md)
 
 Shares are summed as whole half-patients (integers) and halved at the end, so halves add up exactly
-(§8.4 item 5); the halved totals are exact in a double. `threshold` is the one in force on the first
+(docs/deviations.md); the halved totals are exact in a double. `threshold` is the one in force on the first
 day of the reporting month, from the dated rows of `cancer_alliance.reference.standards()`; when a
 group spans several months it is kept only if the same threshold was in force in all of them
 (otherwise null). `meets_threshold` compares the unrounded performance with it; null when there is
@@ -43,6 +44,7 @@ from cancer_alliance import reference
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 #: Names accepted in `by`, and the output column each becomes.
 GROUPS: dict[str, str] = {
@@ -53,7 +55,7 @@ GROUPS: dict[str, str] = {
     "route": "route",
 }
 
-#: Fact columns the tables read (the facts contract, CWT rules "Output: alliance cwt evaluate").
+#: Fact columns the tables read (the facts contract, the facts contract in cwt/README.md).
 FACT_COLUMNS = (
     "record_id",
     "measure",
@@ -88,13 +90,15 @@ _THRESHOLD_DDL = "t_standard_id string, t_threshold double, t_from string, t_to 
 
 
 class Framework(StrEnum):
-    """Which published standards to report (CWT rules §1.1, §1.3, §8.4 item 1)."""
+    """Which published standards to report (CWT standards 2018/19 [S7, S30], October 2023 standards [S9,
+    S11], docs/deviations.md)."""
 
     y2018 = "2018"
     y2023 = "2023"
     auto = "auto"
 
 
+@compiled
 def performance(
     facts: Any,
     by: Sequence[str],
@@ -228,6 +232,7 @@ def _with_diagnosis(facts: Any, records: Any) -> Any:
     return joined.select(*facts.columns, "primary_diagnosis_icd10")
 
 
+@compiled
 def fine_counts(facts: Any, records: Any = None) -> Any:
     """The facts summed once by every key any table can group by (`FINE_KEYS`), as whole
     half-patients (`total_halves`, `within_halves`). `performance` accepts this in place of the

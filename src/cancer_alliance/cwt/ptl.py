@@ -1,31 +1,44 @@
 """The cancer patient tracking list (PTL): every open 62-day pathway on a census date, its wait so
-far, its CANPTL band and the dates it breaches each standard still ahead of it (CWT rules §6,
-"PTL / management information" [OFFICIAL S13, S14]; §2, §3).
+far, its CANPTL band and the dates it breaches each standard still ahead of it (CWT reporting conventions
+[S1, S31],
+"PTL / management information" [OFFICIAL S13, S14]; CWT guidance [S1], CWT adjustments [S16, S24]).
 
 A record is on the PTL at census date C when it is on a route (usc, breast_symptomatic, screening,
-upgrade; §2.4), its 62-day clock started on or before C, no treatment started on or before C, it is
-not a subsequent treatment (event type recorded and not first, §2.3) and its pathway did not close
+upgrade; CWT route codes [S21, S40]), its 62-day clock started on or before C, no treatment started on or
+before C, it is
+not a subsequent treatment (event type recorded and not first, CWT treatment codes [S19, S44]) and its
+pathway did not close
 because cancer was ruled out: an FDS end on or before C with an end reason in
-`PtlSettings.ruled_out_fds_end_reasons` (code list NOT FOUND, §1.2; default '01', UNVERIFIED).
+`PtlSettings.ruled_out_fds_end_reasons` (code list NOT FOUND, FDS [S1, S17]; default '01', UNVERIFIED).
 
-    days_waited      = C - 62-day clock start - adjustments recorded so far (the §3 62-day formula
-                       with the adjustment days present in the record)                 [DERIVED, §6]
+    days_waited      = C - 62-day clock start - adjustments recorded so far (the CWT adjustments [S16, S24]
+    62-day formula
+                       with the adjustment days present in the record)                 [DERIVED, CWT
+                       reporting conventions [S1, S31]]
     band             = the CANPTL band in use on C containing days_waited (`reference.ptl_bands`);
                        a wait below the first band (adjustments larger than the time elapsed) is
                        put in the first band
-    over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, §6]
+    over_62_backlog  = days_waited >= 63;  over_104 = days_waited >= 105              [DERIVED, CWT reporting
+    conventions [S1, S31]]
     passed_day_N_last_7_days (N = 28, 62, 104) = days_waited > N and days_waited - 7 <= N: the wait
                        passed day N in the 7 days up to C (CANPTL [OFFICIAL S14]; NCL [IMPL S40])
-    breach date      = clock start + adjustments + N + 1, the first day outside the standard (§2.1):
+    breach date      = clock start + adjustments + N + 1, the first day outside the standard (CWT day
+    counting [S1]):
                        2ww (N 14) for usc / breast_symptomatic pathways not yet first seen on C;
                        fds (N 28) for pathways other than upgrades whose FDS clock has not stopped
                        (no FDS end and no decision to treat on or before C); 62d (N 62) for all
     next_milestone   = whichever of 2ww, fds, 62d or 104d (day 105) comes first after C, and its date
 
-Provider currently responsible (DERIVED; CWT rules §4.2 roles): the treating provider once the
+Provider currently responsible (DERIVED; breach allocation [S6, S40] roles): the treating provider once the
 pathway has been transferred to it (transfer date on or before C); before that the accountable
 investigating provider, else the consultant-upgrade provider, else the first-seen provider, else the
-FDS-end provider, else the treating provider. Alliance and tumour type as in `performance`.
+FDS-end provider, else the treating provider. Alliance as in `performance`.
+
+Tumour type: the treated cancer type of the ICD-10 diagnosis, as in `performance`, once a diagnosis is
+recorded; before that, the suspected cancer type of the two-week-wait referral (`referral_type`) through
+`reference.suspected_tumour_types` in force on C (DERIVED from the code list's labels), so trackers can
+hold a PTL per tumour site before diagnosis. `tumour_type_source` says which was used: "diagnosis",
+"suspected" or null (neither known: `MISSING`).
 """
 
 from __future__ import annotations
@@ -46,11 +59,12 @@ from cancer_alliance.cwt.codes import treatment_stage
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
-from cancer_alliance.cwt.tumour_types import TumourTypeRange, with_tumour_type
+from cancer_alliance.cwt.tumour_types import MISSING, TumourTypeRange, with_tumour_type
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 
 #: Day counts at which the PTL flags a pathway: more than 62 days = day 63 on, more than 104 = day
-#: 105 on (CWT rules §6, DERIVED from the CANPTL band edges [OFFICIAL S14]).
+#: 105 on (CWT reporting conventions [S1, S31], DERIVED from the CANPTL band edges [OFFICIAL S14]).
 OVER_62_FROM = 63
 OVER_104_FROM = 105
 
@@ -71,6 +85,7 @@ COLUMNS = (
     "provider",
     "alliance",
     "tumour_type",
+    "tumour_type_source",
     "days_waited",
     "band",
     "over_62_backlog",
@@ -103,6 +118,7 @@ NEEDED = (
     "provider_fds_end",
     "provider_treatment",
     "primary_diagnosis_icd10",
+    "referral_type",
 )
 
 
@@ -111,7 +127,7 @@ class PtlSettings:
     """Choices the cited sources leave open (docs/performance.md, docs/deviations.md)."""
 
     #: FDS end reasons that close a pathway (cancer ruled out). UNVERIFIED: the CANCER FASTER
-    #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (CWT rules §1.2, §8.3).
+    #: DIAGNOSIS PATHWAY END REASON code list was NOT FOUND (FDS [S1, S17], docs/deviations.md).
     ruled_out_fds_end_reasons: tuple[str, ...] = ("01",)
     alliance_version: str = "2018/19"
     tumour_types: tuple[TumourTypeRange, ...] | None = None
@@ -120,6 +136,7 @@ class PtlSettings:
 DEFAULT_PTL_SETTINGS = PtlSettings()
 
 
+@compiled
 def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTINGS) -> Any:
     """One row per pathway open at `census` (columns `COLUMNS`; rules in the module docstring)."""
     F = functions(records)
@@ -152,6 +169,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "route",
         provider.alias("provider"),
         "primary_diagnosis_icd10",
+        "referral_type",
         start_62(F, the_route).alias("clock_start"),
         (first_seen_adjustment_62(F, the_route) + adjustment_treatment(F)).alias("adjustment"),
         F.date_add(col("referral_received_date"), adjustment_first_seen(F)).alias("referral_clock"),
@@ -159,7 +177,9 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         (fds_stop.isNull() | (fds_stop > day)).alias("fds_running"),
     )
     pathways = with_alliance(pathways, reference.provider_alliance(settings.alliance_version))
-    pathways = with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types)
+    pathways = _with_ptl_tumour_type(
+        with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types), census
+    )
 
     clock_62 = F.date_add(col("clock_start"), col("adjustment"))
     listed = pathways.select(
@@ -169,6 +189,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
         "provider",
         "alliance",
         "tumour_type",
+        "tumour_type_source",
         (F.datediff(day, col("clock_start")) - col("adjustment")).alias("days_waited"),
         F.when(
             col("route").isin("usc", "breast_symptomatic") & col("not_seen"),
@@ -206,6 +227,31 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
     return listed.select(*[extra[name].alias(name) if name in extra else name for name in COLUMNS])
 
 
+def _with_ptl_tumour_type(pathways: Any, census: dt.date) -> Any:
+    """Replace a `MISSING` diagnosed tumour type by the referral's suspected cancer type, and say which
+    was used in `tumour_type_source` (module docstring)."""
+    F = functions(pathways)
+    col = F.col
+    pairs = reference.suspected_tumour_types(census)
+    suspected = (
+        F.element_at(
+            F.create_map(*[F.lit(value) for pair in pairs.items() for value in pair]), col("referral_type")
+        )
+        if pairs
+        else F.lit(None).cast("string")
+    )
+    diagnosed = col("tumour_type") != F.lit(MISSING)
+    return pathways.select(
+        *[name for name in pathways.columns if name != "tumour_type"],
+        F.when(diagnosed, col("tumour_type"))
+        .otherwise(F.coalesce(suspected, F.lit(MISSING)))
+        .alias("tumour_type"),
+        F.when(diagnosed, F.lit("diagnosis"))
+        .when(suspected.isNotNull(), F.lit("suspected"))
+        .alias("tumour_type_source"),
+    )
+
+
 def _band(F: Any, days: Any, bands: list[Any]) -> Any:
     """The label of the band containing `days`; below the first band counts as the first band."""
     if not bands:
@@ -228,6 +274,7 @@ def crossed(F: Any, days: Any, mark: int) -> Any:
     return (days > mark) & (days - RECENT_DAYS <= mark)
 
 
+@compiled
 def summary(table: Any) -> Any:
     """Counts of open pathways, the 62-day backlog, 104+ waits and pathways that passed day 28, 62
     and 104 in the last 7 days, for England and by provider, alliance and tumour type (whole patients).

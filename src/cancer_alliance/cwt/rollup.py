@@ -1,4 +1,5 @@
-"""Provider -> Cancer Alliance roll-up for the CWT tables (CWT rules §6; design.md, "Reference")."""
+"""Provider -> Cancer Alliance roll-up for the CWT tables (CWT reporting conventions [S1, S31]; design.md,
+"Reference")."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from cancer_alliance.engine import functions
 #: Alliance of a provider the reference data does not know: kept, never dropped.
 UNKNOWN_ALLIANCE = "UNKNOWN"
 
-#: Length of an NHS trust ODS code; a site code starts with its trust's code (ODS parent, CWT rules §8.5).
+#: Length of an NHS trust ODS code; a site code starts with its trust's code (ODS parent, CWT record layout
+#: [S15, S40]).
 TRUST_CODE_LENGTH = 3
 
 

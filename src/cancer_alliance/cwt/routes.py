@@ -1,4 +1,5 @@
-"""Route classification: which referral route, and so which clock start, a record is on (CWT rules §2.4).
+"""Route classification: which referral route, and so which clock start, a record is on (CWT route codes
+[S21, S40]).
 
 NCL Cancer Alliance derivation [IMPL S40 `feature_dynamic_pathway.py`]:
 
@@ -8,15 +9,17 @@ NCL Cancer Alliance derivation [IMPL S40 `feature_dynamic_pathway.py`]:
     upgrade            = source not 17, consultant upgrade date recorded
     otherwise          = no route (null): no 2ww, fds or 62d row
 
-A blank source of referral or referral type counts as "not 17" / "not 16", as in the NCL code, where
-a missing value never equals the code (docs/deviations.md).
+A blank source of referral or referral type counts as "not 17" / "not 16": a two week wait referral
+not recorded as from screening stays on its route, so its waits count. This is the project's choice
+(decision 0031); an implementation in SQL, where a comparison with null is never true, puts such a
+record on no route instead (docs/deviations.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: Code values the classification reads (CWT rules §2.4; PRIORITY TYPE [OFFICIAL S21],
+#: Code values the classification reads (CWT route codes [S21, S40]; PRIORITY TYPE [OFFICIAL S21],
 #: SOURCE OF REFERRAL 17 [OFFICIAL S19], REFERRAL TYPE 16 [IMPL S40; label OFFICIAL-DATA S31]).
 PRIORITY_TWO_WEEK_WAIT = "3"
 PRIORITY_URGENT = "2"

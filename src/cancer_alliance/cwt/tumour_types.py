@@ -1,4 +1,4 @@
-"""Treated cancer type of a CWT record from its ICD-10 primary diagnosis (CWT rules §5.2).
+"""Treated cancer type of a CWT record from its ICD-10 primary diagnosis (tumour classification note [S29]).
 
 The categories are NHS England's October 2023 treated cancer types [OFFICIAL-DATA S29]; the ICD-10 ->
 category mapping tables themselves were NOT FOUND, so the mapping in `data/tumour_types.csv` is
@@ -17,7 +17,8 @@ from typing import Any
 
 from cancer_alliance.engine import functions
 
-#: Label for a diagnosis that is blank or in no range (NHSE label, CWT rules §5.1 [OFFICIAL-DATA S31]).
+#: Label for a diagnosis that is blank or in no range (NHSE label, suspected cancer types [S31]
+#: [OFFICIAL-DATA S31]).
 MISSING = "Missing or Invalid"
 
 _DEFAULT = "tumour_types.csv"

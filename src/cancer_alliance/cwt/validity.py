@@ -1,7 +1,12 @@
-"""Records that cannot be evaluated, with the reason (issue 3 item 1; CWT rules §2, §3).
+"""Records that cannot be evaluated, with the reason (issue 3 item 1; CWT guidance [S1], CWT adjustments
+[S16, S24]).
 
-Missing or contradictory dates make a record invalid; an open pathway (a clock that has started
-and not yet stopped, e.g. a 2ww referral not yet seen) does not. Date-order checks come from the
+Missing or contradictory dates, or a treatment with no treating provider (its 31- and 62-day rows
+would count for no one), make a record invalid; an open pathway (a clock that has started and not
+yet stopped, e.g. a 2ww referral not yet seen) does not. A rejected record has no facts at all, even
+for a measure whose own fields are valid: one record, one consistent set of facts, corrected at source
+and resubmitted whole; what it leaves out is listed (`lost_measures`) and counted by `alliance cwt
+evaluate` (decision 0031). Date-order checks come from the
 canonical schema (`schemas/cwt.toml`, `date_orders`); the others need the derived columns of
 `evaluate.prepare`. A record gets every reason that applies, joined by "; ". Reasons name fields,
 never values.
@@ -38,6 +43,10 @@ def reasons(F: Any, settings: CwtSettings) -> list[tuple[Any, str]]:
         (
             F.col("treatment_start_date").isNotNull() & F.col("treatment_stage").isNull(),
             "treatment_event_type missing or not a known code",
+        ),
+        (
+            F.col("treatment_start_date").isNotNull() & F.col("provider_treatment").isNull(),
+            "treatment_start_date recorded without provider_treatment",
         ),
         (
             F.col("in_2ww")
@@ -81,6 +90,13 @@ def _adjusted_below_zero(F: Any, days: str, stop: str, start: str) -> Any:
     """The wait is negative only because of its adjustment (a stop before the start is already
     reported by the date-order checks)."""
     return (F.col(days) < 0) & (F.datediff(F.col(stop), F.col(start)) >= 0)
+
+
+def lost_measures(F: Any) -> Any:
+    """The measures a rejected record had a stopped clock on (space-separated, e.g. "2ww fds 31d"):
+    what its rejection leaves out of the facts, counted by `alliance cwt evaluate` (decision 0031)."""
+    names = ("2ww", "fds", "31d", "62d")
+    return F.concat_ws(" ", *[F.when(F.coalesce(F.col(f"in_{n}"), F.lit(False)), F.lit(n)) for n in names])
 
 
 def invalid(F: Any, settings: CwtSettings) -> Any:

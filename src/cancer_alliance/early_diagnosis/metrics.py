@@ -2,9 +2,11 @@
 NDRS), and the comparison with the ambitions. Public tables go through `publish_metrics`, which applies
 disclosure control to the counts first and then computes every proportion from the published counts.
 
-    early_stage_proportion = stage_early / stage_staged                        (clinical-models §7.2)
-    stage_completeness     = stage_staged / (stage_staged + stage_missing)     (§7.2, reported beside it)
-    emergency_proportion   = emergency / route_known                           (§7.4)
+    early_stage_proportion = stage_early / stage_staged                        (NHS Digital/NDRS stage method)
+    stage_completeness     = stage_staged / (stage_staged + stage_missing)     (NHS Digital/NDRS stage
+    method, reported beside it)
+    emergency_proportion   = emergency / route_known                           (Routes to Diagnosis,
+    Elliss-Brookes et al., Br J Cancer 2012)
 """
 
 from __future__ import annotations

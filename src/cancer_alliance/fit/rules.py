@@ -1,5 +1,6 @@
 """The FIT programme rules over `fit_screening_episode`, on the PySpark DataFrame API so that they run
-on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; clinical-models.md §4.4):
+on DuckDB and Spark alike (docs/decisions/0001). Definitions (issue #13 item 1; BCSP programme metric
+definitions):
 
     invited              every episode
     screened             a fit_result_ug_g and a result_date no more than 183 days after invitation_date
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 
 COUNT_COLUMNS = ("invited", "screened", "positive", "investigated", "cancers", "high_risk_adenomas")
@@ -101,6 +103,7 @@ def _sum_where(F: Any, condition: Any) -> Any:
     return F.sum(F.when(condition, F.col("n")).otherwise(F.lit(0)))
 
 
+@compiled
 def programme_counts(episodes: Any, by: Sequence[str] = (), settings: FitSettings = DEFAULT_SETTINGS) -> Any:
     """One row per group of `by` (names in GROUPS; none for one row): the group columns, COUNT_COLUMNS
     and median_days_result_to_test. Counted in two steps (per group and level, then per group), so that
@@ -140,6 +143,7 @@ def _one(F: Any, condition: Any) -> Any:
     return F.when(F.coalesce(condition, F.lit(False)), F.lit(1)).otherwise(F.lit(0))
 
 
+@compiled
 def band_counts(
     episodes: Any, edges: Sequence[float], by: Sequence[str] = (), settings: FitSettings = DEFAULT_SETTINGS
 ) -> Any:

@@ -13,11 +13,13 @@ from functools import cache
 from importlib import resources
 
 #: Uptake counts a result no more than this many days after the invitation ("adequately screened
-#: within 6 months of invitation", clinical-models.md §4.4; 183 days as issue #13 item 1 defines it).
+#: within 6 months of invitation", BCSP programme metric definitions; 183 days as issue #13 item 1 defines
+#: it).
 UPTAKE_WINDOW_DAYS = 183
 
 #: Thresholds for `alliance fit thresholds` when none are given: the programme (120), England from
-#: February 2026 (80), and steps down to the UK NSC's recommended 20 µg/g (clinical-models.md §4.1).
+#: February 2026 (80), and steps down to the UK NSC's recommended 20 µg/g (NHS Bowel Cancer Screening
+#: Programme FIT thresholds).
 PLANNING_THRESHOLDS: tuple[float, ...] = (120.0, 80.0, 40.0, 20.0)
 
 #: A result band's yield counts as observed when at least this many of its referred episodes were
@@ -25,9 +27,9 @@ PLANNING_THRESHOLDS: tuple[float, ...] = (120.0, 80.0, 40.0, 20.0)
 OBSERVED_YIELD_MIN_INVESTIGATED = 1
 
 #: NICE DG56 (2023, replacing DG30 of 2017 at the same cut-off): a FIT result of at least 10 µg Hb/g in
-#: primary care means a suspected cancer referral for colorectal cancer (clinical-models.md §4.3).
+#: primary care means a suspected cancer referral for colorectal cancer (NICE DG56).
 SYMPTOMATIC_REFERRAL_UG_G = 10.0
-SYMPTOMATIC_SOURCE = "NICE DG56 (2023): refer if FIT >= 10 µg Hb/g (clinical-models.md §4.3)"
+SYMPTOMATIC_SOURCE = "NICE DG56 (2023): refer if FIT >= 10 µg Hb/g (NICE DG56)"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -4,7 +4,7 @@ and without one. The FDS clock is the CWT engine's (`cwt.evaluate`, facts with m
 recomputed here: the facts carry the record's `referral_type` and `fit_result_ug_g`.
 
 NICE DG56 (2023): a FIT result of at least 10 µg Hb/g means a suspected cancer referral for colorectal
-cancer (clinical-models.md §4.3; `FitSettings.symptomatic_referral_ug_g`). Lower GI referrals are
+cancer (NICE DG56; `FitSettings.symptomatic_referral_ug_g`). Lower GI referrals are
 referral type 05 (`LOWER_GI_REFERRAL_TYPE`; the code number is UNVERIFIED in
 `reference/codes/referral_type.csv`).
 """

@@ -1,6 +1,7 @@
 """The remote-monitoring actions: register a stratified patient, record and review results, contact,
 book, suspend and reactivate, re-access to clinic, discharge to screening, record and triage a
-patient-reported concern, record a personalised-care date (issue 11, item 2; clinical-models.md §6).
+patient-reported concern, record a personalised-care date (issue 11, item 2; stratified follow-up: NHS Long
+Term Plan, NICE NG101).
 
 Each action runs in the caller's transaction and, in it, writes a `FollowupAction` row and an audit
 event (`Auditor`), so the change, the action log and the audit trail commit together or not at all.
@@ -66,6 +67,12 @@ def _done(session: Session, action_key: str, note: str | None = None) -> Followu
     if note is not None and len(note) > MAX_NOTE:
         raise ActionError(f"note must be {MAX_NOTE} characters or fewer")
     return session.scalar(select(FollowupAction).where(FollowupAction.action_key == action_key))
+
+
+def recorded(session: Session, action_key: str) -> bool:
+    """Whether an action is recorded under `action_key` (a double submit's twin may have committed it)."""
+    found = session.scalar(select(FollowupAction.id).where(FollowupAction.action_key == action_key))
+    return found is not None
 
 
 def _check(item: Any, expected_version: int | None, what: str) -> None:
@@ -232,7 +239,8 @@ def record_result(
     source_result_id: str | None = None,
     note: str | None = None,
 ) -> FollowupAction:
-    """Record a test's result; an abnormal result raises a re-access request (§6: alert on abnormal)."""
+    """Record a test's result; an abnormal result raises a re-access request (stratified follow-up: NHS Long
+    Term Plan, NICE NG101: alert on abnormal)."""
     if (done := _done(session, action_key, note)) is not None:
         return done
     test, patient = _test(session, test_id, trust_code)
@@ -366,7 +374,7 @@ def patient_action(
     note: str | None = None,
 ) -> FollowupAction:
     """Contact, suspend, reactivate, discharge to screening, or record the patient's request for
-    rapid re-access (open access, §6)."""
+    rapid re-access (open access, stratified follow-up: NHS Long Term Plan, NICE NG101)."""
     if action not in PATIENT_ACTIONS:
         raise ActionError(f"unknown action {action!r}")
     if (done := _done(session, action_key, note)) is not None:
@@ -453,7 +461,8 @@ def report_concern(
     trust_code: str | None = None,
     note: str | None = None,
 ) -> FollowupAction:
-    """Record a concern the patient reported on `on` (§6 open access: the patient makes contact
+    """Record a concern the patient reported on `on` (stratified follow-up: NHS Long Term Plan, NICE NG101
+    open access: the patient makes contact
     between appointments); counts as contact. Refused once the patient has left follow-up."""
     if summary is not None and len(summary) > MAX_SUMMARY:
         raise ActionError(f"the summary must be {MAX_SUMMARY} characters or fewer")
@@ -572,7 +581,8 @@ def record_care(
     trust_code: str | None = None,
     note: str | None = None,
 ) -> FollowupAction:
-    """Record the date of a holistic needs assessment, treatment summary or care plan (§6 DERIVED
+    """Record the date of a holistic needs assessment, treatment summary or care plan (stratified follow-up:
+    NHS Long Term Plan, NICE NG101 DERIVED
     item 5, personalised care); a later one replaces the date, the audit keeps the earlier."""
     if (done := _done(session, action_key, note)) is not None:
         return done

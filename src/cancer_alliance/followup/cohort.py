@@ -5,7 +5,8 @@ Every patient in the follow-up store has been stratified, so the store alone can
 The denominator comes from the cancer registrations instead (`tumour_registration`, site group
 `breast`): the patients diagnosed in the 12 months that end `FINISHED_AFTER_DAYS` before the date,
 by the diagnosing trust. By then most have finished initial treatment (surgery, then adjuvant
-chemotherapy or radiotherapy; endocrine therapy goes on for years and counts as follow-up, §6). The
+chemotherapy or radiotherapy; endocrine therapy goes on for years and counts as follow-up, stratified
+follow-up: NHS Long Term Plan, NICE NG101). The
 numerator is those of them, matched by pseudonym (ingest uses one key for every table), who were
 stratified on or before the date, whichever trust follows them up.
 """

@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from cancer_alliance import csv_export
 from cancer_alliance.config import lake_dir, quarantine_dir
 from cancer_alliance.followup import actions, fhir
 from cancer_alliance.followup.protocol import Decision, Protocol, stratify
@@ -360,7 +361,8 @@ def _record_result(session: Any, auditor: Auditor, row: Mapping[str, Any]) -> st
 
 
 def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> int:
-    """Write `rows` (only `columns`, in order) as CSV; returns the number written."""
+    """Write `rows` (only `columns`, in order) as CSV for ingest to read back, values exactly as they
+    are; returns the number written. Files for people go through `csv_export.write_csv`."""
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
@@ -377,4 +379,4 @@ def write_csv_file(path: Path, rows: list[dict[str, str]], columns: list[str]) -
 
 
 def write_worklist(path: Path, items: list[WorkItem]) -> int:
-    return write_csv(path, (item.as_row() for item in items), COLUMNS)
+    return csv_export.write_csv(path, (item.as_row() for item in items), COLUMNS)

@@ -3,19 +3,23 @@
 - finished_treatment, stratified, stratified_pct (Wilson 95%): breast patients finishing treatment
   (`followup.cohort`: registrations diagnosed in the 12 months ending about six months before the
   date, by diagnosing trust) and those of them stratified by the date; the ambition was all of them
-  by March 2019 (§6). Null when no registrations are given.
-- on_pathway: patients on stratified follow-up (registered with a pathway decision), §6.
+  by March 2019 (stratified follow-up: NHS Long Term Plan, NICE NG101). Null when no registrations are given.
+- on_pathway: patients on stratified follow-up (registered with a pathway decision), stratified follow-up:
+NHS Long Term Plan, NICE NG101.
 - self_managing, self_managing_pct (with a Wilson 95% interval): on supported self-management, as %
-  of on_pathway; the expectation was about 70% (East of England Cancer Alliance, §6).
+  of on_pathway; the expectation was about 70% (East of England Cancer Alliance, stratified follow-up: NHS
+  Long Term Plan, NICE NG101).
 - tests_due, overdue, overdue_pct: surveillance tests due in the 12 months to the date for active
-  patients; those not done and not booked ahead (DERIVED, §6: alert on overdue tests).
+  patients; those not done and not booked ahead (DERIVED, stratified follow-up: NHS Long Term Plan, NICE
+  NG101: alert on overdue tests).
 - reaccess, reaccess_per_100: re-access requests raised in the 12 months to the date (by the patient
-  or an abnormal result), per 100 on pathway (DERIVED, §6: open access).
+  or an abnormal result), per 100 on pathway (DERIVED, stratified follow-up: NHS Long Term Plan, NICE NG101:
+  open access).
 - median_days_to_review: median days from a result's report to a nurse's review (reviews by a
   person in the 12 months; DERIVED).
 - concerns, concerns_per_100, median_days_to_triage: patient-reported concerns raised in the 12
   months to the date, per 100 on pathway, and the median days from report to triage of those
-  triaged (DERIVED, §6: open access; docs/decisions/0021).
+  triaged (DERIVED, stratified follow-up: NHS Long Term Plan, NICE NG101: open access; docs/decisions/0021).
 
 Counts pass `publish()` (small counts withheld, the rest rounded to 5; rates recomputed), as the
 page is for alliance users and its CSV may be shared.
@@ -42,7 +46,8 @@ from cancer_alliance.store.followup import (
     ReaccessRequest,
 )
 
-#: The national expectation for breast: about 70% self-managing (VERIFIED secondary, §6).
+#: The national expectation for breast: about 70% self-managing (VERIFIED secondary, stratified follow-up:
+#: NHS Long Term Plan, NICE NG101).
 SELF_MANAGING_AMBITION_PCT = 70.0
 WINDOW_DAYS = 365
 COUNTS = ("on_pathway", "self_managing", "tests_due", "overdue", "reaccess", "concerns")

@@ -4,7 +4,7 @@ A protocol names the pathway for a patient finishing treatment (supported self-m
 clinician-led criterion holds), the surveillance plan (NICE NG101: annual mammography for 5 years,
 then yearly to 50 or the NHS Breast Screening Programme) and the review conditions the worklist uses.
 The default protocol ships in `protocols/breast-default.yaml`; a trust edits a copy. Every decision
-records the protocol id, its version and the reasons (clinical-models.md §6).
+records the protocol id, its version and the reasons (stratified follow-up: NHS Long Term Plan, NICE NG101).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The nurses' remote-monitoring worklist, read from the store on an as-of date (issue 11, item 2).
 
 Queries over the store (the records change as nurses act, so they are not a lake rule); the same
-SQL runs on SQLite and PostgreSQL. Categories, each derived from clinical-models.md §6 ("track
+SQL runs on SQLite and PostgreSQL. Categories, each derived from stratified follow-up: NHS Long Term Plan,
+NICE NG101 ("track
 results and alert on abnormal or overdue results; a failsafe so no one is lost to follow-up"):
 
 | category | what | needs |
@@ -16,7 +17,8 @@ results and alert on abnormal or overdue results; a failsafe so no one is lost t
 | lost_to_follow_up | no contact and no test for more than `review.lost_to_follow_up_days` | patient active |
 | personalised_care | no care plan or HNA `review.personalised_care_days` after stratification | active |
 
-`personalised_care` is §6 DERIVED item 5 (holistic needs assessment, treatment summary, care plan);
+`personalised_care` is stratified follow-up: NHS Long Term Plan, NICE NG101 DERIVED item 5 (holistic needs
+assessment, treatment summary, care plan);
 both day limits are local settings.
 """
 

@@ -4,7 +4,7 @@ when it does not parse); each check is then a cheap condition on the text and ty
 check is one problem (row_number, field, check, reason); a row with any problem is quarantined and
 all its problems are reported.
 
-Checks (issue 2, item 4; shared/spec/cwt-rules.md, "Input: canonical CWT record"):
+Checks (issue 2, item 4; docs/sources.md, "Input: canonical CWT record"):
 `missing_required`, `wrong_type` (integer, number, boolean), `bad_date` (ISO yyyy-mm-dd only, and a
 real calendar date), `unknown_code` (not in the column's code list), `pattern_mismatch`,
 `out_of_range` (schema minimum/maximum), `invalid_nhs_number` (ten digits, modulus 11),

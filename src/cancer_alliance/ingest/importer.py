@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from cancer_alliance.config import alliance_home, quarantine_dir
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import checks, lake, pseudonym, source
+from cancer_alliance.ingest.scope import ImportScope, find_out_of_scope, owner_of, scope_name
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.schemas import TableSchema, schema
 
@@ -86,11 +87,17 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def ingest_file(
-    table: str, path: Path | str, *, progress: Progress = _no_progress, source_name: str | None = None
+    table: str,
+    path: Path | str,
+    *,
+    progress: Progress = _no_progress,
+    source_name: str | None = None,
+    scope: ImportScope | None = None,
 ) -> IngestSummary:
     """Import `path` (CSV or Parquet) into canonical table `table`; see the module docstring.
     `source_name` is how the quarantine and the manifest name the file (default: `path`), e.g. the
-    name an analyst uploaded rather than where the server staged it.
+    name an analyst uploaded rather than where the server staged it. `scope` limits the rows
+    accepted to one alliance's or trust's organisations (`ingest.scope`; None: national, any row).
     Raises InputError when the file cannot be processed at all (nothing is written then)."""
     path = Path(path)
     name = source_name or str(path)
@@ -98,10 +105,12 @@ def ingest_file(
         table_schema = schema(table)
     except KeyError as error:
         raise InputError(str(error.args[0])) from None
+    if scope is not None:
+        owner_of(table_schema, scope)  # refuse a table the scope cannot import before reading it
     source.open_source(path, table_schema)  # refuse a file with the wrong columns before writing anything
     digest = sha256_file(path, progress)
     with lake.import_lock(table):
-        manifest = lake.find_by_sha256(table, digest)
+        manifest = lake.find_by_sha256(table, digest, scope_name(scope))
         if manifest is not None:
             return _summary_from_manifest(path, manifest)
         key = pseudonym.load_key()
@@ -109,7 +118,7 @@ def ingest_file(
             con = duckdb.connect(config={"temp_directory": spill})
             try:
                 con.execute("SET enable_progress_bar = false")  # stdout is the command's summary
-                return _import(con, table_schema, path, name, digest, key, progress)
+                return _import(con, table_schema, path, name, digest, key, progress, scope)
             finally:
                 con.close()
 
@@ -122,11 +131,14 @@ def _import(
     digest: str,
     key: bytes,
     progress: Progress,
+    scope: ImportScope | None,
 ) -> IngestSummary:
     started = time.monotonic()
     progress("checking", 0, 1)
     rows_in = source.load(con, path, table, checks.typed_columns(table))
     checks.find_problems(con, table)
+    if scope is not None:
+        find_out_of_scope(con, table, scope, lake.snapshot_paths(table.name))
     con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
     quarantined, problems = con.execute(
         "SELECT (SELECT count(*) FROM rejected), (SELECT count(*) FROM problems)"
@@ -148,6 +160,7 @@ def _import(
                 "snapshot_id": snapshot_id,
                 "source_file": name,
                 "source_sha256": digest,
+                "scope": scope_name(scope),
                 "rows_in": rows_in,
                 "accepted": accepted,
                 "quarantined": quarantined,

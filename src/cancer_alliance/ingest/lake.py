@@ -57,11 +57,13 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
-def find_by_sha256(table: str, sha256: str) -> dict[str, Any] | None:
-    """The manifest of the snapshot imported from a file with this content, if any."""
+def find_by_sha256(table: str, sha256: str, scope: str) -> dict[str, Any] | None:
+    """The manifest of the snapshot imported from a file with this content under import `scope`
+    ("national", "alliance E56000016", ...), if any: the same file imported under a wider scope
+    accepts more rows, so it is a new import (manifests before scopes were national)."""
     for folder in snapshot_dirs(table):
         manifest = read_manifest(folder)
-        if manifest["source_sha256"] == sha256:
+        if manifest["source_sha256"] == sha256 and manifest.get("scope", "national") == scope:
             return manifest
     return None
 

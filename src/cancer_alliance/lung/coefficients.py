@@ -1,5 +1,5 @@
 """The models' coefficients and the lung settings' defaults, read from this package's `data/` TOML files
-(data, not code: clinical-models.md 'Interface' design notes). Each model carries its version, source
+(data, not code: docs/sources.md 'Interface' design notes). Each model carries its version, source
 and how far the source was verified, so every stored score can record them (Appendix A)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 
 class Model(StrEnum):
-    """The models `alliance lung risk --model` accepts (clinical-models.md 'Interface')."""
+    """The models `alliance lung risk --model` accepts (docs/sources.md 'Interface')."""
 
     plcom2012 = "plcom2012"
     plcom2012_norace = "plcom2012_norace"

@@ -1,11 +1,12 @@
-"""Targeted Lung Health Check eligibility for low-dose CT (clinical-models.md §3.1, Appendix A):
+"""Targeted Lung Health Check eligibility for low-dose CT (NHS England TLHC protocol (2019), Appendix A):
 
     aged `minimum_age` to `maximum_age` (55 to 74 years and 364 days) at the first LDCT,
     ever smoked (current or former; at least 100 cigarettes in a lifetime),
     PLCOm2012 6-year risk >= 1.51%  OR  LLPv2 5-year risk >= 2.5%            (thresholds are settings)
 
 An attendance's answers (the canonical `lung_health_check` columns) become each model's inputs by
-`model_inputs`: UK ethnic category -> PLCO race and missing education by the settings (§1.5); family
+`model_inputs`: UK ethnic category -> PLCO race and missing education by the settings (NHS England TLHC
+protocol (2019)); family
 history of lung cancer = any onset but none (PLCOm2012) and the onset itself (LLP); prior malignancy
 = personal cancer history. Written once against `lung.ops` like the models: `assess` explains one
 person's decision (the clinic calculator); `add_eligibility` decides for a cohort on the engine.

@@ -1,6 +1,6 @@
 """`score_file`: the library function behind `alliance lung risk --model MODEL INPUT -o OUTPUT`.
 
-INPUT is CSV or Parquet with the model's input columns (clinical-models.md 'Interface';
+INPUT is CSV or Parquet with the model's input columns (docs/sources.md 'Interface';
 `inputs.input_columns(model)`), other columns allowed. OUTPUT is INPUT unchanged (every column, every
 row, in order) plus `risk`, the model's probability 0..1, unrounded; optionally `model_version` and
 `coefficient_source` (Appendix A); a Parquet output records both in its file metadata always.

@@ -1,8 +1,9 @@
-"""What each model accepts: its input columns (clinical-models.md 'Interface') and their domains.
+"""What each model accepts: its input columns (docs/sources.md 'Interface') and their domains.
 
 A value outside a model's domain is an error naming the field (and, for a file, the row), never
 scored: never-smokers and 0 cigarettes a day for PLCOm2012 (the intensity transform is undefined at 0,
-§1.2; one public port silently uses 0 there, which we do not copy, §1.3), an LLP family history
+Tammemägi et al., NEJM 2013; one public port silently uses 0 there, which we do not copy, Tammemägi et al.,
+NEJM 2013), an LLP family history
 without the relative's age at diagnosis, sex not M or F where the model needs it. The checks are
 written once, like the models (`lung.ops`), and evaluated for one person or for a whole DataFrame.
 """
@@ -189,7 +190,7 @@ def fields(model: Model | str) -> tuple[Field, ...]:
 
 
 def input_columns(model: Model | str) -> list[str]:
-    """The columns an input file for `model` must have (clinical-models.md 'Interface')."""
+    """The columns an input file for `model` must have (docs/sources.md 'Interface')."""
     identifier, model_fields, _ = INPUTS[Model(model)]
     return [identifier, *(f.name for f in model_fields)]
 

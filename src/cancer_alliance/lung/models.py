@@ -1,8 +1,11 @@
 """The risk models, each one equation written once against `lung.ops.Ops`:
 
-    plcom2012, plcom2012_norace   6-year risk of lung cancer, ever-smokers (clinical-models.md §1.2, §1.4)
-    llp_v2, llp_v3                5-year risk of lung cancer (§2.2; v3 = v2 beta, recalibrated alpha)
-    brock                         probability a nodule is malignant, Brock/PanCan Model 2b (§3.4)
+    plcom2012, plcom2012_norace   6-year risk of lung cancer, ever-smokers (Tammemägi et al., NEJM 2013,
+    PLCOm2012noRace, ten Haaf's R code (2020))
+    llp_v2, llp_v3                5-year risk of lung cancer (Cassidy et al., Br J Cancer 2008; v3 = v2 beta,
+    recalibrated alpha)
+    brock                         probability a nodule is malignant, Brock/PanCan Model 2b (Brock, McWilliams
+    et al., NEJM 2013)
 
 `risk(model, person)` scores one person (plain Python, the clinic calculator); `add_risk(frame, model)`
 scores a cohort as a DataFrame rule on DuckDB or Spark. Both evaluate the same equation and the same
@@ -20,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.lung.coefficients import Model, ModelInfo, coefficients, llp_bands, model_info
 from cancer_alliance.lung.inputs import ModelInputError, check_person, problem_column, typed_columns
 from cancer_alliance.lung.ops import ColumnOps, Ops, PythonOps
@@ -28,7 +32,7 @@ from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
 BROCK_2A = "brock_2a"
 BROCK_2A_UNRESOLVED = (
     "nodule_type: the Brock Model 2a non-solid coefficient is unresolved (-0.3005 or -0.3055, "
-    "clinical-models.md §3.4); choose one in the lung settings (brock_2a_non_solid_beta) or use Model 2b"
+    "McWilliams et al., NEJM 2013); choose one in the lung settings (brock_2a_non_solid_beta) or use Model 2b"
 )
 
 
@@ -42,7 +46,8 @@ def _transformed(term: Mapping[str, float], value: Any, ops: Ops) -> Any:
 
 
 def plcom2012_logit(x: Mapping[str, Any], c: Mapping[str, Any], ops: Ops) -> Any:
-    """PLCOm2012 (NEJM 2013 Table 2 and footnotes) or PLCOm2012noRace (no `race` table in `c`), §1.2."""
+    """PLCOm2012 (NEJM 2013 Table 2 and footnotes) or PLCOm2012noRace (no `race` table in `c`), Tammemägi et
+    al., NEJM 2013."""
     logit = c["constant"] + _centred(c["age"], x["age"])
     if "race" in c:
         logit = logit + ops.select([(x["race"] == race, beta) for race, beta in c["race"].items()], 0.0)
@@ -64,7 +69,8 @@ def llp_alpha(sex: Any, age: Any, c: Mapping[str, Any], ops: Ops) -> Any:
     """Individual alpha (Cassidy 2008 eq. A3): the person aged x + y (x a multiple of 5) is taken as
     x + y + 0.5 years old, and alpha is the time-weighted mean of the band alphas over the next 5
     years, [(5 - y - 0.5) alpha_x + (y + 0.5) alpha_(x+5)] / 5. Time before the first band uses the
-    first band's alpha, time from the last band on the last band's (ten Haaf's rule, §2.2)."""
+    first band's alpha, time from the last band on the last band's (ten Haaf's rule, Cassidy et al., Br J
+    Cancer 2008)."""
     bands = llp_bands()
     width, first, count = bands["band_width"], bands["first_band"], len(c["alpha"]["M"])
     lower = ops.floor(age / width) * width
@@ -83,7 +89,8 @@ def llp_alpha(sex: Any, age: Any, c: Mapping[str, Any], ops: Ops) -> Any:
 
 
 def llp_logit(x: Mapping[str, Any], c: Mapping[str, Any], ops: Ops, edges: tuple[float, ...]) -> Any:
-    """LLP (Cassidy 2008 Table 2, eq. A1-A3; LLPv2/v3 coefficients, §2.2). Duration bands: never (0),
+    """LLP (Cassidy 2008 Table 2, eq. A1-A3; LLPv2/v3 coefficients, Cassidy et al., Br J Cancer 2008).
+    Duration bands: never (0),
     then up to each inclusive upper edge in `edges`, then longer."""
     duration = x["smoking_duration_years"]
     betas = c["duration_betas"]
@@ -106,7 +113,8 @@ def llp_logit(x: Mapping[str, Any], c: Mapping[str, Any], ops: Ops, edges: tuple
 
 
 def brock_logit(x: Mapping[str, Any], c: Mapping[str, Any], ops: Ops, non_solid: float | None = None) -> Any:
-    """Brock/PanCan (McWilliams 2013) full model: 2b with spiculation, or 2a without (§3.4)."""
+    """Brock/PanCan (McWilliams 2013) full model: 2b with spiculation, or 2a without (Brock, McWilliams et
+    al., NEJM 2013)."""
     types = dict(c["nodule_type"])
     if "non_solid" not in types and non_solid is not None:
         types["non_solid"] = non_solid
@@ -166,6 +174,7 @@ def risk(
     return ops.expit(_logit(model, x, ops, settings, brock_2a))
 
 
+@compiled
 def add_risk(
     frame: Any,
     model: Model | str,

@@ -1,7 +1,9 @@
-"""BTS 2015 pulmonary nodule management (clinical-models.md §3.3), as one function that explains its
+"""BTS 2015 pulmonary nodule management (BTS 2015, Callister et al., Thorax 2015), as one function that
+explains its
 decision: `manage(nodule)` returns the next action and every step of the reasoning, with the volume
 change, the volume doubling time and the Brock risk it used. Thresholds are data
-(`data/bts2015.toml`); the Brock risk is `models.risk("brock", ...)` (Model 2b, §3.4).
+(`data/bts2015.toml`); the Brock risk is `models.risk("brock", ...)` (Model 2b, Brock, McWilliams et al.,
+NEJM 2013).
 
     VDT = ln(2) * days / ln(V2 / V1)          (modified Schwartz formula)
 
@@ -22,7 +24,7 @@ from cancer_alliance.lung.models import risk
 
 
 class Action(StrEnum):
-    """The next step for a nodule (BTS 2015, clinical-models.md §3.3)."""
+    """The next step for a nodule (BTS 2015, BTS 2015, Callister et al., Thorax 2015)."""
 
     discharge = "discharge"
     ct_3_months = "ct_3_months"

@@ -17,7 +17,7 @@ from typing import Any
 from cancer_alliance.engine import functions
 
 #: Stage codes (code list `stage`) of a screen-detected cancer counted as early, and as staged
-#: (the early-diagnosis definition, clinical-models.md §7.2).
+#: (the early-diagnosis definition, NHS Digital/NDRS stage method).
 EARLY_STAGES = ("1", "2", "other_early")
 STAGED = ("1", "2", "3", "4", "other_early", "other_advanced")
 

@@ -2,7 +2,8 @@
 journey counts (`programme.programme_counts`), collected from the engine. Public tables go through
 `publish_programme_metrics` (disclosure control first, every rate recomputed from the published counts).
 
-    uptake                 attended / invited (invitation counts supplied per CCG; null without them)
+    uptake                 attended / invited (invitations from the lake's `lung_health_check_invitation`
+                           table, by CCG; null, "no data", where there are none)
     eligibility_rate       eligible / attended
     scan_rate              eligible_scanned / eligible           (low-dose CT among the eligible)
     findings_rate          findings / ldct_scans                 (indeterminate or positive results)
@@ -23,9 +24,11 @@ import pandas as pd
 import pyarrow as pa
 
 from cancer_alliance import reference
+from cancer_alliance.engine import functions
 from cancer_alliance.lung.eligibility import add_eligibility
 from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
+from cancer_alliance.lung.survival import SurvivalTable
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.intervals import wilson
 
@@ -42,23 +45,36 @@ RATES: dict[str, tuple[str, str]] = {
 }
 
 
+def invited_by_ccg(invitations: Any) -> pd.Series:
+    """Invitations per CCG (ccg_code -> count) from rows of `lung_health_check_invitation`."""
+    F = functions(invitations)
+    table = invitations.groupBy("ccg_code").agg(F.count(F.lit(1)).alias("invited")).toArrow().to_pandas()
+    return table.set_index("ccg_code")["invited"].astype(float)
+
+
 def counts_table(
     attendances: Any,
     by: Sequence[str],
     settings: LungSettings = DEFAULT_SETTINGS,
-    invitations: pd.DataFrame | None = None,
+    invitations: Any = None,
 ) -> pd.DataFrame:
-    """Journey counts per group as pandas, with `invited` (summed from the per-CCG invitation counts
-    when `by` is ccg or alliance and they are given; null otherwise)."""
+    """Journey counts per group as pandas, with `invited`: when `by` is ccg or alliance, the
+    invitation rows `invitations` (engine DataFrame) counted per CCG, rolled up to alliances through
+    the 2018/19 CCG mapping; null (no data) for a group without invitations and for other groupings."""
     counts = programme_counts(add_eligibility(attendances, settings), by).toArrow().to_pandas()
     for name in COUNT_COLUMNS:
         counts[name] = counts[name].astype("int64")
     counts["invited"] = np.nan
     if invitations is not None and list(by) in (["ccg"], ["alliance"]):
-        key = "ccg_code" if by[0] == "ccg" else "alliance_code"
-        invited = invitations.groupby(key)["invited"].sum()
+        invited = invited_by_ccg(invitations)
+        if by[0] == "alliance":
+            invited = invited.groupby(invited.index.map(_alliance_of())).sum()
         counts["invited"] = counts[by[0]].map(invited).astype(float)
     return counts.sort_values(list(by)).reset_index(drop=True) if by else counts
+
+
+def _alliance_of() -> dict[str, str]:
+    return {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
 
 
 def metrics(counts: pd.DataFrame) -> pd.DataFrame:
@@ -90,28 +106,54 @@ RESULT_FILES = {
 
 def write_results(
     attendances: Any,
+    invitations: Any,
     registrations: Any,
     results: Path,
     *,
-    seed: int,
     settings: LungSettings = DEFAULT_SETTINGS,
     choose: int = DEMO_CHOSEN_CCGS,
+    survival: SurvivalTable | None = None,
 ) -> list[Path]:
-    """The lung results the web serves, computed from the lake's attendances and registrations:
-    journey counts by alliance and by CCG (with generated invitation counts, `synth.lung.invitations`),
-    and the CCG targeting ranked by the proxy `lung_early_stage_share` (share of lung cancers diagnosed
-    at stage 1 or 2, from the registrations; lower first), the first `choose` chosen."""
+    """The lung results the web serves, computed from the lake's attendances, invitations and
+    registrations: journey counts by alliance and by CCG (uptake from the invitations, no data where
+    there are none), and the CCG targeting, the first `choose` chosen (decision 0032): by one-year lung
+    cancer survival when a `survival` table is given (`lung.survival.read_survival`, basis `survival`),
+    else by the fallback proxy `lung_early_stage_share` (share of lung cancers diagnosed at stage 1 or 2,
+    from the registrations; basis `early_stage_proxy`, which every page showing it names as a proxy)."""
+
+    alliance_of = _alliance_of()
+    by_ccg = counts_table(attendances, ["ccg"], settings, invitations)
+    by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
+    by_alliance = counts_table(attendances, ["alliance"], settings, invitations)
+    if survival is None:
+        targeting = _proxy_targeting(registrations, alliance_of, choose)
+    else:
+        targeting = survival_targeting(survival, choose)
+    written = []
+    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
+        path = results / RESULT_FILES[name]
+        table.to_parquet(path, index=False)
+        written.append(path)
+    return written
+
+
+def survival_targeting(survival: SurvivalTable, choose: int) -> pd.DataFrame:
+    """CCGs ranked by one-year lung cancer survival (`lung_survival_1y_pct`), lowest first."""
+    from cancer_alliance.lung.survival import VALUE
+    from cancer_alliance.lung.targeting import rank_ccgs
+
+    ranked = rank_ccgs(survival.rows, choose=choose, value=VALUE, version=survival.profile.ccg_version)
+    targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(columns={"value": "lung_survival_1y_pct"})
+    targeting["basis"] = "survival"
+    targeting["diagnosis_year"] = survival.diagnosis_year
+    return targeting
+
+
+def _proxy_targeting(registrations: Any, alliance_of: dict[str, str | None], choose: int) -> pd.DataFrame:
+    """The fallback: CCGs ranked by the share of their lung cancers diagnosed at stage 1 or 2."""
     from cancer_alliance.early_diagnosis.counts import registration_counts
     from cancer_alliance.lung.targeting import rank_ccgs
-    from cancer_alliance.synth.lung import invitations
 
-    by_ccg = counts_table(attendances, ["ccg"], settings)
-    generated = pd.DataFrame(invitations(by_ccg["ccg"].to_numpy(), by_ccg["attended"].to_numpy(), seed))
-    alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
-    generated["alliance_code"] = generated["ccg_code"].map(alliance_of)
-    by_ccg["invited"] = by_ccg["ccg"].map(generated.set_index("ccg_code")["invited"]).astype(float)
-    by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
-    by_alliance = counts_table(attendances, ["alliance"], settings, invitations=generated)
     lung = registrations.filter(registrations.cancer_site == "lung")
     stage = registration_counts(lung, ["ccg"]).toArrow().to_pandas()
     stage = stage[stage["ccg"].isin(alliance_of) & (stage["stage_staged"] > 0)]
@@ -123,52 +165,31 @@ def write_results(
     targeting = pd.DataFrame([vars(ccg) for ccg in ranked]).rename(
         columns={"value": "lung_early_stage_share"}
     )
-    targeting = targeting.merge(
+    targeting["basis"] = "early_stage_proxy"
+    return targeting.merge(
         stage.rename(columns={"ccg": "ccg_code"})[["ccg_code", "stage_early", "stage_staged"]], on="ccg_code"
     )
-    written = []
-    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
-        path = results / RESULT_FILES[name]
-        table.to_parquet(path, index=False)
-        written.append(path)
-    return written
 
 
 def programme_file(
     output: Path,
     by: Sequence[str],
     *,
-    invitations: Path | None = None,
     public: bool = False,
     engine: Any = None,
     settings: LungSettings = DEFAULT_SETTINGS,
 ) -> int:
     """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
-    written to `output` (.csv or .parquet); `public` applies disclosure control first. Returns the
-    number of rows written. Invitations: a CSV of ccg_code, invited (alliance_code optional)."""
+    with the uptake from its `lung_health_check_invitation` table, written to `output` (.csv or
+    .parquet); `public` applies disclosure control first. Returns the number of rows written."""
     from cancer_alliance.engine import open_engine
-    from cancer_alliance.errors import InputError
     from cancer_alliance.ingest.lake import current_table
     from cancer_alliance.table_files import write_table
 
-    invited = None
-    if invitations is not None:
-        if not invitations.is_file():
-            raise InputError(f"{invitations}: no such file")
-        invited = pd.read_csv(invitations, dtype={"ccg_code": str})
-        missing = [name for name in ("ccg_code", "invited") if name not in invited.columns]
-        if missing:
-            raise InputError(f"{invitations}: missing columns: {', '.join(missing)}")
-        bad = pd.to_numeric(invited["invited"], errors="coerce")
-        if bad.isna().any() or (bad < 0).any():
-            row = int(bad.index[bad.isna() | (bad < 0)][0]) + 1
-            raise InputError(f"{invitations} row {row}, invited: not a count")
-        invited["invited"] = bad
-        if "alliance_code" not in invited.columns:
-            alliance_of = {ccg.ons_code: ccg.alliance_code for ccg in reference.ccgs()}
-            invited["alliance_code"] = invited["ccg_code"].map(alliance_of)
     session = open_engine(engine)
-    counts = counts_table(current_table(session, "lung_health_check"), list(by), settings, invited)
+    attendances = current_table(session, "lung_health_check")
+    invitations = current_table(session, "lung_health_check_invitation")
+    counts = counts_table(attendances, list(by), settings, invitations)
     table = publish_programme_metrics(counts) if public else metrics(counts)
     write_table(pa.Table.from_pandas(table, preserve_index=False), output)
     return len(table)

@@ -1,4 +1,5 @@
-"""Screening rounds (clinical-models.md §3.2): an eligible participant is screened every 2 years
+"""Screening rounds (Goodley et al., BMJ Open Respir Res 2024): an eligible participant is screened every 2
+years
 (`round_interval_months`) while under 75 (`last_round_before_age`); an indeterminate result is first
 followed up by interval CT (BTS 2015, `nodules.py`) and a positive one leaves screening for the lung
 cancer pathway. The schedule is only partly verified, so both numbers are settings."""

@@ -1,7 +1,8 @@
 """Settings of the lung health check rules. Defaults come from `data/settings.toml`, where each has its
 source and how far it was verified; the values the spec could not verify (the UK ethnicity and
 education mappings, the LLP duration band edges, which LLP version the protocol uses) are settings so
-that a local or official choice needs no code change (clinical-models.md §1.5, §2.2, §3.1, Appendix B;
+that a local or official choice needs no code change (NHS England TLHC protocol (2019), Cassidy et al., Br J
+Cancer 2008, NHS England TLHC protocol (2019), Appendix B;
 docs/deviations.md)."""
 
 from __future__ import annotations
@@ -19,26 +20,30 @@ _DATA = data_file("settings.toml")
 class LungSettings:
     """Every parameter of the lung rules; the defaults reproduce the spec's stated behaviour."""
 
-    #: TLHC eligibility at the date of the first LDCT (§3.1).
+    #: TLHC eligibility at the date of the first LDCT (NHS England TLHC protocol (2019)).
     minimum_age: int = _DATA["eligibility"]["minimum_age"]
     maximum_age: int = _DATA["eligibility"]["maximum_age"]
     plcom2012_threshold: float = _DATA["eligibility"]["plcom2012_threshold"]
     llp_threshold: float = _DATA["eligibility"]["llp_threshold"]
     plcom2012_model: Model = Model(_DATA["eligibility"]["plcom2012_model"])
     llp_model: Model = Model(_DATA["eligibility"]["llp_model"])
-    #: LLP smoking-duration bands: inclusive upper edges of bands 1-3; longer is band 4 (§2.2).
+    #: LLP smoking-duration bands: inclusive upper edges of bands 1-3; longer is band 4 (Cassidy et al., Br J
+    #: Cancer 2008).
     llp_duration_edges: tuple[float, float, float] = tuple(_DATA["llp_duration_bands"]["upper_edges"])  # type: ignore[assignment]
-    #: Education level used when it is missing (UK cohort convention, §1.5).
+    #: Education level used when it is missing (UK cohort convention, NHS England TLHC protocol (2019)).
     missing_education_level: int = _DATA["education"]["missing_level"]
-    #: NHS ETHNIC CATEGORY -> PLCOm2012 race; unlisted codes -> `ethnicity_default_race` (§1.5).
+    #: NHS ETHNIC CATEGORY -> PLCOm2012 race; unlisted codes -> `ethnicity_default_race` (NHS England TLHC
+    #: protocol (2019)).
     ethnicity_race: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType(dict(_DATA["ethnicity"]["race"]))
     )
     ethnicity_default_race: str = _DATA["ethnicity"]["default"]
-    #: Screening rounds: the next LDCT this many months after the last, while under this age (§3.2).
+    #: Screening rounds: the next LDCT this many months after the last, while under this age (Goodley et al.,
+    #: BMJ Open Respir Res 2024).
     round_interval_months: int = _DATA["rounds"]["interval_months"]
     last_round_before_age: int = _DATA["rounds"]["last_round_before_age"]
-    #: Brock Model 2a (no spiculation) non-solid beta: UNRESOLVED (-0.3005 or -0.3055, §3.4); None
+    #: Brock Model 2a (no spiculation) non-solid beta: UNRESOLVED (-0.3005 or -0.3055, Brock, McWilliams et
+    #: al., NEJM 2013); None
     #: refuses to score a non-solid nodule with 2a until someone chooses.
     brock_2a_non_solid_beta: float | None = None
 
@@ -62,7 +67,7 @@ DEFAULT_SETTINGS = LungSettings()
 
 
 def education_labels() -> tuple[str, ...]:
-    """UK labels of the PLCO education levels 1-6 (de-facto convention, §1.5)."""
+    """UK labels of the PLCO education levels 1-6 (de-facto convention, NHS England TLHC protocol (2019))."""
     return tuple(_DATA["education"]["labels"])
 
 

@@ -1,4 +1,5 @@
-"""Timed diagnostic pathway definitions as versioned data (issue 12 item 1; clinical-models.md §5).
+"""Timed diagnostic pathway definitions as versioned data (issue 12 item 1; NHS England timed diagnostic
+pathways (2018)).
 
 `reference/pathways/definitions.csv` holds, per tumour and version (effective from/to, by the date
 of day 0), the start event and the ordered milestones: each with the events that reach it, its

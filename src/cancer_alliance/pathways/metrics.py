@@ -28,7 +28,7 @@ from cancer_alliance.stats.spc import SpcOptions, spc
 
 GROUPS = ("provider_code", "alliance_code", "tumour", "month")
 STATUS_COUNTS = ("met", "breached", "overdue", "open", "not_applicable")
-#: The main milestones: the verified targets (clinical-models.md §5), charted with SPC.
+#: The main milestones: the verified targets (NHS England timed diagnostic pathways (2018)), charted with SPC.
 MAIN_MILESTONES = (("lung", "ct"), ("lung", "first_treatment"), (None, "diagnosis_communicated"))
 #: A step needs this many pathways before it can be named a bottleneck (small numbers mislead).
 MIN_STEPS_FOR_BOTTLENECK = 5

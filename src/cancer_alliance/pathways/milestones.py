@@ -1,7 +1,7 @@
 """`milestones`: per pathway and milestone of its tumour's definition, the target day, the day it was
 reached and its status (issue 12 item 3); `unevaluated`: the pathways that cannot be evaluated, and why.
 
-Rules (clinical-models.md §5; issue 12 items 1-3):
+Rules (NHS England timed diagnostic pathways (2018); issue 12 items 1-3):
 
 - Day 0 is the pathway's `referral_received` date, or its `consultant_upgrade` date when that is
   later (an upgrade restarts the clock, as in the 62-day rules); the definition in force on day 0
@@ -28,6 +28,7 @@ import datetime as dt
 from typing import Any
 
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.pathways.definitions import DIAGNOSIS, START_EVENTS, PathwayDefinition
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
 
@@ -137,6 +138,7 @@ def pathway_facts(
     )
 
 
+@compiled
 def milestones(events: DataFrame, as_of: dt.date, settings: PathwaySettings = DEFAULT_SETTINGS) -> DataFrame:
     """One row per pathway and milestone of the definition in force on its day 0 (columns `TYPES`).
     Pathways without a start event or a definition are left out; `unevaluated` lists them."""

@@ -1,6 +1,7 @@
 """Settings of the timed-pathway rules: which pathway definitions apply (issue 12 item 1). The
 default is the packaged reference file; an edited copy or single changed targets are settings, so a
-trust's local targets never need a code change (clinical-models.md §5: NOT FOUND values are settings)."""
+trust's local targets never need a code change (NHS England timed diagnostic pathways (2018): NOT FOUND
+values are settings)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cancer_alliance.csv_export import csv_text
 from cancer_alliance.errors import InputError
 from cancer_alliance.programme.access import NotAllowed, require_edit
 from cancer_alliance.programme.board import BoardPack, board_pack
@@ -137,13 +138,11 @@ def deliverables_csv(
     session: Session, auditor: Auditor, alliance_code: str | None, financial_year: str | None
 ) -> str:
     """The deliverables as CSV (a blank deliverable_id in an imported row adds one); audited as an export."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
     rows = list_deliverables(session, alliance_code, financial_year)
+    records = []
     for deliverable in rows:
         values = snapshot(deliverable)
-        writer.writerow(
+        records.append(
             {
                 "deliverable_id": deliverable.id,
                 "version": deliverable.version,
@@ -159,7 +158,7 @@ def deliverables_csv(
         ObjectRef("deliverable"),
         {"rows": len(rows), "alliance_code": alliance_code, "financial_year": financial_year},
     )
-    return out.getvalue()
+    return csv_text(records, CSV_COLUMNS)
 
 
 @dataclass(frozen=True)

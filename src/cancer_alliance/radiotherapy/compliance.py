@@ -25,9 +25,16 @@ What is counted:
 
 "In service" on day D: commissioned on or before D and not decommissioned on or before D. "More than
 N years old": D is after the day N years after commissioning (a linac exactly N years old is not).
-Courses count when their first fraction falls in the `period_months` months up to and including the
-as-of day, and the patient is an adult (18 or over, or age not recorded: the specification covers
-adults). CWT facts count when their reporting month is one of those months.
+
+The window is the `period_months` months before the as-of day: `as_of - 12 months <= day < as_of`
+(the as-of day is the census after the data, by default the day after the latest course, so as of
+2019-04-01 the window is 2018-04-01 to 2019-03-31, the 2018/19 year; decision 0030). Courses count when
+their first fraction falls in it and the patient is an adult (18 or over, or age not recorded: the
+specification covers adults); the hypofractionation checks count external-beam courses only (service
+specification B01/S/a is for adult external beam radiotherapy; brachytherapy has its own), a setting.
+CWT 31-day facts count when their clock stop (the treatment date) falls in the window, all of them
+measured against the standard in force on the as-of day (the combined 31-day standard from October 2023
+measures the same 31-day waits as the two standards it replaced).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from typing import Any
 from cancer_alliance import reference
 from cancer_alliance.cwt.performance import performance
 from cancer_alliance.engine import functions
+from cancer_alliance.engine.compiled import compiled
 from cancer_alliance.reference.radiotherapy_networks import (
     Membership,
     Requirement,
@@ -64,8 +72,9 @@ OUTPUT_DDL = (
     "level string, code string, requirement_id string, numerator double, denominator double, "
     "value double, threshold double, status string"
 )
-#: Techniques of external-beam radiotherapy covered by the specification's IMRT share (brachytherapy,
-#: protons and intracranial SRS/SRT have their own specifications: clinical-models.md §8).
+#: Techniques of external-beam radiotherapy, the scope of service specification B01/S/a ("Adult External
+#: Beam Radiotherapy Services"; brachytherapy, protons and intracranial SRS/SRT have their own
+#: specifications).
 EXTERNAL_BEAM = ("conventional", "imrt", "sabr", "other")
 LINAC_TECHNIQUES = {
     "network_imrt": "delivers_imrt",
@@ -80,10 +89,13 @@ EPSILON = 1e-9
 
 @dataclass(frozen=True)
 class ComplianceSettings:
-    """Settings of the check that are not requirements: the counting period and the adult age."""
+    """Settings of the check that are not requirements: the counting period, the adult age and the
+    techniques the hypofractionation checks count (`None`: every technique, brachytherapy included; a
+    course with no technique recorded always counts, its schedule being known from dose and fractions)."""
 
     period_months: int = 12
     adult_age: int = 18
+    hypofractionation_techniques: tuple[str, ...] | None = EXTERNAL_BEAM
 
 
 DEFAULT_SETTINGS = ComplianceSettings()
@@ -94,6 +106,7 @@ def in_force(day: dt.date, chosen: Iterable[Requirement] | None = None) -> list[
     return [r for r in (requirements() if chosen is None else chosen) if r.in_force(day)]
 
 
+@compiled
 def compliance(
     courses: Any,
     linacs: Any,
@@ -312,10 +325,8 @@ def _course_counts(
     if "imrt_share" not in ids and not by_requirement:
         return {}
     F = functions(courses)
-    day = F.lit(as_of).cast("date")
     counted = (
-        (F.col("start_date") > F.add_months(day, -settings.period_months))
-        & (F.col("start_date") <= day)
+        in_window(F, F.col("start_date"), as_of, settings)
         & (F.col("age").isNull() | (F.col("age") >= settings.adult_age))
         & (F.col("intent") == "radical")
     )
@@ -325,10 +336,13 @@ def _course_counts(
         external = F.col("technique").isin(*EXTERNAL_BEAM)
         counts["n_imrt_share"] = flag(external & (F.col("technique") == "imrt"))
         counts["d_imrt_share"] = flag(external)
+    scope = settings.hypofractionation_techniques
+    in_scope = F.lit(True) if scope is None else F.coalesce(F.col("technique").isin(*scope), F.lit(True))
     for requirement_id, listed in sorted(by_requirement.items()):
         site = F.lit(False)
         for prefix in sorted({s.icd10_prefix for s in listed}):
             site = site | F.coalesce(F.col("icd10").startswith(prefix), F.lit(False))
+        site = in_scope & site
         on_schedule = F.lit(False)
         for s in listed:
             on_schedule = on_schedule | (
@@ -344,14 +358,20 @@ def _course_counts(
 def _wait_counts(
     facts: Any, as_of: dt.date, waits: Sequence[Requirement], settings: ComplianceSettings
 ) -> tuple[Any, str, dict[str, Any]]:
-    """31-day waits of radiotherapy treatments (n_<id>, d_<id> expressions over the rows of the CWT
-    engine's performance table by provider, over the facts of the period's reporting months)."""
+    """31-day waits of radiotherapy treatments whose clock stop is in the window (n_<id>, d_<id>
+    expressions over the CWT engine's performance table by provider). Each standard is measured over
+    the whole window by its own framework, whatever standards were in force in each month: the data
+    are the window's, the threshold the one in force on the as-of day (`thresholds`)."""
     F = functions(facts)
     radiotherapy = facts.where(
-        (F.col("modality_group") == "radiotherapy")
-        & F.col("reporting_month").isin(*reporting_months(as_of, settings.period_months))
+        (F.col("modality_group") == "radiotherapy") & in_window(F, F.col("clock_stop"), as_of, settings)
     )
-    table = performance(radiotherapy, by=["provider"], standards="auto")
+    # fds rows are reported with the October 2023 standards (cwt.performance's "2023" set)
+    frameworks = {s.standard_id: "2018" if s.framework == "2018" else "2023" for s in reference.standards()}
+    table = None
+    for framework in sorted({frameworks[r.standard_id] for r in waits}):
+        found = performance(radiotherapy, by=["provider"], standards=framework)
+        table = found if table is None else table.unionByName(found)
     counts: dict[str, Any] = {}
     for r in waits:
         chosen = F.col("standard_id") == F.lit(r.standard_id)
@@ -360,29 +380,11 @@ def _wait_counts(
     return table, "provider", counts
 
 
-def reporting_months(as_of: dt.date, months: int) -> list[str]:
-    """The reporting months (yyyy-mm) whose last day falls in the `months` months up to and including
-    `as_of`: for 2019-04-01 or 2019-03-31 and 12, April 2018 to March 2019."""
-    chosen = []
-    for back in range(months + 1):
-        index = as_of.year * 12 + as_of.month - 1 - back
-        year, month = divmod(index, 12)
-        following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-        last = following - dt.timedelta(days=1)
-        if _months_before(as_of, months) < last <= as_of:
-            chosen.append(f"{year:04d}-{month + 1:02d}")
-    return sorted(chosen)
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    """`day` minus `months` months, clamped to the month's last day (as add_months does)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return min(
-        day.replace(year=year, month=month + 1, day=1) + dt.timedelta(days=day.day - 1),
-        following - dt.timedelta(days=1),
-    )
+def in_window(F: Any, day: Any, as_of: dt.date, settings: ComplianceSettings) -> Any:
+    """`day` falls in the `period_months` months before `as_of`: as_of - months <= day < as_of (as_of
+    minus months clamped to the month's last day, as add_months does)."""
+    end = F.lit(as_of).cast("date")
+    return (day >= F.add_months(end, -settings.period_months)) & (day < end)
 
 
 def thresholds(wanted: Iterable[Requirement], as_of: dt.date) -> dict[str, float | None]:

@@ -32,6 +32,7 @@ from cancer_alliance.reference.standards import (
     planning_objectives,
     ptl_bands,
     standards,
+    suspected_tumour_types,
     threshold_on,
 )
 from cancer_alliance.reference.statistics import (
@@ -71,6 +72,7 @@ __all__ = [
     "stage_at_diagnosis",
     "stage_early_pct_england",
     "standards",
+    "suspected_tumour_types",
     "threshold_on",
     "treatment_event_types",
     "treatment_modalities",

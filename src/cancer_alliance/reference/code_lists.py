@@ -34,7 +34,7 @@ def code_list(name: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class TreatmentEventType:
     """A CANCER TREATMENT EVENT TYPE and whether it starts a first or a subsequent treatment
-    (first = 01, 07, 12 [IMPL S40]; CWT rules §2.3)."""
+    (first = 01, 07, 12 [IMPL S40]; CWT treatment codes [S19, S44])."""
 
     code: str
     label: str
@@ -44,7 +44,8 @@ class TreatmentEventType:
 @dataclass(frozen=True)
 class TreatmentModality:
     """A CANCER TREATMENT MODALITY, its published modality group and whether it counts in the
-    31- and 62-day measures (98 'all treatment declined' does not [IMPL S40]; CWT rules §2.3)."""
+    31- and 62-day measures (98 'all treatment declined' does not [IMPL S40]; CWT treatment codes [S19,
+    S44])."""
 
     code: str
     label: str
@@ -80,5 +81,5 @@ def treatment_event_types() -> list[TreatmentEventType]:
 
 
 def treatment_modalities() -> list[TreatmentModality]:
-    """Every treatment modality with its modality group (NCL grouping, CWT rules §2.3)."""
+    """Every treatment modality with its modality group (NCL grouping, CWT treatment codes [S19, S44])."""
     return list(_modalities())

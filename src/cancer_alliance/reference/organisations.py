@@ -88,11 +88,27 @@ def _alliance(row: dict[str, str]) -> Alliance:
     )
 
 
+#: Joining words that NHS organisation names write in lower case ("University Hospitals of Leicester
+#: NHS Trust", "Isle of Wight NHS Trust", "Newcastle upon Tyne Hospitals"), as the NHS ODS and the
+#: trusts themselves spell them; the trust list's source capitalised every word.
+JOINING_WORDS = frozenset({"of", "and", "upon", "on", "the", "for", "in", "at"})
+
+
+def organisation_name(text: str) -> str:
+    """A capitalised-every-word organisation name as the NHS spells it: joining words in lower case
+    except first ("The Christie NHS Foundation Trust" keeps its "The")."""
+    words = text.split(" ")
+    return " ".join(
+        word.lower() if position and word.lower() in JOINING_WORDS else word
+        for position, word in enumerate(words)
+    )
+
+
 def _trust(row: dict[str, str]) -> Trust:
     return Trust(
         version=row["version"],
         ods_code=row["trust_ods_code"],
-        name=row["trust_name"],
+        name=organisation_name(row["trust_name"]),
         alliance_code=row["alliance_code_ons"] or None,
         alliance_name=row["alliance_name"] or None,
         confidence=row["confidence"],

@@ -2,7 +2,7 @@
 2019, each provider's network and the network's lead provider (dated), the measurable requirements of
 service specification B01/S/a as data, and the fractionation schedules the hypofractionation checks
 count. Every row carries its source and a `verified` flag; what the sources did not settle says
-UNVERIFIED or NOT FOUND (clinical-models.md §8)."""
+UNVERIFIED or NOT FOUND (NHS England service specification B01/S/a)."""
 
 from __future__ import annotations
 

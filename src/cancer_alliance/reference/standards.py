@@ -1,5 +1,6 @@
 """Published CWT standards, planning objectives, the 62-day allocation table and the PTL bands,
-all kept as dated data under `cwt/` (CWT rules, "Published standards as data", §4.2, §6)."""
+all kept as dated data under `cwt/` (NHS England CWT statistics [S30], breach allocation [S6, S40], CWT
+reporting conventions [S1, S31])."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ def threshold_on(standard_id: str, day: date) -> float | None:
 
 @dataclass(frozen=True)
 class PlanningObjective:
-    """A time-bound operational-planning objective, kept apart from the standards (CWT rules §1.3).
+    """A time-bound operational-planning objective, kept apart from the standards (October 2023 standards
+    [S9, S11]).
     `standard_id` is the standard it is measured on (None for the PTL backlog objective);
     `target` is a fraction, None where no number was set."""
 
@@ -115,13 +117,14 @@ def _objectives() -> tuple[PlanningObjective, ...]:
 
 
 def planning_objectives() -> list[PlanningObjective]:
-    """The interim operational-planning objectives (CWT rules, "Interim operational-planning objectives")."""
+    """The interim operational-planning objectives (NHS England operational planning guidance)."""
     return list(_objectives())
 
 
 @dataclass(frozen=True)
 class AllocationScenario:
-    """One row of the six-scenario 38/24-day allocation of a shared 62-day pathway (CWT rules §4.2)."""
+    """One row of the six-scenario 38/24-day allocation of a shared 62-day pathway (breach allocation [S6,
+    S40])."""
 
     met_62: bool
     met_38: bool
@@ -158,7 +161,7 @@ def allocation_scenarios() -> list[AllocationScenario]:
 @dataclass(frozen=True)
 class PtlBand(Dated):
     """A CANPTL days-waited band, [min_days, max_days] (max None = open), with the dates it was used
-    (bands changed on 30 May 2022; CWT rules §6 [OFFICIAL S14])."""
+    (bands changed on 30 May 2022; CWT reporting conventions [S1, S31] [OFFICIAL S14])."""
 
     band: str
     min_days: int
@@ -191,3 +194,37 @@ def _bands() -> tuple[PtlBand, ...]:
 def ptl_bands(on: date | None = None) -> list[PtlBand]:
     """Every PTL band set, or only the bands in use on census date `on`."""
     return [b for b in _bands() if on is None or b.in_force(on)]
+
+
+@dataclass(frozen=True)
+class SuspectedTumourType(Dated):
+    """The tumour type a PTL shows for a pathway with no diagnosis yet, from the suspected cancer type
+    of its two-week-wait referral (`referral_type`, the referral_type code list). Where one referral
+    type covers several treated cancer types, the group name stands (e.g. Urological)."""
+
+    referral_type: str
+    tumour_type: str
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+
+@cache
+def _suspected_tumour_types() -> tuple[SuspectedTumourType, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/suspected_tumour_types.csv",
+            lambda r: SuspectedTumourType(
+                referral_type=r["referral_type"],
+                tumour_type=r["tumour_type"],
+                effective_from=optional_date(r["effective_from"]),
+                effective_to=optional_date(r["effective_to"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def suspected_tumour_types(on: date) -> dict[str, str]:
+    """Referral type code -> tumour type, for the mapping rows in force on `on`."""
+    return {row.referral_type: row.tumour_type for row in _suspected_tumour_types() if row.in_force(on)}

@@ -52,7 +52,8 @@ def national_cwt() -> pd.DataFrame:
 
 
 def national_cwt_2018_19() -> pd.DataFrame:
-    """The 2018/19 part of the national series: months, quarters and the year (CWT rules §1.1)."""
+    """The 2018/19 part of the national series: months, quarters and the year (CWT standards 2018/19 [S7,
+    S30])."""
     return _national_cwt("data/cwt_national_2018_19.csv")
 
 

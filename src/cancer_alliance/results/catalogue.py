@@ -62,6 +62,27 @@ _LUNG_COUNTS = (
     "cessation_referrals",
     "invited",
 )
+#: Early diagnosis from the lake's registrations (`early_diagnosis.results_files`): counts, then the
+#: period they cover, then the shares with their intervals.
+_EARLY_DIAGNOSIS = (
+    "registrations",
+    "stageable",
+    "stage_early",
+    "stage_staged",
+    "stage_missing",
+    "stage_unstageable",
+    "emergency",
+    "route_known",
+    "diagnosed_from",
+    "diagnosed_to",
+    "early_stage_proportion",
+    "early_stage_lower_95",
+    "early_stage_upper_95",
+    "stage_completeness",
+    "emergency_proportion",
+    "emergency_lower_95",
+    "emergency_upper_95",
+)
 _COMPLIANCE = (
     "met",
     "breached",
@@ -161,7 +182,12 @@ _FILES: tuple[ResultFile, ...] = (
         ("cwt",),
     ),
     ResultFile(
-        "cwt_facts.rejected.csv", "cwt_facts", "cwt", ("record_id", "reason"), Level.patient, ("cwt",)
+        "cwt_facts.rejected.csv",
+        "cwt_facts",
+        "cwt",
+        ("record_id", "reason", "measures"),
+        Level.patient,
+        ("cwt",),
     ),
     *(_performance(name, by) for name, by in PERFORMANCE_GROUPINGS.items()),
     ResultFile(
@@ -272,6 +298,7 @@ _FILES: tuple[ResultFile, ...] = (
             "provider",
             "alliance",
             "tumour_type",
+            "tumour_type_source",
             "days_waited",
             "band",
             "over_62_backlog",
@@ -366,7 +393,7 @@ _FILES: tuple[ResultFile, ...] = (
         "lung",
         ("alliance", *_LUNG_COUNTS),
         Level.aggregate,
-        ("lung_health_check", "tumour_registration"),
+        ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
     ),
     ResultFile(
         "lung_programme_ccg",
@@ -374,7 +401,7 @@ _FILES: tuple[ResultFile, ...] = (
         "lung",
         ("ccg", *_LUNG_COUNTS, "alliance_code"),
         Level.aggregate,
-        ("lung_health_check", "tumour_registration"),
+        ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
     ),
     ResultFile(
         "lung_targeting",
@@ -387,11 +414,23 @@ _FILES: tuple[ResultFile, ...] = (
             "lung_early_stage_share",
             "rank",
             "chosen",
+            "basis",
             "stage_early",
             "stage_staged",
         ),
         Level.aggregate,
         ("tumour_registration",),
+    ),
+    *(
+        ResultFile(
+            f"early_diagnosis_{by}",
+            "early_diagnosis",
+            "early_diagnosis",
+            (by, *_EARLY_DIAGNOSIS),
+            Level.aggregate,
+            ("tumour_registration",),
+        )
+        for by in ("alliance", "ccg", "trust")
     ),
     ResultFile(
         "followup_cohort",

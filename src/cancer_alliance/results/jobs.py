@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest import ImportScope, account_scope, ingest_file
 from cancer_alliance.store import Store
-from cancer_alliance.store.models import utcnow
+from cancer_alliance.store.models import UserAccount, utcnow
 from cancer_alliance.store.results import ImportJob, JobState, RunStatus
 
 #: Quarantine reasons listed on the job's page (all of them are in the quarantine download).
@@ -108,11 +108,22 @@ def run_next(store: Store, refresh: Refresh) -> int | None:
     return job.id
 
 
+def _uploader_scope(store: Store, user_id: int) -> ImportScope | None:
+    """The import scope of the account that uploaded the file, as it is when the job runs
+    (decision record 0025): a role changed since the upload is the one that counts."""
+    with store.session() as session:
+        account = session.get(UserAccount, user_id)
+        if account is None or not account.active:
+            raise InputError("the account that uploaded the file is no longer active")
+        return account_scope(account.role.value, account.organisation_code)
+
+
 def _run(store: Store, job: ImportJob, refresh: Refresh) -> None:
     upload = Path(job.upload_path)
     try:
         try:
-            summary = ingest_file(job.table_name, upload, source_name=job.file_name)
+            scope = _uploader_scope(store, job.user_id)
+            summary = ingest_file(job.table_name, upload, source_name=job.file_name, scope=scope)
         except InputError as error:
             message = str(error).replace(str(upload), job.file_name)
             _finish(store, job.id, JobState.failed, f"The file was not imported: {message}")

@@ -32,10 +32,6 @@ from cancer_alliance.results import catalogue, generations
 from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS, ResultFile
 from cancer_alliance.results.generations import Generation
 
-#: The lung step's seed for the generated invitation counts it still uses until invitations are a
-#: lake table (issue #19 item 6, owned by the lung domain).
-LUNG_SEED = 2018
-
 
 @dataclass(frozen=True)
 class StepContext:
@@ -127,9 +123,14 @@ def _fit(ctx: StepContext) -> None:
 def _lung(ctx: StepContext) -> None:
     from cancer_alliance.lung.programme_files import write_results
 
-    attendances = current_table(ctx.session, "lung_health_check")
-    registrations = current_table(ctx.session, "tumour_registration")
-    write_results(attendances, registrations, ctx.folder, seed=LUNG_SEED)
+    tables = ("lung_health_check", "lung_health_check_invitation", "tumour_registration")
+    write_results(*(current_table(ctx.session, name) for name in tables), ctx.folder)
+
+
+def _early_diagnosis(ctx: StepContext) -> None:
+    from cancer_alliance.early_diagnosis.results_files import write_results
+
+    write_results(current_table(ctx.session, "tumour_registration"), ctx.folder)
 
 
 def _followup_cohort(ctx: StepContext) -> None:
@@ -149,8 +150,7 @@ def _radiotherapy(ctx: StepContext) -> None:
     write_results(courses, linacs, facts, ctx.folder, ctx.as_of + dt.timedelta(days=1))
 
 
-#: Every step in the order it runs. The import scope, lung invitations and early-diagnosis-from-the-lake
-#: work (issue #19 items 5-7) adds its steps here, with its files in the catalogue.
+#: Every step in the order it runs.
 STEPS: tuple[Step, ...] = (
     Step("cwt_records", "cwt", _cwt_records, ("cwt",)),
     Step("cwt_facts", "cwt", _cwt_facts, ("cwt",)),
@@ -159,6 +159,7 @@ STEPS: tuple[Step, ...] = (
     Step("ptl", "cwt", _ptl, ("cwt",)),
     Step("fit", "fit", _fit, ("fit_screening_episode",)),
     Step("lung", "lung", _lung, ("lung_health_check", "tumour_registration")),
+    Step("early_diagnosis", "early_diagnosis", _early_diagnosis, ("tumour_registration",)),
     Step("followup_cohort", "followup", _followup_cohort, ("tumour_registration",)),
     Step("radiotherapy", "radiotherapy", _radiotherapy, ("radiotherapy_course", "linac", "cwt")),
 )

@@ -73,6 +73,20 @@ class EventLog:
     same_in_group: tuple[str, ...] = ()
 
 
+#: Kinds of organisation code an owner column may hold.
+OWNER_KINDS = ("trust", "ccg")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Which organisations a row belongs to, for import scope (docs/decisions/0025-import-scope.md):
+    `columns` hold `kind` codes (trust ODS codes, a site code rolling up through its trust; or CCG ONS
+    codes); a row belongs to every organisation named in them."""
+
+    kind: str
+    columns: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class TableSchema:
     """A canonical table: its columns in order, its key and its cross-field checks."""
@@ -86,6 +100,7 @@ class TableSchema:
     date_orders: tuple[DateOrder, ...] = field(default=())
     conditions: tuple[Condition, ...] = field(default=())
     event_log: EventLog | None = None
+    owner: Owner | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -115,6 +130,14 @@ def _parse(data: dict) -> TableSchema:
                 "same_in_group": tuple(log.get("same_in_group", ())),
             }
         )
+    if "owner" in data:
+        owner = data.pop("owner")
+        data["owner"] = Owner(kind=owner["kind"], columns=tuple(owner["columns"]))
+        if data["owner"].kind not in OWNER_KINDS:
+            raise ValueError(f"schema {data['name']}: unknown owner kind {owner['kind']!r}")
+        unknown = set(data["owner"].columns) - {column.name for column in columns}
+        if unknown:
+            raise ValueError(f"schema {data['name']}: owner columns {sorted(unknown)} are not columns")
     for column in columns:
         if column.type not in STORAGE_TYPES:
             raise ValueError(f"schema {data['name']}: column {column.name} has unknown type {column.type!r}")

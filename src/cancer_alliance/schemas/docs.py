@@ -49,6 +49,19 @@ def _anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
+def _owner(table: TableSchema) -> list[str]:
+    """The import-scope sentence (docs/decisions/0025-import-scope.md), if the table names owners."""
+    if table.owner is None:
+        return []
+    columns = ", ".join(f"`{name}`" for name in table.owner.columns)
+    what = "trust or site ODS codes" if table.owner.kind == "trust" else "CCG ONS codes"
+    return [
+        f"Import scope: a row belongs to the organisations in {columns} ({what}); an alliance or trust "
+        "import accepts it only when all of them are its own (decision 0025).",
+        "",
+    ]
+
+
 def render_table(table: TableSchema) -> str:
     """One table's section: what it is, its key, its columns and its date-order checks."""
     lines = [
@@ -58,6 +71,7 @@ def render_table(table: TableSchema) -> str:
         "",
         f"Key: `{table.key}`. Source: {table.source}.",
         "",
+        *_owner(table),
         "| # | Column | Type | Required | Allowed values | Description |",
         "|---|---|---|---|---|---|",
     ]

@@ -31,6 +31,25 @@ SPC_COLOURS = {
     "special_cause_neutral_high": NEUTRAL_COLOUR,
     "special_cause_neutral_low": NEUTRAL_COLOUR,
 }
+#: How a point of an SPC chart is named in its legend, tooltip and table (`stats.spc.PointType` values).
+POINT_TYPE_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: high",
+    "special_cause_neutral_low": "Special cause: low",
+}
+#: A funnel plot's units against its limits (`stats.funnel.FLAGS`), named in words and coloured by how far
+#: out they lie: grey within the 95% limits, purple beyond them, darker beyond 99.8%. Neutral colours,
+#: because whether high is good depends on the measure.
+FUNNEL_FLAG_STYLE = {
+    "above_99.8": ("Above the 99.8% limit", "#490092"),
+    "above_95": ("Above the 95% limit", "#9d7fd0"),
+    "within_95": ("Within the limits", COMMON_CAUSE_COLOUR),
+    "below_95": ("Below the 95% limit", "#9d7fd0"),
+    "below_99.8": ("Below the 99.8% limit", "#490092"),
+}
+FUNNEL_FLAG_LABELS = {flag: label for flag, (label, _) in FUNNEL_FLAG_STYLE.items()}
 MEAN_COLOUR, LIMIT_COLOUR, TARGET_COLOUR = "#000000", "#a6a6a6", "#de1b1b"
 #: The SPC icons' size and their inset from the plot's top right corner, in pixels. NHSRplotthedots draws
 #: them 1 cm across (`geom_ptd_icon(icons_size = 8)`: radius 8/16 cm), about 38 px.
@@ -114,9 +133,13 @@ def spc_chart(
     point_type, the target line, and the Making Data Count variation and assurance icons: drawn (image
     marks, `stats.icons`) in the top right corner of the plot as NHSRplotthedots does, and named in the
     subtitle, the description and `usermeta` for screen readers and tables. No assurance icon without a
-    target."""
+    target. A percentage's limits are drawn clipped to 0-100% (a rate cannot lie outside it); the data
+    keep the computed `lpl` and `upl`, and the legend and tooltips name point types in words."""
     table = points.loc[:, ["x", "y", "mean", "lpl", "upl", "point_type", "rebase_group"]].copy()
     table["point_type"] = table["point_type"].astype(str)
+    table["point_label"] = table["point_type"].map(POINT_TYPE_LABELS).fillna(table["point_type"])
+    for limit in ("lpl", "upl"):
+        table[f"{limit}_drawn"] = table[limit].clip(0.0, 1.0) if percent else table[limit]
     y_format = ".0%" if percent else ",.1f"
     temporal = pd.api.types.is_datetime64_any_dtype(table["x"])
     x: dict[str, Any] = {"field": "x", "type": "temporal" if temporal else "quantitative", "title": None}
@@ -145,8 +168,8 @@ def spc_chart(
         }
 
     layers: list[dict[str, Any]] = [
-        line("upl", LIMIT_COLOUR, [4, 4]),
-        line("lpl", LIMIT_COLOUR, [4, 4]),
+        line("upl_drawn", LIMIT_COLOUR, [4, 4]),
+        line("lpl_drawn", LIMIT_COLOUR, [4, 4]),
         line("mean", MEAN_COLOUR),
         {
             "mark": {"type": "line", "color": "#a6a6a6"},
@@ -167,15 +190,18 @@ def spc_chart(
                 "x": x,
                 "y": {"field": "y", "type": "quantitative"},
                 "color": {
-                    "field": "point_type",
+                    "field": "point_label",
                     "type": "nominal",
                     "title": "Point type",
-                    "scale": {"domain": list(SPC_COLOURS), "range": list(SPC_COLOURS.values())},
+                    "scale": {
+                        "domain": [POINT_TYPE_LABELS[name] for name in SPC_COLOURS],
+                        "range": list(SPC_COLOURS.values()),
+                    },
                 },
                 "tooltip": [
                     {"field": "x", "title": "Period"},
                     {"field": "y", "format": y_format, "title": y_title},
-                    {"field": "point_type", "title": "Point type"},
+                    {"field": "point_label", "title": "Point type"},
                 ],
             },
         },
@@ -232,8 +258,12 @@ def funnel_chart(
     y_title: str = "Proportion",
 ) -> Chart:
     """A funnel plot: each unit's proportion against its denominator, the overall rate and the 95% and
-    99.8% limits; `highlight` (a label value, or several) is drawn larger."""
+    99.8% limits; `highlight` (a label value, or several) is drawn larger; units coloured by their
+    `funnel_flag` (`stats.funnel.FLAGS`) as `FUNNEL_FLAG_STYLE` says, in words in the legend."""
     table = units.loc[:, [label, "denominator", "proportion", "funnel_flag"]].copy()
+    table["against_limits"] = table["funnel_flag"].map(
+        {flag: style[0] for flag, style in FUNNEL_FLAG_STYLE.items()}
+    )
     chosen = [highlight] if highlight is None or isinstance(highlight, str) else list(highlight)
     table["highlight"] = table[label].isin([h for h in chosen if h is not None])
     limit_layers = [
@@ -277,12 +307,20 @@ def funnel_chart(
                         "scale": {"zero": False},
                     },
                     "size": {"condition": {"test": "datum.highlight", "value": 160}, "value": 50},
-                    "color": {"field": "funnel_flag", "type": "nominal", "title": "Against the funnel"},
+                    "color": {
+                        "field": "against_limits",
+                        "type": "nominal",
+                        "title": "Against the funnel",
+                        "scale": {
+                            "domain": [label for label, _ in FUNNEL_FLAG_STYLE.values()],
+                            "range": [colour for _, colour in FUNNEL_FLAG_STYLE.values()],
+                        },
+                    },
                     "tooltip": [
                         {"field": label},
                         {"field": "proportion", "format": ".1%"},
                         {"field": "denominator", "format": ","},
-                        {"field": "funnel_flag"},
+                        {"field": "against_limits", "title": "Against the funnel"},
                     ],
                 },
             },

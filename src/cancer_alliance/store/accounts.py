@@ -1,8 +1,9 @@
-"""Accounts: create, sign in, change password, deactivate (issue 6, "Accounts and roles").
+"""Accounts: create, sign in, change password or role, deactivate (issue 6, "Accounts and roles").
 
 Passwords are hashed with Argon2id (argon2-cffi defaults, RFC 9106 low-memory profile) and checked
 by argon2's own verification, so the comparison takes the same time however much of a guess is
-right; an unknown username is checked against a dummy hash so it takes as long as a known one.
+right. Every sign-in attempt runs exactly one verification whatever the account's state (unknown,
+deactivated, locked), so the answer's timing says nothing about the account (decision record 0029).
 Every change is audited in the caller's transaction; no function here commits.
 """
 
@@ -15,20 +16,23 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.store.audit import Auditor
 from cancer_alliance.store.models import Role, UserAccount, utcnow
+from cancer_alliance.store.passwords import password_problem
+from cancer_alliance.store.web_sessions import SignInThrottle, end_sessions_of
 
-# Length over complexity rules, as NCSC password guidance advises; generated passwords are longer.
-MIN_PASSWORD_LENGTH = 12
 GENERATED_PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 random bits
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-# Sign-in throttling: after this many wrong passwords in a row the account is locked for a while.
+# Sign-in throttling per account and client address: after this many wrong passwords in a row from one
+# address, that address waits `FIRST_LOCKOUT`, doubling with each further wrong password up to
+# `MAX_LOCKOUT` (NCSC: "throttle rather than lock out"); other addresses are unaffected.
 MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+FIRST_LOCKOUT = timedelta(minutes=1)
+MAX_LOCKOUT = timedelta(minutes=15)
 SIGN_IN_JOB = "sign-in"
 
 _hasher = PasswordHasher()
@@ -42,10 +46,11 @@ class AccountError(AllianceError):
     """An account cannot be created or changed as asked."""
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of `password`, after checking it is long enough."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+def hash_password(password: str, *names: str) -> str:
+    """An Argon2id hash of `password`, after checking it against the policy (`passwords.py`): long
+    enough, not a common password, not containing the user's `names`."""
+    if problem := password_problem(password, names):
+        raise AccountError(f"password refused: {problem}")
     return _hasher.hash(password)
 
 
@@ -102,7 +107,7 @@ def create_user(
     user = UserAccount(
         username=name,
         display_name=(display_name or name).strip(),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, name, display_name or ""),
         role=role,
         organisation_code=code,
     )
@@ -138,17 +143,41 @@ def known_organisation(role: Role, code: str) -> bool:
 
 
 def change_password(user: UserAccount, new_password: str, auditor: Auditor) -> None:
-    """Set a new password; unlocks the account and audits the change (never the password)."""
-    user.password_hash = hash_password(new_password)
+    """Set a new password, end the account's sessions and sign-in throttles, and audit the change
+    (never the password)."""
+    user.password_hash = hash_password(new_password, user.username, user.display_name)
     user.failed_login_count = 0
-    user.locked_until = None
+    auditor.updated(user)  # before the deletes below, whose autoflush would hide the change
+    auditor.session.execute(delete(SignInThrottle).where(SignInThrottle.user_id == user.id))
+    end_sessions_of(auditor.session, user.id)
+
+
+def change_role(
+    user: UserAccount,
+    role: Role | str,
+    organisation_code: str | None,
+    auditor: Auditor,
+    organisation_known: OrganisationCheck | None = None,
+) -> None:
+    """Give the user another role or organisation; their sessions end, so what they may see changes
+    at once (they sign in again under the new role)."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AccountError(f"role {role!r}: expected one of {', '.join(Role)}") from None
+    user.organisation_code = _check_organisation(
+        role, organisation_code, organisation_known or known_organisation
+    )
+    user.role = role
     auditor.updated(user)
+    end_sessions_of(auditor.session, user.id)
 
 
 def deactivate(user: UserAccount, auditor: Auditor) -> None:
-    """Stop the user signing in; the account and its audit trail stay."""
+    """Stop the user signing in and end their sessions; the account and its audit trail stay."""
     user.active = False
     auditor.updated(user)
+    end_sessions_of(auditor.session, user.id)
 
 
 def authenticate(
@@ -156,13 +185,17 @@ def authenticate(
     username: str,
     password: str,
     *,
+    address: str = "unknown",
     request_id: str | None = None,
     now: datetime | None = None,
 ) -> UserAccount | None:
-    """The active, unlocked account whose password this is, else None; either way audited.
+    """The active account whose password this is, unless `address` is throttled for it; else None.
+    Either way audited, and either way after exactly one Argon2 verification.
 
-    A wrong password counts towards a lock of `LOCKOUT` after `MAX_FAILED_LOGINS` in a row; a
-    refusal for an unknown username is attributed to the job `SIGN_IN_JOB`, as it has no actor.
+    Wrong passwords count per account and client address (`SignInThrottle`): from the
+    `MAX_FAILED_LOGINS`th in a row that address waits `FIRST_LOCKOUT`, doubling up to `MAX_LOCKOUT`,
+    while the user can still sign in from elsewhere. A refusal for an unknown username is attributed
+    to the job `SIGN_IN_JOB`, as it has no actor.
     """
     now = now or utcnow()
     user = find_user(session, username)
@@ -174,22 +207,35 @@ def authenticate(
         auditor.login_failed(username, reason, user)
         return None
     auditor = Auditor(session, actor_id=user.id, request_id=request_id)
-    if user.locked_until is not None and user.locked_until > now:
-        auditor.login_failed(user.username, "account locked", user)
+    correct = verify_password(user, password)
+    throttle = session.get(SignInThrottle, (user.id, address[:64]))
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        auditor.login_failed(user.username, "address throttled", user)
         return None
-    if not verify_password(user, password):
+    if not correct:
+        throttle = throttle or session.merge(
+            SignInThrottle(user_id=user.id, address=address[:64], failures=0)
+        )
+        throttle.failures += 1
+        if throttle.failures >= MAX_FAILED_LOGINS:
+            throttle.locked_until = now + lockout(throttle.failures)
         user.failed_login_count += 1
-        if user.failed_login_count >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
         auditor.login_failed(user.username, "wrong password", user)
         return None
+    if throttle is not None:
+        session.delete(throttle)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = now
     auditor.logged_in(user)
     return user
+
+
+def lockout(failures: int) -> timedelta:
+    """How long an address waits after its `failures`th wrong password in a row for one account."""
+    doublings = min(failures - MAX_FAILED_LOGINS, 10)
+    return min(FIRST_LOCKOUT * 2**doublings, MAX_LOCKOUT)
 
 
 def _spend_verification(password: str) -> None:

@@ -35,14 +35,23 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{(alliance_home() / SQLITE_FILE_NAME).resolve()}"
 
 
-def create_store_engine(url: str | None = None) -> Engine:
-    """An engine for the store; SQLite gets foreign keys enforced and its folder created."""
+def create_store_engine(url: str | None = None, pool_size: int | None = None) -> Engine:
+    """An engine for the store; SQLite gets foreign keys enforced and its folder created.
+
+    `pool_size` connections at most, with no overflow: a server sizes it to its worker threads, so a
+    thread never waits for a connection (issue 21); None keeps SQLAlchemy's default (5 + 10 overflow).
+    """
     resolved = make_url(database_url(url))
+    # hide_parameters: a failed statement's message never carries its values (notes, NHS numbers)
+    # into logs or tracebacks (style checklist item 9; issue 21)
+    sizing: dict[str, Any] = {"hide_parameters": True}
+    if pool_size is not None:
+        sizing.update(pool_size=pool_size, max_overflow=0)
     if resolved.get_backend_name() != "sqlite":
-        return create_engine(resolved, pool_pre_ping=True)
+        return create_engine(resolved, pool_pre_ping=True, **sizing)
     if resolved.database and resolved.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(resolved.database)), exist_ok=True)
-    engine = create_engine(resolved)
+    engine = create_engine(resolved, **sizing)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -76,13 +85,14 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open the store at `url` (see `database_url`); call `migrate()` first on a new database.
+def open_store(url: str | None = None, pool_size: int | None = None) -> Store:
+    """Open the store at `url` (see `database_url`) with at most `pool_size` connections (see
+    `create_store_engine`); call `migrate()` first on a new database.
 
     Sessions keep loaded values after commit (`expire_on_commit=False`), so a request or command can
     still read what it saved once its short-lived session has closed.
     """
-    engine = create_store_engine(url)
+    engine = create_store_engine(url, pool_size)
     return Store(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 

@@ -26,11 +26,13 @@ RESULTS = ("normal", "abnormal", "awaiting")
 REQUEST_SOURCES = ("patient", "abnormal_result")
 REQUEST_STATUSES = ("open", "closed")
 #: Code lists `followup_concern_route`, `followup_concern_category`, `followup_concern_outcome`
-#: (reference/codes; DERIVED from §6 "open access" and "alerts", local settings where no source).
+#: (reference/codes; DERIVED from stratified follow-up: NHS Long Term Plan, NICE NG101 "open access" and
+#: "alerts", local settings where no source).
 CONCERN_ROUTES = ("phone", "portal", "letter", "in_person")
 CONCERN_CATEGORIES = ("breast_change", "pain", "lymphoedema", "side_effects", "psychological", "other")
 CONCERN_OUTCOMES = ("advice_given", "test_booked", "reaccess", "referred_elsewhere")
-#: Personalised-care dates a nurse records (§6 DERIVED item 5): column -> what it is.
+#: Personalised-care dates a nurse records (stratified follow-up: NHS Long Term Plan, NICE NG101 DERIVED item
+#: 5): column -> what it is.
 CARE_RECORDS = {
     "hna_date": "Holistic needs assessment",
     "treatment_summary_date": "Treatment summary",

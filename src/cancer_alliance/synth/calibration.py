@@ -77,7 +77,8 @@ class Model:
         ("gp_referral", 0.15),
         ("unknown", 0.25),
     )
-    #: Cancers whose first treatment is recorded as 98 'all treatment declined' (excluded from 31/62, §2.3).
+    #: Cancers whose first treatment is recorded as 98 'all treatment declined' (excluded from 31/62, CWT
+    #: treatment codes [S19, S44]).
     declined_share: float = 0.005
     #: Trust-to-trust spread of performance (sd on the logit scale) by measure family.
     trust_sd: dict[str, float] = field(default_factory=lambda: {"2ww": 0.7, "31d": 0.7, "62d": 0.45})

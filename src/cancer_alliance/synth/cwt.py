@@ -7,7 +7,8 @@ earlier ones and every standard lands on the published monthly volume and perfor
    -> decision to treat -> (transfer) -> treatment, in date order. Their 62-day outcome is drawn at the
    published monthly rate of their route, with trust and month variation (`trust_month_probability`);
    2WW and 31-day waits are drawn too, then made to fit inside the 62 days. About one in six is an
-   inter-provider transfer with a transfer date and an accountable investigating provider (§4.2);
+   inter-provider transfer with a transfer date and an accountable investigating provider (breach allocation
+   [S6, S40]);
    radiotherapy is always given at a radiotherapy centre.
 2. Non-cancer 2WW and breast symptomatic referrals: the rest of each month's 2WW volume, at the
    within-14-day rate that makes the month's total land on the published figure; they end the FDS
@@ -16,8 +17,10 @@ earlier ones and every standard lands on the published monthly volume and perfor
    for this year's patients after their first treatment or for patients treated in earlier years.
 
 The 31-day first rate of the `other` route (emergency admissions, routine referrals) is likewise set
-after the route pathways are drawn. Waiting-time rules: CWT rules §2-§4; adjustments §3 (DNA = reason 3,
-the clock restarting at the missed appointment); months are months of the clock stop (§6).
+after the route pathways are drawn. Waiting-time rules: CWT guidance [S1]-breach allocation [S6, S40];
+adjustments CWT adjustments [S16, S24] (DNA = reason 3,
+the clock restarting at the missed appointment); months are months of the clock stop (CWT reporting
+conventions [S1, S31]).
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ WAIT_SHAPES = {
     "62d": (3.5, 1.6, 22.0),
     "fds": (1.2, 1.2, 14.0),
 }
-#: Day ranges (inclusive) and shares of the pathway model (ASSUMPTIONS, shaped on the CWT rules' worked
-#: examples): referral to a missed 2WW appointment, i.e. the DNA adjustment (§3, E2); a treatment
+#: Day ranges (inclusive) and shares of the pathway model (ASSUMPTIONS, shaped on the CWT guidance's worked
+#: examples): referral to a missed 2WW appointment, i.e. the DNA adjustment (CWT adjustments [S16, S24], E2);
+#: a treatment
 #: adjustment; routine referral to first seen before a consultant upgrade; screening referral to first
 #: seen; referral to decision to treat on the `other` route.
 DNA_DAYS = (2, 10)
@@ -78,10 +82,10 @@ TWO_WEEK_WAIT_SOURCES = (("03", 0.97), ("92", 0.03))
 #: 62-day within rate for breast symptomatic cancers (no 2018/19 standard; ASSUMPTION).
 BREAST_SYMPTOMATIC_62D = 0.9
 #: FDS end reasons used: '02' cancer diagnosed, '01' cancer ruled out. UNVERIFIED: the code list was
-#: not found (CWT rules §1.2); the default FDS rules count every end reason.
+#: not found (FDS [S1, S17]); the default FDS rules count every end reason.
 FDS_CANCER, FDS_RULED_OUT = "02", "01"
 #: Treatment adjustment reason written where a treatment adjustment is made; the code list was not
-#: found (CWT rules §3), so this is a placeholder value, kept for reporting only.
+#: found (CWT adjustments [S16, S24]), so this is a placeholder value, kept for reporting only.
 TREATMENT_ADJUSTMENT_REASON = "01"
 #: SOURCE OF REFERRAL FOR OUT-PATIENTS per route to diagnosis of `other`-route first treatments.
 OTHER_SOURCES = {
@@ -476,7 +480,7 @@ def _messy(rng: np.random.Generator, c: dict[str, np.ndarray], share: float, nam
         blank = rng.random(len(c[name])) < share
         c[name] = np.where(blank, NULL if c[name].dtype.kind == "i" else "", c[name]).astype(c[name].dtype)
     if "adjustment_first_seen_reason" in names:
-        # a blank reason carries no days (the days are kept only with a reason, §3)
+        # a blank reason carries no days (the days are kept only with a reason, CWT adjustments [S16, S24])
         no_reason = (c["adjustment_first_seen_reason"] == "") & (c["adjustment_first_seen_days"] == 0)
         c["adjustment_first_seen_days"] = np.where(no_reason, NULL, c["adjustment_first_seen_days"])
 
@@ -591,14 +595,15 @@ def _site_code(rng: np.random.Generator, cal: Calibration, site: np.ndarray) -> 
 
 
 #: Lower GI urgent suspected cancer referrals (referral type 05, UNVERIFIED code number) with a primary
-#: care FIT result recorded (ASSUMPTION: NICE DG56 makes FIT the usual route, clinical-models §4.3).
+#: care FIT result recorded (ASSUMPTION: NICE DG56 makes FIT the usual route, NICE DG56).
 SYMPTOMATIC_FIT_RECORDED = 0.75
 COLORECTAL_ICD10 = ("C18", "C19", "C20")
 
 
 def symptomatic_fit(columns: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
     """FIT results (µg Hb/g; NaN = none) for lower GI two-week-wait referrals: colorectal cancers mostly
-    high (about 95% at 10 or more; NICE FIT study sensitivity 90.9% at 10, §4.3), others mostly 0 or low
+    high (about 95% at 10 or more; NICE FIT study sensitivity 90.9% at 10, breach allocation [S31]), others
+    mostly 0 or low
     (about 13% at 10 or more). Shapes are ASSUMPTIONS."""
     n = len(columns["priority_type"])
     lower_gi = (columns["referral_type"] == "05") & (columns["priority_type"] == "3")

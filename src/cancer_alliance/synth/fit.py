@@ -1,15 +1,19 @@
 """Synthetic bowel screening FIT episodes (canonical table `fit_screening_episode`): one per invitation.
 
-Modelled on the English Bowel Cancer Screening Programme with FIT at 120 µg Hb/g (clinical-models §4.1):
+Modelled on the English Bowel Cancer Screening Programme with FIT at 120 µg Hb/g (NHS Bowel Cancer Screening
+Programme FIT thresholds):
 invitations to people aged 60-74 spread over the year; uptake with a deprivation gradient (FIT pilot:
-66% overall, 55% in the most deprived quintile, §4.2); faecal haemoglobin from a mixture of unmeasurable
+66% overall, 55% in the most deprived quintile, FIT pilot, Moss et al., Gut 2017); faecal haemoglobin from a
+mixture of unmeasurable
 samples (reported as 0) and a log-normal tail, most results 0 or a few µg/g with a long right tail. The
 tail's location and spread are solved so that positivity is 2% at 120 µg/g and 3% at 80 (NHS England:
-"about 2 in 100" rising to "about 3 in 100", §4.1). A few screening centres (EARLY_ADOPTERS, as NHS
+"about 2 in 100" rising to "about 3 in 100", NHS Bowel Cancer Screening Programme FIT thresholds). A few
+screening centres (EARLY_ADOPTERS, as NHS
 England's 8 early-adopter services) already refer at 80 µg/g and record it; elsewhere the threshold is
 120, recorded or blank. Positives mostly have a colonoscopy (or CT colonography), and the chance of a
 cancer or a high-risk adenoma rises with the result (`finding_chances`). Volumes, the spread of results
-and the yields are ASSUMPTIONS (England's FIT figures at 120 µg/g were not found, §4.4); the 80-120 band's
+and the yields are ASSUMPTIONS (England's FIT figures at 120 µg/g were not found, BCSP programme metric
+definitions); the 80-120 band's
 yields are near NHS England's figures for the change (600 cancers and 2,000 high-risk adenomas in 34,000
 extra colonoscopies). Events after the census are not yet known (blank).
 """
@@ -27,12 +31,15 @@ from cancer_alliance.synth.tables import NULL
 INVITATIONS = 3_000_000
 THRESHOLD = 120.0
 POSITIVITY = 0.02
-#: Early adopters' threshold and its positivity (NHS England: about 3 in 100 at 80, §4.1).
+#: Early adopters' threshold and its positivity (NHS England: about 3 in 100 at 80, NHS Bowel Cancer
+#: Screening Programme FIT thresholds).
 LOWER_THRESHOLD = 80.0
 LOWER_POSITIVITY = 0.03
-#: Screening centres already on LOWER_THRESHOLD (NHS England named 8 early-adopter services, §4.1).
+#: Screening centres already on LOWER_THRESHOLD (NHS England named 8 early-adopter services, NHS Bowel Cancer
+#: Screening Programme FIT thresholds).
 EARLY_ADOPTERS = 8
-#: Uptake by deprivation quintile, 1 = most deprived (shape of the FIT pilot gradient, §4.2).
+#: Uptake by deprivation quintile, 1 = most deprived (shape of the FIT pilot gradient, FIT pilot, Moss et
+#: al., Gut 2017).
 UPTAKE = np.array([0.55, 0.62, 0.67, 0.70, 0.72])
 UNMEASURABLE = 0.40  # samples below the analyser's limit, reported as 0
 SOLVE_SAMPLE = 200_000
@@ -66,7 +73,8 @@ def _tail(rng: np.random.Generator, shift: np.ndarray, measurable: np.ndarray) -
 def finding_chances(value: np.ndarray) -> np.ndarray:
     """Chances of cancer, high-risk adenoma, adenoma and no neoplasia at each result (rows sum to 1):
     cancer 1.8% and high-risk adenoma 6% at 80 µg/g (NHS England's extra yield per extra colonoscopy
-    at 80, §4.1, DERIVED), rising with the result as powers of value / 80 (ASSUMPTION)."""
+    at 80, NHS Bowel Cancer Screening Programme FIT thresholds, DERIVED), rising with the result as powers of
+    value / 80 (ASSUMPTION)."""
     ratio = np.maximum(value, 1.0) / LOWER_THRESHOLD
     cancer = np.minimum(0.018 * ratio**1.2, 0.40)
     high_risk = np.minimum(0.06 * ratio**0.8, 0.35)

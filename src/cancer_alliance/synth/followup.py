@@ -1,12 +1,14 @@
 """Synthetic breast cancer follow-up episodes (canonical table `breast_followup_episode`) at the census.
 
 The cohort is people diagnosed with breast cancer in the five and a half years before the census and
-followed up by their trust (clinical-models §6): about 70% on supported self-management, the rest
+followed up by their trust (stratified follow-up: NHS Long Term Plan, NICE NG101): about 70% on supported
+self-management, the rest
 clinician-led; an end-of-treatment review about six months after treatment; open access for five years;
 annual surveillance mammograms on the anniversaries of diagnosis. After five years a patient diagnosed
 at 50 or over is handed over to the NHS Breast Screening Programme (those younger stay on annual
 mammograms until 50). Some mammograms are overdue, some results are awaited or abnormal: the worklist
-needs all of these. Rates are ASSUMPTIONS except the 70% (East of England Cancer Alliance, §6).
+needs all of these. Rates are ASSUMPTIONS except the 70% (East of England Cancer Alliance, stratified
+follow-up: NHS Long Term Plan, NICE NG101).
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ def generate_followup(
         event,
     )
 
-    # annual surveillance mammograms on the anniversaries of diagnosis (NICE CG80/NG101, §6)
+    # annual surveillance mammograms on the anniversaries of diagnosis (NICE CG80/NG101, stratified
+    # follow-up: NHS Long Term Plan, NICE NG101)
     years_since = (CENSUS - diagnosis) // YEAR
     done_years = np.minimum(years_since, 5)
     overdue = (status == "active") & (years_since >= 1) & (rng.random(n) < OVERDUE)

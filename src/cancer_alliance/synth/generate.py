@@ -35,6 +35,7 @@ FILES: dict[str, tuple[str, str]] = {
     "breast_followup_episode": ("breast_followup_episodes.parquet", "BFU"),
     "fit_screening_episode": ("fit_screening_episodes.parquet", "FIT"),
     "lung_health_check": ("lung_health_checks.parquet", "LHC"),
+    "lung_health_check_invitation": ("lung_health_check_invitations.parquet", "LHI"),
     "radiotherapy_course": ("radiotherapy_courses.parquet", "RTC"),
     "linac": ("linacs.parquet", "LIN"),
     "pathway_event": ("pathway_events.parquet", "PWE"),
@@ -136,10 +137,13 @@ def generate(
     writer.write("fit_screening_episode", fit.generate_fit(cal, fit_numbers, streams[9]))
     del fit_numbers
     step("lung health checks")
-    writer.write("lung_health_check", lung.generate_lung(cal, lung_numbers, streams[10]))
-    # Written last: the writer's shared streams then leave every earlier table as it was before.
+    attendances = lung.generate_lung(cal, lung_numbers, streams[10])
+    writer.write("lung_health_check", attendances)
+    # Written after the tables above: the writer's shared streams then leave them as they were before.
     writer.write("pathway_event", events)
     del events
+    writer.write("lung_health_check_invitation", lung.generate_invitations(attendances, pool, streams[15]))
+    del attendances
     rows = {table: writer.rows[table] for table in FILES}
     invalid_counts = {table: sum(1 for d in writer.defects if d[0] == table) for table in FILES}
     defects = writer.defects

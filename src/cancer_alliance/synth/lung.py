@@ -1,12 +1,16 @@
-"""Synthetic Targeted Lung Health Check attendances (canonical table `lung_health_check`).
+"""Synthetic Targeted Lung Health Check attendances and invitations (canonical tables
+`lung_health_check` and `lung_health_check_invitation`).
 
-Attendees are invited ever-smokers aged 55-74 (clinical-models §3.1), with distributions of smoking
+Attendees are invited ever-smokers aged 55-74 (NHS England TLHC protocol (2019)), with distributions of
+smoking
 intensity and history, BMI, education, COPD, family history, pneumonia, asbestos and prior cancer chosen
 (ASSUMPTIONS, shaped on UK lung health check cohorts) so that about half meet the LDCT threshold:
-PLCOm2012 >= 1.51% over 6 years or LLPv2 >= 2.5% over 5 years (§3.1; the Manchester pilot scanned about
+PLCOm2012 >= 1.51% over 6 years or LLPv2 >= 2.5% over 5 years (NHS England TLHC protocol (2019); the
+Manchester pilot scanned about
 56% of attendees, 1,429 of 2,541). Eligible attendees get a baseline LDCT within a few weeks unless it
 falls after the census. The risk models are evaluated here only to decide who is scanned; the platform's
-lung module is the reference implementation (coefficients: §1.2, §2.2, with the same centring).
+lung module is the reference implementation (coefficients: Tammemägi et al., NEJM 2013, Cassidy et al., Br J
+Cancer 2008, with the same centring).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from cancer_alliance.synth.calibration import MONTHS, REFERENCE_DATE, Calibration
+from cancer_alliance.synth.nhs_numbers import NumberPool
 from cancer_alliance.synth.registrations import ccg_of
 from cancer_alliance.synth.sampling import EPOCH, categorical, dates_in_months, expit
 from cancer_alliance.synth.tables import NULL
@@ -24,7 +29,8 @@ PLCOM2012_THRESHOLD = 0.0151
 LLP_V2_THRESHOLD = 0.025
 CENSUS = int((REFERENCE_DATE - EPOCH).astype(np.int64))
 #: NHS ETHNIC CATEGORY mix (ASSUMPTION, older smokers in England) and its PLCOm2012 race term
-#: (default UK mapping of §1.5: White 0, Black 0.3944778, Asian -0.466585, other 0).
+#: (default UK mapping of NHS England TLHC protocol (2019): White 0, Black 0.3944778, Asian -0.466585, other
+#: 0).
 ETHNICITY = (
     ("A", 0.82),
     ("B", 0.02),
@@ -48,7 +54,8 @@ RACE_BETA = {
     "N": 0.3944778,
     "P": 0.3944778,
 }
-#: LLPv2 age-band alphas, 40-44 ... 80-84 (Cassidy 2008 Table A1, §2.2), male and female.
+#: LLPv2 age-band alphas, 40-44 ... 80-84 (Cassidy et al., Br J Cancer 2008, Table A1), male and
+#: female.
 LLP_ALPHA = {
     "M": np.array([-9.06, -8.16, -7.31, -6.63, -5.97, -5.56, -5.31, -4.83, -4.68]),
     "F": np.array([-9.90, -8.06, -7.46, -6.50, -6.22, -5.99, -5.49, -5.23, -5.42]),
@@ -58,7 +65,7 @@ LLP_ALPHA = {
 def plcom2012(
     age, race_beta, education, bmi, copd, cancer, family, current, cpd, duration, quit_years
 ) -> np.ndarray:
-    """PLCOm2012 6-year risk (NEJM 2013 Table 2, clinical-models §1.2), vectorised."""
+    """PLCOm2012 6-year risk (NEJM 2013 Table 2, Tammemägi et al., NEJM 2013), vectorised."""
     logit = (
         -4.532506
         + 0.0778868 * (age - 62)
@@ -77,7 +84,8 @@ def plcom2012(
 
 
 def llp_v2(sex, age, duration, pneumonia, asbestos, cancer, onset) -> np.ndarray:
-    """LLPv2 5-year risk (Cassidy 2008, eq. A3 individual alpha, 4-d.p. betas; clinical-models §2.2)."""
+    """LLPv2 5-year risk (Cassidy 2008, eq. A3 individual alpha, 4-d.p. betas; Cassidy et al., Br J Cancer
+    2008)."""
     band = np.clip((age - 40) // 5, 0, 8)
     y = np.clip(age - 40 - band * 5, 0, 4)
     upper = np.minimum(band + 1, 8)
@@ -175,7 +183,7 @@ def generate_lung(cal: Calibration, numbers: np.ndarray, rng: np.random.Generato
 RESULTS = (("negative", 0.84), ("indeterminate", 0.12), ("positive", 0.04))
 #: Stage of screen-detected cancers (ASSUMPTION: mostly early, as in the pilots, about 3 in 4 at 1-2).
 STAGES = (("1", 0.52), ("2", 0.18), ("3", 0.15), ("4", 0.1), ("missing", 0.05))
-INTERVAL_CT_DAYS = 90  # 3-month interval CT (BTS 2015, clinical-models §3.3)
+INTERVAL_CT_DAYS = 90  # 3-month interval CT (BTS 2015, BTS 2015, Callister et al., Thorax 2015)
 
 
 def _journey(rng: np.random.Generator, ldct: np.ndarray, current: np.ndarray) -> dict[str, np.ndarray]:
@@ -205,16 +213,29 @@ def _journey(rng: np.random.Generator, ldct: np.ndarray, current: np.ndarray) ->
 
 
 #: Uptake of lung health check invitations per CCG (ASSUMPTION: roughly half of those invited attend,
-#: varying by CCG; the invitation letters themselves are not in the canonical tables).
+#: varying by CCG).
 UPTAKE_RANGE = (0.40, 0.60)
+#: Days from an invitation to the attendance it led to (ASSUMPTION: a letter, then a booked check).
+INVITED_BEFORE_DAYS = (7, 60)
 
 
-def invitations(ccg_codes: np.ndarray, attended: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """Invitation counts per CCG consistent with its attendances: attended / uptake, uptake drawn per
-    CCG in UPTAKE_RANGE (generated, deterministic for a seed)."""
-    rng = np.random.default_rng(seed)
-    uptake = rng.uniform(*UPTAKE_RANGE, len(ccg_codes))
+def generate_invitations(
+    attendances: dict[str, np.ndarray], pool: NumberPool, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Rows of `lung_health_check_invitation`: one per attendee with a CCG (same NHS number and CCG,
+    sent INVITED_BEFORE_DAYS before the attendance), then people invited who did not attend (new NHS
+    numbers from `pool`), so that each CCG's uptake is drawn from UPTAKE_RANGE."""
+    with_ccg = attendances["ccg_code"] != ""
+    ccg = attendances["ccg_code"][with_ccg]
+    codes, counts = np.unique(ccg, return_counts=True)
+    uptake = rng.uniform(*UPTAKE_RANGE, len(codes))
+    not_attended = np.repeat(codes, np.ceil(counts / uptake).astype(np.int64) - counts)
+    n = len(not_attended)
+    lead = rng.integers(*INVITED_BEFORE_DAYS, len(ccg))
+    later = dates_in_months(rng, MONTHS, rng.integers(0, len(MONTHS), n))
     return {
-        "ccg_code": np.asarray(ccg_codes),
-        "invited": np.ceil(np.asarray(attended) / uptake).astype(np.int64),
+        "nhs_number": np.concatenate([attendances["nhs_number"][with_ccg], pool.unique(n)]),
+        "invitation_date": np.concatenate([attendances["attendance_date"][with_ccg] - lead, later]),
+        "ccg_code": np.concatenate([ccg, not_attended]),
+        "age_at_invitation": np.concatenate([attendances["age"][with_ccg], rng.integers(55, 75, n)]),
     }

@@ -4,7 +4,7 @@ the CWT record_id), the same patients, referral and upgrade dates, diagnosis com
 end date (outcome `ruled_out` for the non-cancer referrals, `cancer` for the treated patients),
 decision to treat and first treatment on the CWT dates, and the intermediate tests in between.
 
-Which CWT records are timed pathways (ASSUMPTIONS, DERIVED from clinical-models.md §5):
+Which CWT records are timed pathways (ASSUMPTIONS, DERIVED from NHS England timed diagnostic pathways (2018)):
 - treated cancers (first treatments) with an urgent referral or an upgrade, by ICD-10: C33-C34 lung,
   C61 prostate, C18-C20 colorectal;
 - non-cancer urgent referrals by suspected type: 02 lung, 05 lower GI -> colorectal, and half of 07

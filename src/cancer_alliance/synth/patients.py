@@ -12,7 +12,7 @@ Counts per route and month come from the national 62-day and 31-day first-treatm
 
 Sites follow each alliance's NDRS 2018 incidence; stage follows NDRS 2018 by alliance and site, tilted
 towards late stage for emergency presentations with the mixture kept equal to the NDRS distribution
-(clinical-models §7). Haematological and other unstageable cancers never get a stage 1-4.
+(NHS Long Term Plan (2019), NDRS). Haematological and other unstageable cancers never get a stage 1-4.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ def _route_counts(cal: Calibration, scale: float, rng: np.random.Generator) -> n
     upgrade = s["62D_upgrade"].monthly_total[proxy]
     breast = s["2WW_breast_symptomatic"].monthly_total[proxy] * cal.model.breast_symptomatic_conversion
     other = np.maximum(s["31D_first"].monthly_total[proxy] - usc - screening - upgrade - breast, 0)
-    extra = 1 + cal.model.declined_share  # declined first treatments do not count (§2.3), so add them
+    extra = 1 + cal.model.declined_share  # declined first treatments do not count (CWT treatment codes [S19,
+    # S44]), so add them
     return stochastic_round(rng, np.stack([usc, screening, upgrade, breast, other]) * scale * extra)
 
 

@@ -4,7 +4,8 @@ CWT record's and its centre is the radiotherapy centre that treated the patient.
 
 Intent, technique and schedule (dose, fractions) follow the site and stage with common UK schedules of
 2018/19, e.g. breast 40 Gy in 15 fractions (NICE NG101; 26 Gy in 5 came later), prostate 60 Gy in 20,
-palliative 8 Gy single fraction or 20 Gy in 5; shares are ASSUMPTIONS (clinical-models §8 lists the
+palliative 8 Gy single fraction or 20 Gy in 5; shares are ASSUMPTIONS (NHS England service specification
+B01/S/a lists the
 service specification's checks; its numeric targets were NOT FOUND). Fractions are given on weekdays.
 
 Linacs (canonical table `linac`): a fixed inventory for every radiotherapy centre (the trusts of the

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from cancer_alliance import reference
@@ -25,13 +31,16 @@ from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
+from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.scope import NotInScope, SignInRequired
-from cancer_alliance.web.security.middleware import SessionsAndHeaders
+from cancer_alliance.web.security.limits import BodyLimit
+from cancer_alliance.web.security.middleware import STATIC_PREFIXES, SessionsAndHeaders
 from cancer_alliance.web.security.ratelimit import RateLimiter
 from cancer_alliance.web.security.sessions import SessionCodec
 from cancer_alliance.web.settings import WebSettings
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 TAGS = [
     {"name": "aggregates", "description": "Counts and rates; the public gets them after disclosure control."},
     {
@@ -54,6 +63,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
+    environment.filters["organisation"] = organisation_name
     environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 
@@ -63,6 +73,8 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # as many worker threads as store connections (`WebSettings.threads`)
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         if warm:
             await run_in_threadpool(app.state.context.results.warm)
         app.state.context.jobs.start()
@@ -80,9 +92,9 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    store = open_store(settings.database_url)
+    store = open_store(settings.database_url, pool_size=settings.threads)
     if store.engine.dialect.name == "sqlite":
-        event.listen(store.engine, "connect", _sqlite_for_serving)
+        event.listen(store.engine, "connect", partial(_sqlite_for_serving, settings.sqlite_busy_timeout))
     app.state.context = AppContext(
         settings=settings,
         results=Results(settings.home),
@@ -93,7 +105,10 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
         jobs=JobRunner(store, refresh),
     )
-    app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)
+    app.add_middleware(
+        BodyLimit, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
+    app.add_middleware(SessionsAndHeaders, context=lambda: app.state.context)  # outermost: headers on all
     _error_handlers(app)
     from cancer_alliance.web.api import router as api_router
     from cancer_alliance.web.pages import router as pages_router
@@ -106,14 +121,14 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     return app
 
 
-def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_for_serving(busy_timeout: timedelta, dbapi_connection: Any, _record: Any) -> None:
     """Write-ahead log on the SQLite store: readers never wait for the audit writes of other requests,
     and a commit syncs the log at checkpoints rather than on every request (decision record 0010;
     PostgreSQL is the production store)."""
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout.total_seconds() * 1000)}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
 
 
@@ -150,8 +165,31 @@ def _error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": str(error)}, status_code=503)
         return render_error(request, 503, "Results not computed yet", str(error))
 
+    @app.exception_handler(DBAPIError)
+    async def store_failed(request: Request, error: DBAPIError) -> Response:
+        """The store refused a read or a commit (locked, connection lost): the route's answer is
+        withheld, as its audit event or write is not stored (decision record 0028)."""
+        name = type(error.orig).__name__
+        logger.warning("store error on %s %s: %s", request.method, request.url.path, name)
+        text = "The service could not save this request. Try again in a moment."
+        if _wants_json(request):
+            return JSONResponse({"detail": text}, status_code=503, headers={"Retry-After": "5"})
+        return render_error(request, 503, "Sorry, there is a problem with the service", text)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        """422 naming the fields, never echoing what was sent (it may be patient data); an NHS.UK error
+        page on HTML routes."""
+        fields = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
+        if _wants_json(request):
+            return JSONResponse({"detail": fields}, status_code=422)
+        named = ", ".join(f["field"].split(".")[-1] for f in fields)
+        return render_error(request, 422, "Check what you entered", f"These values are not valid: {named}.")
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
+        if request.url.path.startswith(STATIC_PREFIXES):  # no session or viewer there: plain text
+            return PlainTextResponse(str(error.detail), status_code=error.status_code)
         if _wants_json(request):
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers

@@ -56,16 +56,25 @@ async def signed_in(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
 
 
 def store_session(request: Request) -> Iterator[Session]:
-    """A store session in a transaction that commits when the route returns without error (a plain
-    function, so FastAPI runs its database work off the event loop)."""
+    """A store session in a transaction that commits when the route function returns without error
+    (a plain function, so FastAPI runs its database work off the event loop).
+
+    Used only through `StoreDep`, whose `scope="function"` ends it before the response is sent: the
+    route's writes and its audit events are committed, and its connection back in the pool, before
+    the client sees a byte; if the commit fails the client gets an error, never the data (decision
+    record 0028).
+    """
     with request.app.state.context.store.begin() as session:
         yield session
+
+
+StoreDep = Annotated[Session, Depends(store_session, scope="function")]
 
 
 async def auditor(
     request: Request,
     who: Annotated[Viewer, Depends(signed_in)],
-    session: Annotated[Session, Depends(store_session)],
+    session: StoreDep,
 ) -> Auditor:
     """An auditor writing into the route's store transaction, attributed to the signed-in user."""
     return Auditor(session, actor_id=who.user_id, request_id=request.state.request_id)
@@ -89,7 +98,6 @@ ContextDep = Annotated[AppContext, Depends(context)]
 ViewerDep = Annotated[Viewer, Depends(viewer)]
 SignedInDep = Annotated[Viewer, Depends(signed_in)]
 ScopeDep = Annotated[Scope, Depends(scope)]
-StoreDep = Annotated[Session, Depends(store_session)]
 AuditorDep = Annotated[Auditor, Depends(auditor)]
 
 __all__ = ["PUBLIC"]

@@ -11,10 +11,15 @@ from functools import lru_cache
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
+from cancer_alliance.early_diagnosis.metrics import (
+    METRIC_COLUMNS,
+    against_ambitions,
+    metrics,
+    publish_metrics,
+)
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
-from cancer_alliance.results.reader import Results
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.stats.funnel import funnel
 from cancer_alliance.stats.spc.cwt import cwt_spc
 from cancer_alliance.web.disclosure import publish_performance
@@ -48,6 +53,22 @@ def alliance_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def trust_names() -> dict[str, str]:
     return {t.ods_code: t.name for t in reference.trusts(ALLIANCE_VERSION)}
+
+
+#: Endings a dense table leaves off a trust's name (the full name is on hover and on the trust's page).
+TRUST_NAME_ENDINGS = (" NHS Foundation Trust", " NHS Trust")
+
+
+def organisation_name(code: str | None, *, short: bool = False) -> str:
+    """The name of an alliance (ONS code) or trust (ODS code) of 2018/19, else the code itself;
+    `short` leaves off "NHS (Foundation) Trust" for dense tables."""
+    if not code:
+        return ""
+    name = alliance_names().get(code) or trust_names().get(code) or code
+    if short:
+        for ending in TRUST_NAME_ENDINGS:
+            name = name.removesuffix(ending)
+    return name
 
 
 def visible(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
@@ -382,6 +403,23 @@ def _early_diagnosis(code: str, signed_in: bool) -> EarlyDiagnosis:
         ndrs_note=geographies.note,
         ndrs_relation=geographies.relation,
     )
+
+
+def lake_early_diagnosis(results: Results, viewer: Viewer, kind: str, code: str) -> dict | None:
+    """An alliance's or trust's early diagnosis computed from the registrations in the lake
+    (`early_diagnosis.results_files`): counts, shares with intervals and the diagnosis period; for the
+    public, counts under disclosure control with the shares recomputed from them. None when the lake
+    had no registration for it (or the results have not been computed)."""
+    try:
+        table = results.table(f"early_diagnosis_{kind}")
+    except ResultsMissing:
+        return None
+    rows = table[table[kind] == code]
+    if rows.empty:
+        return None
+    if not viewer.signed_in:
+        rows = publish_metrics(rows.drop(columns=[c for c in METRIC_COLUMNS if c in rows.columns]))
+    return rows.iloc[0].to_dict()
 
 
 def early_stage_overview(viewer: Viewer) -> pd.DataFrame:

@@ -18,6 +18,8 @@ from cancer_alliance.config import alliance_home
 SECRET_VARIABLE = "ALLIANCE_SECRET_KEY"
 ASSETS_VARIABLE = "ALLIANCE_NODE_MODULES"
 SECRET_FILE = "web-secret.key"
+TRUSTED_PROXIES_VARIABLE = "ALLIANCE_TRUSTED_PROXIES"
+HTTPS_VARIABLE = "ALLIANCE_HTTPS"
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,23 @@ class WebSettings:
     #: Always send Secure cookies and HSTS (served only over HTTPS); otherwise cookies are Secure on
     #: requests that arrive over HTTPS, e.g. through a TLS-terminating proxy.
     https: bool = False
+    #: Worker threads per process for routes and store lookups; the store pool has as many
+    #: connections, so no request waits for one (issue 21). PostgreSQL needs workers x this many.
+    threads: int = 20
+    #: Addresses of the TLS proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; any
+    #: other peer's are ignored, so nobody can choose the address the sign-in limits count.
+    trusted_proxies: tuple[str, ...] = ()
     #: Sign-in attempts allowed per client address in `login_window` (the account lockout in
     #: `store.authenticate` protects each account; this protects the service from guessing at volume).
     login_attempts: int = 10
     login_window: timedelta = timedelta(minutes=5)
     #: A PTL pathway breaching within this many days is amber.
     warn_within_days: int = 7
-    #: Largest CWT file the import page accepts.
+    #: How long a request waits for the SQLite store's write lock before it fails with 503.
+    sqlite_busy_timeout: timedelta = timedelta(seconds=5)
+    #: Largest request body of any route but the uploads (forms and JSON are a few kilobytes).
+    max_body_bytes: int = 1024 * 1024
+    #: Largest CWT file the import page accepts (the largest body of the upload routes).
     max_upload_bytes: int = 200 * 1024 * 1024
     #: Most rows a Parquet upload may declare in its metadata (a small file can hold many rows).
     max_upload_rows: int = 2_000_000
@@ -71,13 +83,16 @@ def find_node_modules(start: Path | None = None) -> Path:
     raise FileNotFoundError("node_modules with nhsuk-frontend not found: run `make setup` (npm ci)")
 
 
-def load_settings(*, https: bool = False) -> WebSettings:
-    """Settings for serving ALLIANCE_HOME."""
+def load_settings() -> WebSettings:
+    """Settings for serving ALLIANCE_HOME: `ALLIANCE_HTTPS=1` behind a TLS proxy (Secure cookies and
+    HSTS), `ALLIANCE_TRUSTED_PROXIES` the proxies' addresses, comma-separated."""
     home = alliance_home()
+    proxies = os.environ.get(TRUSTED_PROXIES_VARIABLE, "")
     return WebSettings(
         home=home,
         secret_key=secret_key(home),
         node_modules=find_node_modules(),
         database_url=os.environ.get("ALLIANCE_DATABASE_URL") or None,
-        https=https,
+        https=os.environ.get(HTTPS_VARIABLE, "") in {"1", "true", "yes"},
+        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
     )

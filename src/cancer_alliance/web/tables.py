@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import pandas as pd
 from fastapi.responses import JSONResponse, Response
 
+from cancer_alliance.csv_export import csv_text
 from cancer_alliance.web.presenters.performance import records
 
 
@@ -28,12 +27,14 @@ def table_response(frame: pd.DataFrame, columns: Sequence[str], fmt: Format, fil
 
 
 def csv_response(rows: list[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    """`rows` as a CSV attachment, through the formula-safe writer (`csv_export`)."""
+    return csv_attachment(csv_text(rows, columns), filename)
+
+
+def csv_attachment(content: str, filename: str) -> Response:
+    """CSV text as a download named `filename`."""
     return Response(
-        buffer.getvalue(),
+        content,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

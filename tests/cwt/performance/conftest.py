@@ -1,5 +1,5 @@
 """Fixtures for the performance-table tests: fact rows written as small ASCII tables (style guide §1),
-typed by the facts contract (CWT rules, "Output: alliance cwt evaluate"), on each engine."""
+typed by the facts contract (the facts contract in cwt/README.md), on each engine."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""Fact tables written as small ASCII tables (style guide §1), typed by the facts contract (CWT rules,
-"Output: alliance cwt evaluate"); shared by the performance tests."""
+"""Fact tables written as small ASCII tables (style guide §1), typed by the facts contract
+(cwt/README.md); shared by the performance tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-#: The per-record facts contract, as produced by `cwt.evaluate` (CWT rules, "Canonical record and outputs").
+#: The per-record facts contract, as produced by `cwt.evaluate` (the facts contract in cwt/README.md).
 FACT_TYPES = {
     "record_id": "string",
     "measure": "string",

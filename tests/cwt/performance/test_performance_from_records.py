@@ -1,5 +1,6 @@
-"""From canonical records through `cwt.evaluate` to the performance tables and the CLI (CWT rules §4.2,
-§4.3, §7 worked examples E1, E15, E25)."""
+"""From canonical records through `cwt.evaluate` to the performance tables and the CLI (breach allocation
+[S6, S40],
+breach allocation [S31], CWT worked examples worked examples E1, E15, E25)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ RECORDS = [
 
 def test_shared_pathways_count_half_to_each_provider(engine, expect):
     """E15 (scenario 1) and E25 (50:50) give 0.5 to each trust; the solo pathway 1 to its trust; E25
-    breached (83 days), so RA7 has 0.5 within of 1 and RBK 1.5 within of 2 (§4.2, §4.3)."""
+    breached (83 days), so RA7 has 0.5 within of 1 and RBK 1.5 within of 2 (breach allocation [S6, S40],
+    breach allocation [S31])."""
     records = engine.frame(CWT, [{"nhs_number": "0000000000", **row} for row in RECORDS])
     table = performance(evaluate(records), ["month", "provider"])
     expect(

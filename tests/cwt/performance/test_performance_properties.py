@@ -1,4 +1,5 @@
-"""Invariants of the performance tables (CWT rules §4.3, §6; style guide §1: Hypothesis properties),
+"""Invariants of the performance tables (breach allocation [S31], CWT reporting conventions [S1, S31]; style
+guide §1: Hypothesis properties),
 on each engine: within + breaches = total in every aggregate; provider tables add up to England;
 the order of the facts does not matter; tables from `fine_counts` equal tables from the facts."""
 

@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (spec tables are wider than a code line)
-"""Performance against the published standards (CWT rules, "Published standards as data", §1, §4.3,
-§6, §8.4): each test is one paragraph of the rule, with its source or worked example."""
+"""Performance against the published standards (NHS England CWT statistics [S30], CWT standards [S1, S30], breach allocation [S31],
+CWT reporting conventions [S1, S31], docs/deviations.md): each test is one paragraph of the rule, with its source or worked example."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def repeated(counts):
 
 
 def test_halves_are_summed_exactly(facts, expect):
-    """total = Σ share, within = Σ share where within, breaches = total − within (§4.3, "Published
+    """total = Σ share, within = Σ share where within, breaches = total − within (breach allocation [S31], "Published
     standards as data"): 0.5 + 0.5 + 1 within of 2.5 is 2 of 2.5 = 0.8."""
     rows = facts(
         """
@@ -47,8 +47,8 @@ def test_halves_are_summed_exactly(facts, expect):
 
 
 def test_a_group_with_no_patients_has_no_performance(facts, expect):
-    """performance is None when total = 0 (§8.4 item 6): a provider that received share 0 of a
-    shared pathway (scenario 3, §4.2) keeps its row with total 0."""
+    """performance is None when total = 0 (docs/deviations.md): a provider that received share 0 of a
+    shared pathway (scenario 3, breach allocation [S6, S40]) keeps its row with total 0."""
     rows = facts(
         """
         record_id | provider | share | within | scenario
@@ -73,7 +73,7 @@ def test_a_group_with_no_patients_has_no_performance(facts, expect):
 
 
 def test_october_2023_reconciliation_as_halves(engine):
-    """§8.4 item 7, §4.3 [OFFICIAL-DATA S30, S31]: England 62-day combined, October 2023,
+    """docs/deviations.md, breach allocation [S31] [OFFICIAL-DATA S30, S31]: England 62-day combined, October 2023,
     15,375.5 within of 24,371.5 = 63.09%: 15,375 whole patients and one half within, 8,996 breaches."""
     from cancer_alliance.engine import functions
 
@@ -120,7 +120,7 @@ FDS_MONTHS = """
 
 
 def test_threshold_is_the_one_in_force_in_the_reporting_month(facts, expect):
-    """FDS 75% from Q3 2021/22 (2021-10-01) and 80% from March 2026 (§1.2 [OFFICIAL-DATA S30; OFFICIAL
+    """FDS 75% from Q3 2021/22 (2021-10-01) and 80% from March 2026 (FDS [S1, S17] [OFFICIAL-DATA S30; OFFICIAL
     S1]): September 2021 has no threshold; October 2021 and February 2026 have 0.75; March 2026 has 0.80,
     which 4 of 5 (0.80, compared unrounded) meets."""
     rows = facts(FDS_MONTHS, measure="fds", route="usc", provider="RA7", share=1.0)
@@ -139,7 +139,7 @@ def test_threshold_is_the_one_in_force_in_the_reporting_month(facts, expect):
 
 def test_threshold_over_several_months_only_when_the_same_throughout(facts, expect):
     """Without month in the grouping, a threshold is shown only if one threshold was in force in every
-    month of the group (§6; DERIVED): 2021-09 (none) with 2021-10 (0.75) has none."""
+    month of the group (CWT reporting conventions [S1, S31]; DERIVED): 2021-09 (none) with 2021-10 (0.75) has none."""
     rows = facts(FDS_MONTHS, measure="fds", route="usc", provider="RA7", share=1.0)
     expect(
         performance(rows.where("reporting_month < '2022-01'"), [], "2023"),
@@ -160,7 +160,7 @@ def test_threshold_over_several_months_only_when_the_same_throughout(facts, expe
 
 
 def test_compare_unrounded_with_the_threshold(engine):
-    """Compare to thresholds unrounded; round only for display (§6, §8.4 item 6): 9,296 of 10,000 is
+    """Compare to thresholds unrounded; round only for display (CWT reporting conventions [S1, S31], docs/deviations.md): 9,296 of 10,000 is
     93.0% to 1 dp but below the 93% 2WW standard."""
     from cancer_alliance.engine import functions
 
@@ -201,9 +201,9 @@ SELECTIONS = """
 
 
 def test_the_2018_19_standards_select_their_rows(facts, expect):
-    """The eight 2018/19 standards and the consultant upgrade with no set standard (§1.1 [OFFICIAL-DATA
-    S30]); breast symptomatic is not in the 62-day GP standard before Oct 2023 (§8.2 item 2); the
-    'other' subsequent modality has no 2018/19 standard (§8.2 item 3); FDS is not in this set."""
+    """The eight 2018/19 standards and the consultant upgrade with no set standard (CWT standards 2018/19 [S7, S30] [OFFICIAL-DATA
+    S30]); breast symptomatic is not in the 62-day GP standard before Oct 2023 (October 2023 changes [S9, S11]); the
+    'other' subsequent modality has no 2018/19 standard (October 2023 changes [S9, S11]); FDS is not in this set."""
     rows = facts(SELECTIONS, reporting_month="2019-03", provider="RA7", share=1.0)
     expect(
         performance(rows, [], "2018"),
@@ -225,7 +225,7 @@ def test_the_2018_19_standards_select_their_rows(facts, expect):
 
 def test_the_october_2023_standards_select_their_rows(facts, expect):
     """FDS, 31-day combined (all stages and modality groups) and 62-day combined (all four routes)
-    (§1.3 [OFFICIAL-DATA S30; OFFICIAL S9]); 2WW is no longer a standard (§8.2 item 1)."""
+    (October 2023 standards [S9, S11] [OFFICIAL-DATA S30; OFFICIAL S9]); 2WW is no longer a standard (October 2023 changes [S9, S11])."""
     rows = facts(SELECTIONS, reporting_month="2023-11", provider="RA7", share=1.0)
     expect(
         performance(rows, [], "2023"),
@@ -242,7 +242,7 @@ def test_the_october_2023_standards_select_their_rows(facts, expect):
 def test_auto_picks_the_framework_by_reporting_month(facts, expect):
     """E27: treated 30 Sep 2023 counts under the old 62-day standards, treated 31 Oct 2023 under the
     62-day combined standard (85% from Q3 2023/24); FDS is reported whenever a threshold row is in
-    force (from 2021-10, §1.2), so not in 2021-09."""
+    force (from 2021-10, FDS [S1, S17]), so not in 2021-09."""
     rows = facts(
         """
         record_id | measure | route | reporting_month | within
@@ -268,7 +268,7 @@ def test_auto_picks_the_framework_by_reporting_month(facts, expect):
 
 
 def test_a_retired_standard_reported_later_has_no_threshold(facts, expect):
-    """2WW standards retired from 1 Oct 2023 (§8.2 item 1): asked for explicitly, a back-series
+    """2WW standards retired from 1 Oct 2023 (October 2023 changes [S9, S11]): asked for explicitly, a back-series
     figure is computed but carries no threshold."""
     rows = facts(
         "record_id | within\n--|--\na | T",
@@ -290,7 +290,7 @@ def test_a_retired_standard_reported_later_has_no_threshold(facts, expect):
 
 def test_providers_roll_up_to_alliances(facts, expect):
     """Provider → alliance through the reference data (2018/19 trusts); a site code takes its trust's
-    alliance (ODS parent = first three characters, §8.5, DERIVED); an unknown provider goes to
+    alliance (ODS parent = first three characters, CWT record layout [S15, S40], DERIVED); an unknown provider goes to
     'UNKNOWN' and is never dropped. RA7 and RVJ are in Somerset, Wiltshire, Avon and Gloucestershire
     (E56000015); RBK in the West Midlands (E56000007)."""
     rows = facts(
@@ -320,7 +320,7 @@ def test_providers_roll_up_to_alliances(facts, expect):
 
 
 def test_group_by_route(facts, expect):
-    """Published breakdowns by route (§1.3 [OFFICIAL S11; OFFICIAL-DATA S31])."""
+    """Published breakdowns by route (October 2023 standards [S9, S11] [OFFICIAL S11; OFFICIAL-DATA S31])."""
     rows = facts(SELECTIONS, reporting_month="2023-11", provider="RA7", share=1.0)
     expect(
         performance(rows.where("measure = '62d'"), ["route"], "2023"),
@@ -336,7 +336,7 @@ def test_group_by_route(facts, expect):
 
 
 def test_group_by_tumour_type_joins_the_diagnosis_back(engine, facts, expect):
-    """Treated cancer type from the record's ICD-10 diagnosis (§5.2 categories [OFFICIAL-DATA S29];
+    """Treated cancer type from the record's ICD-10 diagnosis (tumour classification note [S29] categories [OFFICIAL-DATA S29];
     the code mapping is DERIVED, `cwt/data/tumour_types.csv`); blank → 'Missing or Invalid'."""
     from cancer_alliance.schemas import schema
 

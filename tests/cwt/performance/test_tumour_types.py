@@ -1,4 +1,5 @@
-"""Treated cancer type from the ICD-10 diagnosis (CWT rules §5.2 categories [OFFICIAL-DATA S29]; the
+"""Treated cancer type from the ICD-10 diagnosis (tumour classification note [S29] categories [OFFICIAL-DATA
+S29]; the
 code mapping is DERIVED and configurable, `cwt/data/tumour_types.csv`)."""
 
 from __future__ import annotations

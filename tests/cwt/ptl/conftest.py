@@ -21,6 +21,7 @@ PTL_TYPES = {
     "provider": "string",
     "alliance": "string",
     "tumour_type": "string",
+    "tumour_type_source": "string",
     "days_waited": "int",
     "band": "string",
     "over_62_backlog": "boolean",

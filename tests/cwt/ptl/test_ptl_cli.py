@@ -1,4 +1,5 @@
-"""`alliance cwt ptl INPUT --census DATE -o OUTPUT`: the PTL and its summaries next to it (CWT rules §6)."""
+"""`alliance cwt ptl INPUT --census DATE -o OUTPUT`: the PTL and its summaries next to it (CWT reporting
+conventions [S1, S31])."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (spec tables are wider than a code line)
-"""The patient tracking list (CWT rules §6, "PTL / management information" [OFFICIAL S13, S14]; §2.1,
-§3): which pathways are open at the census, their wait, band, flags, breach dates and next milestone."""
+"""The patient tracking list (CWT reporting conventions [S1, S31], "PTL / management information" [OFFICIAL S13, S14]; CWT day counting [S1],
+CWT adjustments [S16, S24]): which pathways are open at the census, their wait, band, flags, breach dates and next milestone."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ USC = {"priority_type": "3", "referral_type": "01", "source_of_referral": "03", 
 
 def test_bands_and_flags_at_their_edges(records, expect):
     """CANPTL bands since 30 May 2022: 0-28, 29-62, 63-104, >104 [OFFICIAL S14]; over 62 days = day 63
-    on and over 104 = day 105 on (§6, DERIVED). Census Monday 3 June 2024."""
+    on and over 104 = day 105 on (CWT reporting conventions [S1, S31], DERIVED). Census Monday 3 June 2024."""
     rows = records(
         """
         record_id | referral_received_date
@@ -49,7 +49,7 @@ def test_bands_and_flags_at_their_edges(records, expect):
 def test_each_pathway_says_whether_it_passed_day_28_62_or_104_in_the_last_7_days(records, expect):
     """Issue 3 item 3, "patients who crossed day 28/62/104 in the last 7 days" (CANPTL day 28
     [OFFICIAL S14], NCL PTL days 62 and 104 [IMPL S40]): at most N days waited seven days before the
-    census and more than N on it, i.e. N+1 to N+7 days on the census (§6, DERIVED). Census 3 June 2024."""
+    census and more than N on it, i.e. N+1 to N+7 days on the census (CWT reporting conventions [S1, S31], DERIVED). Census 3 June 2024."""
     rows = records(
         """
         record_id | referral_received_date
@@ -111,7 +111,7 @@ def test_bands_before_30_may_2022(records, expect):
 
 
 def test_breach_dates_in_and_out_of_a_leap_year(records, expect):
-    """E10: referral 1 Feb 2024, day 62 = 3 Apr 2024, so the 62-day breach date (day 63, §2.1: within
+    """E10: referral 1 Feb 2024, day 62 = 3 Apr 2024, so the 62-day breach date (day 63, CWT day counting [S1]: within
     iff days <= 62) is 4 Apr 2024; referral 1 Feb 2023 breaches on 5 Apr 2023. 2WW breaches on day 15,
     FDS on day 29 (29 Feb 2024 is day 28)."""
     rows = records(
@@ -142,7 +142,7 @@ def test_breach_dates_in_and_out_of_a_leap_year(records, expect):
 
 
 def test_adjustments_recorded_so_far_move_the_clock(records, expect):
-    """Days waited = census − clock start − adjustments recorded so far (§6, DERIVED); breach date =
+    """Days waited = census − clock start − adjustments recorded so far (CWT reporting conventions [S1, S31], DERIVED); breach date =
     clock start + adjustments + N + 1. E2: DNA adjustment of 9 days (reason 3) on a referral of
     1 Apr 2019, seen 22 Apr 2019; census 1 May 2019."""
     rows = records(
@@ -167,8 +167,8 @@ def test_adjustments_recorded_so_far_move_the_clock(records, expect):
 
 
 def test_upgrades_start_at_the_upgrade_and_have_only_a_62_day_breach_date(records, expect):
-    """Consultant upgrade: clock starts at the upgrade date (§2.2); no 2WW or FDS (§1.2: upgrades are
-    not in FDS); the first-seen adjustment is not subtracted when the upgrade came after first seen (§3)."""
+    """Consultant upgrade: clock starts at the upgrade date (CWT clock starts and stops [S1, S22]); no 2WW or FDS (FDS [S1, S17]: upgrades are
+    not in FDS); the first-seen adjustment is not subtracted when the upgrade came after first seen (CWT adjustments [S16, S24])."""
     rows = records(
         """
         record_id | date_first_seen | consultant_upgrade_date | adjustment_first_seen_days
@@ -193,8 +193,8 @@ def test_upgrades_start_at_the_upgrade_and_have_only_a_62_day_breach_date(record
 
 
 def test_only_pathways_open_at_the_census_are_listed(records, expect):
-    """Open = on a route (§2.4), clock started on or before the census, no treatment by the census, not
-    a subsequent treatment (§2.3), not closed by cancer being ruled out (FDS end reason 01 by the
+    """Open = on a route (CWT route codes [S21, S40]), clock started on or before the census, no treatment by the census, not
+    a subsequent treatment (CWT treatment codes [S19, S44]), not closed by cancer being ruled out (FDS end reason 01 by the
     census; UNVERIFIED code, configurable). Census 1 June 2019."""
     rows = records(
         """
@@ -228,7 +228,7 @@ def test_only_pathways_open_at_the_census_are_listed(records, expect):
 
 
 def test_the_provider_responsible_follows_the_transfer(records, expect):
-    """Provider currently responsible (DERIVED from the §4.2 roles): the accountable investigating
+    """Provider currently responsible (DERIVED from the breach allocation [S6, S40] roles): the accountable investigating
     provider until the transfer date, the treating provider from it; first-seen provider when no
     accountable provider is recorded. RA7 (E56000015), RBK (E56000007), unknown XX9."""
     rows = records(
@@ -325,9 +325,45 @@ def test_summary_counts_the_backlog_and_recent_crossings(records, expect):
         provider    | RBK                   | 5             | 4               | 1        | 0                      | 2                      | 1
         alliance    | E56000015             | 3             | 0               | 0        | 2                      | 0                      | 0
         alliance    | E56000007             | 5             | 4               | 1        | 0                      | 2                      | 1
-        tumour_type | Missing or Invalid    | 4             | 0               | 0        | 2                      | 0                      | 0
+        tumour_type | Breast                | 4             | 0               | 0        | 2                      | 0                      | 0
         tumour_type | Lung                  | 2             | 2               | 0        | 0                      | 2                      | 0
         tumour_type | Urological - Prostate | 2             | 2               | 1        | 0                      | 0                      | 1
         """,
         types=SUMMARY_COUNTS,
+    )
+
+
+def test_tumour_type_comes_from_the_suspected_cancer_type_until_a_diagnosis_is_recorded(records, expect):
+    """An open pathway rarely has a diagnosis yet, so the PTL shows the suspected cancer type of its
+    two-week-wait referral (TWO WEEK WAIT CANCER OR SYMPTOMATIC BREAST REFERRAL TYPE, NHS Data
+    Dictionary) until one is recorded, and says which it used; a referral type that spans several
+    treated cancer types (03, 04, 07) shows the group; an upgrade has no referral type (reference/cwt/suspected_tumour_types.csv,
+    DERIVED). Census 3 June 2024."""
+    rows = records(
+        """
+        record_id  | referral_type | primary_diagnosis_icd10 | priority_type | consultant_upgrade_date
+        -----------+---------------+-------------------------+---------------+------------------------
+        lung       | 02            |                         | 3             |
+        diagnosed  | 02            | C18.7                   | 3             |
+        urology    | 07            |                         | 3             |
+        symptoms   | 16            |                         | 3             |
+        nonspec    | 17            |                         | 3             |
+        upgrade    |               |                         | 1             | 2024-05-25
+        """,
+        referral_received_date="2024-05-20",
+        source_of_referral="03",
+        provider_first_seen="RA7",
+    )
+    expect(
+        ptl(rows, dt.date(2024, 6, 3)),
+        """
+        record_id  | tumour_type            | tumour_type_source
+        -----------+------------------------+-------------------
+        lung       | Lung                   | suspected
+        diagnosed  | Lower Gastrointestinal | diagnosis
+        urology    | Urological             | suspected
+        symptoms   | Breast                 | suspected
+        nonspec    | Non-specific symptoms  | suspected
+        upgrade    | Missing or Invalid     |
+        """,
     )

@@ -1,6 +1,6 @@
 """The record every spec table starts from: an urgent suspected cancer (two week wait) referral
 with a first definitive surgical treatment event, no dates, no providers. Each table gives the
-columns its behaviour is about; everything else is this baseline (CWT rules §2.3, §2.4)."""
+columns its behaviour is about; everything else is this baseline (CWT treatment codes [S19, S44], CWT route codes [S21, S40])."""
 
 BASELINE = {
     "nhs_number": "pseudonym-0001",  # a pseudonym, as in the lake; never a real NHS number

@@ -10,4 +10,4 @@ from cancer_alliance.cwt.measures import TYPES as FACT_TYPES
 from cancer_alliance.schemas import schema
 
 RECORD_TYPES = {column.name: column.storage_type for column in schema("cwt").columns}
-OUTPUT_TYPES = {**FACT_TYPES, "reason": "string"}
+OUTPUT_TYPES = {**FACT_TYPES, "reason": "string", "measures": "string"}

@@ -1,0 +1,2 @@
+title = "Early diagnosis: stage at diagnosis and emergency presentation"
+text = "Counts over cancer registrations behind the ambition that 75% of cancers are diagnosed at stage 1 or 2 by 2028 (NHS Long Term Plan, 2019): stage completeness and the early-stage proportion as NHS Digital and the National Disease Registration Service compute them, and emergency presentation from Routes to Diagnosis (Elliss-Brookes et al., British Journal of Cancer 2012)."

@@ -1,8 +1,10 @@
 """Emergency presentation: registrations whose Routes to Diagnosis route is emergency_presentation,
-out of those with a known route (clinical-models.md §7.4; code list `route_to_diagnosis`: "unknown"
+out of those with a known route (Routes to Diagnosis, Elliss-Brookes et al., Br J Cancer 2012; code list `route_to_diagnosis`: "unknown"
 is excluded from the denominator, a DERIVED convention). Runs on every engine."""
 
 import pytest
+
+title = "Emergency presentation"
 
 pytestmark = pytest.mark.spec
 

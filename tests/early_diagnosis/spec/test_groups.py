@@ -5,6 +5,8 @@ import pytest
 
 from cancer_alliance.early_diagnosis.counts import registration_counts
 
+title = "Breakdowns of the early diagnosis counts"
+
 pytestmark = pytest.mark.spec
 
 

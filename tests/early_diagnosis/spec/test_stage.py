@@ -1,7 +1,9 @@
-"""Stage at diagnosis: the early-stage proportion and stage completeness (clinical-models.md §7.2;
+"""Stage at diagnosis: the early-stage proportion and stage completeness (NHS Digital/NDRS stage method;
 stage roles in `early_diagnosis/data/stage_groups.csv`). Runs on every engine."""
 
 import pytest
+
+title = "Stage at diagnosis: early-stage proportion and completeness"
 
 pytestmark = pytest.mark.spec
 

@@ -3,6 +3,8 @@ invitation, any combination (issue #13 item 1)."""
 
 import pytest
 
+title = "Breakdowns of the FIT programme metrics"
+
 pytestmark = pytest.mark.spec
 
 

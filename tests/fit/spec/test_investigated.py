@@ -1,8 +1,10 @@
 """Investigated, outcomes and time to test: `investigated` = positive with a diagnostic_test; cancers
 and high_risk_adenomas = investigated with that outcome; median_days_result_to_test among investigated
-(issue #13 item 1; clinical-models.md §4.4)."""
+(issue #13 item 1; BCSP programme metric definitions)."""
 
 import pytest
+
+title = "Investigated, outcomes and time to test"
 
 pytestmark = pytest.mark.spec
 

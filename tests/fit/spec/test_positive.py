@@ -1,8 +1,10 @@
 """Positive: screened with fit_result_ug_g >= the episode's threshold_ug_g, where blank the programme
 threshold in force on the result date: 120 µg/g, 80 from 1 February 2026 (issue #13 item 1;
-clinical-models.md §4.1; `fit/data/programme_thresholds.csv`)."""
+NHS Bowel Cancer Screening Programme FIT thresholds; `fit/data/programme_thresholds.csv`)."""
 
 import pytest
+
+title = "Positive results and the programme threshold"
 
 pytestmark = pytest.mark.spec
 

@@ -10,6 +10,8 @@ from cancer_alliance.fit.files import collect
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import programme_counts
 
+title = "Rates with Wilson intervals"
+
 pytestmark = pytest.mark.spec
 
 EPISODES = """

@@ -1,8 +1,10 @@
 """Invited and screened: `screened` = a fit_result_ug_g and a result_date no more than 183 days after
-invitation_date; uptake = screened / invited (issue #13 item 1; clinical-models.md §4.4, "adequately
+invitation_date; uptake = screened / invited (issue #13 item 1; BCSP programme metric definitions, "adequately
 screened within 6 months of invitation")."""
 
 import pytest
+
+title = "Invited and screened"
 
 pytestmark = pytest.mark.spec
 

@@ -1,4 +1,4 @@
-"""Symptomatic FIT (issue #13 item 3; NICE DG56, clinical-models.md §4.3): over lower GI urgent suspected
+"""Symptomatic FIT (issue #13 item 3; NICE DG56, NICE DG56): over lower GI urgent suspected
 cancer referrals (referral type 05), FIT >= 10 µg Hb/g is "at or above"; the share with a FIT recorded
 and 28-day FDS performance with and without one, from the CWT engine's own FDS facts."""
 
@@ -10,6 +10,8 @@ from cancer_alliance.cwt.evaluate import evaluate
 from cancer_alliance.fit.files import collect, symptomatic_table
 from cancer_alliance.fit.symptomatic import CARRY, symptomatic_fds
 from cancer_alliance.schemas import schema
+
+title = "Symptomatic FIT"
 
 pytestmark = pytest.mark.spec
 

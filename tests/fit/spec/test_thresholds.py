@@ -10,6 +10,8 @@ import pytest
 
 from cancer_alliance.fit.planning import demand, edges, plan
 
+title = "Threshold planning"
+
 pytestmark = pytest.mark.spec
 
 COLUMNS = ["threshold", "screened", "positive", "positivity", "colonoscopies", "cancers", "high_risk_adenomas", "yield_source"]

@@ -273,3 +273,42 @@ def test_a_nurse_records_the_care_plan_and_it_shows_on_the_timeline(nurse, store
     worklist = nurse.get("/followup?as_of=2019-03-20")
     assert "no holistic needs assessment within 90 days" in worklist.text
     assert "no care plan" not in worklist.text
+
+
+def test_a_nurse_cannot_act_on_another_patients_re_access_request(nurse, store):
+    """Issue 21: the re-access action did not check that the request was this patient's."""
+    patient = add_patient(store, trust_code="RGT", episode_id="EP-MINE")
+    other = add_patient(store, trust_code="RGT", episode_id="EP-OTHER")
+    page = nurse.get(f"/followup/patients/{other}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"request-reaccess-{other}")
+    nurse.post(f"/followup/patients/{other}/actions", data=fields, follow_redirects=False)
+    page = nurse.get(f"/followup/patients/{other}?as_of=2019-03-20")
+    [request_form] = re.findall(r'id="(reaccess-\d+)"', page.text)[:1]
+    fields = form_fields(page.text, request_form)
+    wrong = nurse.post(f"/followup/patients/{patient}/actions", data=fields | {"date": "2019-03-25"})
+    assert wrong.status_code == 400 and "is not this patient" in wrong.text
+    assert "re-accessed to clinic" not in nurse.get(f"/followup/patients/{other}?as_of=2019-03-20").text
+
+
+def test_a_double_submit_racing_its_twin_is_done_once_and_logs_no_values(nurse, store, monkeypatch, caplog):
+    """Issue 21: both submits passed the action-key check; the second hit the key's uniqueness, gave a
+    500 and wrote the note into the log."""
+    from cancer_alliance.followup import actions
+
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"contact-{patient}") | {"note": "Patient called back twice"}
+    monkeypatch.setattr(actions, "_done", lambda *args, **kwargs: None)  # as if the twin had not committed
+    first = nurse.post(f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False)
+    fields["version"] = str(int(fields["version"]) + 1)  # the twin saw the record before either saved
+    twin = nurse.post(f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False)
+    assert (first.status_code, twin.status_code) == (303, 303)
+    assert "called back" not in caplog.text
+
+
+def test_an_nhs_number_in_a_note_is_refused(nurse, store):
+    patient = add_patient(store, trust_code="RGT")
+    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
+    fields = form_fields(page.text, f"contact-{patient}") | {"note": "re 943 476 5919"}
+    refused = nurse.post(f"/followup/patients/{patient}/actions", data=fields)
+    assert refused.status_code == 400 and "Remove the NHS number" in refused.text

@@ -1,4 +1,4 @@
-"""TLHC eligibility for low-dose CT (clinical-models.md §3.1, Appendix A): aged 55-74, ever smoked,
+"""TLHC eligibility for low-dose CT (NHS England TLHC protocol (2019), Appendix A): aged 55-74, ever smoked,
 PLCOm2012 >= 1.51% or LLPv2 >= 2.5%. The cohort rule on each engine and the one-person `assess` give
 the same decision and risks for the same attendances (one code path, docs/decisions/0012)."""
 
@@ -33,7 +33,7 @@ BASE = {
     "smoking_duration_years": 27.0,
     "years_since_quit": 10.0,
 }
-#: attendance -> (changes, eligible, reason). The reference person's PLCOm2012 risk is 1.06% (§1.6 P1)
+#: attendance -> (changes, eligible, reason). The reference person's PLCOm2012 risk is 1.06% (the models' published worked examples P1)
 #: and LLPv2 1.33%: below both thresholds until a factor raises one of them.
 CASES = {
     "reference-person": ({}, False, "below_threshold"),
@@ -84,7 +84,7 @@ def test_the_cohort_rule_decides_as_the_protocol_says(engine):
 
 def test_the_reference_person_is_scored_by_both_models():
     one = assess(BASE)
-    assert one.plcom2012 == pytest.approx(0.010639281944, abs=1e-12)  # §1.6 P1
+    assert one.plcom2012 == pytest.approx(0.010639281944, abs=1e-12)  # the models' published worked examples P1
     assert one.llp == risk("llp_v2", {"sex": "M", "age": 62, "smoking_duration_years": 27, "pneumonia": 0,
                                       "asbestos": 0, "prior_malignancy": 0, "family_history_onset": "none"})
 

@@ -1,4 +1,4 @@
-"""BTS 2015 nodule management (clinical-models.md §3.3) with the Brock model (§3.4): the bands at
+"""BTS 2015 nodule management (BTS 2015, Callister et al., Thorax 2015) with the Brock model (Brock, McWilliams et al., NEJM 2013): the bands at
 their edges, growth at 25% volume change, the volume doubling time, and B1's action."""
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ def test_solid_nodule_by_diameter(diameter, action):
     ("volume", "action"), [(79.0, Action.discharge), (80.0, Action.ct_3_months), (299.0, Action.ct_3_months)]
 )
 def test_solid_nodule_by_volume_uses_the_bts_cut_offs_not_sphere_conversions(volume, action):
-    """BTS's 80 and 300 mm³ are not the 65 and 268 mm³ of 5 and 8 mm spheres (§3.3)."""
+    """BTS's 80 and 300 mm³ are not the 65 and 268 mm³ of 5 and 8 mm spheres (BTS 2015, Callister et al., Thorax 2015)."""
     assert manage(Nodule("solid", diameter_mm=5.5, volume_mm3=volume)).action == action
 
 
 def test_b1_10_mm_brock_2_5_percent_goes_to_ct_surveillance():
-    """§3.4: B1 (10 mm, Brock 2.51%) -> Brock < 10% -> CT surveillance."""
+    """Brock, McWilliams et al., NEJM 2013: B1 (10 mm, Brock 2.51%) -> Brock < 10% -> CT surveillance."""
     decision = manage(Nodule("solid", diameter_mm=10, brock=B1))
     assert decision.action == Action.ct_surveillance
     assert decision.brock_risk == pytest.approx(0.025100, abs=5e-7)

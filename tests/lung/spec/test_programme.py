@@ -46,19 +46,47 @@ def test_counts_follow_the_journey_by_ccg(engine):
     assert got["E38000002"]["cancers"] == 1 and got["E38000002"]["cancers_staged"] == 0
 
 
-def test_rates_have_wilson_intervals_and_uptake_uses_the_invitations(engine):
-    invitations = pd.DataFrame({"ccg_code": ["E38000001", "E38000002"], "alliance_code": ["E56000001"] * 2,
-                                "invited": [10, 4]})
-    table = metrics(counts_table(engine.frame(schema("lung_health_check"), ROWS), ["alliance"],
-                                 invitations=invitations))
-    row = table.iloc[0]
-    assert (row["attended"], row["invited"]) == (6, 14)
-    assert row["uptake"] == pytest.approx(6 / 14)
-    lower, upper = wilson([6], [14])
+def invitations(engine, per_ccg: dict[str, int]):
+    """`lung_health_check_invitation` rows: `per_ccg[code]` invitations from each CCG."""
+    rows = [
+        {"invitation_id": f"{code}-{i}", "nhs_number": "p", "invitation_date": D, "ccg_code": code}
+        for code, n in per_ccg.items()
+        for i in range(n)
+    ]
+    return engine.frame(schema("lung_health_check_invitation"), rows)
+
+
+def test_rates_have_wilson_intervals_and_uptake_counts_the_invitations(engine):
+    attendances = engine.frame(schema("lung_health_check"), ROWS)
+    table = metrics(counts_table(attendances, ["ccg"], invitations=invitations(engine, {"E38000001": 10})))
+    row = table.set_index("ccg").loc["E38000001"]
+    assert (row["attended"], row["invited"]) == (5, 10)
+    assert row["uptake"] == pytest.approx(5 / 10)
+    lower, upper = wilson([5], [10])
     assert (row["uptake_lower_95"], row["uptake_upper_95"]) == pytest.approx((lower[0], upper[0]))
-    assert row["eligibility_rate"] == pytest.approx(5 / 6)
+    assert row["eligibility_rate"] == pytest.approx(4 / 5)
     assert row["early_stage_share"] == pytest.approx(1 / 2)
-    assert row["cancer_detection_rate"] == pytest.approx(3 / 5)
+    assert row["cancer_detection_rate"] == pytest.approx(2 / 4)
+
+
+def test_an_alliances_invitations_are_its_ccgs_in_the_2018_19_mapping(engine):
+    """E38000001 and E38000018 are CCGs of E56000003 (West Yorkshire and Harrogate), E38000002 of
+    E56000011 (reference/data/alliance_ccgs.csv, 2018/19)."""
+    alliance_of = {"E38000001": "E56000003", "E38000002": "E56000011"}
+    rows = [{**row, "alliance_code": alliance_of[row["ccg_code"]]} for row in ROWS]
+    invited = invitations(engine, {"E38000001": 10, "E38000018": 3, "E38000002": 4})
+    table = counts_table(engine.frame(schema("lung_health_check"), rows), ["alliance"], invitations=invited)
+    got = table.set_index("alliance")[["attended", "invited"]].to_dict("index")
+    assert got == {"E56000003": {"attended": 5, "invited": 13.0}, "E56000011": {"attended": 1, "invited": 4.0}}
+
+
+@pytest.mark.parametrize("by", [["ccg"], ["alliance"]])
+def test_without_invitations_uptake_is_no_data_and_the_other_rates_stand(engine, by):
+    attendances = engine.frame(schema("lung_health_check"), ROWS)
+    with_none = metrics(counts_table(attendances, by, invitations=invitations(engine, {})))
+    assert with_none["invited"].isna().all() and with_none["uptake"].isna().all()
+    assert with_none["uptake_lower_95"].isna().all()
+    assert with_none["eligibility_rate"].notna().all()
 
 
 def test_public_metrics_withhold_small_counts_and_recompute_the_rates():

@@ -1,4 +1,4 @@
-"""Screening rounds (clinical-models.md §3.2): biennial while under 75; settings for the schedule."""
+"""Screening rounds (Goodley et al., BMJ Open Respir Res 2024): biennial while under 75; settings for the schedule."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from tests.cwt.spec.tables import header, multiset, parse_table, render
 
 from cancer_alliance.engine import Engine, EngineName
 from cancer_alliance.radiotherapy import compliance
+from cancer_alliance.radiotherapy.compliance import DEFAULT_SETTINGS, ComplianceSettings
 from cancer_alliance.reference.radiotherapy_networks import Membership, requirements
 from cancer_alliance.schemas import schema
 
@@ -72,6 +73,7 @@ def check(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
         network_codes: Sequence[str],
         requirement_ids: Sequence[str],
         cwt_facts: Any = None,
+        settings: ComplianceSettings = DEFAULT_SETTINGS,
     ) -> list[dict[str, Any]]:
         course_rows = [
             {**COURSE_BASE, **row, "course_id": f"c{i}"}
@@ -85,6 +87,7 @@ def check(engine: Engine) -> Callable[..., list[dict[str, Any]]]:
             chosen=chosen(*requirement_ids),
             members=members,
             network_codes=network_codes,
+            settings=settings,
         )
         if engine.name == EngineName.duckdb:
             assert result.sql(optimize=False), "the rule must render as SQL"

@@ -7,7 +7,7 @@ from tests.radiotherapy.spec.conftest import networks
 title = "Linac age and techniques"
 text = (
     "Linacs are recommended to be replaced after about 10 years and upgraded after 5-6 years "
-    "(clinical-models.md §8; 10 VERIFIED secondary, 6 a setting). Networks must be able to deliver "
+    "(NHS England service specification B01/S/a; 10 VERIFIED secondary, 6 a setting). Networks must be able to deliver "
     "IMRT/VMAT, IGRT and SABR (candidate check 3; at least one linac in service, a setting)."
 )
 

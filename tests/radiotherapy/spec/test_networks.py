@@ -7,7 +7,7 @@ from tests.radiotherapy.spec.conftest import networks
 title = "Networks and lead providers"
 text = (
     "From April 2019 radiotherapy is delivered through 11 networks, each with a single lead provider "
-    "contractually accountable to NHS England (clinical-models.md §8, VERIFIED secondary)."
+    "contractually accountable to NHS England (NHS England service specification B01/S/a, VERIFIED secondary)."
 )
 
 COURSES = """

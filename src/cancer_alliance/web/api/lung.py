@@ -34,12 +34,15 @@ def lung_programme(
 
 @router.get("/lung/targeting")
 def lung_targeting(ctx: ContextDep, viewer: ViewerDep, format: Format = Format.json):
-    """CCGs ranked for the programme by the lung early-stage proxy, lowest first, and the ones chosen."""
+    """CCGs ranked for the programme, lowest first, and the ones chosen: by one-year lung cancer survival
+    (`basis` survival) or, without a survival table, by the early-stage proxy (`basis` early_stage_proxy)."""
     try:
         table = lung_table(ctx, "targeting", viewer)
     except (ResultsMissing, FileNotFoundError):
         raise HTTPException(status_code=503, detail="Lung results not computed yet.") from None
-    columns = ["rank", "ccg_code", "name", "alliance_code", "lung_early_stage_share", "chosen"]
-    if viewer.signed_in:
+    survival = "lung_survival_1y_pct" in table.columns
+    value = ["lung_survival_1y_pct", "diagnosis_year"] if survival else ["lung_early_stage_share"]
+    columns = ["rank", "ccg_code", "name", "alliance_code", *value, "chosen", "basis"]
+    if viewer.signed_in and not survival:
         columns += ["stage_early", "stage_staged"]
     return table_response(table, columns, format, "lung-targeting.csv")

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.store import Auditor, authenticate
 from cancer_alliance.store.models import UserAccount
+from cancer_alliance.store.web_sessions import end_session, start_session
 from cancer_alliance.web.context import ContextDep, SignedInDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.security.csrf import require_csrf
@@ -54,15 +55,15 @@ def login_submit(
         response.headers["Retry-After"] = str(retry)
         return response
     with ctx.store.begin() as session:
-        user = authenticate(session, username, password, request_id=request.state.request_id)
-        user_id = user.id if user is not None else None
-    if user_id is None:
+        user = authenticate(session, username, password, address=client, request_id=request.state.request_id)
+        token = start_session(session, user.id) if user is not None else None
+    if token is None:
         ctx.login_limiter.record(client)
         errors = [{"text": "Enter a correct username and password", "href": "#username"}]
         return render(
             request, "login.jinja", status_code=401, next=safe_next(next), errors=errors, username=username
         )
-    request.state.session = new_session(user_id)
+    request.state.session = new_session(token)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -71,5 +72,6 @@ def logout(request: Request, ctx: ContextDep, viewer: SignedInDep):
     with ctx.store.begin() as session:
         user = session.get(UserAccount, viewer.user_id)
         Auditor(session, actor_id=viewer.user_id, request_id=request.state.request_id).logged_out(user)
+        end_session(session, request.state.session.token)
     request.state.session = new_session()
     return RedirectResponse("/", status_code=303)

@@ -15,7 +15,7 @@ from cancer_alliance.store import Role
 from cancer_alliance.web.scope import Viewer
 
 #: Who may import files (pages/imports.py checks it; the navigation shows the link only to them).
-IMPORTERS = (Role.national, Role.alliance)
+IMPORTERS = (Role.national, Role.alliance, Role.trust)
 
 SIGNED_IN = frozenset(Role)
 #: Header navigation: route name, text, and the roles that may use it (None: everyone, the public too).

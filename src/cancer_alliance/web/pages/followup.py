@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import IntegrityError
 
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import Protocol, load_protocol
@@ -20,6 +21,7 @@ from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.followup import CARE_RECORDS, MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
+from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.security.csrf import require_csrf
@@ -211,6 +213,8 @@ def followup_action(
         problem = CHOICES[unchosen[0]][1] if unchosen[0] in CHOICES else "Select what was done"
     elif len(summary.strip()) > MAX_SUMMARY:
         problem = f"The summary must be {MAX_SUMMARY} characters or fewer"
+    elif has_nhs_number(note) or has_nhs_number(summary):
+        problem = NHS_NUMBER_MESSAGE
     if problem:
         return _patient_page(
             request,
@@ -233,13 +237,23 @@ def followup_action(
             _owned_test(scope, patient.id, item_id)
         elif action == "triage_concern":
             _owned_concern(scope, patient.id, item_id)
-        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care") and item_id != patient.id:
-            raise actions.NotFound(f"item {item_id} is not this patient")
+        elif action == "reaccess":
+            _owned_request(scope, patient.id, item_id)
+        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care"):
+            if item_id != patient.id:
+                raise actions.NotFound(f"item {item_id} is not this patient")
+        else:
+            raise actions.ActionError(f"unknown action {action!r}")
         # The action and its audit event commit together in their own transaction: if the item
         # changed meanwhile, all of it rolls back and the page is drawn afresh in the request's.
         with ctx.store.begin() as own:
             chosen["summary"] = summary.strip() or None
             _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common, chosen)
+    except IntegrityError:
+        # A double submit racing its twin: both passed the action-key check, the twin committed first
+        # and the key's uniqueness refused this one. Done once is what was asked (issue 21).
+        if not _recorded(ctx, action_key):
+            raise
     except actions.ChangedByAnotherUser:
         return _conflict(request, ctx, scope, auditor, patient_id, day, anchor)
     except (actions.ActionError, actions.NotFound) as error:
@@ -285,6 +299,18 @@ def _owned_test(scope: FollowupScope, patient_id: int, test_id: int) -> int:
     if not any(test.id == test_id for test in scope.record(patient_id).tests):
         raise actions.NotFound(f"test {test_id} is not this patient's")
     return test_id
+
+
+def _owned_request(scope: FollowupScope, patient_id: int, request_id: int) -> int:
+    if not any(request.id == request_id for request in scope.record(patient_id).requests):
+        raise actions.NotFound(f"re-access request {request_id} is not this patient's")
+    return request_id
+
+
+def _recorded(ctx, action_key: str) -> bool:
+    """Whether an action is recorded under `action_key`, read in a new session (after the twin's commit)."""
+    with ctx.store.session() as session:
+        return actions.recorded(session, action_key)
 
 
 def _owned_concern(scope: FollowupScope, patient_id: int, concern_id: int) -> int:

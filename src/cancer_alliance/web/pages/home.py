@@ -113,6 +113,7 @@ def _early_stage(viewer: Viewer, label: str) -> dict[str, Any]:
         "rows": rows,
         "early_stage": True,
         "early_year": int(years.max()) if not years.empty else None,
+        "ambitions": " and ".join(label for _, label in targets),
         "from_successors": sum(1 for note in notes.values() if note),
     }
 

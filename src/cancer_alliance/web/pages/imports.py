@@ -4,13 +4,17 @@ reasons, and the outcome (issue #19 item 4; decision record 0024).
 
 The file goes through `ingest.ingest_file` exactly as `alliance ingest` (validation, pseudonymised
 lake snapshot, quarantine), then `results.refresh` as `alliance results refresh`, both in the job runner
-(`results.jobs`), never in the request. National and alliance analysts may import; the upload and any
-quarantine download are audited. A job and its quarantine file are shown to national users and to whoever
+(`results.jobs`), never in the request, under the uploader's import scope (`ingest.account_scope`:
+national users any row, alliance users their alliance's providers, trust users their own; decision
+record 0025). National, alliance and trust analysts may import; the upload and any quarantine download
+are audited. A job and its quarantine file are shown to national users and to whoever
 uploaded it, since the quarantine holds the rejected rows' values.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from pathlib import Path
@@ -19,10 +23,13 @@ from typing import Annotated
 import pyarrow as pa
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from cancer_alliance.config import quarantine_dir
+from cancer_alliance.csv_export import write_lists
+from cancer_alliance.errors import InputError
+from cancer_alliance.ingest import ImportScope, account_scope
 from cancer_alliance.results.jobs import enqueue
 from cancer_alliance.store import ObjectRef, Role
 from cancer_alliance.store.results import ImportJob, JobState, ResultsRun
@@ -30,6 +37,7 @@ from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, Sto
 from cancer_alliance.web.pages.common import IMPORTERS, render
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
+from cancer_alliance.web.tables import csv_attachment
 
 router = APIRouter()
 QUARANTINE_NAME = re.compile(r"cwt-[0-9A-Za-z-]+\.csv")
@@ -38,8 +46,20 @@ SUFFIXES = (".csv", ".parquet")
 
 def analyst(viewer: SignedInDep) -> Viewer:
     if viewer.role not in IMPORTERS:
-        raise HTTPException(status_code=403, detail="Only national and alliance analysts can import files.")
+        raise HTTPException(
+            status_code=403, detail="Only national, alliance and trust analysts can import files."
+        )
     return viewer
+
+
+def import_scope(viewer: Viewer) -> ImportScope | None:
+    """Whose rows `viewer` may import, as the job runner will apply it (`ingest.account_scope`)."""
+    try:
+        return account_scope(viewer.role.value, viewer.organisation_code)
+    except InputError:
+        raise HTTPException(
+            status_code=403, detail="Your account names no organisation to import for."
+        ) from None
 
 
 AnalystDep = Annotated[Viewer, Depends(analyst)]
@@ -47,7 +67,7 @@ AnalystDep = Annotated[Viewer, Depends(analyst)]
 
 @router.get("/import", name="import_form")
 def import_form(request: Request, viewer: AnalystDep):
-    return render(request, "import.jinja", errors=[])
+    return render(request, "import.jinja", errors=[], scope=import_scope(viewer))
 
 
 @router.post("/import", name="import_upload", tags=["patient-level"], dependencies=[Depends(require_csrf)])
@@ -61,7 +81,7 @@ def import_upload(
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         errors = [{"text": "Choose a CWT file ending .csv or .parquet", "href": "#upload"}]
-        return render(request, "import.jinja", status_code=400, errors=errors)
+        return render(request, "import.jinja", status_code=400, errors=errors, scope=import_scope(viewer))
     uploads = ctx.settings.home / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     staged = uploads / f"{uuid.uuid4().hex}{suffix}"
@@ -77,7 +97,7 @@ def import_upload(
     if suffix == ".parquet" and (refused := _too_many_rows(staged, ctx.settings.max_upload_rows)):
         staged.unlink(missing_ok=True)
         errors = [{"text": refused, "href": "#upload"}]
-        return render(request, "import.jinja", status_code=413, errors=errors)
+        return render(request, "import.jinja", status_code=413, errors=errors, scope=import_scope(viewer))
     job_id = enqueue(ctx.store, "cwt", upload.filename or staged.name, staged, viewer.user_id)
     auditor.created(ObjectRef("cwt_import_job", str(job_id)), {"file": upload.filename})
     if ctx.jobs is not None:
@@ -112,7 +132,17 @@ def quarantine_download(name: str, viewer: AnalystDep, auditor: AuditorDep, sess
     if not QUARANTINE_NAME.fullmatch(name) or not path.is_file() or not _may_download(session, viewer, name):
         raise HTTPException(status_code=403, detail="You cannot download this quarantine file.")
     auditor.exported(ObjectRef("quarantine", name), {"format": "csv"})
-    return FileResponse(path, media_type="text/csv", filename=name)
+    return csv_attachment(_safe_copy(path), name)
+
+
+def _safe_copy(path: Path) -> str:
+    """The quarantine file passed through the formula-safe writer: its cells are the rejected input
+    exactly as uploaded, so any of them may be a formula."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        buffer = io.StringIO()
+        write_lists(buffer, next(rows, []), rows)
+    return buffer.getvalue()
 
 
 def _may_see(viewer: Viewer, job: ImportJob) -> bool:

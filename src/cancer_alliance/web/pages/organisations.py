@@ -1,7 +1,9 @@
 """Alliance and trust pages: scorecard for the latest month, the chosen standard's monthly performance
 as a Making Data Count SPC chart with its icons and table, trusts ranked, (alliances) early
-diagnosis from the NDRS stage counts, and a funnel plot comparing the alliance's trusts (or the trust)
-with every trust in England over the latest months (`queries.trust_funnel`).
+diagnosis from the NDRS stage counts, early diagnosis from the registrations in the lake beside it
+(stage 1-2 and emergency presentation, each labelled with its source), and a funnel plot comparing
+the alliance's trusts (or the trust) with every trust in England over the latest months
+(`queries.trust_funnel`).
 
 Everything a page shows is worked out once per results file, organisation, standard and audience
 (`Results.derived`), including the chart specs as JSON text, so a request costs a dict lookup and the
@@ -28,6 +30,7 @@ from cancer_alliance.web.presenters.early_diagnosis import (
     ambition_rows,
     ambition_targets,
     interval,
+    lake_values,
     year_rows,
 )
 from cancer_alliance.web.presenters.formatting import count, format_month, percent
@@ -45,6 +48,7 @@ from cancer_alliance.web.queries import (
     alliance_summary,
     early_diagnosis,
     funnel_members,
+    lake_early_diagnosis,
     organisation_spc,
     standard_infos,
     trust_funnel,
@@ -93,6 +97,7 @@ def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standar
         "metrics": HEADLINE_STANDARDS,
         "trusts": ranked(summary.trusts, "provider", trust_names()) if summary.trusts is not None else None,
         "early": _early_values(early_diagnosis(viewer, code)) if kind == "alliance" else None,
+        "lake_early": lake_values(lake_early_diagnosis(results, viewer, kind, code)),
         "funnel": _funnel_values(results, viewer, kind, code, standard, title),
     }
 

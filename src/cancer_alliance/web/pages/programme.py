@@ -522,14 +522,14 @@ def case_study_page(
     request: Request, study_id: int, ctx: ContextDep, viewer: ViewerDep, session: StoreDep, saved: str = ""
 ):
     study = _study(session, study_id, viewer)
-    chart = None
+    before_after = None
     if viewer.signed_in:
         found = library.before_after(study, ctx.settings.home)
         if found is not None:
-            chart = present.before_after_view(
+            before_after = present.before_after_view(
                 found, f"{found.label[:60]}: before and after {study.change_month}"
             )
-            chart["spec"] = json.dumps(chart["spec"])
+            before_after["spec"] = json.dumps(before_after["spec"])
     return render(
         request,
         "case_study.jinja",
@@ -537,7 +537,7 @@ def case_study_page(
         alliance_name=present.alliance_names().get(study.alliance_code, study.alliance_code),
         priorities=present.priority_titles(study.priorities),
         status=present.STATUS_TAGS[study.status.value],
-        chart=chart,
+        before_after=before_after,
         metric=present.metric_label(study.metric_key) if study.metric_key else None,
         can_edit=can_edit(viewer.role, viewer.organisation_code, study.alliance_code),
         can_moderate=can_moderate(viewer.role),
@@ -638,6 +638,18 @@ def case_study_moderate(
 # --- board pack -------------------------------------------------------------------------------------
 
 
+def _require_pack(viewer: Viewer, alliance_code: str) -> None:
+    """The pack holds the alliance's follow-up totals, so it follows `/followup/metrics`: national
+    users for any alliance, alliance users for their own, trust users not at all (issue 21)."""
+    if viewer.role is Role.national:
+        return
+    if viewer.role is Role.alliance and viewer.organisation_code == alliance_code:
+        return
+    raise HTTPException(
+        status_code=403, detail="The board pack is for national users and the alliance's own users."
+    )
+
+
 @router.get("/programme/board", name="board_form")
 def board_form(request: Request, ctx: ContextDep, viewer: SignedInDep, alliance: str = "", month: str = ""):
     code = _alliance(alliance, viewer, ctx)
@@ -659,6 +671,7 @@ def board_download(
     code = _alliance(alliance, viewer, ctx)
     if not code:
         raise HTTPException(status_code=400, detail="Choose an alliance.")
+    _require_pack(viewer, code)
     month = _month(month, ctx)
     try:
         pack = board_pack(code, month, home=ctx.settings.home, session=auditor.session)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
+from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
 from cancer_alliance.web.presenters.paging import pagination
@@ -211,10 +212,14 @@ def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, s
         errors.append({"text": "Enter a note", "href": "#text"})
     elif len(text) > MAX_NOTE:
         errors.append({"text": f"Note must be {MAX_NOTE} characters or fewer", "href": "#text"})
+    elif has_nhs_number(text):
+        errors.append({"text": NHS_NUMBER_MESSAGE, "href": "#text"})
     if len(next_action) > MAX_ACTION:
         errors.append(
             {"text": f"Next action must be {MAX_ACTION} characters or fewer", "href": "#next_action"}
         )
+    elif has_nhs_number(next_action):
+        errors.append({"text": NHS_NUMBER_MESSAGE, "href": "#next_action"})
     parsed = None
     if due.strip():
         try:

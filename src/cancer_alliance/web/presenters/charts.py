@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from cancer_alliance.stats.charts import funnel_chart, spc_chart
+from cancer_alliance.stats.charts import FUNNEL_FLAG_LABELS, funnel_chart, spc_chart
 from cancer_alliance.stats.funnel import funnel_curve
 from cancer_alliance.web.presenters.performance import records
 
@@ -84,16 +84,6 @@ def spc_trend(
     return {**chart.spec, "$schema": SCHEMA}
 
 
-#: A trust's place against the funnel (`stats.funnel.FLAGS`) in words.
-FUNNEL_FLAG_LABELS = {
-    "above_99.8": "Above the 99.8% limit",
-    "above_95": "Above the 95% limit",
-    "within_95": "Within the limits",
-    "below_95": "Below the 95% limit",
-    "below_99.8": "Below the 99.8% limit",
-}
-
-
 def funnel_flag_label(flag: object) -> str:
     """The flag in words; "No published rate" when a trust has none (no patients or a withheld count)."""
     return FUNNEL_FLAG_LABELS.get(flag, "No published rate") if isinstance(flag, str) else "No published rate"
@@ -103,7 +93,6 @@ def trust_funnel_chart(table: pd.DataFrame, overall_rate: float, highlight: Coll
     """The funnel of trusts (`queries.trust_funnel(...).table`) with the `highlight` trusts (ODS codes)
     drawn larger; the limit lines run over the trusts' range of patients."""
     units = table[table["proportion"].notna()].rename(columns={"total": "denominator"})
-    units = units.assign(funnel_flag=units["funnel_flag"].map(funnel_flag_label))
     if units.empty:
         curve = funnel_curve(overall_rate, 1.0, points=2)
     else:

@@ -123,7 +123,7 @@ def ccg_funnel_spec(table: pd.DataFrame, p0: float, highlight: Sequence[str], ti
     units = table[table["proportion"].notna()].rename(columns={"screened": "denominator"})
     if units.empty or np.isnan(p0):
         return None
-    units = units.assign(funnel_flag=units["funnel_flag"].map(funnel_flag_label), ccg=units["name"])
+    units = units.assign(ccg=units["name"])
     low, high = float(units["denominator"].min()), float(units["denominator"].max())
     curve = funnel_curve(p0, high, min_denominator=max(low * 0.8, 1.0))
     chosen = set(highlight)

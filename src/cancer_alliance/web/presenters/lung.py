@@ -230,14 +230,17 @@ DASHBOARD_RATES = (
 def _interval(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name)
     if is_missing(value):
-        withheld = any(row.get(f"{part}_suppressed") for part in RATES[name])
-        return "withheld" if withheld else "none to count"
+        if any(row.get(f"{part}_suppressed") for part in RATES[name]):
+            return "withheld"
+        # A denominator that is not there (no invitations in the lake) is no data, never a figure.
+        return "no data" if is_missing(row.get(RATES[name][1])) else "none to count"
     return f"{percent(value)} ({percent(row[f'{name}_lower_95'])} to {percent(row[f'{name}_upper_95'])})"
 
 
 def dashboard_rows(table: Any, names: Mapping[str, str], key: str) -> list[dict[str, Any]]:
     """One row per alliance or CCG: name, attendances, LDCT scans, cancers and each rate with its
-    interval (empty where the denominator is 0, "withheld" where disclosure control withheld it)."""
+    interval ("none to count" where the denominator is 0, "no data" where it is missing, "withheld"
+    where disclosure control withheld it)."""
     rows = []
     for row in table.to_dict("records"):
         rows.append(
@@ -253,24 +256,47 @@ def dashboard_rows(table: Any, names: Mapping[str, str], key: str) -> list[dict[
     return rows
 
 
+#: What the targeting ranks by, by its `basis` (decision 0032): heading of the value column, the
+#: column, and how a map area names it. The early-stage share is only a fallback and says so.
+TARGETING_BASIS = {
+    "survival": ("One-year lung cancer survival", "lung_survival_1y_pct", "one-year survival"),
+    "early_stage_proxy": (
+        "Lung cancers at stage 1 or 2 (proxy for survival)",
+        "lung_early_stage_share",
+        "early stage (survival proxy)",
+    ),
+}
+
+
 def targeting_map(
     shapes: Mapping[str, str], targeting: Any, highlight_alliance: str | None
 ) -> dict[str, Any]:
     """The CCG map with the chosen CCGs filled (NHS blue) and the others light, each area named with
-    its proxy value and whether it was chosen; the same facts are in the table beside it."""
-    by_code = {row["ccg_code"]: row for row in targeting.to_dict("records")}
+    the value it was ranked by and whether it was chosen; the same facts are in the table beside it.
+    `basis`, `heading` and `value_column` say whether that value is survival or the early-stage proxy."""
+    records = targeting.to_dict("records")
+    basis = records[0]["basis"] if records else "early_stage_proxy"
+    heading, column, named = TARGETING_BASIS[basis]
+    by_code = {row["ccg_code"]: row for row in records}
     areas = []
     for code, path in shapes.items():
         row = by_code.get(code)
         if row is None:
-            fill, label = "#ffffff", f"{code}: no lung registrations"
+            fill, label = "#ffffff", f"{code}: not ranked"
         else:
             state = "chosen" if row["chosen"] else "not chosen"
             fill = "#005eb8" if row["chosen"] else "#e8edee"
-            share = percent(row["lung_early_stage_share"])
-            label = f"{row['name']}: rank {row['rank']}, early stage {share}, {state}"
+            label = f"{row['name']}: rank {row['rank']}, {named} {_ranked_value(basis, row[column])}, {state}"
         areas.append({"code": code, "path": path, "fill": fill, "label": label})
-    chosen = [row for row in targeting.to_dict("records") if row["chosen"]]
+    chosen = [row for row in records if row["chosen"]]
     if highlight_alliance:
         chosen = [row for row in chosen if row["alliance_code"] == highlight_alliance]
-    return {"areas": areas, "chosen": chosen}
+    for row in chosen:
+        row["shown"] = _ranked_value(basis, row[column])
+    year = records[0].get("diagnosis_year") if records and basis == "survival" else None
+    return {"areas": areas, "chosen": chosen, "basis": basis, "heading": heading, "year": year}
+
+
+def _ranked_value(basis: str, value: float) -> str:
+    """Survival is published in per cent; the proxy is a share."""
+    return f"{value:.1f}%" if basis == "survival" else percent(value)

@@ -217,7 +217,7 @@ def trend_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
 
 
 def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
-    from cancer_alliance.web.presenters.performance import POINT_TYPE_LABELS
+    from cancer_alliance.stats.charts import POINT_TYPE_LABELS
 
     return [
         TrendRow(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cancer_alliance.stats.charts import POINT_TYPE_LABELS
 from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
 
@@ -156,16 +157,6 @@ def month_rows(series: pd.DataFrame) -> list[dict[str, str]]:
 def records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready rows: NaN as null."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
-#: How a point of an SPC chart is described in its table (`stats.spc.PointType` values).
-POINT_TYPE_LABELS = {
-    "common_cause": "Common cause",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause: high",
-    "special_cause_neutral_low": "Special cause: low",
-}
 
 
 def spc_rows(table: pd.DataFrame) -> list[dict[str, str]]:

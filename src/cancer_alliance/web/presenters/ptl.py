@@ -1,5 +1,6 @@
 """The patient tracking list as pages show it: filters, sort order, RAG by days to the 62-day breach,
-and each pathway's timeline (CWT rules §6; issue 6 item 2). No I/O: the rows come through `Scope`.
+and each pathway's timeline (CWT reporting conventions [S1, S31]; issue 6 item 2). No I/O: the rows come
+through `Scope`.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def passed_column(day: str) -> str:
     return cwt_ptl.passed_column(int(day))
 
 
-#: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT §6).
+#: Columns of the backlog summary (whole pathways; the flags come from the engine's PTL, CWT reporting
+#: conventions [S1, S31]).
 BACKLOG_COUNTS = (
     "open_pathways",
     "over_62_backlog",
@@ -160,6 +162,11 @@ class PathwayRow:
     next_action: str
     pathway_milestone: str = ""  # timed pathway (lung, prostate, colorectal): next milestone and due date
     pathway_overdue: bool = False
+
+    @property
+    def provider_known(self) -> bool:
+        """Whether `provider` is an ODS code (shown by name, the code on hover) rather than "Unknown"."""
+        return self.provider != "Unknown"
 
 
 def list_rows(
@@ -296,12 +303,26 @@ def milestone_rows(milestones: pd.DataFrame) -> list[MilestoneRow]:
     return rows
 
 
+#: How the PTL found a pathway's tumour type (`cwt.ptl`, "tumour_type_source").
+TUMOUR_TYPE_SOURCES = {
+    "diagnosis": "from the recorded diagnosis",
+    "suspected": "suspected, from the referral",
+}
+
+
+def tumour_type_text(pathway: Mapping[str, Any]) -> str:
+    """The tumour type with where it came from, e.g. "Lung (suspected, from the referral)"."""
+    source = TUMOUR_TYPE_SOURCES.get(pathway.get("tumour_type_source") or "")
+    tumour = pathway["tumour_type"] or ""
+    return f"{tumour} ({source})" if source else tumour
+
+
 def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows for the nhsuk summary list on the pathway page."""
     pairs = [
         ("Record", pathway["record_id"]),
         ("Responsible provider", pathway["provider"] or "Unknown"),
-        ("Tumour type", pathway["tumour_type"] or ""),
+        ("Tumour type", tumour_type_text(pathway)),
         ("Route", pathway["route"] or ""),
         ("Days waited", str(pathway["days_waited"])),
         ("Band", pathway["band"] or ""),

@@ -1,8 +1,11 @@
 """Per-request session, viewer and security headers, as plain ASGI middleware.
 
 Before a route runs: a request id, the session from the signed cookie (or a new anonymous one), and
-the viewer (the session's active account, else the public). After it: the cookie again when the
-session changed (sign-in, sign-out, refresh of `seen`), the security headers and the request id.
+the viewer (the account of the session's live row in the store, else the public). That lookup runs in
+a worker thread with its own short-lived connection, never on the event loop (issue 21: a blocking
+lookup there stalled every request once the pool was busy); if the store fails, the answer is 503.
+After it: the cookie again when the session changed (sign-in, sign-out, refresh of `seen`), the
+security headers and the request id.
 Written against ASGI directly rather than Starlette's `BaseHTTPMiddleware`, which runs each request
 through an extra task and memory stream (a measurable share of a page's time, web/README.md).
 """
@@ -14,14 +17,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from http.cookies import SimpleCookie
 
-from sqlalchemy import select
+from anyio import to_thread
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cancer_alliance.store import UserAccount
+from cancer_alliance.store.web_sessions import session_user
 from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
-from cancer_alliance.web.scope import PUBLIC
+from cancer_alliance.web.scope import PUBLIC, Viewer
 from cancer_alliance.web.security.headers import security_headers
 from cancer_alliance.web.security.sessions import COOKIE_NAME, REFRESH_SECONDS, new_session
 
@@ -51,13 +56,17 @@ class SessionsAndHeaders:
         loaded = ctx.sessions.loads(request.cookies.get(COOKIE_NAME), now)
         session = loaded or new_session(now=now)
         request.state.viewer = PUBLIC
-        if session.user_id is not None:
-            with ctx.store.session() as db:
-                user = db.scalar(select(UserAccount).where(UserAccount.id == session.user_id))
-            if user is None or not user.active:
+        if session.token is not None:
+            try:
+                found = await to_thread.run_sync(_signed_in_viewer, ctx, session.token)
+            except DBAPIError:
+                unavailable = PlainTextResponse("Service unavailable, try again.", 503, {"Retry-After": "5"})
+                await unavailable(scope, receive, _with_headers(send, headers, None))
+                return
+            if found is None:
                 session = new_session(now=now)
             else:
-                request.state.viewer = viewer_of(user)
+                request.state.viewer = found
         if now - session.seen >= REFRESH_SECONDS:
             session = session.touched(now)
         request.state.session = session
@@ -71,6 +80,13 @@ class SessionsAndHeaders:
             return _cookie_header(ctx.sessions.dumps(final), ctx.settings.session_lifetime, secure)
 
         await self.app(scope, receive, _with_headers(send, headers, cookie))
+
+
+def _signed_in_viewer(ctx: AppContext, token: str) -> Viewer | None:
+    """The viewer whose live session `token` is (run in a worker thread: it blocks on the store)."""
+    with ctx.store.session() as db:
+        user = session_user(db, token)
+        return None if user is None else viewer_of(user)
 
 
 def _with_headers(send: Send, headers: dict[str, str], cookie: Callable[[], str | None] | None) -> Send:

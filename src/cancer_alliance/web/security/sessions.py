@@ -1,7 +1,9 @@
-"""Signed session cookies with idle and absolute expiry (decision record 0010).
+"""Signed session cookies with idle and absolute expiry (decision records 0010 and 0028).
 
-The cookie holds only the account id, the CSRF token and two timestamps, signed with the server's
-secret (itsdangerous, HMAC-SHA1 over a salt-derived key); nothing secret or patient-level is in it.
+The cookie holds the CSRF token, two timestamps and, once signed in, the session token whose hash the
+store keeps (`store.web_sessions`): signing out, a password or role change and deactivation delete
+that row, so the cookie stops working at once. It is signed with the server's secret (itsdangerous,
+HMAC-SHA1 over a salt-derived key); nothing patient-level is in it.
 A session ends `session_idle` after its last request or `session_lifetime` after sign-in, whichever
 comes first; signing in or out always issues a new session (new CSRF token), so a token seen before
 sign-in is useless after it.
@@ -26,7 +28,7 @@ REFRESH_SECONDS = 60
 class SessionData:
     """What a session cookie carries."""
 
-    user_id: int | None
+    token: str | None
     csrf: str
     issued: float
     seen: float
@@ -35,10 +37,11 @@ class SessionData:
         return replace(self, seen=now)
 
 
-def new_session(user_id: int | None = None, now: float | None = None) -> SessionData:
-    """A fresh session (anonymous unless `user_id`), with a new CSRF token."""
+def new_session(token: str | None = None, now: float | None = None) -> SessionData:
+    """A fresh session (anonymous unless `token`, from `store.web_sessions.start_session`), with a new
+    CSRF token."""
     now = time.time() if now is None else now
-    return SessionData(user_id=user_id, csrf=secrets.token_urlsafe(32), issued=now, seen=now)
+    return SessionData(token=token, csrf=secrets.token_urlsafe(32), issued=now, seen=now)
 
 
 class SessionCodec:
@@ -50,17 +53,19 @@ class SessionCodec:
         self.lifetime = lifetime.total_seconds()
 
     def dumps(self, session: SessionData) -> str:
-        return self._serializer.dumps([session.user_id, session.csrf, session.issued, session.seen])
+        return self._serializer.dumps([session.token, session.csrf, session.issued, session.seen])
 
     def loads(self, value: str | None, now: float | None = None) -> SessionData | None:
         """The session in `value`, or None if missing, tampered with or expired."""
         if not value:
             return None
         try:
-            user_id, csrf, issued, seen = self._serializer.loads(value)
+            token, csrf, issued, seen = self._serializer.loads(value)
         except (BadSignature, ValueError, TypeError):
             return None
         now = time.time() if now is None else now
         if now - seen > self.idle or now - issued > self.lifetime:
             return None
-        return SessionData(user_id=user_id, csrf=str(csrf), issued=float(issued), seen=float(seen))
+        if token is not None and not isinstance(token, str):
+            return None
+        return SessionData(token=token, csrf=str(csrf), issued=float(issued), seen=float(seen))

@@ -19,7 +19,7 @@ pathway = {
 
 
 def test_each_measure_subtracts_the_adjustments_of_its_row(spec_test):
-    """§3: 2ww 19 - 5 = 14; fds 24 - 5 = 19; 31d 19 - 3 = 16; 62d (usc) 59 - 5 - 3 = 51."""
+    """CWT adjustments [S16, S24]: 2ww 19 - 5 = 14; fds 24 - 5 = 19; 31d 19 - 3 = 16; 62d (usc) 59 - 5 - 3 = 51."""
     spec_test(
         """
         record_id
@@ -40,7 +40,7 @@ def test_each_measure_subtracts_the_adjustments_of_its_row(spec_test):
 
 
 def test_a_consultant_upgrade_after_first_seen_keeps_the_first_seen_days(spec_test):
-    """§3 upgrade branches: from the upgrade date, the first-seen adjustment is subtracted when the
+    """CWT adjustments [S16, S24] upgrade branches: from the upgrade date, the first-seen adjustment is subtracted when the
     upgrade is on or before the date first seen (15 Jan: 45 - 5 - 3 = 37; on the day, 20 Jan:
     40 - 5 - 3 = 32) and not when it comes after (25 Jan: 35 - 3 = 32). With no date first seen
     the first branch applies (DERIVED, docs/deviations.md)."""
@@ -68,7 +68,7 @@ def test_a_consultant_upgrade_after_first_seen_keeps_the_first_seen_days(spec_te
 
 
 def test_adjustments_move_a_wait_across_the_boundary(spec_test):
-    """§3: the 62-day wait is within only after both adjustments: 66 days less 2 + 2 = 62."""
+    """CWT adjustments [S16, S24]: the 62-day wait is within only after both adjustments: 66 days less 2 + 2 = 62."""
     spec_test(
         """
         record_id | adjustment_first_seen_days | adjustment_treatment_days

@@ -9,7 +9,7 @@ ipt = {"referral_received_date": "2020-03-02", "provider_first_seen": "TA",
 
 
 def test_each_scenario_shares_the_patient_as_the_table_says(spec_test):
-    """§4.2 table (reference data `allocation_scenarios`). d38/d24/d62 in days: s1 30/20/50,
+    """breach allocation [S6, S40] table (reference data `allocation_scenarios`). d38/d24/d62 in days: s1 30/20/50,
     s2 10/45/55, s3 40/18/58, s4 35/40/75, s5 55/15/70, s6 42/48/90. Both rows carry the 62-day
     outcome; a provider that gets nothing keeps a row with share 0."""
     spec_test("""
@@ -87,7 +87,7 @@ def test_e33_the_transfer_day_decides_the_scenario(spec_test):
 
 
 def test_the_38_day_phase_uses_the_62_day_first_seen_adjustment(spec_test):
-    """§3 (38-day row, "start = CRTP or upgrade date, as above"): an upgrade after first seen drops
+    """CWT adjustments [S16, S24] (38-day row, "start = CRTP or upgrade date, as above"): an upgrade after first seen drops
     the first-seen adjustment from both the 62- and the 38-day wait. Upgrade 10 Apr 2019, transfer
     18 May (day 38), treatment 11 Jun (day 62): scenario 1 even with 10 first-seen days recorded."""
     spec_test("""

@@ -8,7 +8,7 @@ pathway = {"referral_received_date": "2019-04-01", "decision_to_treat_date": "20
 
 
 def test_one_provider_is_solo(spec_test):
-    """§4.2 "Solo": investigated and treated at one provider: one row, share 1. The accountable
+    """breach allocation [S6, S40] "Solo": investigated and treated at one provider: one row, share 1. The accountable
     investigating provider decides, not where the patient was first seen."""
     spec_test("""
         record_id | provider_first_seen | accountable_investigating_provider | provider_treatment
@@ -24,7 +24,7 @@ def test_one_provider_is_solo(spec_test):
 
 
 def test_e25_no_accountable_investigating_provider_shares_50_50(spec_test):
-    """E25 (§4.2 [IMPL fallback]): first seen at A, treated at B, no accountable investigating
+    """E25 (breach allocation [S6, S40] [IMPL fallback]): first seen at A, treated at B, no accountable investigating
     provider: 0.5 to each, both within if d62 <= 62 else both breach; the consultant-upgrade
     provider comes before the first-seen provider as the investigating provider."""
     spec_test("""
@@ -70,7 +70,7 @@ def test_no_transfer_date_falls_back_to_50_50_and_is_flagged(spec_test):
 
 
 def test_the_allocation_version_is_chosen_by_treatment_date(spec_test):
-    """§4.1, §8.4 item 1: six-scenario allocation from 1 April 2018 (dataset v2.0 [OFFICIAL S15]);
+    """breach allocation [S6, S15], docs/deviations.md: six-scenario allocation from 1 April 2018 (dataset v2.0 [OFFICIAL S15]);
     before, a shared pathway is split 50:50 (UNVERIFIED rule text; setting `allocation_versions`)."""
     spec_test("""
         record_id | referral_received_date | transfer_to_treatment_date | decision_to_treat_date | treatment_start_date

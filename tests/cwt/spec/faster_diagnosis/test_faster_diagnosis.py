@@ -28,7 +28,7 @@ def test_e4_boundary_day_28_is_within_and_day_29_a_breach(spec_test):
 
 
 def test_e5_a_decision_to_treat_before_the_end_date_stops_the_clock(spec_test):
-    """E5 (§1.2 [OFFICIAL S17; IMPL S40]): referral 1 Feb 2024, DTT 20 Feb, FDS end recorded 5 Mar:
+    """E5 (FDS [S1, S17] [OFFICIAL S17; IMPL S40]): referral 1 Feb 2024, DTT 20 Feb, FDS end recorded 5 Mar:
     the clock stops on 20 Feb, 19 days, within (33 if the later date were used), reported in
     February 2024 (the effective clock stop, issue 3). A DTT alone also stops the clock."""
     spec_test(
@@ -51,7 +51,7 @@ def test_e5_a_decision_to_treat_before_the_end_date_stops_the_clock(spec_test):
 
 
 def test_e6_consultant_upgrades_are_not_in_fds(spec_test):
-    """E6 (§1.2 [OFFICIAL S1]): a routine referral later upgraded has no FDS row, only its 62-day
+    """E6 (FDS [S1, S17] [OFFICIAL S1]): a routine referral later upgraded has no FDS row, only its 62-day
     upgrade row; screening and breast symptomatic referrals are in FDS."""
     spec_test(
         """
@@ -81,7 +81,7 @@ def test_e6_consultant_upgrades_are_not_in_fds(spec_test):
 
 
 def test_the_first_seen_adjustment_is_subtracted(spec_test):
-    """§3: FDS = min(FDS end, DTT) - referral received - adjustment (first seen)."""
+    """CWT adjustments [S16, S24]: FDS = min(FDS end, DTT) - referral received - adjustment (first seen)."""
     spec_test(
         """
         record_id | referral_received_date | fds_end_date | adjustment_first_seen_days
@@ -121,7 +121,7 @@ def test_e31_the_quoted_fds_example_is_correct(spec_test):
 
 
 def test_exclusions_come_from_the_configurable_code_table(spec_test):
-    """§1.2, §8.4 item 4: the official exclusion codes were not found, so nothing is excluded by
+    """FDS [S1, S17], docs/deviations.md: the official exclusion codes were not found, so nothing is excluded by
     default; a table row (end reason, exclusion reason; blank = any) leaves matching records out
     of fds only (their other measures stand)."""
     records = """

@@ -1,2 +1,2 @@
 title = "Reporting month"
-text = "Each row counts in the month of its effective clock stop: CWT rules §6 [IMPL S40], measure table."
+text = "Each row counts in the month of its effective clock stop: CWT reporting conventions [S1, S31] [IMPL S40], measure table."

@@ -32,7 +32,7 @@ def test_e27_a_treatment_on_31_october_counts_in_october(spec_test):
 
 
 def test_each_measure_reports_in_the_month_its_own_clock_stops(spec_test):
-    """Measure table, §6: 2ww in the month first seen, fds in the month of the earlier of the FDS
+    """Measure table, CWT reporting conventions [S1, S31]: 2ww in the month first seen, fds in the month of the earlier of the FDS
     end date and the DTT (issue 3), 31d and 62d in the month of treatment; a referral in one month
     seen in the next counts in the next."""
     spec_test(

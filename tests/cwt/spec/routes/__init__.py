@@ -1,2 +1,2 @@
 title = "Route classification"
-text = "Which referral route a record is on decides its clock start and its measures: CWT rules §2.4 [IMPL S40]."
+text = "Which referral route a record is on decides its clock start and its measures: CWT route codes [S21, S40] [IMPL S40]."

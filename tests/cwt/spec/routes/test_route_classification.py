@@ -15,7 +15,7 @@ pathway = {
 
 
 def test_each_combination_gets_the_route_of_the_ncl_derivation(spec_test):
-    """§2.4: usc = priority 3, type not 16, source not 17, no upgrade; breast_symptomatic the same
+    """CWT route codes [S21, S40]: usc = priority 3, type not 16, source not 17, no upgrade; breast_symptomatic the same
     with type 16; screening = priority 2 and source 17; upgrade = source not 17 with an upgrade
     date (which wins over priority 3); anything else (routine, never upgraded) is on no route."""
     spec_test(
@@ -47,7 +47,7 @@ def test_each_combination_gets_the_route_of_the_ncl_derivation(spec_test):
 
 
 def test_blank_source_and_type_count_as_not_screening_and_not_breast(spec_test):
-    """§2.4 as in the NCL code, where a missing value never equals 17 or 16 (docs/deviations.md)."""
+    """A blank source or type is neither 17 nor 16: the project's choice (decision 0031, docs/deviations.md)."""
     spec_test(
         """
         record_id | priority_type | source_of_referral | referral_type

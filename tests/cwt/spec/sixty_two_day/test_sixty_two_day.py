@@ -6,7 +6,7 @@ solo = {"provider_first_seen": "RD1", "provider_treatment": "RD1", "decision_to_
 
 
 def test_every_route_has_a_62_day_row_from_its_own_clock_start(spec_test):
-    """Measure table, §2.2: usc, breast symptomatic and screening from the referral, upgrade from
+    """Measure table, CWT clock starts and stops [S1, S22]: usc, breast symptomatic and screening from the referral, upgrade from
     the consultant upgrade date; a routine referral never upgraded has none (31d only)."""
     spec_test("""
         record_id | priority_type | source_of_referral | referral_type | consultant_upgrade_date
@@ -28,7 +28,7 @@ def test_every_route_has_a_62_day_row_from_its_own_clock_start(spec_test):
 
 
 def test_only_first_definitive_treatments_stop_the_62_day_clock(spec_test):
-    """§2.3 [IMPL S40]: event types 01, 07 and 12; a subsequent treatment (02) has no 62d row, and
+    """CWT treatment codes [S19, S44] [IMPL S40]: event types 01, 07 and 12; a subsequent treatment (02) has no 62d row, and
     a referral not yet treated is an open pathway with none either."""
     spec_test("""
         record_id | treatment_event_type | treatment_start_date

@@ -52,7 +52,7 @@ def test_e8_a_subsequent_treatment_runs_from_its_ecad(spec_test):
 def test_e29_active_monitoring_agreed_is_a_first_treatment(spec_test):
     """E29 [SECONDARY S45; date rule UNVERIFIED]: prostate cancer, active monitoring (modality 08)
     agreed and started 5 May 2023: 31-day wait 0, and the 62-day clock stops that day (the DTT
-    also ends the FDS pathway, §1.2)."""
+    also ends the FDS pathway, FDS [S1, S17])."""
     spec_test(
         """
         record_id | treatment_modality | referral_received_date | decision_to_treat_date | treatment_start_date
@@ -118,7 +118,7 @@ def test_e31_the_quoted_31_day_deadline_is_a_day_late(spec_test):
 
 
 def test_event_types_give_the_stage_and_modalities_the_group(spec_test):
-    """§2.3 [IMPL S40] via the reference code lists: event types 01, 07, 12 are first treatments,
+    """CWT treatment codes [S19, S44] [IMPL S40] via the reference code lists: event types 01, 07, 12 are first treatments,
     02-06 and 08-11 subsequent; modalities 01/23/24 surgery, 02/03/14/15 drug, 04/05/06/13
     radiotherapy, anything else (or blank) other. Subsequent treatments have no 62d row."""
     spec_test(
@@ -169,7 +169,7 @@ def test_event_types_give_the_stage_and_modalities_the_group(spec_test):
 
 
 def test_modality_98_all_treatment_declined_is_excluded(spec_test):
-    """§2.3 [IMPL S40]: modality 98 counts in neither the 31-day nor the 62-day measure (the
+    """CWT treatment codes [S19, S44] [IMPL S40]: modality 98 counts in neither the 31-day nor the 62-day measure (the
     referral's 2ww and fds rows stand)."""
     spec_test(
         """
@@ -196,7 +196,7 @@ def test_modality_98_all_treatment_declined_is_excluded(spec_test):
 
 
 def test_the_treatment_adjustment_is_subtracted_and_open_pathways_have_no_row(spec_test):
-    """§3: 31d = treatment start - DTT - adjustment (treatment). A decision to treat without a
+    """CWT adjustments [S16, S24]: 31d = treatment start - DTT - adjustment (treatment). A decision to treat without a
     treatment yet is an open pathway: no 31d row."""
     spec_test(
         """

@@ -29,7 +29,7 @@ def test_e1_boundary_day_14_is_within_and_day_15_a_breach(spec_test):
 
 def test_e2_a_dna_adjustment_is_subtracted(spec_test):
     """E2: referral 1 Apr 2019, DNA on 10 Apr (adjustment reason 3, 9 days), seen 22 Apr: 21 - 9
-    = 12, within; without the adjustment the same dates are a breach (§3)."""
+    = 12, within; without the adjustment the same dates are a breach (CWT adjustments [S16, S24])."""
     spec_test(
         """
         record_id | referral_received_date | date_first_seen | adjustment_first_seen_days | adjustment_first_seen_reason
@@ -51,7 +51,7 @@ def test_e2_a_dna_adjustment_is_subtracted(spec_test):
 
 def test_e3_patient_choice_is_not_an_adjustment(spec_test):
     """E3 [SECONDARY S42]: Mrs Smith cannot attend on day 14 and is seen on day 17: a breach;
-    declining or cancelling is a delay reason, not an adjustment (§3 [OFFICIAL S16, S20])."""
+    declining or cancelling is a delay reason, not an adjustment (CWT adjustments [S16, S24] [OFFICIAL S16, S20])."""
     spec_test(
         """
         record_id | referral_received_date | date_first_seen
@@ -70,7 +70,7 @@ def test_e3_patient_choice_is_not_an_adjustment(spec_test):
 
 
 def test_submitted_days_apply_whatever_the_reason_code(spec_test):
-    """§3 project rule: the submitted adjustment days are subtracted even with reason 9 (no
+    """CWT adjustments [S16, S24] project rule: the submitted adjustment days are subtracted even with reason 9 (no
     adjustment) or a blank reason; the reason is kept for reporting, not used to veto the days."""
     spec_test(
         """

@@ -1,7 +1,7 @@
 title = "The verified targets at their boundaries: lung CT day 3, diagnosis communicated day 28, lung first treatment day 49"
 
 # Day 0 is 2020-03-02 (referral received) for every pathway; b1 is on the target day, b2 the day after.
-# Sources: clinical-models.md §5.1 (CT within 72 hours ≈ day 3; 49 days to first treatment) and §5 (FDS, 28 days).
+# Sources: NHS England timed lung pathway (2018) (CT within 72 hours ≈ day 3; 49 days to first treatment) and NHS England timed diagnostic pathways (2018) (FDS, 28 days).
 
 
 def test_lung_ct_day_3_is_met_and_day_4_is_breached(spec_test):

@@ -1,7 +1,7 @@
 title = "A consultant upgrade restarts the clock"
 
 # Issue 12 item 2: the start is the referral_received event, or the consultant_upgrade when that is
-# later (as in the 62-day rules, CWT rules §2.2). Referral 2020-03-02; upgrade 2020-03-10.
+# later (as in the 62-day rules, CWT clock starts and stops [S1, S22]). Referral 2020-03-02; upgrade 2020-03-10.
 
 
 def test_a_later_upgrade_is_day_0(spec_test):

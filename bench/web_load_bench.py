@@ -1,0 +1,237 @@
+"""Signed-in load bench (issue 21 item 8): 100 concurrent clients, each with its own session, a mix of
+national, alliance and trust users, for 60 s over the heaviest pages and APIs, against the server as
+`alliance serve` runs it (default workers: one per core), on the SQLite store and on PostgreSQL.
+GENERATED DATA, NOT REAL PATIENTS.
+
+Prints requests per second, p50/p95/max per URL and the errors (any status but 200, and timeouts).
+Target (issue 21): on PostgreSQL, 0 errors and p95 under 300 ms on every URL; SQLite is reported.
+The load generator shares the machine's cores with the server, so the figures are pessimistic.
+
+Usage: python bench/web_load_bench.py [--home PATH] [--scale X] [--seconds S] [--clients N]
+       [--stores sqlite,postgresql] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+BENCH_HOME = Path(".bench") / "web-load" / "home"
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TARGET_P95_MS = 300.0
+PASSWORD = "quiet harbour lantern 42"
+ROLES = ("national", "alliance", "trust")
+
+
+def prepare_results(home: Path, scale: float) -> None:
+    """Demo results at `scale` in `home`, kept between runs."""
+    os.environ["ALLIANCE_HOME"] = str(home.resolve())
+    if not (home / "demo.json").exists():
+        from cancer_alliance.demo import prepare
+
+        started = time.perf_counter()
+        prepare(scale, step=lambda text: print(f"  {text}", flush=True))
+        print(f"prepared results at scale {scale} in {time.perf_counter() - started:.0f} s")
+
+
+def busiest(home: Path) -> tuple[str, str, str]:
+    """The trust with most open pathways, its alliance and one of its pathways."""
+    import pyarrow.parquet as pq
+
+    from cancer_alliance.reference import provider_alliance
+
+    frame = pq.read_table(home / "results" / "ptl.parquet", columns=["record_id", "provider"]).to_pandas()
+    trust = frame["provider"].value_counts().index[0]
+    record = frame[frame["provider"] == trust]["record_id"].iloc[0]
+    return provider_alliance()[trust], trust, record
+
+
+def urls(alliance: str, trust: str, record: str) -> list[str]:
+    """The heaviest pages and APIs every role may open (scoped to the user's own organisation)."""
+    return [
+        "/",
+        f"/alliances/{alliance}",
+        f"/trusts/{trust}",
+        f"/performance?standard=62d_usc&provider={trust}",
+        f"/ptl?provider={trust}",
+        f"/ptl/{record}",
+        f"/api/ptl?provider={trust}&limit=100",
+        f"/api/ptl/{record}",
+        "/api/ptl/summary",
+        f"/api/alliances/{alliance}/trusts",
+    ]
+
+
+def prepare_store(url: str | None, alliance: str, trust: str) -> None:
+    """Migrate the store and give it one bench user per role."""
+    from cancer_alliance.store import Auditor, change_password, create_user, find_user, migrate, open_store
+
+    migrate(url)
+    store = open_store(url)
+    organisation = {"national": None, "alliance": alliance, "trust": trust}
+    with store.begin() as session:
+        auditor = Auditor(session, job_id="web-load-bench")
+        for role in ROLES:
+            user = find_user(session, f"load.{role}")
+            if user is None:
+                create_user(
+                    session,
+                    auditor,
+                    username=f"load.{role}",
+                    role=role,
+                    organisation_code=organisation[role],
+                    password=PASSWORD,
+                )
+            else:
+                change_password(user, PASSWORD, auditor)
+    store.close()
+
+
+def start_server(home: Path, port: int, url: str | None) -> subprocess.Popen:
+    env = {**os.environ, "ALLIANCE_HOME": str(home.resolve())}
+    env.pop("ALLIANCE_DATABASE_URL", None)
+    if url:
+        env["ALLIANCE_DATABASE_URL"] = url
+    command = [str(Path(sys.executable).parent / "alliance"), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+async def sign_in(base: str, role: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    page = (await client.get("/login")).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    data = {"username": f"load.{role}", "password": PASSWORD, "csrf_token": token}
+    response = await client.post("/login", data=data)
+    if response.status_code not in (200, 303):
+        raise RuntimeError(f"sign-in as load.{role} failed: {response.status_code}")
+    return client
+
+
+async def load(base: str, paths: list[str], clients: int, seconds: float):
+    """Each client signs in (its own session), then cycles through `paths` until the time is up."""
+    gate = asyncio.Semaphore(4)  # sign-ins are Argon2 on purpose: a few at a time
+
+    async def signed(index: int) -> httpx.AsyncClient:
+        async with gate:
+            return await sign_in(base, ROLES[index % len(ROLES)])
+
+    sessions = await asyncio.gather(*(signed(i) for i in range(clients)))
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    stop = time.monotonic() + seconds
+
+    async def worker(index: int, client: httpx.AsyncClient) -> None:
+        i = index
+        while time.monotonic() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                response = await client.get(path)
+                if response.status_code != 200:
+                    errors[f"{path} {response.status_code}"] += 1
+            except httpx.TimeoutException:
+                errors[f"{path} timeout"] += 1
+            timings[path].append((time.perf_counter() - started) * 1000)
+
+    await asyncio.gather(*(worker(i, c) for i, c in enumerate(sessions)))
+    for client in sessions:
+        await client.aclose()
+    return timings, errors
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def report(store: str, timings, errors, seconds: float) -> float:
+    total = sum(len(v) for v in timings.values())
+    failed = sum(errors.values())
+    print(f"\n{store}: {total:,} requests in {seconds:.0f} s, {total / seconds:.0f}/s, {failed} errors")
+    print(f"{'URL':60} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    worst = 0.0
+    for path, values in timings.items():
+        p95 = percentile(values, 95)
+        worst = max(worst, p95)
+        print(
+            f"{path[:60]:60} {len(values):>6} {percentile(values, 50):>8.0f} {p95:>8.0f} {max(values):>8.0f}"
+        )
+    for what, count in sorted(errors.items()):
+        print(f"  error {what}: {count}")
+    return worst
+
+
+def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: str) -> bool:
+    admin = None
+    url = None
+    if store == "postgresql":
+        from sqlalchemy import create_engine, make_url, text
+
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        name = f"alliance_bench_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+    try:
+        prepare_store(url, alliance, trust)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = start_server(home, port, url)
+        try:
+            timings, errors = asyncio.run(load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        worst = report(store, timings, errors, args.seconds)
+        met = worst < TARGET_P95_MS and not errors
+        print(f"{store}: target 0 errors and p95 < {TARGET_P95_MS:.0f} ms: {'met' if met else 'MISSED'}")
+        return met or store == "sqlite"  # the target is PostgreSQL's; SQLite is reported
+    finally:
+        if admin is not None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=BENCH_HOME)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="maintenance database URL")
+    args = parser.parse_args()
+    prepare_results(args.home, args.scale)
+    alliance, trust, record = busiest(args.home)
+    paths = urls(alliance, trust, record)
+    roles = ", ".join(ROLES)
+    print(f"{args.clients} signed-in clients ({roles} in turn), {os.cpu_count()} cores, default workers")
+    results = [run(store, args.home, args, paths, alliance, trust) for store in args.stores.split(",")]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
