@@ -183,3 +183,21 @@ def test_a_step_whose_tables_were_never_imported_writes_empty_files_and_does_not
     assert list(pd.read_parquet(folder / "pathway_next.parquet").columns) == list(
         catalogue.entry("pathway_next").columns
     )
+
+
+def test_only_recomputes_the_domains_named_and_links_the_rest(duckdb_results, tmp_path, monkeypatch):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(duckdb_results[0], home, symlinks=True)
+    monkeypatch.setenv("ALLIANCE_HOME", str(home))
+    before = results_dir(home).resolve()
+    report = refresh(AS_OF, ["fit"], engine="duckdb")
+    assert report.status == RunStatus.succeeded, report.message
+    after = results_dir(home).resolve()
+    assert after != before
+    assert report.generation.steps == ["fit"]
+    assert (after / "ptl.parquet").stat().st_ino == (before / "ptl.parquet").stat().st_ino  # linked
+    assert (after / "fit_month.parquet").stat().st_ino != (before / "fit_month.parquet").stat().st_ino
+    assert set(report.generation.rows) == set(catalogue.CATALOGUE)  # the kept files counted too
+    assert pd.read_parquet(after / "fit_month.parquet").equals(pd.read_parquet(before / "fit_month.parquet"))

@@ -24,7 +24,7 @@ from cancer_alliance.cwt.files import read_records
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
-from cancer_alliance.cwt.tumour_types import tumour_type_ranges
+from cancer_alliance.cwt.tumour_types import TumourTypeRange, tumour_type_ranges
 from cancer_alliance.engine import EngineName, open_engine
 from cancer_alliance.table_files import file_format, write_table
 
@@ -98,15 +98,28 @@ def performance_file(
     `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
     output = Path(output)
     file_format(output)
-    groups = group_columns(by)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, Path(input), Path(scratch))
         ranges = tumour_type_ranges(tumour_types) if tumour_types else None
-        table = performance(evaluate(records), groups, standards, records=records, tumour_types=ranges)
-        result = _arrow(table, PERFORMANCE_TYPES, ["standard_id", *groups, *MEASURES])
+        result = performance_table(evaluate(records), by, standards, records=records, tumour_types=ranges)
     write_table(result, output)
     return result
+
+
+def performance_table(
+    facts: Any,
+    by: Sequence[str],
+    standards: Framework | str = Framework.y2018,
+    *,
+    records: Any = None,
+    tumour_types: tuple[TumourTypeRange, ...] | None = None,
+) -> pa.Table:
+    """`performance` as the typed Arrow table `performance_file` writes; `facts` may be `fine_counts`,
+    so several groupings cost one pass over the facts (the results pipeline does that)."""
+    groups = group_columns(by)
+    table = performance(facts, groups, standards, records=records, tumour_types=tumour_types)
+    return _arrow(table, PERFORMANCE_TYPES, ["standard_id", *groups, *MEASURES])
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,9 @@ class StepFailed(RuntimeError):
 
 
 def _cwt_records(ctx: StepContext) -> None:
-    path = catalogue.path(ctx.folder, "cwt_records")
-    current_table(ctx.session, "cwt").write.parquet(str(path), mode="overwrite")
+    """The lake's current CWT records as one Parquet file (Spark would write a folder of parts, which the
+    CWT readers refuse), read by the later CWT steps and by the pages' pathway timelines."""
+    pq.write_table(current_table(ctx.session, "cwt").toArrow(), catalogue.path(ctx.folder, "cwt_records"))
 
 
 def _cwt_facts(ctx: StepContext) -> None:
@@ -77,13 +78,20 @@ def _cwt_facts(ctx: StepContext) -> None:
 
 
 def _cwt_performance(ctx: StepContext) -> None:
-    from cancer_alliance.cwt.report_files import performance_file
+    """Every grouping's table from the facts summed once (`cwt.performance.fine_counts`)."""
+    from cancer_alliance.cwt.performance import fine_counts
+    from cancer_alliance.cwt.report_files import performance_table
+    from cancer_alliance.table_files import write_table
 
-    records = catalogue.path(ctx.folder, "cwt_records")
-    for name, by in PERFORMANCE_GROUPINGS.items():
-        performance_file(
-            records, catalogue.path(ctx.folder, f"performance_{name}"), by, "auto", engine=ctx.engine
-        )
+    records = ctx.session.read_parquet(catalogue.path(ctx.folder, "cwt_records"))
+    facts = ctx.session.read_parquet(catalogue.path(ctx.folder, "cwt_facts"))
+    with tempfile.TemporaryDirectory(prefix="alliance-counts-") as scratch:
+        staged = Path(scratch) / "counts.parquet"
+        pq.write_table(fine_counts(facts, records).toArrow(), staged)
+        counts = ctx.session.read_parquet(staged)
+        for name, by in PERFORMANCE_GROUPINGS.items():
+            table = performance_table(counts, by, "auto")
+            write_table(table, catalogue.path(ctx.folder, f"performance_{name}"))
 
 
 def _pathways(ctx: StepContext) -> None:
