@@ -1,6 +1,7 @@
 """Early diagnosis from the lake (issue 19, item 7): the results files by alliance, CCG and trust hold
 the stage 1-2 share of staged cancers and the emergency presentation share of known routes with their
-Wilson 95% intervals (clinical-models §7.2, §7.4; Wilson EB, J Am Stat Assoc 1927;22:209-12), and the
+Wilson 95% intervals (NDRS stage groups; Routes to Diagnosis, Elliss-Brookes et al., Br J Cancer 2012;
+Wilson EB, J Am Stat Assoc 1927;22:209-12), and the
 diagnosis period of the lake's registrations. A registration without a code is a row with a null code,
 never dropped. Runs on every engine."""
 
@@ -17,6 +18,8 @@ from cancer_alliance.stats.intervals import wilson
 from .conftest import REGISTRATION, parse
 
 pytestmark = pytest.mark.spec
+
+title = "Early diagnosis from the lake's registrations"
 
 REGISTRATIONS = """
     alliance_code | ccg_code  | trust_code | stage   | route_to_diagnosis     | diagnosis_date
