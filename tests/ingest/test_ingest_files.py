@@ -82,9 +82,9 @@ def test_missing_optional_columns_are_missing_values(home, tmp_path):
             [c for c in CWT.column_names if c != "nhs_number"],
             "missing required columns: nhs_number",
         ),
-        (CWT.column_names + ["postcode"], "unknown columns: postcode"),
         (["record_id", "nhs_number", "record_id"], "repeated columns: record_id"),
-        (["Record_ID", "nhs_number"], "unknown columns: Record_ID; missing required columns: record_id"),
+        (["record_id", "nhs_number", "RECORD ID"], "repeated columns: RECORD ID, record_id"),
+        (["Record_ID", "NHS No"], "missing required columns: nhs_number"),
     ],
 )
 def test_columns_that_do_not_fit_make_the_file_unprocessable(home, tmp_path, columns, message):

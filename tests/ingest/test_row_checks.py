@@ -46,8 +46,8 @@ CASES = [
         {("priority_type", "unknown_code", "not a code in the priority_type code list")},
     ),
     (
-        "event type without its leading zero",
-        {"treatment_event_type": "1"},
+        "event type not in the code list",
+        {"treatment_event_type": "ZZ"},
         {("treatment_event_type", "unknown_code", "not a code in the treatment_event_type code list")},
     ),
     (
@@ -56,8 +56,8 @@ CASES = [
         {("referral_received_date", "bad_date", "no such date")},
     ),
     (
-        "British date",
-        {"date_first_seen": "10/06/2019"},
+        "date-time with a time of day",
+        {"date_first_seen": "2019-06-10 10:30:00"},
         {("date_first_seen", "bad_date", "not a date in the form yyyy-mm-dd")},
     ),
     ("year 0000", {"date_first_seen": "0000-01-01"}, {("date_first_seen", "bad_date", "no such date")}),

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from cancer_alliance.config import alliance_home, quarantine_dir
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import checks, lake, pseudonym, source
+from cancer_alliance.ingest.mapping import Mapping
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.schemas import TableSchema, schema
 
@@ -63,6 +64,9 @@ class IngestSummary:
     problems: int
     quarantine_path: Path | None
     already_imported: bool
+    profile: str = "canonical"  # the mapping profile that read the file
+    profile_detected: bool = True  # chosen from the headers rather than given
+    ignored_columns: tuple[str, ...] = ()  # the file's headers that fed no canonical column
 
 
 def arrow_schema(table: TableSchema) -> pa.Schema:
@@ -86,11 +90,17 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def ingest_file(
-    table: str, path: Path | str, *, progress: Progress = _no_progress, source_name: str | None = None
+    table: str,
+    path: Path | str,
+    *,
+    progress: Progress = _no_progress,
+    source_name: str | None = None,
+    profile: str | Path | None = None,
 ) -> IngestSummary:
     """Import `path` (CSV or Parquet) into canonical table `table`; see the module docstring.
     `source_name` is how the quarantine and the manifest name the file (default: `path`), e.g. the
-    name an analyst uploaded rather than where the server staged it.
+    name an analyst uploaded rather than where the server staged it. `profile` is a mapping profile's
+    name or TOML path; without it the profile is detected from the headers.
     Raises InputError when the file cannot be processed at all (nothing is written then)."""
     path = Path(path)
     name = source_name or str(path)
@@ -98,18 +108,18 @@ def ingest_file(
         table_schema = schema(table)
     except KeyError as error:
         raise InputError(str(error.args[0])) from None
-    source.open_source(path, table_schema)  # refuse a file with the wrong columns before writing anything
+    opened = source.open_source(path, table_schema, profile)  # refuse wrong columns before writing
     digest = sha256_file(path, progress)
     with lake.import_lock(table):
         manifest = lake.find_by_sha256(table, digest)
         if manifest is not None:
-            return _summary_from_manifest(path, manifest)
+            return _summary_from_manifest(path, manifest, opened.mapping)
         key = pseudonym.load_key()
         with tempfile.TemporaryDirectory(prefix="alliance-ingest-") as spill:
             con = duckdb.connect(config={"temp_directory": spill})
             try:
                 con.execute("SET enable_progress_bar = false")  # stdout is the command's summary
-                return _import(con, table_schema, path, name, digest, key, progress)
+                return _import(con, table_schema, path, name, digest, key, progress, profile)
             finally:
                 con.close()
 
@@ -122,10 +132,12 @@ def _import(
     digest: str,
     key: bytes,
     progress: Progress,
+    profile: str | Path | None,
 ) -> IngestSummary:
     started = time.monotonic()
     progress("checking", 0, 1)
-    rows_in = source.load(con, path, table, checks.typed_columns(table))
+    loaded = source.load(con, path, table, checks.typed_columns(table), profile)
+    rows_in, mapping = loaded.rows, loaded.mapping
     checks.find_problems(con, table)
     con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
     quarantined, problems = con.execute(
@@ -158,6 +170,8 @@ def _import(
                 "imported_at": imported_at.isoformat(),
                 "seconds": round(time.monotonic() - started, 3),
                 "pseudonym_key_id": pseudonym.key_id(key),
+                "profile": mapping.profile.name,
+                "ignored_columns": list(mapping.ignored),
                 "columns": {c.name: c.storage_type for c in table.columns},
             },
         )
@@ -178,6 +192,9 @@ def _import(
         problems=problems,
         quarantine_path=quarantine_path,
         already_imported=False,
+        profile=mapping.profile.name,
+        profile_detected=mapping.detected,
+        ignored_columns=mapping.ignored,
     )
 
 
@@ -243,7 +260,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, name: 
     )
 
 
-def _summary_from_manifest(path: Path, manifest: dict) -> IngestSummary:
+def _summary_from_manifest(path: Path, manifest: dict, mapping: Mapping) -> IngestSummary:
     quarantine = manifest["quarantine_file"]
     return IngestSummary(
         table=manifest["table"],
@@ -256,4 +273,7 @@ def _summary_from_manifest(path: Path, manifest: dict) -> IngestSummary:
         problems=manifest["problems"],
         quarantine_path=alliance_home() / quarantine if quarantine else None,
         already_imported=True,
+        profile=mapping.profile.name,
+        profile_detected=mapping.detected,
+        ignored_columns=mapping.ignored,
     )

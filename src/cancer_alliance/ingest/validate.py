@@ -28,16 +28,19 @@ class Validated:
     problems: pa.Table  # PROBLEM_COLUMNS, one row per problem, by row number
 
 
-def validate_file(table: str, path: Path | str, accepted: Path) -> Validated:
-    """Check `path` (CSV or Parquet) against canonical table `table`; write the accepted rows, typed
-    and pseudonymised, to the Parquet file `accepted`. InputError when the file cannot be read."""
+def validate_file(
+    table: str, path: Path | str, accepted: Path, profile: str | Path | None = None
+) -> Validated:
+    """Check `path` (CSV or Parquet, read through mapping `profile`, given or detected) against
+    canonical table `table`; write the accepted rows, typed and pseudonymised, to the Parquet file
+    `accepted`. InputError when the file cannot be read."""
     definition = schema(table)
     key = pseudonym.load_key()
     with tempfile.TemporaryDirectory(prefix="alliance-validate-") as spill:
         con = duckdb.connect(config={"temp_directory": spill})
         try:
             con.execute("SET enable_progress_bar = false")
-            rows_in = source.load(con, Path(path), definition, checks.typed_columns(definition))
+            rows_in = source.load(con, Path(path), definition, checks.typed_columns(definition), profile).rows
             checks.find_problems(con, definition)
             con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
             rejected = con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]
