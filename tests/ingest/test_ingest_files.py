@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import arrow_schema, ingest_file, snapshot_paths
+from cancer_alliance.ingest import ingest_file, snapshot_paths
 from cancer_alliance.schemas import schema, table_names
+from cancer_alliance.table_files import arrow_schema
 
 from .conftest import BASELINE, CWT, read_quarantine, record, write_csv
 

@@ -115,7 +115,7 @@ def test_a_time_of_day_is_not_a_date(home, tmp_path):
     assert validated.problems.to_pylist()[0]["field"] == "date_first_seen"
 
 
-def _national(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
+def national_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
     """The rows under the national data set's item names, keyed by pathway identifier and issuer."""
     inverse = {canonical: source for source, canonical in load_profile("cwt-national").columns.items()}
     header = [
@@ -132,7 +132,7 @@ def _national(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[st
 
 def test_national_item_names_import_through_cwt_national_with_stable_ids(home, tmp_path):
     canonical = accepted(write(tmp_path / "canonical.csv", ROWS, CWT.column_names), tmp_path)
-    rows, header = _national(ROWS)
+    rows, header = national_rows(ROWS)
     path = write(tmp_path / "national.csv", rows, header)
     summary = ingest_file("cwt", path)
     assert (summary.profile, summary.profile_detected, summary.ignored_columns) == ("cwt-national", True, ())

@@ -124,6 +124,33 @@ CASES = [
         {("treatment_start_date", "bad_date", "no such date")},
     ),
     (
+        "two week wait referral seen without its referral date",
+        {"referral_received_date": ""},
+        {
+            (
+                "referral_received_date",
+                "required_when",
+                "a two week wait or urgent referral seen or with a Faster Diagnosis end has no referral date",
+            )
+        },
+    ),
+    (
+        "urgent referral with a Faster Diagnosis end but no referral date",
+        {"priority_type": "2", "referral_received_date": "", "date_first_seen": ""},
+        {
+            (
+                "referral_received_date",
+                "required_when",
+                "a two week wait or urgent referral seen or with a Faster Diagnosis end has no referral date",
+            )
+        },
+    ),
+    (
+        "routine referral seen without a referral date",
+        {"priority_type": "1", "referral_received_date": ""},
+        set(),
+    ),
+    (
         "several problems in one row are all reported",
         {"nhs_number": "123", "priority_type": "x", "date_first_seen": "yesterday"},
         {

@@ -31,19 +31,13 @@ from cancer_alliance.ingest import checks, lake, pseudonym, source
 from cancer_alliance.ingest.mapping import Mapping
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.schemas import TableSchema, schema
+from cancer_alliance.table_files import arrow_schema
 
 #: Rows per batch pseudonymised and written (bounds memory; one progress step).
 BATCH_ROWS = 250_000
 _HASH_CHUNK = 8 * 1024 * 1024
 #: What a present NHS number becomes in the quarantine file.
 MASK = "masked"
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "date": pa.date32(),
-    "int": pa.int32(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-}
 
 #: Progress callback: (stage, done, total); stages "hashing" (bytes), "checking" (0 or 1 of 1)
 #: and "writing" (rows).
@@ -67,11 +61,6 @@ class IngestSummary:
     profile: str = "canonical"  # the mapping profile that read the file
     profile_detected: bool = True  # chosen from the headers rather than given
     ignored_columns: tuple[str, ...] = ()  # the file's headers that fed no canonical column
-
-
-def arrow_schema(table: TableSchema) -> pa.Schema:
-    """The Parquet schema of a table's snapshots (dates as dates, codes as strings)."""
-    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.storage_type]) for c in table.columns])
 
 
 def sha256_file(path: Path, progress: Progress) -> str:

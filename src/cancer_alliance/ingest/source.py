@@ -24,6 +24,7 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import pseudonym, values
 from cancer_alliance.ingest.mapping import Mapping, map_header
 from cancer_alliance.reference import code_list
+from cancer_alliance.reference.organisations import CODINGS
 from cancer_alliance.schemas import TableSchema
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
@@ -174,7 +175,8 @@ def _read_parquet_text(path: Path) -> pa.Table:
 def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
     """Row numbers first, then every schema column as canonical text (`values`): without surrounding
     ASCII white space, blank = missing, NHS numbers without display spaces, dates as yyyy-mm-dd,
-    codes translated and padded; schema columns the file lacks are all missing, and `record_id` is
+    values translated by the profile, other codings (a CCG's ODS code) in the stored form, codes
+    padded; schema columns the file lacks are all missing, and `record_id` is
     built when the profile says so."""
     mapping = opened.mapping
     columns = [pa.array(range(1, data.num_rows + 1), pa.int64())]
@@ -190,10 +192,12 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
         text = _text(data, header)
         if column.type == "nhs_number":
             text = pc.replace_substring(text, " ", "")
-        elif column.type == "date":
+        if column.type == "date":
             text = values.iso_dates(text, f"{opened.path}, column {header}")
-        elif column.type == "code":
-            text = values.translate(text, mapping.profile.translations.get(column.name, {}))
+        text = values.translate(text, mapping.profile.translations.get(column.name, {}))
+        if column.also_accepts is not None:
+            text = values.translate(text, CODINGS[column.also_accepts]())
+        if column.type == "code":
             text = values.translate(text, values.padding(list(code_list(column.codes))))
         columns.append(text)
     return pa.table(columns, names=["row_number", *table.column_names])
