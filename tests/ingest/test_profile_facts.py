@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from cancer_alliance.cwt.evaluate import evaluate
+from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest.profiles import load_profile
 from cancer_alliance.ingest.validate import check_file
 
 from .conftest import CWT, record
@@ -78,11 +80,11 @@ FIXTURES = {
 }
 
 
-def facts(engine, path: Path, scratch: Path) -> tuple[list[tuple], list[str]]:
+def facts(engine, path: Path, scratch: Path, rows_in: int = len(ROWS)) -> tuple[list[tuple], list[str]]:
     """The CWT facts of the rows `path` accepts (record ids replaced by the row's position) and the
     keys of its rejected rows; rows in = accepted + rejected."""
     checked = check_file("cwt", path)
-    assert checked.rows.num_rows + checked.rejected_rows == checked.rows_in == len(ROWS)
+    assert checked.rows.num_rows + checked.rejected_rows == checked.rows_in == rows_in
     staged = scratch / f"{path.name}.parquet"
     pq.write_table(checked.rows, staged)
     position = {rid: i for i, rid in enumerate(checked.rows.column("record_id").to_pylist())}
@@ -99,3 +101,66 @@ def test_fixtures_give_the_canonical_files_facts(engine, home, tmp_path, fixture
     canonical = facts(engine, write(tmp_path / "canonical.csv", ROWS, CWT.column_names), tmp_path)
     assert len(canonical[0]) > len(ROWS) and canonical[1] == ["6", "7"]
     assert facts(engine, FIXTURES[fixture](tmp_path / fixture), tmp_path) == canonical
+
+
+def scr_extract(folder: Path, rows: list[dict[str, str]]) -> Path:
+    """The records as a Somerset Cancer Register extract: referrals, demographics and definitive
+    treatments (SCR column names), plus a treatment whose referral is not in the extract."""
+    folder.mkdir()
+    profile = load_profile("scr")
+    inverse = {canonical: header.split(".", 1) for header, canonical in profile.columns.items()}
+    tables: dict[str, list[dict[str, str]]] = {f.name: [] for f in profile.files}
+    patients: dict[str, str] = {}
+    for care_id, row in enumerate(rows, start=1):
+        patient = patients.setdefault(row["nhs_number"], str(len(patients) + 1))
+        referral = {"CARE_ID": str(care_id), "PATIENT_ID": patient}
+        treatment = {"TREATMENT_ID": f"T{care_id}", "CARE_ID": str(care_id)}
+        for canonical, value in row.items():
+            if canonical in inverse:
+                table, column = inverse[canonical]
+                {"tblMAIN_REFERRALS": referral, "tblDEFINITIVE_TREATMENT": treatment}.get(table, {})[
+                    column
+                ] = f"{value} 00:00:00" if canonical in DATES and value else value
+        tables["tblMAIN_REFERRALS"].append(referral)
+        tables["tblDEFINITIVE_TREATMENT"].append(treatment)
+    tables["tblDEMOGRAPHICS"] = [{"PATIENT_ID": p, "N1_1_NHS_NUMBER": n} for n, p in patients.items()]
+    tables["tblDEFINITIVE_TREATMENT"].append(
+        {"TREATMENT_ID": "T99", "CARE_ID": "99", "START_DATE": "2019-07-01"}
+    )
+    for name, table_rows in tables.items():
+        columns = sorted({c for r in table_rows for c in r})
+        write(folder / f"{name}.csv", table_rows, columns)
+    return folder
+
+
+def test_an_scr_extract_gives_the_canonical_facts_but_for_its_named_gaps(engine, home, tmp_path):
+    """SCR holds no national FDS end date (a named gap of the profile): the canonical file without it
+    gives the same facts; the orphan treatment is quarantined, not dropped."""
+    gaps = {g.split(":", 1)[0] for g in load_profile("scr").gaps}
+    without = [{k: ("" if k in gaps else v) for k, v in row.items()} for row in ROWS]
+    canonical = facts(engine, write(tmp_path / "canonical.csv", without, CWT.column_names), tmp_path)
+    folder = scr_extract(tmp_path / "scr", ROWS)
+    checked = check_file("cwt", folder)
+    assert checked.mapping.profile.name == "scr" and checked.mapping.detected
+    assert checked.rows_in == len(ROWS) + 1 == checked.rows.num_rows + checked.rejected_rows
+    orphan = checked.problems.filter(pa.compute.equal(checked.problems.column("row_number"), len(ROWS) + 1))
+    assert orphan.select(["check", "reason"]).to_pylist() == [
+        {
+            "check": "unjoined",
+            "reason": "row 8 of tblDEFINITIVE_TREATMENT has no tblMAIN_REFERRALS row with its CARE_ID",
+        }
+    ]
+    assert facts(engine, folder, tmp_path, rows_in=len(ROWS) + 1) == (
+        canonical[0],
+        [*canonical[1], str(len(ROWS) + 1)],
+    )
+
+
+def test_an_scr_extract_is_ingested_as_one_unit_and_every_row_accounted_for(home, tmp_path):
+    folder = scr_extract(tmp_path / "scr", ROWS)
+    summary = ingest_file("cwt", folder)
+    assert (summary.profile, summary.profile_detected) == ("scr", True)
+    assert summary.rows_in == len(ROWS) + 1 == summary.accepted + summary.quarantined
+    assert summary.quarantined == 3  # ZZ, the two week wait without a referral date, the orphan treatment
+    assert "tblMAIN_REFERRALS.PATIENT_ID" in summary.ignored_columns
+    assert ingest_file("cwt", folder).already_imported  # the folder's files hashed as one unit

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from cancer_alliance.config import alliance_home, quarantine_dir
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import checks, lake, pseudonym, source
+from cancer_alliance.ingest import checks, extract, lake, pseudonym, source
 from cancer_alliance.ingest.mapping import Mapping
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.schemas import TableSchema, schema
@@ -64,13 +64,21 @@ class IngestSummary:
 
 
 def sha256_file(path: Path, progress: Progress) -> str:
+    """SHA-256 of the file; of a folder (a source of several files), of each CSV or Parquet file's
+    name and content in name order."""
     digest = hashlib.sha256()
-    total, done = path.stat().st_size, 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            progress("hashing", done, total)
+    parts = [path]
+    if path.is_dir():
+        parts = sorted(p for p in path.iterdir() if p.suffix.lower() in extract.SUFFIXES)
+    total, done = sum(p.stat().st_size for p in parts), 0
+    for part in parts:
+        if path.is_dir():
+            digest.update(part.name.encode("utf-8") + b"\0")
+        with part.open("rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+                done += len(chunk)
+                progress("hashing", done, total)
     return digest.hexdigest()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -21,8 +21,9 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import pseudonym, values
+from cancer_alliance.ingest import extract, pseudonym, values
 from cancer_alliance.ingest.mapping import Mapping, map_header
+from cancer_alliance.ingest.profiles import load_profile, profiles_for
 from cancer_alliance.reference import code_list
 from cancer_alliance.reference.organisations import CODINGS
 from cancer_alliance.schemas import TableSchema
@@ -96,13 +97,33 @@ class Source:
 
 def open_source(path: Path, table: TableSchema, profile: str | Path | None = None) -> Source:
     """The file's format, header and mapping through `profile` (given or detected), once its
-    columns are known to fit `table` (else InputError naming every problem)."""
+    columns are known to fit `table` (else InputError naming every problem). A folder is a source
+    of several files (`extract.py`)."""
+    if path.is_dir():
+        return _open_extract(path, table, profile)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = file_format(path)
     header = read_header(path, fmt)
     _repeated(path, header, table)
     return Source(path, fmt, header, map_header(path, header, table, profile))
+
+
+def _open_extract(path: Path, table: TableSchema, profile: str | Path | None) -> Source:
+    if profile is not None:
+        chosen = load_profile(profile)
+        if not chosen.files:
+            raise InputError(
+                f"{path}: a folder is read through a profile of several files; {chosen.name} has one"
+            )
+    else:
+        fitting = [p for p in profiles_for(table.name) if extract.fits(path, p)]
+        if not fitting:
+            raise InputError(f"{path}: no profile of several files names this folder's files; give --profile")
+        chosen = fitting[0]
+    header = extract.header(path, chosen, read_header)
+    mapping = map_header(path, header, table, chosen.path or chosen.name)
+    return Source(path, "extract", header, replace(mapping, detected=profile is None))
 
 
 def load(
@@ -115,7 +136,11 @@ def load(
     """Create table `source_rows` from the file, with the `derived` columns (SQL over the text
     columns) computed in the same pass; returns the number of data rows and the mapping used."""
     opened = open_source(path, table, profile)
-    text = _tidy(_read_text(con, path, opened.format, opened.header), table, opened)
+    if opened.format == "extract":
+        raw = extract.read(con, path, opened.mapping.profile, read_header, _read_text)
+    else:
+        raw = _read_text(con, path, opened.format, opened.header)
+    text = _tidy(raw, table, opened)
     con.register("source_text", text)
     try:
         con.execute(f"CREATE TABLE source_rows AS SELECT {', '.join(['*', *derived])} FROM source_text")
@@ -200,7 +225,11 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
         if column.type == "code":
             text = values.translate(text, values.padding(list(code_list(column.codes))))
         columns.append(text)
-    return pa.table(columns, names=["row_number", *table.column_names])
+    if opened.format == "extract":
+        problem = data.column(extract.SOURCE_PROBLEM).cast(pa.string())
+    else:
+        problem = pa.nulls(data.num_rows, pa.string())
+    return pa.table([*columns, problem], names=["row_number", *table.column_names, extract.SOURCE_PROBLEM])
 
 
 def _text(data: pa.Table, header: str) -> pa.ChunkedArray:

@@ -39,6 +39,17 @@ class RecordId:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """One file of a multi-file source (`ingest/extract.py`): its name in the folder, and for every
+    file after the first the column joining it to the first and whether it is a `lookup` (one row
+    per key) or `rows` (one record per row)."""
+
+    name: str
+    join: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class Profile:
     """A mapping profile as read from its TOML file."""
 
@@ -52,6 +63,7 @@ class Profile:
     record_id: RecordId | None = None
     unverified: tuple[str, ...] = ()  # source headers not confirmed in a published specification
     gaps: tuple[str, ...] = ()  # canonical columns the source does not hold (named, never guessed)
+    files: tuple[SourceFile, ...] = ()  # for a source of several files, the first driving
     path: Path | None = None
 
     def applies_to(self, table: str) -> bool:
@@ -72,6 +84,7 @@ class Profile:
 def _parse(data: dict, origin: str, path: Path | None) -> Profile:
     try:
         record = data.pop("record_id", None)
+        files = tuple(SourceFile(**f) for f in data.pop("files", []))
         profile = Profile(
             name=data.pop("name"),
             table=data.pop("table"),
@@ -83,12 +96,16 @@ def _parse(data: dict, origin: str, path: Path | None) -> Profile:
             record_id=RecordId(tuple(record["columns"]), record["prefix"]) if record else None,
             unverified=tuple(data.pop("unverified", ())),
             gaps=tuple(data.pop("gaps", ())),
+            files=files,
             path=path,
         )
     except (KeyError, TypeError) as error:
         raise InputError(f"{origin}: not a mapping profile ({type(error).__name__}: {error})") from None
     if data:
         raise InputError(f"{origin}: unknown profile settings: {', '.join(sorted(data))}")
+    joined = [f.name for f in profile.files[1:] if f.join is None or f.kind not in ("lookup", "rows")]
+    if joined:
+        raise InputError(f"{origin}: files {', '.join(joined)} need `join` and `kind` (lookup or rows)")
     keys = [header_key(h) for h in profile.columns]
     repeated = sorted({h for h in profile.columns if keys.count(header_key(h)) > 1})
     if repeated:
