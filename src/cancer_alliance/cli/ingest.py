@@ -43,7 +43,12 @@ class _Bars:
 
 def ingest(
     table: Annotated[str, typer.Argument(help=f"Canonical table, one of: {', '.join(table_names())}.")],
-    file: Annotated[Path, typer.Argument(help="CSV (with a header line) or Parquet file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (with a header line) or Parquet file, or a folder of a source of several files."
+        ),
+    ],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,
     profile: Annotated[
         str | None,
