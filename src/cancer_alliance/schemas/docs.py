@@ -53,11 +53,13 @@ def _anchor(heading: str) -> str:
 
 
 def _source_items(table: TableSchema) -> dict[str, str]:
-    """Column -> the source headers the shipped mapping profiles read it from (issue 20, item 7)."""
+    """Column -> the source headers the shipped mapping profiles read it from (issue 20, item 7),
+    marking those the profile lists as not confirmed in a published specification."""
     found: dict[str, list[str]] = {}
     for profile in profiles_for(table.name):
         for header, column in profile.columns.items():
-            found.setdefault(column, []).append(f"{profile.name}: `{header}`")
+            unverified = " (UNVERIFIED)" if header in profile.unverified else ""
+            found.setdefault(column, []).append(f"{profile.name}: `{header}`{unverified}")
         if profile.record_id is not None:
             built = " + ".join(f"`{name}`" for name in profile.record_id.columns)
             found.setdefault("record_id", []).append(f"{profile.name}: built from {built}")
