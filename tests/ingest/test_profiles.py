@@ -141,6 +141,17 @@ def test_national_item_names_import_through_cwt_national_with_stable_ids(home, t
     ids = [row["record_id"] for row in national]
     assert all(i.startswith("cwt-") and len(i) == 36 for i in ids) and len(set(ids)) == 3
     assert without_id(national) == without_id(canonical)
+    # A second treatment of one pathway is a record of its own; dates given another way change nothing
+    second = rows[0] | {"TREATMENT START DATE (CANCER)": "2019-09-02", "CANCER TREATMENT EVENT TYPE": "02"}
+    more = accepted(write(tmp_path / "more.csv", [rows[0], second], header), tmp_path)
+    assert len({row["record_id"] for row in more}) == 2 and set(ids) & {row["record_id"] for row in more}
+    event = "CANCER TREATMENT EVENT TYPE"
+    british_rows = [
+        r | {"TREATMENT START DATE (CANCER)": "15/07/2019", event: r[event].lstrip("0")} for r in rows
+    ]
+    assert sorted(
+        r["record_id"] for r in accepted(write(tmp_path / "uk.csv", british_rows, header), tmp_path)
+    ) == sorted(ids)
     again = write(tmp_path / "again.csv", list(reversed(rows)), list(reversed(header)))
     assert sorted(row["record_id"] for row in accepted(again, tmp_path)) == sorted(ids)
 

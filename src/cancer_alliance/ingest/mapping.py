@@ -20,7 +20,9 @@ class Mapping:
     profile: Profile
     detected: bool  # True when the profile was chosen from the headers, not given
     sources: dict[str, str]  # canonical column -> the file's header
-    record_id_sources: tuple[str, ...]  # the file's headers `record_id` is built from, if built
+    #: What `record_id` is built from, if built: canonical columns (their values after the value
+    #: forms, blank when the file lacks them) and the file's own headers (their values as given).
+    record_id_sources: tuple[str, ...]
     ignored: tuple[str, ...]  # the file's headers that feed nothing
 
     @property
@@ -32,10 +34,7 @@ class Mapping:
 class _Attempt:
     mapping: Mapping
     problems: tuple[str, ...]
-
-    @property
-    def matched(self) -> int:
-        return len(self.mapping.sources) + len(self.mapping.record_id_sources)
+    matched: int  # the file's headers the profile uses
 
 
 def _attempt(profile: Profile, header: list[str], table: TableSchema, detected: bool) -> _Attempt:
@@ -56,9 +55,11 @@ def _attempt(profile: Profile, header: list[str], table: TableSchema, detected: 
     if profile.record_id is not None and "record_id" not in fed:
         for wanted in profile.record_id.columns:
             found = [h for h in header if header_key(h) == header_key(wanted)]
-            if found:
+            if wanted in by_key.values():
+                id_sources.append(wanted)
+            elif found:
                 id_sources.append(found[0])
-            elif wanted not in fed:
+            else:
                 problems.append(f"missing column {wanted} (record_id is built from it)")
         unused = [h for h in unused if h not in id_sources]
     built = {"record_id"} if id_sources else set()
@@ -67,7 +68,7 @@ def _attempt(profile: Profile, header: list[str], table: TableSchema, detected: 
         problems.append(f"missing required columns: {', '.join(missing)}")
     sources = {canonical: names[0] for canonical, names in fed.items()}
     mapping = Mapping(profile, detected, sources, tuple(id_sources), tuple(unused))
-    return _Attempt(mapping, tuple(problems))
+    return _Attempt(mapping, tuple(problems), len(header) - len(unused))
 
 
 def map_header(

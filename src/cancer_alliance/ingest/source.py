@@ -204,15 +204,11 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
     padded; schema columns the file lacks are all missing, and `record_id` is
     built when the profile says so."""
     mapping = opened.mapping
-    columns = [pa.array(range(1, data.num_rows + 1), pa.int64())]
+    columns: dict[str, pa.ChunkedArray | pa.Array] = {}
     for column in table.columns:
-        if column.name == "record_id" and mapping.builds_record_id:
-            parts = [_text(data, name) for name in mapping.record_id_sources]
-            columns.append(values.built_ids(parts, pseudonym.load_key(), mapping.profile.record_id.prefix))
-            continue
         header = mapping.sources.get(column.name)
         if header is None:
-            columns.append(pa.nulls(data.num_rows, pa.string()))
+            columns[column.name] = pa.nulls(data.num_rows, pa.string())
             continue
         text = _text(data, header)
         if column.type == "nhs_number":
@@ -224,12 +220,19 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
             text = values.translate(text, CODINGS[column.also_accepts]())
         if column.type == "code":
             text = values.translate(text, values.padding(list(code_list(column.codes))))
-        columns.append(text)
+        columns[column.name] = text
+    if mapping.builds_record_id:
+        parts = [columns[n] if n in columns else _text(data, n) for n in mapping.record_id_sources]
+        columns["record_id"] = values.built_ids(parts, pseudonym.load_key(), mapping.profile.record_id.prefix)
     if opened.format == "extract":
         problem = data.column(extract.SOURCE_PROBLEM).cast(pa.string())
     else:
         problem = pa.nulls(data.num_rows, pa.string())
-    return pa.table([*columns, problem], names=["row_number", *table.column_names, extract.SOURCE_PROBLEM])
+    numbers = pa.array(range(1, data.num_rows + 1), pa.int64())
+    return pa.table(
+        [numbers, *(columns[c] for c in table.column_names), problem],
+        names=["row_number", *table.column_names, extract.SOURCE_PROBLEM],
+    )
 
 
 def _text(data: pa.Table, header: str) -> pa.ChunkedArray:
