@@ -221,3 +221,14 @@ def test_mangled_variants_import_to_the_same_rows(home, tmp_path, header, forms,
     rows = [{header(c): mangle(c, row.get(c, "x" if c in extra else "")) for c in columns} for row in ROWS]
     path = write(tmp_path / "variant.csv", rows, [header(c) for c in columns])
     assert accepted(path, tmp_path) == canonical
+
+
+def test_a_header_the_profile_ignores_is_never_read(home, tmp_path):
+    own = tmp_path / "canonical-but.toml"
+    own.write_text(
+        'name = "canonical-but"\ntable = "cwt"\ntitle = "t"\nsource = "s"\nignore = ["PRIORITY_TYPE"]\n',
+        encoding="utf-8",
+    )
+    path = write(tmp_path / "in.csv", ROWS[:1], CWT.column_names)
+    summary = ingest_file("cwt", path, profile=str(own))
+    assert summary.ignored_columns == ("priority_type",) and summary.accepted == 1

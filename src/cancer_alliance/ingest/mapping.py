@@ -43,7 +43,7 @@ def _attempt(profile: Profile, header: list[str], table: TableSchema, detected: 
     unused = []
     for name in header:
         canonical = profile.canonical_for(name) if profile.columns else by_key.get(header_key(name))
-        if canonical is not None and canonical in by_key.values():
+        if canonical is not None and canonical in by_key.values() and not profile.ignores(name):
             fed.setdefault(canonical, []).append(name)
         else:
             unused.append(name)

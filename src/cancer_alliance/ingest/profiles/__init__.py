@@ -74,6 +74,7 @@ class Profile:
         return self._keyed_columns.get(header_key(header))
 
     def ignores(self, header: str) -> bool:
+        """Whether the profile never reads `header`, even where its name is a canonical column's."""
         return header_key(header) in {header_key(h) for h in self.ignore}
 
     @property
