@@ -11,8 +11,23 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.errors import InputError
+from cancer_alliance.schemas import TableSchema
 
 FORMATS = (".csv", ".parquet")
+#: The Arrow type of each storage type of `cancer_alliance.schemas` (the one map: lake snapshots,
+#: checked files handed to the engines and synthetic tables all use it).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "int": pa.int32(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+}
+
+
+def arrow_schema(table: TableSchema) -> pa.Schema:
+    """The Arrow schema of a canonical table's rows (dates as dates, codes as strings)."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.storage_type]) for c in table.columns])
 
 
 def file_format(path: Path) -> str:

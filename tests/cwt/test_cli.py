@@ -64,12 +64,12 @@ RECORDS = [
         "source_of_referral": "03",
         "referral_type": "01",
         "referral_received_date": "2019-04-01",
-        "provider_first_seen": "TA",
-        "accountable_investigating_provider": "TA",
+        "provider_first_seen": "RTA",
+        "accountable_investigating_provider": "RTA",
         "transfer_to_treatment_date": "2019-05-01",
         "decision_to_treat_date": "2019-05-10",
         "treatment_start_date": "2019-05-23",
-        "provider_treatment": "TB",
+        "provider_treatment": "RTB",
         "treatment_event_type": "01",
         "treatment_modality": "23",
     },
@@ -79,10 +79,10 @@ RECORDS = [
         "source_of_referral": "03",
         "referral_type": "01",
         "referral_received_date": "2019-04-01",
-        "provider_first_seen": "TA",
+        "provider_first_seen": "RTA",
         "decision_to_treat_date": "2019-05-10",
         "treatment_start_date": "2019-06-10",
-        "provider_treatment": "TB",
+        "provider_treatment": "RTB",
         "treatment_event_type": "01",
         "treatment_modality": "23",
     },
@@ -97,8 +97,7 @@ RECORDS = [
     },
 ]
 #: What "bad" loses: its FDS row (stopped by the decision to treat), its 31-day and its 62-day rows.
-MEASURES_OF_BAD = "fds 31d 62d"
-LOST_OF_BAD = "2ww=0, fds=1, 31d=1, 62d=1"
+NONE_LOST = "2ww=0, fds=0, 31d=0, 62d=0"
 
 EXPECTED = {
     ("e1", "2ww", "usc", "", "", "2019-06-03", "2019-06-18", "15", "false", "2019-06", "RA1", "1", "", ""),
@@ -116,7 +115,7 @@ EXPECTED = {
         "13",
         "true",
         "2019-05",
-        "TB",
+        "RTB",
         "1",
         "",
         "",
@@ -132,7 +131,7 @@ EXPECTED = {
         "52",
         "true",
         "2019-05",
-        "TA",
+        "RTA",
         "0.5",
         "six_scenario",
         "1",
@@ -148,7 +147,7 @@ EXPECTED = {
         "52",
         "true",
         "2019-05",
-        "TB",
+        "RTB",
         "0.5",
         "six_scenario",
         "1",
@@ -165,7 +164,7 @@ EXPECTED = {
         "31",
         "true",
         "2019-06",
-        "TB",
+        "RTB",
         "1",
         "",
         "",
@@ -181,7 +180,7 @@ EXPECTED = {
         "70",
         "false",
         "2019-06",
-        "TA",
+        "RTA",
         "0.5",
         "fifty_fifty",
         "",
@@ -197,7 +196,7 @@ EXPECTED = {
         "70",
         "false",
         "2019-06",
-        "TB",
+        "RTB",
         "0.5",
         "fifty_fifty",
         "",
@@ -235,16 +234,20 @@ def test_worked_examples_through_the_cli_give_exactly_the_documented_columns(tmp
     assert read_csv(tmp_path / "facts.rejected.csv") == (
         ["record_id", "reason", "measures"],
         [
-            (
+            (  # the ingest check, run by evaluate too (one validation path, issue 20)
                 "bad",
-                "decision to treat before the referral was received; "
-                "treatment before the referral was received",
-                MEASURES_OF_BAD,
+                "row 5, decision_to_treat_date: decision to treat before the referral was received "
+                "(decision_to_treat_date is before referral_received_date); treatment_start_date: "
+                "treatment before the referral was received (treatment_start_date is before "
+                "referral_received_date)",
+                "",  # refused by the file checks before the rules: no measures evaluated
             )
         ],
     )
     assert "rejected=1" in result.stderr
-    assert "measures not counted: " + LOST_OF_BAD in " ".join(result.stderr.split())
+    assert "measures not counted: " + NONE_LOST in " ".join(
+        result.stderr.split()
+    )  # only the rules' rejections
 
 
 def test_parquet_in_and_out_with_the_flag_column_on_request(tmp_path):
@@ -263,13 +266,23 @@ def test_parquet_in_and_out_with_the_flag_column_on_request(tmp_path):
     assert "1 records shared 50:50 because the transfer date is missing" in result.stderr
 
 
-def test_a_bad_value_names_file_row_and_field_but_not_the_value(tmp_path):
-    rows = [dict(RECORDS[0]), dict(RECORDS[1], decision_to_treat_date="2024-02-30")]
+def test_a_bad_value_is_rejected_as_ingest_quarantines_it_naming_row_and_field_not_value(tmp_path):
+    rows = [
+        dict(RECORDS[0]),
+        dict(RECORDS[1], decision_to_treat_date="2024-02-30"),
+        dict(RECORDS[2], treatment_modality="ZZ"),  # once mapped silently to a modality group
+    ]
     source = write_records(tmp_path / "records.csv", rows)
     result = invoke(str(source), "-o", str(tmp_path / "facts.csv"))
-    assert result.exit_code == 2
-    assert "row 2, decision_to_treat_date: not an ISO date" in result.stderr
+    assert result.exit_code == 0
+    _, rejected = read_csv(tmp_path / "facts.rejected.csv")
+    assert rejected == [
+        ("e5", "row 2, decision_to_treat_date: no such date"),
+        ("e15", "row 3, treatment_modality: not a code in the treatment_modality code list"),
+    ]
     assert "2024-02-30" not in result.stderr
+    _, facts = read_csv(tmp_path / "facts.csv")
+    assert {row[0] for row in facts} == {"e1"}
 
 
 def test_codes_keep_their_leading_zeros_when_read_from_csv(tmp_path):

@@ -132,8 +132,10 @@ def test_a_row_carries_episode_patient_trust_type_and_dates(tmp_path):
 
 
 def test_other_resources_are_counted_not_read(tmp_path):
-    rows, others = read(tmp_path, {"resource": {"resourceType": "Patient", "id": "p"}}, "not an entry")
+    rows, others = read(tmp_path, {"resource": {"resourceType": "Encounter", "id": "e"}}, "not an entry")
     assert (rows, others) == ([], 2)
+    # Patients, Organizations and ServiceRequests are read as reference targets (issue 20), not counted
+    assert read(tmp_path, {"resource": {"resourceType": "Patient", "id": "p"}}) == ([], 0)
 
 
 def test_a_file_that_is_not_a_bundle_is_refused_naming_it(tmp_path):

@@ -50,10 +50,11 @@ def test_a_second_import_of_the_same_file_says_so(home, tmp_path):
 
 
 def test_an_unprocessable_file_exits_2_naming_file_and_columns(home, tmp_path):
-    path = write_csv(tmp_path / "in.csv", ROWS, CWT.column_names + ["postcode"])
+    columns = [c for c in CWT.column_names if c != "nhs_number"]
+    path = write_csv(tmp_path / "in.csv", ROWS, columns)
     result = run("cwt", str(path))
     assert result.exit_code == 2
-    assert "unknown columns: postcode" in result.stderr and str(path) in result.stderr
+    assert "missing required columns: nhs_number" in result.stderr and str(path) in result.stderr
     assert "accepted=" not in result.stdout
     assert not home.exists()
 

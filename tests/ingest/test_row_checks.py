@@ -46,8 +46,8 @@ CASES = [
         {("priority_type", "unknown_code", "not a code in the priority_type code list")},
     ),
     (
-        "event type without its leading zero",
-        {"treatment_event_type": "1"},
+        "event type not in the code list",
+        {"treatment_event_type": "ZZ"},
         {("treatment_event_type", "unknown_code", "not a code in the treatment_event_type code list")},
     ),
     (
@@ -56,8 +56,8 @@ CASES = [
         {("referral_received_date", "bad_date", "no such date")},
     ),
     (
-        "British date",
-        {"date_first_seen": "10/06/2019"},
+        "date-time with a time of day",
+        {"date_first_seen": "2019-06-10 10:30:00"},
         {("date_first_seen", "bad_date", "not a date in the form yyyy-mm-dd")},
     ),
     ("year 0000", {"date_first_seen": "0000-01-01"}, {("date_first_seen", "bad_date", "no such date")}),
@@ -122,6 +122,33 @@ CASES = [
         "a bad date is not also a date-order problem",
         {"treatment_start_date": "2019-13-01", "decision_to_treat_date": "2019-08-01"},
         {("treatment_start_date", "bad_date", "no such date")},
+    ),
+    (
+        "two week wait referral seen without its referral date",
+        {"referral_received_date": ""},
+        {
+            (
+                "referral_received_date",
+                "required_when",
+                "a two week wait or urgent referral seen or with a Faster Diagnosis end has no referral date",
+            )
+        },
+    ),
+    (
+        "urgent referral with a Faster Diagnosis end but no referral date",
+        {"priority_type": "2", "referral_received_date": "", "date_first_seen": ""},
+        {
+            (
+                "referral_received_date",
+                "required_when",
+                "a two week wait or urgent referral seen or with a Faster Diagnosis end has no referral date",
+            )
+        },
+    ),
+    (
+        "routine referral seen without a referral date",
+        {"priority_type": "1", "referral_received_date": ""},
+        set(),
     ),
     (
         "several problems in one row are all reported",

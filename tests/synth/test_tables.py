@@ -15,7 +15,7 @@ from cancer_alliance.ingest.nhs_number import is_valid
 from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import schema
 from cancer_alliance.synth import FILES, generate
-from cancer_alliance.synth.tables import arrow_schema
+from cancer_alliance.table_files import arrow_schema
 
 TABLES = list(FILES)
 
@@ -24,7 +24,7 @@ TABLES = list(FILES)
 def test_each_file_has_exactly_the_canonical_columns_and_types(generated, table):
     written = pq.read_schema(generated / FILES[table][0])
     assert written.names == schema(table).column_names
-    assert [f.type for f in written] == [f.type for f in arrow_schema(table)]
+    assert [f.type for f in written] == [f.type for f in arrow_schema(schema(table))]
 
 
 @pytest.mark.parametrize("table", TABLES)

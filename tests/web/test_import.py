@@ -99,6 +99,8 @@ def test_upload_shows_the_validation_summary_and_links_the_quarantine(signed_in)
         "Quarantined": "1",
         "Problems found": "1",
         "Already imported": "No",
+        "Mapping profile": "canonical (detected from the headers)",
+        "Columns not used": "None",
     }
     assert re.search(r'href="/import/quarantine/cwt-[0-9A-Za-z-]+\.csv"', response.text)
     reasons = re.search(
@@ -258,3 +260,18 @@ def test_an_account_without_a_known_organisation_cannot_import(role, code):
     with pytest.raises(HTTPException) as refused:
         import_scope(Viewer(user_id=1, role=role, organisation_code=code))
     assert refused.value.status_code == 403
+
+
+def test_a_file_in_the_national_item_names_is_read_through_the_detected_profile(signed_in):
+    """Issue 20: the web import detects the mapping profile as `alliance ingest` does."""
+    from tests.ingest.test_profiles import national_rows
+
+    rows, header = national_rows([record(record_id="n1")])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*header, "Comment"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([row | {"Comment": "-"} for row in rows])
+    summary = summary_rows(upload(signed_in("nat"), buffer.getvalue().encode(), "national.csv").text)
+    assert summary["Accepted into the lake"] == "1"
+    assert summary["Mapping profile"] == "cwt-national (detected from the headers)"
+    assert summary["Columns not used"] == "Comment"

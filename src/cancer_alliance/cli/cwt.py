@@ -39,21 +39,26 @@ def evaluate(
             help="Add the column transfer_date_missing (62d shared 50:50 for want of a transfer date).",
         ),
     ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Mapping profile (name or .toml file), as for `alliance ingest`."),
+    ] = None,
 ) -> None:
     """Write per-record CWT facts for INPUT: one row per record and measure (2ww, fds, 31d, 62d),
     two rows for a 62-day pathway shared between providers. Columns: record_id, measure, route,
     treatment_stage, modality_group, clock_start, clock_stop, days, within, reporting_month,
-    provider, share, allocation, scenario. Records with missing or contradictory dates, or treated with
-    no treating provider, are left out and listed with their reasons and the measures they lose in
-    OUTPUT's name with the extension .rejected.csv; the counts are printed on stderr and the exit code
-    is still 0. A file that cannot be read (unknown columns,
-    a value that does not fit its type: the message names the row and field) exits with code 2.
+    provider, share, allocation, scenario. INPUT is read and checked as `alliance ingest` reads it
+    (mapping profile, dates, codes, code lists): rows that fail a check, records with missing or
+    contradictory dates, and records treated with no treating provider are left out and listed with
+    their reasons (and, for a record, the measures it loses) in OUTPUT's name with the extension
+    .rejected.csv; the counts are printed on stderr and the exit code is still 0. A file that cannot
+    be read (a required column missing, repeated columns) exits with code 2.
 
     Example: alliance cwt evaluate records.parquet -o facts.parquet
     """
     stderr = Console(stderr=True)
     try:
-        summary = evaluate_file(records, output, engine=engine, with_flags=with_flags)
+        summary = evaluate_file(records, output, engine=engine, with_flags=with_flags, profile=profile)
     except InputError as error:
         stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None

@@ -147,7 +147,13 @@ def stratify(
 @app.command(name="import")
 def import_(
     kind: Annotated[ImportKind, typer.Argument(help="episodes or results.")],
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet; results also as a FHIR R4 Bundle (.json).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet; results also as FHIR R4: a Bundle (.json), a folder of Bundle pages "
+            "or bulk-export NDJSON (.ndjson)."
+        ),
+    ],
     protocol: ProtocolOption = None,
     database_url: DatabaseUrl = None,
 ) -> None:

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from cancer_alliance.config import lake_dir
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.ingest import ImportScope, alliance_scope, ingest_file, trust_scope
+from cancer_alliance.ingest.profiles import profile_names
 from cancer_alliance.schemas import table_names
 
 EXIT_QUARANTINED = 1
@@ -42,7 +43,12 @@ class _Bars:
 
 def ingest(
     table: Annotated[str, typer.Argument(help=f"Canonical table, one of: {', '.join(table_names())}.")],
-    file: Annotated[Path, typer.Argument(help="CSV (with a header line) or Parquet file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (with a header line) or Parquet file, or a folder of a source of several files."
+        ),
+    ],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,
     alliance: Annotated[
         str | None,
@@ -56,15 +62,24 @@ def ingest(
             help="Import for this trust (ODS code) only: other organisations' rows are quarantined."
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help=f"Mapping profile: one of {', '.join(profile_names())}, or a .toml file; "
+            "detected from the headers when not given.",
+        ),
+    ] = None,
 ) -> None:
     """Check FILE against TABLE's schema: accepted rows become a new lake snapshot (NHS numbers
     pseudonymised), the others go to the quarantine with row number, field and reason. Row 1 is
-    the first data row. With --alliance or --trust, rows naming another organisation, or replacing
-    another organisation's record, are quarantined too (docs/decisions/0025). The last line printed
-    is accepted=N quarantined=M. Exit code 0, or 1 with --strict when rows were quarantined, or 2
-    when the file cannot be processed at all.
+    the first data row. The file's columns are read through a mapping profile (named in the
+    output); columns it does not use are listed in a warning. With --alliance or --trust, rows naming
+    another organisation, or replacing another organisation's record, are quarantined too
+    (docs/decisions/0025). The last line printed is accepted=N quarantined=M. Exit code 0, or 1 with
+    --strict when rows were quarantined, or 2 when the file cannot be processed at all.
 
-    Example: alliance ingest cwt records.csv --alliance E56000009
+    Example: alliance ingest cwt records.csv --profile cwt-national --alliance E56000009
     """
     stderr = Console(stderr=True)
     if alliance and trust:
@@ -79,10 +94,15 @@ def ingest(
             console=stderr,
             transient=True,
         ) as progress:
-            summary = ingest_file(table, file, progress=_Bars(progress), scope=scope)
+            summary = ingest_file(table, file, progress=_Bars(progress), scope=scope, profile=profile)
     except AllianceError as error:
         stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
+    how = "detected from the headers" if summary.profile_detected else "given"
+    typer.echo(f"profile: {summary.profile} ({how})")
+    if summary.ignored_columns:
+        ignored = ", ".join(summary.ignored_columns)
+        stderr.print(f"Warning: columns not used: {ignored}", markup=False, highlight=False, soft_wrap=True)
     if summary.already_imported:
         typer.echo(
             f"{file}: already imported as snapshot {summary.snapshot_id} (same SHA-256); nothing written"

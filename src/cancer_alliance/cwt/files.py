@@ -1,16 +1,14 @@
 """`evaluate_file`: canonical CWT records in (CSV or Parquet), per-record facts and rejections out.
 
-The library function behind `alliance cwt evaluate`. A CSV is typed by the canonical schema
-(`schema("cwt")`: ISO dates, integers, codes kept as text with their leading zeros, blank =
-missing); a value that does not fit stops the run with an InputError naming the file, row and
-field, never the value. A column the schema does not know is refused; a missing optional column
-is read as blank.
+The library function behind `alliance cwt evaluate`. The file is read and checked exactly as
+`alliance ingest` reads it (`ingest.validate`: mapping profiles, canonical values, the schema's
+checks and code lists; docs/decisions/0027): a row that fails a check is rejected with its row,
+fields and reasons (never a value), like a quarantined row; the rules evaluate the others. A file
+that cannot be read at all (no required column, repeated columns) is an InputError.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,31 +16,16 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.cwt.evaluate import evaluate, rejected
 from cancer_alliance.cwt.measures import FACT_COLUMNS, FLAG_COLUMNS, TYPES
 from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
-from cancer_alliance.engine import Engine, EngineName, functions, open_engine
-from cancer_alliance.errors import InputError
-from cancer_alliance.schemas import TableSchema, schema
-from cancer_alliance.table_files import file_format, write_table
+from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.ingest.validate import check_file, read_checked
+from cancer_alliance.table_files import ARROW_TYPES, file_format, write_table
 
 REJECTED_COLUMNS = ("record_id", "reason", "measures")
-_ARROW = {
-    "string": pa.string(),
-    "date": pa.date32(),
-    "int": pa.int32(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-}
-_FORMS = {
-    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
-    "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number"),
-    # the symptomatic FIT result (fit_result_ug_g, issue #13)
-    "double": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"), "not a number"),
-}
 
 
 @dataclass(frozen=True)
@@ -69,23 +52,27 @@ def evaluate_file(
     engine: EngineName | str | None = None,
     settings: CwtSettings = DEFAULT_SETTINGS,
     with_flags: bool = False,
+    profile: str | Path | None = None,
 ) -> EvaluateSummary:
-    """Evaluate the records in `input`; write the facts (the contract columns `FACT_COLUMNS`, plus
-    `transfer_date_missing` if `with_flags`) to `output` and the rejected records with their
-    reasons to `rejected_path(output)`."""
+    """Evaluate the records in `input` (read through mapping `profile`, given or detected); write
+    the facts (the contract columns `FACT_COLUMNS`, plus `transfer_date_missing` if `with_flags`)
+    to `output` and the rejected records with their reasons to `rejected_path(output)`: first the
+    rows that fail the checks of `alliance ingest`, then those the rules leave out."""
     source, output = Path(input), Path(output)
     file_format(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
-        records = read_records(session, source, Path(scratch))
+        checked = check_file("cwt", source, profile)
+        records = _stage(session, checked.rows, Path(scratch))
         facts = _arrow(evaluate(records, settings), TYPES)
         refused = _arrow(
             rejected(records, settings), {"record_id": "string", "reason": "string", "measures": "string"}
         )
+    refused = pa.concat_tables([check_rejections(checked.problems), refused.select(list(REJECTED_COLUMNS))])
     flagged = facts.filter(pc.fill_null(facts.column("transfer_date_missing"), False))
     columns = list(FACT_COLUMNS) + (list(FLAG_COLUMNS) if with_flags else [])
     write_table(facts.select(columns), output)
-    write_table(refused.select(list(REJECTED_COLUMNS)), rejected_path(output))
+    write_table(refused, rejected_path(output))
     return EvaluateSummary(
         facts=facts.num_rows,
         rejected=refused.num_rows,
@@ -105,94 +92,40 @@ def _measures_lost(listed: list[str | None]) -> dict[str, int]:
     return counts
 
 
-def read_records(engine: Engine, path: Path, scratch: Path) -> Any:
-    """The canonical CWT records in `path` as an engine DataFrame typed by the schema. A CSV is
-    typed here and staged as Parquet in `scratch`, which must outlive the DataFrame's use."""
-    table = schema("cwt")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if file_format(path) == ".csv":
-        staged = scratch / "records.parquet"
-        pq.write_table(read_csv(path, table), staged)
-        path = staged
-    try:
-        names = pq.read_schema(path).names
-    except (OSError, pa.ArrowException) as error:
-        raise InputError(f"{path}: not a readable Parquet file ({type(error).__name__})") from None
-    _check_columns(path, names, table)
-    frame = engine.read_parquet(path)
-    F = functions(frame)
-    return frame.select(
-        *[
-            (F.col(c.name) if c.name in names else F.lit(None)).cast(c.storage_type).alias(c.name)
-            for c in table.columns
-        ]
-    )
+def read_records(engine: Engine, path: Path, scratch: Path, profile: str | Path | None = None) -> Any:
+    """The canonical CWT records in `path` as an engine DataFrame typed by the schema, once every row
+    passes the checks of `alliance ingest` (else InputError: file, first bad row and field). Staged
+    as Parquet in `scratch`, which must outlive the DataFrame's use."""
+    return _stage(engine, read_checked("cwt", path, profile), scratch)
 
 
-def read_csv(path: Path, table: TableSchema) -> pa.Table:
-    """A CSV with a header line as an Arrow table of `table`'s columns and types."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"{path}: cannot read the header line ({type(error).__name__})") from None
-    _check_columns(path, header, table)
-    try:
-        text = pa_csv.read_csv(
-            path,
-            convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in header}, strings_can_be_null=True
+def _stage(engine: Engine, rows: pa.Table, scratch: Path) -> Any:
+    staged = scratch / "records.parquet"
+    pq.write_table(rows, staged)
+    return engine.read_parquet(staged)
+
+
+def check_rejections(problems: pa.Table) -> pa.Table:
+    """One rejection per row that failed the ingest checks: its record_id (or `row N` when it has
+    none) and every problem as `row N, field: reason`; no measures (a row that fails a check is never
+    evaluated, so which measures it would have had is not known)."""
+    reasons: dict[int, tuple[str, list[str]]] = {}
+    for problem in problems.to_pylist():
+        row = problem["row_number"]
+        key, found = reasons.setdefault(row, (problem["key"] or f"row {row}", []))
+        found.append(f"{problem['field']}: {problem['reason']}")
+    return pa.table(
+        {
+            "record_id": pa.array([key for key, _ in reasons.values()], pa.string()),
+            "reason": pa.array(
+                [f"row {row}, {'; '.join(found)}" for row, (_, found) in reasons.items()], pa.string()
             ),
-        )
-    except pa.ArrowException as error:
-        raise InputError(f"{path}: not valid CSV ({str(error).splitlines()[0][:200]})") from None
-    columns = {}
-    for column in table.columns:
-        if column.name not in header:
-            columns[column.name] = pa.nulls(text.num_rows, _ARROW[column.storage_type])
-            continue
-        values = pc.utf8_trim_whitespace(text.column(column.name))
-        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-        columns[column.name] = _typed(path, column.name, column.storage_type, values)
-    return pa.table(columns)
-
-
-def _typed(path: Path, name: str, storage_type: str, values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Text converted to the column's type; the first value that does not fit is an InputError
-    (looked for only when the vectorised conversion fails)."""
-    if storage_type not in _FORMS:
-        return values
-    form, problem = _FORMS[storage_type]
-    try:
-        if pc.all(pc.or_kleene(pc.is_null(values), pc.match_substring_regex(values, form.pattern))).as_py():
-            return values.cast(_ARROW[storage_type])
-    except pa.ArrowInvalid:
-        pass
-    for row, value in enumerate(values.to_pylist(), start=1):
-        if value is None:
-            continue
-        try:
-            if not form.match(value):
-                raise ValueError(value)
-            pa.array([value]).cast(_ARROW[storage_type])
-        except (ValueError, pa.ArrowInvalid):
-            raise InputError(f"{path} row {row}, {name}: {problem}") from None
-    raise AssertionError("unreachable: the conversion failed but every value converts")  # pragma: no cover
-
-
-def _check_columns(path: Path, names: list[str], table: TableSchema) -> None:
-    known = set(table.column_names)
-    unknown = [name for name in names if name not in known]
-    missing = [c.name for c in table.columns if c.required and c.name not in names]
-    problems = ([f"unknown columns: {', '.join(unknown)}"] if unknown else []) + (
-        [f"missing required columns: {', '.join(missing)}"] if missing else []
+            "measures": pa.nulls(len(reasons), pa.string()),
+        }
     )
-    if problems:
-        raise InputError(f"{path}: not a canonical CWT record file: {'; '.join(problems)}")
 
 
 def _arrow(frame: Any, types: dict[str, str]) -> pa.Table:
     """Collect a result as Arrow with the declared column types (the engines differ in details)."""
     result = frame.toArrow()
-    return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in types})
+    return pa.table({name: result.column(name).cast(ARROW_TYPES[types[name]]) for name in types})

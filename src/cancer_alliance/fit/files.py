@@ -1,10 +1,11 @@
 """File I/O around the FIT rules: the functions behind `alliance fit metrics` and `alliance fit thresholds`.
 
-An episode file (CSV or Parquet, canonical table `fit_screening_episode`) is checked row by row with
-the ingest checks (`ingest.checks`: types, codes, patterns, ranges, date orders, NHS numbers,
-duplicate keys); the first problem stops the run with an InputError naming the file, row and field,
-never the value, and saying how many rows have problems. NHS numbers never leave the check: the typed
-episodes handed to the engine carry none (the rules do not use them).
+An episode file (CSV or Parquet, canonical table `fit_screening_episode`) is read and checked by
+`ingest.validate.read_checked`, as `alliance ingest` does (mapping profile, types, codes, patterns,
+ranges, date orders, NHS numbers, duplicate keys); the first problem stops the run with an
+InputError naming the file, row and field, never the value, and saying how many rows have problems.
+NHS numbers never leave the check: the typed episodes handed to the engine carry none (the rules do
+not use them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,10 +26,7 @@ from cancer_alliance.fit import metrics as fit_metrics
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.rules import band_counts, check_groups, programme_counts
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
-from cancer_alliance.ingest import checks, source
-from cancer_alliance.ingest.importer import arrow_schema
-from cancer_alliance.ingest.source import quote
-from cancer_alliance.schemas import schema
+from cancer_alliance.ingest.validate import read_checked
 from cancer_alliance.table_files import file_format, write_table
 
 TABLE = "fit_screening_episode"
@@ -38,31 +35,7 @@ CAPACITY_COLUMNS = ("screening_centre_code", "month", "slots")
 
 def typed_episodes(path: Path) -> pa.Table:
     """The episodes of `path` typed by the schema, NHS numbers blanked; InputError on the first problem."""
-    table = schema(TABLE)
-    con = duckdb.connect()
-    try:
-        con.execute("SET enable_progress_bar = false")
-        source.load(con, path, table, checks.typed_columns(table))
-        checks.find_problems(con, table)
-        problems = con.execute(
-            "SELECT row_number, field, reason, count(*) OVER () FROM problems"
-            " ORDER BY row_number, field LIMIT 1"
-        ).fetchall()
-        if problems:
-            row, field, reason, total = problems[0]
-            rows = con.execute("SELECT count(DISTINCT row_number) FROM problems").fetchone()[0]
-            more = f" ({rows:,} rows have problems; `alliance ingest` lists them all)" if total > 1 else ""
-            raise InputError(f"{path} row {row}, {field}: {reason}{more}")
-        columns = ", ".join(
-            f"NULL::VARCHAR AS {quote(c.name)}"
-            if c.type == "nhs_number"
-            else f"{checks.typed(c)} AS {quote(c.name)}"
-            for c in table.columns
-        )
-        data = con.sql(f"SELECT {columns} FROM source_rows ORDER BY row_number").to_arrow_table()
-    finally:
-        con.close()
-    return data.cast(arrow_schema(table))
+    return read_checked(TABLE, path)
 
 
 def read_episodes(engine: Engine, path: Path | str, scratch: Path) -> Any:

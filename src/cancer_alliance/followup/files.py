@@ -277,10 +277,11 @@ def _register_episodes(
 
 
 def import_results(path: Path, store: Store, *, job_id: str | None = None) -> FollowupImport:
-    """Validate `path` (CSV, Parquet, or a FHIR R4 Bundle as .json) as `breast_followup_test_result`
+    """Validate `path` (CSV, Parquet, or FHIR R4: a Bundle as .json, a folder of Bundle pages, or
+    bulk-export .ndjson) as `breast_followup_test_result`
     and record each result against its episode's scheduled test due nearest the test date (a new
     test if none is waiting)."""
-    if path.suffix.lower() == ".json":  # a FHIR R4 Bundle of DiagnosticReports (fhir.py)
+    if path.is_dir() or path.suffix.lower() in (".json", ".ndjson"):  # FHIR R4 (fhir.py)
         rows, _ = fhir.bundle_rows(path)
         with tempfile.TemporaryDirectory(prefix="alliance-fhir-") as folder:
             staged = write_csv_file(Path(folder) / "results.csv", rows, schema(RESULTS).column_names)

@@ -2,7 +2,7 @@
 or Parquet file is accepted into the lake, NHS numbers pseudonymised, or quarantined with its row
 number, field and reason."""
 
-from cancer_alliance.ingest.importer import IngestSummary, Progress, arrow_schema, ingest_file
+from cancer_alliance.ingest.importer import IngestSummary, Progress, ingest_file
 from cancer_alliance.ingest.lake import current_table, snapshot_paths
 from cancer_alliance.ingest.nhs_number import is_valid as is_valid_nhs_number
 from cancer_alliance.ingest.scope import ImportScope, account_scope, alliance_scope, trust_scope
@@ -13,7 +13,6 @@ __all__ = [
     "Progress",
     "account_scope",
     "alliance_scope",
-    "arrow_schema",
     "current_table",
     "ingest_file",
     "is_valid_nhs_number",

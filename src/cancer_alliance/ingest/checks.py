@@ -9,10 +9,13 @@ Checks (issue 2, item 4; docs/sources.md, "Input: canonical CWT record"):
 real calendar date), `unknown_code` (not in the column's code list), `pattern_mismatch`,
 `out_of_range` (schema minimum/maximum), `invalid_nhs_number` (ten digits, modulus 11),
 `date_order` (the schema's date_orders, when both dates are valid), `conditional` (a column
-required with one value of another and blank otherwise) and `duplicate_key` (the
+required with one value of another and blank otherwise), `required_when` (the schema's
+requirements: a column required when another has one of some values and any of some columns is
+given) and `duplicate_key` (the
 second and later rows with the same key in the file). A table with an `event_log` (events grouped
 into pathways) also gets the cross-row checks `second_start_event`, `before_start` and
-`differs_in_group` (`event_log_problems`)."""
+`differs_in_group` (`event_log_problems`). A row of a source of several files without its
+driving row is `unjoined` (`extract.py`)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 
 from cancer_alliance.ingest import nhs_number
+from cancer_alliance.ingest.extract import SOURCE_PROBLEM
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import Column, TableSchema
@@ -154,6 +158,12 @@ def checks_for(table: TableSchema) -> list[Check]:
                 literal(condition.reason_extra),
             )
         )
+    for requirement in table.requirements:
+        values = ", ".join(literal(v) for v in requirement.values)
+        present = " OR ".join(f"{quote(name)} IS NOT NULL" for name in requirement.if_present)
+        applies = f"{quote(requirement.when_column)} IN ({values}) AND ({present})"
+        fails = f"{applies} AND {quote(requirement.column)} IS NULL"
+        checks.append(Check(requirement.column, "required_when", fails, literal(requirement.reason)))
     return checks
 
 
@@ -184,6 +194,9 @@ def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
         FROM (SELECT row_number, min(row_number) OVER (PARTITION BY {key}) AS first_row
               FROM source_rows WHERE {key} IS NOT NULL)
         WHERE row_number > first_row
+        UNION ALL
+        SELECT row_number, {literal(table.key)}, 'unjoined', {quote(SOURCE_PROBLEM)}
+        FROM source_rows WHERE {quote(SOURCE_PROBLEM)} IS NOT NULL
     """)
     if table.event_log is not None:
         con.execute(f"INSERT INTO problems {event_log_problems(table)}")

@@ -27,23 +27,18 @@ import pyarrow.parquet as pq
 
 from cancer_alliance.config import alliance_home, quarantine_dir
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import checks, lake, pseudonym, source
+from cancer_alliance.ingest import checks, extract, lake, pseudonym, source
+from cancer_alliance.ingest.mapping import Mapping
 from cancer_alliance.ingest.scope import ImportScope, find_out_of_scope, owner_of, scope_name
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.schemas import TableSchema, schema
+from cancer_alliance.table_files import arrow_schema
 
 #: Rows per batch pseudonymised and written (bounds memory; one progress step).
 BATCH_ROWS = 250_000
 _HASH_CHUNK = 8 * 1024 * 1024
 #: What a present NHS number becomes in the quarantine file.
 MASK = "masked"
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "date": pa.date32(),
-    "int": pa.int32(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-}
 
 #: Progress callback: (stage, done, total); stages "hashing" (bytes), "checking" (0 or 1 of 1)
 #: and "writing" (rows).
@@ -64,21 +59,27 @@ class IngestSummary:
     problems: int
     quarantine_path: Path | None
     already_imported: bool
-
-
-def arrow_schema(table: TableSchema) -> pa.Schema:
-    """The Parquet schema of a table's snapshots (dates as dates, codes as strings)."""
-    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.storage_type]) for c in table.columns])
+    profile: str = "canonical"  # the mapping profile that read the file
+    profile_detected: bool = True  # chosen from the headers rather than given
+    ignored_columns: tuple[str, ...] = ()  # the file's headers that fed no canonical column
 
 
 def sha256_file(path: Path, progress: Progress) -> str:
+    """SHA-256 of the file; of a folder (a source of several files), of each CSV or Parquet file's
+    name and content in name order."""
     digest = hashlib.sha256()
-    total, done = path.stat().st_size, 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            progress("hashing", done, total)
+    parts = [path]
+    if path.is_dir():
+        parts = sorted(p for p in path.iterdir() if p.suffix.lower() in extract.SUFFIXES)
+    total, done = sum(p.stat().st_size for p in parts), 0
+    for part in parts:
+        if path.is_dir():
+            digest.update(part.name.encode("utf-8") + b"\0")
+        with part.open("rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+                done += len(chunk)
+                progress("hashing", done, total)
     return digest.hexdigest()
 
 
@@ -93,11 +94,14 @@ def ingest_file(
     progress: Progress = _no_progress,
     source_name: str | None = None,
     scope: ImportScope | None = None,
+    profile: str | Path | None = None,
 ) -> IngestSummary:
     """Import `path` (CSV or Parquet) into canonical table `table`; see the module docstring.
     `source_name` is how the quarantine and the manifest name the file (default: `path`), e.g. the
     name an analyst uploaded rather than where the server staged it. `scope` limits the rows
     accepted to one alliance's or trust's organisations (`ingest.scope`; None: national, any row).
+    `profile` is a mapping profile's name or TOML path; without it the profile is detected from the
+    headers.
     Raises InputError when the file cannot be processed at all (nothing is written then)."""
     path = Path(path)
     name = source_name or str(path)
@@ -107,18 +111,18 @@ def ingest_file(
         raise InputError(str(error.args[0])) from None
     if scope is not None:
         owner_of(table_schema, scope)  # refuse a table the scope cannot import before reading it
-    source.open_source(path, table_schema)  # refuse a file with the wrong columns before writing anything
+    opened = source.open_source(path, table_schema, profile)  # refuse wrong columns before writing
     digest = sha256_file(path, progress)
     with lake.import_lock(table):
         manifest = lake.find_by_sha256(table, digest, scope_name(scope))
         if manifest is not None:
-            return _summary_from_manifest(path, manifest)
+            return _summary_from_manifest(path, manifest, opened.mapping)
         key = pseudonym.load_key()
         with tempfile.TemporaryDirectory(prefix="alliance-ingest-") as spill:
             con = duckdb.connect(config={"temp_directory": spill})
             try:
                 con.execute("SET enable_progress_bar = false")  # stdout is the command's summary
-                return _import(con, table_schema, path, name, digest, key, progress, scope)
+                return _import(con, table_schema, path, name, digest, key, progress, scope, profile)
             finally:
                 con.close()
 
@@ -132,10 +136,12 @@ def _import(
     key: bytes,
     progress: Progress,
     scope: ImportScope | None,
+    profile: str | Path | None,
 ) -> IngestSummary:
     started = time.monotonic()
     progress("checking", 0, 1)
-    rows_in = source.load(con, path, table, checks.typed_columns(table))
+    loaded = source.load(con, path, table, checks.typed_columns(table), profile)
+    rows_in, mapping = loaded.rows, loaded.mapping
     checks.find_problems(con, table)
     if scope is not None:
         find_out_of_scope(con, table, scope, lake.snapshot_paths(table.name))
@@ -171,6 +177,8 @@ def _import(
                 "imported_at": imported_at.isoformat(),
                 "seconds": round(time.monotonic() - started, 3),
                 "pseudonym_key_id": pseudonym.key_id(key),
+                "profile": mapping.profile.name,
+                "ignored_columns": list(mapping.ignored),
                 "columns": {c.name: c.storage_type for c in table.columns},
             },
         )
@@ -191,6 +199,9 @@ def _import(
         problems=problems,
         quarantine_path=quarantine_path,
         already_imported=False,
+        profile=mapping.profile.name,
+        profile_detected=mapping.detected,
+        ignored_columns=mapping.ignored,
     )
 
 
@@ -256,7 +267,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, name: 
     )
 
 
-def _summary_from_manifest(path: Path, manifest: dict) -> IngestSummary:
+def _summary_from_manifest(path: Path, manifest: dict, mapping: Mapping) -> IngestSummary:
     quarantine = manifest["quarantine_file"]
     return IngestSummary(
         table=manifest["table"],
@@ -269,4 +280,7 @@ def _summary_from_manifest(path: Path, manifest: dict) -> IngestSummary:
         problems=manifest["problems"],
         quarantine_path=alliance_home() / quarantine if quarantine else None,
         already_imported=True,
+        profile=mapping.profile.name,
+        profile_detected=mapping.detected,
+        ignored_columns=mapping.ignored,
     )

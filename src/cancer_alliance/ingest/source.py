@@ -1,15 +1,17 @@
-"""Read an input file (CSV or Parquet) into DuckDB as text, one table `source_rows`: `row_number`
-(1 = the first data row; in a CSV that is line 2 unless a quoted value spans lines) and every
-schema column as VARCHAR without surrounding white space, blank = missing (NHS numbers also lose
-their display spaces), plus any derived columns the caller asks for, computed in the same pass.
-Missing optional columns are all missing; a missing required column or a column the schema does
-not know makes the file unprocessable (InputError)."""
+"""The one reader of canonical-table files (docs/decisions/0027): a CSV or Parquet file into DuckDB
+as text, one table `source_rows`: `row_number` (1 = the first data row; in a CSV that is line 2
+unless a quoted value spans lines) and every schema column as canonical text (`_tidy`), fed through
+the file's mapping profile (`mapping.py`), plus any derived columns the caller asks for, computed in
+the same pass. Missing optional columns are all missing; headers that feed nothing are listed in
+the mapping; a missing required column or a repeated column makes the file unprocessable
+(InputError)."""
 
 from __future__ import annotations
 
 import csv
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,11 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.errors import InputError
+from cancer_alliance.ingest import extract, pseudonym, values
+from cancer_alliance.ingest.mapping import Mapping, map_header
+from cancer_alliance.ingest.profiles import load_profile, profiles_for
+from cancer_alliance.reference import code_list
+from cancer_alliance.reference.organisations import CODINGS
 from cancer_alliance.schemas import TableSchema
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
@@ -70,47 +77,84 @@ def read_header(path: Path, fmt: str) -> list[str]:
     return header
 
 
-def check_columns(path: Path, header: list[str], table: TableSchema) -> None:
-    """Refuse a file whose columns do not fit the schema, naming every offending column."""
-    known = set(table.column_names)
-    problems = []
+def _repeated(path: Path, header: list[str], table: TableSchema) -> None:
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
-        problems.append(f"repeated columns: {', '.join(duplicated)}")
-    unknown = [name for name in header if name not in known]
-    if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)}")
-    missing = [c.name for c in table.columns if c.required and c.name not in header]
-    if missing:
-        problems.append(f"missing required columns: {', '.join(missing)}")
-    if problems:
         raise InputError(
-            f"{path}: cannot ingest as table {table.name}: {'; '.join(problems)}. "
-            f"Expected columns: {', '.join(table.column_names)}"
+            f"{path}: cannot ingest as table {table.name}: repeated columns: {', '.join(duplicated)}"
         )
 
 
-def open_source(path: Path, table: TableSchema) -> tuple[str, list[str]]:
-    """The file's format and header, once its columns are known to fit `table` (else InputError)."""
+@dataclass(frozen=True)
+class Source:
+    """A file ready to load: its format, its header and how the header feeds the table."""
+
+    path: Path
+    format: str
+    header: list[str]
+    mapping: Mapping
+
+
+def open_source(path: Path, table: TableSchema, profile: str | Path | None = None) -> Source:
+    """The file's format, header and mapping through `profile` (given or detected), once its
+    columns are known to fit `table` (else InputError naming every problem). A folder is a source
+    of several files (`extract.py`)."""
+    if path.is_dir():
+        return _open_extract(path, table, profile)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = file_format(path)
     header = read_header(path, fmt)
-    check_columns(path, header, table)
-    return fmt, header
+    _repeated(path, header, table)
+    return Source(path, fmt, header, map_header(path, header, table, profile))
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, table: TableSchema, derived: Sequence[str] = ()) -> int:
+def _open_extract(path: Path, table: TableSchema, profile: str | Path | None) -> Source:
+    if profile is not None:
+        chosen = load_profile(profile)
+        if not chosen.files:
+            raise InputError(
+                f"{path}: a folder is read through a profile of several files; {chosen.name} has one"
+            )
+    else:
+        fitting = [p for p in profiles_for(table.name) if extract.fits(path, p)]
+        if not fitting:
+            raise InputError(f"{path}: no profile of several files names this folder's files; give --profile")
+        chosen = fitting[0]
+    header = extract.header(path, chosen, read_header)
+    mapping = map_header(path, header, table, chosen.path or chosen.name)
+    return Source(path, "extract", header, replace(mapping, detected=profile is None))
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: TableSchema,
+    derived: Sequence[str] = (),
+    profile: str | Path | None = None,
+) -> Loaded:
     """Create table `source_rows` from the file, with the `derived` columns (SQL over the text
-    columns) computed in the same pass; returns the number of data rows."""
-    fmt, header = open_source(path, table)
-    text = _tidy(_read_text(con, path, fmt, header), table)
+    columns) computed in the same pass; returns the number of data rows and the mapping used."""
+    opened = open_source(path, table, profile)
+    if opened.format == "extract":
+        raw = extract.read(con, path, opened.mapping.profile, read_header, _read_text)
+    else:
+        raw = _read_text(con, path, opened.format, opened.header)
+    text = _tidy(raw, table, opened)
     con.register("source_text", text)
     try:
         con.execute(f"CREATE TABLE source_rows AS SELECT {', '.join(['*', *derived])} FROM source_text")
     finally:
         con.unregister("source_text")
-    return text.num_rows
+    return Loaded(text.num_rows, opened.mapping)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What `load` read: the number of data rows and the mapping of the file's header."""
+
+    rows: int
+    mapping: Mapping
 
 
 def _read_text(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str]) -> pa.Table:
@@ -153,21 +197,48 @@ def _read_parquet_text(path: Path) -> pa.Table:
     return pa.table(columns, names=data.column_names)
 
 
-def _tidy(data: pa.Table, table: TableSchema) -> pa.Table:
-    """Row numbers first, then every schema column as text without surrounding ASCII white space,
-    blank = missing, NHS numbers without display spaces; schema columns the file lacks are all
-    missing."""
-    missing = pa.scalar(None, pa.string())
-    columns = [pa.array(range(1, data.num_rows + 1), pa.int64())]
+def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
+    """Row numbers first, then every schema column as canonical text (`values`): without surrounding
+    ASCII white space, blank = missing, NHS numbers without display spaces, dates as yyyy-mm-dd,
+    values translated by the profile, other codings (a CCG's ODS code) in the stored form, codes
+    padded; schema columns the file lacks are all missing, and `record_id` is
+    built when the profile says so."""
+    mapping = opened.mapping
+    columns: dict[str, pa.ChunkedArray | pa.Array] = {}
     for column in table.columns:
-        if column.name not in data.column_names:
-            columns.append(pa.nulls(data.num_rows, pa.string()))
+        header = mapping.sources.get(column.name)
+        if header is None:
+            columns[column.name] = pa.nulls(data.num_rows, pa.string())
             continue
-        text = pc.ascii_trim_whitespace(data.column(column.name))  # a quarter of the cost of utf8_
+        text = _text(data, header)
         if column.type == "nhs_number":
             text = pc.replace_substring(text, " ", "")
-        columns.append(pc.if_else(pc.equal(pc.binary_length(text), 0), missing, text))
-    return pa.table(columns, names=["row_number", *table.column_names])
+        if column.type == "date":
+            text = values.iso_dates(text, f"{opened.path}, column {header}")
+        text = values.translate(text, mapping.profile.translations.get(column.name, {}))
+        if column.also_accepts is not None:
+            text = values.translate(text, CODINGS[column.also_accepts]())
+        if column.type == "code":
+            text = values.translate(text, values.padding(list(code_list(column.codes))))
+        columns[column.name] = text
+    if mapping.builds_record_id:
+        parts = [columns[n] if n in columns else _text(data, n) for n in mapping.record_id_sources]
+        columns["record_id"] = values.built_ids(parts, pseudonym.load_key(), mapping.profile.record_id.prefix)
+    if opened.format == "extract":
+        problem = data.column(extract.SOURCE_PROBLEM).cast(pa.string())
+    else:
+        problem = pa.nulls(data.num_rows, pa.string())
+    numbers = pa.array(range(1, data.num_rows + 1), pa.int64())
+    return pa.table(
+        [numbers, *(columns[c] for c in table.column_names), problem],
+        names=["row_number", *table.column_names, extract.SOURCE_PROBLEM],
+    )
+
+
+def _text(data: pa.Table, header: str) -> pa.ChunkedArray:
+    """A column without surrounding ASCII white space (a quarter of the cost of utf8_), blank = missing."""
+    text = pc.ascii_trim_whitespace(data.column(header))
+    return pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, pa.string()), text)
 
 
 def _describe(path: Path, error: duckdb.Error) -> str:

@@ -16,17 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest.checks import find_problems, typed, typed_columns
-from cancer_alliance.ingest.source import load, quote
+from cancer_alliance.ingest import validate
 from cancer_alliance.radiotherapy.compliance import (
     DEFAULT_SETTINGS,
     OUTPUT_COLUMNS,
@@ -34,7 +31,6 @@ from cancer_alliance.radiotherapy.compliance import (
     compliance,
 )
 from cancer_alliance.reference.radiotherapy_networks import Requirement, requirements
-from cancer_alliance.schemas import schema
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.table_files import file_format, write_table
 
@@ -57,41 +53,9 @@ def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Pat
     """The rows of a canonical table file as an engine DataFrame typed by its schema, once every row
     passes the ingest checks (else InputError: file, first bad row and field, count of bad rows).
     NHS numbers are left blank: the radiotherapy checks never need them."""
-    path = Path(path)
-    table = schema(table_name)
-    with duckdb.connect() as con:
-        load(con, path, table, typed_columns(table))
-        find_problems(con, table)
-        bad = con.sql("SELECT count(DISTINCT row_number) FROM problems").fetchall()[0][0]
-        if bad:
-            row, field, reason = con.sql(
-                "SELECT row_number, field, reason FROM problems ORDER BY row_number, field LIMIT 1"
-            ).fetchall()[0]
-            more = f" ({bad:,} rows have problems)" if bad > 1 else ""
-            raise InputError(f"{path} row {row}, {field}: {reason}{more}")
-        columns = ", ".join(
-            f"NULL::VARCHAR AS {quote(c.name)}"
-            if c.type == "nhs_number"
-            else f"{typed(c)} AS {quote(c.name)}"
-            for c in table.columns
-        )
-        data = con.sql(f"SELECT {columns} FROM source_rows ORDER BY row_number").to_arrow_table()
     staged = scratch / f"{table_name}.parquet"
-    pq.write_table(_storage_types(data, table_name), staged)
+    pq.write_table(validate.read_checked(table_name, path), staged)
     return engine.read_parquet(staged)
-
-
-def _storage_types(data: pa.Table, table_name: str) -> pa.Table:
-    types = {
-        "string": pa.string(),
-        "date": pa.date32(),
-        "int": pa.int32(),
-        "double": pa.float64(),
-        "boolean": pa.bool_(),
-    }
-    return pa.table(
-        {c.name: data.column(c.name).cast(types[c.storage_type]) for c in schema(table_name).columns}
-    )
 
 
 def default_as_of(courses: Any) -> dt.date:

@@ -190,3 +190,18 @@ def ccgs(version: str = "2018/19") -> list[Ccg]:
 def provider_alliance(version: str = "2018/19") -> dict[str, str]:
     """Trust ODS code -> alliance ONS code for one trust-mapping version; unassigned trusts are left out."""
     return {t.ods_code: t.alliance_code for t in trusts(version) if t.alliance_code is not None}
+
+
+def ccg_ods_to_ons() -> dict[str, str]:
+    """CCG (or sub-ICB location) ODS code -> ONS code, over every mapping version held, for the
+    ODS codes that name one ONS code in all of them (an ODS code reused for another ONS code is
+    left out, so it is never guessed). Sources: the `source` column of `data/alliance_ccgs.csv`."""
+    found: dict[str, set[str]] = {}
+    for ccg in _ccgs():
+        if ccg.ods_code:
+            found.setdefault(ccg.ods_code, set()).add(ccg.ons_code)
+    return {ods: next(iter(ons)) for ods, ons in sorted(found.items()) if len(ons) == 1}
+
+
+#: Other codings a column may be given in (schema `also_accepts`), each a map to the stored form.
+CODINGS = {"ccg_ods": ccg_ods_to_ons}

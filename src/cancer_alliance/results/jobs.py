@@ -138,6 +138,9 @@ def _run(store: Store, job: ImportJob, refresh: Refresh) -> None:
         "quarantined": summary.quarantined,
         "problems": summary.problems,
         "already_imported": summary.already_imported,
+        "profile": summary.profile,
+        "profile_detected": summary.profile_detected,
+        "ignored_columns": list(summary.ignored_columns),
         "quarantine": quarantine,
         "reasons": quarantine_reasons(summary.quarantine_path),
     }

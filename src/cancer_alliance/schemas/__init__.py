@@ -34,6 +34,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    also_accepts: str | None = None  # another coding read and stored in this column's form
 
     @property
     def storage_type(self) -> str:
@@ -58,6 +59,19 @@ class Condition:
     equals: str
     reason_missing: str
     reason_extra: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """`column` is required when `when_column` is one of `values` and any of `if_present` is given
+    (e.g. a referral date for a two week wait referral that has a first-seen date)."""
+
+    column: str
+    when_column: str
+    values: tuple[str, ...]
+    if_present: tuple[str, ...]
+    reason: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     date_orders: tuple[DateOrder, ...] = field(default=())
     conditions: tuple[Condition, ...] = field(default=())
+    requirements: tuple[Requirement, ...] = field(default=())
     event_log: EventLog | None = None
     owner: Owner | None = None
 
@@ -121,6 +136,10 @@ def _parse(data: dict) -> TableSchema:
     columns = tuple(Column(**column) for column in data.pop("columns"))
     orders = tuple(DateOrder(**order) for order in data.pop("date_orders", []))
     conditions = tuple(Condition(**condition) for condition in data.pop("conditions", []))
+    requirements = tuple(
+        Requirement(**{**r, "values": tuple(r["values"]), "if_present": tuple(r["if_present"])})
+        for r in data.pop("requirements", [])
+    )
     if "event_log" in data:
         log = data.pop("event_log")
         data["event_log"] = EventLog(
@@ -141,7 +160,9 @@ def _parse(data: dict) -> TableSchema:
     for column in columns:
         if column.type not in STORAGE_TYPES:
             raise ValueError(f"schema {data['name']}: column {column.name} has unknown type {column.type!r}")
-    return TableSchema(columns=columns, date_orders=orders, conditions=conditions, **data)
+    return TableSchema(
+        columns=columns, date_orders=orders, conditions=conditions, requirements=requirements, **data
+    )
 
 
 @cache

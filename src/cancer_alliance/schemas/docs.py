@@ -10,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+from cancer_alliance.ingest.profiles import profiles_for
 from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import Column, TableSchema, schema, table_names
 
@@ -33,6 +34,8 @@ def _allowed(column: Column) -> str:
             parts.append(f"`{column.codes}` ({len(codes)} codes: `alliance reference codes {column.codes}`)")
     if column.pattern is not None:
         parts.append(f"pattern `{column.pattern}`")
+    if column.also_accepts is not None:
+        parts.append(f"also accepts `{column.also_accepts}` codes, stored in this form")
     if column.minimum is not None or column.maximum is not None:
         low = "" if column.minimum is None else f"{column.minimum:g}"
         high = "" if column.maximum is None else f"{column.maximum:g}"
@@ -62,8 +65,23 @@ def _owner(table: TableSchema) -> list[str]:
     ]
 
 
+def _source_items(table: TableSchema) -> dict[str, str]:
+    """Column -> the source headers the shipped mapping profiles read it from (issue 20, item 7),
+    marking those the profile lists as not confirmed in a published specification."""
+    found: dict[str, list[str]] = {}
+    for profile in profiles_for(table.name):
+        for header, column in profile.columns.items():
+            unverified = " (UNVERIFIED)" if header in profile.unverified else ""
+            found.setdefault(column, []).append(f"{profile.name}: `{header}`{unverified}")
+        if profile.record_id is not None:
+            built = " + ".join(f"`{name}`" for name in profile.record_id.columns)
+            found.setdefault("record_id", []).append(f"{profile.name}: built from {built}")
+    return {column: _cell("; ".join(items)) for column, items in found.items()}
+
+
 def render_table(table: TableSchema) -> str:
-    """One table's section: what it is, its key, its columns and its date-order checks."""
+    """One table's section: what it is, its key, its columns with their source items (from the
+    mapping profiles) and its cross-field checks."""
     lines = [
         f"## {_heading(table)}",
         "",
@@ -72,9 +90,10 @@ def render_table(table: TableSchema) -> str:
         f"Key: `{table.key}`. Source: {table.source}.",
         "",
         *_owner(table),
-        "| # | Column | Type | Required | Allowed values | Description |",
-        "|---|---|---|---|---|---|",
+        "| # | Column | Type | Required | Allowed values | Description | Source items |",
+        "|---|---|---|---|---|---|---|",
     ]
+    sources = _source_items(table)
     for number, column in enumerate(table.columns, start=1):
         cells = [
             str(number),
@@ -83,6 +102,7 @@ def render_table(table: TableSchema) -> str:
             "yes" if column.required else "",
             _allowed(column),
             _cell(column.description),
+            sources.get(column.name, ""),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     if table.date_orders:
@@ -97,6 +117,16 @@ def render_table(table: TableSchema) -> str:
         lines += [
             f"- `{c.column}` is required when `{c.when_column}` is `{c.equals}` and blank otherwise"
             for c in table.conditions
+        ]
+    if table.requirements:
+        lines += ["", "Required when:", ""]
+        lines += [
+            f"- `{r.column}` when `{r.when_column}` is "
+            + " or ".join(f"`{v}`" for v in r.values)
+            + " and "
+            + " or ".join(f"`{n}`" for n in r.if_present)
+            + f' is given: otherwise "{r.reason}" ({r.source})'
+            for r in table.requirements
         ]
     if table.event_log is not None:
         log = table.event_log

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cancer_alliance.schemas import Column, schema
+from cancer_alliance.table_files import arrow_schema
 
 NULL = np.iinfo(np.int64).min
 
@@ -59,18 +60,6 @@ def _strings(values: np.ndarray) -> pa.Array:
     )
 
 
-def arrow_schema(table: str) -> pa.Schema:
-    """The Arrow schema of a canonical table (storage types of `cancer_alliance.schemas`)."""
-    types = {
-        "string": pa.string(),
-        "date": pa.date32(),
-        "int": pa.int32(),
-        "double": pa.float64(),
-        "boolean": pa.bool_(),
-    }
-    return pa.schema([pa.field(c.name, types[c.storage_type]) for c in schema(table).columns])
-
-
 def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
     """An Arrow table with exactly the schema's columns; a column the generator lacks, or one the
     schema does not know, is a programming error and raises KeyError naming it."""
@@ -82,7 +71,7 @@ def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
             f"{table}: generated columns differ from the schema; missing {missing}, unknown {sorted(unknown)}"
         )
     arrays = [_array(c, columns[c.name]) for c in definition.columns]
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(definition))
 
 
 def write(table: str, data: pa.Table, path: Path) -> None:

@@ -1,0 +1,114 @@
+"""A source held as several files (a Somerset Cancer Register extract: referrals, demographics,
+definitive treatments), imported as one unit: a folder with one CSV or Parquet file per table its
+profile names (`[[files]]`), joined into one text table whose headers are `<file>.<column>`
+(docs/decisions/0026).
+
+The first file drives: one record per row of it. A `lookup` file (e.g. demographics by PATIENT_ID)
+adds its columns to every row with its key and must hold each key once (else the folder is
+refused: a repeated key would copy records). A `rows` file (e.g. definitive treatments by CARE_ID)
+gives one record per row joined to its driving row; a driving row without any keeps one record, and
+a row whose key the driving file lacks is still a row, with the driving file's columns blank and
+`SOURCE_PROBLEM` saying so, and the checks quarantine it (`unjoined`) rather than drop it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cancer_alliance.errors import InputError
+from cancer_alliance.ingest.profiles import Profile, SourceFile
+
+SUFFIXES = (".csv", ".parquet")
+#: The column of the joined table naming why a row has no driving row (the checks quarantine it).
+SOURCE_PROBLEM = "_source_problem"
+
+#: Reads one file as text: (connection, path, format, header) -> table.
+ReadText = Callable[[duckdb.DuckDBPyConnection, Path, str, list[str]], pa.Table]
+#: Reads one file's header: (path, format) -> names.
+ReadHeader = Callable[[Path, str], list[str]]
+
+
+def files(folder: Path, profile: Profile) -> list[tuple[SourceFile, Path]]:
+    """Each file the profile names, found in `folder` by name (any case, .csv or .parquet)."""
+    present = {p.stem.lower(): p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES}
+    found, missing = [], []
+    for wanted in profile.files:
+        path = present.get(wanted.name.lower())
+        if path is None:
+            missing.append(wanted.name)
+        else:
+            found.append((wanted, path))
+    if missing:
+        raise InputError(
+            f"{folder}: profile {profile.name} needs the files {', '.join(missing)} (.csv or .parquet)"
+        )
+    return found
+
+
+def fits(folder: Path, profile: Profile) -> bool:
+    """Whether `folder` holds every file of a multi-file `profile`."""
+    present = {p.stem.lower() for p in folder.iterdir() if p.suffix.lower() in SUFFIXES}
+    return bool(profile.files) and all(f.name.lower() in present for f in profile.files)
+
+
+def header(folder: Path, profile: Profile, read_header: ReadHeader) -> list[str]:
+    """The joined table's headers: `<file>.<column>` for every column of every file."""
+    return [
+        f"{wanted.name}.{name}"
+        for wanted, path in files(folder, profile)
+        for name in read_header(path, path.suffix.lower().lstrip("."))
+    ]
+
+
+def read(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    profile: Profile,
+    read_header: ReadHeader,
+    read_text: ReadText,
+) -> pa.Table:
+    """The files joined as the module docstring says, every column text, in driving-file order."""
+    found = files(folder, profile)
+    for index, (wanted, path) in enumerate(found):
+        fmt = path.suffix.lower().lstrip(".")
+        names = read_header(path, fmt)
+        text = read_text(con, path, fmt, names).rename_columns([f"{wanted.name}.{n}" for n in names])
+        text = text.append_column(f"_row_{index}", pa.array(range(1, text.num_rows + 1), pa.int64()))
+        con.register(f"extract_{index}", text)
+        con.execute(f"CREATE TEMP TABLE file_{index} AS SELECT * FROM extract_{index}")
+        con.unregister(f"extract_{index}")
+    driving = found[0][0].name
+    joins, order, unjoined = [], ["_row_0"], []
+    for index, (wanted, _) in enumerate(found[1:], start=1):
+        mine, theirs = _column(wanted.name, wanted.join), _column(driving, wanted.join)
+        if wanted.kind == "lookup":
+            repeated = con.execute(
+                f"SELECT count(*) FROM (SELECT {mine} FROM file_{index} WHERE {mine} IS NOT NULL "
+                f"GROUP BY {mine} HAVING count(*) > 1)"
+            ).fetchall()[0][0]
+            if repeated:
+                raise InputError(
+                    f"{folder}: {wanted.name} holds {repeated} {wanted.join} values more than once; "
+                    "each must be once so that no record is copied"
+                )
+            joins.append(f"LEFT JOIN file_{index} ON trim({theirs}) = trim({mine})")
+        else:
+            joins.append(f"FULL JOIN file_{index} ON trim({theirs}) = trim({mine})")
+            order.append(f"_row_{index}")
+            reason = (
+                f"row ' || _row_{index} || ' of {wanted.name} has no {driving} row with its {wanted.join}"
+            )
+            unjoined.append(f"WHEN _row_0 IS NULL AND _row_{index} IS NOT NULL THEN '{reason}'")
+    rows = ", ".join(f"_row_{i}" for i in range(len(found)))
+    problem = f"CASE {' '.join(unjoined)} END" if unjoined else "NULL"
+    return con.sql(
+        f"SELECT * EXCLUDE ({rows}), {problem} AS {SOURCE_PROBLEM} FROM file_0 {' '.join(joins)} "
+        f"ORDER BY {', '.join(order)} NULLS LAST"
+    ).to_arrow_table()
+
+
+def _column(file: str, name: str) -> str:
+    return '"' + f"{file}.{name}".replace('"', '""') + '"'
