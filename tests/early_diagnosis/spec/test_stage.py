@@ -3,7 +3,7 @@ stage roles in `early_diagnosis/data/stage_groups.csv`). Runs on every engine.""
 
 import pytest
 
-pytestmark = pytest.mark.spec
+pytestmark = [pytest.mark.spec, pytest.mark.over_connect]  # also over Spark Connect (docs/decisions/0034)
 
 COUNTS = ["registrations", "stageable", "stage_early", "stage_staged", "stage_missing", "stage_unstageable"]
 
