@@ -27,7 +27,12 @@ def free_port() -> int:
 
 @contextmanager
 def spark_process(
-    script: str, arguments: list[str], port: int, log: Path, env: dict[str, str] | None = None
+    script: str,
+    arguments: list[str],
+    port: int,
+    log: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[None]:
     """Run PySpark's `bin/SCRIPT ARGUMENTS` until the block ends, once it listens on `port`."""
     environment = os.environ | {"SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1"} | (env or {})
@@ -37,6 +42,7 @@ def spark_process(
             stdout=output,
             stderr=subprocess.STDOUT,
             env=environment,
+            cwd=cwd,
             start_new_session=True,
         )
     try:
@@ -77,8 +83,35 @@ def connect_server(folder: Path) -> Iterator[str]:
         "spark.ui.enabled=false",
         "--conf",
         "spark.sql.shuffle.partitions=4",
+        "--conf",
+        f"spark.sql.warehouse.dir={folder / 'warehouse'}",
         "--name",
         "alliance-tests-connect",
     ]
-    with spark_process("spark-submit", arguments, port, folder / "connect-server.log"):
+    with spark_process("spark-submit", arguments, port, folder / "connect-server.log", cwd=folder):
         yield f"sc://127.0.0.1:{port}"
+
+
+@contextmanager
+def standalone_cluster(folder: Path) -> Iterator[str]:
+    """A standalone master and one worker (one core, its own scratch folder); yields the `spark://` URL."""
+    master, worker = free_port(), free_port()
+    master_arguments = ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(master)]
+    master_arguments += ["--webui-port", str(free_port())]
+    url = f"spark://127.0.0.1:{master}"
+    worker_arguments = [
+        "org.apache.spark.deploy.worker.Worker",
+        url,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(worker),
+    ]
+    worker_arguments += ["--webui-port", str(free_port()), "--cores", "1", "--memory", "1g"]
+    worker_arguments += ["--work-dir", str(folder / "worker")]
+    worker_env = {"SPARK_LOCAL_DIRS": str(folder / "worker-scratch")}
+    with (
+        spark_process("spark-class", master_arguments, master, folder / "master.log"),
+        spark_process("spark-class", worker_arguments, worker, folder / "worker.log", env=worker_env),
+    ):
+        yield url

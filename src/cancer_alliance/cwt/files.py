@@ -25,9 +25,18 @@ from cancer_alliance.cwt.evaluate import evaluate, rejected
 from cancer_alliance.cwt.measures import FACT_COLUMNS, FLAG_COLUMNS, TYPES
 from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.engine.io import (
+    Kind,
+    Location,
+    check_engine,
+    from_arrow,
+    location,
+    read_engine_input,
+    write_output,
+)
 from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import TableSchema, schema
-from cancer_alliance.table_files import file_format, write_table
+from cancer_alliance.table_files import file_format
 
 REJECTED_COLUMNS = ("record_id", "reason")
 _ARROW = {
@@ -52,13 +61,14 @@ class EvaluateSummary:
     facts: int
     rejected: int
     transfer_date_missing: int  # records shared 50:50 because the transfer date was missing
-    output: Path
-    rejected_path: Path
+    output: Location
+    rejected_path: Location
 
 
-def rejected_path(output: Path | str) -> Path:
-    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv`."""
-    return Path(output).with_suffix(".rejected.csv")
+def rejected_path(output: Path | str | Location) -> Location:
+    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv` (a table:
+    OUTPUT_rejected)."""
+    return (output if isinstance(output, Location) else location(output)).sibling(".rejected.csv")
 
 
 def evaluate_file(
@@ -71,43 +81,95 @@ def evaluate_file(
 ) -> EvaluateSummary:
     """Evaluate the records in `input`; write the facts (the contract columns `FACT_COLUMNS`, plus
     `transfer_date_missing` if `with_flags`) to `output` and the rejected records with their
-    reasons to `rejected_path(output)`."""
-    source, output = Path(input), Path(output)
-    file_format(output)
+    reasons to `rejected_path(output)`. Either may be a local path, a URI or (on Spark) a table."""
+    source, target = location(input), location(output)
+    target.format  # noqa: B018  (refuses an unknown extension before any work)
     session = open_engine(engine)
+    check_engine(session, source)
+    check_engine(session, target)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, source, Path(scratch))
         facts = _arrow(evaluate(records, settings), TYPES)
         refused = _arrow(rejected(records, settings), {"record_id": "string", "reason": "string"})
     flagged = facts.filter(pc.fill_null(facts.column("transfer_date_missing"), False))
     columns = list(FACT_COLUMNS) + (list(FLAG_COLUMNS) if with_flags else [])
-    write_table(facts.select(columns), output)
-    write_table(refused.select(list(REJECTED_COLUMNS)), rejected_path(output))
+    write_output(session, facts.select(columns), target)
+    write_output(session, refused.select(list(REJECTED_COLUMNS)), rejected_path(target))
     return EvaluateSummary(
         facts=facts.num_rows,
         rejected=refused.num_rows,
         transfer_date_missing=len(pc.unique(flagged.column("record_id"))),
-        output=output,
-        rejected_path=rejected_path(output),
+        output=target,
+        rejected_path=rejected_path(target),
     )
 
 
-def read_records(engine: Engine, path: Path, scratch: Path) -> Any:
-    """The canonical CWT records in `path` as an engine DataFrame typed by the schema. A CSV is
-    typed here and staged as Parquet in `scratch`, which must outlive the DataFrame's use."""
+def read_records(engine: Engine, source: Path | str | Location, scratch: Path) -> Any:
+    """The canonical CWT records in `source` as an engine DataFrame typed by the schema. A local file is
+    read and typed here: DuckDB reads it from `scratch` (which must outlive the DataFrame's use), Spark
+    gets it in memory. A URI or table is read by the engine and a CSV's text typed there."""
     table = schema("cwt")
+    source = source if isinstance(source, Location) else location(source)
+    if source.kind != Kind.path:
+        return _typed_frame(_engine_records(engine, source, table), table, None)
+    path = source.path
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    if engine.name == EngineName.spark:
+        arrow = read_csv(path, table) if file_format(path) == ".csv" else _read_parquet(path, table)
+        return _typed_frame(from_arrow(engine, arrow), table, arrow.column_names)
     if file_format(path) == ".csv":
         staged = scratch / "records.parquet"
         pq.write_table(read_csv(path, table), staged)
         path = staged
+    names = _parquet_columns(path)
+    _check_columns(path, names, table)
+    return _typed_frame(engine.read_parquet(path), table, names)
+
+
+def _read_parquet(path: Path, table: TableSchema) -> pa.Table:
+    _check_columns(path, _parquet_columns(path), table)
+    return pq.read_table(path)
+
+
+def _parquet_columns(path: Path) -> list[str]:
     try:
-        names = pq.read_schema(path).names
+        return pq.read_schema(path).names
     except (OSError, pa.ArrowException) as error:
         raise InputError(f"{path}: not a readable Parquet file ({type(error).__name__})") from None
-    _check_columns(path, names, table)
-    frame = engine.read_parquet(path)
+
+
+def _engine_records(engine: Engine, source: Location, table: TableSchema) -> Any:
+    """A URI or table read by the engine; a CSV's text checked against each column's form, in the engine.
+    The engine reads in parallel, so a bad value is named by field and count, not by row."""
+    frame = read_engine_input(engine, source)
+    _check_columns(source, frame.columns, table)
+    if source.format != ".csv":
+        return frame
+    F = functions(frame)
+    typed = [c for c in table.columns if c.name in frame.columns and c.storage_type in _FORMS]
+    text = {c.name: F.trim(F.col(c.name)) for c in table.columns if c.name in frame.columns}
+    bad = frame.select(
+        *[
+            F.sum(
+                F.when(
+                    (text[c.name] != "") & ~text[c.name].rlike(_FORMS[c.storage_type][0].pattern), 1
+                ).otherwise(0)
+            ).alias(c.name)
+            for c in typed
+        ]
+    )
+    counts = bad.collect()[0].asDict() if typed else {}
+    for column in typed:
+        if counts[column.name]:
+            problem = _FORMS[column.storage_type][1]
+            raise InputError(f"{source}, {column.name}: {counts[column.name]:,} values are {problem}")
+    return frame.select(*[F.when(value != "", value).alias(name) for name, value in text.items()])
+
+
+def _typed_frame(frame: Any, table: TableSchema, names: list[str] | None) -> Any:
+    """`table`'s columns in order, cast to their types; a missing optional column is null."""
+    names = frame.columns if names is None else names
     F = functions(frame)
     return frame.select(
         *[
@@ -168,7 +230,7 @@ def _typed(path: Path, name: str, storage_type: str, values: pa.ChunkedArray) ->
     raise AssertionError("unreachable: the conversion failed but every value converts")  # pragma: no cover
 
 
-def _check_columns(path: Path, names: list[str], table: TableSchema) -> None:
+def _check_columns(path: Path | Location, names: list[str], table: TableSchema) -> None:
     known = set(table.column_names)
     unknown = [name for name in names if name not in known]
     missing = [c.name for c in table.columns if c.required and c.name not in names]
