@@ -151,7 +151,7 @@ def test_over_connect_bad_input_exits_2_and_a_spark_error_exits_1_in_one_line(sp
 
 @pytest.mark.cli
 @pytest.mark.spark
-def test_on_a_standalone_cluster_a_local_csv_gives_duckdbs_bytes_without_driver_staging(tmp_path):
+def test_on_a_standalone_cluster_a_local_csv_gives_duckdbs_bytes_with_the_output_on_a_shared_folder(tmp_path):
     """Input and output on a shared folder, the driver's TMPDIR elsewhere: the CSV reaches the executors in
     memory with the query (what Spark never stages is tested by the next test)."""
     from tests.spark_servers import standalone_cluster

@@ -29,9 +29,10 @@ from cancer_alliance.engine.io import (
     Kind,
     Location,
     check_engine,
-    from_arrow,
+    local_frame,
     location,
     read_engine_input,
+    read_local_parquet,
     write_output,
 )
 from cancer_alliance.errors import InputError
@@ -115,21 +116,12 @@ def read_records(engine: Engine, source: Path | str | Location, scratch: Path) -
     path = source.path
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if engine.name == EngineName.spark:
-        arrow = read_csv(path, table) if file_format(path) == ".csv" else _read_parquet(path, table)
-        return _typed_frame(from_arrow(engine, arrow), table, arrow.column_names)
     if file_format(path) == ".csv":
-        staged = scratch / "records.parquet"
-        pq.write_table(read_csv(path, table), staged)
-        path = staged
+        records = read_csv(path, table)
+        return _typed_frame(local_frame(engine, records, scratch, "records"), table, records.column_names)
     names = _parquet_columns(path)
     _check_columns(path, names, table)
-    return _typed_frame(engine.read_parquet(path), table, names)
-
-
-def _read_parquet(path: Path, table: TableSchema) -> pa.Table:
-    _check_columns(path, _parquet_columns(path), table)
-    return pq.read_table(path)
+    return _typed_frame(read_local_parquet(engine, path), table, names)
 
 
 def _parquet_columns(path: Path) -> list[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cancer_alliance.engine import Engine, EngineName
 from cancer_alliance.errors import InputError
@@ -85,6 +86,25 @@ def from_arrow(engine: Engine, table: pa.Table) -> Any:
     if engine.name != EngineName.spark:
         raise ValueError("from_arrow is for Spark; DuckDB reads the local file itself")
     return engine.session.createDataFrame(table)
+
+
+def local_frame(engine: Engine, table: pa.Table, scratch: Path, name: str) -> Any:
+    """An engine DataFrame of rows read and checked on this machine. Spark gets them in memory, since its
+    executors on other hosts (or a Connect server) cannot see this disk; DuckDB, which runs here, reads
+    them from `scratch/NAME.parquet` (`scratch` must outlive the DataFrame's use)."""
+    if engine.name == EngineName.spark:
+        return from_arrow(engine, table)
+    staged = scratch / f"{name}.parquet"
+    pq.write_table(table, staged)
+    return engine.read_parquet(staged)
+
+
+def read_local_parquet(engine: Engine, path: Path) -> Any:
+    """A Parquet file on this machine as an engine DataFrame: DuckDB reads it in place, Spark gets its rows
+    in memory (see `local_frame`)."""
+    if engine.name == EngineName.spark:
+        return from_arrow(engine, pq.read_table(path))
+    return engine.read_parquet(path)
 
 
 def read_engine_input(engine: Engine, where: Location) -> Any:

@@ -19,11 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.checks import find_problems, typed, typed_columns
 from cancer_alliance.ingest.source import load, quote
@@ -76,9 +76,7 @@ def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Pat
             for c in table.columns
         )
         data = con.sql(f"SELECT {columns} FROM source_rows ORDER BY row_number").to_arrow_table()
-    staged = scratch / f"{table_name}.parquet"
-    pq.write_table(_storage_types(data, table_name), staged)
-    return engine.read_parquet(staged)
+    return local_frame(engine, _storage_types(data, table_name), scratch, table_name)
 
 
 def _storage_types(data: pa.Table, table_name: str) -> pa.Table:
