@@ -14,7 +14,7 @@ setup: $(PY_STAMP) $(JS_STAMP)
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,spark]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,spark,connect]"
 	touch $@
 
 # Front-end assets for the web layer (nhsuk-frontend, vega, axe-core), from package-lock.json.

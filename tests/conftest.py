@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
@@ -14,12 +15,50 @@ settings.register_profile("long", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+CONNECT = "connect"
+
+
 @pytest.fixture(
-    scope="session", params=[EngineName.duckdb, pytest.param(EngineName.spark, marks=pytest.mark.spark)]
+    scope="session",
+    params=[
+        EngineName.duckdb,
+        pytest.param(EngineName.spark, marks=pytest.mark.spark),
+        pytest.param(CONNECT, marks=[pytest.mark.spark, pytest.mark.connect]),
+    ],
 )
 def engine(request: pytest.FixtureRequest) -> Engine:
-    """Each engine in turn, opened by the same function the CLI uses."""
+    """Each engine in turn, opened by the same functions the CLI uses; Spark Connect only for the tests
+    marked `over_connect` (a representative subset of each domain's spec tables, docs/decisions/0034)."""
+    if request.param == CONNECT:
+        from cancer_alliance.engine.spark import connect_engine
+
+        engine = connect_engine(request.getfixturevalue("spark_connect_url"))
+        request.addfinalizer(
+            engine.session.stop
+        )  # before the server stops, or the client retries for minutes
+        return engine
     return open_engine(request.param)
+
+
+@pytest.fixture(scope="session")
+def spark_connect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Spark Connect server started from the installed PySpark, once per test session."""
+    from tests.spark_servers import connect_server
+
+    with connect_server(tmp_path_factory.mktemp("spark-connect")) as url:
+        yield url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the Spark Connect variant of an engine test only where the test is marked `over_connect`."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        over_connect = params is not None and params.params.get("engine") == CONNECT
+        (drop if over_connect and not item.get_closest_marker("over_connect") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from cancer_alliance.engine import EngineName, default_engine_name, functions, o
 from cancer_alliance.engine.parity import assert_parity, canonical_rows
 from cancer_alliance.schemas import schema
 
+pytestmark = pytest.mark.over_connect  # the engine tests also run over Spark Connect (docs/decisions/0034)
+
 CWT = schema("cwt")
 
 

@@ -1,6 +1,7 @@
 """Rules run unchanged on DuckDB and Spark only if they never reach past the PySpark DataFrame API
 (docs/decisions/0001, Compliance): no rule module imports an engine library, pandas or numpy, and
-none calls `collect()` or `toPandas()`. File I/O around the rules lives in each domain's `files.py`."""
+none calls `collect()` or `toPandas()`, nor a function that depends on the session time zone (0034).
+File I/O around the rules lives in each domain's `files.py`."""
 
 from __future__ import annotations
 
@@ -28,6 +29,21 @@ RULE_MODULES = [
 ]
 FORBIDDEN_IMPORTS = {"pyspark", "sqlframe", "duckdb", "pandas", "numpy", "pyarrow", "polars"}
 FORBIDDEN_CALLS = {"collect", "toPandas", "toArrow"}
+#: Functions whose result depends on the session time zone. Rules use DATE values only, so they run on an
+#: analyst's session without changing its time zone (docs/decisions/0034).
+TIME_ZONE_CALLS = {
+    "current_date",
+    "current_timestamp",
+    "localtimestamp",
+    "now",
+    "to_timestamp",
+    "unix_timestamp",
+    "from_unixtime",
+    "from_utc_timestamp",
+    "to_utc_timestamp",
+    "date_trunc",
+    "hour",
+}
 
 
 def rule_modules() -> list[Path]:
@@ -68,3 +84,4 @@ def test_rule_module_stays_on_the_dataframe_api(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert not imported_roots(tree) & FORBIDDEN_IMPORTS
     assert not called_methods(tree) & FORBIDDEN_CALLS
+    assert not called_methods(tree) & TIME_ZONE_CALLS

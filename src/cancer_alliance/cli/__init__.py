@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from cancer_alliance import __version__
@@ -39,6 +41,17 @@ def _register() -> None:
 
 
 def main() -> None:
+    """Run the command; an error raised by Spark (a Java stack trace through Py4J, or a Connect error)
+    becomes one line on stderr and exit code 1 (docs/decisions/0034)."""
+    from cancer_alliance.engine.spark import failure_message
+
     keep_private()
     _register()
-    app()
+    try:
+        app()
+    except Exception as error:
+        message = failure_message(error)
+        if message is None:
+            raise
+        sys.stderr.write(f"Error: {message}\n")
+        raise SystemExit(1) from None

@@ -4,7 +4,6 @@ Other CWT commands (performance tables, PTL) register on the same `app`."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,9 +25,21 @@ app = typer.Typer(
 @app.command()
 def evaluate(
     records: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="Canonical CWT records, .csv or .parquet: a local path, a URI (s3a://, abfss://, dbfs:/) "
+            "or, on Spark, a catalogue table.",
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Facts file to write, .csv or .parquet.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Facts to write (.csv, .parquet): a local path, a URI or, on Spark, a table.",
+        ),
+    ],
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
@@ -54,7 +65,8 @@ def evaluate(
     .rejected.csv; the counts are printed on stderr and the exit code is still 0. A file that cannot
     be read (a required column missing, repeated columns) exits with code 2.
 
-    Example: alliance cwt evaluate records.parquet -o facts.parquet
+    Example: alliance cwt evaluate records.parquet -o facts.parquet; on Spark also
+    alliance cwt evaluate main.cancer.cwt_records -o dbfs:/alliance/facts.parquet --engine spark
     """
     stderr = Console(stderr=True)
     try:

@@ -1,6 +1,7 @@
 """Engine sessions: one way to get a DataFrame session, SQLFrame on DuckDB by default, Apache Spark
-on request (docs/decisions/0001). Rules are written against the PySpark DataFrame API and take
-their column functions from `functions(df)`, so the same code runs on both engines."""
+on request, classic or through Spark Connect (docs/decisions/0001, 0034). Rules are written against
+the PySpark DataFrame API and take their column functions from `functions(df)`, so the same code runs
+on every engine."""
 
 from __future__ import annotations
 
@@ -34,14 +35,22 @@ def default_engine_name() -> EngineName:
 
 @dataclass(frozen=True)
 class Engine:
-    """A DataFrame session and the few I/O helpers the platform needs around rules."""
+    """A DataFrame session and the few I/O helpers the platform needs around rules. `owned` is False
+    for a session the platform found already running (a Databricks notebook's): its settings are the
+    owner's and the platform never changes them."""
 
     name: EngineName
     session: Any
+    owned: bool = True
+
+    @property
+    def connect(self) -> bool:
+        """Whether the session is a Spark Connect client (no local JVM)."""
+        return _is_connect(self.session)
 
     @property
     def functions(self) -> ModuleType:
-        return _functions_module(self.name)
+        return _functions_module(self.name, connect=self.connect)
 
     def frame(self, table: TableSchema, rows: Iterable[Mapping[str, Any]]) -> Any:
         """A DataFrame with `table`'s columns and types from Python values (missing keys are null)."""
@@ -63,14 +72,24 @@ class Engine:
         return [row.asDict() for row in frame.collect()]
 
 
-def _functions_module(name: EngineName) -> ModuleType:
+def _functions_module(name: EngineName, *, connect: bool = False) -> ModuleType:
     if name == EngineName.duckdb:
         import sqlframe.duckdb.functions as duckdb_functions
 
         return duckdb_functions
+    if connect:
+        # Connect's own module: `pyspark.sql.functions` picks Connect or classic from a process-wide
+        # flag, which would break a process holding both kinds of session (the tests do).
+        import pyspark.sql.connect.functions as connect_functions
+
+        return connect_functions
     import pyspark.sql.functions as spark_functions
 
     return spark_functions
+
+
+def _is_connect(obj: Any) -> bool:
+    return type(obj).__module__.startswith("pyspark.sql.connect.")
 
 
 def functions(frame: Any) -> ModuleType:
@@ -79,12 +98,13 @@ def functions(frame: Any) -> ModuleType:
     if module.startswith("sqlframe."):
         return _functions_module(EngineName.duckdb)
     if module.startswith("pyspark."):
-        return _functions_module(EngineName.spark)
+        return _functions_module(EngineName.spark, connect=_is_connect(frame))
     raise TypeError(f"not an engine DataFrame: {type(frame).__name__}")
 
 
 def open_engine(name: EngineName | str | None = None) -> Engine:
-    """The engine session for `name` (default: `ALLIANCE_ENGINE`, else DuckDB); one per process."""
+    """The engine session for `name` (default: `ALLIANCE_ENGINE`, else DuckDB); one per process, so
+    every step of a job (a CLI command, the demo, the results refresh) shares it."""
     return _open(EngineName(name) if name else default_engine_name())
 
 
@@ -98,24 +118,6 @@ def _open(name: EngineName) -> Engine:
         # national scale it cost the pathway bench seconds under load (docs/performance.md).
         session._conn.execute("SET enable_progress_bar = false")
         return Engine(name, session)
-    return Engine(name, _spark_session())
+    from cancer_alliance.engine.spark import spark_engine
 
-
-def _spark_session() -> Any:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise RuntimeError(
-            "the Spark engine needs PySpark: pip install 'cancer-alliance[spark]' (and Java 17)"
-        ) from None
-    session = (
-        SparkSession.builder.master(os.environ.get("ALLIANCE_SPARK_MASTER", "local[2]"))
-        .appName("cancer-alliance")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", os.environ.get("ALLIANCE_SPARK_DRIVER_MEMORY", "2g"))
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    return session
+    return spark_engine()

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit import metrics as fit_metrics
 from cancer_alliance.fit import planning
@@ -39,12 +39,9 @@ def typed_episodes(path: Path) -> pa.Table:
 
 
 def read_episodes(engine: Engine, path: Path | str, scratch: Path) -> Any:
-    """The episodes of `path` as an engine DataFrame (staged as Parquet in `scratch`, which must outlive
-    the DataFrame's use)."""
-    path = Path(path)
-    staged = scratch / "episodes.parquet"
-    pq.write_table(typed_episodes(path), staged)
-    return engine.read_parquet(staged)
+    """The episodes of `path` as an engine DataFrame (`engine.io.local_frame`: `scratch` must outlive the
+    DataFrame's use)."""
+    return local_frame(engine, typed_episodes(Path(path)), scratch, "episodes")
 
 
 def collect(frame: Any) -> pd.DataFrame:

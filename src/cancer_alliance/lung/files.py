@@ -24,6 +24,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.engine import EngineName, open_engine
+from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
 from cancer_alliance.lung.inputs import Field, ModelInputError, fields, missing_columns
@@ -65,11 +66,8 @@ def score_file(
     )
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-lung-") as scratch:
-        path = Path(scratch) / "input.parquet"
-        pq.write_table(staged, path, compression="none")  # scratch: read once, at once
-        scored = add_risk(session.read_parquet(path), model, settings, brock_2a=brock_2a).select(
-            ROW, "risk", "risk_problem"
-        )
+        people = local_frame(session, staged, Path(scratch), "input")
+        scored = add_risk(people, model, settings, brock_2a=brock_2a).select(ROW, "risk", "risk_problem")
         result = scored.toArrow()
     result = result.sort_by(ROW)
     problems = result.filter(pc.is_valid(result.column("risk_problem")))

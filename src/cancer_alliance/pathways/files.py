@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.engine.io import read_local_parquet
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.validate import validate_file
 from cancer_alliance.pathways.milestones import OUTPUT_COLUMNS, TYPES, milestones, unevaluated
@@ -75,7 +76,7 @@ def read_events(engine: Engine, path: Path, scratch: Path) -> tuple[Any, Any]:
     """The checked events of `path` as an engine DataFrame, and the `Validated` result."""
     accepted = scratch / "events.parquet"
     validated = validate_file("pathway_event", path, accepted)
-    return engine.read_parquet(accepted), validated
+    return read_local_parquet(engine, accepted), validated
 
 
 def evaluate_frame(

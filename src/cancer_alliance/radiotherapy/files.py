@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import validate
 from cancer_alliance.radiotherapy.compliance import (
@@ -53,9 +53,7 @@ def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Pat
     """The rows of a canonical table file as an engine DataFrame typed by its schema, once every row
     passes the ingest checks (else InputError: file, first bad row and field, count of bad rows).
     NHS numbers are left blank: the radiotherapy checks never need them."""
-    staged = scratch / f"{table_name}.parquet"
-    pq.write_table(validate.read_checked(table_name, path), staged)
-    return engine.read_parquet(staged)
+    return local_frame(engine, validate.read_checked(table_name, path), scratch, table_name)
 
 
 def default_as_of(courses: Any) -> dt.date:

@@ -5,7 +5,7 @@ import pytest
 
 title = "Stage at diagnosis: early-stage proportion and completeness"
 
-pytestmark = pytest.mark.spec
+pytestmark = [pytest.mark.spec, pytest.mark.over_connect]  # also over Spark Connect (docs/decisions/0034)
 
 COUNTS = ["registrations", "stageable", "stage_early", "stage_staged", "stage_missing", "stage_unstageable"]
 

@@ -12,7 +12,7 @@ from cancer_alliance.fit.rules import programme_counts
 
 title = "Rates with Wilson intervals"
 
-pytestmark = pytest.mark.spec
+pytestmark = [pytest.mark.spec, pytest.mark.over_connect]  # also over Spark Connect (docs/decisions/0034)
 
 EPISODES = """
     fit_result_ug_g | result_date | diagnostic_test | diagnostic_test_date | outcome

@@ -13,6 +13,8 @@ from cancer_alliance.lung.ops import PythonOps
 
 from ..cases import ALL, LLP_V2, expit, row
 
+pytestmark = pytest.mark.over_connect  # also over Spark Connect (docs/decisions/0034)
+
 title = "Worked examples of the lung cancer risk models"
 
 

@@ -2,12 +2,15 @@
 
 import datetime as dt
 
+import pytest
 from tests.cwt.spec.baseline import BASELINE
 from tests.cwt.spec.tables import RECORD_TYPES, parse_table, typed
 from tests.radiotherapy.spec.conftest import networks
 
 from cancer_alliance.cwt import evaluate
 from cancer_alliance.schemas import schema
+
+pytestmark = pytest.mark.over_connect  # also over Spark Connect (docs/decisions/0034)
 
 title = "Radiotherapy 31-day waits"
 text = (

@@ -1,4 +1,8 @@
+import pytest
+
 from cancer_alliance.cwt import evaluate
+
+pytestmark = pytest.mark.over_connect  # also over Spark Connect (docs/decisions/0034)
 
 title = "The six 38/24-day scenarios"
 

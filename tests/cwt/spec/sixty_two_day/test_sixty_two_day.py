@@ -1,4 +1,8 @@
+import pytest
+
 from cancer_alliance.cwt import evaluate
+
+pytestmark = pytest.mark.over_connect  # also over Spark Connect (docs/decisions/0034)
 
 title = "Clock start (day 0) to first definitive treatment, within iff days <= 62, by route"
 

@@ -1,3 +1,7 @@
+import pytest
+
+pytestmark = pytest.mark.over_connect  # also over Spark Connect (docs/decisions/0034)
+
 title = "A consultant upgrade restarts the clock"
 
 # Issue 12 item 2: the start is the referral_received event, or the consultant_upgrade when that is

@@ -1,0 +1,136 @@
+"""Where a command's inputs and outputs live (docs/decisions/0034): a local path (a file on this machine),
+a URI the engine's storage understands (`file://`, `s3a://`, `abfss://`, `dbfs:/`, ...), or, on Spark, a
+catalogue table (`catalog.schema.table`). A local file is read here and handed to the engine in memory, so
+nothing is staged on the driver's disk where a cluster's executors (or a Spark Connect server) could not
+see it; a URI or a table is read and written by the engine itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cancer_alliance.engine import Engine, EngineName
+from cancer_alliance.errors import InputError
+from cancer_alliance.table_files import file_format, write_table
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
+_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
+_FILE_SUFFIXES = (".csv", ".parquet")
+
+
+class Kind(StrEnum):
+    path = "path"
+    uri = "uri"
+    table = "table"
+
+
+@dataclass(frozen=True)
+class Location:
+    """An input or output as the user wrote it, and what kind of place it names."""
+
+    text: str
+    kind: Kind
+
+    @property
+    def path(self) -> Path:
+        if self.kind != Kind.path:
+            raise ValueError(f"{self.text} is a {self.kind}, not a local path")
+        return Path(self.text)
+
+    @property
+    def format(self) -> str | None:
+        """`.csv` or `.parquet` for a file (by its extension), None for a table."""
+        if self.kind == Kind.table:
+            return None
+        return file_format(Path(self.text.rstrip("/").rsplit("/", 1)[-1]))
+
+    def sibling(self, suffix: str) -> Location:
+        """The same place with its extension replaced by `suffix` (e.g. the rejections beside the facts);
+        a table gets `_` and the suffix's first word (`.rejected.csv` -> `_rejected`)."""
+        if self.kind == Kind.table:
+            return Location(f"{self.text}_{suffix.strip('.').split('.')[0]}", Kind.table)
+        stem = re.sub(r"\.[^./]*$", "", self.text.rstrip("/"))
+        return Location(stem + suffix, self.kind)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def location(text: str | Path) -> Location:
+    """What `text` names: a URI if it starts with a scheme (`dbfs:/`, `s3a://`), a table if it is a dotted
+    name without a file extension (`main.cancer.cwt_records`), else a local path."""
+    text = str(text)
+    if _URI.match(text):
+        return Location(text, Kind.uri)
+    if _TABLE.match(text) and "." in text and not text.lower().endswith(_FILE_SUFFIXES):
+        return Location(text, Kind.table)
+    return Location(text, Kind.path)
+
+
+def check_engine(engine: Engine, where: Location) -> None:
+    """URIs and tables are the engine's storage: only Spark reads and writes them here."""
+    if where.kind != Kind.path and engine.name != EngineName.spark:
+        raise InputError(
+            f"{where}: a {where.kind} needs the Spark engine (--engine spark); DuckDB reads local files"
+        )
+
+
+def from_arrow(engine: Engine, table: pa.Table) -> Any:
+    """An engine DataFrame of an Arrow table held in memory (sent to the cluster with the query)."""
+    if engine.name != EngineName.spark:
+        raise ValueError("from_arrow is for Spark; DuckDB reads the local file itself")
+    return engine.session.createDataFrame(table)
+
+
+def local_frame(engine: Engine, table: pa.Table, scratch: Path, name: str) -> Any:
+    """An engine DataFrame of rows read and checked on this machine. Spark gets them in memory, since its
+    executors on other hosts (or a Connect server) cannot see this disk; DuckDB, which runs here, reads
+    them from `scratch/NAME.parquet` (`scratch` must outlive the DataFrame's use)."""
+    if engine.name == EngineName.spark:
+        return from_arrow(engine, table)
+    staged = scratch / f"{name}.parquet"
+    pq.write_table(table, staged)
+    return engine.read_parquet(staged)
+
+
+def read_local_parquet(engine: Engine, path: Path) -> Any:
+    """A Parquet file on this machine as an engine DataFrame: DuckDB reads it in place, Spark gets its rows
+    in memory (see `local_frame`)."""
+    if engine.name == EngineName.spark:
+        return from_arrow(engine, pq.read_table(path))
+    return engine.read_parquet(path)
+
+
+def read_engine_input(engine: Engine, where: Location) -> Any:
+    """A URI or table as the engine reads it: Parquet and tables typed by their own schema, a CSV with
+    every column as text (the caller types it, see `check_text_columns`)."""
+    check_engine(engine, where)
+    reader = engine.session.read
+    if where.kind == Kind.table:
+        return engine.session.table(where.text)
+    if where.format == ".csv":
+        return reader.option("header", True).option("inferSchema", False).csv(where.text)
+    return reader.parquet(where.text)
+
+
+def write_output(engine: Engine, table: pa.Table, where: Location) -> None:
+    """Write a (small, collected) result: a local file as the platform writes every file, a URI or table
+    through the engine, replacing what was there. A CSV URI is a folder with one part file, as Spark
+    writes CSV."""
+    if where.kind == Kind.path:
+        write_table(table, where.path)
+        return
+    check_engine(engine, where)
+    writer = from_arrow(engine, table).coalesce(1).write.mode("overwrite")
+    if where.kind == Kind.table:
+        writer.saveAsTable(where.text)
+    elif where.format == ".csv":
+        writer.option("header", True).csv(where.text)
+    else:
+        writer.parquet(where.text)

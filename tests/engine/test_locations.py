@@ -1,0 +1,196 @@
+"""Inputs and outputs as local paths, URIs and catalogue tables (docs/decisions/0034), and `alliance cwt
+evaluate` over Spark Connect: the same bytes as DuckDB for a local CSV, URIs and tables read and written by
+the engine, Spark's errors as one line with exit code 1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from tests.cwt.test_cli import RECORDS, write_records
+from typer.testing import CliRunner
+
+from cancer_alliance.cli import (
+    app,
+    commands,  # noqa: F401  (registers the commands)
+)
+from cancer_alliance.cwt.files import read_records
+from cancer_alliance.engine import open_engine
+from cancer_alliance.engine.io import Kind, location
+
+ROOT = Path(__file__).parents[2]
+CLI = "from cancer_alliance.cli import main; main()"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("facts.csv", Kind.path),
+        ("out/facts.parquet", Kind.path),
+        ("/data/records.v2.parquet", Kind.path),
+        ("file:///data/records.parquet", Kind.uri),
+        ("dbfs:/alliance/facts.parquet", Kind.uri),
+        ("s3a://bucket/lake/records.parquet", Kind.uri),
+        ("abfss://lake@account.dfs.core.windows.net/records.csv", Kind.uri),
+        ("main.cancer.cwt_records", Kind.table),
+        ("cancer.cwt_records", Kind.table),
+    ],
+)
+def test_a_location_is_a_path_a_uri_or_a_table(text, kind):
+    assert location(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [
+        ("out/facts.csv", "out/facts.rejected.csv"),
+        ("dbfs:/alliance/facts.parquet", "dbfs:/alliance/facts.rejected.csv"),
+        ("s3a://bucket.eu/facts.parquet/", "s3a://bucket.eu/facts.rejected.csv"),
+        ("main.cancer.cwt_facts", "main.cancer.cwt_facts_rejected"),
+    ],
+)
+def test_the_rejections_sit_beside_the_output(text, rejected):
+    assert location(text).sibling(".rejected.csv").text == rejected
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("output", ["dbfs:/alliance/facts.parquet", "main.cancer.cwt_facts"])
+def test_duckdb_refuses_a_uri_or_table_without_writing_a_local_folder(tmp_path, monkeypatch, output):
+    monkeypatch.chdir(tmp_path)
+    source = write_records(tmp_path / "records.csv", RECORDS)
+    result = CliRunner().invoke(app, ["cwt", "evaluate", str(source), "-o", output, "--engine", "duckdb"])
+    assert result.exit_code == 2
+    assert "needs the Spark engine" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]  # no folder named "dbfs:"
+
+
+def _alliance(args: list[str], remote: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`alliance ARGS` as a Spark Connect client process (no JVM on this side)."""
+    environment = os.environ | {
+        "ALLIANCE_SPARK_REMOTE": remote,
+        "ALLIANCE_ENGINE": "spark",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", CLI, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+@pytest.mark.cli
+@pytest.mark.spark
+@pytest.mark.connect
+def test_over_connect_the_cli_writes_duckdbs_bytes_and_reads_and_writes_uris_and_tables(
+    spark_connect_url, tmp_path
+):
+    source = write_records(tmp_path / "records.csv", RECORDS)
+    duck = tmp_path / "duckdb"
+    duck.mkdir()
+    ours = CliRunner().invoke(
+        app, ["cwt", "evaluate", str(source), "-o", str(duck / "facts.csv"), "--engine", "duckdb"]
+    )
+    assert ours.exit_code == 0, ours.output
+    assert (
+        CliRunner().invoke(app, ["cwt", "evaluate", str(source), "-o", str(duck / "facts.parquet")]).exit_code
+        == 0
+    )
+
+    local = _alliance(["cwt", "evaluate", str(source), "-o", "facts.csv"], spark_connect_url, tmp_path)
+    assert local.returncode == 0, local.stderr
+    for name in ("facts.csv", "facts.rejected.csv"):
+        assert (tmp_path / name).read_bytes() == (duck / name).read_bytes()
+
+    uri = f"file://{tmp_path}/spark/facts.parquet"
+    remote = _alliance(["cwt", "evaluate", f"file://{source}", "-o", uri], spark_connect_url, tmp_path)
+    assert remote.returncode == 0, remote.stderr
+    expected = pq.read_table(duck / "facts.parquet").to_pylist()
+    written = pq.read_table(tmp_path / "spark" / "facts.parquet").to_pylist()
+    key = lambda row: (row["record_id"], row["measure"], row["provider"] or "")  # noqa: E731
+    assert sorted(written, key=key) == sorted(expected, key=key)
+
+    saved = _alliance(
+        ["cwt", "evaluate", f"file://{source}", "-o", "default.cwt_facts"], spark_connect_url, tmp_path
+    )
+    assert saved.returncode == 0, saved.stderr
+    from pyspark.sql.connect.session import SparkSession
+
+    spark = SparkSession.builder.remote(spark_connect_url).create()
+    try:
+        rows = [row.asDict() for row in spark.table("default.cwt_facts").collect()]
+        rejected = spark.table("default.cwt_facts_rejected").count()
+    finally:
+        spark.stop()
+    assert sorted(rows, key=key) == sorted(expected, key=key) and rejected == 1
+
+
+@pytest.mark.cli
+@pytest.mark.spark
+@pytest.mark.connect
+def test_over_connect_bad_input_exits_2_and_a_spark_error_exits_1_in_one_line(spark_connect_url, tmp_path):
+    bad = write_records(tmp_path / "bad.csv", [dict(RECORDS[0], date_first_seen="2019-02-30x")])
+    typed = _alliance(["cwt", "evaluate", f"file://{bad}", "-o", "x.parquet"], spark_connect_url, tmp_path)
+    assert typed.returncode == 2
+    assert (
+        "date_first_seen: 1 values are not an ISO date" in typed.stderr and "2019-02-30x" not in typed.stderr
+    )
+    missing = _alliance(
+        ["cwt", "evaluate", f"file://{tmp_path}/none.parquet", "-o", "x.csv"], spark_connect_url, tmp_path
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Error: Spark: ") and missing.stderr.count("\n") == 1, missing.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.cli
+@pytest.mark.spark
+def test_on_a_standalone_cluster_a_local_csv_gives_duckdbs_bytes_with_the_output_on_a_shared_folder(tmp_path):
+    """Input and output on a shared folder, the driver's TMPDIR elsewhere: the CSV reaches the executors in
+    memory with the query (what Spark never stages is tested by the next test)."""
+    from tests.spark_servers import standalone_cluster
+
+    shared, driver_tmp = tmp_path / "shared", tmp_path / "driver-tmp"
+    shared.mkdir()
+    driver_tmp.mkdir()
+    source = write_records(shared / "records.csv", RECORDS)
+    assert (
+        CliRunner().invoke(app, ["cwt", "evaluate", str(source), "-o", str(tmp_path / "facts.csv")]).exit_code
+        == 0
+    )
+    with standalone_cluster(tmp_path) as master:
+        environment = os.environ | {
+            "ALLIANCE_SPARK_MASTER": master,
+            "ALLIANCE_ENGINE": "spark",
+            "ALLIANCE_SPARK_DRIVER_MEMORY": "1g",
+            "TMPDIR": str(driver_tmp),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        }
+        for name in ("ALLIANCE_SPARK_REMOTE", "SPARK_REMOTE"):
+            environment.pop(name, None)
+        run = subprocess.run(
+            [sys.executable, "-c", CLI, "cwt", "evaluate", str(source), "-o", str(shared / "facts.csv")],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=tmp_path,
+            timeout=900,
+        )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (shared / "facts.csv").read_bytes() == (tmp_path / "facts.csv").read_bytes()
+
+
+@pytest.mark.spark
+def test_spark_reads_a_local_csv_without_staging_it_on_the_driver(tmp_path):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    source = write_records(tmp_path / "records.csv", RECORDS)
+    records = read_records(open_engine("spark"), source, scratch)
+    assert records.count() == len(RECORDS)
+    assert list(scratch.iterdir()) == []  # DuckDB, which is the driver, stages there
