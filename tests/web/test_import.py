@@ -133,6 +133,8 @@ def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(si
     assert "the results refresh failed at step cwt_records: RuntimeError: the PTL step broke" in page.text
     assert "The pages still show the previous results." in page.text
     assert summary_rows(page.text)["Accepted into the lake"] == "2"
+    form = signed_in("nat").get("/import").text  # the last run, wherever data is brought in
+    assert "<strong>failed</strong> at step cwt_records: RuntimeError: the PTL step broke" in form
 
 
 def test_a_parquet_upload_is_capped_by_the_row_count_in_its_metadata(settings, tmp_path):

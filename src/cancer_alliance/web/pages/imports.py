@@ -32,7 +32,7 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import ImportScope, account_scope
 from cancer_alliance.results.jobs import enqueue
 from cancer_alliance.store import ObjectRef, Role
-from cancer_alliance.store.results import ImportJob, JobState, ResultsRun
+from cancer_alliance.store.results import ImportJob, JobState, ResultsRun, recent_runs
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.common import IMPORTERS, render
 from cancer_alliance.web.scope import Viewer
@@ -66,8 +66,11 @@ AnalystDep = Annotated[Viewer, Depends(analyst)]
 
 
 @router.get("/import", name="import_form")
-def import_form(request: Request, viewer: AnalystDep):
-    return render(request, "import.jinja", errors=[], scope=import_scope(viewer))
+def import_form(request: Request, viewer: AnalystDep, session: StoreDep):
+    """The upload form, with the last results refresh (scheduled or after an import) and how it ended,
+    so a failed scheduled refresh is seen where analysts bring data in."""
+    last = next(iter(recent_runs(session, limit=1)), None)
+    return render(request, "import.jinja", errors=[], scope=import_scope(viewer), last_run=last)
 
 
 @router.post("/import", name="import_upload", tags=["patient-level"], dependencies=[Depends(require_csrf)])
