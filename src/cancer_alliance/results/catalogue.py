@@ -2,7 +2,9 @@
 whether it holds patient-level rows (reached by the web only through `web.scope`) or aggregates, and
 the lake tables it is computed from (issue #19 item 1).
 
-Readers ask for a file by its name here (`path`, `Results.table`); the pipeline checks each step wrote
+Column lists that a domain defines are taken from it (the CWT facts, the PTL, the lung and early
+diagnosis counts, radiotherapy compliance); the others are named here. Readers ask for a file by its
+name here (`path`, `Results.table`); the pipeline checks each step wrote
 exactly its files with exactly these columns, so a file renamed in one place fails the refresh.
 """
 
@@ -11,6 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from cancer_alliance.cwt.measures import FACT_COLUMNS
+from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
+from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_DIAGNOSIS_COUNTS
+from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS as EARLY_DIAGNOSIS_METRICS
+from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
+from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
+from cancer_alliance.pathways.results_files import NEXT_COLUMNS
+from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
 
 
 class Level(StrEnum):
@@ -43,45 +54,6 @@ _FIT_COUNTS = (
     "cancers",
     "high_risk_adenomas",
     "median_days_result_to_test",
-)
-_LUNG_COUNTS = (
-    "attended",
-    "assessed",
-    "eligible",
-    "current_smokers",
-    "ldct_scans",
-    "eligible_scanned",
-    "findings",
-    "indeterminate",
-    "positive",
-    "nodule_followups",
-    "referrals",
-    "cancers",
-    "cancers_staged",
-    "cancers_early",
-    "cessation_referrals",
-    "invited",
-)
-#: Early diagnosis from the lake's registrations (`early_diagnosis.results_files`): counts, then the
-#: period they cover, then the shares with their intervals.
-_EARLY_DIAGNOSIS = (
-    "registrations",
-    "stageable",
-    "stage_early",
-    "stage_staged",
-    "stage_missing",
-    "stage_unstageable",
-    "emergency",
-    "route_known",
-    "diagnosed_from",
-    "diagnosed_to",
-    "early_stage_proportion",
-    "early_stage_lower_95",
-    "early_stage_upper_95",
-    "stage_completeness",
-    "emergency_proportion",
-    "emergency_lower_95",
-    "emergency_upper_95",
 )
 _COMPLIANCE = (
     "met",
@@ -162,22 +134,7 @@ _FILES: tuple[ResultFile, ...] = (
         "cwt_facts",
         "cwt_facts",
         "cwt",
-        (
-            "record_id",
-            "measure",
-            "route",
-            "treatment_stage",
-            "modality_group",
-            "clock_start",
-            "clock_stop",
-            "days",
-            "within",
-            "reporting_month",
-            "provider",
-            "share",
-            "allocation",
-            "scenario",
-        ),
+        FACT_COLUMNS,
         Level.patient,
         ("cwt",),
     ),
@@ -220,7 +177,7 @@ _FILES: tuple[ResultFile, ...] = (
         "pathway_next",
         "pathways",
         "pathways",
-        ("pathway_id", "pathway_tumour", "pathway_milestone", "pathway_milestone_due", "milestone_overdue"),
+        NEXT_COLUMNS,
         Level.patient,
         ("pathway_event",),
     ),
@@ -291,31 +248,7 @@ _FILES: tuple[ResultFile, ...] = (
         "ptl",
         "ptl",
         "cwt",
-        (
-            "record_id",
-            "census_date",
-            "route",
-            "provider",
-            "alliance",
-            "tumour_type",
-            "tumour_type_source",
-            "days_waited",
-            "band",
-            "over_62_backlog",
-            "over_104",
-            "passed_day_28_last_7_days",
-            "passed_day_62_last_7_days",
-            "passed_day_104_last_7_days",
-            "breach_date_2ww",
-            "breach_date_fds",
-            "breach_date_62d",
-            "next_milestone",
-            "next_milestone_date",
-            "pathway_tumour",
-            "pathway_milestone",
-            "pathway_milestone_due",
-            "milestone_overdue",
-        ),
+        (*PTL_COLUMNS, *NEXT_COLUMNS[1:]),
         Level.patient,
         ("cwt", "pathway_event"),
     ),
@@ -391,7 +324,7 @@ _FILES: tuple[ResultFile, ...] = (
         "lung_programme_alliance",
         "lung",
         "lung",
-        ("alliance", *_LUNG_COUNTS),
+        ("alliance", *LUNG_COUNTS, "invited"),
         Level.aggregate,
         ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
     ),
@@ -399,7 +332,7 @@ _FILES: tuple[ResultFile, ...] = (
         "lung_programme_ccg",
         "lung",
         "lung",
-        ("ccg", *_LUNG_COUNTS, "alliance_code"),
+        ("ccg", *LUNG_COUNTS, "invited", "alliance_code"),
         Level.aggregate,
         ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
     ),
@@ -426,7 +359,7 @@ _FILES: tuple[ResultFile, ...] = (
             f"early_diagnosis_{by}",
             "early_diagnosis",
             "early_diagnosis",
-            (by, *_EARLY_DIAGNOSIS),
+            (by, *EARLY_DIAGNOSIS_COUNTS, *PERIOD_COLUMNS, *EARLY_DIAGNOSIS_METRICS),
             Level.aggregate,
             ("tumour_registration",),
         )
@@ -444,18 +377,7 @@ _FILES: tuple[ResultFile, ...] = (
         "radiotherapy_compliance",
         "radiotherapy",
         "radiotherapy",
-        (
-            "level",
-            "code",
-            "requirement_id",
-            "numerator",
-            "denominator",
-            "value",
-            "threshold",
-            "status",
-            "ci_lower",
-            "ci_upper",
-        ),
+        COMPLIANCE_COLUMNS,
         Level.aggregate,
         ("radiotherapy_course", "linac", "cwt"),
     ),
