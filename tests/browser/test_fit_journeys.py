@@ -31,9 +31,9 @@ def test_public_index_and_alliance_page_draw_and_meet_the_baseline(fit_page):
     page.locator(f'#fit-alliance-table a[href="/bowel-screening/{EAST}"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text("East of England")
     charts = page.locator(".app-chart__canvas")
-    expect(charts).to_have_count(3)  # funnel, uptake SPC, positivity SPC
-    for i in range(3):
-        expect(charts.nth(i).locator("svg").first).to_be_visible()
+    expect(charts).to_have_count(1)  # the funnel; no SPC over the public's rounded counts (issue #22)
+    expect(charts.first.locator("svg").first).to_be_visible()
+    expect(page.locator("#spc-withheld")).to_contain_text("not shown on published figures")
     expect(page.locator("#metrics-table")).to_contain_text("Uptake (screened of invited)")
     check_page(page, "fit-alliance-public")
 

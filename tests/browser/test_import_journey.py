@@ -24,6 +24,17 @@ pytestmark = pytest.mark.browser
 REFRESH_TIMEOUT_MS = 600_000
 #: Referred on 15 January 2019, no treatment yet; its faster diagnosis clock stopped on 2 April 2019, the
 #: newest date in the lake, so the refresh is as of 2 April 2019: 77 days waited, past day 62.
+#: Every provider column of a record at RGT, an East of England trust: within the analyst's import scope.
+EAST_TRUST = {
+    column: "RGT"
+    for column in (
+        "provider_first_seen",
+        "provider_fds_end",
+        "accountable_investigating_provider",
+        "provider_treatment",
+    )
+}
+
 PAST_62 = record(
     record_id="J62",
     referral_received_date="2019-01-15",
@@ -98,8 +109,8 @@ def test_an_upload_past_day_62_reaches_the_ptl_and_the_scorecard_and_a_failed_re
 def test_an_analyst_sees_the_quarantine_reasons_and_downloads_them(page, tmp_path):
     upload = write_csv(
         tmp_path / "june-cwt.csv",
-        [record(record_id="b1"), record(record_id="b2", nhs_number="9434765918")],  # fails mod 11
-    )
+        [record(record_id="b1", **EAST_TRUST), record(record_id="b2", nhs_number="9434765918", **EAST_TRUST)],
+    )  # b2 fails the modulus 11 check; both at one of the East of England analyst's own trusts
     sign_in(page, "east")
     follow_priority_link(page, "Import a file")
     page.get_by_label("CWT file").set_input_files(str(upload))

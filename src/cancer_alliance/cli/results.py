@@ -80,7 +80,10 @@ def refresh(
 
 @app.command()
 def status(limit: Annotated[int, typer.Option(help="How many runs to list.")] = 10) -> None:
-    """List the latest refresh runs, newest first: when, as of, status, and the failed step or message."""
+    """List the latest refresh runs, newest first: when, as of, status, and the failed step or message.
+
+    Example: alliance results status --limit 5
+    """
     migrate()
     store = open_store()
     try:
