@@ -49,6 +49,8 @@ def test_the_ptl_filters_backlog_and_pages_work_from_the_keyboard(page, monkeypa
     expect(page).to_have_url(re.compile(r"tumour_type=Lung"))
     expect(rows).to_have_text(["P-RGT-2", "P-RGN-1"])
     page.goto("/ptl")
-    page.locator("#ptl-backlog-table").get_by_role("link", name="RTX").click()
+    page.locator("#ptl-backlog-table").get_by_role(
+        "link", name="University Hospitals of Morecambe Bay"
+    ).click()
     expect(page).to_have_url(re.compile(r"provider=RTX"))
     expect(rows).to_have_text(["P-RTX-1"])

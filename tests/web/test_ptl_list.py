@@ -168,7 +168,7 @@ def test_backlog_links_each_known_provider_to_its_list_and_not_the_unknown(signe
     table = page[
         page.index('id="ptl-backlog-table"') : page.index("</table>", page.index('id="ptl-backlog-table"'))
     ]
-    assert re.findall(r'<a href="/ptl\?([^"]+)">', table) == [
+    assert re.findall(r'<a href="/ptl\?([^"]+)" title=', table) == [
         "sort=days_waited&amp;provider=RGT",
         "sort=days_waited&amp;provider=RTX",
         "sort=days_waited&amp;provider=RGN",
@@ -185,4 +185,5 @@ def test_the_list_names_organisations_with_their_codes_on_hover(signed_in):
     page = signed_in("east").get("/ptl").text
     assert "Open 62-day pathways for East of England on" in page
     assert '<span title="RGT">Cambridge University Hospitals</span>' in page
+    assert 'title="RGT">Cambridge University Hospitals</a>' in page  # the backlog by provider too
     assert "for E56000009" not in page
