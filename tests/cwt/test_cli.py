@@ -93,7 +93,7 @@ RECORDS = [
         "decision_to_treat_date": "2019-03-01",
         "treatment_start_date": "2019-03-10",
         "treatment_event_type": "01",
-        "provider_treatment": "TB",
+        "provider_treatment": "RTB",
     },
 ]
 #: What "bad" loses: its FDS row (stopped by the decision to treat), its 31-day and its 62-day rows.
@@ -103,7 +103,7 @@ EXPECTED = {
     ("e1", "2ww", "usc", "", "", "2019-06-03", "2019-06-18", "15", "false", "2019-06", "RA1", "1", "", ""),
     ("e5", "fds", "usc", "", "", "2024-02-01", "2024-02-20", "19", "true", "2024-02", "RA1", "1", "", ""),
     # stopped by the decision to treat, no FDS end provider: counts for the investigating provider
-    ("e15", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "TA", "1", "", ""),
+    ("e15", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "RTA", "1", "", ""),
     (
         "e15",
         "31d",
@@ -152,7 +152,7 @@ EXPECTED = {
         "six_scenario",
         "1",
     ),
-    ("e25", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "TA", "1", "", ""),
+    ("e25", "fds", "usc", "", "", "2019-04-01", "2019-05-10", "39", "false", "2019-05", "RTA", "1", "", ""),
     (
         "e25",
         "31d",
@@ -277,9 +277,9 @@ def test_a_bad_value_is_rejected_as_ingest_quarantines_it_naming_row_and_field_n
     assert result.exit_code == 0
     _, rejected = read_csv(tmp_path / "facts.rejected.csv")
     assert rejected == [
-        ("e5", "row 2, decision_to_treat_date: no such date"),
-        ("e15", "row 3, treatment_modality: not a code in the treatment_modality code list"),
-    ]
+        ("e5", "row 2, decision_to_treat_date: no such date", ""),
+        ("e15", "row 3, treatment_modality: not a code in the treatment_modality code list", ""),
+    ]  # refused by the checks, so no measures were evaluated
     assert "2024-02-30" not in result.stderr
     _, facts = read_csv(tmp_path / "facts.csv")
     assert {row[0] for row in facts} == {"e1"}
