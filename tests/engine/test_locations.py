@@ -190,7 +190,8 @@ def test_on_a_standalone_cluster_a_local_csv_gives_duckdbs_bytes_with_the_output
 def test_spark_reads_a_local_csv_without_staging_it_on_the_driver(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    source = write_records(tmp_path / "records.csv", RECORDS)
+    valid = [row for row in RECORDS if row["record_id"] != "bad"]  # read_records refuses a file with bad rows
+    source = write_records(tmp_path / "records.csv", valid)
     records = read_records(open_engine("spark"), source, scratch)
-    assert records.count() == len(RECORDS)
+    assert records.count() == len(valid)
     assert list(scratch.iterdir()) == []  # DuckDB, which is the driver, stages there
