@@ -33,6 +33,7 @@ EXPECTED = {
     "/library": "pnat",
     "/import": "nat",
     "/audit": "n",
+    "/about#withheld": "p",  # the public pages' note on withheld figures, `[c]` (issue #22)
 }
 
 

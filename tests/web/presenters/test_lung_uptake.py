@@ -1,6 +1,6 @@
 """The lung programme dashboard's uptake cell (issue 19, item 6): with no invitations in the lake the
 uptake is "no data", never a figure; with invitations it is attended of invited with its Wilson
-interval; a rate whose counts disclosure control withheld says "withheld"."""
+interval; a rate whose counts disclosure control withheld says `[c]`, as every table does (issue #22)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def uptake_cell(invited: float, attended: int = 40, public: bool = False) -> str
         pytest.param(float("nan"), 40, False, "no data", id="no invitations in the lake"),
         pytest.param(0.0, 0, False, "none to count", id="none invited"),
         pytest.param(80.0, 40, False, "50.0% (", id="attended of invited"),
-        pytest.param(80.0, 3, True, "withheld", id="a small count withheld"),
+        pytest.param(80.0, 3, True, "[c]", id="a small count withheld"),
     ],
 )
 def test_the_uptake_cell(invited, attended, public, expected):
