@@ -153,6 +153,8 @@ async def load(base: str, paths: list[str], clients: int, seconds: float):
                     errors[f"{path} {response.status_code}"] += 1
             except httpx.TimeoutException:
                 errors[f"{path} timeout"] += 1
+            except httpx.TransportError as error:  # a dropped connection is an error to count, not a crash
+                errors[f"{path} {type(error).__name__}"] += 1
             timings[path].append((time.perf_counter() - started) * 1000)
 
     await asyncio.gather(*(worker(i, c) for i, c in enumerate(sessions)))
