@@ -16,15 +16,13 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import socket
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from web_client import percentile, sign_in, start_server
 
 BENCH_HOME = Path(".bench") / "web" / "home"
 TARGET_P95_MS = 300.0
@@ -90,38 +88,12 @@ def urls(home: Path) -> list[str]:
     ]
 
 
-def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
-    alliance = Path(sys.executable).parent / "alliance"
-    env = {**os.environ, "ALLIANCE_HOME": str(home.resolve())}
-    command = [str(alliance), "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-async def signed_in_client(base: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
-    page = (await client.get("/login")).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = await client.post(
-        "/login", data={"username": USERNAME, "password": PASSWORD, "csrf_token": token}
-    )
-    if response.status_code not in (200, 303):
-        raise RuntimeError(f"sign-in failed: {response.status_code}")
-    return client
-
-
 async def load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {path: [] for path in paths}
     errors: list[str] = []
-    first = await signed_in_client(base)  # one sign-in: the login rate limit would refuse 20 in a row
+    first = await sign_in(
+        base, USERNAME, PASSWORD
+    )  # one sign-in: the login rate limit would refuse 20 in a row
     sessions = [first] + [
         httpx.AsyncClient(base_url=base, timeout=30, cookies=first.cookies) for _ in range(clients - 1)
     ]
@@ -149,10 +121,6 @@ async def load(base: str, paths: list[str], clients: int, seconds: float) -> dic
     return timings
 
 
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=BENCH_HOME)
@@ -166,7 +134,8 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = start_server(args.home, port, args.workers)
+    env = {**os.environ, "ALLIANCE_HOME": str(args.home.resolve())}
+    server = start_server(["--port", str(port), "--workers", str(args.workers)], env, wait_seconds=60)
     try:
         paths = urls(args.home)
         timings = asyncio.run(load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds))

@@ -16,10 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import socket
-import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -27,6 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import httpx
+from web_client import percentile, sign_in, start_server
 
 BENCH_HOME = Path(".bench") / "web-load" / "home"
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -99,33 +97,13 @@ def prepare_store(url: str | None, alliance: str, trust: str) -> None:
     store.close()
 
 
-def start_server(home: Path, port: int, url: str | None) -> subprocess.Popen:
+def server_env(home: Path, url: str | None) -> dict[str, str]:
+    """The environment of `alliance serve` on `home`, with the store at `url` (None: SQLite in home)."""
     env = {**os.environ, "ALLIANCE_HOME": str(home.resolve())}
     env.pop("ALLIANCE_DATABASE_URL", None)
     if url:
         env["ALLIANCE_DATABASE_URL"] = url
-    command = [str(Path(sys.executable).parent / "alliance"), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-async def sign_in(base: str, role: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
-    page = (await client.get("/login")).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    data = {"username": f"load.{role}", "password": PASSWORD, "csrf_token": token}
-    response = await client.post("/login", data=data)
-    if response.status_code not in (200, 303):
-        raise RuntimeError(f"sign-in as load.{role} failed: {response.status_code}")
-    return client
+    return env
 
 
 async def load(base: str, paths: list[str], clients: int, seconds: float):
@@ -134,7 +112,8 @@ async def load(base: str, paths: list[str], clients: int, seconds: float):
 
     async def signed(index: int) -> httpx.AsyncClient:
         async with gate:
-            return await sign_in(base, ROLES[index % len(ROLES)])
+            role = ROLES[index % len(ROLES)]
+            return await sign_in(base, f"load.{role}", PASSWORD)
 
     sessions = await asyncio.gather(*(signed(i) for i in range(clients)))
     timings: dict[str, list[float]] = defaultdict(list)
@@ -161,10 +140,6 @@ async def load(base: str, paths: list[str], clients: int, seconds: float):
     for client in sessions:
         await client.aclose()
     return timings, errors
-
-
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def report(store: str, timings, errors, seconds: float) -> float:
@@ -200,7 +175,7 @@ def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: st
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = start_server(home, port, url)
+        server = start_server(["--port", str(port)], server_env(home, url), wait_seconds=120)
         try:
             timings, errors = asyncio.run(load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds))
         finally:
