@@ -94,3 +94,11 @@ def test_the_page_says_where_the_tumour_type_came_from(signed_in):
     """Before a diagnosis the PTL shows the referral's suspected cancer type (`cwt.ptl`), and says so."""
     assert "Lung (suspected, from the referral)" in signed_in("nat").get("/ptl/P-RGN-1").text
     assert "Missing or Invalid (" not in signed_in("nat").get("/ptl/P-UNK-1").text
+
+
+def test_the_heading_lets_a_long_record_id_wrap_on_a_phone(signed_in):
+    """A profile-built record id (`cwt-` and 32 hex characters) widened a 390 px page to 585 px."""
+    page = signed_in("nat").get("/ptl/P-RGN-1").text
+    assert '<h1>Pathway <span class="app-record-id">P-RGN-1</span>' in page
+    css = signed_in("nat").get("/static/app/app.css").text
+    assert ".app-record-id {\n  overflow-wrap: anywhere;" in css
