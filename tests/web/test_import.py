@@ -162,7 +162,7 @@ def test_a_file_that_is_not_csv_or_parquet_is_refused_with_an_error_summary(sign
     response = upload(signed_in("nat"), b"not a table", "notes.txt")
     assert response.status_code == 400
     assert "There is a problem" in response.text
-    assert "Choose a CWT file ending .csv or .parquet" in response.text
+    assert "Choose a CWT file ending .csv, .parquet or .xml" in response.text
 
 
 def test_a_file_without_the_cwt_columns_is_refused_naming_the_file(signed_in):

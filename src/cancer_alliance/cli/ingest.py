@@ -46,7 +46,8 @@ def ingest(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV (with a header line) or Parquet file, or a folder of a source of several files."
+            help="CSV (with a header line), Parquet or XML (a profile with [xml]) file, or a folder of "
+            "a source of several files."
         ),
     ],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,

@@ -15,7 +15,8 @@ given) and `duplicate_key` (the
 second and later rows with the same key in the file). A table with an `event_log` (events grouped
 into pathways) also gets the cross-row checks `second_start_event`, `before_start` and
 `differs_in_group` (`event_log_problems`). A row of a source of several files without its
-driving row is `unjoined` (`extract.py`)."""
+driving row is `unjoined` (`extract.py`); a reader may name other problems of a row's source
+(`xml_records.py`: `repeated_element`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 
 from cancer_alliance.ingest import nhs_number
-from cancer_alliance.ingest.extract import SOURCE_PROBLEM
+from cancer_alliance.ingest.extract import SOURCE_CHECK, SOURCE_FIELD, SOURCE_PROBLEM
 from cancer_alliance.ingest.source import literal, quote
 from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import Column, TableSchema
@@ -195,7 +196,8 @@ def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
               FROM source_rows WHERE {key} IS NOT NULL)
         WHERE row_number > first_row
         UNION ALL
-        SELECT row_number, {literal(table.key)}, 'unjoined', {quote(SOURCE_PROBLEM)}
+        SELECT row_number, coalesce({quote(SOURCE_FIELD)}, {literal(table.key)}),
+               coalesce({quote(SOURCE_CHECK)}, 'unjoined'), {quote(SOURCE_PROBLEM)}
         FROM source_rows WHERE {quote(SOURCE_PROBLEM)} IS NOT NULL
     """)
     if table.event_log is not None:

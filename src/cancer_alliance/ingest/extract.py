@@ -23,7 +23,10 @@ from cancer_alliance.ingest.profiles import Profile, SourceFile
 
 SUFFIXES = (".csv", ".parquet")
 #: The column of the joined table naming why a row has no driving row (the checks quarantine it).
+#: Other readers of a source (`xml_records.py`) use it too, with the field and check beside it.
 SOURCE_PROBLEM = "_source_problem"
+SOURCE_FIELD = "_source_field"  # the field a source problem is about (default: the table's key)
+SOURCE_CHECK = "_source_check"  # the check it fails (default: `unjoined`)
 
 #: Reads one file as text: (connection, path, format, header) -> table.
 ReadText = Callable[[duckdb.DuckDBPyConnection, Path, str, list[str]], pa.Table]

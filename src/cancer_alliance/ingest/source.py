@@ -1,6 +1,8 @@
-"""The one reader of canonical-table files (docs/decisions/0027): a CSV or Parquet file into DuckDB
-as text, one table `source_rows`: `row_number` (1 = the first data row; in a CSV that is line 2
-unless a quoted value spans lines) and every schema column as canonical text (`_tidy`), fed through
+"""The one reader of canonical-table files (docs/decisions/0027): a CSV, Parquet or XML file
+(`xml_records.py`), a folder of several files (`extract.py`) or rows already read as text (`TextInput`:
+a URI or catalogue table the engine read, docs/decisions/0050) into DuckDB as text, one table
+`source_rows`: `row_number` (1 = the first data row; in a CSV that is line 2 unless a quoted value
+spans lines; in XML the record's number) and every schema column as canonical text (`_tidy`), fed through
 the file's mapping profile (`mapping.py`), plus any derived columns the caller asks for, computed in
 the same pass. Missing optional columns are all missing; headers that feed nothing are listed in
 the mapping; a missing required column or a repeated column makes the file unprocessable
@@ -21,15 +23,16 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import extract, pseudonym, values
+from cancer_alliance.ingest import extract, pseudonym, values, xml_records
 from cancer_alliance.ingest.mapping import Mapping, map_header
 from cancer_alliance.ingest.profiles import load_profile, profiles_for
 from cancer_alliance.reference import code_list
 from cancer_alliance.reference.organisations import CODINGS
 from cancer_alliance.schemas import TableSchema
 
-FORMATS = {".csv": "csv", ".parquet": "parquet"}
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".xml": "xml"}
 _BLOCK_BYTES = 16 * 1024 * 1024
+_PROBLEM_COLUMNS = (extract.SOURCE_PROBLEM, extract.SOURCE_FIELD, extract.SOURCE_CHECK)
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _SAFE_DETAILS = [
     re.compile(text)
@@ -57,7 +60,7 @@ def file_format(path: Path) -> str:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise InputError(f"{path}: unknown file type {path.suffix!r}; use .csv or .parquet") from None
+        raise InputError(f"{path}: unknown file type {path.suffix!r}; use .csv, .parquet or .xml") from None
 
 
 def read_header(path: Path, fmt: str) -> list[str]:
@@ -86,27 +89,76 @@ def _repeated(path: Path, header: list[str], table: TableSchema) -> None:
 
 
 @dataclass(frozen=True)
-class Source:
-    """A file ready to load: its format, its header and how the header feeds the table."""
+class TextInput:
+    """Rows already read as text by someone else (a URI or table the engine read), named for messages:
+    row N is the Nth row as read."""
 
-    path: Path
+    name: str
+    data: pa.Table
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file ready to load: its format, its header and how the header feeds the table, and for a
+    source read whole to find its header (XML, `TextInput`) its text."""
+
+    path: Path | TextInput
     format: str
     header: list[str]
     mapping: Mapping
+    text: pa.Table | None = None
 
 
-def open_source(path: Path, table: TableSchema, profile: str | Path | None = None) -> Source:
+def open_source(path: Path | TextInput, table: TableSchema, profile: str | Path | None = None) -> Source:
     """The file's format, header and mapping through `profile` (given or detected), once its
     columns are known to fit `table` (else InputError naming every problem). A folder is a source
     of several files (`extract.py`)."""
+    if isinstance(path, TextInput):
+        header = list(path.data.column_names)
+        _repeated(path, header, table)
+        return Source(path, "text", header, map_header(path, header, table, profile), path.data)
     if path.is_dir():
         return _open_extract(path, table, profile)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = file_format(path)
+    if fmt == "xml":
+        return _open_xml(path, table, profile)
     header = read_header(path, fmt)
     _repeated(path, header, table)
     return Source(path, fmt, header, map_header(path, header, table, profile))
+
+
+def _open_xml(path: Path, table: TableSchema, profile: str | Path | None) -> Source:
+    """An XML file through a profile with an `[xml] record` (given, or the only one of `table`): its
+    elements renamed to the profile's headers they match by letters and digits."""
+    if profile is not None:
+        chosen = load_profile(profile)
+    else:
+        readers = [p for p in profiles_for(table.name) if p.xml_record]
+        if len(readers) != 1:
+            raise InputError(
+                f"{path}: give --profile: an XML file is read through a profile with [xml] record"
+            )
+        chosen = readers[0]
+    if not chosen.xml_record:
+        raise InputError(f"{path}: profile {chosen.name} has no [xml] record, so it cannot read XML")
+    found = xml_records.read(path, chosen.xml_record)
+    known = [*chosen.columns, *(chosen.record_id.columns if chosen.record_id else ()), *table.column_names]
+    by_key = {xml_records.element_key(name): name for name in reversed(known)}
+    header = [by_key.get(xml_records.element_key(name), name) for name in found.data.column_names]
+    _repeated(path, header, table)
+    problems = found.problems
+    text = found.data.rename_columns(header)
+    text = text.append_column(extract.SOURCE_PROBLEM, pa.array([p and p[1] for p in problems], pa.string()))
+    text = text.append_column(extract.SOURCE_FIELD, pa.array([p and p[0] for p in problems], pa.string()))
+    checks = [p and "repeated_element" for p in problems]
+    text = text.append_column(extract.SOURCE_CHECK, pa.array(checks, pa.string()))
+    mapping = map_header(path, header, table, chosen.path or chosen.name)
+    return Source(path, "xml", header, replace(mapping, detected=profile is None), text)
 
 
 def _open_extract(path: Path, table: TableSchema, profile: str | Path | None) -> Source:
@@ -128,7 +180,7 @@ def _open_extract(path: Path, table: TableSchema, profile: str | Path | None) ->
 
 def load(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    path: Path | TextInput,
     table: TableSchema,
     derived: Sequence[str] = (),
     profile: str | Path | None = None,
@@ -136,7 +188,9 @@ def load(
     """Create table `source_rows` from the file, with the `derived` columns (SQL over the text
     columns) computed in the same pass; returns the number of data rows and the mapping used."""
     opened = open_source(path, table, profile)
-    if opened.format == "extract":
+    if opened.text is not None:
+        raw = opened.text
+    elif opened.format == "extract":
         raw = extract.read(con, path, opened.mapping.profile, read_header, _read_text)
     else:
         raw = _read_text(con, path, opened.format, opened.header)
@@ -224,14 +278,17 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
     if mapping.builds_record_id:
         parts = [columns[n] if n in columns else _text(data, n) for n in mapping.record_id_sources]
         columns["record_id"] = values.built_ids(parts, pseudonym.load_key(), mapping.profile.record_id.prefix)
-    if opened.format == "extract":
-        problem = data.column(extract.SOURCE_PROBLEM).cast(pa.string())
-    else:
-        problem = pa.nulls(data.num_rows, pa.string())
+    given = opened.format in ("extract", "xml")  # readers that name problems of a row's source
+    problems = [
+        data.column(name).cast(pa.string())
+        if given and name in data.column_names
+        else pa.nulls(data.num_rows, pa.string())
+        for name in _PROBLEM_COLUMNS
+    ]
     numbers = pa.array(range(1, data.num_rows + 1), pa.int64())
     return pa.table(
-        [numbers, *(columns[c] for c in table.column_names), problem],
-        names=["row_number", *table.column_names, extract.SOURCE_PROBLEM],
+        [numbers, *(columns[c] for c in table.column_names), *problems],
+        names=["row_number", *table.column_names, *_PROBLEM_COLUMNS],
     )
 
 

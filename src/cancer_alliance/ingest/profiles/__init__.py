@@ -3,7 +3,8 @@ profile in this folder, or an analyst's own file given by path; docs/decisions/0
 
 A profile names its canonical `table` (or `*` for any table: the `canonical` profile), maps source
 headers to canonical columns, lists headers to ignore, translates source codes to canonical codes,
-and says how `record_id` is built when the source has none. Headers are compared by `header_key`:
+says how `record_id` is built when the source has none, and for XML files which element is one
+record (`[xml] record`, `ingest/xml_records.py`). Headers are compared by `header_key`:
 case, spaces, underscores and hyphens do not matter."""
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Profile:
     unverified: tuple[str, ...] = ()  # source headers not confirmed in a published specification
     gaps: tuple[str, ...] = ()  # canonical columns the source does not hold (named, never guessed)
     files: tuple[SourceFile, ...] = ()  # for a source of several files, the first driving
+    xml_record: str | None = None  # for XML files: the local name of the element that is one record
     path: Path | None = None
 
     def applies_to(self, table: str) -> bool:
@@ -86,6 +88,10 @@ def _parse(data: dict, origin: str, path: Path | None) -> Profile:
     try:
         record = data.pop("record_id", None)
         files = tuple(SourceFile(**f) for f in data.pop("files", []))
+        xml = dict(data.pop("xml", {}))
+        xml_record = xml.pop("record", None)
+        if xml:
+            raise InputError(f"{origin}: unknown [xml] settings: {', '.join(sorted(xml))}")
         profile = Profile(
             name=data.pop("name"),
             table=data.pop("table"),
@@ -98,6 +104,7 @@ def _parse(data: dict, origin: str, path: Path | None) -> Profile:
             unverified=tuple(data.pop("unverified", ())),
             gaps=tuple(data.pop("gaps", ())),
             files=files,
+            xml_record=xml_record,
             path=path,
         )
     except (KeyError, TypeError) as error:

@@ -41,7 +41,7 @@ from cancer_alliance.web.tables import csv_attachment
 
 router = APIRouter()
 QUARANTINE_NAME = re.compile(r"cwt-[0-9A-Za-z-]+\.csv")
-SUFFIXES = (".csv", ".parquet")
+SUFFIXES = (".csv", ".parquet", ".xml")
 
 
 def analyst(viewer: SignedInDep) -> Viewer:
@@ -83,7 +83,7 @@ def import_upload(
 ):
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in SUFFIXES:
-        errors = [{"text": "Choose a CWT file ending .csv or .parquet", "href": "#upload"}]
+        errors = [{"text": "Choose a CWT file ending .csv, .parquet or .xml", "href": "#upload"}]
         return render(request, "import.jinja", status_code=400, errors=errors, scope=import_scope(viewer))
     uploads = ctx.settings.home / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
