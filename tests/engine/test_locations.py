@@ -134,19 +134,31 @@ def test_over_connect_the_cli_writes_duckdbs_bytes_and_reads_and_writes_uris_and
 @pytest.mark.cli
 @pytest.mark.spark
 @pytest.mark.connect
-def test_over_connect_bad_input_exits_2_and_a_spark_error_exits_1_in_one_line(spark_connect_url, tmp_path):
-    bad = write_records(tmp_path / "bad.csv", [dict(RECORDS[0], date_first_seen="2019-02-30x")])
-    typed = _alliance(["cwt", "evaluate", f"file://{bad}", "-o", "x.parquet"], spark_connect_url, tmp_path)
-    assert typed.returncode == 2
-    assert (
-        "date_first_seen: 1 values are not an ISO date" in typed.stderr and "2019-02-30x" not in typed.stderr
+def test_over_connect_a_uri_gets_the_checks_of_a_file_and_a_spark_error_exits_1_in_one_line(
+    spark_connect_url, tmp_path
+):
+    rows = [
+        dict(RECORDS[0], date_first_seen="2019-02-30x"),
+        dict(RECORDS[1], treatment_modality="ZZ"),  # a code list check, not only the form of a column
+    ]
+    bad = write_records(tmp_path / "bad.csv", rows)
+    checked = _alliance(["cwt", "evaluate", f"file://{bad}", "-o", "x.csv"], spark_connect_url, tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    reasons = (tmp_path / "x.rejected.csv").read_text(encoding="utf-8")
+    assert "row 1, date_first_seen: " in reasons and "row 2, treatment_modality: " in reasons
+    assert "2019-02-30x" not in reasons + checked.stderr
+    unreadable = write_records(tmp_path / "no-id.csv", RECORDS)
+    unreadable.write_text(unreadable.read_text().replace("record_id", "local_id", 1))
+    refused = _alliance(
+        ["cwt", "evaluate", f"file://{unreadable}", "-o", "y.csv"], spark_connect_url, tmp_path
     )
+    assert refused.returncode == 2 and "missing required columns: record_id" in refused.stderr
     missing = _alliance(
-        ["cwt", "evaluate", f"file://{tmp_path}/none.parquet", "-o", "x.csv"], spark_connect_url, tmp_path
+        ["cwt", "evaluate", f"file://{tmp_path}/none.parquet", "-o", "z.csv"], spark_connect_url, tmp_path
     )
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: Spark: ") and missing.stderr.count("\n") == 1, missing.stderr
-    assert not (tmp_path / "x.csv").exists()
+    assert not (tmp_path / "z.csv").exists()
 
 
 @pytest.mark.cli

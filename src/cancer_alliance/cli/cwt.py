@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.cli.inputs import Profile
 from cancer_alliance.cwt.files import evaluate_file
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
@@ -50,10 +51,7 @@ def evaluate(
             help="Add the column transfer_date_missing (62d shared 50:50 for want of a transfer date).",
         ),
     ] = False,
-    profile: Annotated[
-        str | None,
-        typer.Option("--profile", help="Mapping profile (name or .toml file), as for `alliance ingest`."),
-    ] = None,
+    profile: Profile = None,
 ) -> None:
     """Write per-record CWT facts for INPUT: one row per record and measure (2ww, fds, 31d, 62d),
     two rows for a 62-day pathway shared between providers. Columns: record_id, measure, route,

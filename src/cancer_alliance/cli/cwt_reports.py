@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cancer_alliance.cli.inputs import Profile, input_argument, output_option
 from cancer_alliance.cwt.performance import GROUPS, Framework
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName
@@ -51,11 +52,9 @@ def _print(table: pa.Table, show: int) -> None:
 
 
 def performance(
-    records: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")
-    ],
+    records: Annotated[str, input_argument("Canonical CWT records")],
     by: Annotated[str, typer.Option(help=f"Comma list of groups: {', '.join(GROUPS)}; blank for England.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Table")],
     standards: Annotated[
         Framework,
         typer.Option(help="2018 (2018/19 standards), 2023 (October 2023 standards) or auto (by month)."),
@@ -68,6 +67,7 @@ def performance(
         Path | None,
         typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
     ] = None,
+    profile: Profile = None,
 ) -> None:
     """Evaluate INPUT and write performance against the CWT standards: one row per standard and
     group with standard_id, the group columns, total, within, breaches, performance (an unrounded
@@ -78,7 +78,9 @@ def performance(
     """
     names = [name.strip() for name in by.split(",") if name.strip()]
     try:
-        table = performance_file(records, output, names, standards, engine=engine, tumour_types=tumour_types)
+        table = performance_file(
+            records, output, names, standards, engine=engine, tumour_types=tumour_types, profile=profile
+        )
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
     _print(table, show)
@@ -86,11 +88,9 @@ def performance(
 
 
 def ptl(
-    records: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="Canonical CWT records, .csv or .parquet.")
-    ],
+    records: Annotated[str, input_argument("Canonical CWT records")],
     census: Annotated[str, typer.Option(help="Census date, yyyy-mm-dd.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="PTL to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("PTL")],
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
@@ -98,6 +98,7 @@ def ptl(
         Path | None,
         typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
     ] = None,
+    profile: Profile = None,
 ) -> None:
     """Write the patient tracking list at the census date: every open 62-day pathway with its days
     waited, CANPTL band, 62-day backlog and 104+ flags, breach dates and next milestone. The
@@ -105,14 +106,15 @@ def ptl(
     passed day 28, 62 and 104 in the last 7 days) go next to OUTPUT, named OUTPUT.summary.csv
     (or .parquet, as OUTPUT).
 
-    Example: alliance cwt ptl records.parquet --census 2019-03-31 -o ptl.csv
+    Example: alliance cwt ptl records.parquet --census 2019-03-31 -o ptl.csv; on Spark also
+    alliance cwt ptl main.cancer.cwt_records --census 2019-03-31 -o main.cancer.ptl --engine spark
     """
     try:
         day = dt.date.fromisoformat(census)
     except ValueError:
         raise _fail(f"--census {census!r}: not a date (yyyy-mm-dd)") from None
     try:
-        written = ptl_file(records, output, day, engine=engine, tumour_types=tumour_types)
+        written = ptl_file(records, output, day, engine=engine, tumour_types=tumour_types, profile=profile)
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
     Console(stderr=True).print(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.cli.inputs import WHERE, Profile
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit.files import metrics_file, symptomatic_file, thresholds_file
@@ -22,7 +23,10 @@ app = typer.Typer(
 )
 
 Episodes = Annotated[
-    Path, typer.Argument(metavar="EPISODES", help="Canonical fit_screening_episode rows, .csv or .parquet.")
+    str,
+    typer.Argument(
+        metavar="EPISODES", help=f"Canonical fit_screening_episode rows, .csv, .parquet: {WHERE}."
+    ),
 ]
 Engine = Annotated[EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")]
 
@@ -58,6 +62,7 @@ def metrics(
         ),
     ] = False,
     engine: Engine = EngineName.duckdb,
+    profile: Profile = None,
 ) -> None:
     """Write the programme metrics of EPISODES, one row per group: the group columns, then invited,
     screened, uptake, positive, positivity, investigated, conversion, cancers, high_risk_adenomas,
@@ -70,7 +75,9 @@ def metrics(
     Example: alliance fit metrics episodes.csv --by ccg_code,sex -o fit-metrics.csv
     """
     try:
-        summary = metrics_file(episodes, output, _words(by), intervals=intervals, engine=engine)
+        summary = metrics_file(
+            episodes, output, _words(by), intervals=intervals, engine=engine, profile=profile
+        )
     except InputError as error:
         raise _fail(error) from None
     _say(
@@ -98,6 +105,7 @@ def thresholds(
         ),
     ] = None,
     engine: Engine = EngineName.duckdb,
+    profile: Profile = None,
 ) -> None:
     """Plan referral thresholds from the observed results in EPISODES: one row per threshold with
     threshold, screened, positive, positivity, colonoscopies (positives x observed conversion), cancers,
@@ -116,7 +124,7 @@ def thresholds(
                 f"--thresholds: {thresholds!r} is not a comma-separated list of numbers"
             ) from None
         summary = thresholds_file(
-            episodes, output, values, capacity=capacity, demand_output=demand, engine=engine
+            episodes, output, values, capacity=capacity, demand_output=demand, engine=engine, profile=profile
         )
     except InputError as error:
         raise _fail(error) from None
@@ -129,11 +137,13 @@ def thresholds(
 @app.command()
 def symptomatic(
     records: Annotated[
-        Path, typer.Argument(metavar="RECORDS", help="Canonical CWT records, .csv or .parquet.")
+        str,
+        typer.Argument(metavar="RECORDS", help=f"Canonical CWT records, .csv, .parquet or .xml: {WHERE}."),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")],
     by: Annotated[str, typer.Option(help="Comma-separated groups: provider, reporting_month.")] = "",
     engine: Engine = EngineName.duckdb,
+    profile: Profile = None,
 ) -> None:
     """Symptomatic FIT (NICE DG56: refer if FIT >= 10 µg Hb/g) over the lower GI urgent suspected cancer
     referrals in RECORDS: per FIT status (at or above 10, below 10, none recorded, and all recorded) the
@@ -143,7 +153,7 @@ def symptomatic(
     Example: alliance fit symptomatic cwt-records.parquet --by provider -o symptomatic-fit.csv
     """
     try:
-        table = symptomatic_file(records, output, _words(by), engine=engine)
+        table = symptomatic_file(records, output, _words(by), engine=engine, profile=profile)
     except InputError as error:
         raise _fail(error) from None
     _say(Console(stderr=True), f"{len(table)} rows written to {output}")

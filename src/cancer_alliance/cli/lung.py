@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.cli.inputs import WHERE
 from cancer_alliance.csv_export import write_lists
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
@@ -29,7 +30,8 @@ def _print(console: Console, text: str) -> None:
 @app.command()
 def risk(
     input: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="People (or nodules for brock), .csv or .parquet.")
+        str,
+        typer.Argument(metavar="INPUT", help=f"People (or nodules for brock), .csv or .parquet: {WHERE}."),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write, .csv or .parquet.")],
     model: Annotated[Model, typer.Option("--model", help="Risk model.", case_sensitive=False)],

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cancer_alliance.cli.inputs import WHERE
 from cancer_alliance.csv_export import write_csv
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
@@ -89,8 +90,10 @@ def _as_of(text: str | None) -> dt.date | None:
 @app.command()
 def evaluate(
     events: Annotated[
-        Path,
-        typer.Argument(metavar="EVENTS", help="Pathway events, .csv or .parquet (pathway_event columns)."),
+        str,
+        typer.Argument(
+            metavar="EVENTS", help=f"Pathway events, .csv or .parquet (pathway_event columns): {WHERE}."
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write, .csv or .parquet.")],
     as_of: Annotated[
@@ -180,8 +183,10 @@ def show_definitions(
 @app.command()
 def report(
     events: Annotated[
-        Path,
-        typer.Argument(metavar="EVENTS", help="Pathway events, .csv or .parquet (pathway_event columns)."),
+        str,
+        typer.Argument(
+            metavar="EVENTS", help=f"Pathway events, .csv or .parquet (pathway_event columns): {WHERE}."
+        ),
     ],
     view: Annotated[
         str,

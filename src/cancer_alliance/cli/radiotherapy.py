@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cancer_alliance.cli.inputs import WHERE
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
+from cancer_alliance.ingest.profiles import profile_names
 from cancer_alliance.radiotherapy.files import compliance_file
 
 EXIT_UNPROCESSABLE = 2
@@ -36,8 +38,10 @@ def _day(text: str | None) -> dt.date | None:
 
 @app.command()
 def compliance(
-    courses: Annotated[Path, typer.Option("--courses", help="Radiotherapy courses, .csv or .parquet.")],
-    linacs: Annotated[Path, typer.Option("--linacs", help="Linac inventory, .csv or .parquet.")],
+    courses: Annotated[
+        str, typer.Option("--courses", help=f"Radiotherapy courses, .csv or .parquet: {WHERE}.")
+    ],
+    linacs: Annotated[str, typer.Option("--linacs", help=f"Linac inventory, .csv or .parquet: {WHERE}.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Compliance table to write, .csv or .parquet.")
     ],
@@ -46,8 +50,16 @@ def compliance(
         typer.Option("--as-of", help="Day to check (yyyy-mm-dd); default the day after the latest course."),
     ] = None,
     cwt_records: Annotated[
-        Path | None,
-        typer.Option("--cwt", help="Canonical CWT records, for the 31-day waits (no_data without them)."),
+        str | None,
+        typer.Option("--cwt", help=f"CWT records, for the 31-day waits (no_data without them): {WHERE}."),
+    ] = None,
+    cwt_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--cwt-profile",
+            help=f"Mapping profile of --cwt: one of {', '.join(profile_names())}, or a .toml file; "
+            "detected from the headers when not given.",
+        ),
     ] = None,
     requirements: Annotated[
         Path | None,
@@ -77,6 +89,7 @@ def compliance(
             output,
             as_of=_day(as_of),
             cwt_path=cwt_records,
+            cwt_profile=cwt_profile,
             requirements_path=requirements,
             engine=engine,
         )

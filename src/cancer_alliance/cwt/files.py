@@ -7,14 +7,13 @@ fields and reasons (never a value), like a quarantined row; the rules evaluate t
 that cannot be read at all (no required column, repeated columns) is an InputError.
 
 Inputs and outputs may be local paths, URIs or, on Spark, catalogue tables (`engine.io`,
-docs/decisions/0034). A local file is read and checked on this machine and handed to the engine
-(in memory on Spark); a URI or a table is read by the engine, which checks each column's form
-(dates, numbers) but not yet the code lists and cross-field checks of `alliance ingest`.
+docs/decisions/0034). A URI or a table is read by the engine as text and checked here exactly as a
+local file is (`ingest.inputs`, docs/decisions/0050); the checked rows go to the engine (in memory on
+Spark).
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,29 +25,18 @@ import pyarrow.compute as pc
 from cancer_alliance.cwt.evaluate import evaluate, rejected
 from cancer_alliance.cwt.measures import FACT_COLUMNS, FLAG_COLUMNS, TYPES
 from cancer_alliance.cwt.settings import DEFAULT_SETTINGS, CwtSettings
-from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.engine.io import (
-    Kind,
     Location,
     check_engine,
     local_frame,
     location,
-    read_engine_input,
     write_output,
 )
-from cancer_alliance.errors import InputError
-from cancer_alliance.ingest.validate import check_file, read_checked
-from cancer_alliance.schemas import TableSchema, schema
+from cancer_alliance.ingest import inputs
 from cancer_alliance.table_files import ARROW_TYPES
 
 REJECTED_COLUMNS = ("record_id", "reason", "measures")
-#: The text form of each typed column a CSV read by the engine must match (`_engine_records`).
-_FORMS = {
-    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "not an ISO date (yyyy-mm-dd)"),
-    "int": (re.compile(r"^[+-]?\d{1,9}$"), "not a whole number"),
-    # the symptomatic FIT result (fit_result_ug_g, issue #13)
-    "double": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"), "not a number"),
-}
 
 
 @dataclass(frozen=True)
@@ -89,15 +77,9 @@ def evaluate_file(
     check_engine(session, source)
     check_engine(session, target)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
-        if source.kind == Kind.path:
-            checked = check_file("cwt", source.path, profile)
-            records = local_frame(session, checked.rows, Path(scratch), "records")
-            refused_by_checks = check_rejections(checked.problems)
-        else:
-            records = _typed_frame(_engine_records(session, source, schema("cwt")), schema("cwt"), None)
-            refused_by_checks = check_rejections(
-                pa.table({"row_number": [], "key": [], "field": [], "reason": []})
-            )
+        checked = inputs.check(session, "cwt", source, profile)
+        records = local_frame(session, checked.rows, Path(scratch), "records")
+        refused_by_checks = check_rejections(checked.problems)
         facts = _arrow(evaluate(records, settings), TYPES)
         refused = _arrow(
             rejected(records, settings), {"record_id": "string", "reason": "string", "measures": "string"}
@@ -129,55 +111,11 @@ def _measures_lost(listed: list[str | None]) -> dict[str, int]:
 def read_records(
     engine: Engine, source: Path | str | Location, scratch: Path, profile: str | Path | None = None
 ) -> Any:
-    """The canonical CWT records in `source` as an engine DataFrame typed by the schema. A local file
-    must pass every check of `alliance ingest` (else InputError: file, first bad row and field) and is
-    handed to the engine as `engine.io.local_frame` does (`scratch` must outlive the DataFrame's use);
-    a URI or table is read by the engine and a CSV's text typed there."""
-    source = source if isinstance(source, Location) else location(source)
-    if source.kind != Kind.path:
-        table = schema("cwt")
-        return _typed_frame(_engine_records(engine, source, table), table, None)
-    return local_frame(engine, read_checked("cwt", source.path, profile), scratch, "records")
-
-
-def _engine_records(engine: Engine, source: Location, table: TableSchema) -> Any:
-    """A URI or table read by the engine; a CSV's text checked against each column's form, in the engine.
-    The engine reads in parallel, so a bad value is named by field and count, not by row."""
-    frame = read_engine_input(engine, source)
-    _check_columns(source, frame.columns, table)
-    if source.format != ".csv":
-        return frame
-    F = functions(frame)
-    typed = [c for c in table.columns if c.name in frame.columns and c.storage_type in _FORMS]
-    text = {c.name: F.trim(F.col(c.name)) for c in table.columns if c.name in frame.columns}
-    bad = frame.select(
-        *[
-            F.sum(
-                F.when(
-                    (text[c.name] != "") & ~text[c.name].rlike(_FORMS[c.storage_type][0].pattern), 1
-                ).otherwise(0)
-            ).alias(c.name)
-            for c in typed
-        ]
-    )
-    counts = bad.collect()[0].asDict() if typed else {}
-    for column in typed:
-        if counts[column.name]:
-            problem = _FORMS[column.storage_type][1]
-            raise InputError(f"{source}, {column.name}: {counts[column.name]:,} values are {problem}")
-    return frame.select(*[F.when(value != "", value).alias(name) for name, value in text.items()])
-
-
-def _typed_frame(frame: Any, table: TableSchema, names: list[str] | None) -> Any:
-    """`table`'s columns in order, cast to their types; a missing optional column is null."""
-    names = frame.columns if names is None else names
-    F = functions(frame)
-    return frame.select(
-        *[
-            (F.col(c.name) if c.name in names else F.lit(None)).cast(c.storage_type).alias(c.name)
-            for c in table.columns
-        ]
-    )
+    """The canonical CWT records in `source` (a local file, a URI or a table) as an engine DataFrame
+    typed by the schema, once every row passes the checks of `alliance ingest` (else InputError: the
+    input, the first bad row and field), handed to the engine as `engine.io.local_frame` does
+    (`scratch` must outlive the DataFrame's use)."""
+    return inputs.checked_frame(engine, "cwt", source, scratch, profile)
 
 
 def check_rejections(problems: pa.Table) -> pa.Table:
@@ -198,17 +136,6 @@ def check_rejections(problems: pa.Table) -> pa.Table:
             "measures": pa.nulls(len(reasons), pa.string()),
         }
     )
-
-
-def _check_columns(path: Path | Location, names: list[str], table: TableSchema) -> None:
-    known = set(table.column_names)
-    unknown = [name for name in names if name not in known]
-    missing = [c.name for c in table.columns if c.required and c.name not in names]
-    problems = ([f"unknown columns: {', '.join(unknown)}"] if unknown else []) + (
-        [f"missing required columns: {', '.join(missing)}"] if missing else []
-    )
-    if problems:
-        raise InputError(f"{path}: not a canonical CWT record file: {'; '.join(problems)}")
 
 
 def _arrow(frame: Any, types: dict[str, str]) -> pa.Table:

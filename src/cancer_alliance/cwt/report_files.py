@@ -1,8 +1,10 @@
 """`performance_file` and `ptl_file`: canonical CWT records in (CSV or Parquet), performance tables
 or the PTL out; the library functions behind `alliance cwt performance` and `alliance cwt ptl`.
 
-Records are read and typed as for `evaluate` (`cwt.files.read_records`: bad values stop the run
-with an InputError naming file, row and field). One table is computed straight over the lazy facts:
+Records are read and checked as for `evaluate` (`cwt.files.read_records`: mapping profile, the
+checks of `alliance ingest`; bad values stop the run with an InputError naming the input, row and
+field), from a local path, a URI or (on Spark) a table; outputs go to any of these (`engine.io`).
+One table is computed straight over the lazy facts:
 measured on a national year, that costs less than writing all the facts first (materialising pays
 only when several tables are made from the same facts, as in `bench/cwt_bench.py`; docs/performance.md).
 """
@@ -25,8 +27,8 @@ from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, 
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, tumour_type_ranges
-from cancer_alliance.engine import EngineName, open_engine
-from cancer_alliance.table_files import file_format, write_table
+from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.engine.io import Kind, Location, check_engine, local_frame, location, write_output
 
 _ARROW = {
     "string": pa.string(),
@@ -74,10 +76,24 @@ SUMMARY_TYPES = {
 }
 
 
-def summary_path(output: Path | str) -> Path:
-    """Where the PTL summaries of OUTPUT go: OUTPUT's name with `.summary` before its extension."""
-    output = Path(output)
-    return output.with_name(f"{output.stem}.summary{output.suffix}")
+def summary_path(output: Path | str | Location) -> Path | Location:
+    """Where the PTL summaries of OUTPUT go: OUTPUT's name with `.summary` before its extension (a local
+    path stays a Path; a table gets `_summary`)."""
+    where = output if isinstance(output, Location) else location(output)
+    if where.kind == Kind.path:
+        return where.path.with_name(f"{where.path.stem}.summary{where.path.suffix}")
+    return where.sibling(".summary" + (where.format or ""))
+
+
+def _target(output: Path | str | Location) -> Path | Location:
+    """An output as the commands report it: a local Path, else its Location (URI or table)."""
+    where = output if isinstance(output, Location) else location(output)
+    where.format  # noqa: B018  (refuses an unknown extension before any work)
+    return where.path if where.kind == Kind.path else where
+
+
+def _write(session: Engine, table: pa.Table, output: Path | Location) -> None:
+    write_output(session, table, output if isinstance(output, Location) else location(output))
 
 
 def _arrow(frame: Any, types: dict[str, str], columns: Sequence[str]) -> pa.Table:
@@ -93,17 +109,19 @@ def performance_file(
     *,
     engine: EngineName | str | None = None,
     tumour_types: Path | str | None = None,
+    profile: str | Path | None = None,
 ) -> pa.Table:
-    """Evaluate the records in `input`, write the performance table to `output` and return it;
-    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
-    output = Path(output)
-    file_format(output)
+    """Evaluate the records in `input` (read through mapping `profile`, given or detected), write the
+    performance table to `output` and return it; `tumour_types` is a CSV replacing the packaged
+    ICD-10 -> tumour type table. Input and output may be local paths, URIs or (on Spark) tables."""
+    target = _target(output)
     session = open_engine(engine)
+    check_engine(session, location(target) if isinstance(target, Path) else target)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
-        records = read_records(session, Path(input), Path(scratch))
+        records = read_records(session, input, Path(scratch), profile)
         ranges = tumour_type_ranges(tumour_types) if tumour_types else None
         result = performance_table(evaluate(records), by, standards, records=records, tumour_types=ranges)
-    write_table(result, output)
+    _write(session, result, target)
     return result
 
 
@@ -129,8 +147,8 @@ class PtlFiles:
     pathways: int
     over_62_backlog: int
     over_104: int
-    output: Path
-    summary_path: Path
+    output: Path | Location
+    summary_path: Path | Location
 
 
 def ptl_file(
@@ -140,21 +158,22 @@ def ptl_file(
     *,
     engine: EngineName | str | None = None,
     tumour_types: Path | str | None = None,
+    profile: str | Path | None = None,
 ) -> PtlFiles:
     """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it;
-    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table."""
-    output = Path(output)
-    file_format(output)
+    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table. Input and outputs may
+    be local paths, URIs or (on Spark) tables; the input is read through mapping `profile`."""
+    output = _target(output)
     session = open_engine(engine)
+    check_engine(session, location(output) if isinstance(output, Path) else output)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
-        records = read_records(session, Path(input), Path(scratch))
+        records = read_records(session, input, Path(scratch), profile)
         settings = PtlSettings(tumour_types=tumour_type_ranges(tumour_types) if tumour_types else None)
         listed = _arrow(ptl(records, census, settings), PTL_TYPES, PTL_COLUMNS)
-        staged = Path(scratch) / "ptl.parquet"
-        write_table(listed, staged)
-        counts = _arrow(summary(session.read_parquet(staged)), SUMMARY_TYPES, list(SUMMARY_TYPES))
-    write_table(listed, output)
-    write_table(counts, summary_path(output))
+        staged = local_frame(session, listed, Path(scratch), "ptl")  # in memory on Spark: no driver staging
+        counts = _arrow(summary(staged), SUMMARY_TYPES, list(SUMMARY_TYPES))
+    _write(session, listed, output)
+    _write(session, counts, summary_path(output))
     return PtlFiles(
         pathways=listed.num_rows,
         over_62_backlog=pc.sum(listed.column("over_62_backlog").cast(pa.int64())).as_py() or 0,

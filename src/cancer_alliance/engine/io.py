@@ -82,9 +82,14 @@ def check_engine(engine: Engine, where: Location) -> None:
 
 
 def from_arrow(engine: Engine, table: pa.Table) -> Any:
-    """An engine DataFrame of an Arrow table held in memory (sent to the cluster with the query)."""
+    """An engine DataFrame of an Arrow table held in memory (sent to the cluster with the query). An
+    empty table keeps its schema (Spark cannot infer one from no rows, e.g. when every row was rejected)."""
     if engine.name != EngineName.spark:
         raise ValueError("from_arrow is for Spark; DuckDB reads the local file itself")
+    if table.num_rows == 0:
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        return engine.session.createDataFrame([], schema=from_arrow_schema(table.schema))
     return engine.session.createDataFrame(table)
 
 
@@ -109,7 +114,7 @@ def read_local_parquet(engine: Engine, path: Path) -> Any:
 
 def read_engine_input(engine: Engine, where: Location) -> Any:
     """A URI or table as the engine reads it: Parquet and tables typed by their own schema, a CSV with
-    every column as text (the caller types it, see `check_text_columns`)."""
+    every column as text (the caller checks and types it, see `read_engine_text`)."""
     check_engine(engine, where)
     reader = engine.session.read
     if where.kind == Kind.table:
@@ -117,6 +122,15 @@ def read_engine_input(engine: Engine, where: Location) -> Any:
     if where.format == ".csv":
         return reader.option("header", True).option("inferSchema", False).csv(where.text)
     return reader.parquet(where.text)
+
+
+def read_engine_text(engine: Engine, where: Location) -> pa.Table:
+    """A URI or table as the engine reads it, every column cast to text by the engine and collected
+    here in the engine's read order, for the one validation path (`ingest.inputs`, docs/decisions/0050).
+    A date is `yyyy-mm-dd` and a timestamp `yyyy-mm-dd hh:mm:ss` (read as a date at midnight)."""
+    frame = read_engine_input(engine, where)
+    F = engine.functions
+    return frame.select(*[F.col(f"`{name}`").cast("string").alias(name) for name in frame.columns]).toArrow()
 
 
 def write_output(engine: Engine, table: pa.Table, where: Location) -> None:

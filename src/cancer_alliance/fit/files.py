@@ -1,9 +1,10 @@
 """File I/O around the FIT rules: the functions behind `alliance fit metrics` and `alliance fit thresholds`.
 
-An episode file (CSV or Parquet, canonical table `fit_screening_episode`) is read and checked by
-`ingest.validate.read_checked`, as `alliance ingest` does (mapping profile, types, codes, patterns,
-ranges, date orders, NHS numbers, duplicate keys); the first problem stops the run with an
-InputError naming the file, row and field, never the value, and saying how many rows have problems.
+An episode file (canonical table `fit_screening_episode`: a local CSV or Parquet file, a URI or a
+catalogue table) is read and checked by `ingest.inputs.checked_frame`, as `alliance ingest` does
+(mapping profile, types, codes, patterns, ranges, date orders, duplicate keys); the first problem
+stops the run with an InputError naming the input, row and field, never the value, and saying how
+many rows have problems.
 NHS numbers never leave the check: the typed episodes handed to the engine carry none (the rules do
 not use them).
 """
@@ -17,31 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit import metrics as fit_metrics
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.rules import band_counts, check_groups, programme_counts
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
-from cancer_alliance.ingest.validate import read_checked
+from cancer_alliance.ingest import inputs
 from cancer_alliance.table_files import file_format, write_table
 
 TABLE = "fit_screening_episode"
 CAPACITY_COLUMNS = ("screening_centre_code", "month", "slots")
 
 
-def typed_episodes(path: Path) -> pa.Table:
-    """The episodes of `path` typed by the schema, NHS numbers blanked; InputError on the first problem."""
-    return read_checked(TABLE, path)
-
-
-def read_episodes(engine: Engine, path: Path | str, scratch: Path) -> Any:
-    """The episodes of `path` as an engine DataFrame (`engine.io.local_frame`: `scratch` must outlive the
-    DataFrame's use)."""
-    return local_frame(engine, typed_episodes(Path(path)), scratch, "episodes")
+def read_episodes(engine: Engine, path: Path | str, scratch: Path, profile: str | Path | None = None) -> Any:
+    """The episodes of `path` (a local file, a URI or a table, read through mapping `profile`) as an
+    engine DataFrame typed by the schema, NHS numbers blanked; InputError on the first problem
+    (`ingest.inputs.checked_frame`: `scratch` must outlive the DataFrame's use)."""
+    return inputs.checked_frame(engine, TABLE, path, scratch, profile)
 
 
 def collect(frame: Any) -> pd.DataFrame:
@@ -69,6 +64,7 @@ def metrics_file(
     intervals: bool = False,
     engine: EngineName | str | None = None,
     settings: FitSettings = DEFAULT_SETTINGS,
+    profile: str | Path | None = None,
 ) -> MetricsSummary:
     """Programme metrics of the episodes in `input` by `by`, written to `output` (see metrics.py)."""
     output = Path(output)
@@ -79,7 +75,7 @@ def metrics_file(
         raise InputError(f"--by: {error}") from None
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
-        episodes = read_episodes(session, input, Path(scratch))
+        episodes = read_episodes(session, input, Path(scratch), profile)
         table = fit_metrics.metrics(counts_from(episodes, by, settings))
     write_table(fit_metrics.output_table(table, by, intervals=intervals), output)
     return MetricsSummary(groups=len(table), episodes=int(table["invited"].sum()), output=output)
@@ -160,6 +156,7 @@ def thresholds_file(
     demand_output: Path | str | None = None,
     engine: EngineName | str | None = None,
     settings: FitSettings = DEFAULT_SETTINGS,
+    profile: str | Path | None = None,
 ) -> ThresholdSummary:
     """Write the plan (planning.PLAN_COLUMNS) to `output` and, when asked or when `capacity` is given,
     the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`)."""
@@ -174,7 +171,7 @@ def thresholds_file(
         demand_output = output.with_name(output.stem + ".demand" + output.suffix)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
-        episodes = read_episodes(session, input, Path(scratch))
+        episodes = read_episodes(session, input, Path(scratch), profile)
         plan, demand = plan_tables(episodes, thresholds, slots, settings)
     write_table(plan, output)
     if demand_output is not None:
@@ -247,8 +244,10 @@ def symptomatic_file(
     *,
     engine: EngineName | str | None = None,
     settings: FitSettings = DEFAULT_SETTINGS,
+    profile: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Symptomatic FIT over the canonical CWT records in `input` (read and evaluated by the CWT engine)."""
+    """Symptomatic FIT over the canonical CWT records in `input` (a local file, a URI or a table, read
+    through mapping `profile` and evaluated by the CWT engine)."""
     from cancer_alliance.cwt.evaluate import evaluate
     from cancer_alliance.cwt.files import read_records
     from cancer_alliance.fit.symptomatic import CARRY, symptomatic_fds
@@ -257,7 +256,7 @@ def symptomatic_file(
     file_format(output)
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
-        records = read_records(session, Path(input), Path(scratch))
+        records = read_records(session, input, Path(scratch), profile)
         try:
             counts = collect(symptomatic_fds(evaluate(records, carry=CARRY), by, settings))
         except ValueError as error:

@@ -10,7 +10,8 @@ code lists as `alliance ingest`, so a file one accepts the other accepts.
 - `read_checked` (e.g. `alliance fit metrics`): the typed rows, or an InputError naming the file,
   the first bad row and field and how many rows have problems.
 
-In each, rows in = accepted + rejected."""
+Each reads a local file or rows an engine read as text (`source.TextInput`: a URI or catalogue
+table, through `ingest.inputs`). In each, rows in = accepted + rejected."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import checks, pseudonym, source
 from cancer_alliance.ingest.importer import _no_progress, _write_accepted
 from cancer_alliance.ingest.mapping import Mapping
-from cancer_alliance.ingest.source import quote
+from cancer_alliance.ingest.source import TextInput, quote
 from cancer_alliance.schemas import Column, TableSchema, schema
 from cancer_alliance.table_files import arrow_schema
 
@@ -44,7 +45,7 @@ class Validated:
 
 
 def validate_file(
-    table: str, path: Path | str, accepted: Path, profile: str | Path | None = None
+    table: str, path: Path | str | TextInput, accepted: Path, profile: str | Path | None = None
 ) -> Validated:
     """Check `path` (CSV or Parquet, read through mapping `profile`, given or detected) against
     canonical table `table`; write the accepted rows, typed and pseudonymised, to the Parquet file
@@ -55,7 +56,9 @@ def validate_file(
         con = duckdb.connect(config={"temp_directory": spill})
         try:
             con.execute("SET enable_progress_bar = false")
-            rows_in = source.load(con, Path(path), definition, checks.typed_columns(definition), profile).rows
+            rows_in = source.load(
+                con, _input(path), definition, checks.typed_columns(definition), profile
+            ).rows
             checks.find_problems(con, definition)
             con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
             rejected = con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]
@@ -84,7 +87,7 @@ class Checked:
         return len(pc.unique(self.problems.column("row_number")))
 
 
-def check_file(table: str, path: Path | str, profile: str | Path | None = None) -> Checked:
+def check_file(table: str, path: Path | str | TextInput, profile: str | Path | None = None) -> Checked:
     """Check `path` against canonical table `table` as `alliance ingest` does, without writing
     anything. InputError when the file cannot be processed at all."""
     definition, unread = _without_nhs_numbers(schema(table))
@@ -92,7 +95,7 @@ def check_file(table: str, path: Path | str, profile: str | Path | None = None) 
         con = duckdb.connect(config={"temp_directory": spill})
         try:
             con.execute("SET enable_progress_bar = false")
-            loaded = source.load(con, Path(path), definition, checks.typed_columns(definition), profile)
+            loaded = source.load(con, _input(path), definition, checks.typed_columns(definition), profile)
             checks.find_problems(con, definition)
             columns = ", ".join(
                 f"NULL::VARCHAR AS {quote(c.name)}"
@@ -117,6 +120,11 @@ def check_file(table: str, path: Path | str, profile: str | Path | None = None) 
     return checked
 
 
+def _input(path: Path | str | TextInput) -> Path | TextInput:
+    """A file path, or rows an engine read (`ingest.inputs`)."""
+    return path if isinstance(path, TextInput) else Path(path)
+
+
 def _without_nhs_numbers(table: TableSchema) -> tuple[TableSchema, set[str]]:
     """`table` with its NHS number columns as optional, unchecked text, and their names."""
     unread = {c.name for c in table.columns if c.type == "nhs_number"}
@@ -124,7 +132,7 @@ def _without_nhs_numbers(table: TableSchema) -> tuple[TableSchema, set[str]]:
     return replace(table, columns=columns), unread
 
 
-def read_checked(table: str, path: Path | str, profile: str | Path | None = None) -> pa.Table:
+def read_checked(table: str, path: Path | str | TextInput, profile: str | Path | None = None) -> pa.Table:
     """The rows of `path`, typed, once every one passes the checks of `alliance ingest` (else
     InputError: file, first bad row and field, and how many rows have problems)."""
     checked = check_file(table, path, profile)

@@ -1,6 +1,7 @@
 """`score_file`: the library function behind `alliance lung risk --model MODEL INPUT -o OUTPUT`.
 
-INPUT is CSV or Parquet with the model's input columns (docs/sources.md 'Interface';
+INPUT is CSV or Parquet with the model's input columns (a local path, a URI or, on Spark, a catalogue
+table read by the engine) (docs/sources.md 'Interface';
 `inputs.input_columns(model)`), other columns allowed. OUTPUT is INPUT unchanged (every column, every
 row, in order) plus `risk`, the model's probability 0..1, unrounded; optionally `model_version` and
 `coefficient_source` (Appendix A); a Parquet output records both in its file metadata always.
@@ -23,8 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from cancer_alliance.engine import EngineName, open_engine
-from cancer_alliance.engine.io import local_frame
+from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.engine.io import Kind, Location, check_engine, local_frame, location, read_engine_input
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
 from cancer_alliance.lung.inputs import Field, ModelInputError, fields, missing_columns
@@ -58,13 +59,15 @@ def score_file(
     with_provenance: bool = False,
 ) -> ScoreSummary:
     """Score every row of `input` with `model` on the engine and write `output` (see module doc)."""
-    source, output, model = Path(input), Path(output), Model(model)
+    where, output, model = location(input), Path(output), Model(model)
     file_format(output)
-    original = read_input(source, model)
+    session = open_engine(engine)
+    check_engine(session, where)
+    source = where.path if where.kind == Kind.path else where
+    original = read_input(source, model) if where.kind == Kind.path else _engine_input(session, where, model)
     staged = _typed(source, original, fields(model)).append_column(
         ROW, pa.array(range(1, original.num_rows + 1))
     )
-    session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-lung-") as scratch:
         people = local_frame(session, staged, Path(scratch), "input")
         scored = add_risk(people, model, settings, brock_2a=brock_2a).select(ROW, "risk", "risk_problem")
@@ -115,7 +118,17 @@ def read_input(path: Path, model: Model) -> pa.Table:
     return table
 
 
-def _typed(path: Path, table: pa.Table, model_fields: tuple[Field, ...]) -> pa.Table:
+def _engine_input(session: Engine, where: Location, model: Model) -> pa.Table:
+    """A URI or table as the engine reads it (a CSV as text, Parquet and tables as stored), collected
+    here in the engine's read order, with the model's columns."""
+    table = read_engine_input(session, where).toArrow()
+    missing = missing_columns(model, table.column_names)
+    if missing:
+        raise InputError(f"{where}: missing columns for {model.value}: {', '.join(missing)}")
+    return table
+
+
+def _typed(path: Path | Location, table: pa.Table, model_fields: tuple[Field, ...]) -> pa.Table:
     """The model's columns typed for the engine: numbers and 0/1 flags as double, codes as text."""
     columns = {}
     for field in model_fields:
@@ -128,7 +141,7 @@ def _typed(path: Path, table: pa.Table, model_fields: tuple[Field, ...]) -> pa.T
     return pa.table(columns)
 
 
-def _numbers(path: Path, field: Field, values: pa.ChunkedArray) -> pa.ChunkedArray:
+def _numbers(path: Path | Location, field: Field, values: pa.ChunkedArray) -> pa.ChunkedArray:
     if (
         pa.types.is_boolean(values.type)
         or pa.types.is_integer(values.type)

@@ -1,4 +1,5 @@
-"""`evaluate_file`: pathway events in (CSV or Parquet, exactly the columns of `pathway_event`),
+"""`evaluate_file`: pathway events in (CSV or Parquet, exactly the columns of `pathway_event`; a local
+path, a URI or, on Spark, a catalogue table),
 one row per pathway and milestone out; the library function behind `alliance pathways evaluate`.
 
 The file is checked as at ingest (`ingest.validate`): raw NHS numbers are pseudonymised, and a row
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.engine.io import read_local_parquet
-from cancer_alliance.errors import InputError
+from cancer_alliance.ingest.inputs import open_input
 from cancer_alliance.ingest.validate import validate_file
 from cancer_alliance.pathways.milestones import OUTPUT_COLUMNS, TYPES, milestones, unevaluated
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
@@ -72,10 +73,11 @@ def to_arrow(frame: Any, types: dict[str, str]) -> pa.Table:
     return pa.table({name: result.column(name).cast(_ARROW[types[name]]) for name in types})
 
 
-def read_events(engine: Engine, path: Path, scratch: Path) -> tuple[Any, Any]:
-    """The checked events of `path` as an engine DataFrame, and the `Validated` result."""
+def read_events(engine: Engine, path: Path | str, scratch: Path) -> tuple[Any, Any]:
+    """The checked events of `path` (a local file, a URI or, on Spark, a table: `ingest.inputs`) as an
+    engine DataFrame, and the `Validated` result."""
     accepted = scratch / "events.parquet"
-    validated = validate_file("pathway_event", path, accepted)
+    validated = validate_file("pathway_event", open_input(engine, path), accepted)
     return read_local_parquet(engine, accepted), validated
 
 
@@ -107,10 +109,8 @@ def evaluate_file(
     """Evaluate the events in `input`; write `pathway_id, tumour, milestone, target_day, day, status`
     (every column of `TYPES` if `all_columns`) to `output`, and the rejected rows and unevaluated
     pathways to `rejected_path(output)`. `as_of` defaults to the latest event date in the file."""
-    source, output = Path(input), Path(output)
+    source, output = input, Path(output)
     file_format(output)
-    if not source.is_file():
-        raise InputError(f"{source}: no such file")
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-pathways-") as scratch:
         events, validated = read_events(session, source, Path(scratch))

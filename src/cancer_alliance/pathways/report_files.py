@@ -58,12 +58,9 @@ def report_file(
     settings: PathwaySettings = DEFAULT_SETTINGS,
 ) -> tuple[pd.DataFrame, dt.date | None]:
     """The metrics table of the events in `input` and the as-of date used."""
-    source = Path(input)
-    if not source.is_file():
-        raise InputError(f"{source}: no such file")
     session = open_engine(engine)
     with tempfile.TemporaryDirectory(prefix="alliance-pathways-") as scratch:
-        events, _ = read_events(session, source, Path(scratch))
+        events, _ = read_events(session, input, Path(scratch))
         result, _, as_of = evaluate_frame(events, as_of, settings)
     frame = metrics.prepare(result.to_pandas())
     return metric_table(frame, view, by), as_of

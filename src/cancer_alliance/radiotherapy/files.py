@@ -21,9 +21,8 @@ import pandas as pd
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
-from cancer_alliance.engine.io import local_frame
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import validate
+from cancer_alliance.ingest import inputs
 from cancer_alliance.radiotherapy.compliance import (
     DEFAULT_SETTINGS,
     OUTPUT_COLUMNS,
@@ -50,10 +49,11 @@ class ComplianceSummary:
 
 
 def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Path) -> Any:
-    """The rows of a canonical table file as an engine DataFrame typed by its schema, once every row
-    passes the ingest checks (else InputError: file, first bad row and field, count of bad rows).
-    NHS numbers are left blank: the radiotherapy checks never need them."""
-    return local_frame(engine, validate.read_checked(table_name, path), scratch, table_name)
+    """The rows of a canonical table (a local file, a URI or a catalogue table) as an engine DataFrame
+    typed by its schema, once every row passes the ingest checks (else InputError: input, first bad
+    row and field, count of bad rows; `ingest.inputs.checked_frame`). NHS numbers are left blank: the
+    radiotherapy checks never need them."""
+    return inputs.checked_frame(engine, table_name, path, scratch)
 
 
 def default_as_of(courses: Any) -> dt.date:
@@ -88,11 +88,14 @@ def compliance_frame(
     *,
     as_of: dt.date | None = None,
     cwt_path: Path | str | None = None,
+    cwt_profile: str | Path | None = None,
     requirements_path: Path | str | None = None,
     engine: EngineName | str | None = None,
     settings: ComplianceSettings = DEFAULT_SETTINGS,
 ) -> tuple[dt.date, pd.DataFrame]:
-    """The as-of day and the compliance table (with intervals) as pandas, for the CLI, demo and web."""
+    """The as-of day and the compliance table (with intervals) as pandas, for the CLI, demo and web.
+    Inputs may be local files, URIs or (on Spark) tables; the CWT records are read through mapping
+    `cwt_profile` (given or detected)."""
     session = open_engine(engine)
     try:
         chosen = requirements(requirements_path)
@@ -104,7 +107,7 @@ def compliance_frame(
         day = as_of or default_as_of(courses)
         facts = None
         if cwt_path is not None:
-            facts = cwt.evaluate(read_records(session, Path(cwt_path), Path(scratch)))
+            facts = cwt.evaluate(read_records(session, cwt_path, Path(scratch), cwt_profile))
         result = compliance(courses, linacs, day, cwt_facts=facts, chosen=chosen, settings=settings)
         table = result.toArrow().to_pandas()
     return day, with_intervals(table, chosen)
