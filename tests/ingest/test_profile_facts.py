@@ -16,7 +16,7 @@ from cancer_alliance.ingest import ingest_file
 from cancer_alliance.ingest.profiles import load_profile
 from cancer_alliance.ingest.validate import check_file
 
-from .conftest import CWT, record
+from .conftest import CWT, read_quarantine, record
 from .test_profiles import CODES, DATES, british, national_rows, write
 
 #: Records on several routes (2ww, breast symptomatic, screening, upgrade, subsequent treatment), and
@@ -164,3 +164,11 @@ def test_an_scr_extract_is_ingested_as_one_unit_and_every_row_accounted_for(home
     assert summary.quarantined == 3  # ZZ, the two week wait without a referral date, the orphan treatment
     assert "tblMAIN_REFERRALS.PATIENT_ID" in summary.ignored_columns
     assert ingest_file("cwt", folder).already_imported  # the folder's files hashed as one unit
+    # Each problem names the file its field comes from and that file's row, not the joined row
+    found = {(p["file"], p["row_number"], p["field"]) for p in read_quarantine(summary.quarantine_path)}
+    assert found == {
+        (f"{folder}/tblDEFINITIVE_TREATMENT.csv", "6", "treatment_modality"),  # zz, the 6th treatment
+        (f"{folder}/tblMAIN_REFERRALS.csv", "7", "referral_received_date"),  # nodate, the 7th referral
+        (f"{folder}/tblDEFINITIVE_TREATMENT.csv", "8", "record_id"),  # the orphan treatment, unjoined
+        (f"{folder}/tblDEFINITIVE_TREATMENT.csv", "8", "nhs_number"),  # and without a patient
+    }

@@ -27,6 +27,8 @@ SUFFIXES = (".csv", ".parquet")
 SOURCE_PROBLEM = "_source_problem"
 SOURCE_FIELD = "_source_field"  # the field a source problem is about (default: the table's key)
 SOURCE_CHECK = "_source_check"  # the check it fails (default: `unjoined`)
+#: Columns `_row:<file>` of the joined table: the row's number in each file (blank where it has none).
+ROW_PREFIX = "_row:"
 
 #: Reads one file as text: (connection, path, format, header) -> table.
 ReadText = Callable[[duckdb.DuckDBPyConnection, Path, str, list[str]], pa.Table]
@@ -106,11 +108,52 @@ def read(
             )
             unjoined.append(f"WHEN _row_0 IS NULL AND _row_{index} IS NOT NULL THEN '{reason}'")
     rows = ", ".join(f"_row_{i}" for i in range(len(found)))
+    numbers = ", ".join(f'_row_{i} AS "{ROW_PREFIX}{wanted.name}"' for i, (wanted, _) in enumerate(found))
     problem = f"CASE {' '.join(unjoined)} END" if unjoined else "NULL"
     return con.sql(
-        f"SELECT * EXCLUDE ({rows}), {problem} AS {SOURCE_PROBLEM} FROM file_0 {' '.join(joins)} "
+        f"SELECT * EXCLUDE ({rows}), {numbers}, {problem} AS {SOURCE_PROBLEM} FROM file_0 {' '.join(joins)} "
         f"ORDER BY {', '.join(order)} NULLS LAST"
     ).to_arrow_table()
+
+
+def positions(folder: Path, profile: Profile, sources: dict[str, str]) -> tuple[str, str]:
+    """SQL over a problem `p` and its row `s` of `source_rows`: the name of the file a problem's field
+    comes from (by the header feeding it, when the row has a row of that file; else the first file it
+    has a row of) and that file's row number (1 = its first data row), so that a quarantine names the
+    row an analyst can find."""
+    names = {wanted.name: path.name for wanted, path in files(folder, profile)}
+    by_field = {column: header.split(".", 1)[0] for column, header in sources.items()}
+
+    def row_of(file: str) -> str:
+        return (
+            f"CASE {file} "
+            + " ".join(f"WHEN {_text(n)} THEN s.{_quoted(ROW_PREFIX + n)}" for n in names)
+            + " END"
+        )
+
+    fed = (
+        "CASE p.field "
+        + " ".join(f"WHEN {_text(c)} THEN {_text(n)}" for c, n in by_field.items() if n in names)
+        + " END"
+    )
+    first = (
+        "CASE "
+        + " ".join(f"WHEN s.{_quoted(ROW_PREFIX + n)} IS NOT NULL THEN {_text(n)}" for n in names)
+        + " END"
+    )
+    chosen = f"(CASE WHEN {row_of(fed)} IS NOT NULL THEN {fed} ELSE {first} END)"
+    shown = (
+        "CASE " + " ".join(f"WHEN {chosen} = {_text(n)} THEN {_text(d)}" for n, d in names.items()) + " END"
+    )
+    return shown, row_of(chosen)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _column(file: str, name: str) -> str:

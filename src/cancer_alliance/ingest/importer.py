@@ -184,7 +184,7 @@ def _import(
         )
         if quarantine_path is not None:
             staged_quarantine = staged / "_quarantine.csv"
-            _write_quarantine(con, table, name, staged_quarantine)
+            _write_quarantine(con, table, loaded.file_and_row(name), staged_quarantine)
             quarantine_path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged_quarantine, quarantine_path)
         lake.commit(staged, table.name, snapshot_id)
@@ -246,9 +246,12 @@ def _write_accepted(
     return written
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, name: str, target: Path) -> None:
-    """One line per problem: file (`name`), row number, field, check, reason, then the row's values
-    as given, NHS numbers masked."""
+def _write_quarantine(
+    con: duckdb.DuckDBPyConnection, table: TableSchema, position: tuple[str, str], target: Path
+) -> None:
+    """One line per problem: file and row number (`position`: `source.Loaded.file_and_row`), field,
+    check, reason, then the row's values as given, NHS numbers masked."""
+    file, row = position
     values = ", ".join(
         f"CASE WHEN s.{quote(c.name)} IS NULL THEN NULL ELSE {literal(MASK)} END AS {quote(c.name)}"
         if c.type == "nhs_number"
@@ -261,7 +264,7 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, table: TableSchema, name: 
         + " END"
     )
     con.execute(
-        f'COPY (SELECT {literal(name)} AS file, p.row_number, p.field, p."check", p.reason, {values} '
+        f'COPY (SELECT {file} AS file, {row} AS row_number, p.field, p."check", p.reason, {values} '
         f'FROM problems p JOIN source_rows s USING (row_number) ORDER BY p.row_number, {order}, p."check") '
         f"TO {literal(str(target))} (FORMAT csv, HEADER)"
     )

@@ -200,15 +200,29 @@ def load(
         con.execute(f"CREATE TABLE source_rows AS SELECT {', '.join(['*', *derived])} FROM source_text")
     finally:
         con.unregister("source_text")
-    return Loaded(text.num_rows, opened.mapping)
+    position = None
+    if opened.format == "extract" and isinstance(path, Path):
+        position = extract.positions(path, opened.mapping.profile, opened.mapping.sources)
+    return Loaded(text.num_rows, opened.mapping, position)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """What `load` read: the number of data rows and the mapping of the file's header."""
+    """What `load` read: the number of data rows and the mapping of the file's header, and where a
+    problem's row is in the source (SQL over a problem `p` and its `source_rows` row `s`): the file
+    (`name` for a single file) and its row number (`row_number`; for a source of several files the
+    row of the file the problem's field comes from, `extract.positions`)."""
 
     rows: int
     mapping: Mapping
+    position: tuple[str, str] | None = None
+
+    def file_and_row(self, name: str) -> tuple[str, str]:
+        """The file (`name`, or `name/<file>` in a source of several files) and row, as SQL."""
+        if self.position is None:
+            return literal(name), "p.row_number"
+        file, row = self.position
+        return f"{literal(name + '/')} || {file}", row
 
 
 def _read_text(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str]) -> pa.Table:
@@ -286,9 +300,10 @@ def _tidy(data: pa.Table, table: TableSchema, opened: Source) -> pa.Table:
         for name in _PROBLEM_COLUMNS
     ]
     numbers = pa.array(range(1, data.num_rows + 1), pa.int64())
+    per_file = [name for name in data.column_names if name.startswith(extract.ROW_PREFIX)]
     return pa.table(
-        [numbers, *(columns[c] for c in table.column_names), *problems],
-        names=["row_number", *table.column_names, *_PROBLEM_COLUMNS],
+        [numbers, *(columns[c] for c in table.column_names), *problems, *(data.column(n) for n in per_file)],
+        names=["row_number", *table.column_names, *_PROBLEM_COLUMNS, *per_file],
     )
 
 
