@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cancer_alliance.errors import InputError
-from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest import ingest_file, xml_records
 from cancer_alliance.ingest.profiles import load_profile
 from cancer_alliance.ingest.validate import validate_file
 from cancer_alliance.ingest.xml_records import element_key
@@ -142,3 +142,13 @@ def test_the_record_element_is_a_setting_of_the_profile(home, tmp_path):
         encoding="utf-8",
     )
     assert len(accepted_rows(path, tmp_path, profile=str(own))) == 1
+
+
+def test_records_read_in_batches_keep_fields_that_appear_late(tmp_path, monkeypatch):
+    monkeypatch.setattr(xml_records, "_BATCH", 2)
+    records = "".join(f"<R><A>{i}</A>{'<B>late</B>' if i == 4 else ''}</R>" for i in range(1, 6))
+    path = tmp_path / "late.xml"
+    path.write_text(f"<root>{records}</root>", encoding="utf-8")
+    found = xml_records.read(path, "R")
+    assert found.data.to_pydict() == {"A": ["1", "2", "3", "4", "5"], "B": [None, None, None, "late", None]}
+    assert found.problems == [None] * 5

@@ -12,9 +12,10 @@ attribute (`<PriorityTypeCode code="3"/>`), that attribute's value. The profile 
 canonical columns as it maps CSV headers, comparing letters and digits only, so `DateFirstSeen` is
 the item `DATE FIRST SEEN`.
 
-The parser is Python's expat fed 1 MiB at a time: memory holds the current record, never the whole
-document. A document type declaration (and so any entity declaration, the route of "billion laughs"
-and external-entity attacks) refuses the file before anything is read past it.
+The parser is Python's expat fed 1 MiB at a time: memory holds the records read so far as Arrow text
+columns (as a CSV's are) plus at most 65,536 records as Python text, never a tree of the document. A
+document type declaration (and so any entity declaration, the route of "billion laughs" and
+external-entity attacks) refuses the file before anything is read past it.
 
 Row N of the table is the Nth record of the file. A record that gives a field twice is kept with the
 first value and a problem (check `repeated_element`, field: the element) so that the checks
@@ -32,6 +33,7 @@ import pyarrow as pa
 from cancer_alliance.errors import InputError
 
 _CHUNK = 1 << 20
+_BATCH = 65536  # records held as Python text before they move to Arrow
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -61,6 +63,8 @@ class _Records:
     has_children: list[bool] = field(default_factory=list)
     current: dict[str, str] = field(default_factory=dict)
     repeated: str | None = None
+    batches: list[tuple[int, dict[str, pa.Array]]] = field(default_factory=list)  # (records, columns)
+    batched: int = 0  # records already in `batches`
     attribute: str | None = None  # the only attribute of the current element, if it has one
     depth: int = 0  # outside records: 1 = the root element
     under_root: dict[str, None] = field(default_factory=dict)  # names of the root's children
@@ -108,10 +112,11 @@ class _Records:
 
     def _finish(self) -> None:
         rows = len(self.problems)
+        in_batch = rows - self.batched
         for name in self.current:
             if name not in self.names:
                 self.names[name] = len(self.columns)
-                self.columns.append([None] * rows)
+                self.columns.append([None] * in_batch)
         values = [None] * len(self.columns)
         for name, value in self.current.items():
             values[self.names[name]] = value
@@ -121,6 +126,32 @@ class _Records:
             (self.repeated, f"record {rows + 1}: element {self.repeated} is given more than once")
             if self.repeated
             else None
+        )
+        if in_batch + 1 == _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Move the records held as Python text into Arrow arrays (a fraction of the memory)."""
+        size = len(self.problems) - self.batched
+        if size:
+            self.batches.append(
+                (size, {n: pa.array(self.columns[i], pa.string()) for n, i in self.names.items()})
+            )
+            self.columns = [[] for _ in self.columns]
+            self.batched += size
+
+    def table(self) -> pa.Table:
+        """Every record, one text column per field name (null where a record lacks it)."""
+        self.flush()
+        return pa.table(
+            [
+                pa.chunked_array(
+                    [arrays.get(name, pa.nulls(size, pa.string())) for size, arrays in self.batches],
+                    pa.string(),
+                )
+                for name in self.names
+            ],
+            names=list(self.names),
         )
 
 
@@ -173,5 +204,4 @@ def read(path: Path, record: str) -> XmlText:
         )
     if not records.columns:
         raise InputError(f"{path}: the <{record}> records hold no fields")
-    data = pa.table([pa.array(column, pa.string()) for column in records.columns], names=list(records.names))
-    return XmlText(data, records.problems)
+    return XmlText(records.table(), records.problems)
