@@ -207,3 +207,39 @@ def test_spark_reads_a_local_csv_without_staging_it_on_the_driver(tmp_path):
     records = read_records(open_engine("spark"), source, scratch)
     assert records.count() == len(valid)
     assert list(scratch.iterdir()) == []  # DuckDB, which is the driver, stages there
+
+
+@pytest.mark.cli
+@pytest.mark.spark
+@pytest.mark.connect
+def test_over_connect_fit_and_pathways_read_file_uris_and_write_duckdbs_bytes(
+    spark_connect_url, tmp_path, monkeypatch
+):
+    from tests.fit.test_cli import write as write_episodes
+    from tests.pathways.conftest import TEST_KEY, event, write_events
+
+    monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)  # pathways pseudonymise as at ingest
+    episodes = write_episodes(tmp_path / "episodes.csv")
+    events = write_events(
+        tmp_path / "events.csv",
+        [
+            event("p1", "referral_received", "2020-03-02"),
+            event("p1", "ct", "2020-03-06"),
+            event("p2", "referral_received", "2020-03-10", tumour="prostate"),
+            event("p2", "mpmri", "2020-02-30", tumour="prostate"),  # not a date: rejected by row
+        ],
+    )
+    runs = {
+        "fit.csv": ["fit", "metrics", str(episodes), "--by", "ccg_code"],
+        "milestones.csv": ["pathways", "evaluate", str(events), "--as-of", "2020-04-30"],
+    }
+    (tmp_path / "duckdb").mkdir()
+    for name, args in runs.items():
+        ours = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "duckdb" / name), "--engine", "duckdb"])
+        assert ours.exit_code == 0, ours.output
+        uri = [f"file://{a}" if a in (str(episodes), str(events)) else a for a in args]
+        remote = _alliance([*uri, "-o", name], spark_connect_url, tmp_path)
+        assert remote.returncode == 0, remote.stderr
+        assert (tmp_path / name).read_bytes() == (tmp_path / "duckdb" / name).read_bytes()
+    rejected = (tmp_path / "milestones.rejected.csv").read_text(encoding="utf-8")
+    assert rejected == (tmp_path / "duckdb" / "milestones.rejected.csv").read_text(encoding="utf-8")
