@@ -32,6 +32,7 @@ CLI = "from cancer_alliance.cli import main; main()"
         ("facts.csv", Kind.path),
         ("out/facts.parquet", Kind.path),
         ("/data/records.v2.parquet", Kind.path),
+        ("upload.xml", Kind.path),
         ("file:///data/records.parquet", Kind.uri),
         ("dbfs:/alliance/facts.parquet", Kind.uri),
         ("s3a://bucket/lake/records.parquet", Kind.uri),

@@ -152,3 +152,21 @@ def test_records_read_in_batches_keep_fields_that_appear_late(tmp_path, monkeypa
     found = xml_records.read(path, "R")
     assert found.data.to_pydict() == {"A": ["1", "2", "3", "4", "5"], "B": [None, None, None, "late", None]}
     assert found.problems == [None] * 5
+
+
+@pytest.mark.cli
+def test_cwt_evaluate_reads_an_upload_file_as_it_reads_the_same_records_in_csv(home, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands)
+
+    monkeypatch.chdir(tmp_path)
+    rows, header = national_rows(ROWS)
+    write(tmp_path / "national.csv", rows, header)
+    national_xml(tmp_path / "national.xml", rows)
+    for name in ("national.csv", "national.xml"):  # a relative name, as typed
+        result = CliRunner().invoke(app, ["cwt", "evaluate", name, "-o", f"{name}.facts.csv"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "national.xml.facts.csv").read_bytes() == (
+        tmp_path / "national.csv.facts.csv"
+    ).read_bytes()

@@ -21,7 +21,7 @@ from cancer_alliance.table_files import file_format, write_table
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
-_FILE_SUFFIXES = (".csv", ".parquet")
+_FILE_SUFFIXES = (".csv", ".parquet", ".xml")
 
 
 class Kind(StrEnum):
@@ -64,11 +64,13 @@ class Location:
 
 def location(text: str | Path) -> Location:
     """What `text` names: a URI if it starts with a scheme (`dbfs:/`, `s3a://`), a table if it is a dotted
-    name without a file extension (`main.cancer.cwt_records`), else a local path."""
+    name without a file extension (`main.cancer.cwt_records`) and nothing of that name is here, else a
+    local path."""
     text = str(text)
     if _URI.match(text):
         return Location(text, Kind.uri)
-    if _TABLE.match(text) and "." in text and not text.lower().endswith(_FILE_SUFFIXES):
+    table_like = _TABLE.match(text) and "." in text and not text.lower().endswith(_FILE_SUFFIXES)
+    if table_like and not Path(text).exists():  # a file or folder here is a path (an SCR extract `scr.2019`)
         return Location(text, Kind.table)
     return Location(text, Kind.path)
 
