@@ -36,7 +36,7 @@ ROLES = ("national", "alliance", "trust")
 def prepare_results(home: Path, scale: float) -> None:
     """Demo results at `scale` in `home`, kept between runs."""
     os.environ["ALLIANCE_HOME"] = str(home.resolve())
-    if not (home / "demo.json").exists():
+    if not (home / "results" / "ptl.parquet").exists():  # a finished refresh
         from cancer_alliance.demo import prepare
 
         started = time.perf_counter()
