@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from cancer_alliance.config import alliance_home
+from cancer_alliance.store.web_sessions import SESSION_LIFETIME
 
 SECRET_VARIABLE = "ALLIANCE_SECRET_KEY"
 ASSETS_VARIABLE = "ALLIANCE_NODE_MODULES"
@@ -32,7 +33,7 @@ class WebSettings:
     database_url: str | None = None
     #: Sessions end after this long without a request, and in any case this long after sign-in.
     session_idle: timedelta = timedelta(minutes=30)
-    session_lifetime: timedelta = timedelta(hours=8)
+    session_lifetime: timedelta = SESSION_LIFETIME
     #: Always send Secure cookies and HSTS (served only over HTTPS); otherwise cookies are Secure on
     #: requests that arrive over HTTPS, e.g. through a TLS-terminating proxy.
     https: bool = False
