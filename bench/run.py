@@ -21,6 +21,7 @@ BENCHES = [
     "spc_bench.py",
     "web_bench.py",
     "web_load_bench.py",
+    "web_keepalive_race.py",
     "pathways_bench.py",
     "followup_bench.py",
     "fit_bench.py",

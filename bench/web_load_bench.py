@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import httpx
-from web_client import percentile, sign_in, start_server
+from web_client import percentile, sign_in, start_server, tree_cpu_seconds
 
 BENCH_HOME = Path(".bench") / "web-load" / "home"
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -36,7 +36,7 @@ ROLES = ("national", "alliance", "trust")
 def prepare_results(home: Path, scale: float) -> None:
     """Demo results at `scale` in `home`, kept between runs."""
     os.environ["ALLIANCE_HOME"] = str(home.resolve())
-    if not (home / "demo.json").exists():
+    if not (home / "results" / "ptl.parquet").exists():  # a finished refresh
         from cancer_alliance.demo import prepare
 
         started = time.perf_counter()
@@ -106,8 +106,10 @@ def server_env(home: Path, url: str | None) -> dict[str, str]:
     return env
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float):
-    """Each client signs in (its own session), then cycles through `paths` until the time is up."""
+async def load(base: str, paths: list[str], clients: int, seconds: float, server_pid: int):
+    """Each client signs in (its own session), then cycles through `paths` until the time is up.
+    Returns the timings, the errors and the CPU seconds of the server and of this load generator
+    during the timed part, with the load average at its end."""
     gate = asyncio.Semaphore(4)  # sign-ins are Argon2 on purpose: a few at a time
 
     async def signed(index: int) -> httpx.AsyncClient:
@@ -118,6 +120,7 @@ async def load(base: str, paths: list[str], clients: int, seconds: float):
     sessions = await asyncio.gather(*(signed(i) for i in range(clients)))
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    server_cpu, own_cpu = tree_cpu_seconds(server_pid), time.process_time()
     stop = time.monotonic() + seconds
 
     async def worker(index: int, client: httpx.AsyncClient) -> None:
@@ -137,15 +140,26 @@ async def load(base: str, paths: list[str], clients: int, seconds: float):
             timings[path].append((time.perf_counter() - started) * 1000)
 
     await asyncio.gather(*(worker(i, c) for i, c in enumerate(sessions)))
+    after = tree_cpu_seconds(server_pid)
+    cpu = {
+        "server": None if after is None or server_cpu is None else after - server_cpu,
+        "load generator": time.process_time() - own_cpu,
+        "load average": os.getloadavg()[0],
+    }
     for client in sessions:
         await client.aclose()
-    return timings, errors
+    return timings, errors, cpu
 
 
-def report(store: str, timings, errors, seconds: float) -> float:
+def report(store: str, timings, errors, seconds: float, cpu: dict[str, float | None]) -> float:
     total = sum(len(v) for v in timings.values())
     failed = sum(errors.values())
     print(f"\n{store}: {total:,} requests in {seconds:.0f} s, {total / seconds:.0f}/s, {failed} errors")
+    if cpu["server"] is not None:
+        print(
+            f"CPU: server {cpu['server']:.1f} s ({cpu['server'] * 1000 / max(total, 1):.1f} ms a request), "
+            f"load generator {cpu['load generator']:.1f} s; load average at the end {cpu['load average']:.1f}"
+        )
     print(f"{'URL':60} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0
     for path, values in timings.items():
@@ -177,11 +191,13 @@ def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: st
             port = s.getsockname()[1]
         server = start_server(["--port", str(port)], server_env(home, url), wait_seconds=120)
         try:
-            timings, errors = asyncio.run(load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds))
+            timings, errors, cpu = asyncio.run(
+                load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds, server.pid)
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
-        worst = report(store, timings, errors, args.seconds)
+        worst = report(store, timings, errors, args.seconds, cpu)
         met = worst < TARGET_P95_MS and not errors
         print(f"{store}: target 0 errors and p95 < {TARGET_P95_MS:.0f} ms: {'met' if met else 'MISSED'}")
         return met or store == "sqlite"  # the target is PostgreSQL's; SQLite is reported

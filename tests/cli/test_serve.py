@@ -39,3 +39,15 @@ def test_forwarded_headers_are_believed_from_the_configured_proxies_only(served,
         "10.1.1.1,10.1.1.2",
     )
     assert web.load_settings().https is True
+
+
+def test_idle_connections_outlive_those_of_clients_and_proxies(served):
+    """Issue 21: with uvicorn's 5 s keep-alive against httpx's 5 s pool expiry, a request sent as the
+    server closed an idle connection was lost (RemoteProtocolError). The server must wait longer than
+    httpx and than proxies and load balancers (60 s), so the client side always closes first."""
+    import httpx
+
+    web.run_server("127.0.0.1", 8104)
+    [call] = served
+    client_expiry = httpx.AsyncClient()._transport._pool._keepalive_expiry
+    assert call["timeout_keep_alive"] > max(client_expiry, 60)

@@ -67,3 +67,36 @@ def test_exactly_one_last_digit_is_valid_unless_the_remainder_forbids_it(first_n
     valid = [d for d in "0123456789" if nhs_number.is_valid(first_nine + d)]
     expected = nhs_number.check_digit(first_nine)
     assert valid == ([] if expected is None else [str(expected)])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("NHS 9434765919 rang", True),
+        ("943 476 5919", True),
+        ("943-476-5919", True),
+        ("ref-9434765919-a", True),
+        ("9434765918 fails modulus 11", False),
+        ("call 01632 960001", False),
+        ("seen 2019-03-04, 12 days", False),
+        ("94347659190 is eleven digits", False),
+        ("19434765919 has a digit before it", False),
+    ],
+)
+def test_an_nhs_number_is_found_in_text_only_when_valid_and_on_its_own(text, found):
+    """Issue 21: the rule the web applies to notes and ingest to identifiers and free text."""
+    assert nhs_number.has_nhs_number(text) is found
+
+
+@pytest.mark.property
+@given(
+    st.lists(
+        st.sampled_from(["9434765919", "943 476 5919", "943-476-5919", "4010232137", "1", " ", "-", "x"]),
+        max_size=6,
+    ).map("".join)
+    | st.text(alphabet="0123456789 -x", max_size=24)
+)
+def test_the_sql_condition_holds_wherever_an_nhs_number_is_found(con, text):
+    """Ingest calls `has_nhs_number` only where `sql_may_have` holds, so it must never miss one."""
+    if nhs_number.has_nhs_number(text):
+        assert con.execute(f"SELECT {nhs_number.sql_may_have('$1')}", [text]).fetchall()[0][0]

@@ -10,9 +10,11 @@ import duckdb
 import pytest
 
 from cancer_alliance.ingest import checks, ingest_file, source
-from cancer_alliance.schemas import Column, TableSchema
+from cancer_alliance.schemas import Column, TableSchema, schema
 
 from .conftest import BASELINE, TEST_KEY, read_quarantine, record, write_csv
+
+NHS_NUMBER_IN_TEXT = "an NHS number in an identifier or free-text field: NHS numbers go only in nhs_number"
 
 # (case id, changes to the baseline record, expected problems as {(field, check, reason)}).
 CASES = [
@@ -96,6 +98,24 @@ CASES = [
         {"record_id": "r 1"},
         {("record_id", "pattern_mismatch", "does not match the pattern ^[A-Za-z0-9_.:-]{1,64}$")},
     ),
+    # Issue 21: an NHS number typed into an identifier or free text would reach the lake as typed.
+    (
+        "NHS number as the record id",
+        {"record_id": "9434765919"},
+        {("record_id", "nhs_number_in_text", NHS_NUMBER_IN_TEXT)},
+    ),
+    (
+        "NHS number grouped by hyphens inside the record id",
+        {"record_id": "ref-943-476-5919"},
+        {("record_id", "nhs_number_in_text", NHS_NUMBER_IN_TEXT)},
+    ),
+    (
+        "NHS number in a free-text reason",
+        {"adjustment_treatment_reason": "patient 943 476 5919 declined"},
+        {("adjustment_treatment_reason", "nhs_number_in_text", NHS_NUMBER_IN_TEXT)},
+    ),
+    ("ten digits failing modulus 11 in the record id", {"record_id": "9434765918"}, set()),
+    ("a valid number inside a longer run of digits", {"record_id": "99434765919"}, set()),
     (
         "treatment before referral",
         {
@@ -245,3 +265,29 @@ def test_number_and_boolean_columns(tmp_path, dose, smoker, expected):
     checks.find_problems(con, OTHER_TYPES)
     got = {tuple(row) for row in con.execute('SELECT field, "check", reason FROM problems').fetchall()}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "searched"),
+    [
+        (Column("record_id", "string", pattern="^[A-Za-z0-9_.:-]{1,64}$"), True),
+        (Column("ccg_name", "string"), True),
+        (Column("provider_treatment", "string", pattern="^[A-Z0-9]{3,5}$"), False),
+        (Column("ccg_code", "string", pattern="^E38[0-9]{6}$"), False),
+        (Column("priority_type", "code", codes="priority_type"), False),
+        (Column("nhs_number", "nhs_number"), False),
+    ],
+)
+def test_identifier_and_free_text_columns_are_searched_for_nhs_numbers(column, searched):
+    """A column is searched when its type and pattern would let a written NHS number through."""
+    assert checks.may_hold_nhs_number(column) is searched
+
+
+def test_a_record_id_the_profile_builds_is_not_searched():
+    """A built `record_id` is a keyed hash in hex: nobody typed it, and its digits can look like
+    an NHS number by chance."""
+    cwt = schema("cwt")
+    searched = {k.field for k in checks.checks_for(cwt) if k.check == "nhs_number_in_text"}
+    assert searched == {"record_id", "adjustment_treatment_reason"}
+    built = {k.field for k in checks.checks_for(cwt, {"record_id"}) if k.check == "nhs_number_in_text"}
+    assert built == {"adjustment_treatment_reason"}

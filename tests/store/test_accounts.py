@@ -373,3 +373,41 @@ def test_changing_password_role_or_deactivating_ends_every_session_of_the_accoun
         with store.session() as session:
             assert [session_user(session, token) for token in tokens] == [None, None]
             assert session_user(session, other).id == other_id
+
+
+def test_sessions_past_their_lifetime_are_purged_and_younger_ones_kept(store, make_user):
+    """Issue 21: rows of sessions no cookie can use any more (started over `SESSION_LIFETIME` ago)
+    are deleted; a session a minute short of it still works."""
+    from sqlalchemy import update
+
+    from cancer_alliance.store.web_sessions import (
+        SESSION_LIFETIME,
+        WebSession,
+        purge_expired_sessions,
+        session_user,
+        start_session,
+    )
+
+    old_id, _ = make_user()
+    young_id, _ = make_user()
+    now = utcnow()
+    with store.begin() as session:
+        old = [start_session(session, old_id), start_session(session, old_id)]
+        young = start_session(session, young_id)
+    with store.begin() as session:
+        for user_id, age in (
+            (old_id, SESSION_LIFETIME + timedelta(minutes=1)),
+            (young_id, SESSION_LIFETIME - timedelta(minutes=1)),
+        ):
+            session.execute(
+                update(WebSession).where(WebSession.user_id == user_id).values(started_at=now - age)
+            )
+    with store.begin() as session:
+        assert purge_expired_sessions(session, now=now) >= 2
+    with store.session() as session:
+        left = set(
+            session.scalars(select(WebSession.user_id).where(WebSession.user_id.in_([old_id, young_id])))
+        )
+        assert left == {young_id}
+        assert [session_user(session, token) for token in old] == [None, None]
+        assert session_user(session, young).id == young_id

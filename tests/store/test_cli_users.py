@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 import typer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 import cancer_alliance.cli.commands  # noqa: F401  (registers the sub-apps)
 from cancer_alliance.cli import app
 from cancer_alliance.store import AuditAction, AuditEvent, find_user, verify_password
+from cancer_alliance.store.models import utcnow
+from cancer_alliance.store.web_sessions import (
+    SESSION_LIFETIME,
+    WebSession,
+    _hash,
+    session_user,
+    start_session,
+)
 
 pytestmark = [pytest.mark.store, pytest.mark.cli]
 
@@ -123,7 +134,77 @@ def test_a_new_store_says_how_to_add_the_first_account(alliance_home, monkeypatc
     assert (alliance_home / "alliance.sqlite3").is_file()
 
 
-@pytest.mark.parametrize("command", ["create", "list"])
+def test_a_role_change_from_the_command_line_is_audited_and_ends_the_users_sessions(alliance, store, unique):
+    """Issue 21: what the user may see changes at once, so their signed-in sessions end."""
+    username = unique("mover")
+    assert alliance("users", "create", username, "--role", "trust", "--org", "RGT").exit_code == 0
+    with store.begin() as session:
+        user_id = find_user(session, username).id
+        tokens = [start_session(session, user_id), start_session(session, user_id)]
+    result = alliance("users", "role", username, "--role", "alliance", "--org", "E56000017")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{username}: trust RGT -> alliance E56000017; sessions ended\n"
+    with store.session() as session:
+        user = find_user(session, username)
+        assert (user.role, user.organisation_code) == ("alliance", "E56000017")
+        assert [session_user(session, token) for token in tokens] == [None, None]
+        event = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "user_account", AuditEvent.object_id == str(user_id))
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert (event.action, event.actor_id) == (AuditAction.update, None)
+        assert event.job_id.startswith("cli-users-role-")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nobody-at-all", "--role", "national"], "no account 'nobody-at-all'"),
+        (
+            ["{user}", "--role", "trust", "--org", "E56000017"],
+            "organisation code 'E56000017' is not a known trust ODS code",
+        ),
+        (
+            ["{user}", "--role", "alliance"],
+            "alliance users need an organisation code (the alliance ONS code)",
+        ),
+    ],
+)
+def test_a_refused_role_change_exits_1_and_changes_nothing(alliance, store, unique, arguments, message):
+    username = unique("stays")
+    assert alliance("users", "create", username, "--role", "trust", "--org", "RGT").exit_code == 0
+    with store.begin() as session:
+        token = start_session(session, find_user(session, username).id)
+    result = alliance("users", "role", *(a.format(user=username) for a in arguments))
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+    with store.session() as session:
+        user = find_user(session, username)
+        assert (user.role, user.organisation_code) == ("trust", "RGT")
+        assert session_user(session, token).id == user.id
+
+
+def test_purge_sessions_deletes_only_sessions_past_their_lifetime(alliance, store, unique):
+    username = unique("sleeper")
+    assert alliance("users", "create", username, "--role", "national").exit_code == 0
+    with store.begin() as session:
+        user_id = find_user(session, username).id
+        old, young = start_session(session, user_id), start_session(session, user_id)
+    with store.begin() as session:
+        oldest = utcnow() - SESSION_LIFETIME - timedelta(seconds=1)
+        session.execute(
+            update(WebSession).where(WebSession.token_hash == _hash(old)).values(started_at=oldest)
+        )
+    result = alliance("users", "purge-sessions")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"\d+ expired sessions? purged\n", result.output)
+    assert int(result.output.split()[0]) >= 1
+    with store.session() as session:
+        assert session_user(session, old) is None
+        assert session_user(session, young).id == user_id
+
+
+@pytest.mark.parametrize("command", ["create", "list", "role", "purge-sessions"])
 def test_every_users_command_has_help_with_an_example(command):
     group = typer.main.get_command(app).commands["users"]
     assert "Example: alliance users " + command in group.commands[command].help

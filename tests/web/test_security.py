@@ -267,3 +267,20 @@ def test_the_rate_limiter_forgets_old_keys_and_holds_at_most_max_keys():
     assert limiter.blocked("10.0.3.231", now=1) is False  # one failure each: never blocked
     limiter.record("a", now=20)
     assert len(limiter) == 1  # the others' failures left the window
+
+
+def test_signing_in_purges_the_sessions_past_their_lifetime(app, settings, signed_in):
+    """Issue 21: old session rows do not pile up; each sign-in deletes those no cookie can use."""
+    from sqlalchemy import func, select, update
+
+    from cancer_alliance.store.models import utcnow
+    from cancer_alliance.store.web_sessions import WebSession
+
+    signed_in("nat")
+    signed_in("rgt")
+    with app.state.context.store.begin() as session:
+        expired = utcnow() - settings.session_lifetime - timedelta(seconds=1)
+        session.execute(update(WebSession).values(started_at=expired))
+    signed_in("nat")
+    with app.state.context.store.session() as session:
+        assert session.scalar(select(func.count()).select_from(WebSession)) == 1

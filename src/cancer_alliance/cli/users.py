@@ -13,14 +13,20 @@ from cancer_alliance.store import (
     AccountError,
     Auditor,
     Role,
+    change_role,
     create_user,
+    find_user,
     generate_password,
     list_users,
     migrate,
     open_store,
 )
+from cancer_alliance.store.web_sessions import SESSION_LIFETIME, purge_expired_sessions
 
-app = typer.Typer(name="users", help="Create and list accounts (national, alliance and trust users).")
+app = typer.Typer(
+    name="users",
+    help="Create and list accounts (national, alliance and trust users), change roles, purge old sessions.",
+)
 
 DatabaseUrl = Annotated[
     str | None,
@@ -77,6 +83,60 @@ def create(
     typer.echo(summary)
     if not password_stdin:
         typer.echo(f"password: {password}")
+
+
+@app.command()
+def role(
+    username: Annotated[str, typer.Argument(help="The account to change.")],
+    role: Annotated[Role, typer.Option("--role", help="The new role.")],
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Alliance ONS code (alliance users) or trust ODS code (trust users)."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Give an account another role or organisation, audited under a job id; the account's sessions
+    end at once, so its user signs in again under the new role.
+
+    Example: alliance users role j.bloggs --role alliance --org E56000017
+    """
+    job_id = f"cli-users-role-{uuid.uuid4().hex[:12]}"
+    migrate(database_url)
+    store = open_store(database_url)
+    try:
+        with store.begin() as session:
+            user = find_user(session, username)
+            if user is None:
+                raise AccountError(f"no account {username!r}")
+            before = _describe(user.role, user.organisation_code)
+            change_role(user, role, org, Auditor(session, job_id=job_id))
+            summary = (
+                f"{user.username}: {before} -> {_describe(user.role, user.organisation_code)}; sessions ended"
+            )
+    except AccountError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(summary)
+
+
+@app.command("purge-sessions")
+def purge_sessions(database_url: DatabaseUrl = None) -> None:
+    """Delete sign-in sessions started more than the session lifetime (8 hours) ago, which no
+    browser can use any more. The server also does this at each sign-in; run it from cron where
+    nobody signs in for long.
+
+    Example: alliance users purge-sessions
+    """
+    migrate(database_url)
+    store = open_store(database_url)
+    try:
+        with store.begin() as session:
+            purged = purge_expired_sessions(session, SESSION_LIFETIME)
+    finally:
+        store.close()
+    typer.echo(f"{purged} expired session{'' if purged == 1 else 's'} purged")
 
 
 @app.command("list")

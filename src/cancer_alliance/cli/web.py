@@ -23,7 +23,8 @@ DEFAULT_PORT = 8000
 
 def run_server(host: str, port: int, workers: int | None = None) -> None:
     """Migrate the store and serve until interrupted with `workers` processes (default: one per core);
-    each loads the results itself. Forwarded headers are believed only from `ALLIANCE_TRUSTED_PROXIES`."""
+    each loads the results itself. Forwarded headers are believed only from `ALLIANCE_TRUSTED_PROXIES`;
+    idle connections are kept `WebSettings.keep_alive`, longer than clients and proxies keep them."""
     import uvicorn
 
     migrate()
@@ -36,6 +37,7 @@ def run_server(host: str, port: int, workers: int | None = None) -> None:
         port=port,
         workers=workers or os.cpu_count() or 1,
         log_level="warning",
+        timeout_keep_alive=int(settings.keep_alive.total_seconds()),
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )

@@ -8,6 +8,8 @@ Checks (issue 2, item 4; docs/sources.md, "Input: canonical CWT record"):
 `missing_required`, `wrong_type` (integer, number, boolean), `bad_date` (ISO yyyy-mm-dd only, and a
 real calendar date), `unknown_code` (not in the column's code list), `pattern_mismatch`,
 `out_of_range` (schema minimum/maximum), `invalid_nhs_number` (ten digits, modulus 11),
+`nhs_number_in_text` (a valid NHS number typed into an identifier or free-text field, which would
+reach the lake unpseudonymised: `nhs_number.has_nhs_number`, the rule the web applies to notes),
 `date_order` (the schema's date_orders, when both dates are valid), `conditional` (a column
 required with one value of another and blank otherwise), `required_when` (the schema's
 requirements: a column required when another has one of some values and any of some columns is
@@ -20,6 +22,8 @@ driving row is `unjoined` (`extract.py`); a reader may name other problems of a 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -83,6 +87,29 @@ def _parse(column: Column) -> str:
     return nhs_number.sql_as_number(c)
 
 
+#: The DuckDB name of `nhs_number.has_nhs_number`, registered on the connection by `find_problems`.
+_HAS_NHS_NUMBER = "alliance_has_nhs_number"
+#: A valid NHS number as people write it, to find the columns whose pattern would let one through.
+_SAMPLE_NHS_NUMBERS = ("9434765919", "943 476 5919", "943-476-5919")
+
+
+def may_hold_nhs_number(column: Column) -> bool:
+    """Whether `column` is text that could hold a typed NHS number: a string without a pattern
+    (free text) or with one that a written NHS number matches (identifiers such as `record_id`).
+    Codes, and strings whose pattern is an organisation or CCG code, cannot."""
+    if column.type != "string":
+        return False
+    pattern = column.pattern
+    return pattern is None or any(re.fullmatch(pattern, sample) for sample in _SAMPLE_NHS_NUMBERS)
+
+
+def _nhs_number_in_text(column: Column) -> Check:
+    c = quote(column.name)
+    fails = f"CASE WHEN {nhs_number.sql_may_have(c)} THEN {_HAS_NHS_NUMBER}({c}) ELSE false END"
+    reason = literal("an NHS number in an identifier or free-text field: NHS numbers go only in nhs_number")
+    return Check(column.name, "nhs_number_in_text", fails, reason)
+
+
 def _column_checks(column: Column) -> list[Check]:
     c, t, name = quote(column.name), typed(column), column.name
     present = f"{c} IS NOT NULL"
@@ -132,9 +159,14 @@ def _column_checks(column: Column) -> list[Check]:
     return checks
 
 
-def checks_for(table: TableSchema) -> list[Check]:
-    """Every per-row check of `table`, in column order, then the date orders."""
+def checks_for(table: TableSchema, exempt: Collection[str] = ()) -> list[Check]:
+    """Every per-row check of `table`, in column order, then the date orders. Columns in `exempt`
+    are not searched for NHS numbers (a `record_id` the profile builds as a keyed hash, an NHS
+    number column read as text)."""
     checks = [check for column in table.columns for check in _column_checks(column)]
+    checks += [
+        _nhs_number_in_text(c) for c in table.columns if c.name not in exempt and may_hold_nhs_number(c)
+    ]
     for order in table.date_orders:
         later, earlier = typed(table.column(order.later)), typed(table.column(order.earlier))
         fails = f"{later} < {earlier}"
@@ -173,14 +205,15 @@ def typed_columns(table: TableSchema) -> list[str]:
     return [f"{_parse(c)} AS {typed(c)}" for c in table.columns if c.type not in _TEXT_TYPES]
 
 
-def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
+def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema, exempt: Collection[str] = ()) -> None:
     """Create table `problems` (row_number, field, check, reason) from `source_rows`, loaded
     with `typed_columns(table)`. The per-row checks run in one pass (a list of the failed checks
-    per row, then unnested); duplicate keys need a window over the file."""
+    per row, then unnested); duplicate keys need a window over the file. `exempt` as in `checks_for`."""
+    _register_nhs_number_search(con)
     found = ", ".join(
         f"CASE WHEN {k.fails} THEN {{'field': {literal(k.field)}, 'check': {literal(k.check)}, "
         f"'reason': {k.reason}}} END"
-        for k in checks_for(table)
+        for k in checks_for(table, exempt)
     )
     key = quote(table.key)
     con.execute(f"""
@@ -202,6 +235,15 @@ def find_problems(con: duckdb.DuckDBPyConnection, table: TableSchema) -> None:
     """)
     if table.event_log is not None:
         con.execute(f"INSERT INTO problems {event_log_problems(table)}")
+
+
+def _register_nhs_number_search(con: duckdb.DuckDBPyConnection) -> None:
+    """`has_nhs_number` as a DuckDB function on `con` (called only on the few values that
+    `nhs_number.sql_may_have` lets through, so a Python call per row is no cost)."""
+    try:
+        con.create_function(_HAS_NHS_NUMBER, nhs_number.has_nhs_number, ["VARCHAR"], "BOOLEAN")
+    except duckdb.CatalogException:
+        pass  # already registered on this connection
 
 
 def event_log_problems(table: TableSchema) -> str:

@@ -142,7 +142,7 @@ def _import(
     progress("checking", 0, 1)
     loaded = source.load(con, path, table, checks.typed_columns(table), profile)
     rows_in, mapping = loaded.rows, loaded.mapping
-    checks.find_problems(con, table)
+    checks.find_problems(con, table, mapping.built_columns)
     if scope is not None:
         find_out_of_scope(con, table, scope, lake.snapshot_paths(table.name))
     con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")

@@ -29,6 +29,11 @@ class Mapping:
     def builds_record_id(self) -> bool:
         return bool(self.record_id_sources)
 
+    @property
+    def built_columns(self) -> frozenset[str]:
+        """Canonical columns built rather than read (a keyed-hash `record_id`): nobody typed them."""
+        return frozenset({"record_id"}) if self.builds_record_id else frozenset()
+
 
 @dataclass(frozen=True)
 class _Attempt:

@@ -6,7 +6,13 @@ The rule twice: `is_valid` in Python, written as the Data Dictionary states it (
 used by tests and generators), and `sql_is_valid` for DuckDB, so ingest checks millions of rows
 without a Python loop. The SQL form uses the equivalent statement that the weighted sum of all
 ten digits, the check digit weighing 1, is a multiple of 11 (a needed check digit of 10 can never
-match one digit, so those numbers fail, as the rule requires). A property test holds them equal."""
+match one digit, so those numbers fail, as the rule requires). A property test holds them equal.
+
+`has_nhs_number` finds one written inside other text (a note, an identifier): ten digits, optionally
+grouped 3-3-4 by spaces or hyphens as people write them, not part of a longer run of digits, that
+pass the check; so dates, phone numbers and counts pass. The web refuses free text with one (issue
+21) and ingest quarantines identifier and free-text fields with one (`checks.py`); `sql_may_have` is
+its necessary condition in DuckDB's regular expressions, so ingest calls it only where that holds."""
 
 from __future__ import annotations
 
@@ -16,6 +22,9 @@ import re
 WEIGHTS = tuple(range(10, 1, -1))
 MODULUS = 11
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
+#: Ten digits as people write them, grouped 3-3-4 by spaces or hyphens or not at all.
+WRITTEN = r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}"
+_WRITTEN_ALONE = re.compile(rf"(?<![0-9])({WRITTEN})(?![0-9])")
 
 
 def normalise(text: str) -> str:
@@ -40,6 +49,17 @@ def is_valid(text: str) -> bool:
     if not _TEN_DIGITS.fullmatch(number):
         return False
     return check_digit(number[:9]) == int(number[9])
+
+
+def has_nhs_number(text: str) -> bool:
+    """Whether `text` contains a valid NHS number, written as `WRITTEN` and not inside a longer
+    run of digits."""
+    return any(is_valid(match.replace("-", "")) for match in _WRITTEN_ALONE.findall(text))
+
+
+def sql_may_have(text: str) -> str:
+    """DuckDB condition true wherever `has_nhs_number` may be (DuckDB's RE2 has no look-around)."""
+    return f"regexp_matches({text}, '{WRITTEN}')"
 
 
 def sql_normalise(column: str) -> str:

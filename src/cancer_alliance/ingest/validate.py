@@ -56,10 +56,9 @@ def validate_file(
         con = duckdb.connect(config={"temp_directory": spill})
         try:
             con.execute("SET enable_progress_bar = false")
-            rows_in = source.load(
-                con, _input(path), definition, checks.typed_columns(definition), profile
-            ).rows
-            checks.find_problems(con, definition)
+            loaded = source.load(con, _input(path), definition, checks.typed_columns(definition), profile)
+            rows_in = loaded.rows
+            checks.find_problems(con, definition, loaded.mapping.built_columns)
             con.execute("CREATE TABLE rejected AS SELECT DISTINCT row_number FROM problems")
             rejected = con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]
             written = _write_accepted(con, definition, accepted, key, rows_in - rejected, _no_progress)
@@ -96,7 +95,7 @@ def check_file(table: str, path: Path | str | TextInput, profile: str | Path | N
         try:
             con.execute("SET enable_progress_bar = false")
             loaded = source.load(con, _input(path), definition, checks.typed_columns(definition), profile)
-            checks.find_problems(con, definition)
+            checks.find_problems(con, definition, unread | loaded.mapping.built_columns)
             columns = ", ".join(
                 f"NULL::VARCHAR AS {quote(c.name)}"
                 if c.name in unread

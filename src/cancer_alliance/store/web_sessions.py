@@ -6,6 +6,10 @@ Signing out ends one session; a password change, deactivation or role change end
 account's sessions (OWASP Session Management Cheat Sheet, "Session expiration" and "Renew the
 session ID after any privilege level change").
 
+A session's row outlives its use when the browser simply stops (idle or past its lifetime): those
+rows are purged at each sign-in and by `alliance users purge-sessions`, so the table holds at most
+the sessions started within one `SESSION_LIFETIME`.
+
 A sign-in throttle counts wrong passwords for one account from one client address, so a guesser at
 one address is slowed without letting anyone lock a named user out from everywhere.
 """
@@ -14,14 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, delete, select
+from sqlalchemy import CursorResult, ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cancer_alliance.store.models import Base, UserAccount, UtcDateTime, utcnow
 
 TOKEN_BYTES = 32  # 256 random bits, as OWASP advises at least 64
+#: A session ends this long after sign-in however active it is (OWASP Session Management Cheat
+#: Sheet, "Absolute timeout": 4 to 8 hours for a working day's use); the web's default.
+SESSION_LIFETIME = timedelta(hours=8)
 
 
 class WebSession(Base):
@@ -74,3 +81,14 @@ def end_session(session: Session, token: str) -> None:
 def end_sessions_of(session: Session, user_id: int) -> None:
     """End every session of the account (password, role or organisation changed; deactivated)."""
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def purge_expired_sessions(
+    session: Session, lifetime: timedelta = SESSION_LIFETIME, now: datetime | None = None
+) -> int:
+    """Delete the sessions started more than `lifetime` ago, which no cookie can use any more;
+    returns how many. Sessions ended by sign-out or an account change are deleted at once."""
+    cutoff = (now or utcnow()) - lifetime
+    result = session.execute(delete(WebSession).where(WebSession.started_at < cutoff))
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.store import Auditor, authenticate
 from cancer_alliance.store.models import UserAccount
-from cancer_alliance.store.web_sessions import end_session, start_session
+from cancer_alliance.store.web_sessions import end_session, purge_expired_sessions, start_session
 from cancer_alliance.web.context import ContextDep, SignedInDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.security.csrf import require_csrf
@@ -57,6 +57,8 @@ def login_submit(
     with ctx.store.begin() as session:
         user = authenticate(session, username, password, address=client, request_id=request.state.request_id)
         token = start_session(session, user.id) if user is not None else None
+        if token is not None:  # sessions no cookie can use any more go as new ones start
+            purge_expired_sessions(session, ctx.settings.session_lifetime)
     if token is None:
         ctx.login_limiter.record(client)
         errors = [{"text": "Enter a correct username and password", "href": "#username"}]
