@@ -23,9 +23,16 @@ from cancer_alliance.cwt.evaluate import evaluate
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
-from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
+from cancer_alliance.cwt.ptl import (
+    CROSSING_DAYS,
+    DEFAULT_PTL_SETTINGS,
+    PtlSettings,
+    passed_column,
+    ptl,
+    summary,
+)
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, tumour_type_ranges
-from cancer_alliance.engine import EngineName, open_engine
+from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.table_files import file_format, write_table
 
 _ARROW = {
@@ -149,10 +156,7 @@ def ptl_file(
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, Path(input), Path(scratch))
         settings = PtlSettings(tumour_types=tumour_type_ranges(tumour_types) if tumour_types else None)
-        listed = _arrow(ptl(records, census, settings), PTL_TYPES, PTL_COLUMNS)
-        staged = Path(scratch) / "ptl.parquet"
-        write_table(listed, staged)
-        counts = _arrow(summary(session.read_parquet(staged)), SUMMARY_TYPES, list(SUMMARY_TYPES))
+        listed, counts = ptl_tables(session, records, census, Path(scratch), settings)
     write_table(listed, output)
     write_table(counts, summary_path(output))
     return PtlFiles(
@@ -162,3 +166,16 @@ def ptl_file(
         output=output,
         summary_path=summary_path(output),
     )
+
+
+def ptl_tables(
+    session: Engine, records: Any, census: dt.date, scratch: Path, settings: PtlSettings | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """The PTL at `census` (`PTL_COLUMNS`) and its summaries (`SUMMARY_TYPES`) of records already typed and
+    checked: a file's through `read_records`, or the lake's (the results pipeline, docs/decisions/0044).
+    The summaries are counted over the listed pathways staged in `scratch`."""
+    listed = _arrow(ptl(records, census, settings or DEFAULT_PTL_SETTINGS), PTL_TYPES, PTL_COLUMNS)
+    staged = scratch / "ptl.parquet"
+    write_table(listed, staged)
+    counts = _arrow(summary(session.read_parquet(staged)), SUMMARY_TYPES, list(SUMMARY_TYPES))
+    return listed, counts
