@@ -1,6 +1,7 @@
 """Metrics over evaluated milestones (issue 12 item 4): compliance with Wilson intervals, the share
 meeting every milestone, step days and the bottleneck, SPC of the main milestones. Inputs are small
-milestone tables written by hand; expected values are counted by hand."""
+milestone tables written by hand; expected values are counted by hand. The next milestone the PTL shows,
+and a Hypothesis property of the compliance counts."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cancer_alliance.pathways import metrics as M
+from cancer_alliance.pathways.results_files import next_milestones
 from cancer_alliance.stats.intervals import wilson
 
 TARGETS = {"ct": (1, 3), "diagnosis_communicated": (2, 28), "first_treatment": (3, 49)}
@@ -136,3 +140,62 @@ def test_spc_of_the_main_milestones_by_month(frame):
     points = M.compliance_spc(frame)
     assert set(points["milestone"]) == {"ct", "diagnosis_communicated", "first_treatment"}
     assert {"mean", "lpl", "upl", "point_type"} <= set(points.columns)
+
+
+def test_next_milestone_is_the_first_still_to_reach_and_flags_any_overdue(frame):
+    upcoming = next_milestones(frame.assign(due_date=None)).set_index("pathway_id")
+    # p1 met everything and p4 reached everything: nothing to wait for. p2 waits for first treatment
+    # (open); p3's next is the CT, overdue (its first treatment does not apply).
+    assert sorted(upcoming.index) == ["p2", "p3"]
+    assert upcoming.loc["p2", ["pathway_milestone", "milestone_overdue"]].tolist() == [
+        "first_treatment",
+        False,
+    ]
+    assert upcoming.loc["p3", ["pathway_milestone", "milestone_overdue"]].tolist() == ["ct", True]
+    rows = _rows("p5", "RAA", "2020-04-01", {"ct": (None, "open"), "first_treatment": (None, "overdue")})
+    later = next_milestones(M.prepare(pd.DataFrame(rows)).assign(due_date=None)).iloc[0]
+    assert (later.pathway_milestone, later.milestone_overdue) == ("ct", True)  # a later one is overdue
+
+
+_STATUS = st.sampled_from(M.STATUS_COUNTS)
+_MILESTONE = st.sampled_from(sorted(TARGETS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["RAA", "RBB", None]), _MILESTONE, _STATUS, st.sampled_from(["03", "04"])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_compliance_counts_every_milestone_once_in_its_group(picked):
+    """Each row counts once under its provider, milestone and status; groups are those present, in
+    order of provider (blank first), tumour and sequence."""
+    rows = [
+        {
+            "pathway_id": f"p{n}",
+            "tumour": "lung",
+            "milestone": name,
+            "sequence": TARGETS[name][0],
+            "target_day": TARGETS[name][1],
+            "day": None,
+            "status": status,
+            "provider_code": provider,
+            "start_date": dt.date.fromisoformat(f"2020-{month}-01"),
+        }
+        for n, (provider, name, status, month) in enumerate(picked)
+    ]
+    table = M.compliance(M.prepare(pd.DataFrame(rows)), ["provider_code"])
+    expected: dict[tuple[str, str], dict[str, int]] = {}
+    for provider, name, status, _ in picked:
+        counts = expected.setdefault((provider or "", name), dict.fromkeys(M.STATUS_COUNTS, 0))
+        counts[status] += 1
+    got = {
+        (row["provider_code"], row["milestone"]): {status: row[status] for status in M.STATUS_COUNTS}
+        for row in table.to_dict("records")
+    }
+    assert got == expected
+    assert (table["decided"] == table["met"] + table["breached"] + table["overdue"]).all()
+    order = [(p, TARGETS[m][0]) for p, m in zip(table["provider_code"], table["milestone"], strict=True)]
+    assert order == sorted(order)

@@ -16,6 +16,7 @@ from cancer_alliance.cli import (
     commands,  # noqa: F401  (registers the commands on app)
 )
 from cancer_alliance.config import generations_dir, results_dir
+from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.errors import InputError
 from cancer_alliance.results import as_of, catalogue, generations, pipeline
 from cancer_alliance.results.pipeline import Step
@@ -70,6 +71,31 @@ def test_a_refresh_writes_every_catalogued_file_as_of_the_date_and_records_the_r
     status, step, _, day, rows = _runs(home)[0]
     assert (status, step, day) == (RunStatus.succeeded, None, dt.date(2019, 3, 31))
     assert rows["ptl"] == len(ptl) > 0
+
+
+def test_the_lake_records_give_the_facts_and_ptl_the_checked_commands_give(duckdb_results, tmp_path):
+    """The refresh reads the lake's records without checking them again (decision 0044); `alliance cwt
+    evaluate` and `cwt ptl` check the same records as a file first, and must write the same results."""
+    from cancer_alliance.cwt.files import evaluate_file
+    from cancer_alliance.cwt.report_files import ptl_file
+
+    folder = results_dir(duckdb_results[0])
+    records = catalogue.path(folder, "cwt_records")
+    evaluate_file(records, tmp_path / "facts.parquet", engine="duckdb")
+    ptl_file(records, tmp_path / "ptl.parquet", dt.date(2019, 3, 31), engine="duckdb")
+    pd.testing.assert_frame_equal(
+        _read(tmp_path / "facts.parquet"), _read(catalogue.path(folder, "cwt_facts")), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        _read(tmp_path / "facts.rejected.csv"), _read(catalogue.path(folder, "cwt_facts.rejected.csv"))
+    )
+    ptl = _read(catalogue.path(folder, "ptl"))
+    pd.testing.assert_frame_equal(_read(tmp_path / "ptl.parquet"), ptl[list(PTL_COLUMNS)], check_dtype=False)
+    pd.testing.assert_frame_equal(
+        _read(tmp_path / "ptl.summary.parquet"),
+        _read(catalogue.path(folder, "ptl.summary")),
+        check_dtype=False,
+    )
 
 
 @pytest.mark.spark

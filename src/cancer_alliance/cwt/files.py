@@ -80,11 +80,8 @@ def evaluate_file(
         checked = inputs.check(session, "cwt", source, profile)
         records = local_frame(session, checked.rows, Path(scratch), "records")
         refused_by_checks = check_rejections(checked.problems)
-        facts = _arrow(evaluate(records, settings), TYPES)
-        refused = _arrow(
-            rejected(records, settings), {"record_id": "string", "reason": "string", "measures": "string"}
-        )
-    refused = pa.concat_tables([refused_by_checks, refused.select(list(REJECTED_COLUMNS))])
+        facts, refused = evaluate_records(records, settings)
+    refused = pa.concat_tables([refused_by_checks, refused])
     flagged = facts.filter(pc.fill_null(facts.column("transfer_date_missing"), False))
     columns = list(FACT_COLUMNS) + (list(FLAG_COLUMNS) if with_flags else [])
     write_output(session, facts.select(columns), target)
@@ -97,6 +94,17 @@ def evaluate_file(
         output=target,
         rejected_path=rejected_path(target),
     )
+
+
+def evaluate_records(records: Any, settings: CwtSettings = DEFAULT_SETTINGS) -> tuple[pa.Table, pa.Table]:
+    """The facts (every column of `TYPES`) and the rules' rejections (`REJECTED_COLUMNS`) of records
+    already typed and checked: those of a file that passed `ingest.validate`, or the lake's, which hold
+    only rows `alliance ingest` accepted (the results pipeline, docs/decisions/0044)."""
+    facts = _arrow(evaluate(records, settings), TYPES)
+    refused = _arrow(
+        rejected(records, settings), {"record_id": "string", "reason": "string", "measures": "string"}
+    )
+    return facts, refused.select(list(REJECTED_COLUMNS))
 
 
 def _measures_lost(listed: list[str | None]) -> dict[str, int]:

@@ -25,7 +25,14 @@ from cancer_alliance.cwt.evaluate import evaluate
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.cwt.performance import MEASURES, Framework, group_columns, performance
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
-from cancer_alliance.cwt.ptl import CROSSING_DAYS, PtlSettings, passed_column, ptl, summary
+from cancer_alliance.cwt.ptl import (
+    CROSSING_DAYS,
+    DEFAULT_PTL_SETTINGS,
+    PtlSettings,
+    passed_column,
+    ptl,
+    summary,
+)
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, tumour_type_ranges
 from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.engine.io import Kind, Location, check_engine, local_frame, location, write_output
@@ -169,9 +176,7 @@ def ptl_file(
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, input, Path(scratch), profile)
         settings = PtlSettings(tumour_types=tumour_type_ranges(tumour_types) if tumour_types else None)
-        listed = _arrow(ptl(records, census, settings), PTL_TYPES, PTL_COLUMNS)
-        staged = local_frame(session, listed, Path(scratch), "ptl")  # in memory on Spark: no driver staging
-        counts = _arrow(summary(staged), SUMMARY_TYPES, list(SUMMARY_TYPES))
+        listed, counts = ptl_tables(session, records, census, Path(scratch), settings)
     _write(session, listed, output)
     _write(session, counts, summary_path(output))
     return PtlFiles(
@@ -181,3 +186,15 @@ def ptl_file(
         output=output,
         summary_path=summary_path(output),
     )
+
+
+def ptl_tables(
+    session: Engine, records: Any, census: dt.date, scratch: Path, settings: PtlSettings | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """The PTL at `census` (`PTL_COLUMNS`) and its summaries (`SUMMARY_TYPES`) of records already typed and
+    checked: a file's through `read_records`, or the lake's (the results pipeline, docs/decisions/0044).
+    The summaries are counted over the listed pathways, staged as `engine.io.local_frame` stages them."""
+    listed = _arrow(ptl(records, census, settings or DEFAULT_PTL_SETTINGS), PTL_TYPES, PTL_COLUMNS)
+    staged = local_frame(session, listed, scratch, "ptl")  # in memory on Spark: no driver staging
+    counts = _arrow(summary(staged), SUMMARY_TYPES, list(SUMMARY_TYPES))
+    return listed, counts

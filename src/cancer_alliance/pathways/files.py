@@ -81,6 +81,12 @@ def read_events(engine: Engine, path: Path | str, scratch: Path) -> tuple[Any, A
     return read_local_parquet(engine, accepted), validated
 
 
+def milestone_table(events: Any, as_of: dt.date, settings: PathwaySettings = DEFAULT_SETTINGS) -> pa.Table:
+    """Milestones (all columns of `TYPES`) of an events frame as Arrow, by pathway and sequence."""
+    result = to_arrow(milestones(events, as_of, settings), TYPES)
+    return result.sort_by([("pathway_id", "ascending"), ("sequence", "ascending")])
+
+
 def evaluate_frame(
     events: Any, as_of: dt.date | None, settings: PathwaySettings = DEFAULT_SETTINGS
 ) -> tuple[pa.Table, pa.Table, dt.date | None]:
@@ -89,8 +95,7 @@ def evaluate_frame(
     if as_of is None:
         empty = pa.table({name: pa.array([], _ARROW[kind]) for name, kind in TYPES.items()})
         return empty, pa.table({"pathway_id": [], "tumour": [], "reason": []}), None
-    result = to_arrow(milestones(events, as_of, settings), TYPES)
-    result = result.sort_by([("pathway_id", "ascending"), ("sequence", "ascending")])
+    result = milestone_table(events, as_of, settings)
     left_out = to_arrow(
         unevaluated(events, as_of, settings), {"pathway_id": "string", "tumour": "string", "reason": "string"}
     ).sort_by("pathway_id")

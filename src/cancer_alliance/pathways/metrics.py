@@ -68,10 +68,11 @@ def compliance(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     and `compliance` with its Wilson interval."""
     by = _check(frame, by)
     keys = [*by, *(["tumour"] if "tumour" not in by else []), "milestone"]
-    counts = pd.crosstab(
-        [frame[k].fillna("") for k in keys] + [frame["sequence"]], frame["status"], dropna=False
-    ).reset_index()
-    counts = counts[counts[[c for c in STATUS_COUNTS if c in counts.columns]].sum(axis=1) > 0]
+    # A count per group and status, one column per status: the groups present, in the order of their
+    # keys and sequence (a cross-tabulation, without building every combination of the keys).
+    groups = [frame[k].fillna("") for k in keys] + [frame["sequence"]]
+    counts = frame.groupby([*groups, frame["status"]], sort=True, observed=True).size()
+    counts = counts.unstack("status", fill_value=0).reset_index()
     for status in STATUS_COUNTS:
         if status not in counts.columns:
             counts[status] = 0
@@ -117,7 +118,8 @@ def steps(frame: pd.DataFrame) -> pd.DataFrame:
     taken, `allowed` (its target less the previous one's), `lost` (days - allowed; negative = days
     gained) and the pathway's groups. A step whose earlier milestone was not reached is not counted."""
     keep = [c for c in ("provider_code", "alliance_code", "month") if c in frame.columns]
-    reached = frame[frame["day"].notna() & (frame["status"] != "not_applicable")]
+    used = ["pathway_id", "tumour", *keep, "sequence", "day", "target_day"]  # copy only these when sorting
+    reached = frame.loc[frame["day"].notna() & (frame["status"] != "not_applicable"), used]
     pathway, _ = pd.factorize(reached["pathway_id"])
     reached = reached.iloc[np.lexsort((reached["sequence"].to_numpy(), pathway))]
     pathway = np.sort(pathway)

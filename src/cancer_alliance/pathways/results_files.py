@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance.pathways import metrics
-from cancer_alliance.pathways.files import evaluate_frame
+from cancer_alliance.pathways.files import milestone_table
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
 
 LEVELS = {"alliance": "alliance_code", "trust": "provider_code"}
@@ -64,7 +64,7 @@ def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
     if waiting.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in NEXT_COLUMNS})
     first = waiting.groupby("pathway_id", sort=False).head(1)
-    overdue = waiting.groupby("pathway_id", sort=False)["status"].agg(lambda s: bool((s == "overdue").any()))
+    overdue = waiting["status"].eq("overdue").groupby(waiting["pathway_id"], sort=False).any()
     return pd.DataFrame(
         {
             "pathway_id": first["pathway_id"].to_numpy(),
@@ -82,8 +82,7 @@ def write_results(
     """Evaluate `events` (an engine DataFrame of the `pathway_event` table) as of `as_of` and write
     the files of the module docstring into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    result, _, _ = evaluate_frame(events, as_of, settings)
-    frame = metrics.prepare(result.to_pandas())
+    frame = metrics.prepare(milestone_table(events, as_of, settings).to_pandas())
     step_rows = metrics.steps(frame)
     tables = {
         "pathway_milestones.parquet": frame.drop(columns=["month"]),

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance.config import alliance_home, generations_dir
+from cancer_alliance.cwt.measures import FACT_COLUMNS
 from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.ingest.lake import current_table, snapshot_dirs
 from cancer_alliance.results import catalogue, generations
@@ -71,10 +72,15 @@ def _cwt_records(ctx: StepContext) -> None:
 
 
 def _cwt_facts(ctx: StepContext) -> None:
-    from cancer_alliance.cwt.files import evaluate_file
+    """The facts and the rules' rejections of the lake's records, which `alliance ingest` checked when
+    it accepted them: they are not checked again (docs/decisions/0044)."""
+    from cancer_alliance.cwt.files import evaluate_records
+    from cancer_alliance.table_files import write_table
 
-    records = catalogue.path(ctx.folder, "cwt_records")
-    evaluate_file(records, catalogue.path(ctx.folder, "cwt_facts"), engine=ctx.engine)
+    records = ctx.session.read_parquet(catalogue.path(ctx.folder, "cwt_records"))
+    facts, refused = evaluate_records(records)
+    write_table(facts.select(list(FACT_COLUMNS)), catalogue.path(ctx.folder, "cwt_facts"))
+    write_table(refused, catalogue.path(ctx.folder, "cwt_facts.rejected.csv"))
 
 
 def _cwt_performance(ctx: StepContext) -> None:
@@ -101,17 +107,19 @@ def _pathways(ctx: StepContext) -> None:
 
 
 def _ptl(ctx: StepContext) -> None:
-    """The PTL at the as-of date joined with each timed pathway's next milestone, written once."""
-    from cancer_alliance.cwt.report_files import ptl_file, summary_path
+    """The PTL at the as-of date of the lake's (already checked) records joined with each timed
+    pathway's next milestone, written once."""
+    from cancer_alliance.cwt.report_files import ptl_tables
     from cancer_alliance.pathways.results_files import with_next_milestones
+    from cancer_alliance.table_files import write_table
 
-    records = catalogue.path(ctx.folder, "cwt_records")
+    records = ctx.session.read_parquet(catalogue.path(ctx.folder, "cwt_records"))
     with tempfile.TemporaryDirectory(prefix="alliance-ptl-") as scratch:
-        staged = ptl_file(records, Path(scratch) / "ptl.parquet", ctx.as_of, engine=ctx.engine)
-        listed = pq.read_table(staged.output).to_pandas()
-        os.replace(summary_path(staged.output), catalogue.path(ctx.folder, "ptl.summary"))
+        listed, counts = ptl_tables(ctx.session, records, ctx.as_of, Path(scratch))
+    write_table(counts, catalogue.path(ctx.folder, "ptl.summary"))
     upcoming = pd.read_parquet(catalogue.path(ctx.folder, "pathway_next"))
-    with_next_milestones(listed, upcoming).to_parquet(catalogue.path(ctx.folder, "ptl"), index=False)
+    joined = with_next_milestones(listed.to_pandas(), upcoming)
+    joined.to_parquet(catalogue.path(ctx.folder, "ptl"), index=False)
 
 
 def _fit(ctx: StepContext) -> None:
