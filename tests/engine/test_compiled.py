@@ -3,6 +3,8 @@ any later input, is reused across calls and processes, and is rebuilt when the c
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
@@ -139,3 +141,44 @@ def test_a_compiled_result_feeds_another_compiled_rule(engine: Engine) -> None:
     direct = engine.rows(busy.__wrapped__(waits(frame(engine, records), 14)))
     assert engine.rows(busy(compiled_waits(frame(engine, records), 14))) == direct
     assert direct == [{"provider": "RBA", "total": 2, "within": 1}]
+
+
+def open_on(frame, census, label: str):
+    """A rule with a bound date: the records started on or before `census`, with the census and a label."""
+    F = functions(frame)
+    built.append("open_on")
+    day = F.lit(census)
+    return frame.where(F.col("start") <= day).select(
+        "record_id", day.alias("census"), F.lit(label).alias("label")
+    )
+
+
+compiled_open_on = compiled(open_on, parameter="census")
+STARTS = "record_id string, start date"
+
+
+def test_a_bound_date_reuses_the_sql_for_every_date(engine: Engine) -> None:
+    records = [("a", dt.date(2019, 1, 1)), ("b", dt.date(2019, 3, 31)), ("c", dt.date(2019, 4, 1))]
+    for census in (dt.date(2019, 3, 31), dt.date(2019, 4, 1), dt.date(1901, 2, 3)):
+        direct = engine.rows(open_on(frame(engine, records, STARTS), census, "x"))
+        assert (
+            engine.rows(compiled_open_on(frame(engine, records, STARTS), census=census, label="x")) == direct
+        )
+    assert [row["record_id"] for row in direct] == []  # the stand-in date is an ordinary date
+    # DuckDB builds once, with its two stand-in dates; the direct calls above build each time.
+    assert built.count("open_on") == (3 + 2 if engine.name == EngineName.duckdb else 6)
+
+
+def by_year(frame, census):
+    """A rule that reads the date in Python: its SQL holds the year, so the date cannot be bound."""
+    return frame.select("record_id", functions(frame).lit(census.year).alias("year"))
+
+
+def test_a_date_used_other_than_as_a_literal_is_refused(fresh_cache) -> None:
+    engine = open_engine(EngineName.duckdb)
+    with pytest.raises(ValueError, match="other than through the date's literal"):
+        compiled(by_year, parameter="census")(
+            frame(engine, [("a", dt.date(2019, 1, 1))], STARTS), dt.date(2019, 3, 31)
+        )
+    with pytest.raises(TypeError, match="must be a date"):
+        compiled_open_on(frame(engine, [], STARTS), "2019-03-31", "x")

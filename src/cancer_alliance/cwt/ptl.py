@@ -136,9 +136,23 @@ class PtlSettings:
 DEFAULT_PTL_SETTINGS = PtlSettings()
 
 
-@compiled
 def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTINGS) -> Any:
     """One row per pathway open at `census` (columns `COLUMNS`; rules in the module docstring)."""
+    suspected = tuple(reference.suspected_tumour_types(census).items())
+    return _listed(records, census, tuple(reference.ptl_bands(census)), suspected, settings)
+
+
+@compiled(parameter="census")
+def _listed(
+    records: Any,
+    census: dt.date,
+    bands: tuple[Any, ...],
+    suspected: tuple[tuple[str, str], ...],
+    settings: PtlSettings,
+) -> Any:
+    """`ptl` given the reference data in force on the census: the CANPTL bands and the suspected
+    tumour types (referral type, tumour type). The census reaches the query only as a date literal,
+    so on DuckDB a new census reuses the compiled SQL (docs/decisions/0033)."""
     F = functions(records)
     col = F.col
     day = F.lit(census)
@@ -178,7 +192,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
     )
     pathways = with_alliance(pathways, reference.provider_alliance(settings.alliance_version))
     pathways = _with_ptl_tumour_type(
-        with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types), census
+        with_tumour_type(pathways, "primary_diagnosis_icd10", settings.tumour_types), suspected
     )
 
     clock_62 = F.date_add(col("clock_start"), col("adjustment"))
@@ -217,7 +231,7 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
             F.when(condition, F.lit(name)) if next_name is None else next_name.when(condition, F.lit(name))
         )
     extra = {
-        "band": _band(F, col("days_waited"), reference.ptl_bands(census)),
+        "band": _band(F, col("days_waited"), bands),
         "over_62_backlog": col("days_waited") >= OVER_62_FROM,
         "over_104": col("days_waited") >= OVER_104_FROM,
         **{passed_column(mark): crossed(F, col("days_waited"), mark) for mark in CROSSING_DAYS},
@@ -227,16 +241,13 @@ def ptl(records: Any, census: dt.date, settings: PtlSettings = DEFAULT_PTL_SETTI
     return listed.select(*[extra[name].alias(name) if name in extra else name for name in COLUMNS])
 
 
-def _with_ptl_tumour_type(pathways: Any, census: dt.date) -> Any:
-    """Replace a `MISSING` diagnosed tumour type by the referral's suspected cancer type, and say which
-    was used in `tumour_type_source` (module docstring)."""
+def _with_ptl_tumour_type(pathways: Any, pairs: tuple[tuple[str, str], ...]) -> Any:
+    """Replace a `MISSING` diagnosed tumour type by the referral's suspected cancer type (`pairs`:
+    referral type, tumour type), and say which was used in `tumour_type_source` (module docstring)."""
     F = functions(pathways)
     col = F.col
-    pairs = reference.suspected_tumour_types(census)
     suspected = (
-        F.element_at(
-            F.create_map(*[F.lit(value) for pair in pairs.items() for value in pair]), col("referral_type")
-        )
+        F.element_at(F.create_map(*[F.lit(value) for pair in pairs for value in pair]), col("referral_type"))
         if pairs
         else F.lit(None).cast("string")
     )
@@ -252,7 +263,7 @@ def _with_ptl_tumour_type(pathways: Any, census: dt.date) -> Any:
     )
 
 
-def _band(F: Any, days: Any, bands: list[Any]) -> Any:
+def _band(F: Any, days: Any, bands: tuple[Any, ...]) -> Any:
     """The label of the band containing `days`; below the first band counts as the first band."""
     if not bands:
         raise ValueError("no PTL bands in use on the census date (reference/cwt/ptl_bands.csv)")

@@ -11,16 +11,25 @@ of the package's code and reference data, of SQLFrame, sqlglot and DuckDB, so th
 or data builds again. A run then registers each input as a DuckDB view, puts the view names in place
 of the stand-ins and returns a DataFrame over a view of the result, which callers compose as usual.
 
+A date argument named as the rule's `parameter` (a PTL's census date) is bound, not keyed: the SQL
+is built with two stand-in dates, each one's literal replaced by a marker, and kept only if both
+builds agree, so the date reaches the SQL only as that literal; a run puts its own date in place of
+the marker. A new census then reuses the SQL. What the date selects from dated reference data must
+be passed to the rule as an argument, so that it is keyed.
+
 On Spark the rule is called as it is: Spark plans in the JVM. A rule called while another is being
 compiled runs directly, inside the outer rule's plan.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
+import inspect
 import itertools
 import os
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from importlib import metadata
@@ -35,6 +44,10 @@ Rule = TypeVar("Rule", bound=Callable[..., Any])
 CACHE_VARIABLE = "ALLIANCE_PLAN_CACHE"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _STAND_IN = "ca_stand_in_{key}_{index}"
+#: The marker a bound parameter's literal becomes in stored SQL, and the two dates it is built with.
+_MARKER = "ca_parameter_{name}"
+_STAND_IN_DATES = (dt.date(1901, 2, 3), dt.date(1902, 4, 5))
+_CTE_NAME = re.compile(r'"t[0-9]+"')
 #: How many input frames keep their view for reuse by the next rule.
 KEPT_INPUTS = 64
 _compiling: ContextVar[bool] = ContextVar("compiling", default=False)
@@ -44,9 +57,13 @@ _inputs: dict[int, tuple[Any, str]] = {}
 _runs = itertools.count()
 
 
-def compiled(rule: Rule) -> Rule:
+def compiled(rule: Rule | None = None, *, parameter: str | None = None) -> Any:
     """Decorator: run `rule` from SQL built once per rule, input schemas and arguments (module docstring).
-    Every DataFrame argument, positional or keyword, is an input; the others are part of the key."""
+    Every DataFrame argument, positional or keyword, is an input; the date argument named `parameter`
+    is bound into the SQL; the others are part of the key. `@compiled` or `@compiled(parameter="census")`."""
+    if rule is None:
+        return functools.partial(compiled, parameter=parameter)
+    signature = inspect.signature(rule)
 
     @functools.wraps(rule)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -54,9 +71,29 @@ def compiled(rule: Rule) -> Rule:
         frames = [value for value in (*args, *kwargs.values()) if _is_duckdb_frame(value)]
         if not frames or _compiling.get() or not _keyable(args, kwargs):
             return rule(*args, **kwargs)
-        return _run(rule, args, kwargs)
+        return _run(rule, args, kwargs, _place(signature, parameter, args, kwargs))
 
-    return run  # type: ignore[return-value]
+    return run
+
+
+#: Where the bound parameter is among a call's arguments (position or keyword), its name and its date.
+Place = tuple[int | str, str, dt.date]
+
+
+def _place(
+    signature: inspect.Signature, parameter: str | None, args: tuple, kwargs: dict[str, Any]
+) -> Place | None:
+    if parameter is None:
+        return None
+    if parameter in kwargs:
+        place: int | str = parameter
+        value = kwargs[parameter]
+    else:
+        place = list(signature.bind(*args, **kwargs).arguments).index(parameter)
+        value = args[place]
+    if type(value) is not dt.date:
+        raise TypeError(f"compiled parameter {parameter!r} must be a date, not {type(value).__name__}")
+    return place, parameter, value
 
 
 def plan_cache_dir() -> Path:
@@ -77,21 +114,73 @@ def _is_duckdb_frame(value: Any) -> bool:
     return type(value).__module__.startswith("sqlframe.duckdb")
 
 
-def _run(rule: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
+def _run(rule: Callable[..., Any], args: tuple, kwargs: dict[str, Any], place: Place | None) -> Any:
     frames = [value for value in (*args, *kwargs.values()) if _is_duckdb_frame(value)]
     session = frames[0].session
     views = [_input_view(session, frame) for frame in frames]
     schemas = [_columns(session, view) for view in views]
-    key = _key(rule, schemas, args, kwargs)
+    marker = _MARKER.format(name=place[1]) if place else ""
+    key = _key(rule, schemas, *_with(args, kwargs, place, marker))
     sql = _memory.get(key) or _load(key)
     if sql is None:
-        sql = _build(rule, session, key, schemas, args, kwargs)
+        sql = _build_bound(rule, session, key, schemas, args, kwargs, place)
         _store(key, sql)
     _memory[key] = sql
     for index, view in enumerate(views):
         sql = sql.replace(f'"{_STAND_IN.format(key=key[:16], index=index)}"', f'"{view}"')
+    if place:
+        sql = sql.replace(f"'{marker}'", f"'{place[2].isoformat()}'")
     view = _view(session, f"ca_result_{os.getpid()}_{next(_runs)}", sql)
     return _remember(_frame(session, view), view)
+
+
+def _with(
+    args: tuple, kwargs: dict[str, Any], place: Place | None, value: Any
+) -> tuple[tuple, dict[str, Any]]:
+    """The arguments with the bound parameter, if any, replaced by `value`."""
+    if place is None:
+        return args, kwargs
+    where = place[0]
+    return (
+        tuple(value if index == where else given for index, given in enumerate(args)),
+        {name: value if name == where else given for name, given in kwargs.items()},
+    )
+
+
+def _build_bound(
+    rule: Callable[..., Any],
+    session: Any,
+    key: str,
+    schemas: list[tuple[tuple[str, str], ...]],
+    args: tuple,
+    kwargs: dict[str, Any],
+    place: Place | None,
+) -> str:
+    """The rule's SQL, with the bound parameter's literal as its marker: built with each stand-in
+    date, whose literal becomes the marker. The builds must agree, or the date reaches the SQL other
+    than as that literal (a date compared with reference data in Python, say) and cannot be bound."""
+    if place is None:
+        return _build(rule, session, key, schemas, args, kwargs)
+    marker = _MARKER.format(name=place[1])
+    versions = [
+        _build(rule, session, key, schemas, *_with(args, kwargs, place, day)).replace(
+            f"'{day.isoformat()}'", f"'{marker}'"
+        )
+        for day in _STAND_IN_DATES
+    ]
+    if len({_renamed(version) for version in versions}) != 1:
+        raise ValueError(
+            f"{rule.__qualname__}: its SQL depends on {place[1]!r} other than through the date's literal;"
+            " pass what the date selects (dated reference data) as an argument instead"
+        )
+    return versions[0]
+
+
+def _renamed(sql: str) -> str:
+    """`sql` with its CTEs numbered in order of appearance: SQLFrame names each CTE by a hash of its
+    text, so the same query over another literal has other names."""
+    names: dict[str, str] = {}
+    return _CTE_NAME.sub(lambda found: names.setdefault(found[0], f'"cte_{len(names)}"'), sql)
 
 
 def _remember(frame: Any, view: str) -> Any:
@@ -183,13 +272,11 @@ def _stand_in(session: Any, name: str, columns: tuple[tuple[str, str], ...]) -> 
 
 
 def _key(
-    rule: Callable[..., Any],
-    schemas: list[tuple[tuple[str, str], ...]],
-    args: tuple,
-    kwargs: dict[str, Any],
+    rule: Callable[..., Any], schemas: list[tuple[tuple[str, str], ...]], args: tuple, kwargs: dict[str, Any]
 ) -> str:
     """Hash of what the SQL depends on besides the code: the rule, the input schemas, the other
-    arguments (by repr: settings are frozen dataclasses) and where the inputs sit among them."""
+    arguments (by repr: settings are frozen dataclasses; a bound parameter as its marker) and where
+    the inputs sit among them."""
 
     def shown(value: Any) -> str:
         return "<frame>" if _is_duckdb_frame(value) else repr(value)
