@@ -22,9 +22,12 @@ from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.results.refresh import RefreshReport, refresh
 from cancer_alliance.store.results import RunStatus
 from cancer_alliance.synth import generate
-from cancer_alliance.synth.generate import FILES, GenerationSummary
+from cancer_alliance.synth.generate import FILES, METADATA_FILE, GenerationSummary
 
 SEED = 2018
+#: Where `prepare` puts the generated files, under ALLIANCE_HOME, and the generator's description of them.
+SYNTHETIC = "synthetic"
+SAMPLE_METADATA = Path(SYNTHETIC) / METADATA_FILE
 
 Step = Callable[[str], None]
 
@@ -54,14 +57,14 @@ def prepare(
     """Generate, ingest and compute into ALLIANCE_HOME (see the module docstring)."""
     home = alliance_home()
     step(f"generating a synthetic year at scale {scale}")
-    generation = generate(scale=scale, seed=seed, out=home / "synthetic")
+    generation = generate(scale=scale, seed=seed, out=home / SYNTHETIC)
     reference_date = dt.date.fromisoformat(generation.reference_date)
     imports = []
     for table, (filename, _) in FILES.items():
         step(f"ingesting {filename}")
-        imports.append(ingest_file(table, home / "synthetic" / filename))
+        imports.append(ingest_file(table, home / SYNTHETIC / filename))
     step("loading breast follow-up into the store")
-    load_demo_followup(home / "synthetic" / FILES["breast_followup_episode"][0])
+    load_demo_followup(home / SYNTHETIC / FILES["breast_followup_episode"][0])
     step("refreshing the results from the lake")
     report = refresh(
         reference_date.isoformat(), engine=engine, force=True, progress=lambda name: step(f"  {name}")
@@ -71,6 +74,20 @@ def prepare(
     step("adding demo funding agreements and case studies")
     seed_programme(reference_date)
     return DemoSummary(home, reference_date, generation, tuple(imports), report)
+
+
+def sample_scale(home: Path) -> float | None:
+    """The scale of the generated year the demo in `home` was built from (1 = England's yearly volume);
+    None when `home` holds no demo (real data)."""
+    import json
+
+    metadata = home / SAMPLE_METADATA
+    try:
+        data = json.loads(metadata.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    scale = data.get("scale") if data.get("synthetic") else None
+    return float(scale) if isinstance(scale, int | float) else None
 
 
 def seed_programme(reference_date: dt.date) -> None:

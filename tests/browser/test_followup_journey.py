@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from tests.browser.journeys import check_page, sign_in
+from tests.browser.journeys import ARTIFACTS, check_page, sign_in
 from tests.followup.test_cli import CANDIDATE
 from tests.followup.web.helpers import grant_clinical
 
@@ -47,6 +47,29 @@ def given_a_patient_is_stratified_by_the_protocol(store, tmp_path, monkeypatch) 
     return "JOURNEY-1"
 
 
+def choose(page, action: str) -> None:
+    """Choose an action on the patient's timeline (a radio and Continue, no JavaScript needed)."""
+    page.locator("#choose-action").get_by_label(action).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def fits(page, name: str) -> None:
+    """Nothing is wider than the page at 1280 px or on a 390 px phone (screenshots saved for review)."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def type_date(form, legend: str, day: str, month: str, year: str) -> None:
+    """Type a date into the NHS.UK date input whose legend is `legend`."""
+    group = form.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
 def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, monkeypatch):
     episode = given_a_patient_is_stratified_by_the_protocol(store, tmp_path, monkeypatch)
     grant_clinical(store, "rgt")
@@ -67,17 +90,28 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("breast-psfu-default, version 2026.1")
     check_page(page, "followup-patient")
 
-    record = page.locator("form[id^=record-result-]").first
+    expect(page.locator("form.app-followup-action")).to_have_count(0)  # one form at a time, once chosen
+    choose(page, "Record result of mammogram due")
+    record = page.locator("form[id^=record-result-]")
+    expect(page.locator("form.app-followup-action")).to_have_count(1)
     record.get_by_label("Result").select_option("abnormal")
-    record.get_by_label("Test date (default today)").fill("2019-03-19")
-    record.get_by_role("button").click()
+    type_date(record, "Test date", "19", "3", "2019x")
+    record.get_by_role("button", name="Record result").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Test date must be a real date")
+    check_page(page, "followup-date-error")
+    fits(page, "followup-date-error")
+    record = page.locator("form[id^=record-result-]")
+    type_date(record, "Test date", "19", "3", "2019")
+    record.get_by_label("Result").select_option("abnormal")
+    record.get_by_role("button", name="Record result").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Result recorded")
     expect(page.locator("#timeline")).to_contain_text("Re-access requested by abnormal result: open")
     check_page(page, "followup-result-recorded")
 
-    reaccess = page.locator("form[id^=reaccess-]").first
-    reaccess.get_by_label("Clinic date").fill("2019-03-25")
-    reaccess.get_by_role("button").click()
+    choose(page, "Re-access to clinic")
+    reaccess = page.locator("form[id^=reaccess-]")
+    type_date(reaccess, "Clinic date", "25", "3", "2019")
+    reaccess.get_by_role("button", name="Re-access to clinic").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Re-accessed to clinic")
     expect(page.locator("#timeline")).to_contain_text("re-accessed to clinic on 25 March 2019")
 
@@ -87,21 +121,23 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
     expect(page.locator("#awaiting-review-table")).to_contain_text(episode)
 
     page.locator("#awaiting-review-table").get_by_role("link", name=episode).click()
+    choose(page, "Record a concern the patient reported")
     concern = page.locator("form[id^=report-concern-]")
     concern.get_by_label("How the patient reported it").select_option("phone")
     concern.get_by_label("What the concern is about").select_option("lymphoedema")
     concern.get_by_label("Summary (optional)").fill("Swelling of the right arm since the weekend")
-    concern.get_by_role("button").click()
+    concern.get_by_role("button", name="Record a concern").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Concern recorded")
     expect(page.locator("#timeline")).to_contain_text("Concern reported (Lymphoedema or arm swelling")
     check_page(page, "followup-concern-recorded")
 
+    choose(page, "Triage concern of")
     triage = page.locator("form[id^=triage-concern-]")
     triage.get_by_label("Outcome").select_option("referred_elsewhere")
-    triage.get_by_role("button").click()
+    triage.get_by_role("button", name="Triage concern").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Concern triaged")
     expect(page.locator("#timeline")).to_contain_text("triaged on 20 March 2019: referred elsewhere")
-    expect(page.locator("form[id^=triage-concern-]")).to_have_count(0)
+    expect(page.locator("#choose-action")).not_to_contain_text("Triage concern")
     check_page(page, "followup-concern-triaged")
 
     with store.begin() as session:

@@ -398,7 +398,7 @@ def test_act_records_a_concern_triages_it_and_records_the_care_dates(cli, tmp_pa
     )
     concern = next(row for row in listed("2019-01-14") if row["category"] == "concern")
     assert concern["detail"] == "Pain (from the patient portal); not triaged within 2 days"
-    assert "outcome must be one of" in cli(
+    assert "--outcome: Select the outcome of the triage" in cli(
         "followup", "act", "triage_concern", concern["item_id"], "--version", concern["item_version"], code=2
     )
     cli(
@@ -432,6 +432,16 @@ def test_act_records_a_concern_triages_it_and_records_the_care_dates(cli, tmp_pa
         )
     assert [row["category"] for row in listed("2019-01-14")] == ["reaccess"]
     conflict = cli(
-        "followup", "act", "record_care", patient, "--version", version, "--record", "hna_date", code=2
+        "followup",
+        "act",
+        "record_care",
+        patient,
+        "--version",
+        version,
+        "--record",
+        "hna_date",
+        "--date",
+        "2019-01-07",
+        code=2,
     )
     assert "changed by someone else" in conflict

@@ -58,19 +58,8 @@ class ImportKind(StrEnum):
     results = "results"
 
 
-class Action(StrEnum):
-    record_result = "record_result"
-    review = "review"
-    book = "book"
-    contact = "contact"
-    suspend = "suspend"
-    reactivate = "reactivate"
-    request_reaccess = "request_reaccess"
-    reaccess = "reaccess"
-    discharge_to_screening = "discharge_to_screening"
-    report_concern = "report_concern"
-    triage_concern = "triage_concern"
-    record_care = "record_care"
+#: The nurses' actions, named as in the one table (`followup.actions.ACTIONS`).
+Action = StrEnum("Action", {name: name for name in actions.ACTIONS})
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -255,8 +244,8 @@ def act(
         str | None, typer.Option("--date", help="Test, booking, clinic or care-record date.")
     ] = None,
     route: Annotated[
-        str, typer.Option("--route", help="report_concern: phone, portal, letter or in_person.")
-    ] = "phone",
+        str | None, typer.Option("--route", help="report_concern: phone, portal, letter or in_person.")
+    ] = None,
     category: Annotated[
         str | None, typer.Option("--category", help="report_concern: e.g. breast_change, pain, other.")
     ] = None,
@@ -271,14 +260,20 @@ def act(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Do a nurse's action on a worklist item, audited under a job id. If the item changed since
-    its version was listed, nothing is written and the exit code is 2. A concern reported by phone
-    is recorded on the patient (report_concern --category), triaged on the concern (triage_concern
-    --outcome); record_care --record --date records a care plan, needs assessment or summary date.
+    its version was listed, nothing is written and the exit code is 2. Each action's date and choices
+    are those of the web form (one table): book, reaccess and record_care need --date; record_result's
+    --date is the test date, default the action's day. A concern is recorded on the patient
+    (report_concern --route --category), triaged on the concern (triage_concern --outcome);
+    record_care --record --date records a care plan, needs assessment or summary date.
 
     Example: alliance followup act review 1234 --version 2
     """
     day = _day(on, "--on") or dt.date.today()
-    when = _day(date, "--date")
+    chosen = {"result": result, "route": route, "category": category, "outcome": outcome, "record": record}
+    try:
+        inputs = actions.prepare(action.value, on=day, date=_day(date, "--date"), chosen=chosen)
+    except actions.InputProblems as refused:
+        raise _fail(ValueError("; ".join(_option_problem(p) for p in refused.problems))) from None
     key = f"cli-{uuid.uuid4().hex}"
     job = f"cli-followup-act-{key[4:16]}"
     try:
@@ -286,21 +281,16 @@ def act(
         try:
             actions.with_retry(
                 store,
-                lambda session: _act(
+                lambda session: actions.do(
                     session,
-                    job,
-                    action,
+                    Auditor(session, job_id=job),
+                    action.value,
                     item_id,
-                    version,
-                    trust,
-                    day,
-                    key,
-                    result=result,
-                    when=when,
-                    route=route,
-                    category=category,
-                    outcome=outcome,
-                    record=record,
+                    inputs,
+                    on=day,
+                    action_key=key,
+                    expected_version=version,
+                    trust_code=trust,
                 ),
             )
         finally:
@@ -310,38 +300,9 @@ def act(
     typer.echo(f"{action.value} done on item {item_id}; audited as job {job}")
 
 
-def _act(session, job, action, item_id, version, trust, day, key, *, result, when, **options) -> None:
-    """One action in `session`; run by `with_retry`, so a lost connection is retried (same key)."""
-    auditor = Auditor(session, job_id=job)
-    common = {"action_key": key, "expected_version": version, "trust_code": trust}
-    if action is Action.record_result:
-        actions.record_result(
-            session,
-            auditor,
-            item_id,
-            result=result or "",
-            performed_date=when or day,
-            reported_date=day,
-            **common,
-        )
-    elif action is Action.review:
-        actions.review(session, auditor, item_id, on=day, **common)
-    elif action is Action.book:
-        actions.book(session, auditor, item_id, booked_date=when or day, on=day, **common)
-    elif action is Action.reaccess:
-        actions.reaccess(session, auditor, item_id, clinic_date=when or day, on=day, **common)
-    elif action is Action.report_concern:
-        kind, route = options["category"] or "", options["route"]
-        actions.report_concern(
-            session, auditor, item_id, route=route, category=kind, summary=None, on=day, **common
-        )
-    elif action is Action.triage_concern:
-        actions.triage_concern(session, auditor, item_id, outcome=options["outcome"] or "", on=day, **common)
-    elif action is Action.record_care:
-        record = options["record"] or ""
-        actions.record_care(session, auditor, item_id, record=record, done_on=when or day, on=day, **common)
-    else:
-        actions.patient_action(session, auditor, item_id, action.value, on=day, **common)
+def _option_problem(problem: actions.Problem) -> str:
+    """A problem with an action's input, naming the CLI option."""
+    return f"--{problem.field}: {problem.text}"
 
 
 @app.command(name="grant-clinical")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -624,3 +625,348 @@ def with_retry(store: Any, work: Any, *, attempts: int = 20, wait: float = 0.25)
                 raise
             time.sleep(wait * attempt)
     raise AssertionError("unreachable")
+
+
+# The actions as one table (issue #23, item 7): what each acts on, whether it needs a date, the
+# choices it asks for and when it is allowed. The web's offers and validation and the CLI's dispatch
+# all read it, so the two front ends cannot disagree on a default.
+
+#: What an action acts on: the id a nurse passes is that item's.
+TARGETS = ("test", "request", "concern", "patient")
+#: The results a nurse records (an awaited result is only ever imported).
+RESULTS = {"normal": "Normal", "abnormal": "Abnormal: recall for assessment"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice an action asks for: its field (form field and CLI option), words and codes."""
+
+    field: str
+    label: str
+    missing: str
+    codes: Callable[[], Mapping[str, str]]
+    hint: str | None = None
+
+    def options(self) -> Mapping[str, str]:
+        """Code -> words, in the order offered."""
+        return self.codes()
+
+
+@dataclass(frozen=True)
+class DateField:
+    """The date an action asks for. `required`: no default; otherwise a blank date is the action's day."""
+
+    label: str
+    required: bool
+    missing: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an action's inputs cannot be used, naming the field."""
+
+    field: str
+    text: str
+
+
+class InputProblems(ActionError):
+    """An action's inputs cannot be used; `problems` name each field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.text for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """An action's checked inputs: its date (defaults applied), choices, summary and note."""
+
+    date: dt.date | None = None
+    chosen: Mapping[str, str] = field(default_factory=dict)
+    summary: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One action: its name, what it acts on, its date and choices, when it is allowed (`allowed(item,
+    patient)`), what the nurse is offered (`offer`, formatted with the item's words) and sees when done,
+    and how it is done (`run(session, auditor, item_id, inputs, on, common)`)."""
+
+    name: str
+    target: str
+    offer: str
+    done: str
+    allowed: Callable[[Any, FollowupPatient], bool]
+    run: Callable[..., FollowupAction]
+    date: DateField | None = None
+    choices: tuple[Choice, ...] = ()
+    summary: bool = False
+
+
+def _codes(name: str) -> Callable[[], Mapping[str, str]]:
+    from cancer_alliance.reference import code_list
+
+    return lambda: code_list(name)
+
+
+def _resulted(test: FollowupTest) -> bool:
+    return test.result in ("normal", "abnormal")
+
+
+def _status_allows(action: str) -> Callable[[Any, FollowupPatient], bool]:
+    needs = PATIENT_ACTIONS[action][0]
+    return lambda _item, patient: needs is None or patient.status in needs
+
+
+def _patient_run(action: str) -> Callable[..., FollowupAction]:
+    def run(session, auditor, item_id, inputs, on, common):
+        return patient_action(session, auditor, item_id, action, on=on, note=inputs.note, **common)
+
+    return run
+
+
+_RESULT = Choice("result", "Result", "Select the result", lambda: RESULTS)
+_ROUTE = Choice(
+    "route",
+    "How the patient reported it",
+    "Select how the patient reported the concern",
+    _codes("followup_concern_route"),
+)
+_CATEGORY = Choice(
+    "category",
+    "What the concern is about",
+    "Select what the concern is about",
+    _codes("followup_concern_category"),
+)
+_OUTCOME = Choice(
+    "outcome",
+    "Outcome",
+    "Select the outcome of the triage",
+    _codes("followup_concern_outcome"),
+    hint="Re-access to clinic adds the patient to the re-access requests, where you book the clinic date.",
+)
+_RECORD = Choice("record", "What was done", "Select what was done", lambda: CARE_RECORDS)
+
+ACTIONS: dict[str, Spec] = {
+    spec.name: spec
+    for spec in (
+        Spec(
+            "reaccess",
+            "request",
+            "Re-access to clinic",
+            "Re-accessed to clinic",
+            allowed=lambda request, _patient: request.status == "open",
+            date=DateField("Clinic date", True, "Enter the clinic date"),
+            run=lambda s, a, item, i, on, c: reaccess(
+                s, a, item, clinic_date=i.date, on=on, note=i.note, **c
+            ),
+        ),
+        Spec(
+            "triage_concern",
+            "concern",
+            "Triage concern of {reported}: {category}",
+            "Concern triaged",
+            allowed=lambda concern, _patient: concern.status == "open",
+            choices=(_OUTCOME,),
+            run=lambda s, a, item, i, on, c: triage_concern(
+                s, a, item, outcome=i.chosen["outcome"], on=on, note=i.note, **c
+            ),
+        ),
+        Spec(
+            "review",
+            "test",
+            "Mark {result} result of {performed} reviewed",
+            "Result reviewed",
+            allowed=lambda test, _patient: _resulted(test) and test.reviewed_at is None,
+            run=lambda s, a, item, i, on, c: review(s, a, item, on=on, note=i.note, **c),
+        ),
+        Spec(
+            "record_result",
+            "test",
+            "Record result of mammogram due {due}",
+            "Result recorded",
+            allowed=lambda test, _patient: not _resulted(test),
+            date=DateField("Test date", False, "Enter the test date"),
+            choices=(_RESULT,),
+            run=lambda s, a, item, i, on, c: record_result(
+                s,
+                a,
+                item,
+                result=i.chosen["result"],
+                performed_date=i.date,
+                reported_date=on,
+                note=i.note,
+                **c,
+            ),
+        ),
+        Spec(
+            "book",
+            "test",
+            "Book mammogram due {due}",
+            "Test booked",
+            allowed=lambda test, _patient: not _resulted(test) and test.performed_date is None,
+            date=DateField("Booked for", True, "Enter the date the mammogram is booked for"),
+            run=lambda s, a, item, i, on, c: book(s, a, item, booked_date=i.date, on=on, note=i.note, **c),
+        ),
+        Spec(
+            "report_concern",
+            "patient",
+            "Record a concern the patient reported",
+            "Concern recorded",
+            allowed=lambda _item, patient: patient.status in ON_FOLLOWUP,
+            choices=(_ROUTE, _CATEGORY),
+            summary=True,
+            run=lambda s, a, item, i, on, c: report_concern(
+                s,
+                a,
+                item,
+                route=i.chosen["route"],
+                category=i.chosen["category"],
+                summary=i.summary,
+                on=on,
+                note=i.note,
+                **c,
+            ),
+        ),
+        Spec(
+            "contact",
+            "patient",
+            "Record contact with the patient",
+            "Contacted the patient",
+            allowed=lambda _item, patient: patient.status in ON_FOLLOWUP,
+            run=_patient_run("contact"),
+        ),
+        Spec(
+            "request_reaccess",
+            "patient",
+            "Patient asks for re-access",
+            "Patient asked for re-access",
+            allowed=_status_allows("request_reaccess"),
+            run=_patient_run("request_reaccess"),
+        ),
+        Spec(
+            "discharge_to_screening",
+            "patient",
+            "Discharge to screening (NHS Breast Screening Programme)",
+            "Discharged to screening",
+            allowed=_status_allows("discharge_to_screening"),
+            run=_patient_run("discharge_to_screening"),
+        ),
+        Spec(
+            "suspend",
+            "patient",
+            "Suspend follow-up",
+            "Follow-up suspended",
+            allowed=_status_allows("suspend"),
+            run=_patient_run("suspend"),
+        ),
+        Spec(
+            "reactivate",
+            "patient",
+            "Reactivate follow-up",
+            "Follow-up reactivated",
+            allowed=_status_allows("reactivate"),
+            run=_patient_run("reactivate"),
+        ),
+        Spec(
+            "record_care",
+            "patient",
+            "Record a needs assessment, summary or care plan",
+            "Personalised care recorded",
+            allowed=lambda _item, _patient: True,
+            date=DateField("Date done", True, "Enter the date it was done"),
+            choices=(_RECORD,),
+            run=lambda s, a, item, i, on, c: record_care(
+                s, a, item, record=i.chosen["record"], done_on=i.date, on=on, note=i.note, **c
+            ),
+        ),
+    )
+}
+
+
+def spec(name: str) -> Spec:
+    """The action called `name`; an unknown name is an ActionError listing the known ones."""
+    if name not in ACTIONS:
+        raise ActionError(f"unknown action {name!r}; one of {', '.join(ACTIONS)}")
+    return ACTIONS[name]
+
+
+def prepare(
+    name: str,
+    *,
+    on: dt.date,
+    date: dt.date | None = None,
+    chosen: Mapping[str, str | None] | None = None,
+    summary: str | None = None,
+    note: str | None = None,
+) -> Inputs:
+    """Check an action's inputs against its row of the table and apply its date default (a blank
+    optional date is `on`, the action's day). Raises InputProblems naming every unusable field."""
+    action = spec(name)
+    chosen = chosen or {}
+    problems: list[Problem] = []
+    if action.date is not None and action.date.required and date is None:
+        problems.append(Problem("date", action.date.missing))
+    picked: dict[str, str] = {}
+    for choice in action.choices:
+        value = (chosen.get(choice.field) or "").strip()
+        if not value:
+            problems.append(Problem(choice.field, choice.missing))
+        elif value not in choice.options():
+            known = ", ".join(choice.options())
+            problems.append(Problem(choice.field, f"{choice.label} must be one of {known}, not {value!r}"))
+        else:
+            picked[choice.field] = value
+    summary = (summary or "").strip() or None if action.summary else None
+    if summary is not None and len(summary) > MAX_SUMMARY:
+        problems.append(Problem("summary", f"The summary must be {MAX_SUMMARY} characters or fewer"))
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE:
+        problems.append(Problem("note", f"The note must be {MAX_NOTE} characters or fewer"))
+    if problems:
+        raise InputProblems(problems)
+    if action.date is not None and date is None:
+        date = on
+    return Inputs(date if action.date else None, picked, summary, note)
+
+
+def do(
+    session: Session,
+    auditor: Auditor,
+    name: str,
+    item_id: int,
+    inputs: Inputs,
+    *,
+    on: dt.date,
+    action_key: str,
+    expected_version: int | None,
+    trust_code: str | None = None,
+) -> FollowupAction:
+    """Do the action `name` on `item_id` (its target's id) with inputs from `prepare`."""
+    common = {"action_key": action_key, "expected_version": expected_version, "trust_code": trust_code}
+    return spec(name).run(session, auditor, item_id, inputs, on, common)
+
+
+def offers(
+    patient: FollowupPatient,
+    tests: list[FollowupTest],
+    requests: list[ReaccessRequest],
+    concerns: list[PatientConcern],
+) -> list[tuple[Spec, Any]]:
+    """The actions open now, in table order within each target, as (action, item) pairs. Only the
+    next test still to be done can be booked or resulted; later ones wait their turn."""
+    pending = [t for t in tests if not _resulted(t)]
+    items: dict[str, list[Any]] = {
+        "request": list(requests),
+        "concern": list(concerns),
+        "test": [t for t in tests if _resulted(t) or t is pending[0]],
+        "patient": [patient],
+    }
+    return [
+        (action, item)
+        for target in ("request", "concern", "test", "patient")
+        for item in items[target]
+        for action in ACTIONS.values()
+        if action.target == target and action.allowed(item, patient)
+    ]

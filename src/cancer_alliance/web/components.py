@@ -25,6 +25,8 @@ MACROS = {
     "button": "button",
     "textarea": "textarea",
     "pagination": "pagination",
+    "radios": "radios",
+    "date-input": "dateInput",
 }
 
 

@@ -23,6 +23,26 @@ def form_fields(html: str, form_id: str) -> dict[str, str]:
     return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
 
 
+def offered(html: str) -> list[str]:
+    """The form ids of the actions offered, as the chooser's radios list them."""
+    return re.findall(r'type="radio" value="([a-z-]+-\d+)"', html)
+
+
+def open_form(client, patient: int, form: str, as_of: str = "2019-03-20") -> dict[str, str]:
+    """Choose an action (a form id, or its action's prefix for the first offered) and read its form."""
+    chooser = client.get(f"/followup/patients/{patient}?as_of={as_of}").text
+    form_id = next(f for f in offered(chooser) if f == form or re.fullmatch(rf"{form}-\d+", f))
+    page = client.get(f"/followup/patients/{patient}?as_of={as_of}&form={form_id}")
+    assert offered(page.text) == [], "only the chosen action's form is shown"
+    return form_fields(page.text, form_id)
+
+
+def date_parts(iso: str) -> dict[str, str]:
+    """A date as typed into the NHS.UK date input's three boxes."""
+    day = dt.date.fromisoformat(iso)
+    return {"date_day": str(day.day), "date_month": str(day.month), "date_year": str(day.year)}
+
+
 def test_the_worklist_lists_an_overdue_mammogram_and_is_audited(nurse, store, audit_events):
     patient = add_patient(store, trust_code="RGT", episode_id="EP-OVERDUE")
     add_patient(store, trust_code="RTX", episode_id="EP-OTHER-TRUST")
@@ -59,20 +79,18 @@ def test_a_nurse_records_an_abnormal_result_and_re_accesses_the_patient(nurse, s
     patient = add_patient(store, trust_code="RGT")
     page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
     assert "Mammogram due (overdue)" in page.text
-    [test_form] = re.findall(r'id="(record-result-\d+)"', page.text)[:1]
-    fields = form_fields(page.text, test_form)
+    fields = open_form(nurse, patient, "record-result")
     response = nurse.post(
         f"/followup/patients/{patient}/actions",
-        data=fields | {"result": "abnormal", "date": "2019-03-19"},
+        data=fields | {"result": "abnormal"} | date_parts("2019-03-19"),
         follow_redirects=True,
     )
     assert response.status_code == 200, response.text
     assert "Result recorded" in response.text
     assert "Re-access requested by abnormal result: open" in response.text
-    [request_form] = re.findall(r'id="(reaccess-\d+)"', response.text)[:1]
-    fields = form_fields(response.text, request_form)
+    fields = open_form(nurse, patient, "reaccess")
     done = nurse.post(
-        f"/followup/patients/{patient}/actions", data=fields | {"date": "2019-03-25"}, follow_redirects=True
+        f"/followup/patients/{patient}/actions", data=fields | date_parts("2019-03-25"), follow_redirects=True
     )
     assert "re-accessed to clinic on 25 March 2019" in done.text
     audited = {(e.action, e.object_type) for e in audit_events() if e.actor_id is not None}
@@ -82,9 +100,8 @@ def test_a_nurse_records_an_abnormal_result_and_re_accesses_the_patient(nurse, s
 
 def test_a_second_nurse_acting_on_a_changed_item_gets_a_409_with_an_error_summary(nurse, store, signed_in):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"suspend-{patient}")
-    contact = form_fields(page.text, f"contact-{patient}")
+    fields = open_form(nurse, patient, f"suspend-{patient}")
+    contact = open_form(nurse, patient, f"contact-{patient}")
     assert (
         nurse.post(f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False).status_code
         == 303
@@ -96,8 +113,7 @@ def test_a_second_nurse_acting_on_a_changed_item_gets_a_409_with_an_error_summar
 
 def test_a_repeated_post_is_done_once(nurse, store):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"request-reaccess-{patient}")
+    fields = open_form(nurse, patient, f"request-reaccess-{patient}")
     for _ in range(2):
         assert (
             nurse.post(
@@ -111,9 +127,9 @@ def test_a_repeated_post_is_done_once(nurse, store):
 
 def test_a_missing_result_is_a_400_naming_the_field(nurse, store):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    [test_form] = re.findall(r'id="(record-result-\d+)"', page.text)[:1]
-    response = nurse.post(f"/followup/patients/{patient}/actions", data=form_fields(page.text, test_form))
+    response = nurse.post(
+        f"/followup/patients/{patient}/actions", data=open_form(nurse, patient, "record-result")
+    )
     assert response.status_code == 400
     assert "Select the result" in response.text
 
@@ -192,15 +208,13 @@ def test_the_worklist_downloads_as_csv(nurse, store):
 
 def test_a_nurse_records_a_concern_triages_it_to_re_access_and_it_is_audited(nurse, store, audit_events):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"report-concern-{patient}")
+    fields = open_form(nurse, patient, f"report-concern-{patient}")
     concern = {"route": "phone", "category": "breast_change", "summary": "lump under the arm"}
     done = nurse.post(f"/followup/patients/{patient}/actions", data=fields | concern, follow_redirects=True)
     assert done.status_code == 200, done.text
     assert "Concern recorded" in done.text
     assert "Concern reported (New lump or change in the breast or chest wall, by phone" in done.text
-    [triage_form] = re.findall(r'id="(triage-concern-\d+)"', done.text)
-    fields = form_fields(done.text, triage_form)
+    fields = open_form(nurse, patient, "triage-concern")
     triaged = nurse.post(
         f"/followup/patients/{patient}/actions", data=fields | {"outcome": "reaccess"}, follow_redirects=True
     )
@@ -215,16 +229,15 @@ def test_a_nurse_records_a_concern_triages_it_to_re_access_and_it_is_audited(nur
 
 def test_two_nurses_triage_the_same_concern_the_second_gets_a_409(nurse, store):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"report-concern-{patient}")
+    fields = open_form(nurse, patient, f"report-concern-{patient}")
     reported = nurse.post(
         f"/followup/patients/{patient}/actions",
         data=fields | {"route": "portal", "category": "pain"},
         follow_redirects=True,
     )
-    [triage_form] = re.findall(r'id="(triage-concern-\d+)"', reported.text)
-    first = form_fields(reported.text, triage_form)
-    second = form_fields(reported.text, triage_form) | {"action_key": "another-nurse-key"}
+    assert reported.status_code == 200
+    first = open_form(nurse, patient, "triage-concern")
+    second = first | {"action_key": "another-nurse-key"}
     url = f"/followup/patients/{patient}/actions"
     assert (
         nurse.post(url, data=first | {"outcome": "advice_given"}, follow_redirects=False).status_code == 303
@@ -232,7 +245,7 @@ def test_two_nurses_triage_the_same_concern_the_second_gets_a_409(nurse, store):
     stale = nurse.post(url, data=second | {"outcome": "test_booked"})
     assert stale.status_code == 409
     assert "There is a problem" in stale.text and "Someone else changed" in stale.text
-    assert f'href="#{triage_form}"' in stale.text
+    assert 'href="#timeline"' in stale.text
 
 
 @pytest.mark.parametrize(
@@ -241,19 +254,29 @@ def test_two_nurses_triage_the_same_concern_the_second_gets_a_409(nurse, store):
         ("report-concern", {"route": "phone"}, "Select what the concern is about"),
         ("report-concern", {"category": "pain"}, "Select how the patient reported the concern"),
         ("report-concern", {"route": "phone", "category": "pain", "summary": "x" * 501}, "500 characters"),
-        ("record-care", {"date": "2019-03-01"}, "Select what was done"),
-        ("record-care", {"record": "hna_date"}, "Date done must be a real date"),
+        ("record-care", date_parts("2019-03-01"), "Select what was done"),
+        ("record-care", {"record": "hna_date"}, "Enter the date it was done"),
         (
             "record-care",
-            {"record": "hna_date", "date": "2019-04-01"},
+            {"record": "hna_date", "date_day": "1", "date_year": "2019"},
+            "Date done must include a month",
+        ),
+        (
+            "record-care",
+            {"record": "hna_date", "date_day": "30", "date_month": "2", "date_year": "2019"},
+            "Date done must be a real date",
+        ),
+        ("book", {"date_day": "1", "date_month": "4", "date_year": "19"}, "Year must include 4 numbers"),
+        (
+            "record-care",
+            {"record": "hna_date"} | date_parts("2019-04-01"),
             "The holistic needs assessment date is after today",
         ),
     ],
 )
 def test_a_concern_or_care_record_form_missing_a_choice_is_a_400_naming_it(nurse, store, form, data, message):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"{form}-{patient}")
+    fields = open_form(nurse, patient, form)
     response = nurse.post(f"/followup/patients/{patient}/actions", data=fields | data)
     assert response.status_code == 400
     assert "There is a problem" in response.text and message in response.text
@@ -261,11 +284,10 @@ def test_a_concern_or_care_record_form_missing_a_choice_is_a_400_naming_it(nurse
 
 def test_a_nurse_records_the_care_plan_and_it_shows_on_the_timeline(nurse, store):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"record-care-{patient}")
+    fields = open_form(nurse, patient, f"record-care-{patient}")
     done = nurse.post(
         f"/followup/patients/{patient}/actions",
-        data=fields | {"record": "care_plan_date", "date": "2019-03-18"},
+        data=fields | {"record": "care_plan_date"} | date_parts("2019-03-18"),
         follow_redirects=True,
     )
     assert "Personalised care recorded" in done.text
@@ -279,13 +301,10 @@ def test_a_nurse_cannot_act_on_another_patients_re_access_request(nurse, store):
     """Issue 21: the re-access action did not check that the request was this patient's."""
     patient = add_patient(store, trust_code="RGT", episode_id="EP-MINE")
     other = add_patient(store, trust_code="RGT", episode_id="EP-OTHER")
-    page = nurse.get(f"/followup/patients/{other}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"request-reaccess-{other}")
+    fields = open_form(nurse, other, f"request-reaccess-{other}")
     nurse.post(f"/followup/patients/{other}/actions", data=fields, follow_redirects=False)
-    page = nurse.get(f"/followup/patients/{other}?as_of=2019-03-20")
-    [request_form] = re.findall(r'id="(reaccess-\d+)"', page.text)[:1]
-    fields = form_fields(page.text, request_form)
-    wrong = nurse.post(f"/followup/patients/{patient}/actions", data=fields | {"date": "2019-03-25"})
+    fields = open_form(nurse, other, "reaccess")
+    wrong = nurse.post(f"/followup/patients/{patient}/actions", data=fields | date_parts("2019-03-25"))
     assert wrong.status_code == 400 and "is not this patient" in wrong.text
     assert "re-accessed to clinic" not in nurse.get(f"/followup/patients/{other}?as_of=2019-03-20").text
 
@@ -296,8 +315,7 @@ def test_a_double_submit_racing_its_twin_is_done_once_and_logs_no_values(nurse, 
     from cancer_alliance.followup import actions
 
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"contact-{patient}") | {"note": "Patient called back twice"}
+    fields = open_form(nurse, patient, f"contact-{patient}") | {"note": "Patient called back twice"}
     monkeypatch.setattr(actions, "_done", lambda *args, **kwargs: None)  # as if the twin had not committed
     first = nurse.post(f"/followup/patients/{patient}/actions", data=fields, follow_redirects=False)
     fields["version"] = str(int(fields["version"]) + 1)  # the twin saw the record before either saved
@@ -308,7 +326,6 @@ def test_a_double_submit_racing_its_twin_is_done_once_and_logs_no_values(nurse, 
 
 def test_an_nhs_number_in_a_note_is_refused(nurse, store):
     patient = add_patient(store, trust_code="RGT")
-    page = nurse.get(f"/followup/patients/{patient}?as_of=2019-03-20")
-    fields = form_fields(page.text, f"contact-{patient}") | {"note": "re 943 476 5919"}
+    fields = open_form(nurse, patient, f"contact-{patient}") | {"note": "re 943 476 5919"}
     refused = nurse.post(f"/followup/patients/{patient}/actions", data=fields)
     assert refused.status_code == 400 and "Remove the NHS number" in refused.text

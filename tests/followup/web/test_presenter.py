@@ -95,16 +95,16 @@ def record() -> PatientRecord:
 
 def test_actions_offer_review_reaccess_and_the_next_test_only():
     forms = present.action_forms(record())
-    assert [(f["action"], f["item_id"], f["version"]) for f in forms["tests"]] == [
+    assert [(f["action"], f["item_id"], f["version"]) for f in forms[:5]] == [
+        ("reaccess", 5, 1),
+        ("triage_concern", 8, 1),
         ("review", 10, 2),
         ("record_result", 11, 1),
         ("book", 11, 1),
     ]
-    assert [(f["action"], f["item_id"]) for f in forms["requests"]] == [("reaccess", 5)]
-    assert [(f["action"], f["item_id"], f["label"]) for f in forms["concerns"]] == [
-        ("triage_concern", 8, "Triage concern of 2 April 2019: pain")
-    ]
-    assert {f["action"] for f in forms["patient"]} == {
+    assert forms[1]["label"] == "Triage concern of 2 April 2019: pain"
+    assert forms[2]["label"] == "Mark abnormal result of 2 March 2019 reviewed"
+    assert {f["action"] for f in forms[5:]} == {
         "report_concern",
         "contact",
         "request_reaccess",
@@ -112,8 +112,18 @@ def test_actions_offer_review_reaccess_and_the_next_test_only():
         "suspend",
         "record_care",
     }
-    keys = [f["action_key"] for group in forms.values() for f in group]
+    keys = [f["action_key"] for f in forms]
     assert len(set(keys)) == len(keys)
+
+
+def test_each_form_asks_for_what_the_action_table_says():
+    forms = {f["action"]: f for f in present.action_forms(record())}
+    assert forms["book"]["date"]["label"] == "Booked for"
+    assert forms["record_result"]["date"]["label"] == "Test date (leave blank for today)"
+    assert forms["review"]["date"] is None and forms["review"]["choices"] == []
+    assert [c["field"] for c in forms["report_concern"]["choices"]] == ["route", "category"]
+    assert forms["report_concern"]["summary"] and not forms["contact"]["summary"]
+    assert forms["record_care"]["choices"][0]["options"]["hna_date"] == "Holistic needs assessment"
 
 
 def test_the_timeline_is_in_date_order_with_future_tests_ahead():
@@ -182,4 +192,4 @@ def test_the_timeline_shows_concerns_and_care_records():
 def test_a_patient_who_left_follow_up_cannot_report_a_concern_but_care_records_can_be_dated():
     left = record()
     left.patient.status = "discharged"
-    assert [f["action"] for f in present.action_forms(left)["patient"]] == ["record_care"]
+    assert [f["action"] for f in present.action_forms(left) if f["item_id"] == 1] == ["record_care"]

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from cancer_alliance.store import Role
 from cancer_alliance.web.presenters.formatting import WITHHELD
+from cancer_alliance.web.sample import sample_notice
 from cancer_alliance.web.scope import Viewer
 
 #: Who may import files (pages/imports.py checks it; the navigation shows the link only to them).
@@ -49,6 +50,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "page_header": Markup(header.replace(CSRF_PLACEHOLDER, str(escape(csrf)))),
             "page_footer": _page_footer(environment),
             "data_status": ctx.results.data_status(),
+            "sample_notice": sample_notice(ctx.settings.home),
             "blank": "none" if viewer.signed_in else WITHHELD,
             **values,
         },

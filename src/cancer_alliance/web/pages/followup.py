@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import COLUMNS, counts
-from cancer_alliance.reference import code_list
 from cancer_alliance.store import Auditor, ObjectRef, Role
-from cancer_alliance.store.followup import CARE_RECORDS, MAX_SUMMARY
+from cancer_alliance.store.followup import MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
+from cancer_alliance.web.date_input import read_date
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
@@ -29,24 +29,12 @@ from cancer_alliance.web.tables import csv_response
 
 router = APIRouter()
 PATIENT_LEVEL = ["patient-level"]
-RESULTS = {"normal": "Normal", "abnormal": "Abnormal: recall for assessment"}
 NO_ROLE = (
     "The follow-up worklist and patient records are for breast care nurses and other clinical staff. "
     "Ask your trust's platform administrator to give your account the clinical role."
 )
-DATED = {
-    "record_result": "Test date",
-    "book": "Booked for",
-    "reaccess": "Clinic date",
-    "record_care": "Date done",
-}
-#: The choices a concern and care-record form offer, and the message when one is not chosen.
-CHOICES = {
-    "route": ("followup_concern_route", "Select how the patient reported the concern"),
-    "category": ("followup_concern_category", "Select what the concern is about"),
-    "outcome": ("followup_concern_outcome", "Select the outcome of the triage"),
-}
-NEEDS = {"report_concern": ("route", "category"), "triage_concern": ("outcome",), "record_care": ("record",)}
+#: Where a target's items are in a patient's record (a patient action's item is the patient).
+OWNED = {"test": "tests", "request": "requests", "concern": "concerns"}
 
 
 @lru_cache(maxsize=1)
@@ -123,12 +111,30 @@ def followup_worklist_csv(
     )
 
 
-def _patient_page(request, ctx, scope, auditor, patient_id, day, *, done="", errors=None, status_code=200):
+def _patient_page(
+    request,
+    ctx,
+    scope,
+    auditor,
+    patient_id,
+    day,
+    *,
+    done="",
+    chosen="",
+    errors=None,
+    typed=None,
+    status_code=200,
+):
+    """The patient's timeline with the actions open now: their names to choose from, and the form of
+    the chosen one only (`chosen`: its form id), drawn again with `typed` and `errors` after a refusal."""
     try:
         record = scope.record(patient_id)
     except PatientNotInScope as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
     auditor.viewed(ObjectRef("followup_patient", patient_id))
+    forms = present.action_forms(record)
+    form = next((f for f in forms if f["id"] == chosen), None)
+    errors = errors or []
     return render(
         request,
         "followup_patient.jinja",
@@ -138,13 +144,13 @@ def _patient_page(request, ctx, scope, auditor, patient_id, day, *, done="", err
         summary_rows=present.summary_rows(record),
         timeline=present.timeline(record, day),
         history=present.history_rows(record),
-        forms=present.action_forms(record),
-        results=RESULTS,
-        dated=DATED,
-        choices={name: code_list(codes) for name, (codes, _) in CHOICES.items()} | {"record": CARE_RECORDS},
+        choose_items=[{"value": f["id"], "text": f["label"]} for f in forms],
+        form=form,
+        typed=typed or {},
+        field_errors={e["field"]: e["text"] for e in errors if e.get("field")},
         max_summary=MAX_SUMMARY,
         done=present.ACTION_TEXT.get(done, ""),
-        errors=errors or [],
+        errors=[{"text": e["text"], "href": e["href"]} for e in errors],
     )
 
 
@@ -157,9 +163,11 @@ def followup_patient(
     auditor: AuditorDep,
     as_of: str | None = None,
     done: str = "",
+    form: Annotated[str, Query(max_length=64, description="The action whose form to show")] = "",
 ):
     day = as_of_date(ctx, as_of)
-    return _patient_page(request, ctx, _scope(auditor.session, viewer), auditor, patient_id, day, done=done)
+    scope = _scope(auditor.session, viewer)
+    return _patient_page(request, ctx, scope, auditor, patient_id, day, done=done, chosen=form)
 
 
 @router.post(
@@ -180,7 +188,9 @@ def followup_action(
     version: Annotated[int, Form()],
     action_key: Annotated[str, Form(min_length=8, max_length=64)],
     result: Annotated[str, Form()] = "",
-    date: Annotated[str, Form()] = "",
+    date_day: Annotated[str, Form(max_length=8)] = "",
+    date_month: Annotated[str, Form(max_length=8)] = "",
+    date_year: Annotated[str, Form(max_length=8)] = "",
     note: Annotated[str, Form(max_length=actions.MAX_NOTE)] = "",
     as_of: Annotated[str, Form()] = "",
     route: Annotated[str, Form()] = "",
@@ -189,33 +199,23 @@ def followup_action(
     outcome: Annotated[str, Form()] = "",
     record: Annotated[str, Form()] = "",
 ):
+    """Do one action from the table (`followup.actions.ACTIONS`): its inputs are checked by the table's
+    `prepare`, as the CLI's are, so a blank optional date is the action's day on both."""
     day = as_of_date(ctx, as_of or None)
     scope = _scope(session, viewer)
     try:
         patient = scope.patient(patient_id)
+        spec = actions.spec(action)
     except PatientNotInScope as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    anchor = f"#{action.replace('_', '-')}-{item_id}"
-    when = None
-    if date.strip():
-        try:
-            when = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            when = None
-    needs_date = action in DATED and action != "record_result"
-    chosen = {"route": route, "category": category, "outcome": outcome, "record": record}
-    problem = None
-    if date.strip() and when is None or needs_date and when is None:
-        problem = f"{DATED.get(action, 'Date')} must be a real date, for example 2019-04-05"
-    elif action == "record_result" and result not in RESULTS:
-        problem = "Select the result"
-    elif unchosen := [name for name in NEEDS.get(action, ()) if not chosen[name]]:
-        problem = CHOICES[unchosen[0]][1] if unchosen[0] in CHOICES else "Select what was done"
-    elif len(summary.strip()) > MAX_SUMMARY:
-        problem = f"The summary must be {MAX_SUMMARY} characters or fewer"
-    elif has_nhs_number(note) or has_nhs_number(summary):
-        problem = NHS_NUMBER_MESSAGE
-    if problem:
+    except actions.ActionError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from None
+    form_id = f"{action.replace('_', '-')}-{item_id}"
+    chosen = {"result": result, "route": route, "category": category, "outcome": outcome, "record": record}
+    typed = {"date": {"day": date_day, "month": date_month, "year": date_year}, "note": note}
+    typed |= chosen | {"summary": summary}
+
+    def refuse(problems: list[dict[str, str]], status_code: int = 400):
         return _patient_page(
             request,
             ctx,
@@ -223,88 +223,79 @@ def followup_action(
             auditor,
             patient_id,
             day,
-            errors=[{"text": problem, "href": anchor}],
-            status_code=400,
+            chosen=form_id,
+            errors=problems,
+            typed=typed,
+            status_code=status_code,
         )
-    common = {
-        "action_key": action_key,
-        "expected_version": version,
-        "trust_code": scope.trust_code,
-        "note": note.strip() or None,
-    }
+
+    label = spec.date.label if spec.date else "Date"
+    answer = read_date(label, date_day, date_month, date_year)
+    problems = []
+    if answer.error:
+        problems.append(_problem(form_id, "date", answer.error, answer.wrong))
     try:
-        if action in ("record_result", "review", "book"):
-            _owned_test(scope, patient.id, item_id)
-        elif action == "triage_concern":
-            _owned_concern(scope, patient.id, item_id)
-        elif action == "reaccess":
-            _owned_request(scope, patient.id, item_id)
-        elif action in (*actions.PATIENT_ACTIONS, "report_concern", "record_care"):
-            if item_id != patient.id:
-                raise actions.NotFound(f"item {item_id} is not this patient")
-        else:
-            raise actions.ActionError(f"unknown action {action!r}")
+        inputs = actions.prepare(action, on=day, date=answer.date, chosen=chosen, summary=summary, note=note)
+    except actions.InputProblems as refused:
+        problems += [
+            _problem(form_id, p.field, p.text)
+            for p in refused.problems
+            if not (p.field == "date" and answer.error)
+        ]
+    if not problems and (has_nhs_number(note) or has_nhs_number(summary)):
+        field = "note" if has_nhs_number(note) else "summary"
+        problems.append(_problem(form_id, field, NHS_NUMBER_MESSAGE))
+    if problems:
+        return refuse(problems)
+    try:
+        _owned(scope, patient.id, spec.target, item_id)
         # The action and its audit event commit together in their own transaction: if the item
         # changed meanwhile, all of it rolls back and the page is drawn afresh in the request's.
         with ctx.store.begin() as own:
-            chosen["summary"] = summary.strip() or None
-            _do(own, _auditor(own, auditor), action, item_id, patient.id, result, when, day, common, chosen)
+            actions.do(
+                own,
+                _auditor(own, auditor),
+                action,
+                item_id,
+                inputs,
+                on=day,
+                action_key=action_key,
+                expected_version=version,
+                trust_code=scope.trust_code,
+            )
     except IntegrityError:
         # A double submit racing its twin: both passed the action-key check, the twin committed first
         # and the key's uniqueness refused this one. Done once is what was asked (issue 21).
         if not _recorded(ctx, action_key):
             raise
     except actions.ChangedByAnotherUser:
-        return _conflict(request, ctx, scope, auditor, patient_id, day, anchor)
+        return _conflict(request, ctx, scope, auditor, patient_id, day)
     except (actions.ActionError, actions.NotFound) as error:
-        errors = [{"text": str(error)[:1].upper() + str(error)[1:], "href": anchor}]
-        return _patient_page(request, ctx, scope, auditor, patient_id, day, errors=errors, status_code=400)
+        return refuse([{"text": str(error)[:1].upper() + str(error)[1:], "href": f"#{form_id}"}])
     url = request.url_for("followup_patient", patient_id=patient_id).include_query_params(done=action)
     if as_of:
         url = url.include_query_params(as_of=as_of)
     return RedirectResponse(str(url), status_code=303)
 
 
+def _problem(form_id: str, field: str, text: str, wrong: tuple[str, ...] = ()) -> dict[str, str]:
+    """An error for the summary and its field: the link goes to the field (a date's first wrong box)."""
+    target = f"{form_id}-{field}" + (f"-{(wrong or ('day',))[0]}" if field == "date" else "")
+    return {"field": field, "text": text, "href": f"#{target}"}
+
+
 def _auditor(session, auditor: Auditor) -> Auditor:
     return Auditor(session, actor_id=auditor.actor_id, request_id=auditor.request_id)
 
 
-def _do(session, auditor, action, item_id, patient_id, result, when, day, common, chosen) -> None:
-    if action == "record_result":
-        actions.record_result(
-            session, auditor, item_id, result=result, performed_date=when or day, reported_date=day, **common
-        )
-    elif action == "review":
-        actions.review(session, auditor, item_id, on=day, **common)
-    elif action == "book":
-        actions.book(session, auditor, item_id, booked_date=when, on=day, **common)
-    elif action == "reaccess":
-        actions.reaccess(session, auditor, item_id, clinic_date=when, on=day, **common)
-    elif action in actions.PATIENT_ACTIONS:
-        actions.patient_action(session, auditor, patient_id, action, on=day, **common)
-    elif action == "report_concern":
-        concern = {name: chosen[name] for name in ("route", "category", "summary")}
-        actions.report_concern(session, auditor, patient_id, on=day, **concern, **common)
-    elif action == "triage_concern":
-        actions.triage_concern(session, auditor, item_id, outcome=chosen["outcome"], on=day, **common)
-    elif action == "record_care":
-        actions.record_care(
-            session, auditor, patient_id, record=chosen["record"], done_on=when, on=day, **common
-        )
-    else:
-        raise actions.ActionError(f"unknown action {action!r}")
-
-
-def _owned_test(scope: FollowupScope, patient_id: int, test_id: int) -> int:
-    if not any(test.id == test_id for test in scope.record(patient_id).tests):
-        raise actions.NotFound(f"test {test_id} is not this patient's")
-    return test_id
-
-
-def _owned_request(scope: FollowupScope, patient_id: int, request_id: int) -> int:
-    if not any(request.id == request_id for request in scope.record(patient_id).requests):
-        raise actions.NotFound(f"re-access request {request_id} is not this patient's")
-    return request_id
+def _owned(scope: FollowupScope, patient_id: int, target: str, item_id: int) -> None:
+    """Refuse an item that is not this patient's (its target says where to look)."""
+    if target == "patient":
+        if item_id != patient_id:
+            raise actions.NotFound(f"item {item_id} is not this patient")
+        return
+    if not any(item.id == item_id for item in getattr(scope.record(patient_id), OWNED[target])):
+        raise actions.NotFound(f"{target} {item_id} is not this patient's")
 
 
 def _recorded(ctx, action_key: str) -> bool:
@@ -313,13 +304,8 @@ def _recorded(ctx, action_key: str) -> bool:
         return actions.recorded(session, action_key)
 
 
-def _owned_concern(scope: FollowupScope, patient_id: int, concern_id: int) -> int:
-    if not any(concern.id == concern_id for concern in scope.record(patient_id).concerns):
-        raise actions.NotFound(f"concern {concern_id} is not this patient's")
-    return concern_id
-
-
-def _conflict(request, ctx, scope, auditor, patient_id, day, anchor):
+def _conflict(request, ctx, scope, auditor, patient_id, day):
+    """A 409 page: the record as it is now, with the actions to choose from again."""
     text = (
         "Someone else changed this patient's follow-up since you opened the page. "
         "Nothing was saved: check the record below, then try again."
@@ -331,6 +317,6 @@ def _conflict(request, ctx, scope, auditor, patient_id, day, anchor):
         auditor,
         patient_id,
         day,
-        errors=[{"text": text, "href": anchor}],
+        errors=[{"text": text, "href": "#timeline"}],
         status_code=409,
     )

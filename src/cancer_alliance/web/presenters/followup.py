@@ -10,27 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cancer_alliance.followup import actions
 from cancer_alliance.followup.worklist import CATEGORIES, WorkItem
 from cancer_alliance.reference import code_list
 from cancer_alliance.store.followup import CARE_RECORDS
 from cancer_alliance.web.followup_scope import PatientRecord
 from cancer_alliance.web.presenters.formatting import WITHHELD, format_date
 
-ACTION_TEXT = {
-    "stratify": "Stratified",
-    "record_result": "Result recorded",
-    "review": "Result reviewed",
-    "contact": "Contacted the patient",
-    "book": "Test booked",
-    "suspend": "Follow-up suspended",
-    "reactivate": "Follow-up reactivated",
-    "request_reaccess": "Patient asked for re-access",
-    "reaccess": "Re-accessed to clinic",
-    "discharge_to_screening": "Discharged to screening",
-    "report_concern": "Concern recorded",
-    "triage_concern": "Concern triaged",
-    "record_care": "Personalised care recorded",
-}
+#: What the history and the success banner say of each action (the nurses' from the action table).
+ACTION_TEXT = {"stratify": "Stratified"} | {name: spec.done for name, spec in actions.ACTIONS.items()}
 TAGS = {
     "overdue": "nhsuk-tag--red",
     "due": "nhsuk-tag--blue",
@@ -177,65 +165,54 @@ def history_rows(record: PatientRecord) -> list[dict[str, str]]:
     ]
 
 
-def action_forms(record: PatientRecord) -> dict[str, list[dict[str, Any]]]:
-    """The actions open now, each with the item's id, version and a fresh action key."""
-    patient = record.patient
-
-    def form(action: str, item_id: int, version: int, label: str, **extra: Any) -> dict[str, Any]:
-        return {
-            "action": action,
-            "item_id": item_id,
-            "version": version,
-            "action_key": uuid.uuid4().hex,
-            "label": label,
-            "id": f"{action.replace('_', '-')}-{item_id}",
-            **extra,
-        }
-
-    tests, requests, concerns, patient_forms = [], [], [], []
-    pending = [t for t in record.tests if t.result not in ("normal", "abnormal")]
-    for test in record.tests:
-        if pending and test is not pending[0] and test in pending:
-            continue  # only the next test due can be booked or resulted; later ones wait their turn
-        if test.result not in ("normal", "abnormal"):
-            due = format_date(test.due_date)
-            tests.append(
-                form("record_result", test.id, test.version, f"Record result of mammogram due {due}")
-            )
-            if test.performed_date is None:
-                tests.append(form("book", test.id, test.version, f"Book mammogram due {due}"))
-        elif test.reviewed_at is None:
-            done = format_date(test.performed_date)
-            tests.append(
-                form("review", test.id, test.version, f"Mark {test.result} result of {done} reviewed")
-            )
-    for request in record.requests:
-        if request.status == "open":
-            requests.append(form("reaccess", request.id, request.version, "Re-access to clinic"))
+def action_forms(record: PatientRecord) -> list[dict[str, Any]]:
+    """The actions open now (`followup.actions.offers`, the one table), each as a form: its id, the
+    item's id and version, a fresh action key, its label, and the date and choices it asks for."""
     kinds = code_list("followup_concern_category")
-    for concern in record.concerns:
-        if concern.status == "open":
-            label = f"Triage concern of {format_date(concern.reported_on)}: {_lower(kinds[concern.category])}"
-            concerns.append(form("triage_concern", concern.id, concern.version, label))
-    if patient.status in ("active", "suspended"):
-        patient_forms.append(
-            form("report_concern", patient.id, patient.version, "Record a concern the patient reported")
+    forms = []
+    for spec, item in actions.offers(record.patient, record.tests, record.requests, record.concerns):
+        words = _item_words(spec.target, item, kinds)
+        form_id = f"{spec.name.replace('_', '-')}-{item.id}"
+        forms.append(
+            {
+                "action": spec.name,
+                "item_id": item.id,
+                "version": item.version,
+                "action_key": uuid.uuid4().hex,
+                "label": spec.offer.format_map(words),
+                "id": form_id,
+                "date": None
+                if spec.date is None
+                else {
+                    "label": spec.date.label + ("" if spec.date.required else " (leave blank for today)"),
+                    "hint": "For example, 15 3 2019",
+                },
+                "choices": [
+                    {
+                        "field": choice.field,
+                        "label": choice.label,
+                        "hint": choice.hint,
+                        "options": dict(choice.options()),
+                    }
+                    for choice in spec.choices
+                ],
+                "summary": spec.summary,
+            }
         )
-        patient_forms.append(form("contact", patient.id, patient.version, "Record contact with the patient"))
-        patient_forms.append(
-            form("request_reaccess", patient.id, patient.version, "Patient asks for re-access")
-        )
-        patient_forms.append(
-            form("discharge_to_screening", patient.id, patient.version, "Discharge to screening (NHSBSP)")
-        )
-    if patient.status == "active":
-        patient_forms.append(form("suspend", patient.id, patient.version, "Suspend follow-up"))
-    if patient.status == "suspended":
-        patient_forms.append(form("reactivate", patient.id, patient.version, "Reactivate follow-up"))
-    patient_forms.append(
-        form("record_care", patient.id, patient.version, "Record a needs assessment, summary or care plan")
-    )
-    return {"tests": tests, "requests": requests, "concerns": concerns, "patient": patient_forms}
+    return forms
+
+
+def _item_words(target: str, item: Any, kinds: dict[str, str]) -> dict[str, str]:
+    """What an offer's label may name about its item."""
+    if target == "test":
+        return {
+            "due": format_date(item.due_date),
+            "performed": format_date(item.performed_date),
+            "result": item.result or "",
+        }
+    if target == "concern":
+        return {"reported": format_date(item.reported_on), "category": _lower(kinds[item.category])}
+    return {}
 
 
 def metric_rows(rows: list[dict[str, Any]], trust_names: dict[str, str]) -> list[dict[str, Any]]:
