@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from cancer_alliance.early_diagnosis.definitions import ambitions
-from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics, publish_metrics
+from cancer_alliance.early_diagnosis.metrics import against_ambitions, metrics
+from cancer_alliance.early_diagnosis.published import publish_metrics
 
 pytestmark = pytest.mark.spec
 

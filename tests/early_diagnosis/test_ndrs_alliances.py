@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 
 from cancer_alliance import reference
-from cancer_alliance.early_diagnosis.metrics import metrics, publish_metrics
+from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
+from cancer_alliance.early_diagnosis.published import publish_metrics
 
 pytestmark = pytest.mark.spec
 

@@ -14,14 +14,9 @@ from tests.followup.conftest import candidate
 
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.cohort import finishing_treatment
-from cancer_alliance.followup.metrics import (
-    SELF_MANAGING_AMBITION_PCT,
-    published_metrics,
-    raw_counts,
-    total,
-    trust_metrics,
-)
+from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, raw_counts, total
 from cancer_alliance.followup.protocol import stratify
+from cancer_alliance.followup.published import published_metrics, trust_metrics
 from cancer_alliance.followup.worklist import worklist
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.store import Auditor

@@ -15,6 +15,7 @@ import pytest
 from tests.followup.conftest import candidate
 
 from cancer_alliance.cwt.published import SPC_WITHHELD
+from cancer_alliance.early_diagnosis.published import SPC_WITHHELD as EARLY_SPC_WITHHELD
 from cancer_alliance.followup import actions
 from cancer_alliance.followup.protocol import load_protocol, stratify
 from cancer_alliance.programme.board import NO_DATA, board_pack
@@ -131,6 +132,25 @@ def test_followup_withholds_small_counts(web_home, store):
     assert found["Supported self-management"][1] == "[c]"
     assert found["Supported self-management"][3] == ""
     assert found["On stratified follow-up"][1] == "20"
+
+
+def test_followup_page_shows_the_alliance_total_of_the_metrics_page(web_home, store, signed_in):
+    """Issue 22: the pack and `/followup/metrics` read the same published figures
+    (`followup.published`), so the pack's counts, rates and interval are the page's alliance total."""
+    east_trusts = sorted(t for t, a in provider_alliance("2018/19").items() if a == EAST)
+    add_patients(store, east_trusts[0], EAST, 19, 4)
+    add_patients(store, east_trusts[1], EAST, 6, 7)
+    body = section(pack(web_home, store).html, "followup")
+    found = {r[0]: r for r in rows(body)}
+    api = signed_in("east").get("/api/followup/metrics", params={"as_of": "2019-03-31"}).json()["rows"]
+    [total] = [r for r in api if r["trust_code"] is None]
+    row = found["Supported self-management"]
+    assert row[1:4] == [
+        shown(total["self_managing"]),
+        shown(total["on_pathway"]),
+        f"{total['self_managing_pct']:.1f}%",
+    ]
+    assert f"95% interval {total['self_managing_low']:.1f}% to {total['self_managing_high']:.1f}%" in row[4]
 
 
 # --- bowel screening (FIT) --------------------------------------------------------------------------
@@ -304,3 +324,21 @@ def test_the_waiting_times_page_agrees_with_the_public_and_signed_in_scorecards(
         assert pack_row[3] == f"{100 * seen['performance']:.1f}%"
         assert seen["performance"] == pytest.approx(published["within"] / published["total"])
     assert SPC_WITHHELD in html.unescape(body) and "spc-62d" not in body
+
+
+# --- early diagnosis: no SPC over rounded NDRS counts (issue 22, docs/decisions/0042) -------------------
+
+
+def test_early_diagnosis_page_shows_the_public_ndrs_figures_and_no_spc(web_home, store, client):
+    """The pack's stage 1-2 table holds the published NDRS counts and proportions of the public alliance
+    page (`/api/alliances/{code}/early-diagnosis`); the SPC that was drawn over the rounded counts is
+    gone, and the page says why."""
+    body = section(pack(web_home, store).html, "early_diagnosis")
+    assert 'id="spc-early"' not in body and EARLY_SPC_WITHHELD in html.unescape(body)
+    public = {int(r["year"]): r for r in client.get(f"/api/alliances/{EAST}/early-diagnosis").json()["rows"]}
+    table = [row for row in rows(body) if len(row) == 6]
+    assert table
+    for year, staged, early, share, *_ in table:
+        seen = public[int(year)]
+        assert (staged, early) == (shown(seen["stage_staged"]), shown(seen["stage_early"]))
+        assert share == f"{100 * seen['early_stage_proportion']:.1f}%"

@@ -27,12 +27,13 @@ from hypothesis import strategies as st
 
 from cancer_alliance.cwt.published import as_seen, by_standard, monthly, period_totals, trend_spc
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as NDRS_COUNTS
-from cancer_alliance.early_diagnosis.metrics import publish_metrics as publish_ndrs
+from cancer_alliance.early_diagnosis.published import publish_metrics as publish_ndrs
 from cancer_alliance.fit.metrics import RATES as FIT_RATES
 from cancer_alliance.fit.metrics import publish_metrics as publish_fit
 from cancer_alliance.fit.rules import COUNT_COLUMNS as FIT_COUNTS
-from cancer_alliance.followup.metrics import COHORT_COUNTS, published_metrics
+from cancer_alliance.followup.metrics import COHORT_COUNTS
 from cancer_alliance.followup.metrics import COUNTS as FOLLOWUP_COUNTS
+from cancer_alliance.followup.published import published_metrics
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.lung.programme_files import RATES as LUNG_RATES
 from cancer_alliance.lung.programme_files import publish_programme_metrics

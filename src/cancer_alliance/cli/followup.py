@@ -22,8 +22,9 @@ from cancer_alliance.csv_export import write_csv
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.followup import actions, files
 from cancer_alliance.followup.cohort import lake_registrations
-from cancer_alliance.followup.metrics import METRIC_COLUMNS, trust_metrics
+from cancer_alliance.followup.metrics import METRIC_COLUMNS
 from cancer_alliance.followup.protocol import load_protocol
+from cancer_alliance.followup.published import trust_metrics
 from cancer_alliance.followup.worklist import CATEGORIES, counts, worklist
 from cancer_alliance.store import (
     AccountError,

@@ -1,6 +1,6 @@
 """Proportions, Wilson 95% intervals and completeness from early-diagnosis counts (patient-level or
-NDRS), and the comparison with the ambitions. Public tables go through `publish_metrics`, which applies
-disclosure control to the counts first and then computes every proportion from the published counts.
+NDRS), and the comparison with the ambitions. Public tables go through `published.publish_metrics`, which
+applies disclosure control to the counts first and then computes every proportion from the published counts.
 
     early_stage_proportion = stage_early / stage_staged                        (NHS Digital/NDRS stage method)
     stage_completeness     = stage_staged / (stage_staged + stage_missing)     (NHS Digital/NDRS stage
@@ -14,9 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS
 from cancer_alliance.early_diagnosis.definitions import ambitions
-from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.intervals import wilson
 
 METRIC_COLUMNS = (
@@ -51,14 +49,6 @@ def metrics(counts: pd.DataFrame) -> pd.DataFrame:
         emergency_lower_95=emergency_lower,
         emergency_upper_95=emergency_upper,
     )
-
-
-def publish_metrics(
-    counts: pd.DataFrame, policy: DisclosurePolicy | None = None, *, national: str | None = None
-) -> pd.DataFrame:
-    """Disclosure-controlled counts (null + `<count>_suppressed`) and the metrics recomputed from them."""
-    present = [name for name in COUNT_COLUMNS if name in counts.columns]
-    return metrics(publish(counts, present, policy=policy, national=national))
 
 
 def against_ambitions(table: pd.DataFrame) -> pd.DataFrame:

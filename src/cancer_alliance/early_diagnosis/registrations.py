@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS, registration_counts
-from cancer_alliance.early_diagnosis.metrics import metrics, publish_metrics
+from cancer_alliance.early_diagnosis.metrics import metrics
+from cancer_alliance.early_diagnosis.published import publish_metrics
 from cancer_alliance.engine import Engine, open_engine
 from cancer_alliance.ingest.lake import current_table
 from cancer_alliance.stats.disclosure import DisclosurePolicy

@@ -21,23 +21,21 @@ NHS Long Term Plan, NICE NG101.
   months to the date, per 100 on pathway, and the median days from report to triage of those
   triaged (DERIVED, stratified follow-up: NHS Long Term Plan, NICE NG101: open access; docs/decisions/0021).
 
-Counts pass `publish()` (small counts withheld, the rest rounded to 5; rates recomputed), as the
-page is for alliance users and its CSV may be shared.
+These are exact counts; `followup.published` is what every page, API, CLI table and board pack shows
+(counts under the disclosure policy, rates and intervals from the published counts), as the page is
+for alliance users and its CSV may be shared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.followup.cohort import finishing_treatment
 from cancer_alliance.followup.protocol import Protocol
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
-from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.store.followup import (
     FollowupAction,
     FollowupPatient,
@@ -184,72 +182,9 @@ def _with_cohort(session: Session, frame: pd.DataFrame, cohort: pd.DataFrame, as
     return frame
 
 
-def trust_metrics(
-    session: Session,
-    protocol: Protocol,
-    as_of: dt.date,
-    policy: DisclosurePolicy | None = None,
-    registrations: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Published metrics per trust (`METRIC_COLUMNS` plus `<count>_suppressed` flags); the share
-    stratified only where `registrations` are given (else its columns are null)."""
-    raw = raw_counts(session, protocol, as_of, registrations)
-    return published_metrics(raw, policy)
-
-
 def total(raw: pd.DataFrame, alliance_code: str | None = None) -> pd.DataFrame:
     """One row of `raw_counts` summed over its trusts (an alliance's or England's figure). Medians do
     not add up from trusts' medians, so they are left null."""
     summed = {column: float(raw[column].sum()) for column in (*COHORT_COUNTS, *COUNTS) if column in raw}
     medians = {"median_days_to_review": None, "median_days_to_triage": None}
     return pd.DataFrame([{"trust_code": None, "alliance_code": alliance_code, **summed, **medians}])
-
-
-def published_metrics(raw: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
-    """`raw` (from `raw_counts` or `total`) after disclosure control, with the rates worked out from
-    the published counts and Wilson intervals from the same published counts, so a rate never lies
-    outside its own interval and no interval gives a rounded or withheld count away
-    (docs/decisions/0035)."""
-    with_cohort = "finished_treatment" in raw
-    counts = (*COHORT_COUNTS, *COUNTS) if with_cohort else COUNTS
-    rates = (
-        Rate("self_managing_pct", "self_managing", "on_pathway", 100.0),
-        Rate("overdue_pct", "overdue", "tests_due", 100.0),
-        Rate("reaccess_per_100", "reaccess", "on_pathway", 100.0),
-        Rate("concerns_per_100", "concerns", "on_pathway", 100.0),
-    )
-    if with_cohort:
-        rates = (Rate("stratified_pct", "stratified", "finished_treatment", 100.0), *rates)
-    published = publish(raw, counts, rates, policy or DisclosurePolicy())
-    _interval(published, "self_managing", "on_pathway")
-    if with_cohort:
-        _interval(published, "stratified", "finished_treatment")
-    else:
-        for column in (*COHORT_COUNTS, "stratified_pct", "stratified_low", "stratified_high"):
-            published[column] = np.nan
-        for column in COHORT_COUNTS:
-            published[f"{column}_suppressed"] = False
-    for column in (
-        "stratified_pct",
-        "self_managing_pct",
-        "overdue_pct",
-        "reaccess_per_100",
-        "concerns_per_100",
-    ):
-        published[column] = published[column].astype(float).round(2)
-    published = published.astype(object).where(published.notna(), None)
-    for column in (*COHORT_COUNTS, *COUNTS):
-        whole = [None if value is None else int(value) for value in published[column]]
-        published[column] = pd.Series(whole, index=published.index, dtype=object)
-    return published
-
-
-def _interval(published: pd.DataFrame, numerator: str, denominator: str) -> None:
-    """Wilson 95% bounds (in %) of `numerator / denominator` from the published counts, withheld where
-    either published count is."""
-    low, high = wilson(
-        published[numerator].to_numpy(dtype=float), published[denominator].to_numpy(dtype=float)
-    )
-    withheld = published[f"{numerator}_suppressed"] | published[f"{denominator}_suppressed"]
-    published[f"{numerator}_low"] = np.where(withheld, np.nan, np.round(low * 100, 2))
-    published[f"{numerator}_high"] = np.where(withheld, np.nan, np.round(high * 100, 2))

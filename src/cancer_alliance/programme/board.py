@@ -11,10 +11,11 @@ networks), and the funding-agreement deliverables with their RAG. The five domai
 page is rendered); another section is one `register_section()` call. A page whose results are not
 in ALLIANCE_HOME, or hold nothing for the alliance, says plainly "No data for this priority yet".
 
-Counts pass `stats.disclosure.publish()` with the default policy before anything is shown (rates are
-recomputed from the published counts), so a pack can be shared. Vega is inlined when installed, so the
-charts draw offline and when Chromium prints the PDF (`programme.files.print_pdf`); every chart has a
-table beside it.
+Every figure is read from its domain's `published.py` under the pack's policy (counts controlled,
+rates, intervals and RAG from the published counts, SPC only over exact counts), so the pack says
+what the public pages say and can be shared (docs/decisions/0035, 0042). Vega is inlined when
+installed, so the charts draw offline and when Chromium prints the PDF (`programme.files.print_pdf`);
+every chart has a table beside it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from cancer_alliance.reports import html as page
 from cancer_alliance.results.catalogue import path as result_path
 from cancer_alliance.stats.charts import spc_chart, spc_icons
 from cancer_alliance.stats.disclosure import DisclosurePolicy
-from cancer_alliance.stats.spc import SpcOptions, spc, summary
 
 NO_DATA = "No data for this priority yet."
 #: The standard the waiting-times page charts (the 2018/19 headline standard).
@@ -222,39 +222,42 @@ def _waiting_times(ctx: BoardContext) -> str | None:
 
 
 def _early_diagnosis(ctx: BoardContext) -> str | None:
+    """Stage 1-2 by year for the alliance from the NDRS counts, as published (`early_diagnosis.published`):
+    the counts under the pack's policy, proportions and intervals from them, and SPC only over exact
+    counts (the reason shown instead, docs/decisions/0042)."""
+    from cancer_alliance.early_diagnosis import published
     from cancer_alliance.early_diagnosis.definitions import ambitions
-    from cancer_alliance.early_diagnosis.metrics import publish_metrics
     from cancer_alliance.early_diagnosis.ndrs import ndrs_counts_for_2018_19_alliances
 
     counts = ndrs_counts_for_2018_19_alliances(["year"])
     counts = counts[(counts["alliance"] == ctx.alliance_code) & (counts["year"] <= int(ctx.month[:4]))]
     if counts.empty:
         return None
-    yearly = publish_metrics(counts.reset_index(drop=True), ctx.policy).sort_values("year")
+    counts = counts.reset_index(drop=True)
+    yearly = published.as_seen(counts, ctx.policy).sort_values("year")
     target = next(a.target_proportion for a in ambitions() if a.ambition_id == "early_stage_75_2028")
-    series = yearly.loc[yearly["early_stage_proportion"].notna(), ["year", "early_stage_proportion"]]
-    series = pd.DataFrame(
-        {"x": pd.to_datetime(series["year"].astype(str) + "-01-01"), "y": series["early_stage_proportion"]}
+    points, spc_summary, withheld = published.yearly_spc(
+        published.as_seen(counts, None).sort_values("year"), target, ctx.policy
     )
-    options = SpcOptions(target=target)
-    points = spc(series.reset_index(drop=True), options)
-    spc_summary = summary(points, options).iloc[0].to_dict()
-    figure = spc_chart(
-        points,
-        spc_summary,
-        title=f"{ctx.alliance_name}: cancers diagnosed at stage 1-2 (NDRS), by year",
-        y_title="Stage 1-2 of staged",
-        target=target,
-        percent=True,
-        x_format="%Y",
-    )
+    if withheld is not None:
+        spc_parts = [f'<p class="note" id="early-spc-withheld">{html.escape(withheld)}</p>']
+    else:
+        figure = spc_chart(
+            points,
+            spc_summary,
+            title=f"{ctx.alliance_name}: cancers diagnosed at stage 1-2 (NDRS), by year",
+            y_title="Stage 1-2 of staged",
+            target=target,
+            percent=True,
+            x_format="%Y",
+        )
+        spc_parts = [page.icons(spc_icons(spc_summary)), page.chart(figure, "spc-early", ctx.with_scripts)]
     name = yearly["ndrs_name"].iloc[-1]
     return "\n".join(
         [
             f"<p>Real NDRS stage-at-diagnosis counts for the NDRS geography standing for this alliance "
             f"({html.escape(str(name))}); calendar years up to {ctx.month[:4]}.</p>",
-            page.icons(spc_icons(spc_summary)),
-            page.chart(figure, "spc-early", ctx.with_scripts),
+            *spc_parts,
             page.table(
                 yearly.tail(6),
                 [

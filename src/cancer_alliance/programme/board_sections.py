@@ -159,9 +159,10 @@ def pathways(ctx: BoardContext) -> str | None:
 
 
 def followup_counts(ctx: BoardContext) -> pd.DataFrame:
-    """The alliance's follow-up counts at the end of the pack's month (the trusts of the alliance,
-    or patients recorded against it), summed over its trusts before disclosure control."""
-    from cancer_alliance.followup.metrics import COUNTS, raw_counts
+    """The alliance's exact follow-up counts at the end of the pack's month (the trusts of the alliance,
+    or patients recorded against it), one row summed over its trusts (`followup.metrics.total`), as the
+    alliance total of `/followup/metrics` is."""
+    from cancer_alliance.followup.metrics import raw_counts, total
     from cancer_alliance.followup.protocol import load_protocol
     from cancer_alliance.reference.organisations import provider_alliance
 
@@ -171,41 +172,29 @@ def followup_counts(ctx: BoardContext) -> pd.DataFrame:
     frame = frame[frame["trust_code"].isin(trusts) | (frame["alliance_code"] == ctx.alliance_code)]
     if frame.empty:
         return frame
-    return frame[list(COUNTS)].sum().to_frame().T
+    return total(frame, ctx.alliance_code)
 
 
 def followup(ctx: BoardContext) -> str | None:
     """Share on supported self-management against the ~70% expectation, overdue tests and re-access
-    requests for the alliance, from the store (counts published, rates from the published counts)."""
+    requests for the alliance, as `followup.published` publishes them for `/followup/metrics` (counts
+    under the pack's policy, rates and intervals from the published counts)."""
     if ctx.session is None:
         return None
-    from cancer_alliance.followup.metrics import COUNTS, SELF_MANAGING_AMBITION_PCT
-    from cancer_alliance.stats.disclosure import Rate, publish
-    from cancer_alliance.stats.intervals import wilson
+    from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT
+    from cancer_alliance.followup.published import published_metrics
 
     counts = followup_counts(ctx)
     if counts.empty or not counts["on_pathway"].iloc[0]:
         return None
-    shown = publish(
-        counts,
-        list(COUNTS),
-        [
-            Rate("self_managing_pct", "self_managing", "on_pathway"),
-            Rate("overdue_pct", "overdue", "tests_due"),
-            Rate("reaccess_rate", "reaccess", "on_pathway"),
-        ],
-        ctx.policy,
-    ).iloc[0]
-    low, high = (
-        wilson(shown["self_managing"], shown["on_pathway"])
-        if pd.notna(shown["self_managing"])
-        else (
-            None,
-            None,
-        )
-    )
+    shown = published_metrics(counts, ctx.policy).iloc[0]
+
+    def fraction(value) -> float | None:
+        return None if value is None or pd.isna(value) else float(value) / 100
+
+    low, high = shown["self_managing_low"], shown["self_managing_high"]  # in per cent, as on the page
     ambition = SELF_MANAGING_AMBITION_PCT / 100
-    share = shown["self_managing_pct"]
+    share = fraction(shown["self_managing_pct"])
     rows = pd.DataFrame(
         [
             {
@@ -221,25 +210,25 @@ def followup(ctx: BoardContext) -> str | None:
                 "of": shown["on_pathway"],
                 "rate": share,
                 "note": (
-                    f"95% interval {page.percent(float(low))} to {page.percent(float(high))}; "
-                    if low is not None and pd.notna(low)
+                    f"95% interval {float(low):.1f}% to {float(high):.1f}%; "
+                    if low is not None and high is not None and pd.notna(low)
                     else ""
                 )
                 + f"expectation about {SELF_MANAGING_AMBITION_PCT:.0f}%"
-                + ("" if pd.isna(share) else (": at or above" if share >= ambition else ": below")),
+                + ("" if share is None else (": at or above" if share >= ambition else ": below")),
             },
             {
                 "measure": "Surveillance tests overdue (due in the last 12 months)",
                 "count": shown["overdue"],
                 "of": shown["tests_due"],
-                "rate": shown["overdue_pct"],
+                "rate": fraction(shown["overdue_pct"]),
                 "note": "",
             },
             {
                 "measure": "Re-access requests in the last 12 months (rate: per 100 on the pathway)",
                 "count": shown["reaccess"],
                 "of": shown["on_pathway"],
-                "rate": shown["reaccess_rate"],
+                "rate": fraction(shown["reaccess_per_100"]),
                 "note": "",
             },
         ]

@@ -2,7 +2,7 @@
 NDRS stage counts 2013-2022 - the early-stage proportion by year (SPC against the 75% ambition), the
 gap to each ambition, the proportion by cancer site, and a funnel plot of all alliances.
 
-Every table and chart is built from disclosure-controlled counts (`metrics.publish_metrics`, default
+Every table and chart is built from disclosure-controlled counts (`published.publish_metrics`, default
 policy), so the page can be shared. Vega, Vega-Lite and vega-embed are inlined from the local
 `node_modules` when installed (`make setup`); otherwise the page holds the tables and the chart specs as
 JSON, and says so. The SPC chart's Making Data Count icons (`stats.icons`) are drawn in the chart and
@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from cancer_alliance.early_diagnosis.definitions import ambitions
-from cancer_alliance.early_diagnosis.metrics import against_ambitions, publish_metrics
+from cancer_alliance.early_diagnosis.metrics import against_ambitions
 from cancer_alliance.early_diagnosis.ndrs import ENGLAND, ndrs_alliance_name, ndrs_counts
+from cancer_alliance.early_diagnosis.published import publish_metrics
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.errors import InputError
 from cancer_alliance.reports import html as page

@@ -12,12 +12,8 @@ import pandas as pd
 
 from cancer_alliance import reference
 from cancer_alliance.cwt.published import TrendSpc, as_seen, by_standard, monthly, period_totals, trend_spc
-from cancer_alliance.early_diagnosis.metrics import (
-    METRIC_COLUMNS,
-    against_ambitions,
-    metrics,
-    publish_metrics,
-)
+from cancer_alliance.early_diagnosis import published as early_published
+from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS, against_ambitions
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
 from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.results.reader import Results, ResultsMissing
@@ -74,7 +70,11 @@ POLICY = DisclosurePolicy()
 
 def policy_for(viewer: Viewer) -> DisclosurePolicy | None:
     """The disclosure policy this viewer's figures pass (None: exact figures)."""
-    return POLICY if POLICY.applies(viewer.signed_in) else None
+    return _policy(viewer.signed_in)
+
+
+def _policy(signed_in: bool) -> DisclosurePolicy | None:
+    return POLICY if POLICY.applies(signed_in) else None
 
 
 def visible(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
@@ -306,9 +306,8 @@ NDRS_COUNTS = ["registrations", "stage_early", "stage_staged", "stage_missing", 
 @lru_cache(maxsize=2)
 def ndrs_metrics(signed_in: bool) -> pd.DataFrame:
     """NDRS counts by geography name and year with proportions, Wilson 95% intervals and completeness;
-    for the public the counts pass disclosure control first (`publish_metrics`)."""
-    counts = ndrs_counts(NDRS_GROUPS)
-    return metrics(counts) if signed_in else publish_metrics(counts)
+    for the public the counts pass disclosure control first (`early_diagnosis.published`)."""
+    return early_published.as_seen(ndrs_counts(NDRS_GROUPS), _policy(signed_in))
 
 
 @lru_cache(maxsize=2)
@@ -316,7 +315,7 @@ def ndrs_alliance_metrics(signed_in: bool) -> pd.DataFrame:
     """The same for the 19 alliances of 2018/19 (`alliance`, with `ndrs_name` and `ndrs_relation`): counts
     summed over each alliance's NDRS geographies, then controlled (public) and turned into proportions."""
     counts = ndrs_counts_for_2018_19_alliances(("year",))
-    return metrics(counts) if signed_in else publish_metrics(counts)
+    return early_published.as_seen(counts, _policy(signed_in))
 
 
 @dataclass(frozen=True)
@@ -392,8 +391,11 @@ def lake_early_diagnosis(results: Results, viewer: Viewer, kind: str, code: str)
     rows = table[table[kind] == code]
     if rows.empty:
         return None
-    if not viewer.signed_in:
-        rows = publish_metrics(rows.drop(columns=[c for c in METRIC_COLUMNS if c in rows.columns]))
+    policy = policy_for(viewer)
+    if policy is not None:
+        rows = early_published.as_seen(
+            rows.drop(columns=[c for c in METRIC_COLUMNS if c in rows.columns]), policy
+        )
     return rows.iloc[0].to_dict()
 
 

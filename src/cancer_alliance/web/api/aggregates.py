@@ -1,6 +1,6 @@
 """Aggregate endpoints: the map table, organisation scorecards, trends with their SPC columns, trust
 rankings, funnels comparing trusts, early diagnosis (NDRS), the explorer. The public gets them after
-disclosure control (`queries.visible`, `early_diagnosis.metrics.publish_metrics`)."""
+disclosure control (`queries.visible`, `early_diagnosis.published`)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from cancer_alliance import reference
 from cancer_alliance.followup.cohort import RESULTS_TABLE, window
-from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, published_metrics, raw_counts, total
+from cancer_alliance.followup.metrics import SELF_MANAGING_AMBITION_PCT, raw_counts, total
+from cancer_alliance.followup.published import published_metrics
 from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.store import Role
 from cancer_alliance.web.context import AppContext, ContextDep, SignedInDep, StoreDep
