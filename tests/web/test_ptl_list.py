@@ -16,7 +16,7 @@ BY_DAYS_WAITED = ["P-RTX-1", "P-RGT-1", "P-RGT-2", "P-RGN-1", "P-UNK-1"]
 
 
 def listed(html: str) -> list[str]:
-    return re.findall(r'<a href="/ptl/([^"]+)">', html)
+    return re.findall(r'<a href="/ptl/([^"]+)" class="app-record-id">', html)
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from cancer_alliance.reference.standards import (
     standards,
     suspected_tumour_types,
     threshold_on,
+    tumour_site_teams,
 )
 from cancer_alliance.reference.statistics import (
     headline_indicators,
@@ -76,6 +77,7 @@ __all__ = [
     "threshold_on",
     "treatment_event_types",
     "treatment_modalities",
+    "tumour_site_teams",
     "trust_versions",
     "trusts",
 ]

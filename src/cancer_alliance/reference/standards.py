@@ -228,3 +228,37 @@ def _suspected_tumour_types() -> tuple[SuspectedTumourType, ...]:
 def suspected_tumour_types(on: date) -> dict[str, str]:
     """Referral type code -> tumour type, for the mapping rows in force on `on`."""
     return {row.referral_type: row.tumour_type for row in _suspected_tumour_types() if row.in_force(on)}
+
+
+@dataclass(frozen=True)
+class TumourSiteTeam(Dated):
+    """The tumour site team (site-specific MDT) a trust tracks a PTL tumour type with, e.g. Upper GI for
+    "Upper Gastrointestinal - Hepatobiliary" and for a suspected upper GI referral alike, so one team's
+    PTL holds its pathways before and after diagnosis (docs/decisions/0036)."""
+
+    tumour_type: str
+    team: str
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+
+@cache
+def _tumour_site_teams() -> tuple[TumourSiteTeam, ...]:
+    return tuple(
+        parse_rows(
+            "cwt/tumour_site_teams.csv",
+            lambda r: TumourSiteTeam(
+                tumour_type=r["tumour_type"],
+                team=r["team"],
+                effective_from=optional_date(r["effective_from"]),
+                effective_to=optional_date(r["effective_to"]),
+                source=r["source"],
+            ),
+        )
+    )
+
+
+def tumour_site_teams(on: date) -> dict[str, str]:
+    """PTL tumour type -> tumour site team, for the rows in force on `on`."""
+    return {row.tumour_type: row.team for row in _tumour_site_teams() if row.in_force(on)}

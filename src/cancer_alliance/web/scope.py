@@ -16,18 +16,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, and_, cast, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import AllianceError
-from cancer_alliance.results.reader import Results
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.store import Role
 from cancer_alliance.store.models import AuditEvent, PtlNote, UserAccount
 from cancer_alliance.web.presenters.ptl import PtlFilters, backlog
+from cancer_alliance.web.presenters.ptl_grid import with_grid_columns
 
 REFUSAL = "pathway not found in your organisation's patient tracking list"
 #: Entries of a pathway's access log shown on its page.
 ACCESS_LOG_ROWS = 20
+#: Pathways whose notes `Scope.notes_for` asks for by record id; above it, it reads every latest note.
+NOTES_BY_ID = 1000
 #: (audit action, object type) -> what the access log says.
 ACCESS_ACTIONS = {("view", "cwt_pathway"): "Viewed the pathway", ("create", "ptl_note"): "Added a note"}
 
@@ -82,14 +85,34 @@ class Scope:
         return provider is not None and provider in self.providers
 
     def open_pathways(self, order: tuple[str, bool] = ("days_waited", False)) -> pd.DataFrame:
-        """The PTL rows in scope, sorted by (column, ascending); worked out once per scope and order."""
+        """The PTL rows in scope with the grid's columns (`ptl_grid.with_grid_columns`), sorted by
+        (column, ascending) then record id; worked out once per loaded PTL, scope and order."""
         self._require_sign_in()
-        ordered = self.results.ptl_ordered(*order)
+        column, ascending = order
+        ordered = self.results.ptl_derived(
+            f"grid-order:{order}",
+            lambda _: self._grid().sort_values(
+                [column, "record_id"], ascending=[ascending, True], na_position="last", kind="stable"
+            ),
+        )
         if self.providers is None:
             return ordered
         return self.results.ptl_derived(
             f"scope:{self._key}:{order}", lambda _: ordered[ordered["provider"].isin(self.providers)]
         )
+
+    def _grid(self) -> pd.DataFrame:
+        """Every PTL row with the grid's columns, at the pages' reference date."""
+        census = self.results.reference_date()
+
+        def compute(ptl: pd.DataFrame) -> pd.DataFrame:
+            try:
+                timelines = self.results.timelines()
+            except ResultsMissing:  # the records are not among the results: no referral dates
+                timelines = None
+            return with_grid_columns(ptl, timelines, census)
+
+        return self.results.ptl_derived(f"grid:{census}", compute)
 
     def listed(
         self, filters: PtlFilters, census: dt.date, offset: int = 0, limit: int | None = None
@@ -121,6 +144,7 @@ class Scope:
                 "tumour_types": sorted(rows["tumour_type"].dropna().unique()),
                 "bands": sorted(rows["band"].dropna().unique(), key=_band_order),
                 "providers": sorted(rows["provider"].dropna().unique()),
+                "teams": sorted(rows["team"].dropna().unique()),
             }
 
         self._require_sign_in()
@@ -185,16 +209,21 @@ class Scope:
         ]
 
     def notes_for(self, session: Session, pathways: pd.DataFrame) -> dict[str, PtlNote]:
-        """The latest note of each pathway in `pathways` (rows of `open_pathways`) that is in scope."""
-        allowed = [
+        """The latest note of each pathway in `pathways` (rows of `open_pathways`) that is in scope. For
+        more than `NOTES_BY_ID` pathways (a sort of the whole list by its notes) the latest note of every
+        pathway is read and the others dropped, rather than sending that many ids to the database."""
+        allowed = {
             rid
             for rid, provider in zip(pathways["record_id"], pathways["provider"], strict=True)
             if self.covers(provider)
-        ]
+        }
         if not allowed:
             return {}
-        query = select(PtlNote).where(PtlNote.record_id.in_(allowed)).order_by(PtlNote.id)
-        return {note.record_id: note for note in session.scalars(query)}
+        latest = select(func.max(PtlNote.id)).group_by(PtlNote.record_id)
+        if len(allowed) <= NOTES_BY_ID:
+            latest = latest.where(PtlNote.record_id.in_(sorted(allowed)))
+        notes = session.scalars(select(PtlNote).where(PtlNote.id.in_(latest)))
+        return {note.record_id: note for note in notes if note.record_id in allowed}
 
     @property
     def _key(self) -> str:

@@ -15,7 +15,9 @@ from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, Signed
 from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.presenters import ptl_grid
 from cancer_alliance.web.presenters.paging import pagination
+from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.scope import ACCESS_LOG_ROWS
 from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.tables import csv_response
@@ -59,10 +61,14 @@ async def ptl_filters(
     sort: str = present.DEFAULT_SORT,
     passed_day: Annotated[str, Query(description="28, 62 or 104: passed that day in the last 7 days")] = "",
     milestone_overdue: Annotated[str, Query(description="1: a timed-pathway milestone is overdue")] = "",
+    team: Annotated[str, Query(description="tumour site team, e.g. Upper GI")] = "",
+    dir: Annotated[str, Query(description="asc or desc; blank for the column's usual order")] = "",
 ) -> present.PtlFilters:
     """The list's filters from the query; the form sends a blank `breach_within` when it is empty."""
     if sort not in present.SORTS:
         raise HTTPException(status_code=404, detail="Unknown sort order.")
+    if dir not in ("", *ptl_grid.DIRECTIONS):
+        raise HTTPException(status_code=400, detail="Sort direction must be asc or desc, or blank.")
     if passed_day and passed_day not in present.PASSED_DAYS:
         raise HTTPException(status_code=400, detail="Passed day must be 28, 62 or 104, or blank.")
     days = breach_within.strip()
@@ -75,7 +81,15 @@ async def ptl_filters(
     if milestone_overdue not in ("", "1"):
         raise HTTPException(status_code=400, detail="Milestone overdue must be 1 or blank.")
     return present.PtlFilters(
-        tumour_type, band, int(days) if days else None, provider, sort, passed_day, milestone_overdue == "1"
+        tumour_type,
+        band,
+        int(days) if days else None,
+        provider,
+        sort,
+        passed_day,
+        milestone_overdue == "1",
+        team,
+        dir,
     )
 
 
@@ -92,13 +106,12 @@ def ptl_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ):
     census = ctx.results.reference_date()
-    shown, total = scope.listed(filters, census, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
-    notes = scope.notes_for(auditor.session, shown)
-    rows = present.list_rows(
-        shown, census, ctx.settings.warn_within_days, {k: n.next_action or "" for k, n in notes.items()}
-    )
-    auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "page": page, "filters": filters.as_query()})
+    offset = (page - 1) * PAGE_ROWS
+    shown, total, notes = _listed(scope, auditor.session, filters, census, offset, PAGE_ROWS)
+    rows = ptl_grid.grid_rows(shown, notes, census)
     backlog = scope.backlog(filters, census)
+    choices = scope.choices()
+    auditor.viewed(ObjectRef("ptl"), {"rows": len(rows), "page": page, "filters": filters.as_query()})
     return render(
         request,
         "ptl_list.jinja",
@@ -108,13 +121,17 @@ def ptl_list(
         pagination=pagination("/ptl", filters.as_query(), page, PAGE_ROWS, total),
         census=census,
         filters=filters,
-        **scope.choices(),
-        sorts=present.SORTS,
+        **choices,
+        headers=ptl_grid.header_links(filters.sort, filters.direction),
+        sort_choices=ptl_grid.SORT_CHOICES,
+        sort_text=ptl_grid.sort_text(filters.sort, filters.direction),
+        provider_choices=[(code, organisation_name(code, short=True)) for code in choices["providers"]],
+        sort_query={k: v for k, v in filters.as_query().items() if k not in ("sort", "dir")},
         query=filters.as_query(),
         backlog_totals=backlog[list(present.BACKLOG_COUNTS)].sum().to_dict(),
         passed_days=present.PASSED_DAYS,
         passed_column=present.passed_column,
-        narrowed=any(key != "sort" for key in filters.as_query()),
+        narrowed=any(key not in ("sort", "dir") for key in filters.as_query()),
         unknown_provider=present.UNKNOWN_PROVIDER,
         backlog_rows=backlog.head(BACKLOG_ROWS).to_dict("records"),
         backlog_providers=len(backlog),
@@ -123,10 +140,27 @@ def ptl_list(
 
 @router.get("/ptl.csv", name="ptl_csv")
 def ptl_csv(ctx: ContextDep, scope: ScopeDep, auditor: AuditorDep, filters: FiltersDep):
-    listed, _ = scope.listed(filters, ctx.results.reference_date())
-    rows = listed.loc[:, list(PTL_CSV_COLUMNS)].astype(object).where(listed.notna(), None).to_dict("records")
-    auditor.exported(ObjectRef("ptl"), {"rows": len(rows), "filters": filters.as_query(), "format": "csv"})
-    return csv_response(rows, PTL_CSV_COLUMNS, "patient-tracking-list.csv")
+    """The grid's rows, filters and order with every column in full (`ptl_grid.CSV_COLUMNS`)."""
+    listed, total, notes = _listed(scope, auditor.session, filters, ctx.results.reference_date())
+    names = {code: organisation_name(code) for code in listed["provider"].dropna().unique()}
+    rows = ptl_grid.csv_rows(listed, notes, names)
+    auditor.exported(ObjectRef("ptl"), {"rows": total, "filters": filters.as_query(), "format": "csv"})
+    return csv_response(rows, ptl_grid.CSV_COLUMNS, "patient-tracking-list.csv")
+
+
+def _listed(scope, session, filters: present.PtlFilters, census, offset: int = 0, limit: int | None = None):
+    """(rows, how many pass the filters, the latest note of each row shown) in the filters' order; a
+    sort by the notes orders every row that passes before taking the page."""
+    if not present.SORTS[filters.sort].from_notes:
+        shown, total = scope.listed(filters, census, offset=offset, limit=limit)
+        return shown, total, scope.notes_for(session, shown)
+    every, total = scope.listed(filters, census)
+    notes = scope.notes_for(session, every)
+    ordered = ptl_grid.sorted_by_notes(
+        every, notes, filters.sort, ptl_grid.ascending(filters.sort, filters.direction)
+    )
+    shown = ordered.iloc[offset : None if limit is None else offset + limit]
+    return shown, total, {rid: notes[rid] for rid in shown["record_id"] if rid in notes}
 
 
 @router.get("/ptl/{record_id}", name="ptl_pathway")

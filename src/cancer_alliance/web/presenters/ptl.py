@@ -14,14 +14,11 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.cwt import ptl as cwt_ptl
+from cancer_alliance.web.presenters import ptl_grid
 from cancer_alliance.web.presenters.formatting import format_date, is_missing
 
-SORTS = {
-    "days_waited": ("days_waited", False),
-    "breach_date_62d": ("breach_date_62d", True),
-    "next_milestone_date": ("next_milestone_date", True),
-    "provider": ("provider", True),
-}
+#: Query value -> grid column to sort by (`ptl_grid.SORTS`).
+SORTS = ptl_grid.SORTS
 DEFAULT_SORT = "days_waited"
 MILESTONE_NAMES = {
     "2ww": "2-week wait (first appointment)",
@@ -42,11 +39,17 @@ class PtlFilters:
     sort: str = DEFAULT_SORT
     passed_day: str = ""
     milestone_overdue: bool = False  # a timed-pathway milestone overdue (issue 12 item 5)
+    team: str = ""  # tumour site team (`reference.tumour_site_teams`, docs/decisions/0036)
+    direction: str = ""  # "asc" or "desc"; blank: the sort column's first direction
 
     @property
     def order(self) -> tuple[str, bool]:
-        """(column, ascending) to sort by; `Scope.open_pathways` hands the rows over in this order."""
-        return SORTS.get(self.sort, SORTS[DEFAULT_SORT])
+        """(column, ascending) to sort by; `Scope.open_pathways` hands the rows over in this order. A
+        sort by the notes (kept in the store, not the results) orders by the default here and is
+        re-sorted by the page (`ptl_grid.sorted_by_notes`)."""
+        sort = self.sort if self.sort in SORTS and not SORTS[self.sort].from_notes else DEFAULT_SORT
+        chosen = SORTS[sort]
+        return chosen.column, ptl_grid.ascending(sort, self.direction if sort == self.sort else "")
 
     def mask(self, rows: pd.DataFrame, census: dt.date) -> np.ndarray:
         """True for each row that passes the filters."""
@@ -55,6 +58,7 @@ class PtlFilters:
             ("tumour_type", self.tumour_type),
             ("band", self.band),
             ("provider", self.provider),
+            ("team", self.team),
         ):
             if wanted:
                 keep &= (rows[column] == wanted).to_numpy()
@@ -76,7 +80,9 @@ class PtlFilters:
             "tumour_type": self.tumour_type,
             "band": self.band,
             "provider": self.provider,
+            "team": self.team,
             "sort": self.sort,
+            "dir": self.direction,
         }
         if self.breach_within is not None:
             query["breach_within"] = str(self.breach_within)
@@ -144,56 +150,6 @@ def rag(breach: dt.date | None, census: dt.date, warn_within_days: int) -> dict[
     if days <= warn_within_days:
         return {"text": f"Breaches in {days} day{'s' if days != 1 else ''}", "classes": "nhsuk-tag--orange"}
     return {"text": "On track", "classes": "nhsuk-tag--green"}
-
-
-@dataclass(frozen=True)
-class PathwayRow:
-    """One line of the list."""
-
-    record_id: str
-    provider: str
-    tumour_type: str
-    route: str
-    days_waited: int
-    band: str
-    breach_date: str
-    next_milestone: str
-    tag: dict[str, str]
-    next_action: str
-    pathway_milestone: str = ""  # timed pathway (lung, prostate, colorectal): next milestone and due date
-    pathway_overdue: bool = False
-
-    @property
-    def provider_known(self) -> bool:
-        """Whether `provider` is an ODS code (shown by name, the code on hover) rather than "Unknown"."""
-        return self.provider != "Unknown"
-
-
-def list_rows(
-    rows: pd.DataFrame, census: dt.date, warn_within_days: int, next_actions: Mapping[str, str]
-) -> list[PathwayRow]:
-    return [
-        PathwayRow(
-            record_id=row["record_id"],
-            provider=row["provider"] or "Unknown",
-            tumour_type=row["tumour_type"] or "",
-            route=row["route"] or "",
-            days_waited=int(row["days_waited"]),
-            band=row["band"] or "",
-            breach_date=format_date(row["breach_date_62d"]),
-            next_milestone=(
-                f"{MILESTONE_NAMES.get(row['next_milestone'], row['next_milestone'])}, "
-                f"{format_date(row['next_milestone_date'])}"
-                if row["next_milestone"]
-                else ""
-            ),
-            tag=rag(row["breach_date_62d"], census, warn_within_days),
-            next_action=next_actions.get(row["record_id"], ""),
-            pathway_milestone=timed_milestone(row),
-            pathway_overdue=bool(row.get("milestone_overdue") or False),
-        )
-        for row in rows.to_dict("records")
-    ]
 
 
 def milestone_name(code: str) -> str:
