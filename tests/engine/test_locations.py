@@ -271,3 +271,31 @@ def test_on_spark_cwt_ptl_and_performance_read_and_write_uris(tmp_path):
     )
     assert table.equals(performance_file(source, tmp_path / "performance.parquet", by, engine="duckdb"))
     assert pq.read_table(tmp_path / "spark" / "performance.parquet").num_rows == table.num_rows == 4
+
+
+URI = "dbfs:/alliance/input.csv"
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cwt", "ptl", URI, "--census", "2019-03-31", "-o", "ptl.csv"],
+        ["cwt", "performance", URI, "--by", "provider", "-o", "performance.csv"],
+        ["cwt", "performance", "records.csv", "--by", "provider", "-o", "main.cancer.performance"],
+        ["fit", "metrics", URI, "-o", "metrics.csv"],
+        ["fit", "symptomatic", "main.cancer.cwt_records", "-o", "symptomatic.csv"],
+        ["radiotherapy", "compliance", "--courses", URI, "--linacs", URI, "-o", "compliance.csv"],
+        ["pathways", "evaluate", URI, "-o", "milestones.csv"],
+        ["lung", "risk", "--model", "plcom2012", URI, "-o", "scored.csv"],
+    ],
+)
+def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_nothing(
+    tmp_path, monkeypatch, args
+):
+    monkeypatch.chdir(tmp_path)
+    write_records(tmp_path / "records.csv", RECORDS)
+    result = CliRunner().invoke(app, [*args, "--engine", "duckdb"])
+    assert result.exit_code == 2, result.output
+    assert "needs the Spark engine" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]
