@@ -244,3 +244,58 @@ def test_over_connect_fit_and_pathways_read_file_uris_and_write_duckdbs_bytes(
         assert (tmp_path / name).read_bytes() == (tmp_path / "duckdb" / name).read_bytes()
     rejected = (tmp_path / "milestones.rejected.csv").read_text(encoding="utf-8")
     assert rejected == (tmp_path / "duckdb" / "milestones.rejected.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.spark
+def test_on_spark_cwt_ptl_and_performance_read_and_write_uris(tmp_path):
+    """The report commands' library functions with a `file://` input and Parquet URIs as outputs, against
+    DuckDB's local files (tables as outputs: the Connect test of `cwt evaluate`, which shares the writer)."""
+    import datetime as dt
+
+    from cancer_alliance.cwt.report_files import performance_file, ptl_file
+
+    valid = [row for row in RECORDS if row["record_id"] != "bad"]  # the report commands stop at a bad row
+    source = write_records(tmp_path / "records.csv", valid)
+    census = dt.date(2019, 6, 30)
+    local = ptl_file(source, tmp_path / "ptl.parquet", census, engine="duckdb")
+    expected = pq.read_table(local.output).to_pylist()
+    assert [row["record_id"] for row in expected] == ["e1"]  # referred 3 June 2019, not yet treated
+    remote = ptl_file(f"file://{source}", f"file://{tmp_path}/spark/ptl.parquet", census, engine="spark")
+    assert str(remote.summary_path) == f"file://{tmp_path}/spark/ptl.summary.parquet"
+    assert pq.read_table(tmp_path / "spark" / "ptl.parquet").to_pylist() == expected
+    summary = pq.read_table(tmp_path / "spark" / "ptl.summary.parquet").to_pylist()
+    assert summary == pq.read_table(local.summary_path).to_pylist()
+    by = ["provider"]
+    table = performance_file(
+        f"file://{source}", f"file://{tmp_path}/spark/performance.parquet", by, engine="spark"
+    )
+    assert table.equals(performance_file(source, tmp_path / "performance.parquet", by, engine="duckdb"))
+    assert pq.read_table(tmp_path / "spark" / "performance.parquet").num_rows == table.num_rows == 4
+
+
+URI = "dbfs:/alliance/input.csv"
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cwt", "ptl", URI, "--census", "2019-03-31", "-o", "ptl.csv"],
+        ["cwt", "performance", URI, "--by", "provider", "-o", "performance.csv"],
+        ["cwt", "performance", "records.csv", "--by", "provider", "-o", "main.cancer.performance"],
+        ["fit", "metrics", URI, "-o", "metrics.csv"],
+        ["fit", "symptomatic", "main.cancer.cwt_records", "-o", "symptomatic.csv"],
+        ["radiotherapy", "compliance", "--courses", URI, "--linacs", URI, "-o", "compliance.csv"],
+        ["pathways", "evaluate", URI, "-o", "milestones.csv"],
+        ["lung", "risk", "--model", "plcom2012", URI, "-o", "scored.csv"],
+    ],
+)
+def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_nothing(
+    tmp_path, monkeypatch, args
+):
+    monkeypatch.chdir(tmp_path)
+    write_records(tmp_path / "records.csv", RECORDS)
+    result = CliRunner().invoke(app, [*args, "--engine", "duckdb"])
+    assert result.exit_code == 2, result.output
+    assert "needs the Spark engine" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]

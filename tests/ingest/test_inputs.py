@@ -69,3 +69,26 @@ def test_cwt_performance_reads_the_national_item_names_through_a_profile(home, t
     refused = runner.invoke(app, ["cwt", "ptl", str(national), "--census", "2019-09-30", "-o",
                                   str(tmp_path / "p.csv"), "--profile", "scr"])  # fmt: skip
     assert refused.exit_code == 2 and "missing required columns" in refused.stderr, refused.stderr
+
+
+@pytest.mark.cli
+def test_radiotherapy_reads_its_cwt_records_through_a_profile(home, tmp_path):
+    from tests.radiotherapy.test_cli import COURSES, LINACS, run
+
+    teletherapy = [record(record_id=f"rt{i}", treatment_modality="05") for i in range(2)]
+    rows, header = national_rows(teletherapy)
+    national = write(tmp_path / "national.csv", rows, header)
+    canonical = write(tmp_path / "canonical.csv", teletherapy, CWT.column_names)
+    outputs = []
+    for name, extra in [
+        ("canonical", ["--cwt", str(canonical)]),
+        ("profiled", ["--cwt", str(national), "--cwt-profile", "cwt-national"]),
+        ("detected", ["--cwt", str(national)]),
+    ]:
+        (tmp_path / name).mkdir()
+        result, out = run(tmp_path / name, COURSES, LINACS, "--as-of", "2019-09-01", *extra)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    refused, _ = run(tmp_path, COURSES, LINACS, "--cwt", str(national), "--cwt-profile", "scr")
+    assert refused.exit_code == 2
