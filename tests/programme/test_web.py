@@ -32,7 +32,9 @@ DELIVERABLE = {
     "financial_year": "2018/19",
     "title": "Recover the 62-day standard",
     "owner": "Programme manager",
-    "due_date": "2019-03-31",
+    "due_date_day": "31",
+    "due_date_month": "3",
+    "due_date_year": "2019",
     "funding": "250000",
     "metric_key": "cwt:62d_usc",
     "trajectory": "2019-01=0.80; 2019-02=0.82; 2019-03=0.85",
@@ -118,11 +120,12 @@ def test_an_invalid_form_names_each_field(home, signed_in):
     response = post(
         east,
         "/programme/deliverables",
-        {**DELIVERABLE, "alliance": EAST, "due_date": "31/03/2019", "trajectory": "soon"},
+        {**DELIVERABLE, "alliance": EAST, "due_date_month": "", "trajectory": "soon"},
         "/programme",
     )
     assert response.status_code == 400
     assert 'href="#due_date"' in response.text and 'href="#trajectory"' in response.text
+    assert "Due date must include a month" in response.text
 
 
 def test_the_pages_need_signing_in_except_the_library(home, client):
