@@ -87,7 +87,9 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
     page.locator("#overdue-table").get_by_role("link", name=episode).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Patient {episode}")
     expect(page.locator("#timeline")).to_contain_text("Mammogram due (overdue)")
-    expect(page.locator(".nhsuk-summary-list")).to_contain_text("breast-psfu-default, version 2026.1")
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text(
+        "Breast cancer personalised stratified follow-up (default, editable)"
+    )
     check_page(page, "followup-patient")
 
     expect(page.locator("form.app-followup-action")).to_have_count(0)  # one form at a time, once chosen

@@ -11,7 +11,9 @@ from cancer_alliance.web.presenters import programme as present
 FORM = {
     "title": "Recover the 62-day standard",
     "owner": "PM",
-    "due_date": "2019-03-31",
+    "due_date_day": "31",
+    "due_date_month": "3",
+    "due_date_year": "2019",
     "funding": "£250,000",
     "metric_key": "cwt:62d_usc",
     "trajectory": "2019-01=80%; 2019-02=0.82",
@@ -27,10 +29,14 @@ def test_a_valid_form_becomes_a_deliverable_with_percentages_as_fractions():
 
 def test_each_bad_field_is_named_once_in_the_error_summary():
     data, errors = present.parse_deliverable(
-        {**FORM, "due_date": "31/03/2019", "funding": "lots", "trajectory": "Jan=1"}
+        {**FORM, "due_date_day": "31", "due_date_month": "4", "funding": "lots", "trajectory": "Jan=1"}
     )
     assert data is None
     assert [e["href"] for e in errors] == ["#due_date", "#funding", "#trajectory"]
+    assert errors[0]["text"] == "Due date must be a real date"
+    assert present.parse_deliverable({**FORM, "due_date_day": "", "due_date_month": "", "due_date_year": ""})[
+        1
+    ][0]["text"] == ("Enter the due date")
 
 
 def test_rag_tags_and_details():
@@ -59,7 +65,7 @@ def test_history_rows_say_what_changed_newest_first():
     rows = present.history_rows([first, second])
     assert rows[0] == {
         "version": "2",
-        "when": "2019-01-02 09:30 UTC",
+        "when": "2 January 2019 09:30 UTC",
         "who": "nat",
         "what": "Owner: A to B; Trajectory: 2019-01=0.8 to 2019-01=0.8; 2019-02=0.82",
     }

@@ -30,6 +30,7 @@ from cancer_alliance.followup.protocol import Decision, Protocol, stratify
 from cancer_alliance.followup.worklist import COLUMNS, WorkItem
 from cancer_alliance.ingest import IngestSummary, ingest_file
 from cancer_alliance.ingest.lake import DATA_FILE, SNAPSHOT_PREFIX
+from cancer_alliance.reference import code_list
 from cancer_alliance.schemas import schema
 from cancer_alliance.store import Auditor, Store
 from cancer_alliance.store.followup import (
@@ -176,7 +177,8 @@ def _episode_decision(protocol: Protocol, row: Mapping[str, Any]) -> Decision:
     else:
         after = last or row["stratified_date"]
         upcoming = tuple(d for d in decision.surveillance_due if d > after) if surveilled else ()
-    source = f"Pathway {row['pathway']} as recorded by the trust (imported episode)"
+    label = code_list("followup_pathway").get(row["pathway"], row["pathway"])
+    source = f"{label}, as recorded by the trust (imported episode)"
     return replace(decision, pathway=row["pathway"], reasons=(source,), surveillance_due=upcoming)
 
 

@@ -31,6 +31,7 @@ from cancer_alliance.web import assets
 from cancer_alliance.web.components import ComponentCache
 from cancer_alliance.web.context import AppContext
 from cancer_alliance.web.presenters.formatting import FILTERS, options
+from cancer_alliance.web.presenters.sources import source_in_words
 from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.scope import NotInScope, SignInRequired
 from cancer_alliance.web.security.limits import BodyLimit
@@ -64,6 +65,7 @@ def templates() -> Jinja2Templates:
     environment.filters.update(FILTERS)
     environment.globals["options"] = options
     environment.filters["organisation"] = organisation_name
+    environment.filters["source"] = source_in_words
     environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
 

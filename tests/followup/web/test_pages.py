@@ -329,3 +329,15 @@ def test_an_nhs_number_in_a_note_is_refused(nurse, store):
     fields = open_form(nurse, patient, f"contact-{patient}") | {"note": "re 943 476 5919"}
     refused = nurse.post(f"/followup/patients/{patient}/actions", data=fields)
     assert refused.status_code == 400 and "Remove the NHS number" in refused.text
+
+
+def test_a_national_metrics_table_of_many_trusts_is_folded(signed_in, store, monkeypatch):
+    """Issue #23: the national page listed every trust in a table 27,000 px long."""
+    from cancer_alliance.web.pages import followup_metrics
+
+    add_patient(store, trust_code="RGT")
+    add_patient(store, trust_code="RTX")
+    assert 'id="followup-metrics-folded"' not in signed_in("nat").get("/followup/metrics").text
+    monkeypatch.setattr(followup_metrics, "FOLD_ROWS", 1)
+    page = signed_in("nat").get("/followup/metrics?as_of=2019-03-31").text
+    assert 'id="followup-metrics-folded"' in page and "Show the figures for each of the" in page

@@ -193,3 +193,16 @@ def test_a_patient_who_left_follow_up_cannot_report_a_concern_but_care_records_c
     left = record()
     left.patient.status = "discharged"
     assert [f["action"] for f in present.action_forms(left) if f["item_id"] == 1] == ["record_care"]
+
+
+def test_worklist_dates_and_the_protocol_are_in_words():
+    assert (
+        present.dates_in_words("mammogram due 2019-04-19; not booked")
+        == "mammogram due 19 April 2019; not booked"
+    )
+
+    class InForce:
+        id, version, title = "p", "1", "Default breast protocol"
+
+    assert present.protocol_name("p", "1", InForce()) == "Default breast protocol"
+    assert present.protocol_name("p", "0", InForce()) == "p, version 0"

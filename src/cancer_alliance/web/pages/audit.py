@@ -28,6 +28,7 @@ from cancer_alliance.store import (
 )
 from cancer_alliance.web.context import AuditorDep, SignedInDep
 from cancer_alliance.web.pages.common import render
+from cancer_alliance.web.presenters import audit as audit_words
 from cancer_alliance.web.presenters.paging import pagination
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.tables import csv_response
@@ -122,12 +123,14 @@ class EventRow:
     who: str
     who_href: str
     job: bool
+    job_id: str
     action: str
     object_type: str
     object_id: str
     object_href: str | None
     request_id: str
     details: str
+    folded: bool
 
 
 def event_rows(rows: list[AuditRow]) -> list[EventRow]:
@@ -138,18 +141,22 @@ def event_rows(rows: list[AuditRow]) -> list[EventRow]:
         object_href = None
         if row.object_type and row.object_id:
             object_href = "/audit?" + urlencode({"object_type": row.object_type, "object_id": row.object_id})
+        job = row.username is None
+        text = audit_words.details_in_words(details) if details else ""
         shown.append(
             EventRow(
-                when=f"{row.occurred_at:%Y-%m-%d %H:%M:%S}",
-                who=row.display_name or row.actor,
+                when=audit_words.when_in_words(row.occurred_at),
+                who=audit_words.job_in_words(row.actor) if job else row.display_name or row.actor,
                 who_href="/audit?" + urlencode({"username": row.actor}),
-                job=row.username is None,
+                job=job,
+                job_id=row.actor if job else "",
                 action=ACTIONS.get(row.action, row.action),
-                object_type=row.object_type or "",
+                object_type=audit_words.object_in_words(row.object_type),
                 object_id=row.object_id or "",
                 object_href=object_href,
                 request_id=row.request_id or "",
-                details=json.dumps(details, sort_keys=True, separators=(", ", ": ")) if details else "",
+                details=text,
+                folded=audit_words.folded(text),
             )
         )
     return shown
@@ -180,6 +187,7 @@ def audit_log(
         query=query,
         filters=filters,
         actions=ACTIONS,
+        objects=audit_words.OBJECTS,
     )
 
 

@@ -141,7 +141,7 @@ def _patient_page(
         status_code=status_code,
         record=record,
         as_of=day,
-        summary_rows=present.summary_rows(record),
+        summary_rows=present.summary_rows(record, protocol()),
         timeline=present.timeline(record, day),
         history=present.history_rows(record),
         choose_items=[{"value": f["id"], "text": f["label"]} for f in forms],

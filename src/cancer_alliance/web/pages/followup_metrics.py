@@ -30,6 +30,9 @@ from cancer_alliance.web.presenters.charts import followup_shares
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
+#: Above this many trusts (a national view) the table is folded behind a summary, so the page leads with
+#: the alliance's figures and the chart instead of a table tens of thousands of pixels long (issue #23).
+FOLD_ROWS = 20
 AS_OF = Query(description="yyyy-mm-dd; default the demo's reference date")
 
 
@@ -81,6 +84,7 @@ def followup_metrics(
         "followup_metrics.jinja",
         as_of=report.as_of,
         rows=rows,
+        fold_rows=FOLD_ROWS,
         summary=summary,
         place="England" if viewer.role is Role.national else _alliance_name(viewer.organisation_code),
         has_cohort=report.has_cohort,

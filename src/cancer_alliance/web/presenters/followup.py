@@ -5,6 +5,7 @@ rows. No I/O; unit-tested without a browser."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,13 +51,29 @@ def worklist_sections(items: Iterable[WorkItem]) -> list[dict[str, Any]]:
                     "pathway": code_list("followup_pathway").get(item.pathway, item.pathway),
                     "date": format_date(item.date),
                     "days": _days(item.days),
-                    "detail": item.detail,
+                    "detail": dates_in_words(item.detail),
                 }
                 for item in grouped[category]
             ],
         }
         for category, title in CATEGORIES.items()
     ]
+
+
+#: A date as the worklist's shared text writes it (the CLI's and the CSV's form).
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """The worklist's detail text with its dates written as the pages write dates ("19 April 2019")."""
+    return ISO_DATE.sub(lambda m: format_date(dt.date(*map(int, m.groups()))), text)
+
+
+def protocol_name(protocol_id: str, version: str, in_force: Any) -> str:
+    """A protocol as a reader knows it: its title when it is the one in force, else its id and version."""
+    if in_force is not None and (in_force.id, in_force.version) == (protocol_id, version):
+        return in_force.title
+    return f"{protocol_id}, version {version}"
 
 
 def _days(days: int) -> str:
@@ -67,14 +84,15 @@ def _days(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
-def summary_rows(record: PatientRecord) -> list[dict[str, Any]]:
+def summary_rows(record: PatientRecord, protocol: Any = None) -> list[dict[str, Any]]:
+    """The patient's summary; `protocol`, the protocol in force, names the patient's by its title."""
     patient = record.patient
     pathways = code_list("followup_pathway")
     statuses = code_list("followup_status")
     rows = [
         ("Episode", patient.episode_id),
         ("Pathway", pathways.get(patient.pathway, patient.pathway)),
-        ("Protocol", f"{patient.protocol_id}, version {patient.protocol_version}"),
+        ("Protocol", protocol_name(patient.protocol_id, patient.protocol_version, protocol)),
         ("Reasons", "; ".join(patient.reasons or [])),
         (
             "Status",

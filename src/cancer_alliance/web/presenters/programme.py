@@ -22,9 +22,11 @@ from cancer_alliance.programme.metrics import metric_sources
 from cancer_alliance.programme.priorities import priorities
 from cancer_alliance.programme.rag import Assessment
 from cancer_alliance.reference.organisations import alliances
-from cancer_alliance.stats.charts import spc_chart, spc_icons
+from cancer_alliance.stats.charts import POINT_TYPE_LABELS, spc_chart, spc_icons
 from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 from cancer_alliance.store.programme import CaseStudy, Deliverable, DeliverableChange, Rag
+from cancer_alliance.web.date_input import PARTS, read_date
+from cancer_alliance.web.presenters.formatting import format_date
 
 RAG_CLASSES = {Rag.red: "nhsuk-tag--red", Rag.amber: "nhsuk-tag--orange", Rag.green: "nhsuk-tag--green"}
 FIELD_LABELS = {
@@ -96,7 +98,7 @@ def deliverable_rows(items: Sequence[tuple[Deliverable, Assessment]]) -> list[di
             "id": d.id,
             "title": d.title,
             "owner": d.owner,
-            "due": d.due_date.isoformat(),
+            "due": format_date(d.due_date),
             "funding": "" if d.funding is None else f"£{d.funding:,.0f}",
             "metric": metric_label(d.metric_key),
             "tag": rag_tag(result),
@@ -113,7 +115,7 @@ def deliverable_form(d: Deliverable | None) -> dict[str, str]:
     return {
         "title": d.title,
         "owner": d.owner,
-        "due_date": d.due_date.isoformat(),
+        **date_parts(d.due_date, "due_date"),
         "funding": "" if d.funding is None else f"{d.funding:.2f}",
         "metric_key": d.metric_key or "",
         "trajectory": format_trajectory({p.month: p.target for p in d.trajectory}),
@@ -125,7 +127,13 @@ def deliverable_form(d: Deliverable | None) -> dict[str, str]:
 
 def errors_for(problems: Sequence[FieldError]) -> list[dict[str, str]]:
     return [
-        {"text": f"{FIELD_LABELS.get(p.field, p.field)}: {p.message}", "href": f"#{p.field}"}
+        {
+            # a message written as a sentence (the date input's) stands alone; others follow the label
+            "text": p.message
+            if p.message[:1].isupper()
+            else f"{FIELD_LABELS.get(p.field, p.field)}: {p.message}",
+            "href": f"#{p.field}",
+        }
         for p in problems
     ]
 
@@ -140,7 +148,7 @@ def error_of(errors: Sequence[Mapping[str, str]], field: str) -> str | None:
 def parse_deliverable(form: Mapping[str, str]) -> tuple[DeliverableInput | None, list[dict[str, str]]]:
     """The form as a DeliverableInput, or the error-summary entries naming each field."""
     problems: list[FieldError] = []
-    due = _date(form.get("due_date", ""), "due_date", problems, required=True)
+    due = _date(form, "due_date", problems, required=True)
     try:
         funding = parse_funding(form.get("funding", ""))
     except ValueError as error:
@@ -171,8 +179,8 @@ def parse_case_study(
     form: Mapping[str, Any], chosen: Sequence[str]
 ) -> tuple[CaseStudyInput | None, list[dict[str, str]]]:
     problems: list[FieldError] = []
-    start = _date(form.get("start_date", ""), "start_date", problems)
-    end = _date(form.get("end_date", ""), "end_date", problems)
+    start = _date(form, "start_date", problems)
+    end = _date(form, "end_date", problems)
     data = CaseStudyInput(
         title=form.get("title", ""),
         summary=form.get("summary", ""),
@@ -188,17 +196,24 @@ def parse_case_study(
     return (None if problems else data), errors_for(problems)
 
 
-def _date(text: str, field: str, problems: list[FieldError], required: bool = False) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        if required:
-            problems.append(FieldError(field, "enter a date, for example 2019-03-31"))
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        problems.append(FieldError(field, "must be a real date, for example 2019-03-31"))
-        return None
+def _date(
+    form: Mapping[str, Any], field: str, problems: list[FieldError], required: bool = False
+) -> date | None:
+    """The date typed into `field`'s NHS.UK date input (`field_day`, `field_month`, `field_year`)."""
+    label = FIELD_LABELS.get(field, field)
+    answer = read_date(label, *(str(form.get(f"{field}_{part}", "") or "") for part in PARTS))
+    if answer.error:
+        problems.append(FieldError(field, answer.error))
+    elif answer.blank and required:
+        problems.append(FieldError(field, f"Enter the {label.lower()}"))
+    return answer.date
+
+
+def date_parts(day: date | None, field: str) -> dict[str, str]:
+    """A stored date as the date input's three boxes, for the form."""
+    if day is None:
+        return {f"{field}_{part}": "" for part in PARTS}
+    return {f"{field}_day": str(day.day), f"{field}_month": str(day.month), f"{field}_year": str(day.year)}
 
 
 def history_rows(changes: Sequence[DeliverableChange]) -> list[dict[str, str]]:
@@ -208,7 +223,7 @@ def history_rows(changes: Sequence[DeliverableChange]) -> list[dict[str, str]]:
         rows.append(
             {
                 "version": str(change.version),
-                "when": f"{change.changed_at:%Y-%m-%d %H:%M} UTC",
+                "when": f"{format_date(change.changed_at)} {change.changed_at:%H:%M} UTC",
                 "who": change.changed_by,
                 "what": "Added"
                 if not change.before
@@ -254,8 +269,8 @@ def case_study_form(study: CaseStudy | None) -> dict[str, str]:
         "title": study.title,
         "summary": study.summary,
         "intervention": study.intervention,
-        "start_date": study.start_date.isoformat() if study.start_date else "",
-        "end_date": study.end_date.isoformat() if study.end_date else "",
+        **date_parts(study.start_date, "start_date"),
+        **date_parts(study.end_date, "end_date"),
         "contacts": study.contacts,
         "metric_key": study.metric_key or "",
         "change_month": study.change_month or "",
@@ -269,10 +284,10 @@ def before_after_view(found: BeforeAfter, title: str) -> dict[str, Any]:
     icons = [{"src": icon_data_uri(name), "label": ICON_LABELS[name]} for name in spc_icons(found.summary)]
     rows = [
         {
-            "month": x.strftime("%Y-%m"),
+            "month": x.strftime("%b %Y"),
             "value": percent(y),
             "side": "After" if group else "Before",
-            "point": str(point),
+            "point": POINT_TYPE_LABELS.get(str(point), str(point)),
         }
         for x, y, group, point in zip(
             found.points["x"],
