@@ -1,7 +1,8 @@
 """Profiles for tables other than `cwt` (issue 20, item 1): a FIT screening spreadsheet export
 (`fit-screening-extract`: words for headers, Data Dictionary sex codes, ODS-coded CCGs, labels for
-findings, dd/mm/yyyy) and a centre's Radiotherapy Data Set courses (`rtds`: item names, RTDS intent
-codes) import to the same lake rows as the canonical files of the same records, detected from headers."""
+findings, dd/mm/yyyy), a centre's Radiotherapy Data Set courses (`rtds`: item names, RTDS intent
+codes) and a trust's COSD records (`cosd`: item names, gender codes, TNM sub-stages) import to the
+same lake rows as the canonical files of the same records, detected from headers."""
 
 from __future__ import annotations
 
@@ -35,6 +36,15 @@ COURSES = [
      "linac_id": "L1"},
     {"course_id": "c2", "nhs_number": "9434765919", "provider_code": "RGT", "intent": "palliative",
      "start_date": "2020-04-01", "prescribed_dose_gy": "8", "fractions": "1"},
+]  # fmt: skip
+TUMOURS = [
+    {"tumour_id": "t1", "nhs_number": "9434765919", "diagnosis_date": "2021-05-04", "icd10": "C34.1",
+     "cancer_site": "lung", "stage": "1", "route_to_diagnosis": "two_week_wait", "sex": "F",
+     "age_at_diagnosis": "67", "deprivation_quintile": "1", "ccg_code": ONS, "trust_code": "RGT"},
+    {"tumour_id": "t2", "nhs_number": "9434765919", "diagnosis_date": "2022-11-30", "icd10": "C50.9",
+     "stage": "3", "sex": "X", "trust_code": "RGT"},
+    {"tumour_id": "t3", "nhs_number": "9434765919", "diagnosis_date": "2023-01-02", "icd10": "C18.7",
+     "stage": "unstageable", "route_to_diagnosis": "emergency_presentation", "sex": "M"},
 ]  # fmt: skip
 
 
@@ -98,3 +108,14 @@ def test_radiotherapy_data_set_courses_give_the_canonical_files_rows(home, tmp_p
     assert lake_rows(table, rtds, tmp_path) == lake_rows(table, canonical, tmp_path)
     summary = ingest_file(table, rtds)
     assert (summary.profile, summary.profile_detected, summary.accepted) == ("rtds", True, 2)
+
+
+def test_cosd_records_give_the_canonical_files_rows(home, tmp_path):
+    table = "tumour_registration"
+    canonical = write(tmp_path / "canonical.csv", TUMOURS, schema(table).column_names)
+    codes = {"sex": {"F": "2", "M": "1", "X": "9"}, "stage": {"1": "1A", "3": "IIIB"}}
+    rows, header = as_source(TUMOURS, "cosd", codes)
+    cosd = write(tmp_path / "cosd.csv", rows, header)
+    assert lake_rows(table, cosd, tmp_path) == lake_rows(table, canonical, tmp_path)
+    summary = ingest_file(table, cosd)
+    assert (summary.profile, summary.profile_detected, summary.accepted) == ("cosd", True, 3)
