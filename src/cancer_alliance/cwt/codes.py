@@ -28,9 +28,47 @@ def _case(F: Any, column: str, values_by_code: dict[str, str]) -> Any:
     return expression
 
 
+def with_codes(records: Any) -> Any:
+    """`records` with `treatment_stage`, `modality_group` and `counts_in_31_62` looked up in the code
+    tables by two joins with small lookup frames: the same values as `treatment_stage`,
+    `modality_group` and `counts_in_31_62` below, without testing every record against each code
+    list (on DuckDB a hash join costs a fraction of those CASE and IN tests; docs/performance.md)."""
+    from cancer_alliance.engine import functions
+
+    F = functions(records)
+    col = F.col
+    session = records.sparkSession
+    stages = session.createDataFrame(
+        [(e.code, e.treatment_stage) for e in treatment_event_types()],
+        schema="ca_event_code string, ca_stage string",
+    )
+    modalities = session.createDataFrame(
+        [(m.code, m.modality_group, m.counts_in_31_62) for m in treatment_modalities()],
+        schema="ca_modality_code string, ca_modality_group string, ca_counts boolean",
+    )
+    # A few dozen rows each: Spark broadcasts them by size.
+    joined = records.join(stages, on=col("treatment_event_type") == col("ca_event_code"), how="left").join(
+        modalities, on=col("treatment_modality") == col("ca_modality_code"), how="left"
+    )
+    return joined.select(
+        *records.columns,
+        col("ca_stage").alias("treatment_stage"),
+        F.coalesce(col("ca_modality_group"), F.lit(UNLISTED_MODALITY_GROUP)).alias("modality_group"),
+        F.coalesce(col("ca_counts"), F.lit(True)).alias("counts_in_31_62"),
+    )
+
+
 def treatment_stage(F: Any) -> Any:
     """'first' or 'subsequent' from CANCER TREATMENT EVENT TYPE; null when blank or unknown."""
     return _case(F, "treatment_event_type", {e.code: e.treatment_stage for e in treatment_event_types()})
+
+
+def is_treatment_stage(F: Any, stage: str) -> Any:
+    """Whether CANCER TREATMENT EVENT TYPE is a code of `stage` ('first' or 'subsequent'): the same as
+    `treatment_stage(F) == stage`, as one IN list, which DuckDB tests inside the Parquet scan far more
+    cheaply than the CASE (docs/performance.md); null when blank."""
+    codes = sorted(e.code for e in treatment_event_types() if e.treatment_stage == stage)
+    return F.col("treatment_event_type").isin(codes) if codes else F.lit(False)
 
 
 def modality_group(F: Any) -> Any:
