@@ -1,14 +1,17 @@
-"""Treatment stage, modality group and 31/62-day scope as column expressions built from the
-reference code tables (CWT treatment codes [S19, S44]; `cancer_alliance.reference`), so that a change of code
-list
-is a data change. The tables are a few dozen rows, so a CASE expression is cheaper than a join.
-"""
+"""Treatment stage, modality group and 31/62-day scope from the reference code tables (CWT treatment
+codes [S19, S44]; `cancer_alliance.reference`), so that a change of code list is a data change.
+
+`with_codes` looks them up by joining the records with the code tables as small lookup frames: on
+DuckDB a hash join costs less than testing every record against each code list in a CASE (measured
+on a national year, docs/performance.md). The column expressions below give the same values where a
+join does not fit (a filter, a single column)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from cancer_alliance.engine import functions
 from cancer_alliance.reference import treatment_event_types, treatment_modalities
 
 #: Group of a modality code that is blank or not in the code list: NCL puts "everything else" in
@@ -33,8 +36,6 @@ def with_codes(records: Any) -> Any:
     tables by two joins with small lookup frames: the same values as `treatment_stage`,
     `modality_group` and `counts_in_31_62` below, without testing every record against each code
     list (on DuckDB a hash join costs a fraction of those CASE and IN tests; docs/performance.md)."""
-    from cancer_alliance.engine import functions
-
     F = functions(records)
     col = F.col
     session = records.sparkSession
