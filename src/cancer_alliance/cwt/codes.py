@@ -1,14 +1,17 @@
-"""Treatment stage, modality group and 31/62-day scope as column expressions built from the
-reference code tables (CWT treatment codes [S19, S44]; `cancer_alliance.reference`), so that a change of code
-list
-is a data change. The tables are a few dozen rows, so a CASE expression is cheaper than a join.
-"""
+"""Treatment stage, modality group and 31/62-day scope from the reference code tables (CWT treatment
+codes [S19, S44]; `cancer_alliance.reference`), so that a change of code list is a data change.
+
+`with_codes` looks them up by joining the records with the code tables as small lookup frames: on
+DuckDB a hash join costs less than testing every record against each code list in a CASE (measured
+on a national year, docs/performance.md). The column expressions below give the same values where a
+join does not fit (a filter, a single column)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from cancer_alliance.engine import functions
 from cancer_alliance.reference import treatment_event_types, treatment_modalities
 
 #: Group of a modality code that is blank or not in the code list: NCL puts "everything else" in
@@ -28,9 +31,45 @@ def _case(F: Any, column: str, values_by_code: dict[str, str]) -> Any:
     return expression
 
 
+def with_codes(records: Any) -> Any:
+    """`records` with `treatment_stage`, `modality_group` and `counts_in_31_62` looked up in the code
+    tables by two joins with small lookup frames: the same values as `treatment_stage`,
+    `modality_group` and `counts_in_31_62` below, without testing every record against each code
+    list (on DuckDB a hash join costs a fraction of those CASE and IN tests; docs/performance.md)."""
+    F = functions(records)
+    col = F.col
+    session = records.sparkSession
+    stages = session.createDataFrame(
+        [(e.code, e.treatment_stage) for e in treatment_event_types()],
+        schema="ca_event_code string, ca_stage string",
+    )
+    modalities = session.createDataFrame(
+        [(m.code, m.modality_group, m.counts_in_31_62) for m in treatment_modalities()],
+        schema="ca_modality_code string, ca_modality_group string, ca_counts boolean",
+    )
+    # A few dozen rows each: Spark broadcasts them by size.
+    joined = records.join(stages, on=col("treatment_event_type") == col("ca_event_code"), how="left").join(
+        modalities, on=col("treatment_modality") == col("ca_modality_code"), how="left"
+    )
+    return joined.select(
+        *records.columns,
+        col("ca_stage").alias("treatment_stage"),
+        F.coalesce(col("ca_modality_group"), F.lit(UNLISTED_MODALITY_GROUP)).alias("modality_group"),
+        F.coalesce(col("ca_counts"), F.lit(True)).alias("counts_in_31_62"),
+    )
+
+
 def treatment_stage(F: Any) -> Any:
     """'first' or 'subsequent' from CANCER TREATMENT EVENT TYPE; null when blank or unknown."""
     return _case(F, "treatment_event_type", {e.code: e.treatment_stage for e in treatment_event_types()})
+
+
+def is_treatment_stage(F: Any, stage: str) -> Any:
+    """Whether CANCER TREATMENT EVENT TYPE is a code of `stage` ('first' or 'subsequent'): the same as
+    `treatment_stage(F) == stage`, as one IN list, which DuckDB tests inside the Parquet scan far more
+    cheaply than the CASE (docs/performance.md); null when blank."""
+    codes = sorted(e.code for e in treatment_event_types() if e.treatment_stage == stage)
+    return F.col("treatment_event_type").isin(codes) if codes else F.lit(False)
 
 
 def modality_group(F: Any) -> Any:

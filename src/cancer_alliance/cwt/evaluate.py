@@ -1,8 +1,9 @@
 """`evaluate`: per-record CWT facts; `rejected`: the records that cannot be evaluated, with why.
 
 Both read one prepared frame: the canonical record plus the derived columns (route, treatment
-stage, modality group, clock stops, waits, allocation, validity), built from column
-expressions in three selects, so that evaluation is a single pass over the records with no join.
+stage, modality group, clock stops, waits, allocation, validity): the code tables joined as small
+lookup frames (`codes.with_codes`), then column expressions in three selects, so that evaluation is
+a single pass over the records.
 Rules use only the PySpark DataFrame API through `engine.functions`, so they run unchanged on
 DuckDB (SQLFrame) and on Spark (docs/decisions/0001).
 """
@@ -26,12 +27,9 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
     F = functions(records)
     col = F.col
     the_route = route(F)
-    classified = records.select(
+    classified = codes.with_codes(records).select(
         "*",
         the_route.alias("route"),
-        codes.treatment_stage(F).alias("treatment_stage"),
-        codes.modality_group(F).alias("modality_group"),
-        codes.counts_in_31_62(F).alias("counts_in_31_62"),
         adjustments.fds_stop(F).alias("fds_stop"),
         adjustments.start_62(F, the_route).alias("start_62"),
         adjustments.first_seen_adjustment_62(F, the_route).alias("first_seen_adjustment_62"),

@@ -55,7 +55,7 @@ from cancer_alliance.cwt.adjustments import (
     start_62,
 )
 from cancer_alliance.cwt.allocation import investigating_provider
-from cancer_alliance.cwt.codes import treatment_stage
+from cancer_alliance.cwt.codes import is_treatment_stage
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
@@ -161,8 +161,8 @@ def _listed(
     classified = records.select(
         "record_id",
         route(F).alias("route"),
-        treatment_stage(F).alias("ptl_stage"),
         *NEEDED,
+        "treatment_event_type",
     )
     the_route = col("route")
     ruled_out = (col("fds_end_date") <= day) & col("fds_end_reason").isin(*settings.ruled_out_fds_end_reasons)
@@ -170,7 +170,7 @@ def _listed(
         the_route.isNotNull()
         & (start_62(F, the_route) <= day)
         & (col("treatment_start_date").isNull() | (col("treatment_start_date") > day))
-        & ~F.coalesce(col("ptl_stage") == "subsequent", F.lit(False))
+        & ~F.coalesce(is_treatment_stage(F, "subsequent"), F.lit(False))
         & ~F.coalesce(ruled_out, F.lit(False))
     )
     transferred = (col("transfer_to_treatment_date") <= day) & col("provider_treatment").isNotNull()

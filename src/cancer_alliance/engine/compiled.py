@@ -89,7 +89,10 @@ def _place(
         place: int | str = parameter
         value = kwargs[parameter]
     else:
-        place = list(signature.bind(*args, **kwargs).arguments).index(parameter)
+        given = list(signature.bind(*args, **kwargs).arguments)
+        if parameter not in given:
+            raise TypeError(f"compiled parameter {parameter!r} must be given (its default cannot be bound)")
+        place = given.index(parameter)
         value = args[place]
     if type(value) is not dt.date:
         raise TypeError(f"compiled parameter {parameter!r} must be a date, not {type(value).__name__}")
