@@ -102,3 +102,23 @@ def test_the_heading_lets_a_long_record_id_wrap_on_a_phone(signed_in):
     assert '<h1>Pathway <span class="app-record-id">P-RGN-1</span>' in page
     css = signed_in("nat").get("/static/app/app.css").text
     assert ".app-record-id {\n  overflow-wrap: anywhere;" in css
+
+
+def test_the_access_log_lists_the_newest_views_and_notes_together(app, signed_in):
+    """Views and note events are read by one query each and merged (issue 21): the log holds the
+    newest `ACCESS_LOG_ROWS` of both, newest first."""
+    from cancer_alliance.web.scope import ACCESS_LOG_ROWS
+
+    rgt = signed_in("rgt")
+    for _ in range(ACCESS_LOG_ROWS + 2):
+        rgt.get("/api/ptl/P-RGT-1")
+    token = csrf_token(rgt.get("/ptl/P-RGT-1").text)
+    rgt.post("/ptl/P-RGT-1/notes", data={"text": "Chase histology", "csrf_token": token})
+    log = rgt.get("/api/ptl/P-RGT-1").json()["access_log"]
+    assert len(log) == ACCESS_LOG_ROWS
+    assert [entry["what"] for entry in log[:3]] == [
+        "Viewed the pathway",
+        "Added a note",
+        "Viewed the pathway",
+    ]
+    assert [entry["when"] for entry in log] == sorted((entry["when"] for entry in log), reverse=True)

@@ -219,17 +219,17 @@ def test_the_signed_in_lookup_runs_off_the_event_loop(signed_in, monkeypatch):
 
     client = signed_in("nat")
     on_loop: list[bool] = []
-    real = middleware.session_user
+    real = middleware.session_account
 
-    def spy(db, token):
+    def spy(connection, token):
         try:
             asyncio.get_running_loop()
             on_loop.append(True)
         except RuntimeError:
             on_loop.append(False)
-        return real(db, token)
+        return real(connection, token)
 
-    monkeypatch.setattr(middleware, "session_user", spy)
+    monkeypatch.setattr(middleware, "session_account", spy)
     assert client.get("/api/ptl").status_code == 200
     assert on_loop == [False]
 

@@ -62,6 +62,8 @@ CWT_RECORDS = catalogue.entry("cwt_records").filename
 
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
+#: Rows kept as dicts per results file (`Results.ptl_row`), the most recently first asked for.
+MAX_ROWS = 4096
 
 
 class ResultsMissing(FileNotFoundError):
@@ -149,6 +151,27 @@ class Results:
             "positions",
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
         )
+
+    def ptl_row(self, record_id: str) -> dict[str, Any] | None:
+        """One PTL row as a dict (a copy: callers may change it), else None; each row is turned into
+        a dict once per loaded file, as a pathway's page and API ask for it several times."""
+        return self._row(PTL, self.ptl(), self.ptl_positions(), record_id)
+
+    def timeline_row(self, record_id: str) -> dict[str, Any] | None:
+        """The milestone dates of one pathway on the PTL as a dict (a copy), else None."""
+        return self._row(CWT_RECORDS, self.timelines(), self.timeline_positions(), record_id)
+
+    def _row(self, file: str, frame: pd.DataFrame, positions: dict[str, int], record_id: str) -> dict | None:
+        position = positions.get(record_id)
+        if position is None:
+            return None
+        rows: dict[int, dict[str, Any]] = self._derived(file, frame, "rows", lambda _: {})
+        row = rows.get(position)
+        if row is None:
+            if len(rows) >= MAX_ROWS:
+                rows.pop(next(iter(rows)), None)  # forget the oldest
+            row = rows[position] = frame.iloc[position].to_dict()
+        return dict(row)
 
     def ptl_derived(self, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
         """`compute(ptl())` once per loaded file and `name` (for `Scope`, which alone reads the PTL)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, select, union_all
 from sqlalchemy.orm import Session
 
 from cancer_alliance.errors import AllianceError
@@ -153,21 +153,15 @@ class Scope:
     def open_pathway(self, record_id: str) -> dict[str, Any]:
         """One PTL row in scope, else `NotInScope`."""
         self._require_sign_in()
-        position = self.results.ptl_positions().get(record_id)
-        if position is None:
-            raise NotInScope(REFUSAL)
-        row = self.results.ptl().iloc[position].to_dict()
-        if not self.covers(row["provider"]):
+        row = self.results.ptl_row(record_id)
+        if row is None or not self.covers(row["provider"]):
             raise NotInScope(REFUSAL)
         return row
 
     def timeline(self, record_id: str) -> dict[str, Any]:
         """Milestone dates of a pathway in scope (checked first)."""
         self.open_pathway(record_id)
-        position = self.results.timeline_positions().get(record_id)
-        if position is None:
-            return {}
-        return self.results.timelines().iloc[position].to_dict()
+        return self.results.timeline_row(record_id) or {}
 
     def pathway_milestones(self, record_id: str) -> pd.DataFrame:
         """Timed-pathway milestones of a pathway in scope (checked first); empty if it has none."""
@@ -190,22 +184,31 @@ class Scope:
         the same events an information governance audit reads)."""
         self.open_pathway(record_id)
         note_ids = select(cast(PtlNote.id, String)).where(PtlNote.record_id == record_id)
-        about_this = or_(
-            and_(AuditEvent.object_type == "cwt_pathway", AuditEvent.object_id == record_id),
-            and_(AuditEvent.object_type == "ptl_note", AuditEvent.object_id.in_(note_ids)),
-        )
-        query = (
-            select(
-                AuditEvent.occurred_at, AuditEvent.action, AuditEvent.object_type, UserAccount.display_name
-            )
-            .join(UserAccount, UserAccount.id == AuditEvent.actor_id)
+        views = and_(AuditEvent.object_type == "cwt_pathway", AuditEvent.object_id == record_id)
+        on_notes = and_(AuditEvent.object_type == "ptl_note", AuditEvent.object_id.in_(note_ids))
+        # The newest `limit` of each kind through the (object_type, object_id) index, then merged, in
+        # one statement: with both kinds in one OR the database sorted every event of the pathway, and
+        # a pathway viewed thousands of times made each view slower (issue 21).
+        columns = (AuditEvent.id, AuditEvent.occurred_at, AuditEvent.action, AuditEvent.object_type)
+        newest_of = [
+            select(*columns, AuditEvent.actor_id)
             .where(about_this)
             .order_by(AuditEvent.id.desc())
             .limit(limit)
+            .subquery()
+            for about_this in (views, on_notes)
+        ]
+        both = union_all(*(select(kind) for kind in newest_of)).subquery()
+        query = (
+            select(both.c.occurred_at, both.c.action, both.c.object_type, UserAccount.display_name)
+            .join(UserAccount, UserAccount.id == both.c.actor_id)
+            .order_by(both.c.id.desc())
+            .limit(limit)
         )
+        newest = session.execute(query).all()
         return [
             Access(when, author, ACCESS_ACTIONS.get((str(action), kind), str(action)))
-            for when, action, kind, author in session.execute(query)
+            for when, action, kind, author in newest
         ]
 
     def notes_for(self, session: Session, pathways: pd.DataFrame) -> dict[str, PtlNote]:

@@ -125,8 +125,19 @@ def month_rows(series: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: NaN as null."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """JSON-ready rows: NaN, NaT and NA as null. Missing values are replaced row by row rather than
+    by `astype(object).where(...)` over the frame, which took about twice as long (issue 21)."""
+    rows = frame.to_dict("records")
+    for row in rows:
+        for column, value in row.items():
+            if (
+                value is None
+                or value is pd.NA
+                or value is pd.NaT
+                or (isinstance(value, float) and value != value)
+            ):
+                row[column] = None
+    return rows
 
 
 def spc_rows(table: pd.DataFrame) -> list[dict[str, str]]:

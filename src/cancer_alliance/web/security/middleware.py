@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cancer_alliance.store.web_sessions import session_user
-from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
+from cancer_alliance.store.web_sessions import session_account
+from cancer_alliance.web.context import AppContext, new_request_id
 from cancer_alliance.web.scope import PUBLIC, Viewer
 from cancer_alliance.web.security.headers import security_headers
 from cancer_alliance.web.security.sessions import COOKIE_NAME, REFRESH_SECONDS, new_session
@@ -84,9 +84,17 @@ class SessionsAndHeaders:
 
 def _signed_in_viewer(ctx: AppContext, token: str) -> Viewer | None:
     """The viewer whose live session `token` is (run in a worker thread: it blocks on the store)."""
-    with ctx.store.session() as db:
-        user = session_user(db, token)
-        return None if user is None else viewer_of(user)
+    with ctx.store.engine.connect() as connection:
+        account = session_account(connection, token)
+    if account is None:
+        return None
+    return Viewer(
+        user_id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        role=account.role,
+        organisation_code=account.organisation_code,
+    )
 
 
 def _with_headers(send: Send, headers: dict[str, str], cookie: Callable[[], str | None] | None) -> Send:
