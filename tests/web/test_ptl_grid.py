@@ -146,3 +146,19 @@ def test_the_csv_has_the_grids_rows_filters_order_and_notes(signed_in):
     assert rgt2["referral_date"] == "2019-01-30"
     by_due = csv_rows(client.get("/ptl.csv", params={"sort": "next_action_due"}).text)
     assert by_due[0]["record_id"] == "P-RGT-2"
+
+
+def test_the_pathway_page_and_api_give_the_grids_facts(signed_in):
+    rgt = signed_in("rgt")
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rgt.get("/ptl/P-RGT-1").text))
+    assert "Responsible provider Cambridge University Hospitals NHS Foundation Trust (RGT)" in html
+    assert "Stage Awaiting decision to treat" in html and "Tumour site team Breast" in html
+    assert "Next breach 11 days ago, 62-day breach date passed" in html
+    assert "Next milestone" not in html  # it only repeated the 62-day breach date
+    pathway = rgt.get("/api/ptl/P-RGT-1").json()["pathway"]
+    assert (pathway["days_to_breach"], pathway["passed_62"], pathway["referral_date"]) == (
+        -11,
+        True,
+        "2019-01-16",
+    )
+    assert pathway["breach_date_fds"] is None

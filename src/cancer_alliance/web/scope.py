@@ -151,12 +151,12 @@ class Scope:
         return self.results.ptl_derived(f"choices:{self._key}", compute)
 
     def open_pathway(self, record_id: str) -> dict[str, Any]:
-        """One PTL row in scope, else `NotInScope`."""
+        """One PTL row in scope with the grid's columns, else `NotInScope`."""
         self._require_sign_in()
         position = self.results.ptl_positions().get(record_id)
         if position is None:
             raise NotInScope(REFUSAL)
-        row = self.results.ptl().iloc[position].to_dict()
+        row = self._grid().iloc[position].to_dict()
         if not self.covers(row["provider"]):
             raise NotInScope(REFUSAL)
         return row
