@@ -191,7 +191,7 @@ def notes_frame(notes: Mapping[str, Any]) -> pd.DataFrame:
     """The latest note of each pathway (record id -> `PtlNote`) as columns to join onto the rows."""
     return pd.DataFrame(
         {
-            "record_id": list(notes),
+            "record_id": pd.Series(list(notes), dtype=object),
             "last_note_at": [pd.Timestamp(n.created_at) for n in notes.values()],
             "next_action_due": [
                 pd.Timestamp(n.next_action_due) if n.next_action_due and n.next_action else pd.NaT
