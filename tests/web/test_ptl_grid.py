@@ -162,3 +162,10 @@ def test_the_pathway_page_and_api_give_the_grids_facts(signed_in):
         "2019-01-16",
     )
     assert pathway["breach_date_fds"] is None
+
+
+def test_the_filter_form_sorts_as_its_sort_by_choice_says(signed_in):
+    """The "Sort by" choices name their direction, so applying the form drops a heading's direction."""
+    html = signed_in("nat").get("/ptl", params={"sort": "days_to_breach", "dir": "desc"}).text
+    form = html[html.index('id="ptl-filters"') : html.index("</form>")]
+    assert 'name="dir"' not in form
