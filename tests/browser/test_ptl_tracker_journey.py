@@ -38,15 +38,16 @@ def test_a_tracker_works_the_lung_ptl_and_the_note_reaches_the_grid(page):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "rgt")
     page.get_by_role("link", name=re.compile("patient tracking list", re.I)).first.click()
-    expect(page).to_have_url(re.compile(r"/ptl$"))
+    page.wait_for_url(re.compile(r"/ptl$"))  # waits for the navigation (30 s), not expect's 5 s: the
+    # machine running the browser tests may be loaded
     expect(page.locator("h1")).to_have_text("Patient tracking list")
     check_widths(page, "tracker-ptl")
 
     page.get_by_label("Tumour site", exact=True).select_option("Lung")
     page.locator("#apply-filters").click()
-    expect(page).to_have_url(re.compile(r"tumour_type=Lung"))
+    page.wait_for_url(re.compile(r"tumour_type=Lung"))
     page.locator("#sort-days_to_breach").click()
-    expect(page).to_have_url(re.compile(r"sort=days_to_breach"))
+    page.wait_for_url(re.compile(r"sort=days_to_breach"))
     expect(page.locator("#ptl-table th[aria-sort]")).to_contain_text("Next breach")
     rows = page.locator("#ptl-table tbody a.app-record-id")
     expect(rows).to_have_text(["P-RGT-2"])
@@ -54,18 +55,22 @@ def test_a_tracker_works_the_lung_ptl_and_the_note_reaches_the_grid(page):
     check_widths(page, "tracker-ptl-lung-by-breach")
 
     rows.first.click()
+    page.wait_for_url(re.compile(r"/ptl/P-RGT-2$"))
     expect(page.locator("h1")).to_contain_text("P-RGT-2")
     page.get_by_label("Note", exact=True).fill("Seen in clinic, CT booked for 1 April")
     page.get_by_label("Next action (optional)").fill("Chase the CT report")
     page.get_by_label("Next action due (optional)").fill("2019-04-02")
     page.locator("#save-note").click()
+    page.wait_for_url(re.compile(r"saved=1"))
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Note saved")
     check_widths(page, "tracker-pathway-note-saved")
 
     page.get_by_role("link", name="Patient tracking list").first.click()
+    page.wait_for_url(re.compile(r"/ptl$"))
     page.get_by_label("Tumour site", exact=True).select_option("Lung")
     page.get_by_label("Sort by").select_option("next_action_due")
     page.locator("#apply-filters").click()
+    page.wait_for_url(re.compile(r"sort=next_action_due"))
     row = page.locator("#ptl-table tbody tr").first
     expect(row).to_contain_text("P-RGT-2")
     expect(row).to_contain_text("Seen in clinic, CT booked for 1 April")
