@@ -43,7 +43,7 @@ def test_the_ptl_filters_backlog_and_pages_work_from_the_keyboard(page, monkeypa
     expect(page).to_have_url(re.compile(r"page=2"))
     expect(rows).to_have_text(BY_DAYS_WAITED[2:4])
     check_page(page, "ptl-page-2")
-    page.get_by_label("Tumour type").select_option("Lung")
+    page.get_by_label("Tumour site", exact=True).select_option("Lung")
     page.locator("#apply-filters").focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"tumour_type=Lung"))

@@ -217,3 +217,18 @@ def test_ptl_band_edges():
     assert bands["29-62"].contains(62) and not bands["29-62"].contains(63)
     assert bands[">104"].contains(105) and not bands[">104"].contains(104)
     assert ptl_bands(date(2022, 5, 29) + timedelta(days=1)) == ptl_bands(date(2030, 1, 1))
+
+
+def test_every_tumour_type_the_ptl_shows_has_a_tumour_site_team():
+    """Treated types (the diagnosis) and suspected types (the referral) alike, so no pathway with a known
+    tumour type falls outside every team's PTL (docs/decisions/0036)."""
+    from cancer_alliance import reference
+    from cancer_alliance.cwt.tumour_types import tumour_type_ranges
+
+    on = date(2019, 3, 31)
+    shown = {item.tumour_type for item in tumour_type_ranges()} | set(
+        reference.suspected_tumour_types(on).values()
+    )
+    teams = reference.tumour_site_teams(on)
+    assert sorted(shown - set(teams)) == []
+    assert teams["Upper Gastrointestinal"] == teams["Upper Gastrointestinal - Hepatobiliary"] == "Upper GI"

@@ -91,7 +91,7 @@ def test_passed_breach_dates_are_flagged_fds_too(web_home, signed_in):
     assert "FDS passed" in rows["P-RGN-1"] and "62-day passed" not in rows["P-RGN-1"]
     assert "42 days" in rows["P-RGN-1"] and "62-day, 12 May 2019" in rows["P-RGN-1"]
     assert "10 days" in rows["P-UNK-1"] and "FDS, 10 Apr 2019" in rows["P-UNK-1"]
-    assert "62-day passed" in rows["P-RGT-1"] and "62-day, 11 days ago" in rows["P-RGT-1"]
+    assert "62-day passed" in rows["P-RGT-1"] and "11 days ago" in rows["P-RGT-1"]
     assert "FDS passed" not in rows["P-RGT-1"]
 
 
@@ -146,3 +146,26 @@ def test_the_csv_has_the_grids_rows_filters_order_and_notes(signed_in):
     assert rgt2["referral_date"] == "2019-01-30"
     by_due = csv_rows(client.get("/ptl.csv", params={"sort": "next_action_due"}).text)
     assert by_due[0]["record_id"] == "P-RGT-2"
+
+
+def test_the_pathway_page_and_api_give_the_grids_facts(signed_in):
+    rgt = signed_in("rgt")
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rgt.get("/ptl/P-RGT-1").text))
+    assert "Responsible provider Cambridge University Hospitals NHS Foundation Trust (RGT)" in html
+    assert "Stage Awaiting decision to treat" in html and "Tumour site team Breast" in html
+    assert "Next breach 11 days ago, 62-day breach date passed" in html
+    assert "Next milestone" not in html  # it only repeated the 62-day breach date
+    pathway = rgt.get("/api/ptl/P-RGT-1").json()["pathway"]
+    assert (pathway["days_to_breach"], pathway["passed_62"], pathway["referral_date"]) == (
+        -11,
+        True,
+        "2019-01-16",
+    )
+    assert pathway["breach_date_fds"] is None
+
+
+def test_the_filter_form_sorts_as_its_sort_by_choice_says(signed_in):
+    """The "Sort by" choices name their direction, so applying the form drops a heading's direction."""
+    html = signed_in("nat").get("/ptl", params={"sort": "days_to_breach", "dir": "desc"}).text
+    form = html[html.index('id="ptl-filters"') : html.index("</form>")]
+    assert 'name="dir"' not in form

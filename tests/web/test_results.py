@@ -7,6 +7,7 @@ import os
 import pandas as pd
 import pytest
 
+from cancer_alliance.results import catalogue
 from cancer_alliance.results.reader import GROUPINGS, Results, ResultsMissing
 
 pytestmark = pytest.mark.web
@@ -67,19 +68,17 @@ def test_a_ptl_with_its_flags_written_as_text_is_refused(web_home, signed_in):
     assert "holds passed_day_62_last_7_days as text" in page.text
 
 
-def test_a_ptl_row_is_a_copy_kept_until_the_file_changes(web_home):
-    """Issue 21: a pathway's row is turned into a dict once per loaded file, not on every call; a
-    caller changing its copy changes nothing else, and a new file gives the new row."""
+def test_a_timeline_row_is_a_copy_kept_until_the_file_changes(web_home):
+    """Issue 21: a pathway's milestone dates are turned into a dict once per loaded file, not on every
+    call; a caller changing its copy changes nothing else, and a new file gives the new row."""
     results = Results(web_home)
     record_id = results.ptl()["record_id"].iloc[0]
-    row = results.ptl_row(record_id)
-    assert row == results.ptl().iloc[0].to_dict()
-    row["provider"] = "changed by a caller"
-    assert results.ptl_row(record_id)["provider"] != "changed by a caller"
-    assert results.ptl_row("no such record") is None
-    path = web_home / "results" / "ptl.parquet"
-    changed = results.ptl().assign(days_waited=999)
-    changed.to_parquet(path, index=False)
-    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    assert results.ptl_row(record_id)["days_waited"] == 999
+    row = results.timeline_row(record_id)
+    assert row["record_id"] == record_id
+    row["record_id"] = "changed by a caller"
     assert results.timeline_row(record_id)["record_id"] == record_id
+    assert results.timeline_row("no such record") is None
+    path = web_home / "results" / catalogue.entry("cwt_records").filename
+    pd.read_parquet(path).assign(referral_received_date=None).to_parquet(path, index=False)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert results.timeline_row(record_id)["referral_received_date"] is None

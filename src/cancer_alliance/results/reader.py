@@ -62,7 +62,7 @@ CWT_RECORDS = catalogue.entry("cwt_records").filename
 
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
-#: Rows kept as dicts per results file (`Results.ptl_row`), the most recently first asked for.
+#: Rows kept as dicts per results file (`Results.timeline_row`), the most recently first asked for.
 MAX_ROWS = 4096
 
 
@@ -152,13 +152,10 @@ class Results:
             lambda frame: {rid: i for i, rid in enumerate(frame["record_id"])},
         )
 
-    def ptl_row(self, record_id: str) -> dict[str, Any] | None:
-        """One PTL row as a dict (a copy: callers may change it), else None; each row is turned into
-        a dict once per loaded file, as a pathway's page and API ask for it several times."""
-        return self._row(PTL, self.ptl(), self.ptl_positions(), record_id)
-
     def timeline_row(self, record_id: str) -> dict[str, Any] | None:
-        """The milestone dates of one pathway on the PTL as a dict (a copy), else None."""
+        """The milestone dates of one pathway on the PTL as a dict (a copy: callers may change it),
+        else None; each row is turned into a dict once per loaded file, as a pathway's page and API ask
+        for it several times."""
         return self._row(CWT_RECORDS, self.timelines(), self.timeline_positions(), record_id)
 
     def _row(self, file: str, frame: pd.DataFrame, positions: dict[str, int], record_id: str) -> dict | None:

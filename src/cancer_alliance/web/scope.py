@@ -151,10 +151,13 @@ class Scope:
         return self.results.ptl_derived(f"choices:{self._key}", compute)
 
     def open_pathway(self, record_id: str) -> dict[str, Any]:
-        """One PTL row in scope, else `NotInScope`."""
+        """One PTL row in scope with the grid's columns, else `NotInScope`."""
         self._require_sign_in()
-        row = self.results.ptl_row(record_id)
-        if row is None or not self.covers(row["provider"]):
+        position = self.results.ptl_positions().get(record_id)
+        if position is None:
+            raise NotInScope(REFUSAL)
+        row = self._grid().iloc[position].to_dict()
+        if not self.covers(row["provider"]):
             raise NotInScope(REFUSAL)
         return row
 

@@ -150,6 +150,7 @@ def test_sorting_by_a_note_column_puts_pathways_without_one_last():
     assert list(by_due["record_id"]) == ["c", "b", "a", "d"]
     newest = ptl_grid.sorted_by_notes(rows, notes, "last_note", False)
     assert list(newest["record_id"]) == ["c", "d", "b", "a"]
+    assert list(ptl_grid.sorted_by_notes(rows, {}, "last_note", False)["record_id"]) == ["a", "b", "c", "d"]
 
 
 def test_a_column_heading_asks_for_the_other_direction_once_sorted_by_it():
@@ -165,9 +166,9 @@ def test_a_column_heading_asks_for_the_other_direction_once_sorted_by_it():
     [
         (12, "fds", ("12 days", "FDS, 12 Apr 2019")),
         (1, "62d", ("1 day", "62-day, 1 Apr 2019")),
-        (0, "62d", ("Passed", "62-day, today")),
-        (-1, "62d", ("Passed", "62-day, 1 day ago")),
-        (-11, "62d", ("Passed", "62-day, 11 days ago")),
+        (0, "62d", ("Today", "")),
+        (-1, "62d", ("1 day ago", "")),
+        (-11, "62d", ("11 days ago", "")),
     ],
 )
 def test_the_next_breach_in_words(days, kind, text):

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
@@ -14,6 +15,7 @@ from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
 from cancer_alliance.web.pages.ptl import PTL_CSV_COLUMNS, FiltersDep, note_errors
 from cancer_alliance.web.presenters import ptl as present
+from cancer_alliance.web.presenters.formatting import is_missing
 from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.tables import Format, table_response
 
@@ -91,7 +93,12 @@ def pathway(record_id: str, ctx: ContextDep, scope: ScopeDep, auditor: AuditorDe
     access = scope.access_log(auditor.session, record_id)
     auditor.viewed(ObjectRef("cwt_pathway", record_id))  # last: see pages/ptl.py
     return {
-        "pathway": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
+        "pathway": {
+            k: None
+            if is_missing(v) or v is pd.NaT or v is pd.NA
+            else (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in row.items()
+        },
         "rag": present.rag(row["breach_date_62d"], census, ctx.settings.warn_within_days)["text"],
         "timeline": [{"date": e.day.isoformat(), "event": e.text, "provider": e.provider} for e in events],
         "notes": [_note(note, author) for note, author in notes],

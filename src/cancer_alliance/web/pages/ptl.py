@@ -192,7 +192,7 @@ def _pathway_page(
         status_code=status_code,
         pathway=pathway,
         rag_tag=present.rag(pathway["breach_date_62d"], census, ctx.settings.warn_within_days),
-        summary_rows=present.summary_rows(pathway),
+        summary_rows=present.summary_rows(pathway, organisation_name(pathway["provider"])),
         milestones=present.milestone_rows(scope.pathway_milestones(record_id)),
         timeline=timeline,
         notes=notes,

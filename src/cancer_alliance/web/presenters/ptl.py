@@ -273,20 +273,35 @@ def tumour_type_text(pathway: Mapping[str, Any]) -> str:
     return f"{tumour} ({source})" if source else tumour
 
 
-def summary_rows(pathway: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Rows for the nhsuk summary list on the pathway page."""
+def summary_rows(pathway: Mapping[str, Any], provider_name: str = "") -> list[dict[str, Any]]:
+    """Rows for the nhsuk summary list on the pathway page: the grid's facts in full (`ptl_grid`),
+    the stage rather than a next milestone that only repeats the 62-day breach date."""
+    days, breach = ptl_grid.breach_text(
+        pathway.get("days_to_breach"), pathway.get("next_breach"), pathway.get("next_breach_date")
+    )
+    passed = [
+        text
+        for column, text in (
+            ("passed_62", "62-day breach date passed"),
+            ("fds_passed", "FDS breach date passed"),
+        )
+        if pathway.get(column)
+    ]
+    provider = pathway["provider"]
     pairs = [
         ("Record", pathway["record_id"]),
-        ("Responsible provider", pathway["provider"] or "Unknown"),
+        (
+            "Responsible provider",
+            f"{provider_name} ({provider})" if provider and provider_name else provider or "Unknown",
+        ),
+        ("Referred", format_date(pathway.get("referral_date"))),
         ("Tumour type", tumour_type_text(pathway)),
+        ("Tumour site team", pathway.get("team") or ""),
         ("Route", pathway["route"] or ""),
         ("Days waited", str(pathway["days_waited"])),
         ("Band", pathway["band"] or ""),
-        (
-            "Next milestone",
-            MILESTONE_NAMES.get(pathway["next_milestone"] or "", pathway["next_milestone"] or ""),
-        ),
-        ("Next milestone date", format_date(pathway["next_milestone_date"])),
+        ("Stage", pathway.get("stage") or ""),
+        ("Next breach", ", ".join(part for part in (days, breach, *passed) if part)),
     ]
     if timed := timed_milestone(pathway):
         overdue = " (a milestone is overdue)" if pathway.get("milestone_overdue") else ""

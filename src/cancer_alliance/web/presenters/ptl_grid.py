@@ -191,7 +191,7 @@ def notes_frame(notes: Mapping[str, Any]) -> pd.DataFrame:
     """The latest note of each pathway (record id -> `PtlNote`) as columns to join onto the rows."""
     return pd.DataFrame(
         {
-            "record_id": list(notes),
+            "record_id": pd.Series(list(notes), dtype=object),
             "last_note_at": [pd.Timestamp(n.created_at) for n in notes.values()],
             "next_action_due": [
                 pd.Timestamp(n.next_action_due) if n.next_action_due and n.next_action else pd.NaT
@@ -232,6 +232,7 @@ class GridRow:
     team: str
     stage: str
     timed_milestone: str
+    timed_due: str
     timed_overdue: bool
     days_waited: int
     days_to_breach: str
@@ -249,7 +250,8 @@ class GridRow:
 
 
 def breach_text(days: Any, kind: Any, day: Any) -> tuple[str, str]:
-    """("in 12 days", "FDS, 3 Apr 2019") for a breach ahead; ("passed", "62-day, 9 days ago") after."""
+    """("12 days", "FDS, 3 Apr 2019") for a breach ahead; ("9 days ago", "") once the 62-day breach date
+    has passed (the grid's flags say which standards were breached)."""
     if is_missing(days) or days is pd.NA:
         return "", ""
     name = "FDS" if kind == "fds" else "62-day"
@@ -257,8 +259,7 @@ def breach_text(days: Any, kind: Any, day: Any) -> tuple[str, str]:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''}", f"{name}, {short_date(day)}"
     ago = -days
-    when = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-    return "Passed", f"{name}, {when}"
+    return ("Today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"), ""
 
 
 def grid_rows(rows: pd.DataFrame, notes: Mapping[str, Any], census: dt.date) -> list[GridRow]:
@@ -269,17 +270,17 @@ def grid_rows(rows: pd.DataFrame, notes: Mapping[str, Any], census: dt.date) -> 
     for row in rows.to_dict("records"):
         note = notes.get(row["record_id"])
         flags = []
-        if row["fds_passed"]:
-            flags.append({"text": "FDS passed", "classes": "nhsuk-tag--orange"})
         if row["passed_62"]:
             flags.append({"text": "62-day passed", "classes": "nhsuk-tag--red"})
+        if row["fds_passed"]:
+            flags.append({"text": "FDS passed", "classes": "nhsuk-tag--orange"})
         days, breach = breach_text(row["days_to_breach"], row["next_breach"], row["next_breach_date"])
         due = note.next_action_due if note is not None and note.next_action else None
         text = note.text if note is not None else ""
         code, milestone_due = row.get("pathway_milestone"), row.get("pathway_milestone_due")
         timed = ""
         if not (is_missing(code) or is_missing(milestone_due) or not code):
-            timed = f"{present_ptl.milestone_name(str(code))}, due {short_date(milestone_due)}"
+            timed = present_ptl.milestone_name(str(code))
         lines.append(
             GridRow(
                 record_id=row["record_id"],
@@ -290,6 +291,7 @@ def grid_rows(rows: pd.DataFrame, notes: Mapping[str, Any], census: dt.date) -> 
                 team=row["team"],
                 stage=row["stage"],
                 timed_milestone=timed,
+                timed_due=short_date(milestone_due) if timed else "",
                 timed_overdue=bool(row.get("milestone_overdue") or False),
                 days_waited=int(row["days_waited"]),
                 days_to_breach=days,
