@@ -6,7 +6,6 @@ else changed since the page was drawn is refused with a 409 page carrying an NHS
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -14,12 +13,12 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError
 
 from cancer_alliance.followup import actions
-from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import COLUMNS, counts
 from cancer_alliance.reference import code_list
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.followup import CARE_RECORDS, MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
+from cancer_alliance.web.domain_queries.followup import as_of_date, protocol
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
@@ -47,30 +46,6 @@ CHOICES = {
     "outcome": ("followup_concern_outcome", "Select the outcome of the triage"),
 }
 NEEDS = {"report_concern": ("route", "category"), "triage_concern": ("outcome",), "record_care": ("record",)}
-
-
-@lru_cache(maxsize=1)
-def _protocol() -> Protocol:
-    return load_protocol()
-
-
-def protocol() -> Protocol:
-    """The protocol in force (ALLIANCE_FOLLOWUP_PROTOCOL or the packaged default), read once."""
-    return _protocol()
-
-
-def as_of_date(ctx, value: str | None) -> dt.date:
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise HTTPException(
-                status_code=400, detail="The date must be a real date, e.g. 2019-03-31."
-            ) from None
-    try:
-        return ctx.results.reference_date()
-    except Exception:  # no demo results: the worklist is still useful on today's date
-        return dt.date.today()
 
 
 def _scope(session, viewer) -> FollowupScope:
