@@ -36,7 +36,7 @@ from cancer_alliance.followup.metrics import COUNTS as FOLLOWUP_COUNTS
 from cancer_alliance.followup.published import published_metrics
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.lung.programme_files import RATES as LUNG_RATES
-from cancer_alliance.lung.programme_files import publish_programme_metrics
+from cancer_alliance.lung.published import publish_programme_metrics
 from cancer_alliance.pathways.published import COMPLIANCE, COMPLIANCE_COUNTS, published, with_intervals
 from cancer_alliance.programme.metrics import MetricSource
 from cancer_alliance.stats.disclosure import DisclosurePolicy

@@ -9,6 +9,8 @@ import io
 
 import pytest
 
+from cancer_alliance.stats.intervals import wilson
+
 pytestmark = pytest.mark.web
 
 PAGES = ["/radiotherapy", "/radiotherapy/networks/RTN06", "/radiotherapy/providers/RM1"]
@@ -79,7 +81,13 @@ def test_the_public_gets_course_counts_rounded_or_withheld(client, signed_in):
         for r in client.get("/api/radiotherapy/providers/RGT/compliance").json()["rows"]
     }
     assert exact["imrt_share"]["denominator"] == 32
-    assert public["imrt_share"]["denominator"] == 30 and public["imrt_share"]["ci_lower"] is None
+    imrt = public["imrt_share"]
+    assert imrt["denominator"] == 30 and imrt["value"] == imrt["numerator"] / 30
+    # issue 22: the interval and the status come from the published counts, never the exact ones
+    assert (imrt["ci_lower"], imrt["ci_upper"]) == tuple(
+        pytest.approx(float(v[0])) for v in wilson([imrt["numerator"]], [30])
+    )
+    assert imrt["status"] == ("met" if imrt["value"] >= imrt["threshold"] - 1e-9 else "not_met")
     assert public["linac_replacement_due"]["denominator"] == exact["linac_replacement_due"]["denominator"]
 
 

@@ -1,13 +1,16 @@
-"""Bowel screening (FIT) trends as a viewer may see them (docs/decisions/0035): the monthly SPC of
-uptake and positivity is worked out over exact counts only. Under a disclosure policy the monthly
-counts are rounded or withheld, so there is no SPC and `cwt.published.SPC_WITHHELD` says why."""
+"""Bowel screening (FIT) figures as a viewer may see them (docs/decisions/0035), for the pages, the API
+and the board pack: programme metrics with every rate and interval from the published counts
+(`as_seen`), the threshold plan and colonoscopy demand (`published_plan`, `published_demand`), and the
+monthly SPC of uptake and positivity, worked out over exact counts only. Under a disclosure policy the
+monthly counts are rounded or withheld, so there is no SPC and `cwt.published.SPC_WITHHELD` says why."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from cancer_alliance.cwt.published import SPC_WITHHELD
-from cancer_alliance.stats.disclosure import DisclosurePolicy
+from cancer_alliance.fit.metrics import metrics, publish_metrics
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
 from cancer_alliance.stats.spc.spc import POINT_COLUMNS, SpcOptions, spc, summary
 
@@ -31,3 +34,34 @@ def monthly_spc(
     points = spc(table, options)
     found = summary(points, options).iloc[0].to_dict() if len(points) else {}
     return points, found, None
+
+
+def _applies(policy: DisclosurePolicy | None) -> bool:
+    return policy is not None and policy.enabled
+
+
+def as_seen(counts: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+    """Counts with rates and intervals: exact (None or disabled), else published (`publish_metrics`)."""
+    return publish_metrics(counts, policy) if _applies(policy) else metrics(counts)
+
+
+def published_plan(plan: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+    """The threshold plan: screened and positive counts controlled and positivity from them; expected
+    numbers rounded to whole people, and withheld where the positive count is (estimates from a
+    withheld positive count would reveal it)."""
+    if not _applies(policy):
+        return plan
+    out = publish(plan, ["screened", "positive"], [Rate("positivity", "positive", "screened")], policy)
+    for name in ("colonoscopies", "cancers", "high_risk_adenomas"):
+        out[name] = out[name].round(0).where(~out["positive_suppressed"])
+    return out
+
+
+def published_demand(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+    """Demand by month: each month's expected colonoscopies controlled like a count (withheld up to 7,
+    else rounded to 5), the shortfall from the published figure."""
+    if not _applies(policy):
+        return table
+    out = publish(table, ["colonoscopies"], [], policy)
+    out["shortfall"] = out["colonoscopies"] - out["slots"]
+    return out

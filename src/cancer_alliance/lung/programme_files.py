@@ -1,6 +1,6 @@
 """Programme metrics of the lung health checks by CCG or alliance, with Wilson 95% intervals, from the
 journey counts (`programme.programme_counts`), collected from the engine. Public tables go through
-`publish_programme_metrics` (disclosure control first, every rate recomputed from the published counts).
+`lung.published` (disclosure control first, every rate recomputed from the published counts).
 
     uptake                 attended / invited (invitations from the lake's `lung_health_check_invitation`
                            table, by CCG; null, "no data", where there are none)
@@ -29,7 +29,6 @@ from cancer_alliance.lung.eligibility import add_eligibility
 from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
 from cancer_alliance.lung.survival import SurvivalTable
-from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.intervals import wilson
 
 #: Rate name -> (numerator, denominator).
@@ -87,12 +86,6 @@ def metrics(counts: pd.DataFrame) -> pd.DataFrame:
             result[name] = np.where(den > 0, num / den, np.nan)
         result[f"{name}_lower_95"], result[f"{name}_upper_95"] = wilson(num, den)
     return result
-
-
-def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
-    """Disclosure-controlled counts (null + `<count>_suppressed`) and the rates recomputed from them."""
-    present = [name for name in (*COUNT_COLUMNS, "invited") if counts[name].notna().any()]
-    return metrics(publish(counts, present, policy=policy))
 
 
 #: How many CCGs the demo's targeting chooses (ASSUMPTION for the demo; a setting of `write_results`).
@@ -190,6 +183,8 @@ def programme_file(
     attendances = current_table(session, "lung_health_check")
     invitations = current_table(session, "lung_health_check_invitation")
     counts = counts_table(attendances, list(by), settings, invitations)
+    from cancer_alliance.lung.published import publish_programme_metrics
+
     table = publish_programme_metrics(counts) if public else metrics(counts)
     write_table(pa.Table.from_pandas(table, preserve_index=False), output)
     return len(table)

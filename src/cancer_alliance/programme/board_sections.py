@@ -285,7 +285,7 @@ def fit_headline_months(months: pd.DataFrame, ctx: BoardContext) -> list[str]:
 def screening(ctx: BoardContext) -> str | None:
     """Uptake, positivity, conversion and PPV with intervals over the latest year of invitations whose
     uptake window has closed, the uptake standard, and uptake by month with SPC against it."""
-    from cancer_alliance.fit.published import monthly_spc
+    from cancer_alliance.fit.published import as_seen, monthly_spc
     from cancer_alliance.fit.rules import COUNT_COLUMNS
     from cancer_alliance.fit.settings import DEFAULT_SETTINGS
     from cancer_alliance.web.presenters import fit as present
@@ -296,8 +296,8 @@ def screening(ctx: BoardContext) -> str | None:
     chosen = fit_headline_months(raw, ctx)
     summed = raw[raw["invitation_month"].isin(chosen)][list(COUNT_COLUMNS)].sum().to_frame().T
     summed = summed.assign(alliance_code=ctx.alliance_code, median_days_result_to_test=float("nan"))
-    latest = present.controlled(summed, False).iloc[0].to_dict()
-    months = present.controlled(raw, False)
+    latest = as_seen(summed, ctx.policy).iloc[0].to_dict()
+    months = as_seen(raw, ctx.policy)
     standard = DEFAULT_SETTINGS.standard("uptake_acceptable", month_end(ctx.month))
     target = standard.target if standard else None
     points, found, withheld = monthly_spc(months, "uptake", target, ctx.policy)
@@ -351,14 +351,14 @@ def page_month(month: str) -> str:
 def lung_health_checks(ctx: BoardContext) -> str | None:
     """The programme metrics of the alliance (journey counts published, rates with intervals from
     the published counts); the results have no month, so they are the programme to date."""
-    from cancer_alliance.lung.programme_files import publish_programme_metrics
+    from cancer_alliance.lung.published import as_seen
     from cancer_alliance.web.presenters.lung import DASHBOARD_RATES, dashboard_rows
 
     frame = pd.read_parquet(result_path(results_dir(ctx.home), "lung_programme_alliance"))
     frame = frame[frame["alliance"] == ctx.alliance_code].reset_index(drop=True)
     if frame.empty:
         return None
-    row = dashboard_rows(publish_programme_metrics(frame, ctx.policy), {}, "alliance")[0]
+    row = dashboard_rows(as_seen(frame, ctx.policy), {}, "alliance")[0]
     table = pd.DataFrame(
         [
             {"measure": "Attended a lung health check", "value": row["attended"]},
@@ -386,6 +386,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     import json
 
     from cancer_alliance.radiotherapy.compliance import in_force
+    from cancer_alliance.radiotherapy.published import published_compliance
     from cancer_alliance.radiotherapy.results_files import FILES, META
     from cancer_alliance.reference.organisations import provider_alliance, trusts
     from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names, requirements
@@ -408,7 +409,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     for level, codes in (("network", nets), ("provider", providers)):
         for code in codes:
             rows = table[(table["level"] == level) & (table["code"] == code)].reset_index(drop=True)
-            shown = present.published(rows, False)
+            shown = published_compliance(rows, ctx.policy)
             counts = present.status_counts(shown)
             summary.append(
                 {
@@ -445,7 +446,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
                     ("level", "Level", page.text),
                     ("met", "Requirements met", str),
                     ("not_met", "Not met", str),
-                    ("no_data", "No data", str),
+                    ("no_data", "No data or withheld", str),
                 ],
                 f"Radiotherapy service specification, {ctx.alliance_name}'s providers and networks, "
                 f"on {as_of.isoformat()}",

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from cancer_alliance.lung.programme import programme_counts
-from cancer_alliance.lung.programme_files import counts_table, metrics, publish_programme_metrics
+from cancer_alliance.lung.programme_files import counts_table, metrics
+from cancer_alliance.lung.published import publish_programme_metrics
 from cancer_alliance.schemas import schema
 from cancer_alliance.stats.intervals import wilson
 

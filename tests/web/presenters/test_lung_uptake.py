@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from cancer_alliance.lung.programme import COUNT_COLUMNS
-from cancer_alliance.lung.programme_files import metrics, publish_programme_metrics
+from cancer_alliance.lung.programme_files import metrics
+from cancer_alliance.lung.published import publish_programme_metrics
 from cancer_alliance.web.presenters.lung import DASHBOARD_RATES, dashboard_rows
 
 UPTAKE = [name for name, _ in DASHBOARD_RATES].index("uptake")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from cancer_alliance.cwt.published import SPC_COLUMNS
 from cancer_alliance.web.context import ContextDep, ViewerDep
-from cancer_alliance.web.pages.explorer import FiltersDep
+from cancer_alliance.web.domain_queries.cwt import FiltersDep
 from cancer_alliance.web.presenters.early_diagnosis import EARLY_STAGE
 from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD
 from cancer_alliance.web.queries import (

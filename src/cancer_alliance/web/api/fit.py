@@ -9,15 +9,15 @@ from cancer_alliance.fit.metrics import OUTPUT_COLUMNS, interval_columns
 from cancer_alliance.fit.planning import PLAN_COLUMNS
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.web.context import ContextDep, ViewerDep
-from cancer_alliance.web.pages.fit import (
+from cancer_alliance.web.domain_queries.fit import (
     Thresholds,
-    _slots,
     alliance_table,
     ccg_table,
     check_alliance,
     chosen_thresholds,
     month_table,
     plan_tables,
+    slots_per_month,
 )
 from cancer_alliance.web.tables import Format, table_response
 
@@ -92,6 +92,6 @@ def fit_demand(
 ):
     """Expected colonoscopies per threshold and month of result, against `slots` per month if given."""
     check_alliance(code)
-    _, demand = plan_tables(ctx.results, viewer, code, chosen_thresholds(threshold), _slots(slots))
+    _, demand = plan_tables(ctx.results, viewer, code, chosen_thresholds(threshold), slots_per_month(slots))
     columns = ["threshold", "month", "colonoscopies", "slots", "shortfall"]
     return table_response(demand, columns, format, f"fit-demand-{code}.csv")

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 
 from cancer_alliance.followup.metrics import COHORT_COUNTS, COUNTS, METRIC_COLUMNS
 from cancer_alliance.web.context import ContextDep, SignedInDep, StoreDep
-from cancer_alliance.web.pages.followup_metrics import AS_OF, metrics_report
+from cancer_alliance.web.domain_queries.followup import AS_OF, metrics_report
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(prefix="/followup", tags=["aggregates"])

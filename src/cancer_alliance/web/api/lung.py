@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 
 from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
-from cancer_alliance.web.pages.lung import lung_table
+from cancer_alliance.web.domain_queries.lung import lung_table
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(tags=["aggregates"])

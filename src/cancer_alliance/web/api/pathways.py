@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 
 from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
-from cancer_alliance.web.pages.pathways import organisation_name, tables
+from cancer_alliance.web.domain_queries.pathways import organisation_name, tables
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(tags=["aggregates"])

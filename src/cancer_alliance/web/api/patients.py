@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
-from cancer_alliance.web.pages.ptl import PTL_CSV_COLUMNS, FiltersDep, note_errors
+from cancer_alliance.web.domain_queries.ptl import PTL_CSV_COLUMNS, FiltersDep, note_errors
 from cancer_alliance.web.presenters import ptl as present
 from cancer_alliance.web.presenters.formatting import is_missing
 from cancer_alliance.web.security.csrf import require_csrf

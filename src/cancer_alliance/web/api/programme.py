@@ -13,7 +13,7 @@ from cancer_alliance.programme import case_studies as library
 from cancer_alliance.programme import deliverables as tracker
 from cancer_alliance.programme.board import financial_year
 from cancer_alliance.web.context import ContextDep, SignedInDep, StoreDep, ViewerDep
-from cancer_alliance.web.pages.programme import PAGE_ROWS, _alliance, _month
+from cancer_alliance.web.domain_queries.programme import PAGE_ROWS, chosen_alliance, chosen_month
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(tags=["programme"])
@@ -58,10 +58,10 @@ def deliverables(
 ):
     """The alliance's deliverables in the financial year holding `month` (default: the latest month
     with results) and their RAG in that month."""
-    code = _alliance(alliance, viewer, ctx)
+    code = chosen_alliance(alliance, viewer, ctx)
     if not code:
         raise HTTPException(status_code=400, detail="Choose an alliance (ONS code).")
-    month = _month(month, ctx)
+    month = chosen_month(month, ctx)
     rows, cache = [], {}
     for d in tracker.list_deliverables(session, code, financial_year(month)):
         result = tracker.rag_of(d, ctx.settings.home, month, cache=cache)

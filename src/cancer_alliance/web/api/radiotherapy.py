@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from cancer_alliance.radiotherapy.files import COLUMNS
 from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
-from cancer_alliance.web.pages.radiotherapy import LEVELS, _known, as_of, compliance_table
+from cancer_alliance.web.domain_queries.radiotherapy import LEVELS, as_of, compliance_table, known
 from cancer_alliance.web.tables import Format, table_response
 
 router = APIRouter(tags=["aggregates"])
@@ -24,7 +24,7 @@ def radiotherapy_compliance(
         raise HTTPException(status_code=404, detail="Not found.")
     try:
         day = as_of(ctx.results)
-        if not _known(LEVELS[kind], code, day):
+        if not known(LEVELS[kind], code, day):
             raise HTTPException(status_code=404, detail=f"No radiotherapy {LEVELS[kind]} with that code.")
         table = compliance_table(ctx.results, viewer, LEVELS[kind], code)
     except ResultsMissing:

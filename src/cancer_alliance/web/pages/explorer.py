@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Request
 
 from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.domain_queries.cwt import FiltersDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters.charts import performance_trend
 from cancer_alliance.web.presenters.performance import month_rows
-from cancer_alliance.web.queries import ExplorerFilters, explore, explorer_options, standard_infos
+from cancer_alliance.web.queries import explore, explorer_options, standard_infos
 
 router = APIRouter()
-
-
-def explorer_filters(
-    standard: str = "62d_usc",
-    start: str = "",
-    end: str = "",
-    tumour_type: str = "",
-    route: str = "",
-    provider: str = "",
-) -> ExplorerFilters:
-    known = {info.standard_id for info in standard_infos()}
-    if standard not in known:
-        raise HTTPException(status_code=404, detail="Unknown standard.")
-    return ExplorerFilters(standard, start, end, tumour_type, route, provider)
-
-
-FiltersDep = Annotated[ExplorerFilters, Depends(explorer_filters)]
 
 
 @router.get("/performance", name="explorer")

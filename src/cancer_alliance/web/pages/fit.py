@@ -8,20 +8,29 @@ out once per results file, alliance and audience (`Results.table_derived`)."""
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import BANDS_BY, PLANNER_THRESHOLDS
 from cancer_alliance.fit.published import monthly_spc
-from cancer_alliance.fit.settings import DEFAULT_SETTINGS, PLANNING_THRESHOLDS
+from cancer_alliance.fit.settings import DEFAULT_SETTINGS
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.domain_queries.fit import (
+    Thresholds,
+    alliance_table,
+    ccg_names,
+    ccg_table,
+    check_alliance,
+    chosen_thresholds,
+    month_table,
+    plan_tables,
+    slots_per_month,
+)
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.presenters.england_map import england_map, map_shapes
@@ -30,11 +39,6 @@ from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
-
-
-@lru_cache(maxsize=1)
-def ccg_names() -> dict[str, str]:
-    return {c.ons_code: c.name for c in reference.ccgs(ALLIANCE_VERSION)}
 
 
 @lru_cache(maxsize=1)
@@ -54,78 +58,6 @@ def ccg_shapes(alliance_code: str) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def alliance_shapes() -> dict[str, str]:
     return map_shapes(reference.boundaries(ALLIANCE_VERSION))
-
-
-def check_alliance(code: str) -> str:
-    if code not in alliance_names():
-        raise HTTPException(status_code=404, detail="No alliance with that code.")
-    return code
-
-
-# Queries over the results files (cached per file and audience).
-
-
-def alliance_table(results: Results, viewer: Viewer) -> pd.DataFrame:
-    """Every alliance's counts, rates and intervals, as the viewer may see them."""
-    return results.table_derived(
-        "fit_alliance",
-        f"alliances:{viewer.signed_in}",
-        lambda frame: present.controlled(
-            present.counts_only(frame, ["alliance_code"]), viewer.signed_in
-        ).assign(name=lambda t: t["alliance_code"].map(alliance_names())),
-    )
-
-
-def ccg_table(results: Results, viewer: Viewer) -> tuple[pd.DataFrame, float]:
-    """Every CCG in England with rates, intervals and its funnel flag on positivity; England's rate."""
-
-    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-        shown = present.controlled(
-            present.counts_only(frame, ["alliance_code", "ccg_code"]), viewer.signed_in
-        )
-        return present.ccg_funnel(shown.fillna({"positive": 0, "screened": 0}), ccg_names())
-
-    return results.table_derived("fit_ccg", f"ccgs:{viewer.signed_in}", compute)
-
-
-def month_table(results: Results, viewer: Viewer, code: str) -> pd.DataFrame:
-    return results.table_derived(
-        "fit_month",
-        f"months:{code}:{viewer.signed_in}",
-        lambda frame: present.controlled(
-            present.counts_only(frame[frame["alliance_code"] == code], ["alliance_code", "invitation_month"]),
-            viewer.signed_in,
-        ).sort_values("invitation_month"),
-    )
-
-
-def chosen_thresholds(values: list[float] | None) -> list[float]:
-    """The planner's thresholds (default 120, 80, 40, 20), each one the results were prepared for."""
-    chosen = sorted({float(v) for v in values}, reverse=True) if values else list(PLANNING_THRESHOLDS)
-    unknown = [v for v in chosen if v not in PLANNER_THRESHOLDS]
-    if unknown:
-        offered = ", ".join(f"{t:g}" for t in PLANNER_THRESHOLDS)
-        raise HTTPException(
-            status_code=422, detail=f"Threshold {unknown[0]:g} is not offered; choose from {offered}."
-        )
-    return chosen
-
-
-def plan_tables(
-    results: Results, viewer: Viewer, code: str, thresholds: list[float], slots: float | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(plan, demand by month) for one alliance."""
-
-    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        bands = frame[frame["alliance_code"] == code].drop(columns=["alliance_code"])
-        plan = planning.plan(bands, thresholds)
-        demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
-        return (
-            (plan, demand) if viewer.signed_in else (present.public_plan(plan), present.public_demand(demand))
-        )
-
-    key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
-    return results.table_derived("fit_bands", key, compute)
 
 
 # Pages.
@@ -221,21 +153,6 @@ def fit_alliance(request: Request, code: str, ctx: ContextDep, viewer: ViewerDep
     return render(request, "fit_alliance.jinja", **values)
 
 
-def _slots(text: str | None) -> float | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be a number.") from None
-    if not math.isfinite(value) or value < 0:
-        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be 0 or more.")
-    return value
-
-
-Thresholds = Annotated[list[float] | None, Query(alias="threshold")]
-
-
 @router.get("/bowel-screening/{code}/planner", name="fit_planner")
 def fit_planner(
     request: Request,
@@ -247,7 +164,7 @@ def fit_planner(
 ):
     check_alliance(code)
     chosen = chosen_thresholds(threshold)
-    monthly = _slots(slots)
+    monthly = slots_per_month(slots)
     plan, demand = plan_tables(ctx.results, viewer, code, chosen, monthly)
     conversion = planning.conversion(
         ctx.results.table("fit_bands").pipe(lambda f: f[f["alliance_code"] == code])

@@ -5,8 +5,6 @@ else changed since the page was drawn is refused with a 409 page carrying an NHS
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -14,12 +12,12 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError
 
 from cancer_alliance.followup import actions
-from cancer_alliance.followup.protocol import Protocol, load_protocol
 from cancer_alliance.followup.worklist import COLUMNS, counts
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.followup import MAX_SUMMARY
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep
 from cancer_alliance.web.date_input import read_date
+from cancer_alliance.web.domain_queries.followup import as_of_date, protocol
 from cancer_alliance.web.followup_scope import FollowupScope, NotClinical, PatientNotInScope, is_clinical
 from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.pages.common import render
@@ -35,30 +33,6 @@ NO_ROLE = (
 )
 #: Where a target's items are in a patient's record (a patient action's item is the patient).
 OWNED = {"test": "tests", "request": "requests", "concern": "concerns"}
-
-
-@lru_cache(maxsize=1)
-def _protocol() -> Protocol:
-    return load_protocol()
-
-
-def protocol() -> Protocol:
-    """The protocol in force (ALLIANCE_FOLLOWUP_PROTOCOL or the packaged default), read once."""
-    return _protocol()
-
-
-def as_of_date(ctx, value: str | None) -> dt.date:
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise HTTPException(
-                status_code=400, detail="The date must be a real date, e.g. 2019-03-31."
-            ) from None
-    try:
-        return ctx.results.reference_date()
-    except Exception:  # no demo results: the worklist is still useful on today's date
-        return dt.date.today()
 
 
 def _scope(session, viewer) -> FollowupScope:

@@ -9,15 +9,13 @@ by targeting on the CCG map (drawn by the home map's code over the 2018/19 CCG b
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
-import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance import reference
-from cancer_alliance.lung.programme_files import RESULT_FILES, metrics, publish_programme_metrics
-from cancer_alliance.results.reader import ResultsMissing, _read_parquet
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep
+from cancer_alliance.web.domain_queries.lung import lung_table
 from cancer_alliance.web.pages.common import render, render_error
 from cancer_alliance.web.presenters.england_map import map_shapes
 from cancer_alliance.web.presenters.lung import (
@@ -65,15 +63,6 @@ async def calculate_risk(request: Request):
 def ccg_shapes() -> dict[str, str]:
     """The 2018/19 CCG outlines as SVG paths (the home map's projection code), once per process."""
     return map_shapes(reference.ccg_boundaries(ALLIANCE_VERSION), code_property="ccg19cd")
-
-
-def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
-    """A lung results file; for the public, counts pass disclosure control and every rate is
-    recomputed from the published counts (web/disclosure.py)."""
-    frame = ctx.results._read(RESULT_FILES[name], _read_parquet)  # the Results cache (mtime-checked)
-    if name == "targeting":
-        return frame
-    return metrics(frame) if viewer.signed_in else publish_programme_metrics(frame)
 
 
 @router.get("/lung/programme", name="lung_programme")

@@ -9,18 +9,12 @@ import json
 from fastapi import APIRouter, HTTPException, Request
 
 from cancer_alliance.cwt.published import SPC_WITHHELD
-from cancer_alliance.pathways.published import (
-    COMPLIANCE,
-    COMPLIANCE_COUNTS,
-    published,
-    published_steps,
-    with_intervals,
-)
-from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.domain_queries.pathways import organisation_name, tables
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import pathways as present
-from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
+from cancer_alliance.web.queries import policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
@@ -32,33 +26,6 @@ TREND_MILESTONES = {
     "prostate": ("diagnosis_communicated",),
     "colorectal": ("diagnosis_communicated",),
 }
-
-
-def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str, object]:
-    """The page's tables for one organisation, as the viewer may see them (cached per file and key)."""
-
-    def mine(name: str):
-        def compute(frame):
-            return frame[(frame["level"] == level) & (frame["code"] == code)].reset_index(drop=True)
-
-        return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
-
-    policy = policy_for(viewer)
-    compliance = with_intervals(published(mine("compliance"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,)))
-    steps = published_steps(mine("steps"), policy)
-    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
-    column = "alliance_code" if level == "alliance" else "provider_code"
-    bottleneck = results.table_derived(
-        "pathway_bottleneck",
-        f"{level}:{code}",
-        lambda frame: frame[frame[column] == code].reset_index(drop=True),
-    )
-    bottleneck = published(bottleneck, policy, ("pathways",), ())
-    return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
-
-
-def organisation_name(level: str, code: str) -> str | None:
-    return (alliance_names() if level == "alliance" else trust_names()).get(code)
 
 
 def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: str, milestone: str):

@@ -6,7 +6,6 @@ transaction. Roles: alliance users edit their own alliance, national users all, 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, ClassVar
 
@@ -18,21 +17,21 @@ from cancer_alliance.errors import AllianceError, InputError
 from cancer_alliance.programme import case_studies as library
 from cancer_alliance.programme import deliverables as tracker
 from cancer_alliance.programme.access import NotAllowed, can_edit, can_moderate
-from cancer_alliance.programme.board import board_pack, check_month, financial_year
+from cancer_alliance.programme.board import board_pack, financial_year
 from cancer_alliance.programme.files import PdfError, deliverables_csv, import_deliverables_csv, pdf_bytes
 from cancer_alliance.programme.priorities import priority_ids
-from cancer_alliance.results.reader import ResultsMissing
 from cancer_alliance.store import Auditor, ObjectRef, Role
 from cancer_alliance.store.programme import CaseStudyStatus
 from cancer_alliance.web.context import AuditorDep, ContextDep, SignedInDep, StoreDep, ViewerDep
+from cancer_alliance.web.domain_queries.programme import PAGE_ROWS, current_month, home_alliance
+from cancer_alliance.web.domain_queries.programme import chosen_alliance as _alliance
+from cancer_alliance.web.domain_queries.programme import chosen_month as _month
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import programme as present
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
 router = APIRouter(tags=["programme"])
-#: Case studies on one page of search results (newest first); narrow the search to see others.
-PAGE_ROWS = 100
 Csrf = [Depends(require_csrf)]
 
 
@@ -93,47 +92,6 @@ class NewCaseStudy(CaseStudyFields):
 
 class CaseStudyChange(CaseStudyFields):
     version: str = ""
-
-
-def current_month(ctx) -> str:
-    """The latest month with waiting-times results, else the demo's reference month, else last month."""
-    try:
-        months = ctx.results.months()
-        if months:
-            return str(months[-1])
-    except ResultsMissing:
-        pass
-    try:
-        return ctx.results.reference_date().strftime("%Y-%m")
-    except (ResultsMissing, FileNotFoundError):
-        return (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-
-
-def home_alliance(viewer: Viewer, ctx) -> str | None:
-    """The viewer's own alliance: theirs (alliance users), their trust's (trust users), none (national)."""
-    if viewer.role == Role.alliance:
-        return viewer.organisation_code
-    if viewer.role == Role.trust:
-        return ctx.provider_alliance.get(viewer.organisation_code or "")
-    return None
-
-
-def _month(value: str, ctx) -> str:
-    if not value:
-        return current_month(ctx)
-    try:
-        return check_month(value)
-    except InputError:
-        raise HTTPException(status_code=400, detail="Month must be YYYY-MM, for example 2019-03.") from None
-
-
-def _alliance(value: str, viewer: Viewer, ctx) -> str:
-    code = value or home_alliance(viewer, ctx) or ""
-    if not code:
-        return ""
-    if code not in present.alliance_names():
-        raise HTTPException(status_code=404, detail="Unknown alliance.")
-    return code
 
 
 def _require_edit(viewer: Viewer, alliance_code: str) -> None:

@@ -4,15 +4,14 @@ audited in the same transaction as any change (style.md §2)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
-from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
+from cancer_alliance.web.domain_queries.ptl import FiltersDep, note_errors
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
 from cancer_alliance.web.presenters import ptl_grid
@@ -24,76 +23,10 @@ from cancer_alliance.web.tables import csv_response
 
 router = APIRouter(tags=["patient-level"])
 
-PTL_CSV_COLUMNS = (
-    "record_id",
-    "provider",
-    "alliance",
-    "tumour_type",
-    "route",
-    "days_waited",
-    "band",
-    "over_62_backlog",
-    "over_104",
-    "passed_day_28_last_7_days",
-    "passed_day_62_last_7_days",
-    "passed_day_104_last_7_days",
-    "breach_date_62d",
-    "next_milestone",
-    "next_milestone_date",
-)
-MAX_NOTE = 2000
 #: Rows on one page of the list; the CSV download and the API have them all.
 PAGE_ROWS = 100
-MAX_ACTION = 500
 #: Providers shown in the page's backlog table (largest backlog first); the API has them all.
 BACKLOG_ROWS = 10
-
-
-#: The largest "breaches within N days" a filter accepts (ten years).
-MAX_BREACH_WITHIN = 3650
-
-
-async def ptl_filters(
-    tumour_type: str = "",
-    band: str = "",
-    breach_within: Annotated[str, Query(description="days, 0-3650; blank for all pathways")] = "",
-    provider: str = "",
-    sort: str = present.DEFAULT_SORT,
-    passed_day: Annotated[str, Query(description="28, 62 or 104: passed that day in the last 7 days")] = "",
-    milestone_overdue: Annotated[str, Query(description="1: a timed-pathway milestone is overdue")] = "",
-    team: Annotated[str, Query(description="tumour site team, e.g. Upper GI")] = "",
-    dir: Annotated[str, Query(description="asc or desc; blank for the column's usual order")] = "",
-) -> present.PtlFilters:
-    """The list's filters from the query; the form sends a blank `breach_within` when it is empty."""
-    if sort not in present.SORTS:
-        raise HTTPException(status_code=404, detail="Unknown sort order.")
-    if dir not in ("", *ptl_grid.DIRECTIONS):
-        raise HTTPException(status_code=400, detail="Sort direction must be asc or desc, or blank.")
-    if passed_day and passed_day not in present.PASSED_DAYS:
-        raise HTTPException(status_code=400, detail="Passed day must be 28, 62 or 104, or blank.")
-    days = breach_within.strip()
-    if days and not (days.isdigit() and int(days) <= MAX_BREACH_WITHIN):
-        raise HTTPException(
-            status_code=400,
-            detail=f"Breaches 62 days within must be a whole number of days from 0 to {MAX_BREACH_WITHIN}, "
-            "or blank for all pathways.",
-        )
-    if milestone_overdue not in ("", "1"):
-        raise HTTPException(status_code=400, detail="Milestone overdue must be 1 or blank.")
-    return present.PtlFilters(
-        tumour_type,
-        band,
-        int(days) if days else None,
-        provider,
-        sort,
-        passed_day,
-        milestone_overdue == "1",
-        team,
-        dir,
-    )
-
-
-FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
 
 
 @router.get("/ptl", name="ptl_list")
@@ -237,32 +170,3 @@ def ptl_add_note(
     auditor.created(note)
     url = request.url_for("ptl_pathway", record_id=record_id).include_query_params(saved="1")
     return RedirectResponse(str(url), status_code=303)
-
-
-def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, str]], dt.date | None]:
-    """Error-summary entries for a note form (NHS.UK error message style), and the parsed due date."""
-    errors = []
-    if not text.strip():
-        errors.append({"text": "Enter a note", "href": "#text"})
-    elif len(text) > MAX_NOTE:
-        errors.append({"text": f"Note must be {MAX_NOTE} characters or fewer", "href": "#text"})
-    elif has_nhs_number(text):
-        errors.append({"text": NHS_NUMBER_MESSAGE, "href": "#text"})
-    if len(next_action) > MAX_ACTION:
-        errors.append(
-            {"text": f"Next action must be {MAX_ACTION} characters or fewer", "href": "#next_action"}
-        )
-    elif has_nhs_number(next_action):
-        errors.append({"text": NHS_NUMBER_MESSAGE, "href": "#next_action"})
-    parsed = None
-    if due.strip():
-        try:
-            parsed = dt.date.fromisoformat(due.strip())
-        except ValueError:
-            errors.append(
-                {
-                    "text": "Next action date must be a real date, for example 2019-04-05",
-                    "href": "#next_action_due",
-                }
-            )
-    return errors, parsed

@@ -9,12 +9,10 @@ import datetime as dt
 import json
 from typing import Any
 
-import pandas as pd
 from fastapi import APIRouter, HTTPException, Request
 
-from cancer_alliance import reference
 from cancer_alliance.radiotherapy.compliance import in_force
-from cancer_alliance.radiotherapy.results_files import FILES, META
+from cancer_alliance.radiotherapy.published import published_compliance
 from cancer_alliance.reference.radiotherapy_networks import (
     memberships_on,
     network_names,
@@ -23,45 +21,25 @@ from cancer_alliance.reference.radiotherapy_networks import (
 )
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
+from cancer_alliance.web.domain_queries.radiotherapy import (
+    LEVELS,
+    RESULTS,
+    as_of,
+    compliance_table,
+    known,
+    trust_name,
+)
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import radiotherapy as present
+from cancer_alliance.web.queries import policy_for
 from cancer_alliance.web.scope import Viewer
 
-#: The results files by name as `Results.table` takes them (no suffix).
-RESULTS = {key: file.removesuffix(".parquet") for key, file in FILES.items()}
-
 router = APIRouter()
-LEVELS = {"networks": "network", "providers": "provider"}
-
-
-def as_of(results: Results) -> dt.date:
-    path = results.folder / META
-    if not path.exists():
-        raise ResultsMissing(str(path))
-    return dt.date.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["as_of"])
-
-
-def trust_name(code: str) -> str:
-    names = {t.ods_code: t.name for t in reference.trusts("2018/19")}
-    return names.get(code, code)
-
-
-def compliance_table(results: Results, viewer: Viewer, level: str, code: str) -> pd.DataFrame:
-    """The compliance rows of one provider or network as the viewer may see them."""
-    table = results.table(RESULTS["compliance"])
-    mine = table[(table["level"] == level) & (table["code"] == code)]
-    return present.published(mine.reset_index(drop=True), viewer.signed_in)
-
-
-def _known(level: str, code: str, day: dt.date) -> bool:
-    if level == "network":
-        return code in network_names()
-    return code in {m.provider_code for m in memberships_on(day)}
 
 
 def page_values(results: Results, viewer: Viewer, level: str, code: str) -> dict[str, Any] | None:
     day = as_of(results)
-    if not _known(level, code, day):
+    if not known(level, code, day):
         return None
     return results.table_derived(
         RESULTS["compliance"],
@@ -80,10 +58,10 @@ def _page_values(results: Results, viewer: Viewer, level: str, code: str, day: d
     replacement = next((r.parameter for r in chosen if r.requirement_id == "linac_replacement_due"), None)
     linac_rows = present.linac_rows(linacs)
     techniques = present.technique_table(
-        results.table(RESULTS["techniques"]).query("provider_code in @providers"), viewer.signed_in
+        results.table(RESULTS["techniques"]).query("provider_code in @providers"), policy_for(viewer)
     )
     fractionation = present.fractionation_table(
-        results.table(RESULTS["fractionation"]).query("provider_code in @providers"), viewer.signed_in
+        results.table(RESULTS["fractionation"]).query("provider_code in @providers"), policy_for(viewer)
     )
     name = network_names()[code] if level == "network" else trust_name(code)
     network = next((m.network_code for m in members if m.provider_code == code), None)
@@ -138,7 +116,9 @@ async def radiotherapy_index(request: Request, ctx: ContextDep, viewer: ViewerDe
     members = memberships_on(day)
     rows = []
     for network in networks():
-        mine = table[(table["level"] == "network") & (table["code"] == network.code)]
+        mine = published_compliance(
+            table[(table["level"] == "network") & (table["code"] == network.code)], policy_for(viewer)
+        )
         lead = next(
             (m.provider_code for m in members if m.network_code == network.code and m.role == "lead"), None
         )

@@ -1,6 +1,6 @@
 """What the bowel screening (FIT) pages show, from the precomputed FIT results (`fit.files.write_results`);
-no I/O. Figures for the public are disclosure-controlled first (`fit.metrics.publish_metrics`), and every
-rate, interval, funnel and SPC limit is worked out from what the viewer may see."""
+no I/O. What the viewer may see comes from `fit.published` (counts under the policy, every rate and
+interval from them); funnels are worked out here from those published counts."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ import pandas as pd
 
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.metrics import RATES as FIT_RATES
-from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.stats.charts import funnel_chart, spc_chart
-from cancer_alliance.stats.disclosure import Rate, publish
 from cancer_alliance.stats.funnel import funnel, funnel_curve
 from cancer_alliance.web.presenters.charts import SCHEMA, funnel_flag_label
 from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
@@ -44,11 +42,6 @@ YIELD_SOURCE_TEXT = {
     planning.OBSERVED: "Observed",
     planning.NOT_ESTIMATED: "Not estimated: no referrals in a band below and no stated assumption",
 }
-
-
-def controlled(counts: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
-    """Counts with rates and intervals: exact for signed-in users, published for the public."""
-    return metrics(counts) if signed_in else publish_metrics(counts)
 
 
 def rate_text(value: Any, per_1000: bool = False) -> str:
@@ -281,24 +274,6 @@ def demand_spec(table: pd.DataFrame, slots: float | None, title: str) -> dict | 
         "height": 280,
         "layer": layers,
     }
-
-
-def public_plan(plan: pd.DataFrame) -> pd.DataFrame:
-    """The plan for the public: screened and positive counts controlled and positivity from them;
-    expected numbers rounded to whole people, and withheld where the positive count is."""
-    out = publish(plan, ["screened", "positive"], [Rate("positivity", "positive", "screened")])
-    for name in ("colonoscopies", "cancers", "high_risk_adenomas"):
-        # estimates from a withheld positive count would reveal it: withheld with it
-        out[name] = out[name].round(0).where(~out["positive_suppressed"])
-    return out
-
-
-def public_demand(table: pd.DataFrame) -> pd.DataFrame:
-    """Demand for the public: each month's expected colonoscopies controlled like a count (withheld
-    up to 7, else rounded to 5), the shortfall from the published figure."""
-    out = publish(table, ["colonoscopies"])
-    out["shortfall"] = out["colonoscopies"] - out["slots"]
-    return out
 
 
 def counts_only(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

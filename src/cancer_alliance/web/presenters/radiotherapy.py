@@ -1,6 +1,6 @@
 """What the radiotherapy pages show (issue #14): the compliance table with its evidence, the linac age
 chart and the technique and fractionation mix over time, each chart with its table. No I/O: frames in,
-rows and Vega-Lite specs out. The public sees course counts after disclosure control."""
+rows and Vega-Lite specs out. What the viewer may see comes from `radiotherapy.published`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from cancer_alliance.radiotherapy.published import WITHHELD as WITHHELD_STATUS
+from cancer_alliance.radiotherapy.published import published_courses
 from cancer_alliance.reference.radiotherapy_networks import Requirement
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.presenters.charts import NHS_BLUE, NHS_DARK_GREY, NHS_RED, SCHEMA
 from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, percent
 
@@ -19,10 +21,9 @@ STATUS_TAGS = {
     "met": {"text": "Met", "classes": "nhsuk-tag--green"},
     "not_met": {"text": "Not met", "classes": "nhsuk-tag--red"},
     "no_data": {"text": "No data", "classes": "nhsuk-tag--grey"},
+    WITHHELD_STATUS: {"text": "Withheld [c]", "classes": "nhsuk-tag--grey"},
 }
 COMPARISON_WORDS = {"eq": "exactly", "ge": "at least", "le": "at most"}
-#: Requirements counted from courses or CWT records (patients): the public sees them after control.
-PATIENT_COUNTS = ("imrt_share", "hypofractionation_breast", "hypofractionation_prostate", "rt_31d_")
 SITE_NAMES = {"C50": "Breast", "C61": "Prostate"}
 TECHNIQUE_NAMES = {
     "imrt": "IMRT/VMAT",
@@ -47,27 +48,6 @@ class ComplianceRow:
     interval: str
     verified: bool
     source: str
-
-
-def _is_patient_count(requirement_id: str) -> bool:
-    return any(requirement_id.startswith(prefix) for prefix in PATIENT_COUNTS)
-
-
-def published(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
-    """Compliance rows as the viewer may see them: the public gets course and patient counts rounded
-    and small ones withheld (`publish`), the rate recomputed and no interval."""
-    if signed_in or table.empty:
-        return table
-    patients = table["requirement_id"].map(_is_patient_count)
-    controlled = publish(
-        table[patients],
-        ["numerator", "denominator"],
-        [Rate("value", "numerator", "denominator")],
-        DisclosurePolicy(),
-    )
-    controlled["ci_lower"] = controlled["ci_upper"] = float("nan")
-    rest = table[~patients].assign(numerator_suppressed=False, denominator_suppressed=False)
-    return pd.concat([rest, controlled]).sort_index()
 
 
 def _number(value: Any, rate: bool) -> str:
@@ -117,7 +97,11 @@ def compliance_rows(table: pd.DataFrame, chosen: Sequence[Requirement]) -> list[
 
 
 def status_counts(table: pd.DataFrame) -> dict[str, int]:
-    return {status: int((table["status"] == status).sum()) for status in STATUS_TAGS}
+    """Requirements met, not met and without data; a requirement whose published counts are withheld
+    counts as without data (the viewer cannot judge it)."""
+    found = {status: int((table["status"] == status).sum()) for status in STATUS_TAGS}
+    found["no_data"] += found.pop(WITHHELD_STATUS)
+    return found
 
 
 def linac_rows(linacs: pd.DataFrame) -> list[dict[str, str]]:
@@ -191,20 +175,14 @@ def linac_chart(rows: list[dict[str, str]], replacement_years: float | None, tit
     }
 
 
-def _controlled(frame: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
-    if signed_in or frame.empty:
-        return frame
-    return publish(frame, ["courses"], [], DisclosurePolicy())
-
-
-def technique_table(mix: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+def technique_table(mix: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
     """Courses by month and technique (summed over the providers given), as the viewer may see them."""
     summed = mix.groupby(["month", "technique"], as_index=False)["courses"].sum()
     summed["technique"] = summed["technique"].map(lambda t: TECHNIQUE_NAMES.get(t, t))
-    return _controlled(summed.sort_values(["month", "technique"]).reset_index(drop=True), signed_in)
+    return published_courses(summed.sort_values(["month", "technique"]).reset_index(drop=True), policy)
 
 
-def fractionation_table(mix: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+def fractionation_table(mix: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
     """Radical breast and prostate courses by month and schedule, as the viewer may see them."""
     if mix.empty:
         return pd.DataFrame(columns=["month", "schedule", "courses"])
@@ -215,7 +193,7 @@ def fractionation_table(mix: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
         ]
     )
     summed = frame.groupby(["month", "schedule"], as_index=False)["courses"].sum()
-    return _controlled(summed.sort_values(["month", "schedule"]).reset_index(drop=True), signed_in)
+    return published_courses(summed.sort_values(["month", "schedule"]).reset_index(drop=True), policy)
 
 
 def mix_rows(table: pd.DataFrame, category: str) -> list[dict[str, str]]:

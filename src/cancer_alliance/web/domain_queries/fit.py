@@ -1,0 +1,108 @@
+"""Bowel screening (FIT) reads shared by the `/bowel-screening` pages and `/api/bowel-screening/...`:
+the results files as the viewer may see them (`fit.published` under `queries.policy_for`), worked out
+once per results file, alliance and audience (`Results.table_derived`), and the planner's parameters."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Annotated
+
+import pandas as pd
+from fastapi import HTTPException, Query
+
+from cancer_alliance import reference
+from cancer_alliance.fit import planning
+from cancer_alliance.fit.files import PLANNER_THRESHOLDS
+from cancer_alliance.fit.published import as_seen, published_demand, published_plan
+from cancer_alliance.fit.settings import PLANNING_THRESHOLDS
+from cancer_alliance.results.reader import Results
+from cancer_alliance.web.presenters import fit as present
+from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
+from cancer_alliance.web.scope import Viewer
+
+Thresholds = Annotated[list[float] | None, Query(alias="threshold")]
+
+
+@lru_cache(maxsize=1)
+def ccg_names() -> dict[str, str]:
+    return {c.ons_code: c.name for c in reference.ccgs(ALLIANCE_VERSION)}
+
+
+def check_alliance(code: str) -> str:
+    if code not in alliance_names():
+        raise HTTPException(status_code=404, detail="No alliance with that code.")
+    return code
+
+
+def alliance_table(results: Results, viewer: Viewer) -> pd.DataFrame:
+    """Every alliance's counts, rates and intervals, as the viewer may see them."""
+    return results.table_derived(
+        "fit_alliance",
+        f"alliances:{viewer.signed_in}",
+        lambda frame: as_seen(present.counts_only(frame, ["alliance_code"]), policy_for(viewer)).assign(
+            name=lambda t: t["alliance_code"].map(alliance_names())
+        ),
+    )
+
+
+def ccg_table(results: Results, viewer: Viewer) -> tuple[pd.DataFrame, float]:
+    """Every CCG in England with rates, intervals and its funnel flag on positivity; England's rate."""
+
+    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+        shown = as_seen(present.counts_only(frame, ["alliance_code", "ccg_code"]), policy_for(viewer))
+        return present.ccg_funnel(shown.fillna({"positive": 0, "screened": 0}), ccg_names())
+
+    return results.table_derived("fit_ccg", f"ccgs:{viewer.signed_in}", compute)
+
+
+def month_table(results: Results, viewer: Viewer, code: str) -> pd.DataFrame:
+    return results.table_derived(
+        "fit_month",
+        f"months:{code}:{viewer.signed_in}",
+        lambda frame: as_seen(
+            present.counts_only(frame[frame["alliance_code"] == code], ["alliance_code", "invitation_month"]),
+            policy_for(viewer),
+        ).sort_values("invitation_month"),
+    )
+
+
+def chosen_thresholds(values: list[float] | None) -> list[float]:
+    """The planner's thresholds (default 120, 80, 40, 20), each one the results were prepared for."""
+    chosen = sorted({float(v) for v in values}, reverse=True) if values else list(PLANNING_THRESHOLDS)
+    unknown = [v for v in chosen if v not in PLANNER_THRESHOLDS]
+    if unknown:
+        offered = ", ".join(f"{t:g}" for t in PLANNER_THRESHOLDS)
+        raise HTTPException(
+            status_code=422, detail=f"Threshold {unknown[0]:g} is not offered; choose from {offered}."
+        )
+    return chosen
+
+
+def plan_tables(
+    results: Results, viewer: Viewer, code: str, thresholds: list[float], slots: float | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(plan, demand by month) for one alliance, as the viewer may see them."""
+
+    def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        bands = frame[frame["alliance_code"] == code].drop(columns=["alliance_code"])
+        plan = planning.plan(bands, thresholds)
+        demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
+        policy = policy_for(viewer)
+        return published_plan(plan, policy), published_demand(demand, policy)
+
+    key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
+    return results.table_derived("fit_bands", key, compute)
+
+
+def slots_per_month(text: str | None) -> float | None:
+    """The planner's colonoscopy slots per month (blank: none)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be a number.") from None
+    if not math.isfinite(value) or value < 0:
+        raise HTTPException(status_code=422, detail="Colonoscopy slots per month must be 0 or more.")
+    return value

@@ -1,0 +1,41 @@
+"""Timed-pathway reads shared by the timed-pathways pages and `/api/.../timed-pathways`."""
+
+from __future__ import annotations
+
+from cancer_alliance.pathways.published import (
+    COMPLIANCE,
+    COMPLIANCE_COUNTS,
+    published,
+    published_steps,
+    with_intervals,
+)
+from cancer_alliance.results.reader import Results
+from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
+from cancer_alliance.web.scope import Viewer
+
+
+def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str, object]:
+    """The page's tables for one organisation, as the viewer may see them (cached per file and key)."""
+
+    def mine(name: str):
+        def compute(frame):
+            return frame[(frame["level"] == level) & (frame["code"] == code)].reset_index(drop=True)
+
+        return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
+
+    policy = policy_for(viewer)
+    compliance = with_intervals(published(mine("compliance"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,)))
+    steps = published_steps(mine("steps"), policy)
+    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
+    column = "alliance_code" if level == "alliance" else "provider_code"
+    bottleneck = results.table_derived(
+        "pathway_bottleneck",
+        f"{level}:{code}",
+        lambda frame: frame[frame[column] == code].reset_index(drop=True),
+    )
+    bottleneck = published(bottleneck, policy, ("pathways",), ())
+    return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
+
+
+def organisation_name(level: str, code: str) -> str | None:
+    return (alliance_names() if level == "alliance" else trust_names()).get(code)
