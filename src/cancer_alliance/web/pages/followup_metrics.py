@@ -1,7 +1,8 @@
-"""The alliance's breast follow-up metrics page (issue 11, items 4 and 5), for alliance and national
-users: the share of patients finishing treatment who were stratified (the ambition: all, by March
-2019), the share self-managing against about 70%, overdue tests, re-access and days to review, for
-the viewer's alliance (or England) and each trust, as a chart and a table; JSON and CSV from
+"""The breast follow-up metrics page (issue 11, items 4 and 5), for national users (England),
+alliance users (their alliance) and trust users (their own trust, so a trust's clinical leads see
+their service; issue 23): the share of patients finishing treatment who were stratified (the
+ambition: all, by March 2019), the share self-managing against about 70%, overdue tests, re-access
+and days to review, for the viewer's scope and each trust in it, as a chart and a table; JSON and CSV from
 `/api/followup/metrics`. Aggregates only, after disclosure control."""
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ class FollowupReport:
 
 
 def metrics_report(ctx: AppContext, viewer: Viewer, session: Session, as_of: str | None) -> FollowupReport:
-    """The metrics on `as_of` for an alliance or national `viewer` (403 for anyone else)."""
-    if viewer.role not in (Role.national, Role.alliance):
-        raise HTTPException(status_code=403, detail="Follow-up metrics are for alliance and national users.")
+    """The metrics on `as_of` for a signed-in `viewer`: every trust (national), the alliance's trusts
+    (alliance) or the viewer's own trust (trust); 403 for an account with no organisation."""
+    if viewer.role is not Role.national and not viewer.organisation_code:
+        raise HTTPException(status_code=403, detail="Your account names no organisation.")
     day = as_of_date(ctx, as_of)
     try:
         registrations = ctx.results.table(RESULTS_TABLE)
@@ -57,6 +59,9 @@ def metrics_report(ctx: AppContext, viewer: Viewer, session: Session, as_of: str
         scope = viewer.organisation_code
         trusts = {t for t, a in ctx.provider_alliance.items() if a == scope}
         raw = raw[raw["trust_code"].isin(trusts) | (raw["alliance_code"] == scope)]
+    elif viewer.role is Role.trust:
+        scope = ctx.provider_alliance.get(viewer.organisation_code or "")
+        raw = raw[raw["trust_code"] == viewer.organisation_code]
     return FollowupReport(
         day, published_metrics(raw), published_metrics(total(raw, scope)), registrations is not None
     )
@@ -81,7 +86,7 @@ def followup_metrics(
         as_of=report.as_of,
         rows=rows,
         summary=summary,
-        place="England" if viewer.role is Role.national else _alliance_name(viewer.organisation_code),
+        place=_place(viewer),
         has_cohort=report.has_cohort,
         diagnosed_from=first,
         diagnosed_to=last,
@@ -98,6 +103,11 @@ def _trust_names() -> dict[str, str]:
         return {}
 
 
-def _alliance_name(code: str | None) -> str:
+def _place(viewer: Viewer) -> str:
+    """What the summary covers: England, the alliance or the trust, by name."""
+    if viewer.role is Role.national:
+        return "England"
+    if viewer.role is Role.trust:
+        return _trust_names().get(viewer.organisation_code or "", viewer.organisation_code or "your trust")
     names = {a.code: a.name for a in reference.alliances()}
-    return names.get(code or "", code or "your alliance")
+    return names.get(viewer.organisation_code or "", viewer.organisation_code or "your alliance")

@@ -157,12 +157,18 @@ def _programme_page(request, ctx, viewer, session, alliance, month="", saved="",
     code = _alliance(alliance, viewer, ctx)
     month = _month(month, ctx)
     year = financial_year(month)
-    items, cache = [], {}
+    items, cache, overview = [], {}, []
     if code:
         items = [
             (d, tracker.rag_of(d, ctx.settings.home, month, cache=cache))
             for d in tracker.list_deliverables(session, code, year)
         ]
+    elif viewer.role is Role.national:  # no alliance chosen: every alliance's RAG at a glance
+        every = [
+            (d, tracker.rag_of(d, ctx.settings.home, month, cache=cache))
+            for d in tracker.list_deliverables(session, None, year)
+        ]
+        overview = present.overview_rows(every, present.alliance_names())
     return render(
         request,
         "programme.jinja",
@@ -172,6 +178,8 @@ def _programme_page(request, ctx, viewer, session, alliance, month="", saved="",
         month=month,
         year=year,
         rows=present.deliverable_rows(items),
+        overview=overview,
+        can_pack=bool(code) and may_make_pack(viewer, code),
         can_edit=bool(code) and can_edit(viewer.role, viewer.organisation_code, code),
         saved=saved,
         errors=list(errors),
@@ -638,12 +646,16 @@ def case_study_moderate(
 # --- board pack -------------------------------------------------------------------------------------
 
 
-def _require_pack(viewer: Viewer, alliance_code: str) -> None:
-    """The pack holds the alliance's follow-up totals, so it follows `/followup/metrics`: national
-    users for any alliance, alliance users for their own, trust users not at all (issue 21)."""
+def may_make_pack(viewer: Viewer, alliance_code: str) -> bool:
+    """The pack holds the alliance's follow-up totals: national users for any alliance, alliance
+    users for their own, trust users not at all (issue 21)."""
     if viewer.role is Role.national:
-        return
-    if viewer.role is Role.alliance and viewer.organisation_code == alliance_code:
+        return True
+    return viewer.role is Role.alliance and viewer.organisation_code == alliance_code
+
+
+def _require_pack(viewer: Viewer, alliance_code: str) -> None:
+    if may_make_pack(viewer, alliance_code):
         return
     raise HTTPException(
         status_code=403, detail="The board pack is for national users and the alliance's own users."

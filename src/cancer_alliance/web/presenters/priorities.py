@@ -71,7 +71,7 @@ def priorities(role: Role | None, organisation: str | None) -> list[Priority]:
             "share of patients self-managing against the ambition.",
             (
                 Link("Follow-up worklist", "followup_worklist", frozenset({Role.trust})),
-                Link("Follow-up metrics", "followup_metrics", frozenset({Role.national, Role.alliance})),
+                Link("Follow-up metrics", "followup_metrics", SIGNED_IN),
             ),
         ),
         Priority(

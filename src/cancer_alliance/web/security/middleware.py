@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from http.cookies import SimpleCookie
 
@@ -24,6 +25,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cancer_alliance.store import Role
+from cancer_alliance.store.followup import ClinicalAccess
 from cancer_alliance.store.web_sessions import session_user
 from cancer_alliance.web.context import AppContext, new_request_id, viewer_of
 from cancer_alliance.web.scope import PUBLIC, Viewer
@@ -83,10 +86,16 @@ class SessionsAndHeaders:
 
 
 def _signed_in_viewer(ctx: AppContext, token: str) -> Viewer | None:
-    """The viewer whose live session `token` is (run in a worker thread: it blocks on the store)."""
+    """The viewer whose live session `token` is (run in a worker thread: it blocks on the store), with
+    the follow-up clinical grant looked up for trust users (a primary-key read; the header needs it)."""
     with ctx.store.session() as db:
         user = session_user(db, token)
-        return None if user is None else viewer_of(user)
+        if user is None:
+            return None
+        viewer = viewer_of(user)
+        if user.role is Role.trust and db.get(ClinicalAccess, user.id) is not None:
+            viewer = replace(viewer, clinical=True)
+        return viewer
 
 
 def _with_headers(send: Send, headers: dict[str, str], cookie: Callable[[], str | None] | None) -> Send:
