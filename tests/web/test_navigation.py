@@ -143,3 +143,32 @@ def test_the_overview_counts_each_alliances_deliverables_by_rag_most_red_first()
         ("Bristol", 0, 1, 1, 0, "Amber"),
         ("Anglia", 0, 0, 0, 0, "None recorded"),
     ]
+
+
+def test_the_overview_shows_a_deliverables_change_at_once(app, signed_in):
+    """The overview is kept per deliverable version: an edit shows on the next request."""
+    import datetime as dt
+
+    from cancer_alliance.programme.deliverables import DeliverableInput, add_deliverable, update_deliverable
+    from cancer_alliance.store import Auditor
+    from cancer_alliance.store.programme import Rag
+
+    def east_row(html: str) -> str:
+        start = html.index(f'href="/programme?alliance={EAST}')
+        return html[start : html.index("</tr>", start)]
+
+    def deliverable(rag: Rag) -> DeliverableInput:
+        return DeliverableInput(
+            "Faster diagnosis", "Lead", dt.date(2019, 3, 31), manual_rag=rag, manual_rag_reason="x"
+        )
+
+    store, nat = app.state.context.store, signed_in("nat")
+    with store.begin() as session:
+        made = add_deliverable(
+            session, Auditor(session, job_id="test"), EAST, "2018/19", deliverable(Rag.red)
+        )
+        made_id, version = made.id, made.version
+    assert ">Red<" in east_row(nat.get("/programme?month=2019-03").text)
+    with store.begin() as session:
+        update_deliverable(session, Auditor(session, job_id="test"), made_id, version, deliverable(Rag.green))
+    assert ">Green<" in east_row(nat.get("/programme?month=2019-03").text)
