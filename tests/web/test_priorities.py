@@ -24,7 +24,7 @@ EXPECTED = {
     "/": "pnat",
     f"/alliances/{EAST}/timed-pathways": "a",
     "/trusts/RGT/timed-pathways": "t",
-    "/followup": "t",
+    "/followup": "",  # the worklist needs the clinical grant, which rgt has not (test below)
     "/followup/metrics": "nat",
     "/bowel-screening": "pnat",
     "/lung/calculator": "pnat",
@@ -49,3 +49,11 @@ def test_the_public_is_told_to_sign_in_for_follow_up(client):
     text = client.get("/priorities").text
     follow_up = text[text.index("Breast stratified follow-up") :]
     assert follow_up.index("Sign in to see these pages.") < follow_up.index("Bowel screening")
+
+
+def test_the_worklist_is_offered_only_with_the_clinical_grant(app, signed_in):
+    from tests.followup.web.helpers import grant_clinical
+
+    assert "/followup" not in links(signed_in("rgt").get("/priorities").text)
+    grant_clinical(app.state.context.store, "rgt")
+    assert "/followup" in links(signed_in("rgt").get("/priorities").text)
