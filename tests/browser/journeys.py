@@ -50,6 +50,24 @@ def check_page(page: Page, name: str) -> None:
     assert page.csp_violations == [], page.csp_violations
 
 
+#: The widths every journey page is checked at: a laptop and a phone (iPhone 12 to 15 in CSS pixels).
+WIDTHS = (1280, 390)
+
+
+def check_widths(page: Page, name: str) -> None:
+    """At each of `WIDTHS`: nothing wider than the viewport (no sideways scrolling of the page), the
+    accessibility baseline, and a full-page screenshot `<name>-<width>.png` (`check_page`)."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)  # the header re-flows its "More" menu on resize
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} at {width} px is {overflow} px wider than the viewport"
+        check_page(page, f"{name}-{width}")
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -60,9 +78,19 @@ def saved_download(download, folder: Path) -> str:
     return target.read_text(encoding="utf-8")
 
 
+def open_header_item(page: Page, name: str) -> None:
+    """Follow a header link as a person would: shown on the header's line, or under its "More" button
+    (the NHS.UK header moves what does not fit there)."""
+    header = page.locator("nav.nhsuk-header__navigation")
+    link = header.get_by_role("link", name=name, exact=True)
+    if not link.count():
+        header.get_by_role("button", name="More").click()
+    link.click()
+
+
 def follow_priority_link(page: Page, name: str) -> None:
     """Open a priority's page as a person would: Priorities in the header (its page meets the baseline),
     then the link on that page."""
-    page.get_by_role("link", name="Priorities", exact=True).first.click()
+    open_header_item(page, "Priorities")
     check_page(page, f"priorities-then-{slug(name)}")
     page.locator("#priorities").get_by_role("link", name=name).click()

@@ -117,7 +117,7 @@ def test_a_nurse_works_an_overdue_mammogram_to_re_access(page, store, tmp_path, 
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Re-accessed to clinic")
     expect(page.locator("#timeline")).to_contain_text("re-accessed to clinic on 25 March 2019")
 
-    page.get_by_role("link", name="Follow-up worklist").click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Follow-up worklist").click()
     expect(page.locator("#overdue-table")).to_have_count(0)
     expect(page.locator("#abnormal-table")).to_have_count(0)
     expect(page.locator("#awaiting-review-table")).to_contain_text(episode)

@@ -1,5 +1,6 @@
-"""The Priorities page leads every role to the pages it may use, and only those (the header keeps a
-few items; design.md lists the priorities). Each link is followed by the crawl in test_links.py."""
+"""The Priorities page leads every role to the pages it may use, and only those (design.md lists the
+priorities; the header's items by role are tested in test_navigation.py). Each link is followed by
+the crawl in test_links.py."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ EXPECTED = {
     "/": "pnat",
     f"/alliances/{EAST}/timed-pathways": "a",
     "/trusts/RGT/timed-pathways": "t",
-    "/followup": "t",
-    "/followup/metrics": "na",
+    "/followup": "",  # the worklist needs the clinical grant, which rgt has not (test below)
+    "/followup/metrics": "nat",
     "/bowel-screening": "pnat",
     "/lung/calculator": "pnat",
     "/lung/programme": "pnat",
@@ -50,39 +51,9 @@ def test_the_public_is_told_to_sign_in_for_follow_up(client):
     assert follow_up.index("Sign in to see these pages.") < follow_up.index("Bowel screening")
 
 
-@pytest.mark.parametrize(
-    "user, items",
-    [
-        (None, ["Map of alliances", "Performance explorer", "Priorities", "About the data"]),
-        (
-            "nat",
-            [
-                "Map of alliances",
-                "Performance explorer",
-                "Patient tracking list",
-                "Priorities",
-                "About the data",
-            ],
-        ),
-        (
-            "rgt",
-            [
-                "Map of alliances",
-                "Performance explorer",
-                "Patient tracking list",
-                "Follow-up",
-                "Priorities",
-                "About the data",
-            ],
-        ),
-    ],
-)
-def test_the_header_keeps_a_few_items(client, signed_in, user, items):
-    html = (signed_in(user) if user else client).get("/priorities").text
-    header = html[html.index('class="nhsuk-header__navigation-list"') :]
-    header = header[: header.index("</ul>")]
-    texts = [
-        re.sub(r"<[^>]+>", "", t).strip()
-        for t in re.findall(r'nhsuk-header__navigation-link"[^>]*>(.*?)</a>', header, re.S)
-    ]
-    assert texts == items
+def test_the_worklist_is_offered_only_with_the_clinical_grant(app, signed_in):
+    from tests.followup.web.helpers import grant_clinical
+
+    assert "/followup" not in links(signed_in("rgt").get("/priorities").text)
+    grant_clinical(app.state.context.store, "rgt")
+    assert "/followup" in links(signed_in("rgt").get("/priorities").text)

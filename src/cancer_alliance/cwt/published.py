@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.spc import small_numbers
 from cancer_alliance.stats.spc.cwt import cwt_spc
 
 PERFORMANCE = Rate(name="performance", numerator="within", denominator="total")
@@ -108,6 +109,8 @@ class TrendSpc:
     assurance_type: str | None
     threshold: float | None
     withheld_reason: str | None = None
+    #: The small-number caution (`stats.spc.small_numbers.caution`), None when no month is small.
+    caution: str | None = None
 
 
 def trend_spc(
@@ -121,7 +124,8 @@ def trend_spc(
         table = publish_performance(trend, policy).assign(**{c: None for c in SPC_COLUMNS})
         return TrendSpc(table, pd.DataFrame(columns=SPC_COLUMNS), None, None, None, threshold, SPC_WITHHELD)
     series = trend.assign(standard_id=standard_id, **{level: code})
-    points, summaries = cwt_spc(series, level)
+    minimum = small_numbers.min_patients()
+    points, summaries = cwt_spc(series, level, min_patients=minimum)
     points = points.assign(point_type=points["point_type"].astype(str))
     table = trend.merge(points[["reporting_month", *SPC_COLUMNS]], on="reporting_month", how="left")
     first = summaries.iloc[0] if len(summaries) else None
@@ -132,4 +136,5 @@ def trend_spc(
         variation_icon=None if first is None else first["variation_icon"],
         assurance_type=None if first is None else first["assurance_type"],
         threshold=threshold,
+        caution=small_numbers.caution(trend.loc[trend["performance"].notna(), "total"], minimum),
     )

@@ -6,13 +6,27 @@ monthly counts are rounded or withheld, so there is no SPC and `cwt.published.SP
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.periods import complete_months
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
 from cancer_alliance.stats.spc.spc import POINT_COLUMNS, SpcOptions, spc, summary
+
+
+def complete_invitation_months(
+    months: pd.DataFrame, as_of: dt.date | None, window_days: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """(the months whose invitations had all had the uptake window to be screened by `as_of`, the
+    months left out): an invitation month still inside its window shows low uptake and early
+    positivity, which a trend reads as a change (`stats.periods`, issue 23)."""
+    kept = complete_months(months["invitation_month"], as_of, window_days)
+    mask = months["invitation_month"].isin(kept)
+    return months[mask].reset_index(drop=True), sorted(months.loc[~mask, "invitation_month"])
 
 
 def monthly_spc(

@@ -5,7 +5,8 @@ signed-in users see exact counts. Patient-level rows are not here: they go throu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -19,6 +20,7 @@ from cancer_alliance.early_diagnosis.successors import ndrs_geographies
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.funnel import funnel
+from cancer_alliance.stats.periods import complete_months
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
@@ -114,7 +116,9 @@ def _alliance_overview(results: Results, viewer: Viewer, standard_id: str) -> pd
 
 @dataclass(frozen=True)
 class OrganisationSummary:
-    """The numbers on an alliance or trust page."""
+    """The numbers on an alliance or trust page: the scorecard and the trust ranking are for `month`
+    (the chosen month, by default the latest complete one), each with England's figure for the same
+    month beside it; `trusts` is the ranking over the whole results period (the API's default)."""
 
     code: str
     name: str
@@ -123,6 +127,41 @@ class OrganisationSummary:
     trend: pd.DataFrame
     trend_standard: str
     trusts: pd.DataFrame | None
+    england: pd.DataFrame | None = None
+    trusts_in_month: pd.DataFrame | None = None
+    months: tuple[str, ...] = ()
+
+
+def results_as_of(results: Results) -> dt.date | None:
+    """The results' as-of date, None when unknown (then every month counts as complete)."""
+    try:
+        return results.reference_date()
+    except (ResultsMissing, FileNotFoundError):
+        return None
+
+
+def page_months(results: Results) -> tuple[str, ...]:
+    """The months a page offers: complete on the results' as-of date (`stats.periods`), oldest first."""
+    return tuple(complete_months(results.months(), results_as_of(results))) or tuple(results.months()[-1:])
+
+
+def chosen_month(results: Results, month: str | None) -> str:
+    """`month` if the results hold it complete, the latest complete month when blank; ValueError else."""
+    months = page_months(results)
+    if not month:
+        return months[-1]
+    if month not in months:
+        raise ValueError(f"no complete month {month!r} in the results")
+    return month
+
+
+def england_by_standard(results: Results, viewer: Viewer, month: str) -> pd.DataFrame:
+    """England's figure on every standard in `month`, as the viewer may see it."""
+    return results.derived(
+        "month",
+        f"england:{month}:{viewer.signed_in}",
+        lambda rows: visible(by_standard(rows, month), viewer),
+    )
 
 
 def _months_of(frame: pd.DataFrame) -> list[str]:
@@ -130,29 +169,33 @@ def _months_of(frame: pd.DataFrame) -> list[str]:
 
 
 def alliance_summary(
-    results: Results, viewer: Viewer, code: str, standard_id: str = DEFAULT_STANDARD
+    results: Results, viewer: Viewer, code: str, standard_id: str = DEFAULT_STANDARD, month: str = ""
 ) -> OrganisationSummary | None:
-    """Scorecard for the latest month, monthly trend and trusts ranked, for one alliance (None if unknown)."""
+    """Scorecard and trusts ranked for `month` (blank: the latest complete month) with England beside
+    them, the monthly trend and the ranking over the period, for one alliance (None if unknown);
+    ValueError for a month the results do not hold complete."""
     check_standard(standard_id)
+    month = chosen_month(results, month)
     return results.derived(
         "month_alliance",
-        f"alliance:{code}:{standard_id}:{viewer.signed_in}",
-        lambda _: _alliance_summary(results, viewer, code, standard_id),
+        f"alliance:{code}:{standard_id}:{month}:{viewer.signed_in}",
+        lambda _: _alliance_summary(results, viewer, code, standard_id, month),
     )
 
 
 def _alliance_summary(
-    results: Results, viewer: Viewer, code: str, standard_id: str
+    results: Results, viewer: Viewer, code: str, standard_id: str, month: str
 ) -> OrganisationSummary | None:
     name = alliance_names().get(code)
     if name is None:
         return None
     rows = results.performance("month_alliance")
     rows = rows[rows["alliance"] == code]
-    month = results.months()[-1]
     providers = results.performance("month_provider")
     members = [p for p, a in reference.provider_alliance(ALLIANCE_VERSION).items() if a == code]
-    trusts = period_totals(providers[providers["provider"].isin(members)], ["provider"], standard_id)
+    providers = providers[providers["provider"].isin(members)]
+    trusts = period_totals(providers, ["provider"], standard_id)
+    in_month = period_totals(providers[providers["reporting_month"] == month], ["provider"], standard_id)
     return OrganisationSummary(
         code=code,
         name=name,
@@ -161,30 +204,34 @@ def _alliance_summary(
         trend=visible(monthly(rows, standard_id), viewer),
         trend_standard=standard_id,
         trusts=visible(trusts, viewer),
+        england=england_by_standard(results, viewer, month),
+        trusts_in_month=visible(in_month, viewer),
+        months=page_months(results),
     )
 
 
 def trust_summary(
-    results: Results, viewer: Viewer, code: str, standard_id: str = DEFAULT_STANDARD
+    results: Results, viewer: Viewer, code: str, standard_id: str = DEFAULT_STANDARD, month: str = ""
 ) -> OrganisationSummary | None:
-    """Scorecard for the latest month and monthly trend for one trust (None if unknown)."""
+    """Scorecard for `month` (blank: the latest complete month) with England beside it and the
+    monthly trend, for one trust (None if unknown); ValueError for a month not held complete."""
     check_standard(standard_id)
+    month = chosen_month(results, month)
     return results.derived(
         "month_provider",
-        f"trust:{code}:{standard_id}:{viewer.signed_in}",
-        lambda _: _trust_summary(results, viewer, code, standard_id),
+        f"trust:{code}:{standard_id}:{month}:{viewer.signed_in}",
+        lambda _: _trust_summary(results, viewer, code, standard_id, month),
     )
 
 
 def _trust_summary(
-    results: Results, viewer: Viewer, code: str, standard_id: str
+    results: Results, viewer: Viewer, code: str, standard_id: str, month: str
 ) -> OrganisationSummary | None:
     name = trust_names().get(code)
     if name is None:
         return None
     rows = results.performance("month_provider")
     rows = rows[rows["provider"] == code]
-    month = results.months()[-1]
     return OrganisationSummary(
         code=code,
         name=name,
@@ -193,6 +240,8 @@ def _trust_summary(
         trend=visible(monthly(rows, standard_id), viewer),
         trend_standard=standard_id,
         trusts=None,
+        england=england_by_standard(results, viewer, month),
+        months=page_months(results),
     )
 
 
@@ -206,6 +255,7 @@ class ExplorerFilters:
     tumour_type: str = ""
     route: str = ""
     provider: str = ""
+    alliance: str = ""
 
     def as_query(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -221,8 +271,8 @@ def explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.Da
     )
 
 
-def _explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
-    rows = results.performance("month_provider_tumour_type_route")
+def _selected(rows: pd.DataFrame, filters: ExplorerFilters) -> pd.DataFrame:
+    """The rows of the month x provider x tumour type x route table the filters select."""
     mask = rows["standard_id"] == filters.standard
     if filters.start:
         mask &= rows["reporting_month"] >= filters.start
@@ -232,7 +282,37 @@ def _explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.D
         value = getattr(filters, column)
         if value:
             mask &= rows[column] == value
-    return visible(monthly(rows[mask], filters.standard), viewer)
+    if filters.alliance:
+        members = {
+            p for p, a in reference.provider_alliance(ALLIANCE_VERSION).items() if a == filters.alliance
+        }
+        mask &= rows["provider"].isin(members)
+    return rows[mask]
+
+
+def _explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
+    rows = _selected(results.performance("month_provider_tumour_type_route"), filters)
+    return visible(monthly(rows, filters.standard), viewer)
+
+
+def compare_trusts(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
+    """The explorer's selection trust by trust over its whole period (counts summed over the months,
+    the rate from the sums), and England's figure for the same period, tumour types and route
+    (`provider` None); for comparing trusts side by side."""
+    check_standard(filters.standard)
+    return results.derived(
+        "month_provider_tumour_type_route",
+        f"compare:{sorted(filters.as_query().items())}:{viewer.signed_in}",
+        lambda rows: _compare(rows, viewer, filters),
+    )
+
+
+def _compare(rows: pd.DataFrame, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
+    trusts = period_totals(_selected(rows, filters), ["provider"], filters.standard)
+    trusts = trusts[trusts["provider"].notna()]
+    national = replace(filters, provider="", alliance="")
+    england = period_totals(_selected(rows, national).assign(provider=None), ["provider"], filters.standard)
+    return visible(pd.concat([trusts, england], ignore_index=True), viewer)
 
 
 @dataclass(frozen=True)
@@ -277,20 +357,36 @@ def organisation_spc(
     results: Results, viewer: Viewer, kind: str, code: str, standard_id: str = DEFAULT_STANDARD
 ) -> TrendSpc | None:
     """SPC of an alliance's (`kind="alliance"`) or trust's (`kind="trust"`) monthly performance on a
-    standard; None for an unknown organisation."""
+    standard, over complete months only (`stats.periods`); None for an unknown organisation."""
     check_standard(standard_id)
     if kind not in LEVELS:
         raise ValueError(f"unknown kind {kind!r}")
     grouping, level, names = LEVELS[kind]
     if code not in names():
         return None
+    as_of = results_as_of(results)
     return results.derived(
         grouping,
         f"spc:{kind}:{code}:{standard_id}:{viewer.signed_in}",
         lambda rows: trend_spc(
-            monthly(rows[rows[level] == code], standard_id), standard_id, level, code, policy_for(viewer)
+            monthly(_complete(rows[rows[level] == code], as_of), standard_id),
+            standard_id,
+            level,
+            code,
+            policy_for(viewer),
         ),
     )
+
+
+def _complete(rows: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """The rows of complete months (`stats.periods`)."""
+    return rows[rows["reporting_month"].isin(complete_months(rows["reporting_month"].unique(), as_of))]
+
+
+def incomplete_months(results: Results) -> list[str]:
+    """Months in the results still running on the as-of date: left out of trends and SPC."""
+    complete = set(page_months(results))
+    return [month for month in results.months() if month not in complete]
 
 
 # Early diagnosis from the real NDRS stage counts (2013-2022; `early_diagnosis.ndrs`). Reference data,

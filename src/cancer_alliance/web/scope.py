@@ -61,6 +61,9 @@ class Viewer:
     display_name: str = "Public"
     role: Role | None = None
     organisation_code: str | None = None
+    #: A trust user with the follow-up clinical grant (docs/decisions/0014); the header offers the
+    #: worklist only to them. The follow-up pages check the grant themselves.
+    clinical: bool = False
 
     @property
     def signed_in(self) -> bool:

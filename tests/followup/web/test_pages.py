@@ -134,15 +134,23 @@ def test_a_missing_result_is_a_400_naming_the_field(nurse, store):
     assert "Select the result" in response.text
 
 
-def test_the_metrics_page_is_for_alliance_and_national_users(signed_in, store):
+def test_the_metrics_page_covers_the_viewers_alliance_or_own_trust(signed_in, store):
+    """Alliance users see their alliance's trusts; trust users (their clinical leads) their own trust
+    only, in the page and the API (issue 23, "Navigation")."""
     for n in range(10):
         add_patient(store, trust_code="RGT", in_clinical_trial=n < 3)
+        add_patient(store, trust_code="RGN", in_clinical_trial=False)
     east = signed_in("east").get("/followup/metrics?as_of=2019-03-31")
     assert east.status_code == 200
-    assert "RGT" in east.text and "70%" in east.text
+    assert "RGT" in east.text and "RGN" in east.text and "70%" in east.text
     assert "the breast cancer registrations have not been loaded" in east.text
-    assert signed_in("rgt").get("/followup/metrics").status_code == 403
-    assert signed_in("rgt").get("/api/followup/metrics").status_code == 403
+    for user, own, other in (("rgt", "RGT", "RGN"), ("rtx", "RTX", "RGT")):
+        client = signed_in(user)
+        page = client.get("/followup/metrics?as_of=2019-03-31")
+        assert page.status_code == 200
+        assert other not in page.text
+        rows = client.get("/api/followup/metrics?as_of=2019-03-31").json()["rows"]
+        assert {row["trust_code"] for row in rows} - {None} <= {own}
 
 
 def test_the_share_stratified_of_patients_finishing_treatment(app, signed_in, store):

@@ -116,3 +116,32 @@ def test_map_has_one_linked_area_per_2018_19_alliance_inside_the_box():
     labelled = {a.code: a.label for a in drawn.areas}
     assert labelled[alliances[0].code].endswith("80.0%")
     assert labelled[alliances[1].code].endswith("no data")
+
+
+def test_the_month_ranking_puts_the_lowest_first_with_england_beside_each():
+    """Issue 23: "which of my trusts is worst this month?" In February A has 21 of 30 (70.0%); B none."""
+    from cancer_alliance.web.presenters.performance import month_ranking, points_against
+
+    in_month = period_totals(FRAME[FRAME["reporting_month"] == "2019-01"], ["provider"], "62d_usc")
+    rows = month_ranking(in_month, {"A": "Alpha", "B": "Beta"}, 0.925)
+    # January: A 9 of 10 (90.0%), B 2.5 of 2.5 (100.0%); England 92.5%
+    assert [(r.rank, r.name, r.performance, r.against_england) for r in rows] == [
+        (1, "Alpha", "90.0%", "2.5 points below"),
+        (2, "Beta", "100.0%", "7.5 points above"),
+    ]
+    february = period_totals(FRAME[FRAME["reporting_month"] == "2019-02"], ["provider"], "62d_usc")
+    assert [r.against_england for r in month_ranking(february, {}, None)] == [""]
+    assert points_against(0.5, 0.5) == "the same"
+
+
+def test_the_scorecard_shows_england_in_the_same_month_beside_each_standard():
+    from cancer_alliance.web.presenters.performance import scorecard
+
+    standards = [StandardInfo("62d_usc", "62-day", 0.85), StandardInfo("2ww", "2-week", 0.93)]
+    trust = by_standard(FRAME[FRAME["provider"] == "A"], "2019-02")
+    england = by_standard(FRAME, "2019-02")
+    assert [(r.standard_id, r.performance, r.england) for r in scorecard(trust, standards, england)] == [
+        ("62d_usc", "70.0%", "70.0%"),
+        ("2ww", "95.0%", "95.0%"),
+    ]
+    assert [r.england for r in scorecard(trust, standards)] == ["", ""]

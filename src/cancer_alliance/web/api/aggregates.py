@@ -12,7 +12,7 @@ from cancer_alliance.cwt.published import SPC_COLUMNS
 from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.domain_queries.cwt import FiltersDep
 from cancer_alliance.web.presenters.early_diagnosis import EARLY_STAGE
-from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD
+from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD, england_rate
 from cancer_alliance.web.queries import (
     NDRS_COUNTS,
     OrganisationSummary,
@@ -70,15 +70,23 @@ def alliances(
     return table_response(table, columns, format, f"alliances-{metric}.csv")
 
 
-def _summary(kind: str, code: str, ctx, viewer, standard: str) -> OrganisationSummary:
+def _summary(kind: str, code: str, ctx, viewer, standard: str, month: str = "") -> OrganisationSummary:
     find = alliance_summary if kind == "alliance" else trust_summary
     try:
-        return _checked(find(ctx.results, viewer, code, standard))
+        return _checked(find(ctx.results, viewer, code, standard, month))
     except ValueError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
 
 
 StandardDep = Annotated[str, Depends(_standard)]
+
+
+def _with_england(summary: OrganisationSummary):
+    """The summary's scorecard rows with England's rate on each standard in the same month."""
+    table = summary.per_standard
+    return table.assign(
+        england_performance=table["standard_id"].map(lambda s: england_rate(summary.england, s))
+    )
 
 
 def _trend(kind: str, code: str, ctx, viewer, standard: str):
@@ -131,12 +139,15 @@ def alliance_early_diagnosis_ambitions(code: str, viewer: ViewerDep, format: For
 
 
 @router.get("/alliances/{code}/scorecard")
-def alliance_scorecard(code: str, ctx: ContextDep, viewer: ViewerDep, format: Format = Format.json):
-    """Every standard for the alliance's latest month against its threshold."""
-    summary = _summary("alliance", code, ctx, viewer, DEFAULT_STANDARD)
-    table = summary.per_standard.assign(reporting_month=summary.month, alliance=code)
-    columns = ["alliance", "reporting_month", "standard_id", *COUNTS, *FLAGS]
-    return table_response(table, columns, format, f"scorecard-{code}.csv")
+def alliance_scorecard(
+    code: str, ctx: ContextDep, viewer: ViewerDep, month: str = "", format: Format = Format.json
+):
+    """Every standard for the alliance in `month` (YYYY-MM; default the latest complete month) against
+    its threshold, with England's rate in the same month (`england_performance`)."""
+    summary = _summary("alliance", code, ctx, viewer, DEFAULT_STANDARD, month)
+    table = _with_england(summary).assign(reporting_month=summary.month, alliance=code)
+    columns = ["alliance", "reporting_month", "standard_id", *COUNTS, "england_performance", *FLAGS]
+    return table_response(table, columns, format, f"scorecard-{code}-{summary.month}.csv")
 
 
 @router.get("/alliances/{code}/trend")
@@ -153,26 +164,50 @@ def alliance_trend(
 
 @router.get("/alliances/{code}/trusts")
 def alliance_trusts(
-    code: str, ctx: ContextDep, viewer: ViewerDep, standard: StandardDep, format: Format = Format.json
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    standard: StandardDep,
+    month: str = "",
+    format: Format = Format.json,
 ):
-    """The alliance's trusts with their performance on one standard over the results period."""
-    summary = _summary("alliance", code, ctx, viewer, standard)
+    """The alliance's trusts with their performance on one standard over the results period, best
+    first; with `month` (YYYY-MM, a complete month), in that month only, lowest first as the page
+    ranks them, with England's rate in that month as `england_performance`."""
+    summary = _summary("alliance", code, ctx, viewer, standard, month)
     names = trust_names()
-    table = summary.trusts.assign(
-        name=summary.trusts["provider"].map(lambda c: names.get(c, c)), standard_id=standard
-    )
-    table = table.sort_values("performance", ascending=False, na_position="last")
+    trusts = summary.trusts_in_month if month else summary.trusts
+    table = trusts.assign(name=trusts["provider"].map(lambda c: names.get(c, c)), standard_id=standard)
     columns = ["provider", "name", "standard_id", *COUNTS, *FLAGS]
+    if month:
+        table = table.assign(
+            reporting_month=summary.month, england_performance=england_rate(summary.england, standard)
+        )
+        table = table.sort_values(["performance", "name"], na_position="last")
+        columns = [
+            "provider",
+            "name",
+            "standard_id",
+            "reporting_month",
+            *COUNTS,
+            "england_performance",
+            *FLAGS,
+        ]
+        return table_response(table, columns, format, f"trusts-{code}-{standard}-{summary.month}.csv")
+    table = table.sort_values("performance", ascending=False, na_position="last")
     return table_response(table, columns, format, f"trusts-{code}-{standard}.csv")
 
 
 @router.get("/trusts/{code}/scorecard")
-def trust_scorecard(code: str, ctx: ContextDep, viewer: ViewerDep, format: Format = Format.json):
-    """Every standard for the trust's latest month against its threshold."""
-    summary = _summary("trust", code, ctx, viewer, DEFAULT_STANDARD)
-    table = summary.per_standard.assign(reporting_month=summary.month, provider=code)
-    columns = ["provider", "reporting_month", "standard_id", *COUNTS, *FLAGS]
-    return table_response(table, columns, format, f"scorecard-{code}.csv")
+def trust_scorecard(
+    code: str, ctx: ContextDep, viewer: ViewerDep, month: str = "", format: Format = Format.json
+):
+    """Every standard for the trust in `month` (YYYY-MM; default the latest complete month) against
+    its threshold, with England's rate in the same month (`england_performance`)."""
+    summary = _summary("trust", code, ctx, viewer, DEFAULT_STANDARD, month)
+    table = _with_england(summary).assign(reporting_month=summary.month, provider=code)
+    columns = ["provider", "reporting_month", "standard_id", *COUNTS, "england_performance", *FLAGS]
+    return table_response(table, columns, format, f"scorecard-{code}-{summary.month}.csv")
 
 
 @router.get("/trusts/{code}/trend")

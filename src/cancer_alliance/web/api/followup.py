@@ -1,5 +1,6 @@
-"""Breast follow-up metrics as JSON or CSV (`?format=csv`), for alliance and national users: one row
-per trust, then the alliance's (or England's) total with `trust_code` null. Aggregates only, after
+"""Breast follow-up metrics as JSON or CSV (`?format=csv`), for the viewer's scope (England, their
+alliance or their own trust; `pages.followup_metrics.metrics_report`): one row per trust, then the
+total with `trust_code` null. Aggregates only, after
 disclosure control (issue 11, item 4)."""
 
 from __future__ import annotations

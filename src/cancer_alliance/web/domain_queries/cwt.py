@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException
 
-from cancer_alliance.web.queries import ExplorerFilters, standard_infos
+from cancer_alliance.web.queries import ExplorerFilters, alliance_names, standard_infos
 
 
 def explorer_filters(
@@ -17,11 +17,14 @@ def explorer_filters(
     tumour_type: str = "",
     route: str = "",
     provider: str = "",
+    alliance: str = "",
 ) -> ExplorerFilters:
     known = {info.standard_id for info in standard_infos()}
     if standard not in known:
         raise HTTPException(status_code=404, detail="Unknown standard.")
-    return ExplorerFilters(standard, start, end, tumour_type, route, provider)
+    if alliance and alliance not in alliance_names():
+        raise HTTPException(status_code=404, detail="Unknown alliance.")
+    return ExplorerFilters(standard, start, end, tumour_type, route, provider, alliance)
 
 
 FiltersDep = Annotated[ExplorerFilters, Depends(explorer_filters)]

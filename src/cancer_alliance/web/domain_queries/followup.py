@@ -60,10 +60,11 @@ class FollowupReport:
 
 
 def metrics_report(ctx: AppContext, viewer: Viewer, session: Session, as_of: str | None) -> FollowupReport:
-    """The metrics on `as_of` for an alliance or national `viewer` (403 for anyone else), published
-    under the web's policy for every viewer: the page is for alliance users and its CSV may be shared."""
-    if viewer.role not in (Role.national, Role.alliance):
-        raise HTTPException(status_code=403, detail="Follow-up metrics are for alliance and national users.")
+    """The metrics on `as_of` for a signed-in `viewer`: every trust (national), the alliance's trusts
+    (alliance) or the viewer's own trust (trust); 403 for an account with no organisation. Published
+    under the web's policy for every viewer, as the page's CSV may be shared."""
+    if viewer.role is not Role.national and not viewer.organisation_code:
+        raise HTTPException(status_code=403, detail="Your account names no organisation.")
     day = as_of_date(ctx, as_of)
     try:
         registrations = ctx.results.table(RESULTS_TABLE)
@@ -75,6 +76,9 @@ def metrics_report(ctx: AppContext, viewer: Viewer, session: Session, as_of: str
         scope = viewer.organisation_code
         trusts = {t for t, a in ctx.provider_alliance.items() if a == scope}
         raw = raw[raw["trust_code"].isin(trusts) | (raw["alliance_code"] == scope)]
+    elif viewer.role is Role.trust:
+        scope = ctx.provider_alliance.get(viewer.organisation_code or "")
+        raw = raw[raw["trust_code"] == viewer.organisation_code]
     return FollowupReport(
         day,
         published_metrics(raw, POLICY),

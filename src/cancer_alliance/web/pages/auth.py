@@ -12,12 +12,18 @@ from fastapi.responses import RedirectResponse
 from cancer_alliance.store import Auditor, authenticate
 from cancer_alliance.store.models import UserAccount
 from cancer_alliance.store.web_sessions import end_session, purge_expired_sessions, start_session
-from cancer_alliance.web.context import ContextDep, SignedInDep
+from cancer_alliance.web.context import ContextDep, SignedInDep, viewer_of
+from cancer_alliance.web.navigation import landing, place_of
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.security.csrf import require_csrf
 from cancer_alliance.web.security.sessions import new_session
 
 router = APIRouter(tags=["accounts"])
+
+
+def _asked_for(target: str | None) -> str:
+    """The page asked for, made safe; blank when none was (sign-in then leads to the landing page)."""
+    return safe_next(target) if target else ""
 
 
 def safe_next(target: str | None) -> str:
@@ -32,7 +38,7 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/login", name="login")
 def login_form(request: Request, next: str = ""):
-    return render(request, "login.jinja", next=safe_next(next), errors=[], username="")
+    return render(request, "login.jinja", next=_asked_for(next), errors=[], username="")
 
 
 @router.post("/login", name="login_submit", dependencies=[Depends(require_csrf)])
@@ -50,7 +56,7 @@ def login_submit(
             {"text": "Too many sign-in attempts. Wait a few minutes and try again.", "href": "#username"}
         ]
         response = render(
-            request, "login.jinja", status_code=429, next=safe_next(next), errors=errors, username=username
+            request, "login.jinja", status_code=429, next=_asked_for(next), errors=errors, username=username
         )
         response.headers["Retry-After"] = str(retry)
         return response
@@ -59,14 +65,16 @@ def login_submit(
         token = start_session(session, user.id) if user is not None else None
         if token is not None:  # sessions no cookie can use any more go as new ones start
             purge_expired_sessions(session, ctx.settings.session_lifetime)
+        place = place_of(viewer_of(user), ctx.provider_alliance) if user is not None else None
     if token is None:
         ctx.login_limiter.record(client)
         errors = [{"text": "Enter a correct username and password", "href": "#username"}]
         return render(
-            request, "login.jinja", status_code=401, next=safe_next(next), errors=errors, username=username
+            request, "login.jinja", status_code=401, next=_asked_for(next), errors=errors, username=username
         )
     request.state.session = new_session(token)
-    return RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next) if next or place is None else landing(place, request.app.url_path_for)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", name="logout", dependencies=[Depends(require_csrf)])

@@ -12,25 +12,15 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from cancer_alliance.store import Role
+from cancer_alliance.web.navigation import IMPORTERS, Place, header_items, place_of
 from cancer_alliance.web.presenters.formatting import WITHHELD
+from cancer_alliance.web.queries import organisation_name
 from cancer_alliance.web.sample import sample_notice
 from cancer_alliance.web.scope import Viewer
 
-#: Who may import files (pages/imports.py checks it; the navigation shows the link only to them).
-IMPORTERS = (Role.national, Role.alliance, Role.trust)
+__all__ = ["IMPORTERS", "SIGNED_IN", "render", "render_error"]
 
 SIGNED_IN = frozenset(Role)
-#: Header navigation: route name, text, and the roles that may use it (None: everyone, the public too).
-#: Kept to a few items (NHS.UK's header hides what does not fit behind "More"); every priority's pages,
-#: import and the audit log are reached from the Priorities page (`pages/priorities.py`).
-NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
-    ("home", "Map of alliances", None),
-    ("explorer", "Performance explorer", None),
-    ("ptl_list", "Patient tracking list", SIGNED_IN),
-    ("followup_worklist", "Follow-up", frozenset({Role.trust})),  # the clinical role is checked on the page
-    ("priorities", "Priorities", None),
-    ("about", "About the data", None),
-)
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
@@ -39,7 +29,8 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     ctx = request.app.state.context
     environment = ctx.templates.env
     csrf = request.state.session.csrf
-    nav = _navigation(request.app, request.url.path, viewer.role)
+    place = place_of(viewer, ctx.provider_alliance)
+    nav = _navigation(request.app, request.url.path, place)
     header = _page_header(environment, _account_label(viewer), nav)
     return ctx.templates.TemplateResponse(
         request,
@@ -63,21 +54,24 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder-0000"
 
 
 def _account_label(viewer: Viewer) -> str | None:
-    """The header's account text, e.g. "Demo Trust (trust RX1)"; None for the public."""
+    """The header's account text naming the organisation, e.g. "Trust cancer manager (demo), Barts
+    Health" or "National analyst (demo), England"; None for the public."""
     if not viewer.signed_in:
         return None
-    organisation = f" {viewer.organisation_code}" if viewer.organisation_code else ""
-    return f"{viewer.display_name} ({viewer.role}{organisation})"
+    if viewer.role is Role.national:
+        return f"{viewer.display_name}, England"
+    if not viewer.organisation_code:
+        return viewer.display_name
+    return f"{viewer.display_name}, {organisation_name(viewer.organisation_code, short=True)}"
 
 
-@lru_cache(maxsize=64)
-def _navigation(app: Any, path: str, role: Role | None) -> tuple[tuple[str, str, bool], ...]:
-    """(href, text, current) of each navigation item the viewer's role may use (None: the public)."""
+@lru_cache(maxsize=256)
+def _navigation(app: Any, path: str, place: Place) -> tuple[tuple[str, str, bool], ...]:
+    """(href, text, current) of each header item for `place` (`navigation.header_items`)."""
     items = []
-    for name, text, roles in NAVIGATION:
-        if roles is None or role in roles:
-            href = app.url_path_for(name)
-            items.append((str(href), text, path == href))
+    for item in header_items(place):
+        href = str(app.url_path_for(item.route, **dict(item.params)))
+        items.append((href, item.text, path == href))
     return tuple(items)
 
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import BANDS_BY, PLANNER_THRESHOLDS
-from cancer_alliance.fit.published import monthly_spc
+from cancer_alliance.fit.published import complete_invitation_months, monthly_spc
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.context import ContextDep, ViewerDep
@@ -99,8 +99,10 @@ def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, An
     ccgs, p0 = ccg_table(results, viewer)
     members = ccgs[ccgs["alliance_code"] == code]
     name = alliance_names()[code]
-    months = month_table(results, viewer, code)
     reference_date = results.reference_date()
+    months, left_out = complete_invitation_months(
+        month_table(results, viewer, code), reference_date, DEFAULT_SETTINGS.uptake_window_days
+    )
     uptake_standard = DEFAULT_SETTINGS.standard("uptake_acceptable", reference_date)
     target = uptake_standard.target if uptake_standard else None
     policy = policy_for(viewer)
@@ -135,6 +137,7 @@ def alliance_values(results: Results, viewer: Viewer, code: str) -> dict[str, An
         "spc_withheld": spc_withheld,
         "last_month": format_month(months["invitation_month"].iloc[-1]) if len(months) else "",
         "window_days": DEFAULT_SETTINGS.uptake_window_days,
+        "left_out": [format_month(month) for month in left_out],
     }
 
 

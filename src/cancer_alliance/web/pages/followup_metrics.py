@@ -1,7 +1,8 @@
-"""The alliance's breast follow-up metrics page (issue 11, items 4 and 5), for alliance and national
-users: the share of patients finishing treatment who were stratified (the ambition: all, by March
-2019), the share self-managing against about 70%, overdue tests, re-access and days to review, for
-the viewer's alliance (or England) and each trust, as a chart and a table; JSON and CSV from
+"""The breast follow-up metrics page (issue 11, items 4 and 5), for national users (England),
+alliance users (their alliance) and trust users (their own trust, so a trust's clinical leads see
+their service; issue 23): the share of patients finishing treatment who were stratified (the
+ambition: all, by March 2019), the share self-managing against about 70%, overdue tests, re-access
+and days to review, for the viewer's scope and each trust in it, as a chart and a table; JSON and CSV from
 `/api/followup/metrics`. Aggregates only, after disclosure control."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cancer_alliance.web.domain_queries.followup import AS_OF, metrics_report
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import followup as present
 from cancer_alliance.web.presenters.charts import followup_shares
+from cancer_alliance.web.scope import Viewer
 
 router = APIRouter()
 #: Above this many trusts (a national view) the table is folded behind a summary, so the page leads with
@@ -48,7 +50,7 @@ def followup_metrics(
         rows=rows,
         fold_rows=FOLD_ROWS,
         summary=summary,
-        place="England" if viewer.role is Role.national else _alliance_name(viewer.organisation_code),
+        place=_place(viewer),
         has_cohort=report.has_cohort,
         diagnosed_from=first,
         diagnosed_to=last,
@@ -65,6 +67,11 @@ def _trust_names() -> dict[str, str]:
         return {}
 
 
-def _alliance_name(code: str | None) -> str:
+def _place(viewer: Viewer) -> str:
+    """What the summary covers: England, the alliance or the trust, by name."""
+    if viewer.role is Role.national:
+        return "England"
+    if viewer.role is Role.trust:
+        return _trust_names().get(viewer.organisation_code or "", viewer.organisation_code or "your trust")
     names = {a.code: a.name for a in reference.alliances()}
-    return names.get(code or "", code or "your alliance")
+    return names.get(viewer.organisation_code or "", viewer.organisation_code or "your alliance")

@@ -37,6 +37,8 @@ from cancer_alliance.web.presenters.formatting import count, format_month, perce
 from cancer_alliance.web.presenters.performance import (
     DEFAULT_STANDARD,
     HEADLINE_STANDARDS,
+    england_rate,
+    month_ranking,
     ranked,
     scorecard,
     spc_icons,
@@ -46,8 +48,10 @@ from cancer_alliance.web.queries import (
     EarlyDiagnosis,
     alliance_names,
     alliance_summary,
+    chosen_month,
     early_diagnosis,
     funnel_members,
+    incomplete_months,
     lake_early_diagnosis,
     organisation_spc,
     standard_infos,
@@ -62,30 +66,45 @@ router = APIRouter()
 GROUPING = {"alliance": "month_alliance", "trust": "month_provider"}
 
 
-def page_values(results: Results, viewer: Viewer, kind: str, code: str, standard: str) -> dict | None:
-    """The template values of an alliance or trust page (None for an unknown code), cached."""
+def page_values(
+    results: Results, viewer: Viewer, kind: str, code: str, standard: str, month: str = ""
+) -> dict | None:
+    """The template values of an alliance or trust page for `month` (blank: the latest complete one;
+    None for an unknown code), cached; ValueError for a month the results do not hold complete."""
     if code not in (alliance_names() if kind == "alliance" else trust_names()):
         return None  # not cached, so made-up codes cannot fill the cache
+    month = chosen_month(results, month)
     return results.derived(
         GROUPING[kind],
-        f"page:{kind}:{code}:{standard}:{viewer.signed_in}",
-        lambda _: _page_values(results, viewer, kind, code, standard),
+        f"page:{kind}:{code}:{standard}:{month}:{viewer.signed_in}",
+        lambda _: _page_values(results, viewer, kind, code, standard, month),
     )
 
 
-def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standard: str) -> dict | None:
+def _page_values(
+    results: Results, viewer: Viewer, kind: str, code: str, standard: str, month: str
+) -> dict | None:
     find = alliance_summary if kind == "alliance" else trust_summary
-    summary = find(results, viewer, code, standard)
+    summary = find(results, viewer, code, standard, month)
     if summary is None:
         return None
     title = HEADLINE_STANDARDS.get(standard, standard)
+    england = england_rate(summary.england, standard)
     spc = organisation_spc(results, viewer, kind, code, standard)
     has_points = not spc.points.empty
     return {
         "kind": kind,
         "api": f"/api/alliances/{code}" if kind == "alliance" else f"/api/trusts/{code}",
         "summary": summary,
-        "scorecard": scorecard(summary.per_standard, standard_infos()),
+        "scorecard": scorecard(summary.per_standard, standard_infos(), summary.england),
+        "month_options": [
+            {"value": m, "text": format_month(m), "selected": m == summary.month}
+            for m in reversed(summary.months)
+        ],
+        "england": percent(england),
+        "ranking": month_ranking(summary.trusts_in_month, trust_names(), england)
+        if summary.trusts_in_month is not None
+        else None,
         "trend_rows": spc_rows(spc.table),
         "trend_spec": json.dumps(
             spc_trend(spc.points, spc.variation_icon, spc.assurance_type, f"{title} by month", spc.threshold)
@@ -96,6 +115,8 @@ def _page_values(results: Results, viewer: Viewer, kind: str, code: str, standar
         "spc_threshold": percent(spc.threshold),
         "spc_points": len(spc.points),
         "spc_withheld": spc.withheld_reason,
+        "spc_caution": spc.caution,
+        "left_out": [format_month(m) for m in incomplete_months(results)],
         "trend_title": title,
         "standard": standard,
         "metrics": HEADLINE_STANDARDS,
@@ -161,10 +182,15 @@ def _early_values(found: EarlyDiagnosis | None) -> dict[str, Any] | None:
     }
 
 
-def _page(request: Request, results: Results, viewer: Viewer, kind: str, code: str, standard: str):
+def _page(
+    request: Request, results: Results, viewer: Viewer, kind: str, code: str, standard: str, month: str
+):
     if standard not in HEADLINE_STANDARDS:
         raise HTTPException(status_code=404, detail="Unknown standard.")
-    values = page_values(results, viewer, kind, code, standard)
+    try:
+        values = page_values(results, viewer, kind, code, standard, month)
+    except ValueError:
+        raise HTTPException(status_code=404, detail="No complete month like that in the results.") from None
     if values is None:
         raise HTTPException(status_code=404, detail=f"No {kind} with that code.")
     return render(request, "organisation.jinja", **values)
@@ -172,13 +198,23 @@ def _page(request: Request, results: Results, viewer: Viewer, kind: str, code: s
 
 @router.get("/alliances/{code}", name="alliance_page")
 def alliance_page(
-    request: Request, code: str, ctx: ContextDep, viewer: ViewerDep, standard: str = DEFAULT_STANDARD
+    request: Request,
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    standard: str = DEFAULT_STANDARD,
+    month: str = "",
 ):
-    return _page(request, ctx.results, viewer, "alliance", code, standard)
+    return _page(request, ctx.results, viewer, "alliance", code, standard, month)
 
 
 @router.get("/trusts/{code}", name="trust_page")
 def trust_page(
-    request: Request, code: str, ctx: ContextDep, viewer: ViewerDep, standard: str = DEFAULT_STANDARD
+    request: Request,
+    code: str,
+    ctx: ContextDep,
+    viewer: ViewerDep,
+    standard: str = DEFAULT_STANDARD,
+    month: str = "",
 ):
-    return _page(request, ctx.results, viewer, "trust", code, standard)
+    return _page(request, ctx.results, viewer, "trust", code, standard, month)

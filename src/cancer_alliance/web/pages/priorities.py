@@ -1,5 +1,5 @@
-"""The Priorities page: one place that leads to every priority's pages, so the header keeps a few items
-(NHS.UK's header moves what does not fit into a "More" menu)."""
+"""The Priorities page: every priority explained, with the pages the viewer may use for it (the header
+reaches the same pages, `web/navigation.py`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,6 @@ async def priorities_page(request: Request, viewer: ViewerDep):
                 for link in priority.links
             ],
         )
-        for priority in priorities(viewer.role, viewer.organisation_code)
+        for priority in priorities(viewer.role, viewer.organisation_code, viewer.clinical)
     ]
     return render(request, "priorities.jinja", entries=entries)

@@ -121,12 +121,14 @@ def _programme_page(request, ctx, viewer, session, alliance, month="", saved="",
     code = _alliance(alliance, viewer, ctx)
     month = _month(month, ctx)
     year = financial_year(month)
-    items, cache = [], {}
+    items, cache, overview = [], {}, []
     if code:
         items = [
             (d, tracker.rag_of(d, ctx.settings.home, month, cache=cache))
             for d in tracker.list_deliverables(session, code, year)
         ]
+    elif viewer.role is Role.national:  # no alliance chosen: every alliance's RAG at a glance
+        overview = _overview(ctx, tracker.list_deliverables(session, None, year), month)
     return render(
         request,
         "programme.jinja",
@@ -136,11 +138,32 @@ def _programme_page(request, ctx, viewer, session, alliance, month="", saved="",
         month=month,
         year=year,
         rows=present.deliverable_rows(items),
+        overview=overview,
+        can_pack=bool(code) and may_make_pack(viewer, code),
         can_edit=bool(code) and can_edit(viewer.role, viewer.organisation_code, code),
         saved=saved,
         errors=list(errors),
         status_code=status_code,
     )
+
+
+#: The national overview per (month, results folder, every deliverable's id and version): its 76 RAGs
+#: read each alliance's series (about 1 s on the demo), and it is the national users' landing page. An
+#: edit bumps a version and a refresh swaps the folder, so either gives a new key.
+_OVERVIEWS: dict[tuple, list[dict]] = {}
+_OVERVIEWS_KEPT = 8
+
+
+def _overview(ctx, deliverables: list, month: str) -> list[dict]:
+    generation = ctx.results.generation()
+    key = (month, generation.id if generation else None, tuple((d.id, d.version) for d in deliverables))
+    if key not in _OVERVIEWS:
+        cache: dict = {}
+        every = [(d, tracker.rag_of(d, ctx.settings.home, month, cache=cache)) for d in deliverables]
+        if len(_OVERVIEWS) >= _OVERVIEWS_KEPT:
+            _OVERVIEWS.pop(next(iter(_OVERVIEWS)))
+        _OVERVIEWS[key] = present.overview_rows(every, present.alliance_names())
+    return _OVERVIEWS[key]
 
 
 @router.get("/programme/deliverables.csv", name="deliverables_csv")
@@ -602,12 +625,16 @@ def case_study_moderate(
 # --- board pack -------------------------------------------------------------------------------------
 
 
-def _require_pack(viewer: Viewer, alliance_code: str) -> None:
-    """The pack holds the alliance's follow-up totals, so it follows `/followup/metrics`: national
-    users for any alliance, alliance users for their own, trust users not at all (issue 21)."""
+def may_make_pack(viewer: Viewer, alliance_code: str) -> bool:
+    """The pack holds the alliance's follow-up totals: national users for any alliance, alliance
+    users for their own, trust users not at all (issue 21)."""
     if viewer.role is Role.national:
-        return
-    if viewer.role is Role.alliance and viewer.organisation_code == alliance_code:
+        return True
+    return viewer.role is Role.alliance and viewer.organisation_code == alliance_code
+
+
+def _require_pack(viewer: Viewer, alliance_code: str) -> None:
+    if may_make_pack(viewer, alliance_code):
         return
     raise HTTPException(
         status_code=403, detail="The board pack is for national users and the alliance's own users."

@@ -45,6 +45,7 @@ class ScorecardRow:
     threshold: str
     tag: dict[str, str]
     value: float | None
+    england: str = ""
 
 
 def met_tag(performance: float | None, threshold: float | None) -> dict[str, str]:
@@ -58,9 +59,13 @@ def met_tag(performance: float | None, threshold: float | None) -> dict[str, str
     return {"text": "Not met", "classes": "nhsuk-tag--red"}
 
 
-def scorecard(per_standard: pd.DataFrame, standards: Sequence[StandardInfo]) -> list[ScorecardRow]:
-    """Scorecard lines from `by_standard` output (possibly after disclosure control), in reference order."""
+def scorecard(
+    per_standard: pd.DataFrame, standards: Sequence[StandardInfo], england: pd.DataFrame | None = None
+) -> list[ScorecardRow]:
+    """Scorecard lines from `by_standard` output (possibly after disclosure control), in reference order,
+    with England's rate in the same month (`england`, also `by_standard` output) beside each."""
     indexed = per_standard.set_index("standard_id")
+    national = _rates(england)
     card = []
     seen: set[str] = set()
     for info in standards:
@@ -77,9 +82,65 @@ def scorecard(per_standard: pd.DataFrame, standards: Sequence[StandardInfo]) -> 
                 threshold=percent(row["threshold"]),
                 tag=met_tag(row["performance"], row["threshold"]),
                 value=None if is_missing(row["performance"]) else float(row["performance"]),
+                england=percent(national.get(info.standard_id)),
             )
         )
     return card
+
+
+def _rates(per_standard: pd.DataFrame | None) -> dict[str, float | None]:
+    """standard id -> rate, from `by_standard` output (empty for None)."""
+    if per_standard is None or per_standard.empty:
+        return {}
+    return {
+        row["standard_id"]: None if is_missing(row["performance"]) else float(row["performance"])
+        for row in per_standard.to_dict("records")
+    }
+
+
+def england_rate(england: pd.DataFrame | None, standard_id: str) -> float | None:
+    """England's rate on one standard from `by_standard` output (None when unknown)."""
+    return _rates(england).get(standard_id)
+
+
+def points_against(value: float | None, comparator: float | None) -> str:
+    """The difference from a comparator in percentage points, signed in words: "2.5 points above"."""
+    if is_missing(value) or is_missing(comparator):
+        return ""
+    points = round(100 * (value - comparator), 1)
+    if points == 0:
+        return "the same"
+    return f"{abs(points):.1f} points {'above' if points > 0 else 'below'}"
+
+
+@dataclass(frozen=True)
+class MonthRankRow:
+    rank: int
+    code: str
+    name: str
+    total: str
+    performance: str
+    against_england: str
+    tag: dict[str, str]
+
+
+def month_ranking(in_month: pd.DataFrame, names: dict[str, str], england: float | None) -> list[MonthRankRow]:
+    """Trusts in one month, lowest rate first (so the trust needing a look leads; ties by name), those
+    without patients last, each with its difference from England's rate in the same month."""
+    table = in_month.assign(name=in_month["provider"].map(lambda c: names.get(c, c or "Unknown")))
+    table = table.sort_values(["performance", "name"], ascending=[True, True], na_position="last")
+    return [
+        MonthRankRow(
+            rank=i + 1,
+            code=row["provider"],
+            name=row["name"],
+            total=count(row["total"]),
+            performance=percent(row["performance"]),
+            against_england=points_against(row["performance"], england),
+            tag=met_tag(row["performance"], row["threshold"]),
+        )
+        for i, row in enumerate(table.to_dict("records"))
+    ]
 
 
 @dataclass(frozen=True)

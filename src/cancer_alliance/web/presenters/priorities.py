@@ -39,9 +39,10 @@ def _own_organisation(
     return ()
 
 
-def priorities(role: Role | None, organisation: str | None) -> list[Priority]:
+def priorities(role: Role | None, organisation: str | None, clinical: bool = False) -> list[Priority]:
     """Every priority with the links `role` may follow (a priority keeps its summary even when the
-    viewer has no link, so the page explains the whole programme)."""
+    viewer has no link, so the page explains the whole programme); the follow-up worklist only with
+    the clinical grant (`clinical`, docs/decisions/0014), as in the header."""
     every = [
         Priority(
             "Cancer waiting times",
@@ -70,8 +71,8 @@ def priorities(role: Role | None, organisation: str | None) -> list[Priority]:
             "Protocol-based stratification, the remote-monitoring worklist for breast care nurses, and the "
             "share of patients self-managing against the ambition.",
             (
-                Link("Follow-up worklist", "followup_worklist", frozenset({Role.trust})),
-                Link("Follow-up metrics", "followup_metrics", frozenset({Role.national, Role.alliance})),
+                Link("Follow-up worklist", "followup_worklist", frozenset({Role.trust} if clinical else ())),
+                Link("Follow-up metrics", "followup_metrics", SIGNED_IN),
             ),
         ),
         Priority(

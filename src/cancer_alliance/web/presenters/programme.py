@@ -108,6 +108,41 @@ def deliverable_rows(items: Sequence[tuple[Deliverable, Assessment]]) -> list[di
     ]
 
 
+#: The overview's columns: each RAG by name, then the deliverables with none yet.
+OVERVIEW_RAGS = (Rag.red, Rag.amber, Rag.green, None)
+
+
+def overview_rows(
+    items: Sequence[tuple[Deliverable, Assessment]], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The national programme overview: every alliance in `names` (even one with no deliverables),
+    by name, with its deliverables counted by RAG and the worst RAG as a tag; most red first, then
+    most amber, then by name, so the alliances needing a look lead."""
+    counts: dict[str, dict[Rag | None, int]] = {code: dict.fromkeys(OVERVIEW_RAGS, 0) for code in names}
+    for deliverable, result in items:
+        if deliverable.alliance_code in counts:
+            counts[deliverable.alliance_code][result.rag] += 1
+    rows = []
+    for code, by_rag in counts.items():
+        worst = next((rag for rag in OVERVIEW_RAGS[:3] if by_rag[rag]), None)
+        total = sum(by_rag.values())
+        rows.append(
+            {
+                "code": code,
+                "name": names[code],
+                "total": total,
+                "red": by_rag[Rag.red],
+                "amber": by_rag[Rag.amber],
+                "green": by_rag[Rag.green],
+                "unknown": by_rag[None],
+                "tag": rag_tag(Assessment(worst, ""))
+                if total
+                else {"text": "None recorded", "classes": "nhsuk-tag--white"},
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["red"], -r["amber"], r["name"]))
+
+
 def deliverable_form(d: Deliverable | None) -> dict[str, str]:
     """The form's values for an existing deliverable (or blank)."""
     if d is None:

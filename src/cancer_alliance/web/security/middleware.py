@@ -18,12 +18,15 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 
 from anyio import to_thread
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cancer_alliance.store import Role
+from cancer_alliance.store.followup import ClinicalAccess
 from cancer_alliance.store.web_sessions import session_account
 from cancer_alliance.web.context import AppContext, new_request_id
 from cancer_alliance.web.scope import PUBLIC, Viewer
@@ -83,17 +86,26 @@ class SessionsAndHeaders:
 
 
 def _signed_in_viewer(ctx: AppContext, token: str) -> Viewer | None:
-    """The viewer whose live session `token` is (run in a worker thread: it blocks on the store)."""
+    """The viewer whose live session `token` is (run in a worker thread: it blocks on the store), with
+    the follow-up clinical grant looked up for trust users (a primary-key read; the header needs it)."""
     with ctx.store.engine.connect() as connection:
         account = session_account(connection, token)
-    if account is None:
-        return None
+        if account is None:
+            return None
+        clinical = (
+            account.role is Role.trust
+            and connection.execute(
+                select(ClinicalAccess.user_id).where(ClinicalAccess.user_id == account.id)
+            ).first()
+            is not None
+        )
     return Viewer(
         user_id=account.id,
         username=account.username,
         display_name=account.display_name,
         role=account.role,
         organisation_code=account.organisation_code,
+        clinical=clinical,
     )
 
 
