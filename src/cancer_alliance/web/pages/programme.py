@@ -286,9 +286,8 @@ def _deliverable_form(
     )
 
 
-def _trajectory(year, values, errors, actuals=None, metric_key=None):
-    title = f"Trajectory: {present.metric_label(metric_key)}" if metric_key else "Trajectory"
-    view = trajectory_table.view(year, values, errors, actuals, title)
+def _trajectory(year, values, errors, actuals=None):
+    view = trajectory_table.view(year, values, errors, actuals)
     return {**view, "spec": json.dumps(view["spec"]) if view["spec"] else None}
 
 
@@ -360,7 +359,7 @@ def _deliverable_view(
         error_of=lambda field: present.error_of(errors, field),
         metric_options=present.metric_options(values.get("metric_key")),
         metric=present.metric_label(found.metric_key),
-        trajectory=_trajectory(found.financial_year, values, errors, actuals, found.metric_key),
+        trajectory=_trajectory(found.financial_year, values, errors, actuals),
         history=present.history_rows(tracker.history(session, found.id)),
         rag={"tag": present.rag_tag(result), "detail": present.rag_detail(result)},
         can_edit=can_edit(viewer.role, viewer.organisation_code, found.alliance_code),

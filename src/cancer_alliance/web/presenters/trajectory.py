@@ -74,6 +74,11 @@ def parse_targets(typed: Mapping[str, str]) -> tuple[dict[str, float], list[Fiel
     return result, problems
 
 
+def _datetime(month: str) -> dict[str, int]:
+    """A YYYY-MM month as a Vega-Lite DateTime (month 1 to 12)."""
+    return {"year": int(month[:4]), "month": int(month[5:7]), "date": 1}
+
+
 @dataclass(frozen=True)
 class Row:
     month: str
@@ -127,7 +132,14 @@ def chart_spec(
         "data": {"values": records},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": "Month"},
+            "x": {
+                "field": "month",
+                "type": "temporal",
+                "timeUnit": "yearmonth",
+                "title": "Month",
+                # the whole period, so the chart lines up with the table even where months are blank
+                "scale": {"domain": [_datetime(months[0]), _datetime(months[-1])]},
+            },
             "y": {
                 "field": "value",
                 "type": "quantitative",
@@ -157,7 +169,7 @@ def view(
     form: Mapping[str, Any],
     errors: Sequence[Mapping[str, str]] = (),
     actuals: Mapping[str, float] | None = None,
-    title: str = "Trajectory",
+    title: str = "Target and actual by month",
 ) -> dict[str, Any]:
     """What the deliverable page shows: the table's rows and the chart of the targets as shown (as
     stored, or as typed when the form comes back with errors; a bad box is left off the chart)."""
