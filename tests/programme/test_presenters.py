@@ -74,7 +74,7 @@ def test_history_rows_say_what_changed_newest_first():
         "version": "2",
         "when": "2 January 2019 09:30 UTC",
         "who": "nat",
-        "what": "Owner: A to B; Trajectory: 2019-01=0.8 to 2019-01=0.8; 2019-02=0.82",
+        "what": "Owner: A to B; Trajectory: January 2019 80% to January 2019 80%, February 2019 82%",
     }
     assert rows[1]["what"] == "Added"
 

@@ -287,4 +287,7 @@ def test_a_change_typed_into_the_table_is_saved_as_fractions(home, signed_in):
     assert post(east, path, change).status_code == 303
     page = east.get(path).text
     assert 'value="80.45"' in page and 'value="86"' in page
-    assert "Trajectory: 2019-01=0.8; 2019-02=0.82; 2019-03=0.85 to 2019-01=0.8045; 2019-03=0.86" in page
+    assert (
+        "Trajectory: January 2019 80%, February 2019 82%, March 2019 85%"
+        " to January 2019 80.45%, March 2019 86%"
+    ) in page

@@ -13,7 +13,6 @@ from cancer_alliance.programme.deliverables import (
     FIELDS,
     DeliverableInput,
     FieldError,
-    format_trajectory,
     parse_funding,
     validate,
 )
@@ -240,7 +239,7 @@ def _show(value: Any) -> str:
     if value in (None, "", {}):
         return "(none)"
     if isinstance(value, dict):
-        return format_trajectory(value)
+        return table.in_words(value)
     return str(value)
 
 

@@ -43,6 +43,11 @@ def stored_values(trajectory: Mapping[str, float]) -> dict[str, str]:
     return {month: target_text(target) for month, target in trajectory.items()}
 
 
+def in_words(trajectory: Mapping[str, float]) -> str:
+    """A stored trajectory for the history: `January 2019 80%, February 2019 82.5%`."""
+    return ", ".join(f"{format_month(m)} {target_text(t)}%" for m, t in sorted(trajectory.items()))
+
+
 def typed_values(form: Mapping[str, Any]) -> dict[str, str]:
     """The targets as typed, by month, from the form's parallel lists."""
     months, targets = list(form.get(MONTH_FIELD) or []), list(form.get(TARGET_FIELD) or [])
