@@ -97,6 +97,9 @@ def test_roles_alliance_users_edit_their_own_trust_users_read(home, signed_in):
     trust = signed_in("rgt")  # RGT is in East of England
     page = trust.get(f"/programme/deliverables/{deliverable_id}")
     assert page.status_code == 200 and "save-deliverable" not in page.text
+    # a reader sees the trajectory as a table of figures (no boxes) beside its chart
+    assert 'id="trajectory-table"' in page.text and 'name="trajectory_target"' not in page.text
+    assert "data-vega-spec" in page.text and "January 2019" in page.text
     refused = post(
         trust,
         f"/programme/deliverables/{deliverable_id}",
@@ -271,7 +274,11 @@ def test_the_trajectory_is_a_table_of_the_years_months_with_a_chart_of_targets_a
     ]
     months = re.findall(r'<th scope="row" class="nhsuk-table__header">([^<]+)</th>', table)
     assert months[0] == "April 2018" and months[-1] == "March 2019" and len(months) == 12
-    assert '<label class="nhsuk-label nhsuk-u-visually-hidden" for="trajectory-2019-03">' in table
+    flat = " ".join(table.split())
+    assert (
+        'class="nhsuk-label nhsuk-u-visually-hidden" for="trajectory-2019-03" > Target for March 2019 (%)'
+        in flat
+    )
     assert 'id="trajectory-2019-03" name="trajectory_target"' in table and 'value="85"' in table
     assert "83.0%" in table  # March's actual beside its target
     spec = json.loads(html.unescape(re.search(r'data-vega-spec="([^"]+)"', page).group(1)))
