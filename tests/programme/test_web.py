@@ -298,3 +298,16 @@ def test_a_change_typed_into_the_table_is_saved_as_fractions(home, signed_in):
         "Trajectory: January 2019 80%, February 2019 82%, March 2019 85%"
         " to January 2019 80.45%, March 2019 86%"
     ) in page
+
+
+def test_targets_typed_for_another_year_than_the_new_deliverables_are_refused(home, signed_in):
+    nat = signed_in("nat")
+    response = post(
+        nat,
+        "/programme/deliverables",
+        {**DELIVERABLE, "alliance": EAST, "financial_year": "2019/20"},
+        f"/programme/deliverables/new?alliance={EAST}",
+    )
+    assert response.status_code == 400
+    assert "Trajectory: January 2019 is outside 2019/20" in response.text
+    assert 'id="trajectory-2020-03"' in response.text and 'id="trajectory-2019-01"' in response.text

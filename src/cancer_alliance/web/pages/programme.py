@@ -305,6 +305,8 @@ def deliverable_create(
     form = fields.values()
     data, errors = present.parse_deliverable(form)
     if data is not None:
+        errors = trajectory_table.outside_year(data.trajectory, financial_year_)
+    if data is not None and not errors:
         try:
             added = tracker.add_deliverable(auditor.session, auditor, code, financial_year_, data)
         except tracker.InvalidDeliverable as error:

@@ -84,6 +84,23 @@ def _datetime(month: str) -> dict[str, int]:
     return {"year": int(month[:4]), "month": int(month[5:7]), "date": 1}
 
 
+def outside_year(trajectory: Mapping[str, float], financial_year: str) -> list[dict[str, str]]:
+    """For a new deliverable: an error-summary entry when a target falls outside the financial year
+    typed (the table was drawn for another year), so targets never land in the wrong year."""
+    try:
+        year = set(period_months(financial_year))
+    except InvalidDeliverable:
+        return []  # the financial year's own error says what is wrong
+    stray = sorted(m for m in trajectory if m not in year)
+    if not stray:
+        return []
+    text = (
+        f"Trajectory: {format_month(stray[0])} is outside {financial_year}; the table now shows "
+        f"{financial_year}'s months, so type the targets into them and clear the others"
+    )
+    return [{"text": text, "href": "#trajectory"}]
+
+
 @dataclass(frozen=True)
 class Row:
     month: str
