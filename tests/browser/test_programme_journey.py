@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.journeys import check_page, follow_priority_link, sign_in
 from tests.web.conftest import PASSWORD
 
@@ -69,7 +70,19 @@ def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other
     due.get_by_label("Year").fill("2019")
     page.get_by_label("Funding in pounds (optional)").fill("250000")
     page.get_by_label("Linked metric", exact=True).select_option("cwt:62d_usc")
-    page.get_by_label("Trajectory (with a linked metric)").fill("2019-01=0.80; 2019-02=0.83; 2019-03=0.85")
+    trajectory = page.get_by_role("group", name="Trajectory (with a linked metric)")
+    expect(trajectory.get_by_role("row")).to_have_count(13)  # a heading row and April to March
+    trajectory.get_by_label("Target for January 2019 (%)").fill("80")
+    trajectory.get_by_label("Target for February 2019 (%)").fill("eighty-three")
+    page.locator("#save-deliverable").click()
+
+    # ... a bad target is named by month in the error summary and links to its box
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Target for February 2019 must be a number")
+    summary.get_by_role("link", name=re.compile("Target for February 2019")).click()
+    expect(trajectory.get_by_label("Target for February 2019 (%)")).to_be_focused()
+    trajectory.get_by_label("Target for February 2019 (%)").fill("83")
+    trajectory.get_by_label("Target for March 2019 (%)").fill("85%")
     page.locator("#save-deliverable").click()
 
     # ... and sees its RAG
@@ -77,7 +90,14 @@ def test_deliverable_rag_case_study_moderation_search_and_board_pack(page, other
     expect(page.locator("#rag")).to_contain_text("Green")
     expect(page.locator("#rag-detail")).to_contain_text("against a trajectory of 85.0%")
     expect(page.locator("#history")).to_contain_text("Added")
+    expect(page.get_by_label("Target for March 2019 (%)")).to_have_value("85")
+    expect(page.locator(".app-chart__canvas svg")).to_be_visible()  # the trajectory chart is drawn
     check_page(page, "deliverable")
+    for width in (1280, 390):  # nothing wider than the page, screenshots saved for review
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{ARTIFACTS}/deliverable-trajectory-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"overflows {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # ... writes a case study and submits it for publication
     follow_priority_link(page, "Best practice library")

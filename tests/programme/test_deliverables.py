@@ -18,6 +18,7 @@ from cancer_alliance.programme.deliverables import (
     changed_fields,
     history,
     list_deliverables,
+    period_months,
     update_deliverable,
 )
 from cancer_alliance.store import AuditEvent, Auditor
@@ -256,3 +257,18 @@ def test_deliverables_are_listed_by_alliance_and_year(store):
         listed = [d.id for d in list_deliverables(session, NORTH_EAST, "2018/19")]
         assert mine in listed
         assert all(d.alliance_code == NORTH_EAST for d in list_deliverables(session, NORTH_EAST))
+
+
+@pytest.mark.parametrize(
+    ("year", "first", "last"),
+    [("2018/19", "2018-04", "2019-03"), ("2019/20", "2019-04", "2020-03"), ("1999/00", "1999-04", "2000-03")],
+)
+def test_a_financial_year_runs_april_to_march(year, first, last):
+    # NHS financial year: 1 April to 31 March (HM Treasury, Government Financial Reporting Manual)
+    months = period_months(year)
+    assert (months[0], months[-1], len(months), len(set(months))) == (first, last, 12, 12)
+
+
+def test_a_financial_year_not_written_like_2018_19_is_refused():
+    with pytest.raises(InvalidDeliverable, match="not a financial year"):
+        period_months("2018/20")

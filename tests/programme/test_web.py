@@ -3,6 +3,8 @@ the library for every role and the public, and the board pack download."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
@@ -37,7 +39,8 @@ DELIVERABLE = {
     "due_date_year": "2019",
     "funding": "250000",
     "metric_key": "cwt:62d_usc",
-    "trajectory": "2019-01=0.80; 2019-02=0.82; 2019-03=0.85",
+    "trajectory_month": ["2019-01", "2019-02", "2019-03"],
+    "trajectory_target": ["80", "82", "85"],
 }
 
 
@@ -94,6 +97,9 @@ def test_roles_alliance_users_edit_their_own_trust_users_read(home, signed_in):
     trust = signed_in("rgt")  # RGT is in East of England
     page = trust.get(f"/programme/deliverables/{deliverable_id}")
     assert page.status_code == 200 and "save-deliverable" not in page.text
+    # a reader sees the trajectory as a table of figures (no boxes) beside its chart
+    assert 'id="trajectory-table"' in page.text and 'name="trajectory_target"' not in page.text
+    assert "data-vega-spec" in page.text and "January 2019" in page.text
     refused = post(
         trust,
         f"/programme/deliverables/{deliverable_id}",
@@ -120,11 +126,12 @@ def test_an_invalid_form_names_each_field(home, signed_in):
     response = post(
         east,
         "/programme/deliverables",
-        {**DELIVERABLE, "alliance": EAST, "due_date_month": "", "trajectory": "soon"},
+        {**DELIVERABLE, "alliance": EAST, "due_date_month": "", "trajectory_target": ["soon", "82", "85"]},
         "/programme",
     )
     assert response.status_code == 400
-    assert 'href="#due_date"' in response.text and 'href="#trajectory"' in response.text
+    assert 'href="#due_date"' in response.text and 'href="#trajectory-2019-01"' in response.text
+    assert "Target for January 2019 must be a number" in response.text
     assert "Due date must include a month" in response.text
 
 
@@ -256,3 +263,51 @@ def test_the_board_pack_follows_the_follow_up_metrics_rules(home, signed_in, use
     """Issue 21: any signed-in user could download any alliance's pack, follow-up totals included."""
     response = signed_in(username).get(f"/programme/board.html?alliance={alliance}&month=2019-03")
     assert response.status_code == status
+
+
+def test_the_trajectory_is_a_table_of_the_years_months_with_a_chart_of_targets_and_actuals(home, signed_in):
+    east = signed_in("east")
+    deliverable_id = add_deliverable(east)
+    page = east.get(f"/programme/deliverables/{deliverable_id}?month=2019-03").text
+    table = page[
+        page.index('id="trajectory-table"') : page.index("</table>", page.index('id="trajectory-table"'))
+    ]
+    months = re.findall(r'<th scope="row" class="nhsuk-table__header">([^<]+)</th>', table)
+    assert months[0] == "April 2018" and months[-1] == "March 2019" and len(months) == 12
+    flat = " ".join(table.split())
+    assert (
+        'class="nhsuk-label nhsuk-u-visually-hidden" for="trajectory-2019-03" > Target for March 2019 (%)'
+        in flat
+    )
+    assert 'id="trajectory-2019-03" name="trajectory_target"' in table and 'value="85"' in table
+    assert "83.0%" in table  # March's actual beside its target
+    spec = json.loads(html.unescape(re.search(r'data-vega-spec="([^"]+)"', page).group(1)))
+    assert {"month": "2019-03-01", "series": "Trajectory", "value": 0.85} in spec["data"]["values"]
+    assert {"month": "2019-03-01", "series": "Actual", "value": 0.83} in spec["data"]["values"]
+
+
+def test_a_change_typed_into_the_table_is_saved_as_fractions(home, signed_in):
+    east = signed_in("east")
+    deliverable_id = add_deliverable(east)
+    path = f"/programme/deliverables/{deliverable_id}"
+    change = {**DELIVERABLE, "version": "1", "trajectory_target": ["80.45", "", "86%"]}
+    assert post(east, path, change).status_code == 303
+    page = east.get(path).text
+    assert 'value="80.45"' in page and 'value="86"' in page
+    assert (
+        "Trajectory: January 2019 80%, February 2019 82%, March 2019 85%"
+        " to January 2019 80.45%, March 2019 86%"
+    ) in page
+
+
+def test_targets_typed_for_another_year_than_the_new_deliverables_are_refused(home, signed_in):
+    nat = signed_in("nat")
+    response = post(
+        nat,
+        "/programme/deliverables",
+        {**DELIVERABLE, "alliance": EAST, "financial_year": "2019/20"},
+        f"/programme/deliverables/new?alliance={EAST}",
+    )
+    assert response.status_code == 400
+    assert "Trajectory: January 2019 is outside 2019/20" in response.text
+    assert 'id="trajectory-2020-03"' in response.text and 'id="trajectory-2019-01"' in response.text

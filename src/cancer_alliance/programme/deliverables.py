@@ -149,6 +149,13 @@ def validate_financial_year(value: str) -> str:
     return value
 
 
+def period_months(financial_year: str) -> list[str]:
+    """The twelve months (YYYY-MM, April to March) of an NHS financial year such as 2018/19: the rows of
+    a deliverable's trajectory table."""
+    start = int(validate_financial_year(financial_year)[:4])
+    return [f"{start + (number < 4)}-{number:02d}" for number in (*range(4, 13), 1, 2, 3)]
+
+
 def agreement_for(session: Session, alliance_code: str, financial_year: str) -> FundingAgreement:
     """The alliance's funding agreement for the year, made on first use."""
     if not known_alliance(alliance_code):

@@ -28,6 +28,7 @@ from cancer_alliance.web.domain_queries.programme import chosen_alliance as _all
 from cancer_alliance.web.domain_queries.programme import chosen_month as _month
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import programme as present
+from cancer_alliance.web.presenters import trajectory as trajectory_table
 from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.security.csrf import require_csrf
 
@@ -53,7 +54,8 @@ class DeliverableFields(_FormFields):
     due_date_year: str = ""
     funding: str = ""
     metric_key: str = ""
-    trajectory: str = ""
+    trajectory_month: list[str] = []
+    trajectory_target: list[str] = []
     manual_rag: str = ""
     manual_rag_reason: str = ""
 
@@ -258,10 +260,16 @@ def _deliverable_form(
         errors=errors,
         error_of=lambda field: present.error_of(errors, field),
         metric_options=present.metric_options(values.get("metric_key")),
+        trajectory=_trajectory(year, values, errors),
         history=present.history_rows(list(history)),
         rag=rag,
         can_edit=True,
     )
+
+
+def _trajectory(year, values, errors, actuals=None):
+    view = trajectory_table.view(year, values, errors, actuals)
+    return {**view, "spec": json.dumps(view["spec"]) if view["spec"] else None}
 
 
 @router.post("/programme/deliverables", name="deliverable_create", dependencies=Csrf)
@@ -278,6 +286,8 @@ def deliverable_create(
     form = fields.values()
     data, errors = present.parse_deliverable(form)
     if data is not None:
+        errors = trajectory_table.outside_year(data.trajectory, financial_year_)
+    if data is not None and not errors:
         try:
             added = tracker.add_deliverable(auditor.session, auditor, code, financial_year_, data)
         except tracker.InvalidDeliverable as error:
@@ -312,9 +322,11 @@ def _deliverable(session, deliverable_id):
 def _deliverable_view(
     request, ctx, viewer, session, found, month, *, saved="", form=None, errors=(), status_code=200
 ):
-    result = tracker.rag_of(found, ctx.settings.home, month)
+    cache: dict[tuple[str, str], dict[str, float]] = {}
+    result = tracker.rag_of(found, ctx.settings.home, month, cache=cache)
     errors = list(errors)
     values = form or present.deliverable_form(found)
+    actuals = cache.get((found.metric_key, found.alliance_code)) if found.metric_key else None
     return render(
         request,
         "deliverable.jinja",
@@ -330,6 +342,7 @@ def _deliverable_view(
         error_of=lambda field: present.error_of(errors, field),
         metric_options=present.metric_options(values.get("metric_key")),
         metric=present.metric_label(found.metric_key),
+        trajectory=_trajectory(found.financial_year, values, errors, actuals),
         history=present.history_rows(tracker.history(session, found.id)),
         rag={"tag": present.rag_tag(result), "detail": present.rag_detail(result)},
         can_edit=can_edit(viewer.role, viewer.organisation_code, found.alliance_code),

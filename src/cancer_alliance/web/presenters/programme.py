@@ -13,9 +13,7 @@ from cancer_alliance.programme.deliverables import (
     FIELDS,
     DeliverableInput,
     FieldError,
-    format_trajectory,
     parse_funding,
-    parse_trajectory,
     validate,
 )
 from cancer_alliance.programme.metrics import metric_sources
@@ -26,6 +24,7 @@ from cancer_alliance.stats.charts import POINT_TYPE_LABELS, spc_chart, spc_icons
 from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
 from cancer_alliance.store.programme import CaseStudy, Deliverable, DeliverableChange, Rag
 from cancer_alliance.web.date_input import PARTS, read_date
+from cancer_alliance.web.presenters import trajectory as table
 from cancer_alliance.web.presenters.formatting import format_date
 
 RAG_CLASSES = {Rag.red: "nhsuk-tag--red", Rag.amber: "nhsuk-tag--orange", Rag.green: "nhsuk-tag--green"}
@@ -143,7 +142,7 @@ def overview_rows(
     return sorted(rows, key=lambda r: (-r["red"], -r["amber"], r["name"]))
 
 
-def deliverable_form(d: Deliverable | None) -> dict[str, str]:
+def deliverable_form(d: Deliverable | None) -> dict[str, Any]:
     """The form's values for an existing deliverable (or blank)."""
     if d is None:
         return {}
@@ -153,7 +152,7 @@ def deliverable_form(d: Deliverable | None) -> dict[str, str]:
         **date_parts(d.due_date, "due_date"),
         "funding": "" if d.funding is None else f"{d.funding:.2f}",
         "metric_key": d.metric_key or "",
-        "trajectory": format_trajectory({p.month: p.target for p in d.trajectory}),
+        **table.form_lists({p.month: p.target for p in d.trajectory}),
         "manual_rag": d.manual_rag.value if d.manual_rag else "",
         "manual_rag_reason": d.manual_rag_reason or "",
         "version": str(d.version),
@@ -180,8 +179,9 @@ def error_of(errors: Sequence[Mapping[str, str]], field: str) -> str | None:
     return None
 
 
-def parse_deliverable(form: Mapping[str, str]) -> tuple[DeliverableInput | None, list[dict[str, str]]]:
-    """The form as a DeliverableInput, or the error-summary entries naming each field."""
+def parse_deliverable(form: Mapping[str, Any]) -> tuple[DeliverableInput | None, list[dict[str, str]]]:
+    """The form as a DeliverableInput, or the error-summary entries naming each field (a bad target
+    names its month and links to its box in the trajectory table)."""
     problems: list[FieldError] = []
     due = _date(form, "due_date", problems, required=True)
     try:
@@ -189,11 +189,8 @@ def parse_deliverable(form: Mapping[str, str]) -> tuple[DeliverableInput | None,
     except ValueError as error:
         problems.append(FieldError("funding", str(error)))
         funding = None
-    try:
-        trajectory = parse_trajectory(form.get("trajectory", ""))
-    except ValueError as error:
-        problems.append(FieldError("trajectory", str(error)))
-        trajectory = {}
+    trajectory, bad_targets = table.parse_targets(table.typed_values(form))
+    problems += bad_targets
     rag_text = form.get("manual_rag", "")
     manual_rag = Rag(rag_text) if rag_text in {r.value for r in Rag} else None
     data = DeliverableInput(
@@ -206,7 +203,9 @@ def parse_deliverable(form: Mapping[str, str]) -> tuple[DeliverableInput | None,
         manual_rag=manual_rag,
         manual_rag_reason=form.get("manual_rag_reason") or None,
     )
-    problems += [p for p in validate(data) if p.field not in {q.field for q in problems}]
+    # one message per field; a bad target box already explains an empty trajectory
+    named = {q.field for q in problems} | ({"trajectory"} if bad_targets else set())
+    problems += [p for p in validate(data) if p.field not in named]
     return (None if problems else data), errors_for(problems)
 
 
@@ -275,7 +274,7 @@ def _show(value: Any) -> str:
     if value in (None, "", {}):
         return "(none)"
     if isinstance(value, dict):
-        return format_trajectory(value)
+        return table.in_words(value)
     return str(value)
 
 
