@@ -5,17 +5,25 @@ one job at a time, with each job's state in the store so a page reload (or a res
 `enqueue` records a queued job; `run_next` claims the oldest queued job with a conditional update (only
 one worker, in any process, wins it), ingests the file, refreshes the results and records the outcome;
 `JobRunner` is the web application's single background thread calling `run_next`.
+
+A job runs only while its process holds the runner lock of the ALLIANCE_HOME it imports into (an
+exclusive `flock`, which the kernel releases when the process ends; decision record 0045). So one job runs
+at a time across every web process, and whoever holds the lock knows that a job still marked running
+was interrupted and puts it back in the queue; a starting process never requeues another's running job.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select, update
 
+from cancer_alliance.config import alliance_home
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import ImportScope, account_scope, ingest_file
 from cancer_alliance.store import Store
@@ -24,6 +32,8 @@ from cancer_alliance.store.results import ImportJob, JobState, RunStatus
 
 #: Quarantine reasons listed on the job's page (all of them are in the quarantine download).
 LISTED_PROBLEMS = 50
+#: The runner lock's file in ALLIANCE_HOME.
+LOCK_FILE = ".import-jobs.lock"
 Refresh = Callable[..., object]
 
 
@@ -44,15 +54,39 @@ def enqueue(store: Store, table: str, file_name: str, upload: Path, user_id: int
         return job.id
 
 
-def requeue_interrupted(store: Store) -> int:
-    """Jobs left running by a stopped server go back to the queue (their upload is still saved)."""
+@contextmanager
+def runner_lock(home: Path | None = None) -> Iterator[bool]:
+    """Take the runner lock of `home` (default ALLIANCE_HOME) without waiting; yields whether it was
+    taken. Held, it means no other process is running a job on this home."""
+    folder = home or alliance_home()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK_FILE).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _requeue(store: Store) -> int:
     with store.begin() as session:
         result = session.execute(
             update(ImportJob)
             .where(ImportJob.state == JobState.running)
-            .values(state=JobState.queued, progress="interrupted by a restart; queued again")
+            .values(state=JobState.queued, progress="interrupted when its server stopped; queued again")
         )
         return result.rowcount
+
+
+def requeue_interrupted(store: Store) -> int:
+    """Jobs left running by a stopped server go back to the queue (their upload is still saved); none
+    while another process holds the runner lock, since its job is not interrupted."""
+    with runner_lock() as held:
+        return _requeue(store) if held else 0
 
 
 def _claim(store: Store) -> ImportJob | None:
@@ -97,15 +131,20 @@ def quarantine_reasons(path: Path | None, limit: int = LISTED_PROBLEMS) -> list[
 
 def run_next(store: Store, refresh: Refresh) -> int | None:
     """Run the oldest queued job, if any: ingest, then `refresh()`; returns its id. The upload (raw NHS
-    numbers) is deleted whatever happens; the lake keeps only pseudonyms."""
-    job = _claim(store)
-    if job is None:
-        return None
-    try:
-        _run(store, job, refresh)
-    except Exception as error:  # noqa: BLE001  (a bug must not kill the runner; the job says why)
-        _finish(store, job.id, JobState.failed, f"The job stopped: {type(error).__name__}: {error}")
-    return job.id
+    numbers) is deleted whatever happens; the lake keeps only pseudonyms. None, without waiting, while
+    another process holds the runner lock."""
+    with runner_lock() as held:
+        if not held:
+            return None
+        _requeue(store)  # with the lock held, a job still marked running was interrupted
+        job = _claim(store)
+        if job is None:
+            return None
+        try:
+            _run(store, job, refresh)
+        except Exception as error:  # noqa: BLE001  (a bug must not kill the runner; the job says why)
+            _finish(store, job.id, JobState.failed, f"The job stopped: {type(error).__name__}: {error}")
+        return job.id
 
 
 def _uploader_scope(store: Store, user_id: int) -> ImportScope | None:
@@ -159,7 +198,8 @@ def _run(store: Store, job: ImportJob, refresh: Refresh) -> None:
 
 
 class JobRunner:
-    """One background thread running queued jobs one at a time; `wake()` after enqueueing."""
+    """One background thread running queued jobs one at a time (across processes, `runner_lock`);
+    `wake()` after enqueueing."""
 
     def __init__(self, store: Store, refresh: Refresh, poll_seconds: float = 5.0) -> None:
         self.store, self.refresh, self.poll_seconds = store, refresh, poll_seconds
