@@ -24,7 +24,9 @@ def test_a_wrong_file_gets_an_error_summary_that_links_to_the_field(page, tmp_pa
     page.goto("/import")
     page.get_by_label("CWT file").set_input_files(str(wrong))
     page.locator("#import").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose a CWT file ending .csv or .parquet")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Choose a CWT file ending .csv, .parquet or .xml"
+    )
     check_page(page, "import-error")
     page.locator('.nhsuk-error-summary a[href="#upload"]').click()
     expect(page.get_by_label("CWT file")).to_be_focused()

@@ -34,7 +34,7 @@ def test_alliance_user_finds_the_bottleneck_and_an_overdue_milestone(page):
     page.locator("#milestone_overdue").select_option("1")
     page.locator("#apply-filters").click()
     expect(page.locator("#ptl-table tbody tr")).to_have_count(1)
-    expect(page.locator("#ptl-table")).to_contain_text("PET-CT, due 15 March 2019")
+    expect(page.locator("#ptl-table")).to_contain_text("PET-CT, due 15 Mar 2019")
     page.get_by_role("link", name="P-RGT-2").click()
     expect(page.locator("#milestones")).to_contain_text("Overdue")
     check_page(page, "timed-pathways-ptl-pathway")
