@@ -181,9 +181,15 @@ def public_figures(client: TestClient, home: Path) -> list[Figure]:
     return figures
 
 
+#: The label a responsive NHS.UK table repeats inside each cell for narrow screens (hidden from
+#: assistive technology); not part of the cell's value.
+_CELL_HEADING = re.compile(r'<span class="nhsuk-table__heading"[^>]*>.*?</span>', re.S)
+
+
 def _texts(row: str) -> list[str]:
+    """The text of each cell of a table row, without the responsive table's repeated headings."""
     return [
-        html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+        html.unescape(re.sub(r"<[^>]+>", "", _CELL_HEADING.sub("", c))).strip()
         for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     ]
 
@@ -198,13 +204,7 @@ def check_pages_show_the_api_figures(client: TestClient, figures: list[Figure]) 
         page = client.get(f"/{kind}/{code}")
         assert page.status_code == 200, page.text
         table = re.search(r'id="scorecard-table">(.*?)</table>', page.text, re.S).group(1)
-        rows = [
-            [
-                html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-                for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
-            ]
-            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
-        ]
+        rows = [_texts(r) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
         [row] = [r for r in rows if r and r[0] == title]
         rate = None if not figure.total or figure.within is None else figure.within / figure.total
         assert row[1] == (count(figure.total) or WITHHELD), (code, row, figure)
