@@ -38,15 +38,18 @@ DatabaseUrl = Annotated[
     ),
 ]
 
+#: The organisation an account belongs to, as `create` and `role` take it.
+Organisation = Annotated[
+    str | None,
+    typer.Option("--org", help="Alliance ONS code (alliance users) or trust ODS code (trust users)."),
+]
+
 
 @app.command()
 def create(
     username: Annotated[str, typer.Argument(help="Sign-in name: lower-case letters, digits, '.', '_', '-'.")],
     role: Annotated[Role, typer.Option("--role", help="What the user may see.")],
-    org: Annotated[
-        str | None,
-        typer.Option("--org", help="Alliance ONS code (alliance users) or trust ODS code (trust users)."),
-    ] = None,
+    org: Organisation = None,
     display_name: Annotated[str | None, typer.Option("--display-name", help="Name shown in pages.")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
@@ -89,10 +92,7 @@ def create(
 def role(
     username: Annotated[str, typer.Argument(help="The account to change.")],
     role: Annotated[Role, typer.Option("--role", help="The new role.")],
-    org: Annotated[
-        str | None,
-        typer.Option("--org", help="Alliance ONS code (alliance users) or trust ODS code (trust users)."),
-    ] = None,
+    org: Organisation = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Give an account another role or organisation, audited under a job id; the account's sessions
