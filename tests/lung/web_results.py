@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from cancer_alliance.lung.programme import COUNT_COLUMNS
-from cancer_alliance.lung.programme_files import RESULT_FILES
+from cancer_alliance.lung.programme_files import RESULTS
+from cancer_alliance.results import catalogue
 
 EAST, LANCS = "E56000009", "E56000018"
 #: attended, eligible, ldct, findings, cancers (early of staged), current smokers, cessation, invited.
@@ -49,13 +50,13 @@ def write_lung_results(home: Path) -> None:
     results = home / "results"
     results.mkdir(parents=True, exist_ok=True)
     pd.DataFrame([{"alliance": code, **_counts(*figures)} for code, figures in FIGURES.items()]).to_parquet(
-        results / RESULT_FILES["alliance"], index=False
+        catalogue.path(results, RESULTS["alliance"]), index=False
     )
     rows = []
     for ccg, (alliance, share) in CCGS.items():
         figures = [round(value * share) for value in FIGURES[alliance]]
         rows.append({"ccg": ccg, **_counts(*figures), "alliance_code": alliance})
-    pd.DataFrame(rows).to_parquet(results / RESULT_FILES["ccg"], index=False)
+    pd.DataFrame(rows).to_parquet(catalogue.path(results, RESULTS["ccg"]), index=False)
     pd.DataFrame(
         [
             {
@@ -81,4 +82,4 @@ def write_lung_results(home: Path) -> None:
                 "basis": "early_stage_proxy",
             },
         ]
-    ).to_parquet(results / RESULT_FILES["targeting"], index=False)
+    ).to_parquet(catalogue.path(results, RESULTS["targeting"]), index=False)

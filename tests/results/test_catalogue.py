@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,63 @@ def test_no_module_outside_the_results_layer_builds_the_results_folder_itself():
 def test_nothing_in_the_results_layer_imports_the_generator():
     for path in (SRC / "results").glob("*.py"):
         assert "synth" not in path.read_text(encoding="utf-8"), path.name
+
+
+#: Literals that equal a results file name but name something else: the synthetic CWT source file
+#: that `alliance synth` writes for `alliance ingest` (an input, not a result).
+NOT_RESULTS = {("synth/generate.py", "cwt_records.parquet")}
+#: Calls that look a results file up in the catalogue by its name (a name with its suffix, such as
+#: `radiotherapy.json`, is asked for by spelling it there).
+LOOKUPS = {"entry", "path", "result_path"}
+
+
+def _lookup_arguments(tree: ast.AST) -> set[int]:
+    """ids of the string constants passed straight to a catalogue lookup."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in LOOKUPS:
+                found |= {id(arg) for arg in node.args if isinstance(arg, ast.Constant)}
+    return found
+
+
+def results_file_literals(source: str) -> list[tuple[int, str]]:
+    """(line, literal) of each string literal in `source` that spells a results file name, outside a
+    catalogue lookup."""
+    filenames = {entry.filename for entry in catalogue.CATALOGUE.values()}
+    tree = ast.parse(source)
+    allowed = _lookup_arguments(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in filenames and id(node) not in allowed
+    ]
+
+
+def test_no_module_outside_the_catalogue_spells_a_results_file_name():
+    """Issue #19 item 1: writers, readers, the board pack and the CLI take each results file's name from
+    the catalogue, so renaming a file is one edit."""
+    offenders = [
+        f"{path.relative_to(SRC)}:{line}: {literal}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "results" / "catalogue.py"
+        for line, literal in results_file_literals(path.read_text(encoding="utf-8"))
+        if (str(path.relative_to(SRC)), literal) not in NOT_RESULTS
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('open("fit_bands.parquet")', [(1, "fit_bands.parquet")]),
+        ('FILES = {"ccg": "lung_programme_ccg.parquet"}', [(1, "lung_programme_ccg.parquet")]),
+        ('folder / "radiotherapy.json"', [(1, "radiotherapy.json")]),
+        ('catalogue.path(folder, "fit_bands")', []),
+        ('catalogue.entry("radiotherapy.json").filename', []),
+        ('scratch / "counts.parquet"', []),
+    ],
+)
+def test_the_scan_finds_spelled_names_and_passes_lookups(source, found):
+    assert results_file_literals(source) == found

@@ -12,8 +12,9 @@ import re
 
 import pytest
 
-from cancer_alliance.early_diagnosis.results_files import RESULT_FILES, write_results
+from cancer_alliance.early_diagnosis.results_files import RESULTS, write_results
 from cancer_alliance.engine import open_engine
+from cancer_alliance.results import catalogue
 from cancer_alliance.schemas import schema
 
 from .conftest import EAST
@@ -84,7 +85,7 @@ def test_the_public_sees_rounded_counts_and_shares_recomputed_from_them(client):
 
 
 def test_without_lake_results_the_page_says_only_what_ndrs_has(signed_in, web_home):
-    assert not (web_home / "results" / RESULT_FILES["alliance"]).exists()
+    assert not catalogue.path(web_home / "results", RESULTS["alliance"]).exists()
     page = signed_in("nat").get(f"/alliances/{EAST}").text
     assert 'id="early-diagnosis-lake"' not in page
     assert "Not in the NDRS stage file (it has no route to diagnosis)</dd>" in html.unescape(page)

@@ -14,6 +14,7 @@ from cancer_alliance import reference
 from cancer_alliance.cli import web
 from cancer_alliance.config import results_dir
 from cancer_alliance.engine import EngineName
+from cancer_alliance.results import catalogue
 
 console = Console()
 stderr = Console(stderr=True)
@@ -73,7 +74,7 @@ def _imports(summary: demo_pipeline.DemoSummary) -> Table:
 
 
 def _latest_month(summary: demo_pipeline.DemoSummary) -> Table:
-    rows = pq.read_table(results_dir(summary.home) / "performance_month.parquet").to_pylist()
+    rows = pq.read_table(catalogue.path(results_dir(summary.home), "performance_month")).to_pylist()
     latest = max(row["reporting_month"] for row in rows)
     table = Table(title=f"England (generated data), {latest}")
     for column in ("Standard", "Total", "Within", "Performance", "Threshold"):

@@ -22,12 +22,8 @@ from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS, registration_c
 from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.engine import functions
 
-#: Grouping -> results file (under ALLIANCE_HOME/results).
-RESULT_FILES = {
-    "alliance": "early_diagnosis_alliance.parquet",
-    "ccg": "early_diagnosis_ccg.parquet",
-    "trust": "early_diagnosis_trust.parquet",
-}
+#: Grouping -> its results file's catalogue name (`results.catalogue` holds the file names).
+RESULTS = {by: f"early_diagnosis_{by}" for by in ("alliance", "ccg", "trust")}
 PERIOD_COLUMNS = ("diagnosed_from", "diagnosed_to")
 
 
@@ -45,10 +41,13 @@ def lake_metrics(registrations: Any, by: str) -> pd.DataFrame:
 
 
 def write_results(registrations: Any, results: Path) -> list[Path]:
-    """Write the three results files (RESULT_FILES) into folder `results`; returns their paths."""
+    """Write the three results files (RESULTS) into folder `results`; returns their paths."""
+    # Imported here: the catalogue takes PERIOD_COLUMNS from this module.
+    from cancer_alliance.results import catalogue
+
     written = []
-    for by, name in RESULT_FILES.items():
-        path = results / name
+    for by, name in RESULTS.items():
+        path = catalogue.path(results, name)
         lake_metrics(registrations, by).to_parquet(path, index=False)
         written.append(path)
     return written

@@ -26,6 +26,7 @@ from cancer_alliance.fit import planning
 from cancer_alliance.fit.rules import band_counts, check_groups, programme_counts
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.ingest import inputs
+from cancer_alliance.results import catalogue
 from cancer_alliance.table_files import file_format, write_table
 
 TABLE = "fit_screening_episode"
@@ -197,10 +198,10 @@ def write_results(episodes: Any, folder: Path, settings: FitSettings = DEFAULT_S
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, by in RESULT_GROUPINGS.items():
-        path = folder / f"fit_{name}.parquet"
+        path = catalogue.path(folder, f"fit_{name}")
         write_table(counts_from(episodes, by, settings), path)
         written.append(path)
-    path = folder / "fit_bands.parquet"
+    path = catalogue.path(folder, "fit_bands")
     bands = band_counts(episodes, planning.edges(PLANNER_THRESHOLDS, settings), BANDS_BY, settings)
     write_table(collect(bands), path)
     written.append(path)

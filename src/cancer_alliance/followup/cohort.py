@@ -21,6 +21,7 @@ import pandas as pd
 
 from cancer_alliance.engine import Engine, open_engine
 from cancer_alliance.ingest.lake import current_table, snapshot_dirs
+from cancer_alliance.results import catalogue
 
 #: Days from diagnosis by which initial treatment has usually finished (ASSUMPTION: surgery within
 #: 62 days of referral, then about three to four months of adjuvant treatment); a setting of the metric.
@@ -30,7 +31,7 @@ TABLE = "tumour_registration"
 COLUMNS = ("patient_pseudonym", "trust_code", "alliance_code", "diagnosis_date")
 #: The results table the demo writes and the web reads (patient-level pseudonyms, like the PTL).
 RESULTS_TABLE = "followup_cohort"
-RESULTS_FILE = f"{RESULTS_TABLE}.parquet"
+RESULTS_FILE = catalogue.entry(RESULTS_TABLE).filename
 
 
 def breast_registrations(registrations: Any) -> pd.DataFrame:

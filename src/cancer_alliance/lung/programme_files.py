@@ -29,6 +29,7 @@ from cancer_alliance.lung.eligibility import add_eligibility
 from cancer_alliance.lung.programme import COUNT_COLUMNS, programme_counts
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
 from cancer_alliance.lung.survival import SurvivalTable
+from cancer_alliance.results import catalogue
 from cancer_alliance.stats.intervals import wilson
 
 #: Rate name -> (numerator, denominator).
@@ -90,11 +91,8 @@ def metrics(counts: pd.DataFrame) -> pd.DataFrame:
 
 #: How many CCGs the demo's targeting chooses (ASSUMPTION for the demo; a setting of `write_results`).
 DEMO_CHOSEN_CCGS = 14
-RESULT_FILES = {
-    "alliance": "lung_programme_alliance.parquet",
-    "ccg": "lung_programme_ccg.parquet",
-    "targeting": "lung_targeting.parquet",
-}
+#: Table -> its results file's catalogue name (`results.catalogue` holds the file name).
+RESULTS = {"alliance": "lung_programme_alliance", "ccg": "lung_programme_ccg", "targeting": "lung_targeting"}
 
 
 def write_results(
@@ -124,7 +122,7 @@ def write_results(
         targeting = survival_targeting(survival, choose)
     written = []
     for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
-        path = results / RESULT_FILES[name]
+        path = catalogue.path(results, RESULTS[name])
         table.to_parquet(path, index=False)
         written.append(path)
     return written

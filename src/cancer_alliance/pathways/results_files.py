@@ -36,15 +36,6 @@ NEXT_COLUMNS = (
     "pathway_milestone_due",
     "milestone_overdue",
 )
-FILES = (
-    "pathway_milestones.parquet",
-    "pathway_next.parquet",
-    "pathway_compliance.parquet",
-    "pathway_all_met.parquet",
-    "pathway_trend.parquet",
-    "pathway_steps.parquet",
-    "pathway_bottleneck.parquet",
-)
 
 
 def _by_level(compute: Any, frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,21 +72,24 @@ def write_results(
 ) -> list[Path]:
     """Evaluate `events` (an engine DataFrame of the `pathway_event` table) as of `as_of` and write
     the files of the module docstring into `folder`; returns their paths."""
+    # Imported here: the catalogue takes NEXT_COLUMNS from this module.
+    from cancer_alliance.results import catalogue
+
     folder.mkdir(parents=True, exist_ok=True)
     frame = metrics.prepare(milestone_table(events, as_of, settings).to_pandas())
     step_rows = metrics.steps(frame)
     tables = {
-        "pathway_milestones.parquet": frame.drop(columns=["month"]),
-        "pathway_next.parquet": next_milestones(frame),
-        "pathway_compliance.parquet": _by_level(metrics.compliance, frame),
-        "pathway_all_met.parquet": _by_level(metrics.all_met, frame),
-        "pathway_trend.parquet": _by_level(metrics.compliance_spc, frame),
-        "pathway_steps.parquet": _by_level(lambda _, by: metrics.step_summary(step_rows, by), frame),
-        "pathway_bottleneck.parquet": _bottleneck(step_rows),
+        "pathway_milestones": frame.drop(columns=["month"]),
+        "pathway_next": next_milestones(frame),
+        "pathway_compliance": _by_level(metrics.compliance, frame),
+        "pathway_all_met": _by_level(metrics.all_met, frame),
+        "pathway_trend": _by_level(metrics.compliance_spc, frame),
+        "pathway_steps": _by_level(lambda _, by: metrics.step_summary(step_rows, by), frame),
+        "pathway_bottleneck": _bottleneck(step_rows),
     }
     written = []
     for name, table in tables.items():
-        path = folder / name
+        path = catalogue.path(folder, name)
         pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
         written.append(path)
     return written

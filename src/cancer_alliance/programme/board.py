@@ -91,7 +91,7 @@ Renderer = Callable[[BoardContext], str | None]
 
 @dataclass(frozen=True)
 class Section:
-    """One page of the pack: its priority, title, the results files it reads (under ALLIANCE_HOME/results)
+    """One page of the pack: its priority, title, the results files it reads (catalogue names)
     and how to render it. No renderer, a missing file or a renderer returning None: "no data yet"."""
 
     section_id: str
@@ -338,7 +338,7 @@ for _section in (
         "waiting_times",
         "waiting_times",
         "Waiting times: scorecard with SPC",
-        ("performance_month_alliance.parquet",),
+        ("performance_month_alliance",),
         _waiting_times,
     ),
     Section("early_diagnosis", "early_diagnosis", "Early diagnosis", (), _early_diagnosis),

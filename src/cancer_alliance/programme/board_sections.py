@@ -23,6 +23,7 @@ import pandas as pd
 
 from cancer_alliance.config import results_dir
 from cancer_alliance.reports import html as page
+from cancer_alliance.results import catalogue
 from cancer_alliance.results.catalogue import path as result_path
 
 if TYPE_CHECKING:
@@ -387,7 +388,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
 
     from cancer_alliance.radiotherapy.compliance import in_force
     from cancer_alliance.radiotherapy.published import published_compliance
-    from cancer_alliance.radiotherapy.results_files import FILES, META
+    from cancer_alliance.radiotherapy.results_files import META, RESULTS
     from cancer_alliance.reference.organisations import provider_alliance, trusts
     from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names, requirements
     from cancer_alliance.web.presenters import radiotherapy as present
@@ -396,7 +397,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     if not (folder / META).is_file():
         return None
     as_of = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
-    table = pd.read_parquet(folder / FILES["compliance"])
+    table = pd.read_parquet(result_path(folder, RESULTS["compliance"]))
     mine = {t for t, a in provider_alliance("2018/19").items() if a == ctx.alliance_code}
     members = memberships_on(as_of)
     providers = sorted(set(table.loc[table["level"] == "provider", "code"]) & mine)
@@ -456,11 +457,12 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     )
 
 
-#: (section id, results files needed, renderer), in the pack's order; `board.py` makes the Sections.
+#: (section id, results files needed by catalogue name, renderer), in the pack's order; `board.py` makes
+#: the Sections.
 DOMAIN_SECTIONS = (
-    ("pathways", ("pathway_compliance.parquet", "pathway_steps.parquet", "pathway_trend.parquet"), pathways),
+    ("pathways", ("pathway_compliance", "pathway_steps", "pathway_trend"), pathways),
     ("followup", (), followup),
-    ("screening", ("fit_month.parquet",), screening),
-    ("lung_health_checks", ("lung_programme_alliance.parquet",), lung_health_checks),
-    ("radiotherapy", ("radiotherapy_compliance.parquet", "radiotherapy.json"), radiotherapy),
+    ("screening", ("fit_month",), screening),
+    ("lung_health_checks", ("lung_programme_alliance",), lung_health_checks),
+    ("radiotherapy", ("radiotherapy_compliance", catalogue.entry("radiotherapy.json").name), radiotherapy),
 )

@@ -20,14 +20,17 @@ from cancer_alliance.radiotherapy.compliance import compliance, in_force
 from cancer_alliance.radiotherapy.files import with_intervals
 from cancer_alliance.radiotherapy.mix import fractionation_mix, technique_mix
 from cancer_alliance.reference.radiotherapy_networks import memberships_on, requirements
+from cancer_alliance.results import catalogue
 
-FILES = {
-    "compliance": "radiotherapy_compliance.parquet",
-    "linacs": "radiotherapy_linacs.parquet",
-    "techniques": "radiotherapy_techniques.parquet",
-    "fractionation": "radiotherapy_fractionation.parquet",
+#: Table -> its results file's catalogue name (`results.catalogue` holds the file names).
+RESULTS = {
+    "compliance": "radiotherapy_compliance",
+    "linacs": "radiotherapy_linacs",
+    "techniques": "radiotherapy_techniques",
+    "fractionation": "radiotherapy_fractionation",
 }
-META = "radiotherapy.json"
+#: The as-of day's file.
+META = catalogue.entry("radiotherapy.json").filename
 YEAR_DAYS = 365.25
 
 
@@ -70,7 +73,7 @@ def write_results(courses: Any, linacs: Any, facts: Any, folder: Path, as_of: dt
     }
     written = []
     for name, frame in frames.items():
-        path = folder / FILES[name]
+        path = catalogue.path(folder, RESULTS[name])
         frame.to_parquet(path, index=False)
         written.append(path)
     (folder / META).write_text(json.dumps({"as_of": str(as_of)}) + "\n", encoding="utf-8")

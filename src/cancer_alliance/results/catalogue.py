@@ -3,9 +3,10 @@ whether it holds patient-level rows (reached by the web only through `web.scope`
 the lake tables it is computed from (issue #19 item 1).
 
 Column lists that a domain defines are taken from it (the CWT facts, the PTL, the lung and early
-diagnosis counts, radiotherapy compliance); the others are named here. Readers ask for a file by its
-name here (`path`, `Results.table`); the pipeline checks each step wrote
-exactly its files with exactly these columns, so a file renamed in one place fails the refresh.
+diagnosis counts, radiotherapy compliance); the others are named here. This is the one home of each file
+name: writers and readers ask for a file by its catalogue name (`path`, `entry(...).filename`,
+`Results.table`) and never spell it (`tests/results/test_catalogue.py` scans `src/`; decision record
+0047). The pipeline checks each step wrote exactly its files with exactly these columns.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_DIAGNOSIS_COUNTS
 from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS as EARLY_DIAGNOSIS_METRICS
 from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
+from cancer_alliance.early_diagnosis.results_files import RESULTS as EARLY_DIAGNOSIS_FILES
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
@@ -356,14 +358,14 @@ _FILES: tuple[ResultFile, ...] = (
     ),
     *(
         ResultFile(
-            f"early_diagnosis_{by}",
+            name,
             "early_diagnosis",
             "early_diagnosis",
             (by, *EARLY_DIAGNOSIS_COUNTS, *PERIOD_COLUMNS, *EARLY_DIAGNOSIS_METRICS),
             Level.aggregate,
             ("tumour_registration",),
         )
-        for by in ("alliance", "ccg", "trust")
+        for by, name in EARLY_DIAGNOSIS_FILES.items()
     ),
     ResultFile(
         "followup_cohort",

@@ -60,6 +60,11 @@ PATHWAY_MILESTONES = catalogue.entry("pathway_milestones").filename
 PTL = catalogue.entry("ptl").filename
 CWT_RECORDS = catalogue.entry("cwt_records").filename
 
+
+def _performance_file(grouping: str) -> str:
+    return catalogue.entry(f"performance_{grouping}").filename
+
+
 #: Derived values kept per results file (filter combinations in the explorer, organisation pages).
 MAX_DERIVED = 2048
 #: Rows kept as dicts per results file (`Results.timeline_row`), the most recently first asked for.
@@ -105,7 +110,7 @@ class Results:
 
     def derived(self, grouping: str, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
         """`compute(performance table)`, worked out once per loaded file and `name` (a page's figures)."""
-        return self._derived(f"performance_{grouping}.parquet", self.performance(grouping), name, compute)
+        return self._derived(_performance_file(grouping), self.performance(grouping), name, compute)
 
     def _derived(
         self, file: str, frame: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], Any]
@@ -121,15 +126,15 @@ class Results:
         """Performance against every standard for one grouping (see `GROUPINGS`)."""
         if grouping not in GROUPINGS:
             raise ValueError(f"unknown grouping {grouping!r}")
-        return self._read(f"performance_{grouping}.parquet", _read_parquet)
+        return self._read(_performance_file(grouping), _read_parquet)
 
     def table(self, name: str) -> pd.DataFrame:
         """Another domain's results file by its catalogue name (e.g. `fit_ccg`), read through the cache."""
-        return self._read(f"{name}.parquet", _read_parquet)
+        return self._read(catalogue.entry(name).filename, _read_parquet)
 
     def table_derived(self, name: str, key: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
         """`compute(table(name))` once per loaded file and `key`."""
-        return self._derived(f"{name}.parquet", self.table(name), key, compute)
+        return self._derived(catalogue.entry(name).filename, self.table(name), key, compute)
 
     def ptl(self) -> pd.DataFrame:
         """Open 62-day pathways at the census date, one row each (patient-level: reach it via `Scope`)."""
@@ -209,7 +214,7 @@ class Results:
     def warm(self) -> None:
         """Load every results file present now, so a worker's first requests do not pay for it."""
         for grouping in GROUPINGS:
-            if (self.folder / f"performance_{grouping}.parquet").exists():
+            if (self.folder / _performance_file(grouping)).exists():
                 self.performance(grouping)
         if (self.folder / PTL).exists():
             self.ptl_positions()

@@ -99,7 +99,7 @@ def _cwt(folder: Path, engine_name: str | None, scale: float) -> list[Comparison
     engine = open_engine(engine_name)
     months = {str(m) for m in MONTHS}
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "cwt_records.parquet"
+        path = Path(scratch) / "records.parquet"
         pq.write_table(_valid_table(folder, "cwt"), path)
         facts = evaluate(engine.read_parquet(path))
         rows = engine.rows(performance(facts, by=["month"], standards="2018"))

@@ -12,7 +12,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cancer_alliance.early_diagnosis.results_files import RESULT_FILES, lake_metrics, write_results
+from cancer_alliance.early_diagnosis.results_files import RESULTS, lake_metrics, write_results
+from cancer_alliance.results import catalogue
 from cancer_alliance.stats.intervals import wilson
 
 from .conftest import REGISTRATION, parse
@@ -69,7 +70,7 @@ def test_shares_and_intervals_by_alliance_ccg_and_trust(engine, by):
 
 def test_rows_in_each_file_add_up_to_every_registration(engine, tmp_path):
     written = write_results(engine.frame(REGISTRATION, parse(REGISTRATIONS)), tmp_path)
-    assert [path.name for path in written] == list(RESULT_FILES.values())
+    assert [path.name for path in written] == [catalogue.entry(name).filename for name in RESULTS.values()]
     for path in written:
         assert pd.read_parquet(path)["registrations"].sum() == 6
 

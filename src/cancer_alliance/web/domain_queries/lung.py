@@ -6,16 +6,15 @@ from typing import Any
 
 import pandas as pd
 
-from cancer_alliance.lung.programme_files import RESULT_FILES
+from cancer_alliance.lung.programme_files import RESULTS
 from cancer_alliance.lung.published import as_seen
-from cancer_alliance.results.reader import _read_parquet
 from cancer_alliance.web.queries import policy_for
 
 
 def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
     """A lung results file (`alliance`, `ccg` or `targeting`) as the viewer may see it (`lung.published`:
     for the public, counts pass disclosure control and every rate is recomputed from the published counts)."""
-    frame = ctx.results._read(RESULT_FILES[name], _read_parquet)  # the Results cache (mtime-checked)
+    frame = ctx.results.table(RESULTS[name])  # the Results cache (mtime-checked)
     if name == "targeting":
         return frame
     return as_seen(frame, policy_for(viewer))

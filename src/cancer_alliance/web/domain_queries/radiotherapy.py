@@ -9,14 +9,12 @@ import pandas as pd
 
 from cancer_alliance import reference
 from cancer_alliance.radiotherapy.published import published_compliance
-from cancer_alliance.radiotherapy.results_files import FILES, META
+from cancer_alliance.radiotherapy.results_files import META, RESULTS
 from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.queries import policy_for
 from cancer_alliance.web.scope import Viewer
 
-#: The results files by name as `Results.table` takes them (no suffix).
-RESULTS = {key: file.removesuffix(".parquet") for key, file in FILES.items()}
 #: URL segment -> level of the compliance table.
 LEVELS = {"networks": "network", "providers": "provider"}
 
