@@ -218,7 +218,8 @@ def test_both_routes_are_tagged_patient_level(app):
 
 
 def test_an_event_written_by_a_job_shows_the_job_and_links_to_its_object(app, nat):
-    """The object links to the log filtered to that object ("who else touched it?")."""
+    """The event reads in words (issue 23), and the object links to the log filtered to that object
+    ("who else touched it?")."""
     with app.state.context.store.begin() as session:
         session.add(
             AuditEvent(
@@ -233,11 +234,11 @@ def test_an_event_written_by_a_job_shows_the_job_and_links_to_its_object(app, na
     html = nat.get("/audit", params={"username": "cli-ingest-1"}).text
     assert table(html) == [
         [
-            "2019-04-01 09:00:00",
-            "cli-ingest-1 (job)",
+            "1 Apr 2019 09:00:00",
+            "Command line: ingest 1 (job)",
             "Created",
-            "lake_snapshot cwt-2019-04",
-            '{"rows": 12}',
+            "Lake snapshot cwt-2019-04",
+            "Rows: 12",
             "",
         ]
     ]
