@@ -103,20 +103,22 @@ def test_missing_results_give_a_503_page_not_a_crash(client, web_home):
 def test_about_explains_every_metric_the_pages_show(client):
     """Issue 6 item 2, "About: what each metric means and its source": every standard of every
     framework with its threshold and source, the SPC icons, the early-diagnosis ambitions and the PTL
-    terms."""
+    terms. Sources read in words, without working notes (issue 23: `source_in_words`)."""
     from markupsafe import escape  # as Jinja escapes
 
     from cancer_alliance import reference
     from cancer_alliance.early_diagnosis.definitions import ambitions
     from cancer_alliance.stats.icons import ICON_LABELS
+    from cancer_alliance.web.presenters.sources import source_in_words
 
     page = client.get("/about").text
     for standard in reference.standards():
-        assert str(escape(standard.title)) in page and str(escape(standard.source)) in page
+        assert str(escape(standard.title)) in page
+        assert str(escape(source_in_words(standard.source))) in page
     assert page.count('class="app-spc-icon"') == len(ICON_LABELS)
     for label in ICON_LABELS.values():
         assert label in page
     for ambition in ambitions():
-        assert str(escape(ambition.source)) in page
+        assert str(escape(source_in_words(ambition.source))) in page
     for term in ("62-day backlog", "104 days or more", "Passed day 28, 62 or 104 in the last 7 days"):
         assert term in page
