@@ -3,8 +3,9 @@ this month's worst trust on the 62-day standard beside England, open its patient
 page at 1280 px and 390 px: no sideways overflow, axe, a full-page screenshot.
 
 The web fixture's March 2019 (tests/web/conftest.py): RGT 37 of 40 within 62 days (92.5%), RGN 4 of 5
-(80.0%), RTX 9 of 12; England 50 of 57 (87.7%). East of England's worst trust is RGN, 7.7 points
-below England."""
+(80.0%), RTX 9 of 12; England 50 of 57 (87.7%). RGN's 5 patients are below the small-number rule's
+20 (decision 0039), so it is listed with a caution, not ranked: East of England's worst ranked trust
+is RGT, 4.8 points above England."""
 
 from __future__ import annotations
 
@@ -33,18 +34,21 @@ def test_an_alliance_manager_finds_this_months_worst_trust_and_opens_its_ptl(pag
     expect(page.locator("#trusts")).to_contain_text("March 2019")
     expect(page.locator("#england-comparator")).to_contain_text("England in March 2019: 87.7%")
     worst = page.locator("#trusts-table tbody tr").first
-    expect(worst).to_contain_text("North West Anglia")
-    expect(worst).to_contain_text("80.0%")
-    expect(worst).to_contain_text("7.7 points below")
+    expect(worst).to_contain_text("Cambridge University Hospitals")
+    expect(worst).to_contain_text("92.5%")
+    expect(worst).to_contain_text("4.8 points above")
+    few = page.locator("#trusts-table tbody tr").nth(1)
+    expect(few).to_contain_text("North West Anglia")
+    expect(few).to_contain_text("Fewer than 20 patients: not ranked")
 
     # When they open the worst trust's pathways
     worst.get_by_role("link", name=re.compile("^Open pathways")).click()
 
     # Then the patient tracking list shows that trust's open pathways only
-    expect(page).to_have_url(re.compile(r"/ptl\?provider=RGN"))
+    expect(page).to_have_url(re.compile(r"/ptl\?provider=RGT"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Patient tracking list")
-    expect(page.locator('a[href="/ptl/P-RGN-1"]')).to_be_visible()
-    expect(page.locator('a[href="/ptl/P-RGT-1"]')).to_have_count(0)
+    expect(page.locator('a[href="/ptl/P-RGT-1"]')).to_be_visible()
+    expect(page.locator('a[href="/ptl/P-RGN-1"]')).to_have_count(0)
     check_widths(page, "manager-worst-trust-ptl")
 
 

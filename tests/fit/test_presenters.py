@@ -47,7 +47,9 @@ def test_public_metric_rows_show_c_for_withheld_counts_and_rates_over_them():
 
 def test_yield_sources_in_words():
     assert present.yield_source_text("observed") == "Observed"
-    assert "nhse_2026_80 (+11% cancers, 80-120 µg/g)" in present.yield_source_text("assumed:nhse_2026_80")
+    assert "stated assumption 1 (+11% cancers, 80 to 120 µg/g)" in present.yield_source_text(
+        "assumed:nhse_2026_80"
+    )
     assert present.yield_source_text("not_estimated").startswith("Not estimated")
 
 

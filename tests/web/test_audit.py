@@ -77,7 +77,9 @@ def test_adding_a_note_saves_it_with_its_audit_event_and_no_free_text_in_the_log
         data={
             "text": "Awaiting CT report; chase radiology Friday",
             "next_action": "Chase radiology",
-            "next_action_due": "2019-04-05",
+            "next_action_due_day": "5",
+            "next_action_due_month": "4",
+            "next_action_due_year": "2019",
             "csrf_token": token,
         },
         follow_redirects=False,

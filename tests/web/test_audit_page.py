@@ -73,8 +73,12 @@ def test_each_filter_is_kept_in_the_form(nat):
         "action": "view",
         "object_type": "cwt_pathway",
         "object_id": "P-RGT-1",
-        "since": "2019-04-01",
-        "until": "2999-12-31",
+        "since_day": "1",
+        "since_month": "4",
+        "since_year": "2019",
+        "until_day": "31",
+        "until_month": "12",
+        "until_year": "2999",
     }
     html = nat.get("/audit", params=query).text
     assert len(table(html)) == 1
@@ -86,6 +90,19 @@ def test_each_filter_is_kept_in_the_form(nat):
                 name
             )
     assert 'href="/audit.csv?username=rgt&amp;action=view&amp;object_type=cwt_pathway' in html
+    assert "since=2019-04-01&amp;until=2999-12-31" in html
+
+
+def test_from_and_to_are_nhs_date_inputs_not_typed_iso_days(nat):
+    """The NHS.UK date input (three boxes), no yyyy-mm-dd in the words (issue #23, "Words")."""
+    html = nat.get("/audit").text
+    for field in ("since", "until"):
+        for part in ("day", "month", "year"):
+            assert f'name="{field}_{part}"' in html
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", re.sub(r"<[^>]+>", " ", html))
+    typed = {"since_day": "1", "since_month": "1", "since_year": "2019", "until_day": "31"}
+    typed |= {"until_month": "3", "until_year": "2019"}
+    assert table(nat.get("/audit", params=typed).text) == [["No audit events match these filters."]]
 
 
 def test_dates_filter_by_day_in_utc(nat):
@@ -190,6 +207,8 @@ BAD_FILTERS = [
     ({"until": "2019-02-30"}, "To: '2019-02-30' is not a date; use YYYY-MM-DD"),
     ({"since": "2019-04-02", "until": "2019-04-01"}, "To: 2019-04-01 is before since 2019-04-02"),
     ({"object_id": "x" * 65}, "Object id must be 64 characters or fewer."),
+    ({"since_day": "5", "since_year": "2019"}, "From must include a month."),
+    ({"until_day": "30", "until_month": "2", "until_year": "2019"}, "To must be a real date."),
 ]
 BAD_PAGES = [
     ({"page": "0"}, "Page must be a whole number from 1 to 100000."),

@@ -17,9 +17,20 @@ def test_the_alliance_page_ranks_its_trusts_in_the_month_lowest_first_beside_eng
     assert "Every standard in February 2019" in html
     assert "England in February 2019: <strong>87.7%</strong>" in html
     table = html[html.index('id="trusts-table"') : html.index("</table>", html.index('id="trusts-table"'))]
-    assert table.index("North West Anglia") < table.index("Cambridge University Hospitals")
+    # RGN's 5 patients are below the small-number rule's 20 (decision 0039): listed after, not ranked
+    assert table.index("Cambridge University Hospitals") < table.index("North West Anglia")
     assert "7.7 points below" in table and "4.8 points above" in table
+    assert "Not ranked" in table and "Fewer than 20 patients: not ranked" in table
+    assert 'id="ranking-small-numbers"' in html
     assert 'href="/ptl?provider=RGN"' in table
+
+
+def test_with_the_small_number_rule_off_the_lowest_rate_leads(signed_in, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_SPC_MIN_PATIENTS", "0")
+    html = signed_in("east").get(f"/alliances/{EAST}?month=2019-02").text
+    table = html[html.index('id="trusts-table"') : html.index("</table>", html.index('id="trusts-table"'))]
+    assert table.index("North West Anglia") < table.index("Cambridge University Hospitals")
+    assert "Not ranked" not in table and 'id="ranking-small-numbers"' not in html
 
 
 def test_the_scorecard_has_england_in_the_same_month(signed_in):
@@ -60,7 +71,9 @@ def test_the_explorer_filters_by_alliance_and_compares_its_trusts_with_england(s
     assert "England over the same months, tumour types and route: <strong>87.7%</strong>" in html
     start = html.index('id="compare-table"')
     table = html[start : html.index("</table>", start)]
-    assert table.index("North West Anglia") < table.index("Cambridge University Hospitals")
+    # RGN's 15 patients over the period are below the small-number rule's 20: listed after, with the caution
+    assert table.index("Cambridge University Hospitals") < table.index("North West Anglia")
+    assert "Fewer than 20 patients: not ranked" in table
     assert "Morecambe Bay" not in table  # RTX is in Lancashire and South Cumbria
     assert "7.7 points below" in table
     rows = client.get("/api/performance", params={"standard": "62d_usc", "alliance": EAST}).json()["rows"]

@@ -122,3 +122,32 @@ def test_the_access_log_lists_the_newest_views_and_notes_together(app, signed_in
         "Viewed the pathway",
     ]
     assert [entry["when"] for entry in log] == sorted((entry["when"] for entry in log), reverse=True)
+
+
+def test_the_next_action_due_is_the_nhs_date_input_and_a_wrong_date_is_kept_with_its_error(signed_in):
+    """Three boxes, not the browser's date picker (NHS digital service manual, date input); an
+    impossible date is refused in the design system's words, with what was typed shown again."""
+    rgt = signed_in("rgt")
+    page = rgt.get("/ptl/P-RGT-1").text
+    assert 'type="date"' not in page
+    for part in ("day", "month", "year"):
+        assert f'name="next_action_due_{part}"' in page
+    token = csrf_token(page)
+    typed = {"next_action_due_day": "31", "next_action_due_month": "2", "next_action_due_year": "2019"}
+    refused = rgt.post("/ptl/P-RGT-1/notes", data={"text": "Chase CT", "csrf_token": token} | typed)
+    assert refused.status_code == 400
+    assert "Next action date must be a real date" in refused.text
+    assert re.search(
+        r'name="next_action_due_day"[^>]*value="31"|value="31"[^>]*name="next_action_due_day"', refused.text
+    )
+    typed["next_action_due_day"] = "28"
+    saved = rgt.post(
+        "/ptl/P-RGT-1/notes", data={"text": "Chase CT", "next_action": "Chase", "csrf_token": token} | typed
+    )
+    assert saved.status_code == 200 and "by 28 February 2019" in saved.text
+
+
+def test_the_route_is_named_in_words(signed_in):
+    page = signed_in("rgt").get("/ptl/P-RGT-1").text
+    assert "Urgent suspected cancer" in page or "National screening programme" in page
+    assert not re.search(r">\s*(usc|breast_symptomatic|screening|upgrade)\s*<", page)

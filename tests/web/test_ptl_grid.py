@@ -25,10 +25,13 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 
 def add_note(client, record_id: str, text: str, action: str = "", due: str = "") -> None:
+    """`due` as YYYY-MM-DD, typed into the NHS.UK date input's three boxes."""
     token = csrf_token(client.get(f"/ptl/{record_id}").text)
+    year, month, day = due.split("-") if due else ("", "", "")
+    boxes = {"next_action_due_day": day, "next_action_due_month": month, "next_action_due_year": year}
     response = client.post(
         f"/ptl/{record_id}/notes",
-        data={"text": text, "next_action": action, "next_action_due": due, "csrf_token": token},
+        data={"text": text, "next_action": action, "csrf_token": token} | boxes,
         follow_redirects=False,
     )
     assert response.status_code == 303

@@ -178,3 +178,26 @@ def test_map_notes_go_into_the_accessible_name_of_the_area():
     )
     labels = {area.code: area.label for area in drawn.areas}
     assert labels == {"A": "Alpha: Stage 1-2 50.0% (Note)", "B": "Beta: Stage 1-2 60.0%"}
+
+
+def test_spc_rows_show_limits_clipped_to_what_a_percentage_can_be_as_the_chart_draws_them():
+    """Issue 23: a computed 127.1% upper limit reads 100.0% in the table, as on the chart; the
+    computed values stay in the data (the API and CSV read them from there)."""
+    table = pd.DataFrame(
+        {
+            "reporting_month": ["2019-01", "2019-02", "2019-03"],
+            "total": [3.0, 4.0, 2.0],
+            "within": [3.0, 2.0, 2.0],
+            "breaches": [0.0, 2.0, 0.0],
+            "performance": [1.0, 0.5, 1.0],
+            "threshold": [0.85, 0.85, 0.85],
+            "mean": [0.8333, 0.8333, 0.8333],
+            "lpl": [-0.0210, 0.3954, 0.0],
+            "upl": [1.2710, 0.9, 1.0],
+            "point_type": ["common_cause"] * 3,
+        }
+    )
+    rows = spc_rows(table)
+    shown = [(r["lpl"], r["upl"]) for r in rows]
+    assert shown == [("0.0%", "100.0%"), ("39.5%", "90.0%"), ("0.0%", "100.0%")]
+    assert table["upl"].iloc[0] == 1.2710 and table["lpl"].iloc[0] == -0.0210

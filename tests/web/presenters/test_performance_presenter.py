@@ -123,15 +123,66 @@ def test_the_month_ranking_puts_the_lowest_first_with_england_beside_each():
     from cancer_alliance.web.presenters.performance import month_ranking, points_against
 
     in_month = period_totals(FRAME[FRAME["reporting_month"] == "2019-01"], ["provider"], "62d_usc")
-    rows = month_ranking(in_month, {"A": "Alpha", "B": "Beta"}, 0.925)
+    rows = month_ranking(in_month, {"A": "Alpha", "B": "Beta"}, 0.925, minimum=0)
     # January: A 9 of 10 (90.0%), B 2.5 of 2.5 (100.0%); England 92.5%
     assert [(r.rank, r.name, r.performance, r.against_england) for r in rows] == [
         (1, "Alpha", "90.0%", "2.5 points below"),
         (2, "Beta", "100.0%", "7.5 points above"),
     ]
     february = period_totals(FRAME[FRAME["reporting_month"] == "2019-02"], ["provider"], "62d_usc")
-    assert [r.against_england for r in month_ranking(february, {}, None)] == [""]
+    assert [r.against_england for r in month_ranking(february, {}, None, minimum=0)] == [""]
     assert points_against(0.5, 0.5) == "the same"
+
+
+MONTH = pd.DataFrame(
+    {
+        "provider": ["BIG", "TINY", "MID", "NONE"],
+        "total": [40.0, 4.0, 20.0, 0.0],
+        "within": [30.0, 1.0, 19.0, 0.0],
+        "performance": [0.75, 0.25, 0.95, None],
+        "threshold": [0.85] * 4,
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "expected"),
+    [
+        # Decision 0039's rule at 20: TINY's 1 of 4 (25.0%) is not ranked and does not lead as the worst
+        (20, [(1, "BIG", ""), (2, "MID", ""), (None, "TINY", "Fewer than 20 patients"), (None, "NONE", "")]),
+        # 20 patients is not small (fewer than the minimum is)
+        (
+            21,
+            [
+                (1, "BIG", ""),
+                (None, "TINY", "Fewer than 21"),
+                (None, "MID", "Fewer than 21"),
+                (None, "NONE", ""),
+            ],
+        ),
+        # 0 turns the rule off: lowest first
+        (0, [(1, "TINY", ""), (2, "BIG", ""), (3, "MID", ""), (None, "NONE", "")]),
+    ],
+)
+def test_the_month_ranking_applies_the_small_number_rule(minimum, expected):
+    from cancer_alliance.web.presenters.performance import month_ranking
+
+    rows = month_ranking(MONTH, {}, 0.8, minimum=minimum)
+    assert [
+        (r.rank, r.code, r.caution[: len(c)]) for r, (_, _, c) in zip(rows, expected, strict=True)
+    ] == expected
+
+
+def test_the_month_ranking_reads_the_setting_by_default(monkeypatch):
+    from cancer_alliance.web.presenters.performance import month_ranking
+
+    monkeypatch.setenv("ALLIANCE_SPC_MIN_PATIENTS", "3")
+    assert [r.code for r in month_ranking(MONTH, {}, None)][:1] == ["TINY"]
+    monkeypatch.delenv("ALLIANCE_SPC_MIN_PATIENTS")
+    first = month_ranking(MONTH, {}, None)[0]
+    assert first.code == "BIG"
+    tiny = next(r for r in month_ranking(MONTH, {}, None) if r.code == "TINY")
+    assert tiny.caution.endswith("moves the rate by 5 points or more")
 
 
 def test_the_scorecard_shows_england_in_the_same_month_beside_each_standard():

@@ -118,7 +118,7 @@ def add_note(
 ):
     """Add a note and next action to a pathway in scope (send the session's CSRF token in X-CSRF-Token)."""
     row = scope.open_pathway(record_id)
-    errors, _ = note_errors(note_in.text, note_in.next_action, "")
+    errors, _ = note_errors(note_in.text, note_in.next_action, None)
     if errors:
         raise HTTPException(status_code=422, detail=[e["text"] for e in errors])
     note = PtlNote(

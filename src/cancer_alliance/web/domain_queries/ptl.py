@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query
 
+from cancer_alliance.web.date_input import DateAnswer
 from cancer_alliance.web.free_text import NHS_NUMBER_MESSAGE, has_nhs_number
 from cancer_alliance.web.presenters import ptl as present
 from cancer_alliance.web.presenters import ptl_grid
@@ -79,8 +80,11 @@ async def ptl_filters(
 FiltersDep = Annotated[present.PtlFilters, Depends(ptl_filters)]
 
 
-def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, str]], dt.date | None]:
-    """Error-summary entries for a note form (NHS.UK error message style), and the parsed due date."""
+def note_errors(
+    text: str, next_action: str, due: DateAnswer | None
+) -> tuple[list[dict[str, str]], dt.date | None]:
+    """Error-summary entries for a note form (NHS.UK error message style), and the due date read from
+    the NHS.UK date input (`read_date`; None when left blank or not given, as by the API)."""
     errors = []
     if not text.strip():
         errors.append({"text": "Enter a note", "href": "#text"})
@@ -94,15 +98,7 @@ def note_errors(text: str, next_action: str, due: str) -> tuple[list[dict[str, s
         )
     elif has_nhs_number(next_action):
         errors.append({"text": NHS_NUMBER_MESSAGE, "href": "#next_action"})
-    parsed = None
-    if due.strip():
-        try:
-            parsed = dt.date.fromisoformat(due.strip())
-        except ValueError:
-            errors.append(
-                {
-                    "text": "Next action date must be a real date, for example 2019-04-05",
-                    "href": "#next_action_due",
-                }
-            )
+    if due is not None and due.error:
+        errors.append({"text": due.error, "href": "#next_action_due"})
+    parsed = due.date if due is not None else None
     return errors, parsed

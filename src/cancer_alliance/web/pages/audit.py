@@ -27,6 +27,7 @@ from cancer_alliance.store import (
     audit_rows,
 )
 from cancer_alliance.web.context import AuditorDep, SignedInDep
+from cancer_alliance.web.date_input import read_date
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import audit as audit_words
 from cancer_alliance.web.presenters.paging import pagination
@@ -82,14 +83,24 @@ async def audit_query(
     object_id: str = "",
     since: Annotated[str, Query(description="YYYY-MM-DD (UTC), inclusive")] = "",
     until: Annotated[str, Query(description="YYYY-MM-DD (UTC), inclusive")] = "",
+    since_day: str = "",
+    since_month: str = "",
+    since_year: str = "",
+    until_day: str = "",
+    until_month: str = "",
+    until_year: str = "",
 ) -> AuditQuery:
-    """The filters from the query string; a bad value is a 400 naming the field."""
+    """The filters from the query string; a bad value is a 400 naming the field. The form sends From
+    and To as the NHS.UK date input's three boxes (`since_day`, ...); links and the CSV carry them as
+    `since`/`until` days, which the boxes override when typed."""
     texts = {"username": username, "object_type": object_type, "object_id": object_id}
     for name, value in texts.items():
         if len(value.strip()) > MAX_FILTER:
             raise HTTPException(
                 status_code=400, detail=f"{LABELS[name]} must be {MAX_FILTER} characters or fewer."
             )
+    since = _typed_day("since", since_day, since_month, since_year) or since
+    until = _typed_day("until", until_day, until_month, until_year) or until
     try:
         return AuditQuery(
             username=username,
@@ -105,6 +116,15 @@ async def audit_query(
 
 
 QueryDep = Annotated[AuditQuery, Depends(audit_query)]
+
+
+def _typed_day(name: str, day: str, month: str, year: str) -> str:
+    """The day typed into `name`'s date input as YYYY-MM-DD, or "" when left blank; a part missing or
+    not a real date is a 400 in the design system's words ("From must be a real date")."""
+    answer = read_date(LABELS[name], day, month, year)
+    if answer.error:
+        raise HTTPException(status_code=400, detail=f"{answer.error}.")
+    return answer.date.isoformat() if answer.date else ""
 
 
 async def page_number(page: str = "1") -> int:

@@ -11,7 +11,7 @@ from cancer_alliance.web.context import ContextDep, ViewerDep
 from cancer_alliance.web.domain_queries.cwt import FiltersDep
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters.charts import performance_trend
-from cancer_alliance.web.presenters.formatting import format_month, percent
+from cancer_alliance.web.presenters.formatting import format_month, percent, route_name
 from cancer_alliance.web.presenters.performance import month_ranking, month_rows
 from cancer_alliance.web.queries import (
     ExplorerFilters,
@@ -38,6 +38,7 @@ def explorer(request: Request, ctx: ContextDep, viewer: ViewerDep, filters: Filt
         "explorer.jinja",
         filters=filters,
         choices=explorer_options(ctx.results),
+        routes=[(code, route_name(code)) for code in explorer_options(ctx.results).routes],
         standard_choices={i.standard_id: i.title for i in standard_infos()},
         rows=month_rows(series),
         spec=json.dumps(performance_trend(series, title)),

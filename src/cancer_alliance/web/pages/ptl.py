@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.store import ObjectRef, PtlNote
 from cancer_alliance.web.context import AuditorDep, ContextDep, ScopeDep, SignedInDep, StoreDep
+from cancer_alliance.web.date_input import read_date
 from cancer_alliance.web.domain_queries.ptl import FiltersDep, note_errors
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import ptl as present
@@ -149,12 +150,15 @@ def ptl_add_note(
     session: StoreDep,
     text: Annotated[str, Form()] = "",
     next_action: Annotated[str, Form()] = "",
-    next_action_due: Annotated[str, Form()] = "",
+    next_action_due_day: Annotated[str, Form()] = "",
+    next_action_due_month: Annotated[str, Form()] = "",
+    next_action_due_year: Annotated[str, Form()] = "",
 ):
     pathway = scope.open_pathway(record_id)
-    errors, due = note_errors(text, next_action, next_action_due)
+    typed = read_date("Next action date", next_action_due_day, next_action_due_month, next_action_due_year)
+    errors, due = note_errors(text, next_action, typed)
     if errors:
-        form = {"text": text, "next_action": next_action, "next_action_due": next_action_due}
+        form = {"text": text, "next_action": next_action, "next_action_due": typed.values()}
         return _pathway_page(
             request, record_id, ctx, scope, auditor, errors=errors, form=form, status_code=400
         )

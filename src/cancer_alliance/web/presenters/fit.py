@@ -19,7 +19,14 @@ from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.stats.charts import funnel_chart, spc_chart
 from cancer_alliance.stats.funnel import funnel, funnel_curve
 from cancer_alliance.web.presenters.charts import SCHEMA, funnel_flag_label
-from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
+from cancer_alliance.web.presenters.formatting import (
+    WITHHELD,
+    count,
+    format_month,
+    is_missing,
+    limit_percent,
+    percent,
+)
 
 #: The rates a page lists, with their labels (fractions unless per 1,000).
 RATE_LABELS = {
@@ -175,8 +182,8 @@ def spc_table_rows(points: pd.DataFrame, months: pd.DataFrame, rate: str) -> lis
             "invited": count(row["invited"]),
             "value": rate_text(row[rate]),
             "mean": rate_text(row["mean"]),
-            "lpl": rate_text(row["lpl"]),
-            "upl": rate_text(row["upl"]),
+            "lpl": limit_percent(row["lpl"]),
+            "upl": limit_percent(row["upl"]),
             "point": "" if is_missing(row["point_type"]) else str(row["point_type"]).replace("_", " "),
         }
         for row in merged.sort_values("invitation_month").to_dict("records")
@@ -187,11 +194,13 @@ def yield_source_text(source: str, settings: FitSettings = DEFAULT_SETTINGS) -> 
     if source in YIELD_SOURCE_TEXT:
         return YIELD_SOURCE_TEXT[source]
     ids = source.removeprefix("assumed:").split("+")
-    named = {a.assumption_id: a for a in settings.yield_assumptions}
+    # Named as the assumptions table below the plan names them: "Stated assumption N", never the id.
+    named = {a.assumption_id: (n, a) for n, a in enumerate(settings.yield_assumptions, start=1)}
     return "Assumed below the observed bands: " + "; ".join(
-        f"{i} (+{named[i].cancer_increase:.0%} cancers, {named[i].band_lower:g}-{named[i].band_upper:g} µg/g)"
+        f"stated assumption {named[i][0]} (+{named[i][1].cancer_increase:.0%} cancers,"
+        f" {named[i][1].band_lower:g} to {named[i][1].band_upper:g} µg/g)"
         if i in named
-        else i
+        else "a stated assumption"
         for i in ids
     )
 

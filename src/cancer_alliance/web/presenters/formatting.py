@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from cancer_alliance.reference import code_list
+
 
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -25,11 +27,28 @@ def format_month(month: str | None) -> str:
     return dt.date.fromisoformat(f"{month}-01").strftime("%B %Y")
 
 
+def route_name(code: str | None) -> str:
+    """A CWT route in words as the published statistics name it ("usc" -> "Urgent suspected cancer");
+    a code the list does not know is shown as it is, so a new route is never hidden."""
+    if not code:
+        return ""
+    return code_list("cwt_route").get(code, code)
+
+
 def percent(value: float | None, places: int = 1) -> str:
     """A fraction as a percentage, e.g. 0.9312 -> `93.1%`; missing -> empty text."""
     if is_missing(value):
         return ""
     return f"{value * 100:.{places}f}%"
+
+
+def limit_percent(value: float | None) -> str:
+    """An SPC process limit on a rate as a percentage, clipped to 0-100% as the chart draws it
+    (`stats.charts.spc_chart`): a rate cannot lie outside that range, so a computed 127.1% reads as
+    100.0%. The computed value stays in the data, the CSV and the API."""
+    if is_missing(value):
+        return ""
+    return percent(min(max(float(value), 0.0), 1.0))
 
 
 #: A withheld count, everywhere (ONS and Government Analysis Function convention: "[c]" confidential;

@@ -12,7 +12,14 @@ import pandas as pd
 
 from cancer_alliance.pathways import default_definitions
 from cancer_alliance.stats.charts import spc_chart
-from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, is_missing, percent
+from cancer_alliance.web.presenters.formatting import (
+    WITHHELD,
+    count,
+    format_month,
+    is_missing,
+    limit_percent,
+    percent,
+)
 from cancer_alliance.web.presenters.ptl import milestone_name
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
@@ -196,7 +203,9 @@ def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
             decided=count(row["decided"]),
             compliance=percent(row["compliance"]),
             mean=percent(row["mean"]),
-            limits=f"{percent(row['lpl'])} to {percent(row['upl'])}" if not is_missing(row["lpl"]) else "",
+            limits=f"{limit_percent(row['lpl'])} to {limit_percent(row['upl'])}"
+            if not is_missing(row["lpl"])
+            else "",
             point=POINT_TYPE_LABELS.get(str(row["point_type"]), "")
             if isinstance(row["point_type"], str)
             else "",

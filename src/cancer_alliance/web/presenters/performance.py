@@ -15,7 +15,8 @@ import pandas as pd
 
 from cancer_alliance.stats.charts import POINT_TYPE_LABELS
 from cancer_alliance.stats.icons import ICON_LABELS, icon_data_uri
-from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, percent
+from cancer_alliance.stats.spc.small_numbers import min_patients, small
+from cancer_alliance.web.presenters.formatting import count, format_month, is_missing, limit_percent, percent
 
 #: Metrics offered for the map and headline tables: standard id -> short label.
 HEADLINE_STANDARDS = {
@@ -115,32 +116,54 @@ def points_against(value: float | None, comparator: float | None) -> str:
 
 @dataclass(frozen=True)
 class MonthRankRow:
-    rank: int
+    """One trust in the month's ranking; `rank` is None and `caution` says why for a trust below the
+    small-number rule's patients."""
+
+    rank: int | None
     code: str
     name: str
     total: str
     performance: str
     against_england: str
     tag: dict[str, str]
+    caution: str = ""
 
 
-def month_ranking(in_month: pd.DataFrame, names: dict[str, str], england: float | None) -> list[MonthRankRow]:
-    """Trusts in one month, lowest rate first (so the trust needing a look leads; ties by name), those
-    without patients last, each with its difference from England's rate in the same month."""
+def month_ranking(
+    in_month: pd.DataFrame, names: dict[str, str], england: float | None, minimum: int | None = None
+) -> list[MonthRankRow]:
+    """Trusts in one month, lowest rate first (so the trust needing a look leads; ties by name), each
+    with its difference from England's rate in the same month. The small-number rule (decision 0039,
+    `stats.spc.small_numbers`; `minimum` defaults to the `ALLIANCE_SPC_MIN_PATIENTS` setting) applies
+    here as on the SPC chart: a trust with fewer than `minimum` patients in the month is not ranked
+    (one patient moves its rate by 5 points or more, so it could lead as "worst" by chance); it is
+    listed after the ranked trusts with the caution, and those without patients come last."""
+    minimum = min_patients() if minimum is None else minimum
     table = in_month.assign(name=in_month["provider"].map(lambda c: names.get(c, c or "Unknown")))
-    table = table.sort_values(["performance", "name"], ascending=[True, True], na_position="last")
-    return [
-        MonthRankRow(
-            rank=i + 1,
-            code=row["provider"],
-            name=row["name"],
-            total=count(row["total"]),
-            performance=percent(row["performance"]),
-            against_england=points_against(row["performance"], england),
-            tag=met_tag(row["performance"], row["threshold"]),
+    missing = table["performance"].isna()
+    table = table.assign(_missing=missing, _small=small(table["total"], minimum) & ~missing)
+    table = table.sort_values(["_missing", "_small", "performance", "name"])
+    caution = (
+        f"Fewer than {minimum} patients: not ranked, as one patient moves the rate by"
+        f" {100 / max(minimum, 1):.0f} points or more"
+    )
+    rows, rank = [], 0
+    for row in table.to_dict("records"):
+        few, ranked = bool(row["_small"]), not (row["_small"] or row["_missing"])
+        rank += ranked
+        rows.append(
+            MonthRankRow(
+                rank=rank if ranked else None,
+                code=row["provider"],
+                name=row["name"],
+                total=count(row["total"]),
+                performance=percent(row["performance"]),
+                against_england=points_against(row["performance"], england),
+                tag=met_tag(row["performance"], row["threshold"]),
+                caution=caution if few else "",
+            )
         )
-        for i, row in enumerate(table.to_dict("records"))
-    ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -203,7 +226,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def spc_rows(table: pd.DataFrame) -> list[dict[str, str]]:
     """A monthly series with its SPC columns (mean, lpl, upl, point_type) as table rows for display;
-    a month left out of the limits (no published rate) shows blanks."""
+    a month left out of the limits (no published rate) shows blanks, and the limits are clipped to
+    0-100% as the chart draws them (`limit_percent`)."""
     rows = []
     for row, shown in zip(table.to_dict("records"), month_rows(table), strict=True):
         point_type = row.get("point_type")
@@ -211,8 +235,8 @@ def spc_rows(table: pd.DataFrame) -> list[dict[str, str]]:
             {
                 **shown,
                 "mean": percent(row.get("mean")),
-                "lpl": percent(row.get("lpl")),
-                "upl": percent(row.get("upl")),
+                "lpl": limit_percent(row.get("lpl")),
+                "upl": limit_percent(row.get("upl")),
                 "point_type": POINT_TYPE_LABELS.get(point_type, "") if isinstance(point_type, str) else "",
             }
         )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cancer_alliance.cwt import ptl as cwt_ptl
 from cancer_alliance.web.presenters import ptl_grid
-from cancer_alliance.web.presenters.formatting import format_date, is_missing
+from cancer_alliance.web.presenters.formatting import format_date, is_missing, route_name
 
 #: Query value -> grid column to sort by (`ptl_grid.SORTS`).
 SORTS = ptl_grid.SORTS
@@ -297,7 +297,7 @@ def summary_rows(pathway: Mapping[str, Any], provider_name: str = "") -> list[di
         ("Referred", format_date(pathway.get("referral_date"))),
         ("Tumour type", tumour_type_text(pathway)),
         ("Tumour site team", pathway.get("team") or ""),
-        ("Route", pathway["route"] or ""),
+        ("Route", route_name(pathway["route"])),
         ("Days waited", str(pathway["days_waited"])),
         ("Band", pathway["band"] or ""),
         ("Stage", pathway.get("stage") or ""),
