@@ -54,16 +54,65 @@ def check_page(page: Page, name: str) -> None:
 WIDTHS = (1280, 390)
 
 
+#: Visible tables cut off by a box that scrolls or clips sideways (its scrollWidth beyond its clientWidth,
+#: overflow-x auto, scroll, hidden or clip) with a cell's right edge past the box's visible edge: each
+#: table's name (id, caption or the heading before it), how many pixels of columns are out of sight and
+#: the box's tag and class. Measuring the cells ignores a visually hidden caption's pixel or two.
+HIDDEN_COLUMNS_JS = """() => {
+  const clips = el => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const heading = table => {
+    for (let el = table; el && el !== document.body; el = el.parentElement) {
+      for (let prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        const h = prev.matches('h1,h2,h3,h4') ? prev : prev.querySelector('h1,h2,h3,h4');
+        if (h) return h.textContent.trim();
+      }
+    }
+    return '';
+  };
+  const named = table => (table.id ? '#' + table.id + ' ' : '')
+    + JSON.stringify((table.caption ? table.caption.textContent : heading(table)).trim().slice(0, 80));
+  const found = [];
+  for (const table of document.querySelectorAll('table')) {
+    if (!table.getClientRects().length) continue;
+    const cells = [...table.querySelectorAll('th, td')].filter(cell => cell.getClientRects().length);
+    const right = Math.max(...cells.map(cell => cell.getBoundingClientRect().right));
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (box.scrollWidth <= box.clientWidth || !clips(box)) continue;
+      const edge = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
+      const hidden = Math.round(right - edge);
+      if (hidden > 1) {
+        found.push(`table ${named(table)}: ${hidden} px of columns hidden in <${box.tagName.toLowerCase()}`
+          + ` class="${box.className}">`);
+        break;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def hidden_columns(page: Page) -> list[str]:
+    """Tables whose columns are out of sight inside a box that scrolls or clips sideways (such as
+    `app-table-scroll`): the page itself fits, but a reader on that width cannot see every column."""
+    return page.evaluate(HIDDEN_COLUMNS_JS)
+
+
 def check_widths(page: Page, name: str) -> None:
-    """At each of `WIDTHS`: nothing wider than the viewport (no sideways scrolling of the page), the
-    accessibility baseline, and a full-page screenshot `<name>-<width>.png` (`check_page`)."""
+    """At each of `WIDTHS`: nothing wider than the viewport (no sideways scrolling of the page), no table
+    column hidden in a sideways-scrolling box (`hidden_columns`), the accessibility baseline, and a
+    full-page screenshot `<name>-<width>.png` (`check_page`)."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(100)  # the header re-flows its "More" menu on resize
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, f"{name} at {width} px is {overflow} px wider than the viewport"
+        problems = [f"{overflow} px wider than the viewport"] if overflow > 0 else []
+        problems += hidden_columns(page)
+        if problems:  # the screenshot shows what failed
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        assert problems == [], f"{name} at {width} px: " + "; ".join(problems)
         check_page(page, f"{name}-{width}")
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 

@@ -18,15 +18,17 @@ from cancer_alliance.web.pages import audit as audit_page
 
 pytestmark = pytest.mark.web
 
-ROW = re.compile(r'<tr class="nhsuk-table__row">(.*?)</tr>', re.S)
+ROW = re.compile(r'<tr class="nhsuk-table__row"[^>]*>(.*?)</tr>', re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+#: The column heading each cell repeats for a phone (nhsuk-table--responsive).
+HEADING = re.compile(r'<span class="nhsuk-table__heading"[^>]*>.*?</span>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
 
 def table(html: str) -> list[list[str]]:
     """The audit table's rows as cell texts."""
     body = html[html.index('id="audit-table"') :]
-    body = body[: body.index("</table>")]
+    body = HEADING.sub("", body[body.index("<tbody") : body.index("</table>")])
     return [[unescape(TAG.sub("", cell)).strip() for cell in CELL.findall(row)] for row in ROW.findall(body)]
 
 

@@ -180,7 +180,9 @@ def early_stage_trend(
 def followup_shares(rows: Sequence[dict[str, Any]], trust_names: dict[str, str]) -> dict[str, Any]:
     """Each trust's share of patients finishing treatment who were stratified and share of those on
     follow-up who self-manage (published `followup.metrics` rows), as dots with their 95% intervals,
-    against the ambitions: all stratified, about 70% self-managing (dashed rules)."""
+    against the ambitions: all stratified, about 70% self-managing (dashed rules). The marks are hidden
+    from screen readers (vega-lite `aria: false`; unnamed, axe's svg-img-alt fails them): the chart's
+    description names it and the table beside it gives every figure."""
     measures = (
         ("stratified", "Stratified, of patients finishing treatment"),
         ("self_managing", "Self-managing, of patients on follow-up"),
@@ -218,7 +220,7 @@ def followup_shares(rows: Sequence[dict[str, Any]], trust_names: dict[str, str])
         "layer": [
             {
                 "data": {"values": values},
-                "mark": {"type": "rule", "opacity": 0.6},
+                "mark": {"type": "rule", "opacity": 0.6, "aria": False},
                 "encoding": {
                     "y": y,
                     "yOffset": {"field": "measure"},
@@ -229,7 +231,7 @@ def followup_shares(rows: Sequence[dict[str, Any]], trust_names: dict[str, str])
             },
             {
                 "data": {"values": values},
-                "mark": {"type": "point", "filled": True, "size": 60},
+                "mark": {"type": "point", "filled": True, "size": 60, "aria": False},
                 "encoding": {
                     "y": y,
                     "yOffset": {"field": "measure"},

@@ -1,0 +1,103 @@
+"""Every page each role's header offers, at 1280 px and 390 px (issue 23, "Done when", first item): a
+person of each role signs in, then opens every header link in turn; on each page nothing is wider than
+the window, no table hides columns in a sideways-scrolling box, axe finds nothing serious, and a
+full-page screenshot is saved (test-artifacts/role-<role>-<page>-<width>.png).
+
+The roles are those `web/navigation.py` builds headers for: the public (signed out), a national user,
+an alliance user, a trust user, and a trust user with the clinical grant (who also has the follow-up
+worklist). One copy of the browser tests' home serves the whole module, so the grant stays here."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from tests.browser.conftest import serve
+from tests.browser.journeys import check_widths, sign_in, slug
+from tests.followup.web.helpers import add_patient, grant_clinical
+from tests.web.conftest import EAST
+
+from cancer_alliance.store import open_store
+
+pytestmark = pytest.mark.browser
+
+#: role label -> username in the web fixture (tests/web/conftest.py USERS); None is signed out.
+ROLES = {
+    "public": None,
+    "national": "nat",
+    "alliance": "east",
+    "trust": "rtx",
+    "trust-clinical": "rgt",
+}
+
+
+@pytest.fixture(scope="module")
+def role_server(browser_home, tmp_path_factory) -> Iterator[str]:
+    """The browser tests' home copied once for this module, with RGT's user granted clinical access
+    and one follow-up patient, so the worklist has a row to lay out."""
+    home = tmp_path_factory.mktemp("role-pages") / "home"
+    shutil.copytree(browser_home, home, symlinks=True)
+    store = open_store(f"sqlite:///{home / 'alliance.sqlite3'}")
+    try:
+        grant_clinical(store, "rgt")
+        add_patient(store, trust_code="RGT", alliance_code=EAST)
+    finally:
+        store.close()
+    with serve(home) as url:
+        yield url
+
+
+@pytest.fixture
+def role_page(browser, role_server):
+    context = browser.new_context(base_url=role_server, locale="en-GB")
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+
+
+#: Pages still failing at 390 px (issue 23), by the end of their path: the failure must be exactly
+#: these, so fixing one without removing it here fails too, as does any new failure.
+KNOWN_AT_390 = {
+    "/timed-pathways": "265 px wider than the viewport (a chart and rows with row headers)",
+    "/bowel-screening/E56000009": "82 px wider than the viewport (the CCG table)",
+    "/bowel-screening/E56000018": "53 px wider than the viewport (the CCG table)",
+}
+
+HEADER_LINKS_JS = """() => [...document.querySelectorAll('nav.nhsuk-header__navigation a')]
+  .map(a => [a.textContent.trim(), new URL(a.href).pathname + new URL(a.href).search])"""
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_in_the_roles_header_fits_both_widths(role_page, role):
+    page = role_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    if ROLES[role]:
+        sign_in(page, ROLES[role])
+    else:
+        page.goto("/")
+    links = dict.fromkeys(tuple(link) for link in page.evaluate(HEADER_LINKS_JS))
+    assert len(links) >= 7, links
+    failures, known = [], set()
+    for text, href in links:
+        page.goto(href)
+        try:
+            check_widths(page, f"role-{role}-{slug(text)}")
+        except AssertionError as failure:
+            gap = next((end for end in KNOWN_AT_390 if href.endswith(end)), None)
+            if gap and f"at 390 px: {KNOWN_AT_390[gap].split(' (')[0]}" in str(failure):
+                known.add(href)
+            else:
+                failures.append(f"{text} ({href}): {failure}")
+    assert failures == [], "\n".join(failures)
+    expected = {href for _, href in links if any(href.endswith(end) for end in KNOWN_AT_390)}
+    assert known == expected, f"known gaps fixed? update KNOWN_AT_390: {expected - known}"
