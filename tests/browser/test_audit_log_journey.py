@@ -25,9 +25,9 @@ def test_a_national_user_finds_a_pathway_view_in_the_audit_log(page):
     page.locator("#apply-audit-filters").click()
     expect(page).to_have_url(re.compile(r"object_type=cwt_pathway&object_id=P-RTX-1"))
     rows = page.locator("#audit-table tbody tr")
-    expect(rows.first.locator("td").nth(1)).to_have_text("nat")
-    expect(rows.first.locator("td").nth(2)).to_have_text("Viewed")
-    expect(rows.first.locator("td").nth(3)).to_have_text("Pathway P-RTX-1")
+    expect(rows.first.locator("td").nth(1)).to_have_accessible_name("nat")
+    expect(rows.first.locator("td").nth(2)).to_have_accessible_name("Viewed")
+    expect(rows.first.locator("td").nth(3)).to_have_accessible_name("Pathway P-RTX-1")
     expect(page.locator("#audit-csv")).to_have_attribute("href", re.compile(r"object_type=cwt_pathway"))
     check_page(page, "audit-log")
     page.goto("/audit")  # every event: details folded, nothing wider than a phone
