@@ -79,9 +79,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(base_url=server, accept_downloads=True, locale="en-GB")
+@contextmanager
+def watched_page(browser, base_url: str, **options) -> Iterator:
+    """A page of a new browser context at `base_url` that collects Content Security Policy
+    violations from the console in `page.csp_violations` (checked by `journeys.check_page`)."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
     page = context.new_page()
     page.csp_violations = []
     page.on(
@@ -92,5 +94,13 @@ def page(browser, server):
             else None
         ),
     )
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    with watched_page(browser, server, accept_downloads=True) as page:
+        yield page

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.journeys import check_page, sign_in
+from tests.browser.journeys import check_page, resize, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def check_widths(page: Page, name: str) -> None:
     """At 1280 px and at 390 px: nothing wider than the window, every grid column visible, axe clean
     and a full-page screenshot (test-artifacts/<name>-<width>.png)."""
     for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
+        resize(page, width, height)
         page.wait_for_load_state("networkidle")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{name} is {scroll_width} px wide in a {width} px window"

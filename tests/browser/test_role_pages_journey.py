@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from tests.browser.conftest import serve
+from tests.browser.conftest import serve, watched_page
 from tests.browser.journeys import check_widths, sign_in, slug
 from tests.followup.web.helpers import add_patient, grant_clinical
 from tests.web.conftest import EAST
@@ -50,19 +50,8 @@ def role_server(browser_home, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def role_page(browser, role_server):
-    context = browser.new_context(base_url=role_server, locale="en-GB")
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            page.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
-    yield page
-    context.close()
+    with watched_page(browser, role_server) as page:
+        yield page
 
 
 #: Pages still failing at 390 px (issue 23), by the end of their path: the failure must be exactly
