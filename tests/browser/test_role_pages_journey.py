@@ -5,11 +5,13 @@ full-page screenshot is saved (test-artifacts/role-<role>-<page>-<width>.png).
 
 The roles are those `web/navigation.py` builds headers for: the public (signed out), a national user,
 an alliance user, a trust user, and a trust user with the clinical grant (who also has the follow-up
-worklist). One copy of the browser tests' home serves the whole module, so the grant stays here."""
+worklist). One copy of the browser tests' home serves the whole module, so the grant and the rows
+laid out (a follow-up patient, an East of England deliverable) are made here, whatever ran before."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +20,8 @@ from tests.browser.journeys import check_widths, sign_in, slug
 from tests.followup.web.helpers import add_patient, grant_clinical
 from tests.web.conftest import EAST
 
-from cancer_alliance.store import open_store
+from cancer_alliance.programme.deliverables import DeliverableInput, add_deliverable
+from cancer_alliance.store import Auditor, open_store
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +35,28 @@ ROLES = {
 }
 
 
+DELIVERABLE = DeliverableInput(
+    title="Recover the 62-day standard",
+    owner="Programme manager",
+    due_date=date(2019, 3, 31),
+    metric_key="cwt:62d_usc",
+    trajectory={"2019-01": 0.80, "2019-02": 0.82, "2019-03": 0.85},
+)
+
+
 @pytest.fixture(scope="module")
 def role_server(browser_home, tmp_path_factory) -> Iterator[str]:
-    """The browser tests' home copied once for this module, with RGT's user granted clinical access
-    and one follow-up patient, so the worklist has a row to lay out."""
+    """The browser tests' home copied once for this module, with RGT's user granted clinical access,
+    one follow-up patient and one deliverable linked to a metric, so the worklist and the
+    deliverables table have a row to lay out."""
     home = tmp_path_factory.mktemp("role-pages") / "home"
     shutil.copytree(browser_home, home, symlinks=True)
     store = open_store(f"sqlite:///{home / 'alliance.sqlite3'}")
     try:
         grant_clinical(store, "rgt")
         add_patient(store, trust_code="RGT", alliance_code=EAST)
+        with store.begin() as session:
+            add_deliverable(session, Auditor(session, job_id="test"), EAST, "2018/19", DELIVERABLE)
     finally:
         store.close()
     with serve(home) as url:
