@@ -11,8 +11,8 @@ laid out (a follow-up patient, an East of England deliverable) are made here, wh
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from tests.browser.conftest import serve, watched_page
@@ -69,14 +69,6 @@ def role_page(browser, role_server):
         yield page
 
 
-#: Pages still failing at 390 px (issue 23), by the end of their path: the failure must be exactly
-#: these, so fixing one without removing it here fails too, as does any new failure.
-KNOWN_AT_390 = {
-    "/timed-pathways": "265 px wider than the viewport (a chart and rows with row headers)",
-    "/bowel-screening/E56000009": "82 px wider than the viewport (the CCG table)",
-    "/bowel-screening/E56000018": "53 px wider than the viewport (the CCG table)",
-}
-
 HEADER_LINKS_JS = """() => [...document.querySelectorAll('nav.nhsuk-header__navigation a')]
   .map(a => [a.textContent.trim(), new URL(a.href).pathname + new URL(a.href).search])"""
 
@@ -91,17 +83,11 @@ def test_every_page_in_the_roles_header_fits_both_widths(role_page, role):
         page.goto("/")
     links = dict.fromkeys(tuple(link) for link in page.evaluate(HEADER_LINKS_JS))
     assert len(links) >= 7, links
-    failures, known = [], set()
+    failures = []
     for text, href in links:
         page.goto(href)
         try:
             check_widths(page, f"role-{role}-{slug(text)}")
         except AssertionError as failure:
-            gap = next((end for end in KNOWN_AT_390 if href.endswith(end)), None)
-            if gap and f"at 390 px: {KNOWN_AT_390[gap].split(' (')[0]}" in str(failure):
-                known.add(href)
-            else:
-                failures.append(f"{text} ({href}): {failure}")
+            failures.append(f"{text} ({href}): {failure}")
     assert failures == [], "\n".join(failures)
-    expected = {href for _, href in links if any(href.endswith(end) for end in KNOWN_AT_390)}
-    assert known == expected, f"known gaps fixed? update KNOWN_AT_390: {expected - known}"

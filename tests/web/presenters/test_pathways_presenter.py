@@ -82,5 +82,5 @@ def test_steps_are_named_from_day_0_and_hidden_when_withheld():
         ("Day 0 to CT", "[c]", "", ""),
         ("CT to PET-CT", "40", "9", "3.0"),
     ]
-    spec = present.steps_chart(steps, "Where the days are lost")
+    spec = present.steps_chart(steps, "East of England")
     assert [v["step"] for v in spec["data"]["values"]] == ["Day 0 to CT", "CT to PET-CT"]

@@ -43,7 +43,7 @@ def _page(request: Request, ctx, viewer: Viewer, level: str, code: str, tumour: 
     label = present.milestone_name(milestone)
     label = label[0].lower() + label[1:] if label[1:2].islower() else label  # CT and PET-CT keep capitals
     title = f"{present.TUMOURS[tumour]}: {label} within target"
-    steps_spec = present.steps_chart(found["steps"], f"Where the days are lost, {name}")
+    steps_spec = present.steps_chart(found["steps"], name)
     spc_withheld = SPC_WITHHELD if policy_for(viewer) is not None else None
     show_chart = not trend.empty and spc_withheld is None
     trend_spec = present.trend_chart(trend, f"{title}, by month of day 0") if show_chart else None

@@ -103,9 +103,12 @@ def step_rows(table: pd.DataFrame) -> list[StepRow]:
     ]
 
 
-def steps_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
-    """Bars of the mean days lost against the target in each step, one row of bars per tumour:
-    where the days are lost. None when there is nothing to draw."""
+def steps_chart(table: pd.DataFrame, organisation: str) -> dict[str, Any] | None:
+    """Bars of the mean days lost against the target in each step, the steps of each tumour together
+    and coloured by tumour: where the days are lost. One view as wide as its container (a faceted
+    chart cannot follow its container, and at 655 px it was wider than a phone); long step names are
+    shortened on the axis and given whole in the tooltip and the table below. None when there is
+    nothing to draw. The organisation is the title's second line, so a long trust name is not cut off."""
     data = table[table["mean_days_lost"].notna()]
     if data.empty:
         return None
@@ -113,29 +116,45 @@ def steps_chart(table: pd.DataFrame, title: str) -> dict[str, Any] | None:
         {
             "tumour": TUMOURS.get(row["tumour"], row["tumour"]),
             "step": _step_name(row["step"]),
+            "bar": f"{TUMOURS.get(row['tumour'], row['tumour'])}: {_step_name(row['step'])}",
             "order": int(row["sequence"]),
             "lost": round(float(row["mean_days_lost"]), 2),
         }
-        for row in data.to_dict("records")
+        for row in data.sort_values(["tumour", "sequence"]).to_dict("records")
     ]
     return {
         "$schema": SCHEMA,
-        "title": title,
-        "description": f"{title}: mean days lost against the target in each step, by tumour.",
+        "title": {
+            "text": "Where the days are lost",
+            "subtitle": organisation,
+            "anchor": "start",
+            "frame": "bounds",
+        },
+        "description": f"Where the days are lost, {organisation}: mean days lost against the target in each step, by tumour.",
+        "width": "container",
         "data": {"values": values},
-        "facet": {"row": {"field": "tumour", "type": "nominal", "title": None}},
-        "resolve": {"scale": {"y": "independent"}},
-        "spec": {
-            "width": 420,
-            "mark": {"type": "bar", "color": "#005eb8"},
-            "encoding": {
-                "y": {"field": "step", "type": "nominal", "sort": {"field": "order"}, "title": None},
-                "x": {"field": "lost", "type": "quantitative", "title": "Mean days lost per pathway"},
-                "tooltip": [
-                    {"field": "step", "type": "nominal"},
-                    {"field": "lost", "type": "quantitative", "format": ".1f"},
-                ],
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {
+                "field": "bar",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": {"labelLimit": 150},
             },
+            "x": {"field": "lost", "type": "quantitative", "title": "Mean days lost per pathway"},
+            "color": {
+                "field": "tumour",
+                "type": "nominal",
+                "title": "Tumour",
+                "scale": {"range": ["#005eb8", "#ae2573", "#007f3b"]},  # NHS blue, dark pink, green
+                "legend": {"orient": "top"},
+            },
+            "tooltip": [
+                {"field": "tumour", "type": "nominal", "title": "Tumour"},
+                {"field": "step", "type": "nominal", "title": "Step"},
+                {"field": "lost", "type": "quantitative", "format": ".1f", "title": "Mean days lost"},
+            ],
         },
     }
 
