@@ -130,7 +130,10 @@ def steps_chart(table: pd.DataFrame, organisation: str) -> dict[str, Any] | None
             "anchor": "start",
             "frame": "bounds",
         },
-        "description": f"Where the days are lost, {organisation}: mean days lost against the target in each step, by tumour.",
+        "description": (
+            f"Where the days are lost, {organisation}: mean days lost against the target in each step, "
+            "by tumour."
+        ),
         "width": "container",
         "data": {"values": values},
         "mark": {"type": "bar"},
