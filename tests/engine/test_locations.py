@@ -288,6 +288,22 @@ URI = "dbfs:/alliance/input.csv"
         ["radiotherapy", "compliance", "--courses", URI, "--linacs", URI, "-o", "compliance.csv"],
         ["pathways", "evaluate", URI, "-o", "milestones.csv"],
         ["lung", "risk", "--model", "plcom2012", URI, "-o", "scored.csv"],
+        ["fit", "metrics", "records.csv", "-o", "dbfs:/alliance/metrics.parquet"],
+        ["fit", "thresholds", "records.csv", "-o", "plan.csv", "--demand", "main.cancer.demand"],
+        ["fit", "symptomatic", "records.csv", "-o", "file:///shared/symptomatic.csv"],
+        ["pathways", "evaluate", "records.csv", "-o", "main.cancer.milestones"],
+        ["pathways", "report", "records.csv", "-o", "s3a://bucket/compliance.parquet"],
+        ["lung", "risk", "--model", "plcom2012", "records.csv", "-o", "dbfs:/alliance/scored.parquet"],
+        [
+            "radiotherapy",
+            "compliance",
+            "--courses",
+            "records.csv",
+            "--linacs",
+            "records.csv",
+            "-o",
+            "main.rt.c",
+        ],
     ],
 )
 def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_nothing(

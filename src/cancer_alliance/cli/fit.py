@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cancer_alliance.cli.inputs import WHERE, Profile
+from cancer_alliance.cli.inputs import WHERE, Profile, output_option
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit.files import metrics_file, symptomatic_file, thresholds_file
@@ -47,7 +47,7 @@ def _words(text: str) -> list[str]:
 @app.command()
 def metrics(
     episodes: Episodes,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Metrics file to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Metrics")],
     by: Annotated[
         str,
         typer.Option(
@@ -89,7 +89,7 @@ def metrics(
 @app.command()
 def thresholds(
     episodes: Episodes,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Plan file to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Plan")],
     thresholds: Annotated[
         str, typer.Option("--thresholds", help="Comma-separated thresholds in µg Hb/g.")
     ] = ",".join(f"{t:g}" for t in PLANNING_THRESHOLDS),
@@ -98,10 +98,10 @@ def thresholds(
         typer.Option(help="Colonoscopy capacity CSV: screening_centre_code, month (yyyy-mm), slots."),
     ] = None,
     demand: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             help="Also write colonoscopy demand per threshold, screening centre and month of result here "
-            "(default with --capacity: OUTPUT's name + .demand)."
+            f"(default with --capacity: OUTPUT's name + .demand): {WHERE}."
         ),
     ] = None,
     engine: Engine = EngineName.duckdb,
@@ -140,7 +140,7 @@ def symptomatic(
         str,
         typer.Argument(metavar="RECORDS", help=f"Canonical CWT records, .csv, .parquet or .xml: {WHERE}."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Table")],
     by: Annotated[str, typer.Option(help="Comma-separated groups: provider, reporting_month.")] = "",
     engine: Engine = EngineName.duckdb,
     profile: Profile = None,

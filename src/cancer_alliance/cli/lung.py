@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cancer_alliance.cli.inputs import WHERE
+from cancer_alliance.cli.inputs import WHERE, output_option
 from cancer_alliance.csv_export import write_lists
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
@@ -33,7 +33,7 @@ def risk(
         str,
         typer.Argument(metavar="INPUT", help=f"People (or nodules for brock), .csv or .parquet: {WHERE}."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Scored rows")],
     model: Annotated[Model, typer.Option("--model", help="Risk model.", case_sensitive=False)],
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the model.", envvar="ALLIANCE_ENGINE")

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cancer_alliance.cli.inputs import WHERE
+from cancer_alliance.cli.inputs import WHERE, output_option
 from cancer_alliance.csv_export import write_csv
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
@@ -95,7 +95,7 @@ def evaluate(
             metavar="EVENTS", help=f"Pathway events, .csv or .parquet (pathway_event columns): {WHERE}."
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Milestones")],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Evaluate as of this day, YYYY-MM-DD (default: the latest event date)."),
@@ -195,9 +195,7 @@ def report(
     by: Annotated[
         str, typer.Option(help="Comma list of groups: provider_code, alliance_code, tumour, month.")
     ] = "",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Table to write, .csv or .parquet.")
-    ] = None,
+    output: Annotated[str | None, output_option("Table")] = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Evaluate as of this day, YYYY-MM-DD (default: the latest event date)."),
@@ -217,7 +215,6 @@ def report(
     Example: alliance pathways report events.parquet --view bottleneck --by provider_code -o bottleneck.csv
     """
     from cancer_alliance.pathways.report_files import View, parse_groups, report_file
-    from cancer_alliance.table_files import write_table
 
     try:
         chosen = View(view)
@@ -228,10 +225,14 @@ def report(
     try:
         settings = settings_from(definitions, target, ruled_out_skips_not_applicable)
         table, used = report_file(
-            events, chosen, parse_groups(by), as_of=_as_of(as_of), engine=engine, settings=settings
+            events,
+            chosen,
+            parse_groups(by),
+            as_of=_as_of(as_of),
+            output=output,
+            engine=engine,
+            settings=settings,
         )
-        if output is not None:
-            write_table(table, output)
     except InputError as error:
         raise _fail(error) from None
     console = Console()

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cancer_alliance.cli.inputs import WHERE
+from cancer_alliance.cli.inputs import WHERE, output_option
 from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest.profiles import profile_names
@@ -42,9 +42,7 @@ def compliance(
         str, typer.Option("--courses", help=f"Radiotherapy courses, .csv or .parquet: {WHERE}.")
     ],
     linacs: Annotated[str, typer.Option("--linacs", help=f"Linac inventory, .csv or .parquet: {WHERE}.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Compliance table to write, .csv or .parquet.")
-    ],
+    output: Annotated[str, output_option("Compliance table")],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Day to check (yyyy-mm-dd); default the day after the latest course."),

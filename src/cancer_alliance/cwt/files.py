@@ -31,6 +31,8 @@ from cancer_alliance.engine.io import (
     check_engine,
     local_frame,
     location,
+    output_location,
+    rejected_path,
     write_output,
 )
 from cancer_alliance.ingest import inputs
@@ -51,12 +53,6 @@ class EvaluateSummary:
     rejected_path: Location
 
 
-def rejected_path(output: Path | str | Location) -> Location:
-    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv` (a table:
-    OUTPUT_rejected)."""
-    return (output if isinstance(output, Location) else location(output)).sibling(".rejected.csv")
-
-
 def evaluate_file(
     input: Path | str,
     output: Path | str,
@@ -71,8 +67,7 @@ def evaluate_file(
     `with_flags`) to `output` and the rejected records with their reasons to `rejected_path(output)`:
     first the rows that fail the checks of `alliance ingest`, then those the rules leave out. Either
     may be a local path, a URI or (on Spark) a table."""
-    source, target = location(input), location(output)
-    target.format  # noqa: B018  (refuses an unknown extension before any work)
+    source, target = location(input), output_location(output)
     session = open_engine(engine)
     check_engine(session, source)
     check_engine(session, target)

@@ -35,7 +35,15 @@ from cancer_alliance.cwt.ptl import (
 )
 from cancer_alliance.cwt.tumour_types import TumourTypeRange, tumour_type_ranges
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.engine.io import Kind, Location, check_engine, local_frame, location, write_output
+from cancer_alliance.engine.io import (
+    Kind,
+    Location,
+    check_engine,
+    local_frame,
+    location,
+    output_location,
+    write_output,
+)
 
 _ARROW = {
     "string": pa.string(),
@@ -94,8 +102,7 @@ def summary_path(output: Path | str | Location) -> Path | Location:
 
 def _target(output: Path | str | Location) -> Path | Location:
     """An output as the commands report it: a local Path, else its Location (URI or table)."""
-    where = output if isinstance(output, Location) else location(output)
-    where.format  # noqa: B018  (refuses an unknown extension before any work)
+    where = output_location(output)
     return where.path if where.kind == Kind.path else where
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -75,6 +76,20 @@ def location(text: str | Path) -> Location:
     return Location(text, Kind.path)
 
 
+def output_location(output: Path | str | Location) -> Location:
+    """Where an output goes, its extension checked before any work (InputError on one other than .csv or
+    .parquet; a table has none)."""
+    where = output if isinstance(output, Location) else location(output)
+    where.format  # noqa: B018  (raises on an unknown extension)
+    return where
+
+
+def rejected_path(output: Path | str | Location) -> Location:
+    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv` (a table:
+    OUTPUT_rejected)."""
+    return (output if isinstance(output, Location) else location(output)).sibling(".rejected.csv")
+
+
 def check_engine(engine: Engine, where: Location) -> None:
     """URIs and tables are the engine's storage: only Spark reads and writes them here."""
     if where.kind != Kind.path and engine.name != EngineName.spark:
@@ -135,10 +150,12 @@ def read_engine_text(engine: Engine, where: Location) -> pa.Table:
     return frame.select(*[F.col(f"`{name}`").cast("string").alias(name) for name in frame.columns]).toArrow()
 
 
-def write_output(engine: Engine, table: pa.Table, where: Location) -> None:
+def write_output(engine: Engine, table: pa.Table | pd.DataFrame, where: Location) -> None:
     """Write a (small, collected) result: a local file as the platform writes every file, a URI or table
     through the engine, replacing what was there. A CSV URI is a folder with one part file, as Spark
-    writes CSV."""
+    writes CSV. Every command's output goes through here."""
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
     if where.kind == Kind.path:
         write_table(table, where.path)
         return

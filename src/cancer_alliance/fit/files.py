@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.engine.io import Location, check_engine, output_location, write_output
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit import metrics as fit_metrics
 from cancer_alliance.fit import planning
@@ -27,7 +28,7 @@ from cancer_alliance.fit.rules import band_counts, check_groups, programme_count
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings
 from cancer_alliance.ingest import inputs
 from cancer_alliance.results import catalogue
-from cancer_alliance.table_files import file_format, write_table
+from cancer_alliance.table_files import write_table
 
 TABLE = "fit_screening_episode"
 CAPACITY_COLUMNS = ("screening_centre_code", "month", "slots")
@@ -54,7 +55,7 @@ def counts_from(episodes: Any, by: Sequence[str], settings: FitSettings = DEFAUL
 class MetricsSummary:
     groups: int
     episodes: int
-    output: Path
+    output: Location
 
 
 def metrics_file(
@@ -67,19 +68,20 @@ def metrics_file(
     settings: FitSettings = DEFAULT_SETTINGS,
     profile: str | Path | None = None,
 ) -> MetricsSummary:
-    """Programme metrics of the episodes in `input` by `by`, written to `output` (see metrics.py)."""
-    output = Path(output)
-    file_format(output)
+    """Programme metrics of the episodes in `input` by `by`, written to `output` (see metrics.py); either
+    may be a local path, a URI or (on Spark) a table."""
+    target = output_location(output)
     try:
         check_groups(by)
     except ValueError as error:
         raise InputError(f"--by: {error}") from None
     session = open_engine(engine)
+    check_engine(session, target)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
         episodes = read_episodes(session, input, Path(scratch), profile)
         table = fit_metrics.metrics(counts_from(episodes, by, settings))
-    write_table(fit_metrics.output_table(table, by, intervals=intervals), output)
-    return MetricsSummary(groups=len(table), episodes=int(table["invited"].sum()), output=output)
+    write_output(session, fit_metrics.output_table(table, by, intervals=intervals), target)
+    return MetricsSummary(groups=len(table), episodes=int(table["invited"].sum()), output=target)
 
 
 def read_capacity(path: Path | str) -> pd.DataFrame:
@@ -125,8 +127,8 @@ def read_capacity(path: Path | str) -> pd.DataFrame:
 class ThresholdSummary:
     plan: pd.DataFrame
     demand: pd.DataFrame
-    output: Path
-    demand_path: Path | None
+    output: Location
+    demand_path: Location | None
 
 
 def plan_tables(
@@ -154,30 +156,34 @@ def thresholds_file(
     thresholds: Sequence[float] = DEFAULT_SETTINGS.planning_thresholds,
     *,
     capacity: Path | str | None = None,
-    demand_output: Path | str | None = None,
+    demand_output: Path | str | Location | None = None,
     engine: EngineName | str | None = None,
     settings: FitSettings = DEFAULT_SETTINGS,
     profile: str | Path | None = None,
 ) -> ThresholdSummary:
     """Write the plan (planning.PLAN_COLUMNS) to `output` and, when asked or when `capacity` is given,
-    the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`)."""
-    output = Path(output)
-    file_format(output)
+    the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`, a table's
+    + `_demand`). Outputs may be local paths, URIs or (on Spark) tables; `capacity` is a local CSV."""
+    target = output_location(output)
     try:
         thresholds = planning.check_thresholds(thresholds)
     except ValueError as error:
         raise InputError(f"--thresholds: {error}") from None
     slots = read_capacity(capacity) if capacity is not None else None
     if demand_output is None and slots is not None:
-        demand_output = output.with_name(output.stem + ".demand" + output.suffix)
+        demand_output = target.sibling(".demand" + (target.format or ""))
+    demand_target = output_location(demand_output) if demand_output is not None else None
     session = open_engine(engine)
+    check_engine(session, target)
+    if demand_target is not None:
+        check_engine(session, demand_target)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
         episodes = read_episodes(session, input, Path(scratch), profile)
         plan, demand = plan_tables(episodes, thresholds, slots, settings)
-    write_table(plan, output)
-    if demand_output is not None:
-        write_table(demand, Path(demand_output))
-    return ThresholdSummary(plan, demand, output, Path(demand_output) if demand_output else None)
+    write_output(session, plan, target)
+    if demand_target is not None:
+        write_output(session, demand, demand_target)
+    return ThresholdSummary(plan, demand, target, demand_target)
 
 
 #: Thresholds the web's planner offers (µg Hb/g): the band edges precomputed for it.
@@ -248,14 +254,15 @@ def symptomatic_file(
     profile: str | Path | None = None,
 ) -> pd.DataFrame:
     """Symptomatic FIT over the canonical CWT records in `input` (a local file, a URI or a table, read
-    through mapping `profile` and evaluated by the CWT engine)."""
+    through mapping `profile` and evaluated by the CWT engine), written to `output` (a local path, a URI
+    or on Spark a table)."""
     from cancer_alliance.cwt.evaluate import evaluate
     from cancer_alliance.cwt.files import read_records
     from cancer_alliance.fit.symptomatic import CARRY, symptomatic_fds
 
-    output = Path(output)
-    file_format(output)
+    target = output_location(output)
     session = open_engine(engine)
+    check_engine(session, target)
     with tempfile.TemporaryDirectory(prefix="alliance-fit-") as scratch:
         records = read_records(session, input, Path(scratch), profile)
         try:
@@ -263,5 +270,5 @@ def symptomatic_file(
         except ValueError as error:
             raise InputError(f"--by: {error}") from None
     table = symptomatic_table(counts, by)
-    write_table(table, output)
+    write_output(session, table, target)
     return table

@@ -2,9 +2,10 @@
 
 INPUT is CSV or Parquet with the model's input columns (a local path, a URI or, on Spark, a catalogue
 table read by the engine) (docs/sources.md 'Interface';
-`inputs.input_columns(model)`), other columns allowed. OUTPUT is INPUT unchanged (every column, every
-row, in order) plus `risk`, the model's probability 0..1, unrounded; optionally `model_version` and
-`coefficient_source` (Appendix A); a Parquet output records both in its file metadata always.
+`inputs.input_columns(model)`), other columns allowed. OUTPUT (a local path, a URI or, on Spark, a
+table) is INPUT unchanged (every column, every row, in order) plus `risk`, the model's probability 0..1,
+unrounded; optionally `model_version` and `coefficient_source` (Appendix A); a local Parquet output
+records both in its file metadata always (Spark writes no Arrow metadata: ask for the columns).
 
 A value that is not a number where one is needed, or is outside the model's domain, stops the run
 with an InputError naming the file, the data row (1 = first row after the header) and the field,
@@ -25,13 +26,22 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.engine.io import Kind, Location, check_engine, local_frame, location, read_engine_input
+from cancer_alliance.engine.io import (
+    Kind,
+    Location,
+    check_engine,
+    local_frame,
+    location,
+    output_location,
+    read_engine_input,
+    write_output,
+)
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
 from cancer_alliance.lung.inputs import Field, ModelInputError, fields, missing_columns
 from cancer_alliance.lung.models import add_risk, info
 from cancer_alliance.lung.settings import DEFAULT_SETTINGS, LungSettings
-from cancer_alliance.table_files import file_format, write_table
+from cancer_alliance.table_files import file_format
 
 ROW = "_row"
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -45,7 +55,7 @@ class ScoreSummary:
     model: str
     version: str
     rows: int
-    output: Path
+    output: Location
 
 
 def score_file(
@@ -59,10 +69,10 @@ def score_file(
     with_provenance: bool = False,
 ) -> ScoreSummary:
     """Score every row of `input` with `model` on the engine and write `output` (see module doc)."""
-    where, output, model = location(input), Path(output), Model(model)
-    file_format(output)
+    where, output, model = location(input), output_location(output), Model(model)
     session = open_engine(engine)
     check_engine(session, where)
+    check_engine(session, output)
     source = where.path if where.kind == Kind.path else where
     original = read_input(source, model) if where.kind == Kind.path else _engine_input(session, where, model)
     staged = _typed(source, original, fields(model)).append_column(
@@ -82,7 +92,7 @@ def score_file(
     if with_provenance:
         table = table.append_column("model_version", pa.array([described.version] * table.num_rows))
         table = table.append_column("coefficient_source", pa.array([described.source] * table.num_rows))
-    if file_format(output) == ".parquet":
+    if output.format == ".parquet":
         table = table.replace_schema_metadata(
             {
                 **(table.schema.metadata or {}),
@@ -90,7 +100,7 @@ def score_file(
                 b"coefficient_source": described.source.encode(),
             }
         )
-    write_table(table, output)
+    write_output(session, table, output)
     return ScoreSummary(model=model.value, version=described.version, rows=table.num_rows, output=output)
 
 

@@ -1,6 +1,6 @@
-"""`evaluate_file`: pathway events in (CSV or Parquet, exactly the columns of `pathway_event`; a local
-path, a URI or, on Spark, a catalogue table),
-one row per pathway and milestone out; the library function behind `alliance pathways evaluate`.
+"""`evaluate_file`: pathway events in (CSV or Parquet, exactly the columns of `pathway_event`), one row
+per pathway and milestone out; the library function behind `alliance pathways evaluate`. Input and
+outputs may be local paths, URIs or, on Spark, catalogue tables (`engine.io`, docs/decisions/0034).
 
 The file is checked as at ingest (`ingest.validate`): raw NHS numbers are pseudonymised, and a row
 that fails a check (a wrong type, an unknown event, a date before the start event, a second start
@@ -21,12 +21,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.engine.io import read_local_parquet
+from cancer_alliance.engine.io import (
+    Location,
+    check_engine,
+    output_location,
+    read_local_parquet,
+    rejected_path,
+    write_output,
+)
 from cancer_alliance.ingest.inputs import open_input
 from cancer_alliance.ingest.validate import validate_file
 from cancer_alliance.pathways.milestones import OUTPUT_COLUMNS, TYPES, milestones, unevaluated
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
-from cancer_alliance.table_files import file_format, write_table
 
 REJECTED_COLUMNS = ("row_number", "pathway_id", "field", "check", "reason")
 _ARROW = {
@@ -49,14 +55,9 @@ class EvaluateSummary:
     milestones: int
     as_of: dt.date | None
     status_counts: dict[str, int]
-    output: Path
-    rejected_path: Path
+    output: Location
+    rejected_path: Location
     first_problem: str | None
-
-
-def rejected_path(output: Path | str) -> Path:
-    """Where the rejections of OUTPUT go: OUTPUT with its extension replaced by `.rejected.csv`."""
-    return Path(output).with_suffix(".rejected.csv")
 
 
 def latest_event_date(events: Any) -> dt.date | None:
@@ -114,14 +115,14 @@ def evaluate_file(
     """Evaluate the events in `input`; write `pathway_id, tumour, milestone, target_day, day, status`
     (every column of `TYPES` if `all_columns`) to `output`, and the rejected rows and unevaluated
     pathways to `rejected_path(output)`. `as_of` defaults to the latest event date in the file."""
-    source, output = input, Path(output)
-    file_format(output)
+    source, output = input, output_location(output)
     session = open_engine(engine)
+    check_engine(session, output)
     with tempfile.TemporaryDirectory(prefix="alliance-pathways-") as scratch:
         events, validated = read_events(session, source, Path(scratch))
         result, left_out, as_of = evaluate_frame(events, as_of, settings)
     columns = list(TYPES) if all_columns else list(OUTPUT_COLUMNS)
-    write_table(result.select(columns), output)
+    write_output(session, result.select(columns), output)
     problems = validated.problems
     rejected = pa.concat_tables(
         [
@@ -145,7 +146,7 @@ def evaluate_file(
             ),
         ]
     )
-    write_table(rejected, rejected_path(output))
+    write_output(session, rejected, rejected_path(output))
     counts = pc.value_counts(result.column("status")).to_pylist() if result.num_rows else []
     first = None
     if problems.num_rows:

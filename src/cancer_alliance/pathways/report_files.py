@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from cancer_alliance.engine import EngineName, open_engine
+from cancer_alliance.engine.io import Location, check_engine, output_location, write_output
 from cancer_alliance.errors import InputError
 from cancer_alliance.pathways import metrics
 from cancer_alliance.pathways.files import evaluate_frame, read_events
@@ -54,13 +55,20 @@ def report_file(
     by: list[str],
     *,
     as_of: dt.date | None = None,
+    output: Path | str | Location | None = None,
     engine: EngineName | str | None = None,
     settings: PathwaySettings = DEFAULT_SETTINGS,
 ) -> tuple[pd.DataFrame, dt.date | None]:
-    """The metrics table of the events in `input` and the as-of date used."""
+    """The metrics table of the events in `input` and the as-of date used; the table is also written to
+    `output` when given (a local path, a URI or on Spark a table)."""
+    target = output_location(output) if output is not None else None
     session = open_engine(engine)
+    if target is not None:
+        check_engine(session, target)
     with tempfile.TemporaryDirectory(prefix="alliance-pathways-") as scratch:
         events, _ = read_events(session, input, Path(scratch))
         result, _, as_of = evaluate_frame(events, as_of, settings)
-    frame = metrics.prepare(result.to_pandas())
-    return metric_table(frame, view, by), as_of
+    table = metric_table(metrics.prepare(result.to_pandas()), view, by)
+    if target is not None:
+        write_output(session, table, target)
+    return table, as_of

@@ -1,4 +1,5 @@
-"""`compliance_file`: radiotherapy courses and linacs in (CSV or Parquet), the compliance table out.
+"""`compliance_file`: radiotherapy courses and linacs in (CSV or Parquet), the compliance table out; inputs
+and output may be local paths, URIs or, on Spark, catalogue tables (`engine.io`, docs/decisions/0034).
 
 The library function behind `alliance radiotherapy compliance`. Each input is checked row by row with
 the same checks as `alliance ingest` (types, code lists, patterns, ranges, date orders, duplicate
@@ -21,6 +22,7 @@ import pandas as pd
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
+from cancer_alliance.engine.io import Location, check_engine, output_location, write_output
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import inputs
 from cancer_alliance.radiotherapy.compliance import (
@@ -31,7 +33,6 @@ from cancer_alliance.radiotherapy.compliance import (
 )
 from cancer_alliance.reference.radiotherapy_networks import Requirement, requirements
 from cancer_alliance.stats.intervals import wilson
-from cancer_alliance.table_files import file_format, write_table
 
 #: The issue's columns, then the Wilson interval of each rate (blank for counts).
 COLUMNS = (*OUTPUT_COLUMNS, "ci_lower", "ci_upper")
@@ -45,7 +46,7 @@ class ComplianceSummary:
     as_of: dt.date
     rows: int
     status_counts: dict[str, int]
-    output: Path
+    output: Location
 
 
 def read_checked(engine: Engine, path: Path | str, table_name: str, scratch: Path) -> Any:
@@ -119,10 +120,12 @@ def compliance_file(
     output: Path | str,
     **options: Any,
 ) -> ComplianceSummary:
-    """Write the compliance table of `compliance_frame` to `output` (.csv or .parquet)."""
-    output = Path(output)
-    file_format(output)
+    """Write the compliance table of `compliance_frame` to `output` (.csv or .parquet: a local path, a URI
+    or on Spark a table)."""
+    target = output_location(output)
+    session = open_engine(options.get("engine"))  # the session `compliance_frame` opens too
+    check_engine(session, target)
     day, table = compliance_frame(courses_path, linacs_path, **options)
-    write_table(table, output)
+    write_output(session, table, target)
     counts = {status: int((table["status"] == status).sum()) for status in STATUSES}
-    return ComplianceSummary(as_of=day, rows=len(table), status_counts=counts, output=output)
+    return ComplianceSummary(as_of=day, rows=len(table), status_counts=counts, output=target)

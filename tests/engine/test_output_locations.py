@@ -1,0 +1,130 @@
+"""The outputs of `fit metrics`, `pathways evaluate`, `lung risk` and `radiotherapy compliance` on Spark
+(local): a `file://` Parquet URI and a catalogue table hold DuckDB's rows, a `file://` CSV URI is a folder
+with one part file, and Spark's error is one line with exit code 1 (docs/spark.md, issue 24). DuckDB's
+refusal of a URI or table is in `test_locations.py`, with the other commands'."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from tests.fit.test_cli import write as write_episodes
+from tests.lung.cases import ALL, row
+from tests.lung.test_cli import write_csv as write_people
+from tests.pathways.conftest import TEST_KEY, event, write_events
+from tests.radiotherapy.test_cli import COURSES, LINACS
+from tests.radiotherapy.test_cli import write as write_rows
+from typer.testing import CliRunner
+
+from cancer_alliance.cli import (
+    app,
+    commands,  # noqa: F401  (registers the commands)
+)
+from cancer_alliance.engine import open_engine
+from cancer_alliance.engine.spark import failure_message
+from cancer_alliance.lung.inputs import input_columns
+
+pytestmark = [pytest.mark.cli, pytest.mark.spark]
+
+DATABASE = "issue24"
+
+
+def fit_metrics(folder: Path) -> list[str]:
+    return ["fit", "metrics", str(write_episodes(folder / "episodes.csv")), "--by", "ccg_code"]
+
+
+def pathways_evaluate(folder: Path) -> list[str]:
+    events = [
+        event("p1", "referral_received", "2020-03-02"),
+        event("p1", "ct", "2020-03-06"),
+        event("p2", "referral_received", "2020-03-10", tumour="prostate"),
+        event("p2", "mpmri", "2020-02-30", tumour="prostate"),  # not a date: rejected by row
+    ]
+    return ["pathways", "evaluate", str(write_events(folder / "events.csv", events)), "--as-of", "2020-04-30"]
+
+
+def lung_risk(folder: Path) -> list[str]:
+    cases = [case for case in ALL if case.model == "plcom2012"][:2]
+    columns = input_columns("plcom2012")
+    people = write_people(folder / "people.csv", columns, [row(case, n) for n, case in enumerate(cases)])
+    return ["lung", "risk", "--model", "plcom2012", str(people)]
+
+
+def radiotherapy_compliance(folder: Path) -> list[str]:
+    courses, linacs = write_rows(folder / "courses.csv", COURSES), write_rows(folder / "linacs.csv", LINACS)
+    return [
+        "radiotherapy",
+        "compliance",
+        "--courses",
+        str(courses),
+        "--linacs",
+        str(linacs),
+        "--as-of",
+        "2019-04-01",
+    ]
+
+
+COMMANDS: dict[str, Callable[[Path], list[str]]] = {
+    "fit_metrics": fit_metrics,
+    "pathways_evaluate": pathways_evaluate,
+    "lung_risk": lung_risk,
+    "radiotherapy_compliance": radiotherapy_compliance,
+}
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A catalogue database in the test's temporary folder (the session's warehouse is the working
+    directory's), dropped afterwards."""
+    spark = open_engine("spark").session
+    folder = tmp_path_factory.mktemp("catalogue")
+    spark.sql(f"CREATE DATABASE {DATABASE} LOCATION 'file://{folder}'")
+    yield DATABASE
+    spark.sql(f"DROP DATABASE {DATABASE} CASCADE")
+
+
+def rows(table: pa.Table) -> list[tuple[str, ...]]:
+    """Rows in a stable order whatever order the engine wrote them in."""
+    return sorted(tuple(map(repr, r.values())) for r in table.to_pylist())
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_on_spark_the_output_is_a_file_uri_or_a_table_holding_duckdbs_rows(
+    name, tmp_path, monkeypatch, database
+):
+    monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)  # pathways pseudonymise as at ingest
+    args = COMMANDS[name](tmp_path)
+
+    def alliance(output: str, engine: str = "spark"):
+        return CliRunner().invoke(app, [*args, "-o", output, "--engine", engine])
+
+    local = alliance(str(tmp_path / "duckdb.parquet"), "duckdb")
+    assert local.exit_code == 0, local.output
+    expected = rows(pq.read_table(tmp_path / "duckdb.parquet"))
+
+    parquet = alliance(f"file://{tmp_path}/spark/{name}.parquet")
+    assert parquet.exit_code == 0, parquet.output
+    assert rows(pq.read_table(tmp_path / "spark" / f"{name}.parquet")) == expected
+
+    written = alliance(f"file://{tmp_path}/spark/{name}.csv")
+    assert written.exit_code == 0, written.output
+    (part,) = (tmp_path / "spark" / f"{name}.csv").glob("part-*.csv")
+    with part.open(encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[0] == pq.read_schema(tmp_path / "duckdb.parquet").names and len(lines) == len(expected) + 1
+
+    saved = alliance(f"{database}.{name}")
+    assert saved.exit_code == 0, saved.output
+    assert rows(open_engine("spark").session.table(f"{database}.{name}").toArrow()) == expected
+    if name == "pathways_evaluate":  # the rejections beside the output, as for cwt evaluate
+        assert (tmp_path / "spark" / f"{name}.rejected.csv").is_dir()
+        assert open_engine("spark").session.table(f"{database}.{name}_rejected").count() == 1
+
+    failed = alliance("no_such_database.result")
+    assert failed.exit_code == 1  # `alliance` (cli.main) prints Spark's error as this one line
+    message = failure_message(failed.exception)
+    assert message is not None and message.startswith("Spark: ") and "\n" not in message
