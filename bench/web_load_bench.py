@@ -7,8 +7,14 @@ Prints requests per second, p50/p95/max per URL and the errors (any status but 2
 Target (issue 21): on PostgreSQL, 0 errors and p95 under 300 ms on every URL; SQLite is reported.
 The load generator shares the machine's cores with the server, so the figures are pessimistic.
 
+By default each client asks again as soon as it is answered (`--think 0`): the server is saturated
+and a request's wait is the clients divided by the throughput (Little's law), whatever the code does.
+`--think S` gives each client a pause between requests, drawn from an exponential distribution of mean
+S seconds (a person reading the page before the next click; seeded, so runs compare), which measures
+the answer times people get at that pace instead of the saturation point.
+
 Usage: python bench/web_load_bench.py [--home PATH] [--scale X] [--seconds S] [--clients N]
-       [--stores sqlite,postgresql] [--postgres URL]
+       [--think S] [--stores sqlite,postgresql] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import sys
 import time
@@ -106,8 +113,10 @@ def server_env(home: Path, url: str | None) -> dict[str, str]:
     return env
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float, server_pid: int):
-    """Each client signs in (its own session), then cycles through `paths` until the time is up.
+async def load(base: str, paths: list[str], clients: int, seconds: float, think: float, server_pid: int):
+    """Each client signs in (its own session); each path is asked once, untimed (the results files
+    are read and cached on first use); then each client cycles through `paths` until the time is up,
+    pausing a random time of mean `think` seconds after each answer (none when 0).
     Returns the timings, the errors and the CPU seconds of the server and of this load generator
     during the timed part, with the load average at its end."""
     gate = asyncio.Semaphore(4)  # sign-ins are Argon2 on purpose: a few at a time
@@ -118,6 +127,8 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, server
             return await sign_in(base, f"load.{role}", PASSWORD)
 
     sessions = await asyncio.gather(*(signed(i) for i in range(clients)))
+    for index, path in enumerate(paths):  # untimed: a serving process has its caches warm
+        await sessions[index % len(sessions)].get(path)
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     server_cpu, own_cpu = tree_cpu_seconds(server_pid), time.process_time()
@@ -125,6 +136,9 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, server
 
     async def worker(index: int, client: httpx.AsyncClient) -> None:
         i = index
+        pauses = random.Random(index)
+        if think:  # start spread out, not all at once
+            await asyncio.sleep(pauses.uniform(0, think))
         while time.monotonic() < stop:
             path = paths[i % len(paths)]
             i += 1
@@ -138,6 +152,8 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, server
             except httpx.TransportError as error:  # a dropped connection is an error to count, not a crash
                 errors[f"{path} {type(error).__name__}"] += 1
             timings[path].append((time.perf_counter() - started) * 1000)
+            if think:
+                await asyncio.sleep(min(pauses.expovariate(1 / think), max(stop - time.monotonic(), 0)))
 
     await asyncio.gather(*(worker(i, c) for i, c in enumerate(sessions)))
     after = tree_cpu_seconds(server_pid)
@@ -192,7 +208,7 @@ def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: st
         server = start_server(["--port", str(port)], server_env(home, url), wait_seconds=120)
         try:
             timings, errors, cpu = asyncio.run(
-                load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds, server.pid)
+                load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds, args.think, server.pid)
             )
         finally:
             server.terminate()
@@ -214,6 +230,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, s")
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="maintenance database URL")
     args = parser.parse_args()
@@ -221,7 +238,10 @@ def main() -> int:
     alliance, trust, record = busiest(args.home)
     paths = urls(alliance, trust, record)
     roles = ", ".join(ROLES)
-    print(f"{args.clients} signed-in clients ({roles} in turn), {os.cpu_count()} cores, default workers")
+    pace = f"a mean pause of {args.think:g} s between requests" if args.think else "no pause between requests"
+    print(
+        f"{args.clients} signed-in clients ({roles} in turn), {pace}, {os.cpu_count()} cores, default workers"
+    )
     results = [run(store, args.home, args, paths, alliance, trust) for store in args.stores.split(",")]
     return 0 if all(results) else 1
 
