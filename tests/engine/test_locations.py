@@ -304,6 +304,36 @@ URI = "dbfs:/alliance/input.csv"
             "-o",
             "main.rt.c",
         ],
+        # side files and the outputs of commands that read no canonical input
+        ["fit", "thresholds", "records.csv", "-o", "plan.csv", "--capacity", URI],
+        ["cwt", "performance", "records.csv", "--by", "provider", "-o", "p.csv", "--tumour-types", URI],
+        [
+            "cwt",
+            "ptl",
+            "records.csv",
+            "--census",
+            "2019-03-31",
+            "-o",
+            "ptl.csv",
+            "--tumour-types",
+            "main.r.t",
+        ],
+        [
+            "radiotherapy",
+            "compliance",
+            "--courses",
+            "records.csv",
+            "--linacs",
+            "records.csv",
+            "-o",
+            "c.csv",
+            "--requirements",
+            URI,
+        ],  # fmt: skip
+        ["pathways", "evaluate", "records.csv", "-o", "milestones.csv", "--definitions", "main.ref.defs"],
+        ["pathways", "definitions", "--definitions", URI],
+        ["pathways", "definitions", "-o", "dbfs:/alliance/definitions.csv"],
+        ["lung", "programme", "-o", "main.cancer.lung_programme"],
     ],
 )
 def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_nothing(
@@ -315,3 +345,28 @@ def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_noth
     assert result.exit_code == 2, result.output
     assert "needs the Spark engine" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("output", ["dbfs:/alliance/targeted.csv", "main.cancer.targeted"])
+def test_on_duckdb_lung_target_refuses_a_uri_or_table_output_writing_nothing(tmp_path, monkeypatch, output):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "survival.csv").write_text("ccg_code,survival\nE38000001,0.4\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["lung", "target", "survival.csv", "--choose", "1", "-o", output, "--engine", "duckdb"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "needs the Spark engine" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["survival.csv"]
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("output", ["dbfs:/alliance/report.html", "main.cancer.report"])
+def test_a_report_is_a_local_html_file_and_a_uri_or_table_exits_2_writing_nothing(
+    tmp_path, monkeypatch, output
+):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "early-diagnosis", "--alliance", "E56000005", "-o", output])
+    assert result.exit_code == 2, result.output
+    assert "a report is one HTML file" in result.output
+    assert list(tmp_path.iterdir()) == []

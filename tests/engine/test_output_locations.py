@@ -128,3 +128,29 @@ def test_on_spark_the_output_is_a_file_uri_or_a_table_holding_duckdbs_rows(
     assert failed.exit_code == 1  # `alliance` (cli.main) prints Spark's error as this one line
     message = failure_message(failed.exception)
     assert message is not None and message.startswith("Spark: ") and "\n" not in message
+
+
+def test_on_spark_side_files_and_definitions_are_uris_or_tables_read_as_local_files_are(tmp_path, database):
+    """`pathways definitions` written to a `file://` CSV (a folder with one part file) and to a table reads
+    back through `--definitions` as DuckDB's local file; `fit thresholds --capacity` as a `file://` URI
+    gives the demand of the local file."""
+
+    def alliance(*args: str, engine: str = "spark"):
+        result = CliRunner().invoke(app, [*args, "--engine", engine])
+        assert result.exit_code == 0, result.output
+
+    alliance("pathways", "definitions", "-o", str(tmp_path / "duckdb.csv"), engine="duckdb")
+    expected = (tmp_path / "duckdb.csv").read_text(encoding="utf-8")
+    for place in (f"file://{tmp_path}/spark/definitions.csv", f"{database}.definitions"):
+        alliance("pathways", "definitions", "-o", place)
+        back = tmp_path / f"back-{place.split('.')[-1]}.csv"
+        alliance("pathways", "definitions", "--definitions", place, "-o", str(back))
+        assert back.read_text(encoding="utf-8") == expected, place
+
+    capacity = tmp_path / "capacity.csv"
+    capacity.write_text("screening_centre_code,month,slots\nRAA,2018-04,5\n", encoding="utf-8")
+    episodes = str(write_episodes(tmp_path / "episodes.csv"))
+    for source, demand in ((str(capacity), "local.parquet"), (f"file://{capacity}", "uri.parquet")):
+        alliance("fit", "thresholds", episodes, "--capacity", source, "-o", str(tmp_path / "plan.csv"),
+                 "--demand", str(tmp_path / demand))  # fmt: skip
+    assert rows(pq.read_table(tmp_path / "uri.parquet")) == rows(pq.read_table(tmp_path / "local.parquet"))

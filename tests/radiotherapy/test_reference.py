@@ -77,10 +77,17 @@ def test_a_users_requirements_file_changes_a_setting_and_a_bad_row_is_named(tmp_
         ),
         encoding="utf-8",
     )
-    assert next(r for r in rt.requirements(mine) if r.requirement_id == "imrt_share").threshold == 0.5
+    assert (
+        next(
+            r
+            for r in rt.requirements(mine.read_text(encoding="utf-8"), str(mine))
+            if r.requirement_id == "imrt_share"
+        ).threshold
+        == 0.5
+    )
     mine.write_text(source.replace(",count,eq,1,", ",count,about,1,", 1), encoding="utf-8")
     with pytest.raises(ValueError, match=r"mine.csv line 2: comparison must be one of eq, ge, le"):
-        rt.requirements(mine)
+        rt.requirements(mine.read_text(encoding="utf-8"), str(mine))
 
 
 def test_the_linac_table_is_equipment_with_the_issue_columns():

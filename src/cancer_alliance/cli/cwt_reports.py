@@ -4,7 +4,6 @@ registered on the `alliance cwt` sub-app (`cli/commands.py`)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 import pyarrow as pa
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cancer_alliance.cli.inputs import Profile, input_argument, output_option
+from cancer_alliance.cli.inputs import WHERE, Profile, input_argument, output_option
 from cancer_alliance.cwt.performance import GROUPS, Framework
 from cancer_alliance.cwt.report_files import performance_file, ptl_file
 from cancer_alliance.engine import EngineName
@@ -21,6 +20,9 @@ from cancer_alliance.errors import InputError
 EXIT_UNPROCESSABLE = 2
 PERCENT_COLUMNS = ("performance", "threshold")
 COUNT_COLUMNS = ("total", "within", "breaches")
+TUMOUR_TYPES = typer.Option(
+    help=f"CSV replacing the DERIVED ICD-10 -> tumour type table (same columns): {WHERE}."
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -63,10 +65,7 @@ def performance(
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
     show: Annotated[int, typer.Option(help="Rows to print (the file has them all).")] = 30,
-    tumour_types: Annotated[
-        Path | None,
-        typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
-    ] = None,
+    tumour_types: Annotated[str | None, TUMOUR_TYPES] = None,
     profile: Profile = None,
 ) -> None:
     """Evaluate INPUT and write performance against the CWT standards: one row per standard and
@@ -94,10 +93,7 @@ def ptl(
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
-    tumour_types: Annotated[
-        Path | None,
-        typer.Option(help="CSV replacing the DERIVED ICD-10 -> tumour type table (same columns)."),
-    ] = None,
+    tumour_types: Annotated[str | None, TUMOUR_TYPES] = None,
     profile: Profile = None,
 ) -> None:
     """Write the patient tracking list at the census date: every open 62-day pathway with its days

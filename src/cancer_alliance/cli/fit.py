@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -94,8 +93,10 @@ def thresholds(
         str, typer.Option("--thresholds", help="Comma-separated thresholds in µg Hb/g.")
     ] = ",".join(f"{t:g}" for t in PLANNING_THRESHOLDS),
     capacity: Annotated[
-        Path | None,
-        typer.Option(help="Colonoscopy capacity CSV: screening_centre_code, month (yyyy-mm), slots."),
+        str | None,
+        typer.Option(
+            help=f"Colonoscopy capacity, CSV columns screening_centre_code, month (yyyy-mm), slots: {WHERE}."
+        ),
     ] = None,
     demand: Annotated[
         str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -9,12 +10,14 @@ import typer
 from rich.console import Console
 
 from cancer_alliance.cli.inputs import WHERE, output_option
-from cancer_alliance.csv_export import write_lists
 from cancer_alliance.engine import EngineName
+from cancer_alliance.engine.io import output_location, write_export
 from cancer_alliance.errors import InputError
 from cancer_alliance.lung.coefficients import Model
 
 EXIT_UNPROCESSABLE = 2
+#: The columns of `lung target`'s output.
+RANKED_COLUMNS = ("rank", "ccg_code", "name", "alliance_code", "value", "chosen")
 
 app = typer.Typer(
     name="lung",
@@ -89,7 +92,7 @@ def target(
             help="CSV: ccg_code and a survival (or proxy) column; with --published, the published table.",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Ranked CCGs to write, .csv.")],
+    output: Annotated[str, output_option("Ranked CCGs")],
     choose: Annotated[int, typer.Option("--choose", help="How many CCGs to choose, lowest first.", min=0)],
     value: Annotated[
         str, typer.Option("--value", help="Column to rank by, lowest first (e.g. survival_1y).")
@@ -107,6 +110,9 @@ def target(
     year: Annotated[
         int | None, typer.Option("--year", help="With --published: diagnosis year to rank (default latest).")
     ] = None,
+    engine: Annotated[
+        EngineName, typer.Option(help="Engine that writes a URI or table.", envvar="ALLIANCE_ENGINE")
+    ] = EngineName.duckdb,
 ) -> None:
     """Rank CCGs for the lung health check programme by lung cancer survival (or a proxy such as the
     share of lung cancers found at stage 1 or 2), lowest first, and mark the first CHOOSE as chosen.
@@ -126,6 +132,7 @@ def target(
 
     stderr = Console(stderr=True)
     try:
+        where = output_location(output)
         if published:
             table = read_survival(survival, load_profile(profile) if profile else None, year)
             ranked = rank_ccgs(
@@ -148,23 +155,16 @@ def target(
                 ranked = rank_ccgs(
                     list(csv.DictReader(handle)), choose=choose, value=value, source=str(survival)
                 )
+        write_export(engine, [asdict(c) for c in ranked], RANKED_COLUMNS, where)
     except InputError as error:
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8", newline="") as handle:
-        header = ["rank", "ccg_code", "name", "alliance_code", "value", "chosen"]
-        write_lists(
-            handle,
-            header,
-            ([c.rank, c.ccg_code, c.name, c.alliance_code, repr(c.value), c.chosen] for c in ranked),
-        )
-    _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {output}")
+    _print(stderr, f"{len(ranked)} CCGs ranked, {sum(c.chosen for c in ranked)} chosen, written to {where}")
 
 
 @app.command()
 def programme(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Metrics file to write, .csv or .parquet.")],
+    output: Annotated[str, output_option("Metrics")],
     by: Annotated[
         str, typer.Option("--by", help="Comma-separated: alliance, ccg, trust, month.")
     ] = "alliance",

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cancer_alliance.cli.inputs import WHERE, output_option
-from cancer_alliance.csv_export import write_csv
 from cancer_alliance.engine import EngineName
+from cancer_alliance.engine.io import output_location, read_csv_text, write_export
 from cancer_alliance.errors import InputError
 from cancer_alliance.pathways.definitions import (
     default_definitions,
@@ -33,10 +32,11 @@ app = typer.Typer(
 )
 
 DefinitionsOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--definitions",
-        help="An edited copy of the pathway definitions (columns as `alliance pathways definitions` writes).",
+        help="An edited copy of the pathway definitions, CSV (columns as `alliance pathways definitions` "
+        f"writes): {WHERE}.",
     ),
 ]
 TargetOption = Annotated[
@@ -67,10 +67,18 @@ def _fail(error: Exception) -> typer.Exit:
 
 
 def settings_from(
-    definitions: Path | None, targets: list[str] | None, skipped_not_applicable: bool = False
+    definitions: str | None,
+    targets: list[str] | None,
+    skipped_not_applicable: bool = False,
+    engine: EngineName | None = None,
 ) -> PathwaySettings:
-    """The settings the options ask for (InputError on a bad file or target)."""
-    chosen = load_definitions(definitions) if definitions else default_definitions()
+    """The settings the options ask for (InputError on a bad file or target); `engine` reads definitions
+    on a URI or in a table."""
+    chosen = (
+        load_definitions(read_csv_text(definitions, engine), definitions)
+        if definitions
+        else default_definitions()
+    )
     if targets:
         chosen = with_targets(chosen, dict(parse_target(text) for text in targets))
     return PathwaySettings(
@@ -124,7 +132,7 @@ def evaluate(
     from cancer_alliance.pathways.files import evaluate_file
 
     try:
-        settings = settings_from(definitions, target, ruled_out_skips_not_applicable)
+        settings = settings_from(definitions, target, ruled_out_skips_not_applicable, engine)
         summary = evaluate_file(
             events, output, as_of=_as_of(as_of), engine=engine, settings=settings, all_columns=all_columns
         )
@@ -146,10 +154,12 @@ def evaluate(
 @app.command(name="definitions")
 def show_definitions(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the definitions as CSV to edit.")
+        str | None,
+        typer.Option("--output", "-o", help=f"Write the definitions to edit (.csv, .parquet): {WHERE}."),
     ] = None,
     definitions: DefinitionsOption = None,
     target: TargetOption = None,
+    engine: EngineOption = EngineName.duckdb,
 ) -> None:
     """List the timed pathway definitions in force: per tumour and version, each milestone with its
     target day, whether the target is verified and its source. UNVERIFIED targets are placeholders
@@ -159,12 +169,14 @@ def show_definitions(
     """
 
     try:
-        rows = definition_rows(settings_from(definitions, target).definitions)
+        where = output_location(output) if output is not None else None
+        rows = definition_rows(settings_from(definitions, target, engine=engine).definitions)
+        if where is not None:
+            write_export(engine, rows, list(rows[0]), where)
     except InputError as error:
         raise _fail(error) from None
-    if output is not None:
-        write_csv(output, rows, list(rows[0]))
-        _say(f"{len(rows)} milestones written to {output}")
+    if where is not None:
+        _say(f"{len(rows)} milestones written to {where}")
         return
     table = Table("tumour", "version", "from", "milestone", "events", "target day", "verified")
     for row in rows:
@@ -223,7 +235,7 @@ def report(
             InputError(f"--view {view!r}: choose one of {', '.join(v.value for v in View)}")
         ) from None
     try:
-        settings = settings_from(definitions, target, ruled_out_skips_not_applicable)
+        settings = settings_from(definitions, target, ruled_out_skips_not_applicable, engine)
         table, used = report_file(
             events,
             chosen,

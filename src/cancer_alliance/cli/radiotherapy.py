@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -60,9 +59,10 @@ def compliance(
         ),
     ] = None,
     requirements: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--requirements", help="Requirements CSV with your settings (default: the packaged one)."
+            "--requirements",
+            help=f"Requirements CSV with your settings (default: the packaged one): {WHERE}.",
         ),
     ] = None,
     engine: Annotated[

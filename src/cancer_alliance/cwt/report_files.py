@@ -42,6 +42,7 @@ from cancer_alliance.engine.io import (
     local_frame,
     location,
     output_location,
+    read_csv_text,
     write_output,
 )
 
@@ -127,16 +128,22 @@ def performance_file(
 ) -> pa.Table:
     """Evaluate the records in `input` (read through mapping `profile`, given or detected), write the
     performance table to `output` and return it; `tumour_types` is a CSV replacing the packaged
-    ICD-10 -> tumour type table. Input and output may be local paths, URIs or (on Spark) tables."""
+    ICD-10 -> tumour type table. Input, output and `tumour_types` may be local paths, URIs or (on Spark)
+    tables."""
     target = _target(output)
     session = open_engine(engine)
     check_engine(session, location(target) if isinstance(target, Path) else target)
+    ranges = _tumour_types(session, tumour_types)
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, input, Path(scratch), profile)
-        ranges = tumour_type_ranges(tumour_types) if tumour_types else None
         result = performance_table(evaluate(records), by, standards, records=records, tumour_types=ranges)
     _write(session, result, target)
     return result
+
+
+def _tumour_types(engine: Engine, where: Path | str | None) -> tuple[TumourTypeRange, ...] | None:
+    """The tumour type table at `where` (a local path, a URI or on Spark a table); None: the packaged."""
+    return None if where is None else tumour_type_ranges(read_csv_text(where, engine.name), str(where))
 
 
 def performance_table(
@@ -175,14 +182,15 @@ def ptl_file(
     profile: str | Path | None = None,
 ) -> PtlFiles:
     """Write the PTL at `census` for the records in `input` to `output`, and its summaries next to it;
-    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table. Input and outputs may
-    be local paths, URIs or (on Spark) tables; the input is read through mapping `profile`."""
+    `tumour_types` is a CSV replacing the packaged ICD-10 -> tumour type table. Input, outputs and
+    `tumour_types` may be local paths, URIs or (on Spark) tables; the input is read through mapping
+    `profile`."""
     output = _target(output)
     session = open_engine(engine)
     check_engine(session, location(output) if isinstance(output, Path) else output)
+    settings = PtlSettings(tumour_types=_tumour_types(session, tumour_types))
     with tempfile.TemporaryDirectory(prefix="alliance-cwt-") as scratch:
         records = read_records(session, input, Path(scratch), profile)
-        settings = PtlSettings(tumour_types=tumour_type_ranges(tumour_types) if tumour_types else None)
         listed, counts = ptl_tables(session, records, census, Path(scratch), settings)
     _write(session, listed, output)
     _write(session, counts, summary_path(output))

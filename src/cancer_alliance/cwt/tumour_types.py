@@ -12,7 +12,6 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from cancer_alliance.engine import functions
@@ -34,11 +33,12 @@ class TumourTypeRange:
     basis: str
 
 
-def tumour_type_ranges(path: Path | str | None = None) -> tuple[TumourTypeRange, ...]:
-    """The mapping table: the packaged DERIVED one, or the CSV at `path` (same columns)."""
-    if path is None:
+def tumour_type_ranges(text: str | None = None, name: str = "tumour types") -> tuple[TumourTypeRange, ...]:
+    """The mapping table: the packaged DERIVED one, or CSV `text` with the same columns read from `name`
+    (`cwt.report_files` reads it wherever it lives; ValueError names `name` and the line)."""
+    if text is None:
         return _packaged()
-    return _parse(Path(path).read_text(encoding="utf-8"), str(path))
+    return _parse(text, name)
 
 
 @cache

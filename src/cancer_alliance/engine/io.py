@@ -6,7 +6,10 @@ see it; a URI or a table is read and written by the engine itself."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -16,13 +19,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cancer_alliance.engine import Engine, EngineName
+from cancer_alliance.csv_export import write_csv
+from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.errors import InputError
 from cancer_alliance.table_files import file_format, write_table
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
-_FILE_SUFFIXES = (".csv", ".parquet", ".xml")
+_FILE_SUFFIXES = (".csv", ".parquet", ".xml", ".html")
 
 
 class Kind(StrEnum):
@@ -167,3 +171,48 @@ def write_output(engine: Engine, table: pa.Table | pd.DataFrame, where: Location
         writer.option("header", True).csv(where.text)
     else:
         writer.parquet(where.text)
+
+
+def write_export(
+    engine: EngineName | str | None,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    where: Location,
+) -> None:
+    """Write rows a user opens and edits in a spreadsheet (pathway definitions, ranked CCGs): a local CSV
+    through the formula-safe `csv_export`, anywhere else through `write_output`. The engine is opened
+    only for a Parquet file, a URI or a table."""
+    if where.kind == Kind.path and where.format == ".csv":
+        write_csv(where.path, rows, columns)
+        return
+    write_output(open_engine(engine), pd.DataFrame(list(rows), columns=list(columns)), where)
+
+
+def read_csv_text(where: str | Path | Location, engine: EngineName | str | None = None) -> str:
+    """A small CSV of settings (colonoscopy capacity, tumour types, radiotherapy requirements, pathway
+    definitions) as text for its parser, wherever it lives: a local file read here; a URI read whole by
+    the engine's text reader (one file, or a folder holding one part file as Spark writes CSV); a table
+    read by the engine and rendered as CSV (header, then its rows in the engine's read order, every value
+    as text, null blank), so line N is its row N - 1. The engine is opened only for a URI or a table;
+    InputError on DuckDB, for a missing local file or a folder of several files."""
+    where = where if isinstance(where, Location) else location(where)
+    if where.kind == Kind.path:
+        if not where.path.is_file():
+            raise InputError(f"{where}: no such file")
+        try:
+            return where.path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{where}: cannot read ({type(error).__name__})") from None
+    session = open_engine(engine)
+    check_engine(session, where)
+    if where.kind == Kind.table:
+        table = read_engine_text(session, where)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(table.column_names)
+        writer.writerows([("" if v is None else v) for v in row.values()] for row in table.to_pylist())
+        return buffer.getvalue()
+    files = session.session.read.text(where.text, wholetext=True).collect()
+    if len(files) > 1:
+        raise InputError(f"{where}: a folder of {len(files)} files; give one CSV file")
+    return files[0][0].removeprefix("\ufeff") if files else ""

@@ -11,6 +11,7 @@ not use them).
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.engine import Engine, EngineName, open_engine
-from cancer_alliance.engine.io import Location, check_engine, output_location, write_output
+from cancer_alliance.engine.io import Location, check_engine, output_location, read_csv_text, write_output
 from cancer_alliance.errors import InputError
 from cancer_alliance.fit import metrics as fit_metrics
 from cancer_alliance.fit import planning
@@ -84,14 +85,12 @@ def metrics_file(
     return MetricsSummary(groups=len(table), episodes=int(table["invited"].sum()), output=target)
 
 
-def read_capacity(path: Path | str) -> pd.DataFrame:
-    """A capacity table (CSV: screening_centre_code, month as yyyy-mm, slots >= 0); InputError naming
-    the row and field of the first bad value."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+def read_capacity(path: Path | str, engine: EngineName | str | None = None) -> pd.DataFrame:
+    """A capacity table (CSV: screening_centre_code, month as yyyy-mm, slots >= 0) at `path`, a local
+    path, a URI or on Spark a table (`engine.io.read_csv_text`); InputError naming the row and field of
+    the first bad value."""
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table = pd.read_csv(io.StringIO(read_csv_text(path, engine)), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path}: not a readable CSV ({type(error).__name__})") from None
     missing = [c for c in CAPACITY_COLUMNS if c not in table.columns]
@@ -163,13 +162,13 @@ def thresholds_file(
 ) -> ThresholdSummary:
     """Write the plan (planning.PLAN_COLUMNS) to `output` and, when asked or when `capacity` is given,
     the demand by centre and month to `demand_output` (default: OUTPUT's name + `.demand`, a table's
-    + `_demand`). Outputs may be local paths, URIs or (on Spark) tables; `capacity` is a local CSV."""
+    + `_demand`). Outputs and `capacity` may be local paths, URIs or (on Spark) tables."""
     target = output_location(output)
     try:
         thresholds = planning.check_thresholds(thresholds)
     except ValueError as error:
         raise InputError(f"--thresholds: {error}") from None
-    slots = read_capacity(capacity) if capacity is not None else None
+    slots = read_capacity(capacity, engine) if capacity is not None else None
     if demand_output is None and slots is not None:
         demand_output = target.sibling(".demand" + (target.format or ""))
     demand_target = output_location(demand_output) if demand_output is not None else None

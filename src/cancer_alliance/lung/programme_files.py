@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from cancer_alliance import reference
 from cancer_alliance.engine import functions
@@ -163,7 +162,7 @@ def _proxy_targeting(registrations: Any, alliance_of: dict[str, str | None], cho
 
 
 def programme_file(
-    output: Path,
+    output: Path | str,
     by: Sequence[str],
     *,
     public: bool = False,
@@ -172,17 +171,20 @@ def programme_file(
 ) -> int:
     """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
     with the uptake from its `lung_health_check_invitation` table, written to `output` (.csv or
-    .parquet); `public` applies disclosure control first. Returns the number of rows written."""
+    .parquet: a local path, a URI or on Spark a table); `public` applies disclosure control first.
+    Returns the number of rows written."""
     from cancer_alliance.engine import open_engine
+    from cancer_alliance.engine.io import check_engine, output_location, write_output
     from cancer_alliance.ingest.lake import current_table
-    from cancer_alliance.table_files import write_table
 
+    target = output_location(output)
     session = open_engine(engine)
+    check_engine(session, target)
     attendances = current_table(session, "lung_health_check")
     invitations = current_table(session, "lung_health_check_invitation")
     counts = counts_table(attendances, list(by), settings, invitations)
     from cancer_alliance.lung.published import publish_programme_metrics
 
     table = publish_programme_metrics(counts) if public else metrics(counts)
-    write_table(pa.Table.from_pandas(table, preserve_index=False), output)
+    write_output(session, table, target)
     return len(table)

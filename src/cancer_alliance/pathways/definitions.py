@@ -5,7 +5,7 @@ pathways (2018)).
 of day 0), the start event and the ordered milestones: each with the events that reach it, its
 target day, source and whether the target is verified. Only lung CT by day 3, diagnosis
 communicated by day 28 and lung first treatment by day 49 are verified; every other target is an
-UNVERIFIED placeholder a trust edits, either in a copy of the file (`load_definitions(path)`,
+UNVERIFIED placeholder a trust edits, either in a copy of the file (`load_definitions`,
 `--definitions`) or one target at a time (`with_targets`, `--target lung.pet_ct=10`).
 """
 
@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 from cancer_alliance.errors import InputError
 from cancer_alliance.reference import code_list
@@ -157,14 +156,10 @@ def default_definitions() -> tuple[PathwayDefinition, ...]:
     return _build(enumerate(read_rows(REFERENCE_FILE), start=2), f"reference/{REFERENCE_FILE}")
 
 
-def load_definitions(path: Path | str) -> tuple[PathwayDefinition, ...]:
-    """Definitions from an edited copy of the reference file (same columns)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read ({type(error).__name__})") from None
-    return _build(enumerate(csv.DictReader(io.StringIO(text)), start=2), str(path))
+def load_definitions(text: str, name: str) -> tuple[PathwayDefinition, ...]:
+    """Definitions from CSV `text`, an edited copy of the reference file (same columns) read from `name`
+    (the CLI reads it wherever it lives, `engine.io.read_csv_text`)."""
+    return _build(enumerate(csv.DictReader(io.StringIO(text)), start=2), name)
 
 
 def with_targets(

@@ -22,7 +22,7 @@ import pandas as pd
 from cancer_alliance import cwt
 from cancer_alliance.cwt.files import read_records
 from cancer_alliance.engine import Engine, EngineName, functions, open_engine
-from cancer_alliance.engine.io import Location, check_engine, output_location, write_output
+from cancer_alliance.engine.io import Location, check_engine, output_location, read_csv_text, write_output
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import inputs
 from cancer_alliance.radiotherapy.compliance import (
@@ -99,8 +99,12 @@ def compliance_frame(
     `cwt_profile` (given or detected)."""
     session = open_engine(engine)
     try:
-        chosen = requirements(requirements_path)
-    except (OSError, ValueError) as error:
+        chosen = (
+            requirements()
+            if requirements_path is None
+            else requirements(read_csv_text(requirements_path, session.name), str(requirements_path))
+        )
+    except ValueError as error:
         raise InputError(f"requirements: {error}") from None
     with tempfile.TemporaryDirectory(prefix="alliance-radiotherapy-") as scratch:
         courses = read_checked(session, courses_path, "radiotherapy_course", Path(scratch))

@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 from cancer_alliance.reference._files import Dated, boolean, optional_date, optional_float, parse_rows, words
 
@@ -174,19 +173,18 @@ def _packaged_requirements() -> tuple[Requirement, ...]:
     return tuple(parse_rows("radiotherapy/requirements.csv", requirement_from_row))
 
 
-def requirements(path: Path | str | None = None) -> tuple[Requirement, ...]:
-    """The requirements: the packaged file, or a CSV with the same columns whose thresholds,
-    parameters and dates are the user's settings (a bad row raises ValueError naming file and line)."""
-    if path is None:
+def requirements(text: str | None = None, name: str = "requirements") -> tuple[Requirement, ...]:
+    """The requirements: the packaged file, or CSV `text` read from `name` with the same columns, whose
+    thresholds, parameters and dates are the user's settings (a bad row raises ValueError naming `name`
+    and the line; `radiotherapy.files` reads the file wherever it lives)."""
+    if text is None:
         return _packaged_requirements()
-    path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
     parsed = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         try:
             parsed.append(requirement_from_row(row))
         except (KeyError, ValueError, TypeError) as error:
-            raise ValueError(f"{path} line {line}: {error}") from None
+            raise ValueError(f"{name} line {line}: {error}") from None
     return tuple(parsed)
 
 

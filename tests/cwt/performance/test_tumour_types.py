@@ -42,7 +42,9 @@ def test_every_packaged_row_says_it_is_derived():
 def test_a_local_mapping_replaces_the_packaged_one(engine, tmp_path):
     path = tmp_path / "types.csv"
     path.write_text("icd10_from,icd10_to,tumour_type,basis\nC33,C34,Thoracic,local\n", encoding="utf-8")
-    assert _types(engine, ["C34", "C61"], tumour_type_ranges(path)) == ["Thoracic", MISSING]
+    assert _types(
+        engine, ["C34", "C61"], tumour_type_ranges(path.read_text(encoding="utf-8"), str(path))
+    ) == ["Thoracic", MISSING]
 
 
 @pytest.mark.parametrize(
@@ -57,4 +59,4 @@ def test_a_bad_mapping_is_refused_naming_file_and_line(tmp_path, rows, problem):
     path = tmp_path / "types.csv"
     path.write_text("icd10_from,icd10_to,tumour_type,basis\n" + rows, encoding="utf-8")
     with pytest.raises(ValueError, match=problem):
-        tumour_type_ranges(path)
+        tumour_type_ranges(path.read_text(encoding="utf-8"), str(path))
