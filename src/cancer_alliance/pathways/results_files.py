@@ -64,7 +64,9 @@ def _by_level(compute: Any, frame: pd.DataFrame) -> pd.DataFrame:
 def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
     """Per pathway with a milestone still to reach (open or overdue): the first such milestone in
     definition order, its due date (day 0 + target) and whether any milestone is overdue."""
-    waiting = frame[frame["status"].isin(["open", "overdue"])].sort_values(["pathway_id", "sequence"])
+    waiting = frame[frame["status"].isin(["open", "overdue"])]
+    if not _in_order(waiting):  # the pipeline's milestones come in this order already
+        waiting = waiting.sort_values(["pathway_id", "sequence"])
     if waiting.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in NEXT_COLUMNS})
     first = waiting.groupby("pathway_id", sort=False).head(1)
@@ -77,6 +79,14 @@ def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
             "pathway_milestone_due": first["due_date"].to_numpy(),
             "milestone_overdue": overdue.loc[first["pathway_id"]].to_numpy(),
         }
+    )
+
+
+def _in_order(frame: pd.DataFrame) -> bool:
+    """Whether the rows are by pathway and sequence (one row per pair), so that sorting keeps them."""
+    ids, sequence = frame["pathway_id"].to_numpy(), frame["sequence"].to_numpy()
+    return frame["pathway_id"].is_monotonic_increasing and bool(
+        ((ids[1:] != ids[:-1]) | (sequence[1:] > sequence[:-1])).all()
     )
 
 
