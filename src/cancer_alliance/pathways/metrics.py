@@ -30,6 +30,10 @@ GROUPS = ("provider_code", "alliance_code", "tumour", "month")
 STATUS_COUNTS = ("met", "breached", "overdue", "open", "not_applicable")
 #: The main milestones: the verified targets (NHS England timed diagnostic pathways (2018)), charted with SPC.
 MAIN_MILESTONES = (("lung", "ct"), ("lung", "first_treatment"), (None, "diagnosis_communicated"))
+#: The column of `status_counts` holding the number of milestone rows.
+ROWS = "rows"
+#: The columns of `pathway_counts`: decided pathways, and those meeting every applicable milestone.
+PATHWAY_COUNTS = ("pathways", "all_met")
 #: A step needs this many pathways before it can be named a bottleneck (small numbers mislead).
 MIN_STEPS_FOR_BOTTLENECK = 5
 
@@ -63,15 +67,27 @@ def _with_rate(table: pd.DataFrame, numerator: str, denominator: str, name: str)
     return table.assign(**{name: rate, f"{name}_lower_95": lower, f"{name}_upper_95": upper})
 
 
+def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Milestone rows (after `prepare`) counted per group of every kind (blank for none), tumour,
+    milestone, sequence and status, in column `ROWS`: what `compliance` and `compliance_spc` count,
+    counted once for every grouping (each then sums a few thousand rows, not millions)."""
+    _check(frame, GROUPS)
+    keys = [*GROUPS, "milestone"]
+    groups = [frame[k].fillna("") for k in keys] + [frame["sequence"], frame["status"]]
+    counts = frame.groupby(groups, sort=False, observed=True).size()
+    return counts.rename(ROWS).reset_index()
+
+
 def compliance(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """One row per group, tumour and milestone (in definition order): the status counts, `decided`
-    and `compliance` with its Wilson interval."""
+    and `compliance` with its Wilson interval. `frame`: milestone rows, or their `status_counts`."""
     by = _check(frame, by)
     keys = [*by, *(["tumour"] if "tumour" not in by else []), "milestone"]
     # A count per group and status, one column per status: the groups present, in the order of their
     # keys and sequence (a cross-tabulation, without building every combination of the keys).
     groups = [frame[k].fillna("") for k in keys] + [frame["sequence"]]
-    counts = frame.groupby([*groups, frame["status"]], sort=True, observed=True).size()
+    grouped = frame.groupby([*groups, frame["status"]], sort=True, observed=True)
+    counts = grouped[ROWS].sum() if ROWS in frame.columns else grouped.size()
     counts = counts.unstack("status", fill_value=0).reset_index()
     for status in STATUS_COUNTS:
         if status not in counts.columns:
@@ -83,11 +99,30 @@ def compliance(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return _with_rate(table, "met", "decided", "compliance")
 
 
+def pathway_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decided pathways (no milestone open) and those meeting every applicable milestone, counted per
+    group of every kind and tumour (columns `PATHWAY_COUNTS`): what `all_met` counts, found once for
+    every grouping. `frame`: milestone rows after `prepare`."""
+    return _decided_pathways(frame, _check(frame, GROUPS))
+
+
 def all_met(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Per group and tumour: decided pathways (no milestone open), those meeting every applicable
-    milestone, and the share with its Wilson interval."""
+    milestone, and the share with its Wilson interval. `frame`: milestone rows, or their
+    `pathway_counts`."""
     by = _check(frame, by)
     keys = [*by, *(["tumour"] if "tumour" not in by else [])]
+    if all(column in frame.columns for column in PATHWAY_COUNTS):
+        grouped = frame.groupby(keys, dropna=False)
+        table = grouped.agg(pathways=("pathways", "sum"), all_met=("all_met", "sum")).reset_index()
+    else:
+        table = _decided_pathways(frame, keys)
+    table["all_met"] = table["all_met"].astype(int)
+    return _with_rate(table, "all_met", "pathways", "share_all_met")
+
+
+def _decided_pathways(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of `keys` (tumour among them), the decided pathways and those meeting every milestone."""
     pathway, _ = pd.factorize(frame["pathway_id"])
     per = pd.DataFrame(
         {
@@ -102,14 +137,12 @@ def all_met(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     pathways["is_open"] = flags["is_open"].to_numpy()
     pathways["missed"] = flags["missed"].to_numpy()
     decided = pathways[~pathways["is_open"]]
-    table = (
+    return (
         decided.assign(all_met=~decided["missed"])
         .groupby(keys, dropna=False)
         .agg(pathways=("pathway_id", "size"), all_met=("all_met", "sum"))
         .reset_index()
     )
-    table["all_met"] = table["all_met"].astype(int)
-    return _with_rate(table, "all_met", "pathways", "share_all_met")
 
 
 def steps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -118,45 +151,53 @@ def steps(frame: pd.DataFrame) -> pd.DataFrame:
     taken, `allowed` (its target less the previous one's), `lost` (days - allowed; negative = days
     gained) and the pathway's groups. A step whose earlier milestone was not reached is not counted."""
     keep = [c for c in ("provider_code", "alliance_code", "month") if c in frame.columns]
-    used = ["pathway_id", "tumour", *keep, "sequence", "day", "target_day"]  # copy only these when sorting
-    reached = frame.loc[frame["day"].notna() & (frame["status"] != "not_applicable"), used]
-    pathway, _ = pd.factorize(reached["pathway_id"])
-    reached = reached.iloc[np.lexsort((reached["sequence"].to_numpy(), pathway))]
-    pathway = np.sort(pathway)
-    same = pd.Series(np.r_[False, pathway[1:] == pathway[:-1]], index=reached.index)
-    consecutive = same & reached["sequence"].eq(reached["sequence"].shift() + 1)
-    first = reached["sequence"].eq(1)
-    previous_day = reached["day"].shift().where(consecutive, 0)
-    previous_target = reached["target_day"].shift().where(consecutive, 0)
-    chosen = (consecutive | first).to_numpy()
-    allowed = (reached["target_day"] - previous_target)[chosen]
-    days = (reached["day"] - previous_day)[chosen]
-    reached = reached[chosen]
+    # Row positions and numpy arrays throughout; the string columns are copied once, for the rows kept.
+    rows = np.flatnonzero((frame["day"].notna() & (frame["status"] != "not_applicable")).to_numpy())
+    pathway, _ = pd.factorize(frame["pathway_id"].to_numpy()[rows])
+    order = np.lexsort((frame["sequence"].to_numpy()[rows], pathway))
+    rows, pathway = rows[order], pathway[order]
+    sequence = frame["sequence"].to_numpy()[rows]
+    day = frame["day"].to_numpy(dtype="float64")[rows]
+    target = frame["target_day"].to_numpy(dtype="float64")[rows]
+    consecutive = np.zeros(len(rows), dtype=bool)  # the previous row is the same pathway's previous milestone
+    consecutive[1:] = (pathway[1:] == pathway[:-1]) & (sequence[1:] == sequence[:-1] + 1)
+    chosen = consecutive | (sequence == 1)
+    previous_day = np.where(consecutive, np.roll(day, 1), 0.0)
+    previous_target = np.where(consecutive, np.roll(target, 1), 0.0)
+    days = (day - previous_day)[chosen]
+    allowed = (target - previous_target)[chosen]
+    rows = rows[chosen]
+    columns = ("pathway_id", "tumour", *keep, "sequence")
+    picked = {c: frame[c].take(rows).reset_index(drop=True) for c in columns}
     return pd.DataFrame(
         {
-            "pathway_id": reached["pathway_id"],
-            "tumour": reached["tumour"],
-            **{c: reached[c] for c in keep},
-            "sequence": reached["sequence"],
-            "step": _step_names(frame, reached),
+            **picked,
+            "step": _step_names(frame, picked["tumour"], picked["sequence"]),
             "days": days.astype("int64"),
             "allowed": allowed.astype("int64"),
             "lost": (days - allowed).astype("int64"),
         }
-    ).reset_index(drop=True)
+    )
 
 
-def _step_names(frame: pd.DataFrame, reached: pd.DataFrame) -> np.ndarray:
-    """ "<previous milestone> to <milestone>" of each row (the first from "day 0"), looked up by tumour
-    and sequence from the few distinct milestones rather than built row by row."""
+def _step_names(frame: pd.DataFrame, tumour: pd.Series, sequence: pd.Series) -> np.ndarray:
+    """ "<previous milestone> to <milestone>" of each step's tumour and sequence (the first from "day
+    0"), looked up from the few distinct milestones rather than built row by row."""
     names = frame[["tumour", "sequence", "milestone"]].drop_duplicates()
     lookup = dict(zip(zip(names["tumour"], names["sequence"], strict=True), names["milestone"], strict=True))
     labels = {
         (tumour, sequence): f"{lookup.get((tumour, sequence - 1), 'day 0')} to {name}"
         for (tumour, sequence), name in lookup.items()
     }
-    keys = pd.MultiIndex.from_arrays([reached["tumour"], reached["sequence"]])
-    return np.array([labels[key] for key in keys.unique()], dtype=object)[keys.factorize()[0]]
+    if tumour.empty:
+        return np.array([], dtype=object)
+    # One integer per (tumour, sequence) pair, factorized: no tuple per row.
+    tumour_code, tumours = pd.factorize(tumour, use_na_sentinel=False)
+    offset = sequence.to_numpy(dtype="int64") - int(sequence.min())
+    width = int(offset.max()) + 1
+    pair, pairs = pd.factorize(tumour_code.astype("int64") * width + offset)
+    found = [labels[(tumours[p // width], int(p % width) + int(sequence.min()))] for p in pairs]
+    return np.array(found, dtype=object)[pair]
 
 
 def step_summary(step_rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:

@@ -29,6 +29,19 @@ from cancer_alliance.pathways.files import milestone_table
 from cancer_alliance.pathways.settings import DEFAULT_SETTINGS, PathwaySettings
 
 LEVELS = {"alliance": "alliance_code", "trust": "provider_code"}
+#: The milestone columns the metrics and the next milestones read (the rest stay in Arrow).
+METRIC_COLUMNS = (
+    "pathway_id",
+    "tumour",
+    "milestone",
+    "target_day",
+    "day",
+    "status",
+    "sequence",
+    "start_date",
+    "provider_code",
+    "due_date",
+)
 NEXT_COLUMNS = (
     "pathway_id",
     "pathway_tumour",
@@ -51,7 +64,9 @@ def _by_level(compute: Any, frame: pd.DataFrame) -> pd.DataFrame:
 def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
     """Per pathway with a milestone still to reach (open or overdue): the first such milestone in
     definition order, its due date (day 0 + target) and whether any milestone is overdue."""
-    waiting = frame[frame["status"].isin(["open", "overdue"])].sort_values(["pathway_id", "sequence"])
+    waiting = frame[frame["status"].isin(["open", "overdue"])]
+    if not _in_order(waiting):  # the pipeline's milestones come in this order already
+        waiting = waiting.sort_values(["pathway_id", "sequence"])
     if waiting.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in NEXT_COLUMNS})
     first = waiting.groupby("pathway_id", sort=False).head(1)
@@ -67,6 +82,14 @@ def next_milestones(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _in_order(frame: pd.DataFrame) -> bool:
+    """Whether the rows are by pathway and sequence (one row per pair), so that sorting keeps them."""
+    ids, sequence = frame["pathway_id"].to_numpy(), frame["sequence"].to_numpy()
+    return frame["pathway_id"].is_monotonic_increasing and bool(
+        ((ids[1:] != ids[:-1]) | (sequence[1:] > sequence[:-1])).all()
+    )
+
+
 def write_results(
     events: Any, as_of: dt.date, folder: Path, settings: PathwaySettings = DEFAULT_SETTINGS
 ) -> list[Path]:
@@ -76,23 +99,37 @@ def write_results(
     from cancer_alliance.results import catalogue
 
     folder.mkdir(parents=True, exist_ok=True)
-    frame = metrics.prepare(milestone_table(events, as_of, settings).to_pandas())
+    table = milestone_table(events, as_of, settings)
+    # Only the columns the metrics read go to pandas; the patient-level file is written from Arrow.
+    frame = metrics.prepare(table.select(list(METRIC_COLUMNS)).to_pandas())
     step_rows = metrics.steps(frame)
+    counts = metrics.status_counts(frame)
+    pathways = metrics.pathway_counts(frame)
     tables = {
-        "pathway_milestones": frame.drop(columns=["month"]),
         "pathway_next": next_milestones(frame),
-        "pathway_compliance": _by_level(metrics.compliance, frame),
-        "pathway_all_met": _by_level(metrics.all_met, frame),
-        "pathway_trend": _by_level(metrics.compliance_spc, frame),
+        "pathway_compliance": _by_level(metrics.compliance, counts),
+        "pathway_all_met": _by_level(metrics.all_met, pathways),
+        "pathway_trend": _by_level(metrics.compliance_spc, counts),
         "pathway_steps": _by_level(lambda _, by: metrics.step_summary(step_rows, by), frame),
         "pathway_bottleneck": _bottleneck(step_rows),
     }
-    written = []
-    for name, table in tables.items():
+    path = catalogue.path(folder, "pathway_milestones")
+    pq.write_table(_milestone_file(table, frame["alliance_code"]), path)
+    written = [path]
+    for name, result in tables.items():
         path = catalogue.path(folder, name)
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
+        pq.write_table(pa.Table.from_pandas(result, preserve_index=False), path)
         written.append(path)
     return written
+
+
+def _milestone_file(table: pa.Table, alliance_code: pd.Series) -> pa.Table:
+    """The milestones with `alliance_code`, typed as pandas wrote them before (`day` a double: an
+    integer column with blanks), without building the 2.8 million rows in pandas and back."""
+    columns = {name: table.column(name) for name in table.column_names}
+    columns["day"] = columns["day"].cast(pa.float64())
+    columns["alliance_code"] = pa.array(alliance_code, type=pa.string(), from_pandas=True)
+    return pa.table(columns)
 
 
 def _bottleneck(step_rows: pd.DataFrame) -> pd.DataFrame:
