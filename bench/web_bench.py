@@ -1,5 +1,5 @@
 """Web benchmark (issue 6 item 6): main pages and API calls at 20 concurrent clients on loopback,
-against national-scale results (`alliance demo --no-serve --scale 1`, cached in .bench/web/home).
+against national-scale results (`alliance demo --no-serve --scale 1`, cached in .bench/web/scale-1/home).
 GENERATED DATA, NOT REAL PATIENTS.
 
 The server runs as `alliance serve --workers 2` (one uvicorn worker per core); the load comes from
@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 from web_client import percentile, sign_in, start_server
 
-BENCH_HOME = Path(".bench") / "web" / "home"
+BENCH_HOMES = Path(".bench") / "web"
 TARGET_P95_MS = 300.0
 USERNAME = "bench.national"
 PASSWORD = "quiet harbour lantern 42"
@@ -123,12 +123,14 @@ async def load(base: str, paths: list[str], clients: int, seconds: float) -> dic
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=BENCH_HOME)
+    parser.add_argument("--home", type=Path, help="default: .bench/web/scale-<scale>/home")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (one per core)")
     args = parser.parse_args()
+    # one home per scale: results prepared at another scale are never reused for this one
+    args.home = args.home or BENCH_HOMES / f"scale-{args.scale:g}" / "home"
     prepare(args.home, args.scale)
     generation = json.loads((args.home / "results" / "generation.json").read_text())
     with socket.socket() as s:

@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 from web_client import percentile, sign_in, start_server, tree_cpu_seconds
 
-BENCH_HOME = Path(".bench") / "web-load" / "home"
+BENCH_HOMES = Path(".bench") / "web-load"
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 300.0
 PASSWORD = "quiet harbour lantern 42"
@@ -42,7 +42,7 @@ ROLES = ("national", "alliance", "trust")
 
 
 def prepare_results(home: Path, scale: float) -> None:
-    """Demo results at `scale` in `home`, kept between runs."""
+    """Demo results at `scale` in `home`, kept between runs (a home holds one scale's results)."""
     os.environ["ALLIANCE_HOME"] = str(home.resolve())
     if not (home / "results" / "ptl.parquet").exists():  # a finished refresh
         from cancer_alliance.demo import prepare
@@ -231,7 +231,7 @@ def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: st
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=BENCH_HOME)
+    parser.add_argument("--home", type=Path, help="default: .bench/web-load/scale-<scale>/home")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=100)
@@ -247,6 +247,8 @@ def main() -> int:
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="maintenance database URL")
     args = parser.parse_args()
+    # one home per scale: results prepared at another scale are never reused for this one
+    args.home = args.home or BENCH_HOMES / f"scale-{args.scale:g}" / "home"
     prepare_results(args.home, args.scale)
     alliance, trust, record = busiest(args.home)
     paths = urls(alliance, trust, record)
