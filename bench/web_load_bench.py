@@ -39,6 +39,8 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 300.0
 PASSWORD = "quiet harbour lantern 42"
 ROLES = ("national", "alliance", "trust")
+#: Clients asking each path at once before the timed part: enough to reach every worker process.
+WARM_UP = 8
 
 
 def prepare_results(home: Path, scale: float) -> None:
@@ -115,8 +117,8 @@ def server_env(home: Path, url: str | None) -> dict[str, str]:
 
 
 async def load(base: str, paths: list[str], clients: int, seconds: float, think: float, server_pid: int):
-    """Each client signs in (its own session); each path is asked once, untimed (the results files
-    are read and cached on first use); then each client cycles through `paths` until the time is up,
+    """Each client signs in (its own session) and asks each path once, untimed (each worker reads and
+    caches the results files on first use); then each client cycles through `paths` until the time is up,
     pausing a random time of mean `think` seconds after each answer (none when 0).
     Returns the timings, the errors and the CPU seconds of the server and of this load generator
     during the timed part, with the load average at its end."""
@@ -128,8 +130,10 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, think:
             return await sign_in(base, f"load.{role}", PASSWORD)
 
     sessions = await asyncio.gather(*(signed(i) for i in range(clients)))
-    for index, path in enumerate(paths):  # untimed: a serving process has its caches warm
-        await sessions[index % len(sessions)].get(path)
+    # untimed: each path asked by WARM_UP clients at once, one path after another, so that each worker
+    # process (the kernel spreads connections between them) has read the results before the timed part
+    for path in paths:
+        await asyncio.gather(*(client.get(path) for client in sessions[:WARM_UP]))
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     server_cpu, own_cpu = tree_cpu_seconds(server_pid), time.process_time()
