@@ -21,8 +21,8 @@ def test_warm_loads_every_results_file(web_home):
         "cwt_records.parquet",
         "pathway_milestones.parquet",  # a pathway page's first read: 3.1 s at national scale
     }
-    assert set(results._cache) == expected
-    assert "groups" in results._cache["pathway_milestones.parquet"].derived
+    assert set(results._serving.cache) == expected
+    assert "groups" in results._serving.cache["pathway_milestones.parquet"].derived
 
 
 def test_a_file_is_read_again_when_it_changes_and_derived_figures_follow(web_home):

@@ -62,7 +62,12 @@ def new_folder(home: Path) -> Path:
 def current(home: Path) -> Generation | None:
     """The generation the `results` link points at; None before the first refresh (or for a plain
     results folder without `generation.json`)."""
-    meta = results_dir(home) / META
+    return read(results_dir(home))
+
+
+def read(folder: Path) -> Generation | None:
+    """The record of the generation in `folder`; None for a folder without `generation.json`."""
+    meta = folder / META
     if not meta.is_file():
         return None
     return Generation.from_json(meta.read_text(encoding="utf-8"))

@@ -5,14 +5,23 @@ Pages never compute waiting times; `alliance results refresh` writes a generatio
 web reads the current one (design.md, "Layers"; decision record 0023). Each file is read once per
 process and read again only when the `results` link moves to another generation or the file changes,
 so a page costs a filter over an in-memory frame (issue 6, "Speed").
+
+A server reads a new generation in the background (issue 21, decision record 0053): when the link
+moves, the generation already in memory keeps serving while a thread reads the new one and works out
+the figures the pages ask for first (`prepare`), and only then do requests switch to it. Each request
+is pinned to one generation (`pinned`), so a page never mixes two.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,35 +86,140 @@ class ResultsMissing(FileNotFoundError):
 
 @dataclass
 class _Entry:
-    version: tuple[str, int]  # (generation folder, modification time)
+    version: int  # the file's modification time
     frame: pd.DataFrame
     derived: dict[str, Any] = field(default_factory=dict)
 
 
-class Results:
-    """Read-through cache of the results folder; thread-safe, one per application."""
+@dataclass
+class _Generation:
+    """One generation's files as this process has read them."""
 
-    def __init__(self, home: Path) -> None:
-        self.folder = results_dir(home)
+    folder: Path  # the real folder (behind the `results` link, or a plain results folder)
+    cache: dict[str, _Entry] = field(default_factory=dict)
+    record: tuple[Generation | None] | None = None  # `generation.json`, once read
+    # held while a file is read: a loader may read another file (timelines read the PTL)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+#: Seconds between tries to read a generation that could not be read (the previous one keeps serving).
+RETRY_SECONDS = 60.0
+
+log = logging.getLogger(__name__)
+
+
+class Results:
+    """Read-through cache of the results folder; thread-safe, one per application.
+
+    `background=True` (a server): a new generation is read by a thread while the one in memory keeps
+    serving, then `prepare(results)` works out the pages' first figures on it, then requests switch.
+    Otherwise (the CLI, the board pack) the reader switches at once, reading files as they are asked for.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        background: bool = False,
+        prepare: Callable[[Results], None] | None = None,
+    ) -> None:
+        self.link = results_dir(home)
         self.home = home
-        self._cache: dict[str, _Entry] = {}
-        self._generation: tuple[str, Generation | None] | None = None
-        self._lock = threading.RLock()  # a loader may read another file (timelines read the PTL)
+        self.background = background
+        self.prepare = prepare
+        self._serving = _Generation(Path(os.path.realpath(self.link)))
+        self._loading: Path | None = None
+        self._failed: dict[Path, float] = {}  # generation -> when reading it last failed
+        self._pinned: ContextVar[_Generation | None] = ContextVar(f"results-{id(self)}", default=None)
+        self._switch = threading.Lock()  # guards the fields above and below, never held while reading
+        self._computing: dict[tuple[str, str], threading.Lock] = {}
+
+    @property
+    def folder(self) -> Path:
+        """The folder of the generation this request (or call) reads."""
+        return self._current().folder
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Read one generation for the whole block (a request), even if a newer one is switched to."""
+        token = self._pinned.set(self._current())
+        try:
+            yield
+        finally:
+            self._pinned.reset(token)
+
+    def _current(self) -> _Generation:
+        pinned = self._pinned.get()
+        return pinned if pinned is not None else self._follow_link()
+
+    def _follow_link(self) -> _Generation:
+        """The generation to serve: the one the link points at, unless it is still being read in the
+        background (then the one in memory)."""
+        target = Path(os.path.realpath(self.link))
+        serving = self._serving
+        if serving.folder == target:
+            return serving
+        if self._loading == target:
+            return serving
+        with self._switch:
+            serving = self._serving
+            if serving.folder == target:
+                return serving
+            if not self.background or not serving.cache or not serving.folder.is_dir():
+                # nothing in memory worth serving meanwhile (or its folder is gone): switch now
+                self._serving = _Generation(target)
+                return self._serving
+            failed = self._failed.get(target)
+            if self._loading is None and (failed is None or time.monotonic() - failed >= RETRY_SECONDS):
+                self._loading = target
+                threading.Thread(target=self._load, args=(target,), name="results-load", daemon=True).start()
+        return serving
+
+    def load_current(self) -> None:
+        """Read the generation the link points at and switch to it before returning (the import job,
+        so that "the pages now show" is true of this process when it says so)."""
+        target = Path(os.path.realpath(self.link))
+        if self._serving.folder != target:
+            self._load(target)
+
+    def _load(self, target: Path) -> None:
+        """Read `target` and work out the pages' first figures, pinned to it; then switch to it if
+        the link still points there. A generation that cannot be read leaves the previous one serving."""
+        loading = _Generation(target)
+        token = self._pinned.set(loading)
+        started = time.perf_counter()
+        try:
+            self.warm()
+        except Exception:
+            log.exception("results: could not read the generation %s; the previous one keeps serving", target)
+            with self._switch:
+                self._failed[target] = time.monotonic()
+            return
+        finally:
+            self._pinned.reset(token)
+            with self._switch:
+                if self._loading == target:
+                    self._loading = None
+        with self._switch:
+            if Path(os.path.realpath(self.link)) == target:
+                self._serving = loading
+        log.info("results: switched to %s, read in %.1f s", target.name, time.perf_counter() - started)
 
     def _read(self, name: str, loader) -> pd.DataFrame:
-        path = catalogue.path(self.folder, name)
+        state = self._current()
+        path = catalogue.path(state.folder, name)
         try:
-            version = (os.path.realpath(self.folder), path.stat().st_mtime_ns)
+            version = path.stat().st_mtime_ns
         except FileNotFoundError:
             raise ResultsMissing(f"results/{name} not found: run `alliance results refresh`") from None
-        entry = self._cache.get(name)
+        entry = state.cache.get(name)
         if entry is not None and entry.version == version:
             return entry.frame
-        with self._lock:
-            entry = self._cache.get(name)
+        with state.lock:
+            entry = state.cache.get(name)
             if entry is None or entry.version != version:
                 entry = _Entry(version, loader(path))
-                self._cache[name] = entry
+                state.cache[name] = entry
         return entry.frame
 
     def derived(self, grouping: str, name: str, compute: Callable[[pd.DataFrame], Any]) -> Any:
@@ -115,11 +229,20 @@ class Results:
     def _derived(
         self, file: str, frame: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], Any]
     ) -> Any:
-        entry = self._cache[file]
-        if name not in entry.derived:
-            if len(entry.derived) >= MAX_DERIVED:
-                entry.derived.pop(next(iter(entry.derived)))  # forget the oldest
-            entry.derived[name] = compute(frame)
+        """One computation per figure: concurrent requests for a figure not yet worked out wait for
+        the first one's result rather than each working it out (the first minutes after a start)."""
+        entry = self._current().cache[file]
+        if name in entry.derived:
+            return entry.derived[name]
+        with self._switch:
+            computing = self._computing.setdefault((file, name), threading.Lock())
+        with computing:
+            if name not in entry.derived:
+                if len(entry.derived) >= MAX_DERIVED:
+                    entry.derived.pop(next(iter(entry.derived)), None)  # forget the oldest
+                entry.derived[name] = compute(frame)
+        with self._switch:
+            self._computing.pop((file, name), None)
         return entry.derived[name]
 
     def performance(self, grouping: str) -> pd.DataFrame:
@@ -217,7 +340,8 @@ class Results:
         return frame, groups
 
     def warm(self) -> None:
-        """Load every results file present now, so a worker's first requests do not pay for it."""
+        """Load every results file present now and work out the pages' first figures (`prepare`), so a
+        worker's first requests do not pay for them."""
         for grouping in GROUPINGS:
             if (self.folder / _performance_file(grouping)).exists():
                 self.performance(grouping)
@@ -227,14 +351,16 @@ class Results:
                 self.timeline_positions()
         if (self.folder / PATHWAY_MILESTONES).exists():  # a pathway page's first read: 3.1 s nationally
             self._milestones_by_pathway()
+        if self.prepare is not None:
+            self.prepare(self)
 
     def generation(self) -> Generation | None:
-        """The current generation's record (as-of date, refresh time, inputs), read again only after a
-        swap; None for results not written by `alliance results refresh`."""
-        serving = os.path.realpath(self.folder)
-        if self._generation is None or self._generation[0] != serving:
-            self._generation = (serving, generations.current(self.home))
-        return self._generation[1]
+        """The served generation's record (as-of date, refresh time, inputs), read once per generation;
+        None for results not written by `alliance results refresh`."""
+        state = self._current()
+        if state.record is None:
+            state.record = (generations.read(state.folder),)
+        return state.record[0]
 
     def data_status(self) -> str | None:
         """ "Data as of …, refreshed …" for every page's header; None before the first refresh."""

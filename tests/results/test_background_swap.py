@@ -1,0 +1,150 @@
+"""A server reads a new generation in the background and keeps serving the previous one meanwhile
+(issue 21, decision record 0053): no request waits for a generation to be read, none mixes two."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.results import generations
+from cancer_alliance.results.generations import Generation
+from cancer_alliance.results.reader import Results
+
+REFRESHED = dt.datetime(2019, 4, 1, 6, 0, tzinfo=dt.UTC)
+MARCH = dt.date(2019, 3, 31)
+APRIL = dt.date(2019, 4, 30)
+
+
+def _publish(home, as_of: dt.date, months: list[str]):
+    folder = generations.new_folder(home)
+    pd.DataFrame({"standard_id": ["FDS"] * len(months), "reporting_month": months}).to_parquet(
+        folder / "performance_month.parquet", index=False
+    )
+    generations.publish(home, folder, Generation(folder.name, as_of, REFRESHED, f"fp-{as_of}"))
+    return folder
+
+
+class Gate:
+    """A `prepare` that holds the reading thread until released, counting the generations it saw."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.seen: list[dt.date] = []
+
+    def __call__(self, results: Results) -> None:
+        self.seen.append(results.reference_date())
+        if len(self.seen) > 1:  # the first call is the start-up warm-up
+            self.entered.set()
+            assert self.release.wait(10)
+
+
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def serving(alliance_home):
+    """A background reader serving March, with its gate."""
+    _publish(alliance_home, MARCH, ["2019-03"])
+    gate = Gate()
+    results = Results(alliance_home, background=True, prepare=gate)
+    results.warm()
+    return results, gate
+
+
+def test_while_a_new_generation_is_read_the_previous_one_answers(serving, alliance_home):
+    results, gate = serving
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    assert results.months() == ["2019-03"]  # starts reading April, answers from March
+    assert gate.entered.wait(10)
+    assert results.months() == ["2019-03"]
+    assert results.reference_date() == MARCH
+    gate.release.set()
+    _wait_for(lambda: results.reference_date() == APRIL)
+    assert results.months() == ["2019-03", "2019-04"]
+    assert gate.seen == [MARCH, APRIL]  # the new generation's figures were worked out on April
+
+
+def test_a_pinned_request_keeps_its_generation_across_the_switch(serving, alliance_home):
+    results, gate = serving
+    gate.release.set()
+    with results.pinned():
+        _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+        threading.Thread(target=results.months).start()  # another request starts the reading
+        _wait_for(lambda: results._serving.folder == results.link.resolve())
+        assert results.months() == ["2019-03"]
+        assert results.data_status().startswith("Data as of 31 March 2019")
+    assert results.months() == ["2019-03", "2019-04"]
+
+
+def test_a_generation_that_cannot_be_read_leaves_the_previous_one_serving(serving, alliance_home, caplog):
+    results, gate = serving
+    gate.release.set()
+    broken = _publish(alliance_home, APRIL, ["2019-04"])
+    (broken / "performance_month.parquet").write_bytes(b"not parquet")
+    results.months()
+    _wait_for(lambda: results._loading is None and broken in results._failed)
+    assert results.months() == ["2019-03"]
+    assert "could not read the generation" in caplog.text
+    assert results._loading is None  # not tried again at once on every request
+    results.months()
+    assert results._loading is None
+
+
+def test_the_previous_generation_removed_from_disk_switches_at_once(serving, alliance_home):
+    results, gate = serving
+    old = results.folder
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    shutil.rmtree(old)
+    assert results.months() == ["2019-03", "2019-04"]  # nothing left to serve meanwhile
+    assert gate.seen == [MARCH]
+
+
+def test_load_current_switches_before_returning(serving, alliance_home):
+    results, gate = serving
+    gate.release.set()
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    results.load_current()
+    assert results._serving.folder == results.link.resolve()
+    assert results.reference_date() == APRIL
+
+
+def test_without_background_reading_the_reader_switches_at_once(alliance_home):
+    _publish(alliance_home, MARCH, ["2019-03"])
+    results = Results(alliance_home)
+    assert results.months() == ["2019-03"]
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    assert results.months() == ["2019-03", "2019-04"]
+
+
+def test_concurrent_requests_for_a_figure_work_it_out_once(alliance_home):
+    _publish(alliance_home, MARCH, ["2019-03"])
+    results = Results(alliance_home)
+    calls = []
+
+    def slow(frame: pd.DataFrame) -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return len(frame)
+
+    answers = []
+
+    def ask() -> None:
+        answers.append(results.derived("month", "slow", slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [1] * 8
+    assert len(calls) == 1
