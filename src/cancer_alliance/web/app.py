@@ -94,18 +94,22 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # imported here like the routers: the pages import the demo, which imports this package
+    from cancer_alliance.web import first_figures
+
     store = open_store(settings.database_url, pool_size=settings.threads)
+    results = Results(settings.home, background=True, prepare=first_figures.prepare)
     if store.engine.dialect.name == "sqlite":
         event.listen(store.engine, "connect", partial(_sqlite_for_serving, settings.sqlite_busy_timeout))
     app.state.context = AppContext(
         settings=settings,
-        results=Results(settings.home),
+        results=results,
         store=store,
         provider_alliance=reference.provider_alliance("2018/19"),
         templates=templates(),
         sessions=SessionCodec(settings.secret_key, settings.session_idle, settings.session_lifetime),
         login_limiter=RateLimiter(settings.login_attempts, settings.login_window),
-        jobs=JobRunner(store, refresh),
+        jobs=JobRunner(store, partial(_refresh_and_read, results)),
     )
     app.add_middleware(
         BodyLimit, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
@@ -121,6 +125,14 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
     app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/assets", StaticFiles(directory=assets.nhsuk_assets(settings.node_modules)), name="assets")
     return app
+
+
+def _refresh_and_read(results: Results, **options: Any) -> object:
+    """The import job's refresh, then the new generation read by this process before the job reports
+    that the pages show it (other processes switch once they have read it in the background)."""
+    report = refresh(**options)
+    results.load_current()
+    return report
 
 
 def _sqlite_for_serving(busy_timeout: timedelta, dbapi_connection: Any, _record: Any) -> None:

@@ -4,8 +4,9 @@ Before a route runs: a request id, the session from the signed cookie (or a new 
 the viewer (the account of the session's live row in the store, else the public). That lookup runs in
 a worker thread with its own short-lived connection, never on the event loop (issue 21: a blocking
 lookup there stalled every request once the pool was busy); if the store fails, the answer is 503.
-After it: the cookie again when the session changed (sign-in, sign-out, refresh of `seen`), the
-security headers and the request id.
+The route reads one generation of results throughout (`Results.pinned`), even if the server switches
+to a newer one meanwhile. After it: the cookie again when the session changed (sign-in, sign-out,
+refresh of `seen`), the security headers and the request id.
 Written against ASGI directly rather than Starlette's `BaseHTTPMiddleware`, which runs each request
 through an extra task and memory stream (a measurable share of a page's time, web/README.md).
 """
@@ -82,7 +83,8 @@ class SessionsAndHeaders:
             secure = ctx.settings.https or scope.get("scheme") == "https"
             return _cookie_header(ctx.sessions.dumps(final), ctx.settings.session_lifetime, secure)
 
-        await self.app(scope, receive, _with_headers(send, headers, cookie))
+        with ctx.results.pinned():  # one generation of results for the whole request
+            await self.app(scope, receive, _with_headers(send, headers, cookie))
 
 
 def _signed_in_viewer(ctx: AppContext, token: str) -> Viewer | None:

@@ -1,0 +1,50 @@
+"""The figures people ask for first on a new generation of results, worked out before a server serves
+it (`Results(prepare=...)`; issue 21, decision record 0053).
+
+Run by the reader's loading thread, pinned to the generation being read, so the home page, every
+alliance and trust page for the default standard and month, and the explorer's opening view are
+ready when the server switches to it; until then the previous generation keeps serving. Worked out
+for the public and for signed-in viewers (the pages' figures differ by audience only).
+"""
+
+from __future__ import annotations
+
+from cancer_alliance.results.reader import GROUPINGS, Results, ResultsMissing
+from cancer_alliance.store import Role
+from cancer_alliance.web.pages.home import home_values
+from cancer_alliance.web.pages.organisations import page_values
+from cancer_alliance.web.presenters.performance import DEFAULT_STANDARD
+from cancer_alliance.web.queries import (
+    ExplorerFilters,
+    alliance_names,
+    compare_trusts,
+    explore,
+    explorer_options,
+    trust_names,
+)
+from cancer_alliance.web.scope import PUBLIC, Viewer
+
+#: Stands for every signed-in viewer: the pages' figures depend only on whether one is signed in.
+SIGNED_IN = Viewer(user_id=0, username="first-figures", role=Role.national)
+
+
+def prepare(results: Results) -> None:
+    """Work out the opening figures of every public and signed-in CWT page on `results`."""
+    try:
+        for grouping in GROUPINGS:
+            results.performance(grouping)
+    except ResultsMissing:  # no waiting-times results: the pages say so, nothing to work out
+        return
+    if not results.months():  # no month to show: likewise
+        return
+    trusts = set(results.performance("month_provider")["provider"].dropna())
+    for viewer in (PUBLIC, SIGNED_IN):
+        home_values(results, viewer, DEFAULT_STANDARD)
+        for code in alliance_names():
+            page_values(results, viewer, "alliance", code, DEFAULT_STANDARD)
+        for code in sorted(trusts & set(trust_names())):
+            page_values(results, viewer, "trust", code, DEFAULT_STANDARD)
+        opening = ExplorerFilters()
+        explorer_options(results)
+        explore(results, viewer, opening)
+        compare_trusts(results, viewer, opening)
