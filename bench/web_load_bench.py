@@ -14,8 +14,12 @@ compare), and the target is judged there (decision 0049). Then the same runs aga
 the throughput (Little's law), whatever the code does; reported, not judged. `--think 0` runs only
 the saturated case and judges it.
 
+`--swap-at S` publishes the current results again as a new generation S seconds into each timed run
+(what a refresh does, without a refresh's own CPU), and reports the requests that started in the
+`SWAP_WINDOW` seconds after it apart: the server reads the new generation while serving (issue 21).
+
 Usage: python bench/web_load_bench.py [--home PATH] [--scale X] [--seconds S] [--clients N]
-       [--think S] [--no-saturated] [--stores sqlite,postgresql] [--postgres URL]
+       [--think S] [--no-saturated] [--swap-at S] [--stores sqlite,postgresql] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -41,6 +46,8 @@ PASSWORD = "quiet harbour lantern 42"
 ROLES = ("national", "alliance", "trust")
 #: Clients asking each path at once before the timed part: enough to reach every worker process.
 WARM_UP = 8
+#: Seconds after a new generation is published whose requests `--swap-at` reports apart.
+SWAP_WINDOW = 30.0
 
 
 def prepare_results(home: Path, scale: float) -> None:
@@ -116,12 +123,36 @@ def server_env(home: Path, url: str | None) -> dict[str, str]:
     return env
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float, think: float, server_pid: int):
+def publish_again(home: Path) -> None:
+    """The current generation's files, hard-linked, published as a new generation (a refresh's swap)."""
+    import shutil
+
+    from cancer_alliance.results import generations
+
+    current = generations.current(home)
+    folder = generations.new_folder(home)
+    folder.rmdir()
+    shutil.copytree(generations.current_folder(home), folder, copy_function=os.link)
+    generations.publish(home, folder, replace(current, id=folder.name))
+    generations.prune(home)
+
+
+async def load(
+    base: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    think: float,
+    server_pid: int,
+    swap: tuple[Path, float] | None = None,
+):
     """Each client signs in (its own session) and asks each path once, untimed (each worker reads and
     caches the results files on first use); then each client cycles through `paths` until the time is up,
-    pausing a random time of mean `think` seconds after each answer (none when 0).
-    Returns the timings, the errors and the CPU seconds of the server and of this load generator
-    during the timed part, with the load average at its end."""
+    pausing a random time of mean `think` seconds after each answer (none when 0). `swap` (home, s):
+    publish a new generation s seconds in.
+    Returns the timings, the timings of requests started in the `SWAP_WINDOW` after the swap, the
+    errors and the CPU seconds of the server and of this load generator during the timed part, with
+    the load average at its end."""
     gate = asyncio.Semaphore(4)  # sign-ins are Argon2 on purpose: a few at a time
 
     async def signed(index: int) -> httpx.AsyncClient:
@@ -135,9 +166,18 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, think:
     for path in paths:
         await asyncio.gather(*(client.get(path) for client in sessions[:WARM_UP]))
     timings: dict[str, list[float]] = defaultdict(list)
+    after_swap: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     server_cpu, own_cpu = tree_cpu_seconds(server_pid), time.process_time()
-    stop = time.monotonic() + seconds
+    began = time.monotonic()
+    stop = began + seconds
+    swapped: list[float] = []
+
+    async def swapper() -> None:
+        if swap is not None:
+            await asyncio.sleep(swap[1])
+            await asyncio.to_thread(publish_again, swap[0])
+            swapped.append(time.monotonic())
 
     async def worker(index: int, client: httpx.AsyncClient) -> None:
         i = index
@@ -148,6 +188,7 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, think:
             path = paths[i % len(paths)]
             i += 1
             started = time.perf_counter()
+            window = bool(swapped) and time.monotonic() - swapped[0] < SWAP_WINDOW
             try:
                 response = await client.get(path)
                 if response.status_code != 200:
@@ -157,10 +198,12 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, think:
             except httpx.TransportError as error:  # a dropped connection is an error to count, not a crash
                 errors[f"{path} {type(error).__name__}"] += 1
             timings[path].append((time.perf_counter() - started) * 1000)
+            if window:
+                after_swap[path].append(timings[path][-1])
             if think:
                 await asyncio.sleep(min(pauses.expovariate(1 / think), max(stop - time.monotonic(), 0)))
 
-    await asyncio.gather(*(worker(i, c) for i, c in enumerate(sessions)))
+    await asyncio.gather(swapper(), *(worker(i, c) for i, c in enumerate(sessions)))
     after = tree_cpu_seconds(server_pid)
     cpu = {
         "server": None if after is None or server_cpu is None else after - server_cpu,
@@ -169,7 +212,7 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, think:
     }
     for client in sessions:
         await client.aclose()
-    return timings, errors, cpu
+    return timings, after_swap, errors, cpu
 
 
 def report(store: str, timings, errors, seconds: float, cpu: dict[str, float | None]) -> float:
@@ -181,6 +224,14 @@ def report(store: str, timings, errors, seconds: float, cpu: dict[str, float | N
             f"CPU: server {cpu['server']:.1f} s ({cpu['server'] * 1000 / max(total, 1):.1f} ms a request), "
             f"load generator {cpu['load generator']:.1f} s; load average at the end {cpu['load average']:.1f}"
         )
+    worst = report_latencies(timings)
+    for what, count in sorted(errors.items()):
+        print(f"  error {what}: {count}")
+    return worst
+
+
+def report_latencies(timings: dict[str, list[float]]) -> float:
+    """Print p50, p95 and max per URL; returns the worst p95."""
     print(f"{'URL':60} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0
     for path, values in timings.items():
@@ -189,8 +240,6 @@ def report(store: str, timings, errors, seconds: float, cpu: dict[str, float | N
         print(
             f"{path[:60]:60} {len(values):>6} {percentile(values, 50):>8.0f} {p95:>8.0f} {max(values):>8.0f}"
         )
-    for what, count in sorted(errors.items()):
-        print(f"  error {what}: {count}")
     return worst
 
 
@@ -214,14 +263,21 @@ def run(store: str, home: Path, args, paths: list[str], alliance: str, trust: st
             port = s.getsockname()[1]
         server = start_server(["--port", str(port)], server_env(home, url), wait_seconds=120)
         try:
-            timings, errors, cpu = asyncio.run(
-                load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds, think, server.pid)
+            swap = None if args.swap_at is None else (home, args.swap_at)
+            timings, after_swap, errors, cpu = asyncio.run(
+                load(f"http://127.0.0.1:{port}", paths, args.clients, args.seconds, think, server.pid, swap)
             )
         finally:
             server.terminate()
             server.wait(timeout=30)
         label = f"{store}, {f'a {think:g} s pace' if think else 'saturated'}"
         worst = report(label, timings, errors, args.seconds, cpu)
+        if swap is not None:
+            print(
+                f"requests started in the {SWAP_WINDOW:.0f} s after a new generation was published "
+                f"at {args.swap_at:g} s:"
+            )
+            report_latencies(after_swap)
         met = worst < TARGET_P95_MS and not errors
         print(f"{label}: target 0 errors and p95 < {TARGET_P95_MS:.0f} ms: {'met' if met else 'MISSED'}")
         # the target is PostgreSQL's at the judged pace; SQLite and the saturated run are reported
@@ -247,6 +303,9 @@ def main() -> int:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="also run with no pause and report it (not judged)",
+    )
+    parser.add_argument(
+        "--swap-at", type=float, help="publish a new generation this many seconds into each timed run"
     )
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="maintenance database URL")
