@@ -334,6 +334,8 @@ URI = "dbfs:/alliance/input.csv"
         ["pathways", "definitions", "--definitions", URI],
         ["pathways", "definitions", "-o", "dbfs:/alliance/definitions.csv"],
         ["lung", "programme", "-o", "main.cancer.lung_programme"],
+        ["lung", "target", URI, "--choose", "1", "-o", "targeted.csv"],
+        ["lung", "target", "main.ons.survival", "--published", "--choose", "1", "-o", "targeted.csv"],
     ],
 )
 def test_on_duckdb_every_command_refuses_a_uri_or_table_with_exit_2_writing_nothing(

@@ -15,6 +15,7 @@ import pytest
 from tests.fit.test_cli import write as write_episodes
 from tests.lung.cases import ALL, row
 from tests.lung.test_cli import write_csv as write_people
+from tests.lung.test_survival import MADE_UP
 from tests.pathways.conftest import TEST_KEY, event, write_events
 from tests.radiotherapy.test_cli import COURSES, LINACS
 from tests.radiotherapy.test_cli import write as write_rows
@@ -154,3 +155,20 @@ def test_on_spark_side_files_and_definitions_are_uris_or_tables_read_as_local_fi
         alliance("fit", "thresholds", episodes, "--capacity", source, "-o", str(tmp_path / "plan.csv"),
                  "--demand", str(tmp_path / demand))  # fmt: skip
     assert rows(pq.read_table(tmp_path / "uri.parquet")) == rows(pq.read_table(tmp_path / "local.parquet"))
+
+
+def test_on_spark_lung_targets_survival_input_is_a_uri_read_as_the_local_file_is(tmp_path):
+    """`lung target SURVIVAL` from a `file://` URI ranks as from the local file, the published layout
+    and a plain survival table alike (issue 24: every input a path, a URI or a table)."""
+    plain = tmp_path / "survival.csv"
+    plain.write_text("ccg_code,survival\nE38000001,0.4\nE38000002,0.3\n", encoding="utf-8")
+    for source, extra in ((MADE_UP, ["--published"]), (plain, [])):
+        outputs = []
+        for name, where in (("local", str(source)), ("uri", f"file://{source}")):
+            output = tmp_path / f"{source.stem}-{name}.csv"
+            args = ["lung", "target", where, *extra, "--choose", "1", "-o", str(output), "--engine", "spark"]
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.output
+            outputs.append(output.read_text(encoding="utf-8"))
+        assert outputs[0] == outputs[1], source
+        assert outputs[0].count("\n") > 2

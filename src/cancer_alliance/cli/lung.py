@@ -86,10 +86,11 @@ def risk(
 @app.command()
 def target(
     survival: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="SURVIVAL",
-            help="CSV: ccg_code and a survival (or proxy) column; with --published, the published table.",
+            help="CSV: ccg_code and a survival (or proxy) column; with --published, the published table; "
+            f"{WHERE}.",
         ),
     ],
     output: Annotated[str, output_option("Ranked CCGs")],
@@ -111,7 +112,7 @@ def target(
         int | None, typer.Option("--year", help="With --published: diagnosis year to rank (default latest).")
     ] = None,
     engine: Annotated[
-        EngineName, typer.Option(help="Engine that writes a URI or table.", envvar="ALLIANCE_ENGINE")
+        EngineName, typer.Option(help="Engine that reads or writes a URI or table.", envvar="ALLIANCE_ENGINE")
     ] = EngineName.duckdb,
 ) -> None:
     """Rank CCGs for the lung health check programme by lung cancer survival (or a proxy such as the
@@ -126,7 +127,9 @@ def target(
     Example: alliance lung target ccg_survival_index.csv --published --choose 14 -o targeted.csv
     """
     import csv
+    import io
 
+    from cancer_alliance.engine.io import read_csv_text
     from cancer_alliance.lung.survival import VALUE, load_profile, read_survival
     from cancer_alliance.lung.targeting import rank_ccgs
 
@@ -134,7 +137,7 @@ def target(
     try:
         where = output_location(output)
         if published:
-            table = read_survival(survival, load_profile(profile) if profile else None, year)
+            table = read_survival(survival, load_profile(profile) if profile else None, year, engine)
             ranked = rank_ccgs(
                 table.rows,
                 choose=choose,
@@ -149,12 +152,8 @@ def target(
                 f"(release {table.profile.release})",
             )
         else:
-            if not survival.is_file():
-                raise InputError(f"{survival}: no such file")
-            with survival.open(encoding="utf-8-sig", newline="") as handle:
-                ranked = rank_ccgs(
-                    list(csv.DictReader(handle)), choose=choose, value=value, source=str(survival)
-                )
+            rows = list(csv.DictReader(io.StringIO(read_csv_text(survival, engine), newline="")))
+            ranked = rank_ccgs(rows, choose=choose, value=value, source=survival)
         write_export(engine, [asdict(c) for c in ranked], RANKED_COLUMNS, where)
     except InputError as error:
         _print(stderr, f"Error: {error}")

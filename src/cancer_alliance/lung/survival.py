@@ -12,6 +12,7 @@ published column, never skipped. One diagnosis year is ranked: the latest unless
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 import tomllib
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cancer_alliance.engine.io import read_csv_text
 from cancer_alliance.errors import InputError
 from cancer_alliance.schemas import Column, schema
 
@@ -85,26 +87,27 @@ def load_profile(path: Path | str = DEFAULT_PROFILE) -> SurvivalProfile:
 
 
 def read_survival(
-    path: Path | str, profile: SurvivalProfile | None = None, diagnosis_year: int | None = None
+    path: Path | str,
+    profile: SurvivalProfile | None = None,
+    diagnosis_year: int | None = None,
+    engine: str | None = None,
 ) -> SurvivalTable:
     """The one-year lung cancer survival of each CCG for `diagnosis_year` (default: the latest in the
-    file) from a CSV in the published layout described by `profile`."""
-    path = Path(path)
+    file) from a CSV in the published layout described by `profile`: a local file, or a URI or table
+    read by `engine` (`engine.io.read_csv_text`)."""
     profile = profile or load_profile()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        wanted = [*profile.columns.values(), *profile.select]
-        absent = [name for name in wanted if name not in header]
-        if absent:
-            raise InputError(f"{path}: missing column(s) {', '.join(absent)} of the published layout")
-        rows_in, selected = 0, []
-        for number, raw in enumerate(reader, start=1):
-            rows_in += 1
-            if all(_norm(raw[c]) in {_norm(v) for v in values} for c, values in profile.select.items()):
-                selected.append((number, _canonical(path, number, raw, profile)))
+    text = read_csv_text(path, engine)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    wanted = [*profile.columns.values(), *profile.select]
+    absent = [name for name in wanted if name not in header]
+    if absent:
+        raise InputError(f"{path}: missing column(s) {', '.join(absent)} of the published layout")
+    rows_in, selected = 0, []
+    for number, raw in enumerate(reader, start=1):
+        rows_in += 1
+        if all(_norm(raw[c]) in {_norm(v) for v in values} for c, values in profile.select.items()):
+            selected.append((number, _canonical(path, number, raw, profile)))
     if not selected:
         raise InputError(f"{path}: no row of one-year lung cancer survival by CCG ({_describe(profile)})")
     year = diagnosis_year if diagnosis_year is not None else max(row["diagnosis_year"] for _, row in selected)
@@ -124,7 +127,9 @@ def read_survival(
     )
 
 
-def _canonical(path: Path, number: int, raw: dict[str, str], profile: SurvivalProfile) -> dict[str, Any]:
+def _canonical(
+    path: Path | str, number: int, raw: dict[str, str], profile: SurvivalProfile
+) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for column in schema(TABLE).columns:
         published = profile.columns.get(column.name)
