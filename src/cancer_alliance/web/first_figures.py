@@ -2,9 +2,11 @@
 it (`Results(prepare=...)`; issue 21, decision record 0053).
 
 Run by the reader's loading thread, pinned to the generation being read, so the home page, every
-alliance and trust page for the default standard and month, and the explorer's opening view are
-ready when the server switches to it; until then the previous generation keeps serving. Worked out
-for the public and for signed-in viewers (the pages' figures differ by audience only).
+alliance page for the default standard and month, and the explorer's opening view are ready when the
+server switches to it; until then the previous generation keeps serving. Worked out for the public and
+for signed-in viewers (the pages' figures differ by audience only). Trust pages are left to their
+first visitor: about 40 ms each nationally, against 5 CPU s for all 146 per audience on every refresh
+(measured 2026-12-07, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from cancer_alliance.web.queries import (
     compare_trusts,
     explore,
     explorer_options,
-    trust_names,
 )
 from cancer_alliance.web.scope import PUBLIC, Viewer
 
@@ -29,7 +30,7 @@ SIGNED_IN = Viewer(user_id=0, username="first-figures", role=Role.national)
 
 
 def prepare(results: Results) -> None:
-    """Work out the opening figures of every public and signed-in CWT page on `results`."""
+    """Work out the opening figures of the public and signed-in CWT pages on `results`."""
     try:
         for grouping in GROUPINGS:
             results.performance(grouping)
@@ -37,13 +38,10 @@ def prepare(results: Results) -> None:
         return
     if not results.months():  # no month to show: likewise
         return
-    trusts = set(results.performance("month_provider")["provider"].dropna())
     for viewer in (PUBLIC, SIGNED_IN):
         home_values(results, viewer, DEFAULT_STANDARD)
         for code in alliance_names():
             page_values(results, viewer, "alliance", code, DEFAULT_STANDARD)
-        for code in sorted(trusts & set(trust_names())):
-            page_values(results, viewer, "trust", code, DEFAULT_STANDARD)
         opening = ExplorerFilters()
         explorer_options(results)
         explore(results, viewer, opening)
