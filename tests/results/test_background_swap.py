@@ -148,3 +148,22 @@ def test_concurrent_requests_for_a_figure_work_it_out_once(alliance_home):
         thread.join()
     assert answers == [1] * 8
     assert len(calls) == 1
+
+
+def test_load_current_waits_for_a_read_already_started_rather_than_reading_twice(serving, alliance_home):
+    results, gate = serving
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    results.months()  # a request starts reading April
+    assert gate.entered.wait(10)
+    done = threading.Event()
+
+    def job() -> None:  # the import job, after its refresh
+        results.load_current()
+        done.set()
+
+    threading.Thread(target=job).start()
+    assert not done.wait(0.3)  # waits for the read under way
+    gate.release.set()
+    assert done.wait(10)
+    assert results._serving.folder == results.link.resolve()  # switched when load_current returned
+    assert gate.seen == [MARCH, APRIL]  # April read once

@@ -181,7 +181,16 @@ class Results:
         """Read the generation the link points at and switch to it before returning (the import job,
         so that "the pages now show" is true of this process when it says so)."""
         target = Path(os.path.realpath(self.link))
-        if self._serving.folder != target:
+        with self._switch:
+            if self._serving.folder == target:
+                return
+            reading = self._loading == target  # a request has already started reading it
+            if not reading:
+                self._loading = target
+        if reading:
+            while self._loading == target:
+                time.sleep(0.05)
+        else:
             self._load(target)
 
     def _load(self, target: Path) -> None:
@@ -192,20 +201,21 @@ class Results:
         started = time.perf_counter()
         try:
             self.warm()
+            failed = False
         except Exception:
             log.exception("results: could not read the generation %s; the previous one keeps serving", target)
-            with self._switch:
-                self._failed[target] = time.monotonic()
-            return
+            failed = True
         finally:
             self._pinned.reset(token)
-            with self._switch:
-                if self._loading == target:
-                    self._loading = None
-        with self._switch:
-            if Path(os.path.realpath(self.link)) == target:
+        with self._switch:  # switch and stop loading at once: no request sees neither
+            if failed:
+                self._failed[target] = time.monotonic()
+            elif Path(os.path.realpath(self.link)) == target:
                 self._serving = loading
-        log.info("results: switched to %s, read in %.1f s", target.name, time.perf_counter() - started)
+            if self._loading == target:
+                self._loading = None
+        if not failed:
+            log.info("results: read %s in %.1f s", target.name, time.perf_counter() - started)
 
     def _read(self, name: str, loader) -> pd.DataFrame:
         state = self._current()
@@ -238,13 +248,15 @@ class Results:
             return entry.derived[name]
         with self._switch:
             computing = self._computing.setdefault((file, name), threading.Lock())
-        with computing:
-            if name not in entry.derived:
-                if len(entry.derived) >= MAX_DERIVED:
-                    entry.derived.pop(next(iter(entry.derived)), None)  # forget the oldest
-                entry.derived[name] = compute(frame)
-        with self._switch:
-            self._computing.pop((file, name), None)
+        try:
+            with computing:
+                if name not in entry.derived:
+                    if len(entry.derived) >= MAX_DERIVED:
+                        entry.derived.pop(next(iter(entry.derived)), None)  # forget the oldest
+                    entry.derived[name] = compute(frame)
+        finally:
+            with self._switch:
+                self._computing.pop((file, name), None)
         return entry.derived[name]
 
     def performance(self, grouping: str) -> pd.DataFrame:
