@@ -167,3 +167,22 @@ def test_load_current_waits_for_a_read_already_started_rather_than_reading_twice
     assert done.wait(10)
     assert results._serving.folder == results.link.resolve()  # switched when load_current returned
     assert gate.seen == [MARCH, APRIL]  # April read once
+
+
+def test_opening_figures_that_fail_are_logged_and_the_new_generation_still_serves(alliance_home, caplog):
+    """The opening figures only save the first visitors' time: their failure must not hold a readable
+    generation back (nor stop a server starting)."""
+    _publish(alliance_home, MARCH, ["2019-03"])
+    calls = []
+
+    def failing(results: Results) -> None:
+        calls.append(results.reference_date())
+        raise ValueError("a page's figure failed")
+
+    results = Results(alliance_home, background=True, prepare=failing)
+    results.warm()
+    _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
+    results.load_current()
+    assert results.reference_date() == APRIL
+    assert calls == [MARCH, APRIL]
+    assert caplog.text.count("opening figures could not be worked out") == 2

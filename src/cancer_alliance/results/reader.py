@@ -353,7 +353,8 @@ class Results:
 
     def warm(self) -> None:
         """Load every results file present now and work out the pages' first figures (`prepare`), so a
-        worker's first requests do not pay for them."""
+        worker's first requests do not pay for them. A file that cannot be read raises; a figure that
+        fails is logged and left to its first request."""
         for grouping in GROUPINGS:
             if (self.folder / _performance_file(grouping)).exists():
                 self.performance(grouping)
@@ -364,7 +365,10 @@ class Results:
         if (self.folder / PATHWAY_MILESTONES).exists():  # a pathway page's first read
             self._milestones()
         if self.prepare is not None:
-            self.prepare(self)
+            try:
+                self.prepare(self)
+            except Exception:  # an optimisation: each figure is worked out on first use instead
+                log.exception("results: the pages' opening figures could not be worked out in advance")
 
     def generation(self) -> Generation | None:
         """The served generation's record (as-of date, refresh time, inputs), read once per generation;
