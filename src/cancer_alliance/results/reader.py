@@ -126,7 +126,6 @@ class Results:
         prepare: Callable[[Results], None] | None = None,
     ) -> None:
         self.link = results_dir(home)
-        self.home = home
         self.background = background
         self.prepare = prepare
         self._serving = _Generation(Path(os.path.realpath(self.link)))
@@ -243,7 +242,9 @@ class Results:
     ) -> Any:
         """One computation per figure: concurrent requests for a figure not yet worked out wait for
         the first one's result rather than each working it out (the first minutes after a start)."""
-        entry = self._current().cache[file]
+        entry = self._current().cache.get(file)
+        if entry is None or entry.frame is not frame:  # switched since `frame` was read: not kept
+            return compute(frame)
         if name in entry.derived:
             return entry.derived[name]
         with self._switch:
