@@ -54,12 +54,8 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
         allocation.allocation(F).alias("allocation"),
         allocation.missing_transfer_date(F).alias("transfer_date_missing"),
     )
-    shares = allocation.scenario_columns(F, settings, col("days_62d"), col("days_38"), col("days_24"))
-    return waits.select(
-        "*",
-        *[value.alias(name) for name, value in shares.items()],
-        validity.invalid(F, settings).alias("invalid"),
-    )
+    # The scenario and the shares are worked out by `measures.facts` on the 62-day rows alone.
+    return waits.select("*", validity.invalid(F, settings).alias("invalid"))
 
 
 @compiled

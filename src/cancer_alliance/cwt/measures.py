@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cancer_alliance.cwt.allocation import WHOLE
+from cancer_alliance.cwt.allocation import WHOLE, scenario_columns
 from cancer_alliance.cwt.settings import CwtSettings
 
 #: Output columns, in order: the issue 3 / spec contract, then the fallback flag (docs/deviations.md).
@@ -56,8 +56,9 @@ TYPES = {
 }
 
 
-#: The prepared columns the rows read. Only these travel through the explode: DuckDB does not
-#: prune unused columns below an UNNEST, and carrying all of them doubled the run time.
+#: The prepared columns the rows read. Only these travel to the one-row-per-kind join: DuckDB did
+#: not prune unused columns below the UNNEST this once was, and carrying all of them doubled the
+#: run time.
 CARRIED = (
     "record_id",
     "route",
@@ -77,11 +78,10 @@ CARRIED = (
     "start_62",
     "days_62d",
     "allocation",
-    "scenario",
+    "days_38",
+    "days_24",
     "transfer_date_missing",
-    "treating_share",
     "investigating_provider",
-    "investigating_share",
 )
 
 
@@ -134,28 +134,37 @@ def _slot(F: Any, settings: CwtSettings, measure: str, **values: Any) -> dict[st
     values["record_id"] = F.col("record_id")
     values["measure"] = F.lit(measure)
     values["within"] = values["days"] <= settings.measure_days[measure]
-    values["reporting_month"] = F.date_format(values["clock_stop"], "yyyy-MM")
+    values["reporting_month"] = reporting_month(F, values["clock_stop"])
     return values
+
+
+def reporting_month(F: Any, day: Any) -> Any:
+    """The "YYYY-MM" of a date: the reporting month of a clock stop (CWT reporting conventions [S1, S31]).
+    The same for any day of the month, so it may be taken of the month's first day after summing."""
+    return F.date_format(day, "yyyy-MM")
 
 
 def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = ()) -> Any:
     """The measures' rows for the valid records of a prepared frame, plus the record columns named in
     `carry` on every row.
 
-    Each record lists the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as
-    slot numbers; exploding that small array and picking each column by slot is one pass over the
-    records, with no join and no union (issue 3, speed)."""
+    Each record marks the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as the
+    bits of one integer; joining that with a small table of slot numbers and picking each column by
+    slot is one pass over the records, with no union and no self-join (issue 3, speed; issue 26)."""
     col = F.col
     referral = {"route": col("route"), "clock_start": col("referral_received_date")}
     treatment = {"clock_stop": col("treatment_start_date")}
     whole = F.lit(WHOLE)
+    # Written into the 62d rows' values, not worked out beforehand for every record: each kind of
+    # row computes only its own columns.
+    allocated = scenario_columns(F, settings, col("days_62d"), col("days_38"), col("days_24"))
     shared_62d = {
         **treatment,
         "route": col("route"),
         "clock_start": col("start_62"),
         "days": col("days_62d"),
         "allocation": col("allocation"),
-        "scenario": col("scenario"),
+        "scenario": allocated["scenario"],
         "transfer_date_missing": col("transfer_date_missing"),
     }
     slots = [
@@ -208,7 +217,7 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
                 "62d",
                 **shared_62d,
                 provider=col("provider_treatment"),
-                share=col("treating_share"),
+                share=allocated["treating_share"],
             ),
         ),
         (
@@ -219,16 +228,22 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
                 "62d",
                 **shared_62d,
                 provider=col("investigating_provider"),
-                share=col("investigating_share"),
+                share=allocated["investigating_share"],
             ),
         ),
     ]
     valid = ~col("invalid")
-    present = F.array_compact(
-        F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
-    )
+    # Which kinds of row a record has, as the bits of one integer; joining on it with the small table
+    # of (bits, slot) gives each record one row per kind. On DuckDB this costs less than building
+    # and exploding an array per record (list, lambda filter and UNNEST; docs/performance.md).
+    bits = F.lit(0)
+    for number, (test, _) in enumerate(slots):
+        bits = bits + F.when(valid & test, F.lit(1 << number)).otherwise(F.lit(0))
     extra = tuple(name for name in carry if name not in CARRIED)
-    exploded = prepared.select(*CARRIED, *extra, F.explode(present).alias("slot"))
+    marked = prepared.select(*CARRIED, *extra, bits.alias("ca_slot_bits"))
+    exploded = marked.join(
+        _slot_table(prepared.sparkSession, len(slots)), on=col("ca_slot_bits") == col("ca_bits"), how="inner"
+    )
     return exploded.select(
         *[
             _by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name)
@@ -236,6 +251,14 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
         ],
         *carry,
     )
+
+
+def _slot_table(session: Any, count: int) -> Any:
+    """(ca_bits, slot): every non-empty set of `count` kinds of row as its bits, once per kind in it
+    (80 rows for five kinds); a record with no kind of row (bits 0) matches none. Spark broadcasts it
+    by size."""
+    rows = [(bits, slot) for bits in range(1, 1 << count) for slot in range(count) if bits >> slot & 1]
+    return session.createDataFrame(rows, schema="ca_bits int, slot int")
 
 
 def _by_slot(F: Any, values: list[Any]) -> Any:
