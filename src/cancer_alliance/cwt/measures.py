@@ -56,9 +56,9 @@ TYPES = {
 }
 
 
-#: The prepared columns the rows read. Only these travel to the one-row-per-kind join: DuckDB did
-#: not prune unused columns below the UNNEST this once was, and carrying all of them doubled the
-#: run time.
+#: The prepared columns the rows read. Only these travel through the explode or the slot join:
+#: DuckDB did not prune unused columns below an UNNEST, and carrying all of them doubled the run
+#: time.
 CARRIED = (
     "record_id",
     "route",
@@ -144,13 +144,17 @@ def reporting_month(F: Any, day: Any) -> Any:
     return F.date_format(day, "yyyy-MM")
 
 
-def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = ()) -> Any:
+def facts(
+    prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = (), in_record_order: bool = True
+) -> Any:
     """The measures' rows for the valid records of a prepared frame, plus the record columns named in
     `carry` on every row.
 
-    Each record marks the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as the
-    bits of one integer; joining that with a small table of slot numbers and picking each column by
-    slot is one pass over the records, with no union and no self-join (issue 3, speed; issue 26)."""
+    Each record gives the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as
+    slot numbers, one row each, and each column is picked by slot: one pass over the records, with
+    no union and no self-join (issue 3, speed). `in_record_order`: each record's rows together and the
+    records in input order (an exploded array); otherwise in the order a join with a small slot table
+    gives them, cheaper on DuckDB (issue 26), for facts that are summed."""
     col = F.col
     referral = {"route": col("route"), "clock_start": col("referral_received_date")}
     treatment = {"clock_stop": col("treatment_start_date")}
@@ -233,17 +237,28 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
         ),
     ]
     valid = ~col("invalid")
-    # Which kinds of row a record has, as the bits of one integer; joining on it with the small table
-    # of (bits, slot) gives each record one row per kind. On DuckDB this costs less than building
-    # and exploding an array per record (list, lambda filter and UNNEST; docs/performance.md).
-    bits = F.lit(0)
-    for number, (test, _) in enumerate(slots):
-        bits = bits + F.when(valid & test, F.lit(1 << number)).otherwise(F.lit(0))
     extra = tuple(name for name in carry if name not in CARRIED)
-    marked = prepared.select(*CARRIED, *extra, bits.alias("ca_slot_bits"))
-    exploded = marked.join(
-        _slot_table(prepared.sparkSession, len(slots)), on=col("ca_slot_bits") == col("ca_bits"), how="inner"
-    )
+    if in_record_order:
+        # The slot numbers of the kinds a record has, as an array exploded in order: each record's
+        # rows together, records in input order, the same on every engine.
+        present = F.array_compact(
+            F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
+        )
+        exploded = prepared.select(*CARRIED, *extra, F.explode(present).alias("slot"))
+    else:
+        # The kinds as the bits of one integer, joined with the small table of (bits, slot): one row
+        # per kind without building, filtering and unnesting an array for every record, which on
+        # DuckDB cost about a tenth of a national year's evaluate (docs/performance.md); the engine
+        # then orders the rows as its join emits them.
+        bits = F.lit(0)
+        for number, (test, _) in enumerate(slots):
+            bits = bits + F.when(valid & test, F.lit(1 << number)).otherwise(F.lit(0))
+        marked = prepared.select(*CARRIED, *extra, bits.alias("ca_slot_bits"))
+        exploded = marked.join(
+            _slot_table(prepared.sparkSession, len(slots)),
+            on=col("ca_slot_bits") == col("ca_bits"),
+            how="inner",
+        )
     return exploded.select(
         *[
             _by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name)
