@@ -29,7 +29,7 @@ record_id.
 
 The facts are read once: they are first summed by every key a standard or group needs (a few
 thousand rows for a national year); the standards and thresholds are small lookup frames joined to
-that, and the roll-ups are literal maps (docs/performance.md). To compute several tables from one
+that, and so are the roll-ups (docs/performance.md). To compute several tables from one
 pass, sum the facts once with `fine_counts` and pass that to `performance` in place of the facts.
 """
 
