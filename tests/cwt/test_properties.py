@@ -90,6 +90,18 @@ def test_a_shuffled_input_gives_the_same_facts(facts_of, batch, order):
     assert canonical_rows(facts_of(shuffled)) == canonical_rows(facts_of(batch))
 
 
+@pytest.fixture(scope="module")
+def facts_in_any_order() -> CompiledRule:
+    return CompiledRule(lambda records: evaluate(records, in_record_order=False), "cwt_property_any_order")
+
+
+@given(batch=batches())
+def test_facts_in_any_order_are_the_same_facts(facts_of, facts_in_any_order, batch):
+    """`evaluate(..., in_record_order=False)` (the slot join, for facts that are summed) gives the
+    same rows as the exploded slot array, in another order (docs/decisions/0052)."""
+    assert canonical_rows(facts_in_any_order(batch)) == canonical_rows(facts_of(batch))
+
+
 @given(batch=batches())
 def test_the_python_oracle_agrees_on_waits_routes_and_allocation(facts_of, batch):
     """A third voice from the spec tables (tests/cwt/oracle.py): every fact's days and route, and
@@ -114,6 +126,7 @@ def test_duckdb_and_spark_agree_on_generated_records(batch):
     """docs/decisions/0001: the same facts and the same rejections on both engines (fewer examples:
     each starts Spark jobs)."""
     assert_parity(evaluate, CWT, batch)
+    assert_parity(lambda records: evaluate(records, in_record_order=False), CWT, batch)
     assert_parity(rejected, CWT, batch)
 
 

@@ -38,17 +38,12 @@ def with_codes(records: Any) -> Any:
     list (on DuckDB a hash join costs a fraction of those CASE and IN tests; docs/performance.md)."""
     F = functions(records)
     col = F.col
-    session = records.sparkSession
-    stages = session.createDataFrame(
-        [(e.code, e.treatment_stage) for e in treatment_event_types()],
-        schema="ca_event_code string, ca_stage string",
-    )
-    modalities = session.createDataFrame(
+    modalities = records.sparkSession.createDataFrame(
         [(m.code, m.modality_group, m.counts_in_31_62) for m in treatment_modalities()],
         schema="ca_modality_code string, ca_modality_group string, ca_counts boolean",
     )
     # A few dozen rows each: Spark broadcasts them by size.
-    joined = records.join(stages, on=col("treatment_event_type") == col("ca_event_code"), how="left").join(
+    joined = _with_stage_code(records).join(
         modalities, on=col("treatment_modality") == col("ca_modality_code"), how="left"
     )
     return joined.select(
@@ -59,17 +54,28 @@ def with_codes(records: Any) -> Any:
     )
 
 
+def with_treatment_stage(records: Any) -> Any:
+    """`records` with `treatment_stage` looked up in the event type table by a join with a small
+    lookup frame (the same values as `treatment_stage` below). On DuckDB the PTL's test of it runs
+    after its other filters, on the few rows they keep; as an IN list of codes DuckDB tested it inside
+    the Parquet scan on every record (docs/performance.md)."""
+    F = functions(records)
+    return _with_stage_code(records).select(*records.columns, F.col("ca_stage").alias("treatment_stage"))
+
+
+def _with_stage_code(records: Any) -> Any:
+    """`records` joined with the event type table: plus `ca_event_code` and `ca_stage`."""
+    stages = records.sparkSession.createDataFrame(
+        [(e.code, e.treatment_stage) for e in treatment_event_types()],
+        schema="ca_event_code string, ca_stage string",
+    )
+    F = functions(records)
+    return records.join(stages, on=F.col("treatment_event_type") == F.col("ca_event_code"), how="left")
+
+
 def treatment_stage(F: Any) -> Any:
     """'first' or 'subsequent' from CANCER TREATMENT EVENT TYPE; null when blank or unknown."""
     return _case(F, "treatment_event_type", {e.code: e.treatment_stage for e in treatment_event_types()})
-
-
-def is_treatment_stage(F: Any, stage: str) -> Any:
-    """Whether CANCER TREATMENT EVENT TYPE is a code of `stage` ('first' or 'subsequent'): the same as
-    `treatment_stage(F) == stage`, as one IN list, which DuckDB tests inside the Parquet scan far more
-    cheaply than the CASE (docs/performance.md); null when blank."""
-    codes = sorted(e.code for e in treatment_event_types() if e.treatment_stage == stage)
-    return F.col("treatment_event_type").isin(codes) if codes else F.lit(False)
 
 
 def modality_group(F: Any) -> Any:

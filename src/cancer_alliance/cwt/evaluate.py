@@ -54,24 +54,27 @@ def prepare(records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS) -> Dat
         allocation.allocation(F).alias("allocation"),
         allocation.missing_transfer_date(F).alias("transfer_date_missing"),
     )
-    shares = allocation.scenario_columns(F, settings, col("days_62d"), col("days_38"), col("days_24"))
-    return waits.select(
-        "*",
-        *[value.alias(name) for name, value in shares.items()],
-        validity.invalid(F, settings).alias("invalid"),
-    )
+    # The scenario and the shares are worked out by `measures.facts` on the 62-day rows alone.
+    return waits.select("*", validity.invalid(F, settings).alias("invalid"))
 
 
 @compiled
 def evaluate(
-    records: DataFrame, settings: CwtSettings = DEFAULT_SETTINGS, carry: tuple[str, ...] = ()
+    records: DataFrame,
+    settings: CwtSettings = DEFAULT_SETTINGS,
+    carry: tuple[str, ...] = (),
+    in_record_order: bool = True,
 ) -> DataFrame:
     """Per-record facts of every valid record, long format: one row per record and measure, two
     for a 62d pathway shared between providers (columns `measures.COLUMNS`).
 
     `carry` names record columns to keep on every fact row after the contract columns, e.g.
-    `("primary_diagnosis_icd10",)` so that tumour-type tables need no join back to the records."""
-    return measures.facts(prepare(records, settings), functions(records), settings, tuple(carry))
+    `("primary_diagnosis_icd10",)` so that tumour-type tables need no join back to the records.
+    `in_record_order=False` gives the same rows in an order of the engine's choosing, at less cost:
+    for facts that are summed (`performance.fine_counts`, `performance`), not written for people
+    or compared byte for byte across engines (docs/decisions/0052)."""
+    F = functions(records)
+    return measures.facts(prepare(records, settings), F, settings, tuple(carry), in_record_order)
 
 
 @compiled

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cancer_alliance.cwt.allocation import WHOLE
+from cancer_alliance.cwt.allocation import WHOLE, scenario_columns
 from cancer_alliance.cwt.settings import CwtSettings
 
 #: Output columns, in order: the issue 3 / spec contract, then the fallback flag (docs/deviations.md).
@@ -56,8 +56,9 @@ TYPES = {
 }
 
 
-#: The prepared columns the rows read. Only these travel through the explode: DuckDB does not
-#: prune unused columns below an UNNEST, and carrying all of them doubled the run time.
+#: The prepared columns the rows read. Only these travel through the explode or the slot join:
+#: DuckDB did not prune unused columns below an UNNEST, and carrying all of them doubled the run
+#: time.
 CARRIED = (
     "record_id",
     "route",
@@ -77,11 +78,10 @@ CARRIED = (
     "start_62",
     "days_62d",
     "allocation",
-    "scenario",
+    "days_38",
+    "days_24",
     "transfer_date_missing",
-    "treating_share",
     "investigating_provider",
-    "investigating_share",
 )
 
 
@@ -134,28 +134,41 @@ def _slot(F: Any, settings: CwtSettings, measure: str, **values: Any) -> dict[st
     values["record_id"] = F.col("record_id")
     values["measure"] = F.lit(measure)
     values["within"] = values["days"] <= settings.measure_days[measure]
-    values["reporting_month"] = F.date_format(values["clock_stop"], "yyyy-MM")
+    values["reporting_month"] = reporting_month(F, values["clock_stop"])
     return values
 
 
-def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = ()) -> Any:
+def reporting_month(F: Any, day: Any) -> Any:
+    """The "YYYY-MM" of a date: the reporting month of a clock stop (CWT reporting conventions [S1, S31]).
+    The same for any day of the month, so it may be taken of the month's first day after summing."""
+    return F.date_format(day, "yyyy-MM")
+
+
+def facts(
+    prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] = (), in_record_order: bool = True
+) -> Any:
     """The measures' rows for the valid records of a prepared frame, plus the record columns named in
     `carry` on every row.
 
-    Each record lists the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as
-    slot numbers; exploding that small array and picking each column by slot is one pass over the
-    records, with no join and no union (issue 3, speed)."""
+    Each record gives the kinds of row it has (2ww, fds, 31d, 62d treating, 62d investigating) as
+    slot numbers, one row each, and each column is picked by slot: one pass over the records, with
+    no union and no self-join (issue 3, speed). `in_record_order`: each record's rows together and the
+    records in input order (an exploded array); otherwise in the order a join with a small slot table
+    gives them, cheaper on DuckDB (issue 26), for facts that are summed."""
     col = F.col
     referral = {"route": col("route"), "clock_start": col("referral_received_date")}
     treatment = {"clock_stop": col("treatment_start_date")}
     whole = F.lit(WHOLE)
+    # Written into the 62d rows' values, not worked out beforehand for every record: each kind of
+    # row computes only its own columns.
+    allocated = scenario_columns(F, settings, col("days_62d"), col("days_38"), col("days_24"))
     shared_62d = {
         **treatment,
         "route": col("route"),
         "clock_start": col("start_62"),
         "days": col("days_62d"),
         "allocation": col("allocation"),
-        "scenario": col("scenario"),
+        "scenario": allocated["scenario"],
         "transfer_date_missing": col("transfer_date_missing"),
     }
     slots = [
@@ -208,7 +221,7 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
                 "62d",
                 **shared_62d,
                 provider=col("provider_treatment"),
-                share=col("treating_share"),
+                share=allocated["treating_share"],
             ),
         ),
         (
@@ -219,16 +232,33 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
                 "62d",
                 **shared_62d,
                 provider=col("investigating_provider"),
-                share=col("investigating_share"),
+                share=allocated["investigating_share"],
             ),
         ),
     ]
     valid = ~col("invalid")
-    present = F.array_compact(
-        F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
-    )
     extra = tuple(name for name in carry if name not in CARRIED)
-    exploded = prepared.select(*CARRIED, *extra, F.explode(present).alias("slot"))
+    if in_record_order:
+        # The slot numbers of the kinds a record has, as an array exploded in order: each record's
+        # rows together, records in input order, the same on every engine.
+        present = F.array_compact(
+            F.array(*[F.when(valid & test, F.lit(number)) for number, (test, _) in enumerate(slots)])
+        )
+        exploded = prepared.select(*CARRIED, *extra, F.explode(present).alias("slot"))
+    else:
+        # The kinds as the bits of one integer, joined with the small table of (bits, slot): one row
+        # per kind without building, filtering and unnesting an array for every record, which on
+        # DuckDB cost about a tenth of a national year's evaluate (docs/performance.md); the engine
+        # then orders the rows as its join emits them.
+        bits = F.lit(0)
+        for number, (test, _) in enumerate(slots):
+            bits = bits + F.when(valid & test, F.lit(1 << number)).otherwise(F.lit(0))
+        marked = prepared.select(*CARRIED, *extra, bits.alias("ca_slot_bits"))
+        exploded = marked.join(
+            _slot_table(prepared.sparkSession, len(slots)),
+            on=col("ca_slot_bits") == col("ca_bits"),
+            how="inner",
+        )
     return exploded.select(
         *[
             _by_slot(F, [values.get(name) for _, values in slots]).cast(TYPES[name]).alias(name)
@@ -236,6 +266,14 @@ def facts(prepared: Any, F: Any, settings: CwtSettings, carry: tuple[str, ...] =
         ],
         *carry,
     )
+
+
+def _slot_table(session: Any, count: int) -> Any:
+    """(ca_bits, slot): every non-empty set of `count` kinds of row as its bits, once per kind in it
+    (80 rows for five kinds); a record with no kind of row (bits 0) matches none. Spark broadcasts it
+    by size."""
+    rows = [(bits, slot) for bits in range(1, 1 << count) for slot in range(count) if bits >> slot & 1]
+    return session.createDataFrame(rows, schema="ca_bits int, slot int")
 
 
 def _by_slot(F: Any, values: list[Any]) -> Any:

@@ -55,7 +55,7 @@ from cancer_alliance.cwt.adjustments import (
     start_62,
 )
 from cancer_alliance.cwt.allocation import investigating_provider
-from cancer_alliance.cwt.codes import is_treatment_stage
+from cancer_alliance.cwt.codes import with_treatment_stage
 from cancer_alliance.cwt.rollup import with_alliance
 from cancer_alliance.cwt.routes import route
 from cancer_alliance.cwt.settings import MEASURE_DAYS
@@ -158,11 +158,11 @@ def _listed(
     day = F.lit(census)
     # Classify once, narrowly, then refer to the classification by name: SQLFrame copies the whole
     # query at every step, so repeating the route expression in every derived column is costly.
-    classified = records.select(
+    classified = with_treatment_stage(records).select(
         "record_id",
         route(F).alias("route"),
         *NEEDED,
-        "treatment_event_type",
+        "treatment_stage",
     )
     the_route = col("route")
     ruled_out = (col("fds_end_date") <= day) & col("fds_end_reason").isin(*settings.ruled_out_fds_end_reasons)
@@ -170,7 +170,7 @@ def _listed(
         the_route.isNotNull()
         & (start_62(F, the_route) <= day)
         & (col("treatment_start_date").isNull() | (col("treatment_start_date") > day))
-        & ~F.coalesce(is_treatment_stage(F, "subsequent"), F.lit(False))
+        & ~F.coalesce(col("treatment_stage") == "subsequent", F.lit(False))
         & ~F.coalesce(ruled_out, F.lit(False))
     )
     transferred = (col("transfer_to_treatment_date") <= day) & col("provider_treatment").isNotNull()

@@ -19,8 +19,10 @@ def with_alliance(frame: Any, mapping: dict[str, str], provider: str = "provider
     """`frame` plus an `alliance` column: the alliance of the trust of its `provider` code (the code's
     first three characters, so a site code such as RA701 rolls up through its trust RA7 [DERIVED])
     from `mapping` (trust ODS code -> alliance, `reference.provider_alliance()`); a provider the
-    mapping does not know, or a blank one, gets `UNKNOWN_ALLIANCE`. A literal map looked up in one
-    select: cheaper for SQLFrame to build than a join (docs/performance.md)."""
+    mapping does not know, or a blank one, gets `UNKNOWN_ALLIANCE`. Looked up by a join with the
+    mapping as a small lookup frame: on DuckDB a hash join, where a literal map is searched key by key
+    for every row (docs/performance.md; the rules' plans are built once, decision 0033, so the
+    join's building cost no longer matters)."""
     wrong = sorted(code for code in mapping if len(code) != TRUST_CODE_LENGTH)
     if wrong:
         raise ValueError(
@@ -29,8 +31,11 @@ def with_alliance(frame: Any, mapping: dict[str, str], provider: str = "provider
     F = functions(frame)
     if not mapping:
         return frame.select("*", F.lit(UNKNOWN_ALLIANCE).alias("alliance"))
-    lookup = F.create_map(*[F.lit(value) for pair in sorted(mapping.items()) for value in pair])
+    lookup = frame.sparkSession.createDataFrame(
+        sorted(mapping.items()), schema="ca_trust string, ca_alliance string"
+    )  # a few hundred rows: Spark broadcasts it by size
     trust = F.substring(F.col(provider), 1, TRUST_CODE_LENGTH)
-    return frame.select(
-        "*", F.coalesce(F.element_at(lookup, trust), F.lit(UNKNOWN_ALLIANCE)).alias("alliance")
+    joined = frame.join(lookup, on=trust == F.col("ca_trust"), how="left")
+    return joined.select(
+        *frame.columns, F.coalesce(F.col("ca_alliance"), F.lit(UNKNOWN_ALLIANCE)).alias("alliance")
     )

@@ -87,7 +87,9 @@ def with_tumour_type(
     frame: Any, diagnosis: str = "primary_diagnosis_icd10", ranges: tuple[TumourTypeRange, ...] | None = None
 ) -> Any:
     """`frame` plus a `tumour_type` column from its ICD-10 `diagnosis` column (`MISSING` when blank or in
-    no range). The ranges are expanded to one entry per code of a literal map, looked up in one select."""
+    no range). The ranges are expanded to one row per code of a small lookup frame, joined on the
+    diagnosis's category (on DuckDB a hash join, where a literal map is searched key by key for every
+    row; docs/performance.md)."""
     F = functions(frame)
     pairs = [
         (code, item.tumour_type)
@@ -96,6 +98,12 @@ def with_tumour_type(
     ]
     if not pairs:
         return frame.select("*", F.lit(MISSING).alias("tumour_type"))
-    lookup = F.create_map(*[F.lit(value) for pair in pairs for value in pair])
-    found = F.element_at(lookup, icd10_category(F, F.col(diagnosis)))
-    return frame.select("*", F.coalesce(found, F.lit(MISSING)).alias("tumour_type"))
+    lookup = frame.sparkSession.createDataFrame(
+        pairs, schema="ca_icd10_category string, ca_tumour_type string"
+    )
+    joined = frame.join(
+        lookup, on=icd10_category(F, F.col(diagnosis)) == F.col("ca_icd10_category"), how="left"
+    )
+    return joined.select(
+        *frame.columns, F.coalesce(F.col("ca_tumour_type"), F.lit(MISSING)).alias("tumour_type")
+    )

@@ -59,12 +59,15 @@ class Engine:
         return self.session.createDataFrame(data, schema=table.ddl())
 
     def read_parquet(self, path: Path | str) -> Any:
-        """Read a Parquet file, or a folder of Parquet files, as a DataFrame."""
+        """Read a Parquet file, or a folder of Parquet files, as a DataFrame. On DuckDB, a view over
+        the files with its schema handed to SQLFrame (`compiled.parquet_frame`): SQLFrame's own
+        reader parses and qualifies its query twice in Python, and the view is what a compiled rule
+        reads the frame through anyway."""
         path = Path(path)
-        if path.is_dir():
-            return self.session.read.parquet(
-                str(path / "*.parquet") if self.name == EngineName.duckdb else str(path)
-            )
+        if self.name == EngineName.duckdb:
+            from cancer_alliance.engine.compiled import parquet_frame
+
+            return parquet_frame(self.session, str(path / "*.parquet") if path.is_dir() else str(path))
         return self.session.read.parquet(str(path))
 
     def rows(self, frame: Any) -> list[dict[str, Any]]:

@@ -48,6 +48,8 @@ _STAND_IN = "ca_stand_in_{key}_{index}"
 _MARKER = "ca_parameter_{name}"
 _STAND_IN_DATES = (dt.date(1901, 2, 3), dt.date(1902, 4, 5))
 _CTE_NAME = re.compile(r'"t[0-9]+"')
+#: The alias SQLFrame gives the VALUES of each `createDataFrame`, numbered by a per-session counter.
+_VALUES_ALIAS = re.compile(r'(?<= AS )"a[0-9]+"(?=\()')
 #: How many input frames keep their view for reuse by the next rule.
 KEPT_INPUTS = 64
 _compiling: ContextVar[bool] = ContextVar("compiling", default=False)
@@ -180,10 +182,13 @@ def _build_bound(
 
 
 def _renamed(sql: str) -> str:
-    """`sql` with its CTEs numbered in order of appearance: SQLFrame names each CTE by a hash of its
-    text, so the same query over another literal has other names."""
+    """`sql` with its CTEs and the aliases of its lookup frames' VALUES numbered in order of
+    appearance: SQLFrame names each CTE by a hash of its text, so the same query over another literal
+    has other names, and numbers each VALUES alias by how many frames the session has made."""
     names: dict[str, str] = {}
-    return _CTE_NAME.sub(lambda found: names.setdefault(found[0], f'"cte_{len(names)}"'), sql)
+    sql = _CTE_NAME.sub(lambda found: names.setdefault(found[0], f'"cte_{len(names)}"'), sql)
+    aliases: dict[str, str] = {}
+    return _VALUES_ALIAS.sub(lambda found: aliases.setdefault(found[0], f'"values_{len(aliases)}"'), sql)
 
 
 def _remember(frame: Any, view: str) -> Any:
@@ -203,6 +208,15 @@ def _input_view(session: Any, frame: Any) -> str:
     view = _view(session, f"ca_input_{os.getpid()}_{next(_runs)}", _sql(frame))
     _remember(frame, view)
     return view
+
+
+def parquet_frame(session: Any, source: str) -> Any:
+    """A DataFrame over a view of the Parquet file(s) `source` (a path or a glob), kept as an input
+    view so that a compiled rule reads it without another view on top."""
+    quoted = source.replace("'", "''")
+    name = f"ca_parquet_{os.getpid()}_{next(_runs)}"
+    view = _view(session, name, f"SELECT * FROM read_parquet('{quoted}')")
+    return _remember(_frame(session, view), view)
 
 
 def _sql(frame: Any) -> str:

@@ -5,6 +5,7 @@ the order of the facts does not matter; tables from `fine_counts` equal tables f
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import defaultdict
 
@@ -34,6 +35,8 @@ def fact(draw: st.DrawFn) -> dict:
         "62d": st.sampled_from(("usc", "breast_symptomatic", "screening", "upgrade")),
     }[measure]
     is_31d = measure == "31d"
+    month = draw(st.sampled_from(MONTHS))
+    year, number = (int(part) for part in month.split("-"))
     return {
         "record_id": draw(st.sampled_from("abcdefgh")),
         "measure": measure,
@@ -43,7 +46,9 @@ def fact(draw: st.DrawFn) -> dict:
         if is_31d
         else None,
         "within": draw(st.booleans()),
-        "reporting_month": draw(st.sampled_from(MONTHS)),
+        # As `evaluate` gives them: the reporting month is the clock stop's (facts contract).
+        "clock_stop": dt.date(year, number, draw(st.integers(1, 28))),
+        "reporting_month": month,
         "provider": draw(st.sampled_from(PROVIDERS)),
         "share": draw(st.sampled_from((0.0, 0.5, 1.0))) if measure == "62d" else 1.0,
     }
