@@ -294,7 +294,10 @@ def protect(
                 return Protection(tuple(chosen), found, solves)
         added = _complements_for(table, exposed, set(chosen), policy)
         if not added:  # nothing left to withhold: every usable cell is withheld already
-            return Protection(tuple(chosen), found, solves, tuple(exposed))
+            check = verified_audit(table, set(chosen), policy)  # what linear programming sees too
+            solves += check.solves
+            left = dict.fromkeys([*exposed, *check.exposed(needed, policy.suppress_up_to)])
+            return Protection(tuple(chosen), found, solves, tuple(left))
         chosen += added
 
 
