@@ -286,18 +286,14 @@ def protect(
     while True:
         found = audit(table, set(chosen), policy)
         exposed = found.exposed(needed, policy.suppress_up_to)
-        if not exposed:  # bounds consistency may miss a narrowing: linear programming checks
+        added = _complements_for(table, exposed, set(chosen), policy)
+        if not added:  # bounds consistency may miss a narrowing: linear programming checks
             check = verified_audit(table, set(chosen), policy)
             solves += check.solves
-            exposed = check.exposed(needed, policy.suppress_up_to)
-            if not exposed:
-                return Protection(tuple(chosen), found, solves)
-        added = _complements_for(table, exposed, set(chosen), policy)
-        if not added:  # nothing left to withhold: every usable cell is withheld already
-            check = verified_audit(table, set(chosen), policy)  # what linear programming sees too
-            solves += check.solves
-            left = dict.fromkeys([*exposed, *check.exposed(needed, policy.suppress_up_to)])
-            return Protection(tuple(chosen), found, solves, tuple(left))
+            missed = check.exposed(needed, policy.suppress_up_to)
+            added = _complements_for(table, missed, set(chosen), policy)
+            if not added:  # protected, or nothing left to withhold around what is still exposed
+                return Protection(tuple(chosen), found, solves, tuple(dict.fromkeys([*exposed, *missed])))
         chosen += added
 
 
