@@ -159,6 +159,7 @@ PUBLIC_TABLES: dict[str, tuple[str, str | None]] = {
     "provider": ("month_provider", "provider"),
     "tumour_type": ("month_tumour_type", "tumour_type"),
 }
+_GROUPINGS = tuple(grouping for grouping, _ in PUBLIC_TABLES.values())
 #: The grouping whose provider x cancer type cells tie the trusts to the cancer types (never public).
 FINE = "month_provider_tumour_type_route"
 #: Columns of the complements file (`performance_withheld` in the results catalogue).
@@ -242,7 +243,19 @@ def public_tables(
                 for t, parts in sorted(by_tumour.items())
                 if t in present["tumour_type"]
             ]
-        yield key, Table(tuple(cells), tuple(r for r in relations if r.parts))
+        by_key = {c.key: c for c in cells}
+        yield key, Table(tuple(cells), tuple(r for r in relations if r.parts and _holds(r, by_key)))
+
+
+def _holds(relation: Relation, by_key: dict) -> bool:
+    """Whether the counts add up (the refresh's tables always do; a table written by hand, or results
+    from an older grouping, may not, and then a reader cannot difference them either)."""
+    total = by_key[relation.total]
+    parts = [by_key[p] for p in relation.parts]
+    return (
+        abs(total.total - sum(p.total for p in parts)) < 1e-6
+        and abs(total.within - sum(p.within for p in parts)) < 1e-6
+    )
 
 
 def complements(
@@ -326,10 +339,11 @@ def read_complements(folder: Path, provider_alliance: dict[str, str]) -> pd.Data
     version of the files)."""
     from cancer_alliance.results import catalogue  # the catalogue imports this module
 
-    path = catalogue.path(folder, "performance_withheld")
-    if not path.exists():
-        path = catalogue.path(folder, "performance_month_provider")
-    resolved = path.resolve()
+    names = ["performance_withheld", *(f"performance_{g}" for g in (*_GROUPINGS, FINE))]
+    found = [catalogue.path(folder, name) for name in names if catalogue.path(folder, name).exists()]
+    if not found:  # no waiting-times results at all
+        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
+    resolved = found[0].resolve()
     return _complements_of(
         str(resolved), resolved.stat().st_mtime_ns, tuple(sorted(provider_alliance.items()))
     )
@@ -344,8 +358,11 @@ def _complements_of(
     if Path(path).name == catalogue.entry("performance_withheld").filename:
         return pd.read_parquet(path)
     folder = Path(path).parent
-    tables = {
-        grouping: pd.read_parquet(catalogue.path(folder, f"performance_{grouping}"))
-        for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
-    }
+    tables = {}
+    for grouping in (*_GROUPINGS, FINE):  # a table never written (a partial home) has no rows
+        entry = catalogue.entry(f"performance_{grouping}")
+        file = catalogue.path(folder, entry.name)
+        tables[grouping] = (
+            pd.read_parquet(file) if file.exists() else pd.DataFrame(columns=list(entry.columns))
+        )
     return complements(tables, dict(provider_alliance))
