@@ -478,6 +478,9 @@ def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy
     previous: list[int] = []
     for key, quantity in sorted(targets, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1]))):
         i = index[key]
+        if quantity == "breaches" and cells[i].within == 0 and (key, "total") in ranges:
+            ranges[(key, quantity)] = ranges[(key, "total")]  # within is a published 0: the same count
+            continue
         coefficients = {
             "total": {2 * i: 1.0},
             "within": {2 * i + 1: 1.0},
