@@ -259,18 +259,38 @@ def _holds(relation: Relation, by_key: dict) -> bool:
 
 
 def complements(
-    tables: dict[str, pd.DataFrame], provider_alliance: dict[str, str], policy: DisclosurePolicy | None = None
+    tables: dict[str, pd.DataFrame],
+    provider_alliance: dict[str, str],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The cells of the public tables withheld as complements (`WITHHELD_COLUMNS`), decided once per
-    refresh; empty when disclosure control is off."""
+    refresh; empty when disclosure control is off. The tables are independent, so `workers` > 1 audits
+    them in that many fresh processes (the same result, in the same order)."""
     policy = policy or DisclosurePolicy()
-    rows = []
-    for (standard_id, month), table in public_tables(tables, provider_alliance):
-        for level, code in protect(table, policy).complements:
-            rows.append((standard_id, month, level, code))
+    keyed = list(public_tables(tables, provider_alliance))
+    if workers > 1 and len(keyed) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # never fork a process holding engine threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chosen = list(pool.map(_complements_of_table, [t for _, t in keyed], [policy] * len(keyed)))
+    else:
+        chosen = [_complements_of_table(table, policy) for _, table in keyed]
+    rows = [
+        (standard_id, month, level, code)
+        for ((standard_id, month), _), found in zip(keyed, chosen, strict=True)
+        for level, code in found
+    ]
     return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
         list(WITHHELD_COLUMNS), ignore_index=True
     )
+
+
+def _complements_of_table(table: Table, policy: DisclosurePolicy) -> tuple:
+    return protect(table, policy).complements
 
 
 def withhold_complements(
@@ -319,7 +339,7 @@ def withhold_complements(
     return out
 
 
-def write_complements(folder: Path, provider_alliance: dict[str, str]) -> pd.DataFrame:
+def write_complements(folder: Path, provider_alliance: dict[str, str], *, workers: int = 1) -> pd.DataFrame:
     """Decide the complements of the public tables in `folder` and write them as its
     `performance_withheld` file (the refresh's `cwt_disclosure` step)."""
     from cancer_alliance.results import catalogue  # the catalogue imports this module
@@ -328,7 +348,7 @@ def write_complements(folder: Path, provider_alliance: dict[str, str]) -> pd.Dat
         grouping: pd.read_parquet(catalogue.path(folder, f"performance_{grouping}"))
         for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
     }
-    chosen = complements(tables, provider_alliance)
+    chosen = complements(tables, provider_alliance, workers=workers)
     chosen.to_parquet(catalogue.path(folder, "performance_withheld"), index=False)
     return chosen
 

@@ -106,7 +106,7 @@ def _cwt_disclosure(ctx: StepContext) -> None:
     from cancer_alliance import reference
     from cancer_alliance.cwt.published import write_complements
 
-    write_complements(ctx.folder, reference.provider_alliance("2018/19"))
+    write_complements(ctx.folder, reference.provider_alliance("2018/19"), workers=min(os.cpu_count() or 1, 4))
 
 
 def _pathways(ctx: StepContext) -> None:
