@@ -169,20 +169,28 @@ def test_trust_page_highlights_the_trust_after_its_trend(signed_in):
     assert _table(page) == _as_table(rows) == [[NAMES["RTX"], "36", "75.0%", "Below the 95% limit"]]
 
 
-def test_the_public_gets_published_counts_only(client):
+def test_the_public_gets_published_counts_of_the_latest_month_only(client):
+    """The public tables are monthly (docs/decisions/0051): the public funnel is of the latest month,
+    March (RGT 37 of 40, RGN 4 of 5, RTX 9 of 12), with the published counts; RGN's are withheld, so
+    it has no rate and no flag."""
     rows = client.get(f"/api/alliances/{EAST}/funnel").json()["rows"]
-    _check_rows(rows, PUBLIC)
-    rgn = next(r for r in rows if r["provider"] == "RGN")
-    assert (rgn["within"], rgn["total"]) == (10.0, 15.0)  # 12 exactly is never shown
-    assert rgn["within"] != EXACT["RGN"][0]
+    by_code = {row["provider"]: row for row in rows}
+    assert {(r["first_month"], r["last_month"]) for r in rows} == {("2019-03", "2019-03")}
+    assert (by_code["RGT"]["within"], by_code["RGT"]["total"]) == (35.0, 40.0)
+    rgn = by_code["RGN"]
+    assert rgn["total"] is None and rgn["total_suppressed"] and rgn["proportion"] is None
+    assert rgn["funnel_flag"] is None
     page = client.get(f"/alliances/{EAST}").text
-    assert _table(page) == _as_table(rows)
+    shown = [row for row in rows if row["proportion"] is not None]
+    assert [r for r in _table(page) if r[0] != NAMES["RGN"]] == _as_table(shown)
+    assert [r[1:3] for r in _table(page) if r[0] == NAMES["RGN"]] == [["[c]", "[c]"]]
+    assert "latest month: without signing in the published tables are monthly" in page
     points = _points(_funnel_spec(page))
-    assert points[NAMES["RGN"]]["proportion"] == pytest.approx(10 / 15)
-    assert not any(p["proportion"] == pytest.approx(12 / 15) for p in points.values())
-    assert "80.0%" not in _table(page)[1]
+    assert NAMES["RGN"] not in points  # a trust with a withheld count is left out
+    assert points[NAMES["RGT"]]["proportion"] == pytest.approx(35 / 40)
     for row in rows:
-        assert row["within"] % 5 == 0 and row["total"] % 5 == 0
+        for key in ("within", "total"):
+            assert row[key] is None or row[key] % 5 == 0
 
 
 def test_csv_matches_the_json(signed_in, client):
@@ -196,6 +204,9 @@ def test_csv_matches_the_json(signed_in, client):
         table = list(csv.DictReader(io.StringIO(response.text)))
         assert [r["provider"] for r in table] == [r["provider"] for r in rows]
         for got, want in zip(table, rows, strict=True):
+            if want["proportion"] is None:  # withheld for the public
+                assert got["proportion"] == ""
+                continue
             assert float(got["proportion"]) == pytest.approx(want["proportion"])
             assert got["funnel_flag"] == want["funnel_flag"]
             assert float(got["total"]) == want["total"]

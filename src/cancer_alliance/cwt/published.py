@@ -15,12 +15,16 @@ compute a published figure themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.secondary_suppression import Cell, Relation, Table, protect
 from cancer_alliance.stats.spc import small_numbers
 from cancer_alliance.stats.spc.cwt import cwt_spc
 
@@ -138,3 +142,247 @@ def trend_spc(
         threshold=threshold,
         caution=small_numbers.caution(trend.loc[trend["performance"].notna(), "total"], minimum),
     )
+
+
+# The public tables and their secondary suppression (docs/decisions/0051). A signed-out viewer gets
+# the fixed monthly tables NHS England publishes for waiting times: England, each alliance, each
+# provider and England by cancer type, per standard. Primary control (above) withholds small counts
+# cell by cell; England is the sum of its alliances, an alliance of its trusts and England of its
+# cancer types, so the refresh also chooses complementary suppressions (`stats.secondary_suppression`)
+# until no withheld count can be narrowed by differencing a total and its parts. Standards and months
+# are independent tables: no public figure adds up several standards or months.
+
+#: Public table level -> the performance grouping it is read from and its code column (None: England).
+PUBLIC_TABLES: dict[str, tuple[str, str | None]] = {
+    "england": ("month", None),
+    "alliance": ("month_alliance", "alliance"),
+    "provider": ("month_provider", "provider"),
+    "tumour_type": ("month_tumour_type", "tumour_type"),
+}
+_GROUPINGS = tuple(grouping for grouping, _ in PUBLIC_TABLES.values())
+#: The grouping whose provider x cancer type cells tie the trusts to the cancer types (never public).
+FINE = "month_provider_tumour_type_route"
+#: Columns of the complements file (`performance_withheld` in the results catalogue).
+WITHHELD_COLUMNS = ("standard_id", "reporting_month", "level", "code")
+_KEYS = ["standard_id", "reporting_month"]
+
+
+def _code(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def public_tables(
+    tables: dict[str, pd.DataFrame], provider_alliance: dict[str, str]
+) -> Iterator[tuple[tuple[str, str], Table]]:
+    """One `stats.secondary_suppression.Table` per standard and month of the public tables (`tables`:
+    the performance groupings of `PUBLIC_TABLES` by name, and `FINE`), with its additive relations. A
+    row without a code (trusts outside every alliance) is a part no page shows. The trusts' counts by
+    cancer type are never shown but tie the two trees together: the audit treats each as a hidden
+    part of its trust and of its cancer type, and one with no patients as known to be 0 (a reader may
+    know that a specialist trust treats one kind of cancer only)."""
+    fine = tables[FINE]
+    fine = (
+        fine.assign(provider=fine["provider"].map(_code), tumour_type=fine["tumour_type"].map(_code))
+        .groupby([*_KEYS, "provider", "tumour_type"], sort=True)[["total", "within"]]
+        .sum()
+        .reset_index()
+    )
+    fine = fine[fine["total"] > 0]
+    interior = dict(tuple(fine.groupby(_KEYS, sort=True)))
+    frames = {}
+    for level, (grouping, column) in PUBLIC_TABLES.items():
+        frame = tables[grouping]
+        codes = frame[column].map(_code) if column else pd.Series("", index=frame.index)
+        frames[level] = frame.assign(_code=codes)[[*_KEYS, "_code", "total", "within"]]
+    groups = {level: dict(tuple(frame.groupby(_KEYS, sort=True))) for level, frame in frames.items()}
+    for key in sorted(groups["england"]):
+        cells: list[Cell] = []
+        present: dict[str, list[str]] = {}
+        for level, by_key in groups.items():
+            rows = by_key.get(key)
+            codes = [] if rows is None else list(rows["_code"])
+            present[level] = codes
+            if rows is not None:
+                cells += [
+                    Cell((level, code), float(total), float(within), shown=level == "england" or code != "")
+                    for code, total, within in zip(rows["_code"], rows["total"], rows["within"], strict=True)
+                ]
+        england = ("england", "")
+        relations = [
+            Relation(england, tuple(("alliance", a) for a in present["alliance"])),
+            Relation(england, tuple(("tumour_type", t) for t in present["tumour_type"])),
+        ]
+        members: dict[str, list[tuple[str, str]]] = {}
+        for provider in present["provider"]:
+            members.setdefault(provider_alliance.get(provider, "") if provider else "", []).append(
+                ("provider", provider)
+            )
+        relations += [
+            Relation(("alliance", alliance), tuple(parts))
+            for alliance, parts in sorted(members.items())
+            if alliance in present["alliance"]
+        ]
+        hidden = interior.get(key)
+        if hidden is not None:
+            by_provider: dict[str, list] = {}
+            by_tumour: dict[str, list] = {}
+            for provider, tumour, total, within in zip(
+                hidden["provider"], hidden["tumour_type"], hidden["total"], hidden["within"], strict=True
+            ):
+                cell = ("provider_tumour_type", (provider, tumour))
+                cells.append(Cell(cell, float(total), float(within), shown=False))
+                by_provider.setdefault(provider, []).append(cell)
+                by_tumour.setdefault(tumour, []).append(cell)
+            relations += [
+                Relation(("provider", p), tuple(parts))
+                for p, parts in sorted(by_provider.items())
+                if p in present["provider"]
+            ]
+            relations += [
+                Relation(("tumour_type", t), tuple(parts))
+                for t, parts in sorted(by_tumour.items())
+                if t in present["tumour_type"]
+            ]
+        by_key = {c.key: c for c in cells}
+        yield key, Table(tuple(cells), tuple(r for r in relations if r.parts and _holds(r, by_key)))
+
+
+def _holds(relation: Relation, by_key: dict) -> bool:
+    """Whether the counts add up (the refresh's tables always do; a table written by hand, or results
+    from an older grouping, may not, and then a reader cannot difference them either)."""
+    total = by_key[relation.total]
+    parts = [by_key[p] for p in relation.parts]
+    return (
+        abs(total.total - sum(p.total for p in parts)) < 1e-6
+        and abs(total.within - sum(p.within for p in parts)) < 1e-6
+    )
+
+
+def complements(
+    tables: dict[str, pd.DataFrame],
+    provider_alliance: dict[str, str],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """The cells of the public tables withheld as complements (`WITHHELD_COLUMNS`), decided once per
+    refresh; empty when disclosure control is off. The tables are independent, so `workers` > 1 audits
+    them in that many fresh processes (the same result, in the same order)."""
+    policy = policy or DisclosurePolicy()
+    keyed = list(public_tables(tables, provider_alliance))
+    if workers > 1 and len(keyed) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # never fork a process holding engine threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chosen = list(pool.map(_complements_of_table, [t for _, t in keyed], [policy] * len(keyed)))
+    else:
+        chosen = [_complements_of_table(table, policy) for _, table in keyed]
+    rows = [
+        (standard_id, month, level, code)
+        for ((standard_id, month), _), found in zip(keyed, chosen, strict=True)
+        for level, code in found
+    ]
+    return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
+        list(WITHHELD_COLUMNS), ignore_index=True
+    )
+
+
+def _complements_of_table(table: Table, policy: DisclosurePolicy) -> tuple:
+    return protect(table, policy).complements
+
+
+def withhold_complements(
+    published: pd.DataFrame,
+    withheld: pd.DataFrame,
+    level: str,
+    code: str | None = None,
+    *,
+    standard_id: str | None = None,
+    month: str | None = None,
+) -> pd.DataFrame:
+    """`published` (rows of one public table after `publish_performance`) with the complements of
+    `withheld` withheld too: total, within (unless 0), breaches, the rate and `meets_threshold`. The
+    rows' code is `code` or the table's code column; standard and month are the rows' own columns or
+    the values given."""
+    column = PUBLIC_TABLES[level][1]
+    chosen = withheld[withheld["level"] == level]
+    if chosen.empty or published.empty:
+        return published
+    keys = pd.DataFrame(
+        {
+            "standard_id": published["standard_id"] if standard_id is None else standard_id,
+            "reporting_month": published["reporting_month"] if month is None else month,
+            "code": published[column].map(_code) if code is None and column else _code(code),
+        },
+        index=published.index,
+    )
+    marked = set(zip(chosen["standard_id"], chosen["reporting_month"], chosen["code"], strict=True))
+    hit = np.array([tuple(k) in marked for k in keys.itertuples(index=False)], dtype=bool)
+    if not hit.any():
+        return published
+    out = published.copy()
+    within_hidden = hit & (out["within"].fillna(-1) != 0)
+    out.loc[hit, "total"] = np.nan
+    out.loc[hit, "total_suppressed"] = True
+    out.loc[within_hidden, "within"] = np.nan
+    out.loc[within_hidden, "within_suppressed"] = True
+    if "breaches" in out:
+        out.loc[hit, "breaches"] = np.nan
+        out.loc[hit, "breaches_suppressed"] = True
+    for column_name in ("performance", "meets_threshold"):
+        if column_name in out:
+            out[column_name] = out[column_name].astype(object).where(~hit, None)
+            if column_name == "performance":
+                out[column_name] = out[column_name].astype(float)
+    return out
+
+
+def write_complements(folder: Path, provider_alliance: dict[str, str], *, workers: int = 1) -> pd.DataFrame:
+    """Decide the complements of the public tables in `folder` and write them as its
+    `performance_withheld` file (the refresh's `cwt_disclosure` step)."""
+    from cancer_alliance.results import catalogue  # the catalogue imports this module
+
+    tables = {
+        grouping: pd.read_parquet(catalogue.path(folder, f"performance_{grouping}"))
+        for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
+    }
+    chosen = complements(tables, provider_alliance, workers=workers)
+    chosen.to_parquet(catalogue.path(folder, "performance_withheld"), index=False)
+    return chosen
+
+
+def read_complements(folder: Path, provider_alliance: dict[str, str]) -> pd.DataFrame:
+    """The complements of the results in `folder` (a generation or the `results` link): the refresh's
+    file, or, for results written before it existed, decided now from the public tables (once per
+    version of the files)."""
+    from cancer_alliance.results import catalogue  # the catalogue imports this module
+
+    names = ["performance_withheld", *(f"performance_{g}" for g in (*_GROUPINGS, FINE))]
+    found = [catalogue.path(folder, name) for name in names if catalogue.path(folder, name).exists()]
+    if not found:  # no waiting-times results at all
+        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
+    resolved = found[0].resolve()
+    return _complements_of(
+        str(resolved), resolved.stat().st_mtime_ns, tuple(sorted(provider_alliance.items()))
+    )
+
+
+@lru_cache(maxsize=4)
+def _complements_of(
+    path: str, _mtime_ns: int, provider_alliance: tuple[tuple[str, str], ...]
+) -> pd.DataFrame:
+    from cancer_alliance.results import catalogue
+
+    if Path(path).name == catalogue.entry("performance_withheld").filename:
+        return pd.read_parquet(path)
+    folder = Path(path).parent
+    tables = {}
+    for grouping in (*_GROUPINGS, FINE):  # a table never written (a partial home) has no rows
+        entry = catalogue.entry(f"performance_{grouping}")
+        file = catalogue.path(folder, entry.name)
+        tables[grouping] = (
+            pd.read_parquet(file) if file.exists() else pd.DataFrame(columns=list(entry.columns))
+        )
+    return complements(tables, dict(provider_alliance))

@@ -48,6 +48,9 @@ class MetricSource:
     higher_is_better: bool = True
     proportion: bool = True
     annual: bool = False
+    #: Months of the alliance's series withheld from the public as complements of the public tables
+    #: (docs/decisions/0051), for metrics read from them.
+    complements: Callable[[Path, str], set[str]] | None = None
 
     def series(self, home: Path, alliance_code: str) -> pd.DataFrame:
         """The alliance's series, oldest first (empty when the results are not there yet)."""
@@ -71,6 +74,9 @@ class MetricSource:
                 [Rate("value", "numerator", "denominator")],
                 policy,
             )
+            if self.complements is not None:
+                withheld = self.complements(home, alliance_code)
+                frame.loc[frame["month"].isin(withheld), "value"] = float("nan")
         frame = frame[frame["value"].notna()]
         return dict(zip(frame["month"], frame["value"].astype(float), strict=True))
 
@@ -126,6 +132,25 @@ def _cwt_loader(standard_id: str) -> Loader:
         )
 
     return load
+
+
+def _cwt_complements(standard_id: str) -> Callable[[Path, str], set[str]]:
+    def withheld(home: Path, alliance_code: str) -> set[str]:
+        from cancer_alliance.cwt.published import read_complements
+        from cancer_alliance.reference import provider_alliance
+
+        folder = results_dir(home)
+        if not result_path(folder, "performance_month_alliance").is_file():
+            return set()
+        chosen = read_complements(folder, provider_alliance("2018/19"))
+        mine = chosen[
+            (chosen["level"] == "alliance")
+            & (chosen["code"] == alliance_code)
+            & (chosen["standard_id"] == standard_id)
+        ]
+        return set(mine["reporting_month"])
+
+    return withheld
 
 
 @lru_cache(maxsize=1)
@@ -268,6 +293,7 @@ def _register_shipped() -> None:
                 label=f"{standard.title} ({standard.standard_id})",
                 priority="fds" if standard.standard_id == "fds" else "waiting_times",
                 load=_cwt_loader(standard.standard_id),
+                complements=_cwt_complements(standard.standard_id),
             )
         )
     register(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cancer_alliance.cwt.measures import FACT_COLUMNS
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
+from cancer_alliance.cwt.published import WITHHELD_COLUMNS
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_DIAGNOSIS_COUNTS
 from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS as EARLY_DIAGNOSIS_METRICS
 from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
@@ -149,6 +150,8 @@ _FILES: tuple[ResultFile, ...] = (
         ("cwt",),
     ),
     *(_performance(name, by) for name, by in PERFORMANCE_GROUPINGS.items()),
+    # The public tables' complementary suppressions, decided once per refresh (docs/decisions/0051).
+    ResultFile("performance_withheld", "cwt_disclosure", "cwt", WITHHELD_COLUMNS, Level.aggregate, ("cwt",)),
     ResultFile(
         "pathway_milestones",
         "pathways",

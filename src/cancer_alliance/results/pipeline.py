@@ -100,6 +100,15 @@ def _cwt_performance(ctx: StepContext) -> None:
             write_table(table, catalogue.path(ctx.folder, f"performance_{name}"))
 
 
+def _cwt_disclosure(ctx: StepContext) -> None:
+    """The public tables' complementary suppressions (`cwt.published.complements`, decision record 0051),
+    decided once here so that every public page, the API and the board pack withhold the same cells."""
+    from cancer_alliance import reference
+    from cancer_alliance.cwt.published import write_complements
+
+    write_complements(ctx.folder, reference.provider_alliance("2018/19"), workers=min(os.cpu_count() or 1, 4))
+
+
 def _pathways(ctx: StepContext) -> None:
     from cancer_alliance.pathways.results_files import write_results
 
@@ -163,6 +172,7 @@ STEPS: tuple[Step, ...] = (
     Step("cwt_records", "cwt", _cwt_records, ("cwt",)),
     Step("cwt_facts", "cwt", _cwt_facts, ("cwt",)),
     Step("cwt_performance", "cwt", _cwt_performance, ("cwt",)),
+    Step("cwt_disclosure", "cwt", _cwt_disclosure, ("cwt",)),
     Step("pathways", "pathways", _pathways, ("pathway_event",)),
     Step("ptl", "cwt", _ptl, ("cwt",)),
     Step("fit", "fit", _fit, ("fit_screening_episode",)),

@@ -12,7 +12,16 @@ from functools import lru_cache
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.cwt.published import TrendSpc, as_seen, by_standard, monthly, period_totals, trend_spc
+from cancer_alliance.cwt.published import (
+    TrendSpc,
+    as_seen,
+    by_standard,
+    complements,
+    monthly,
+    period_totals,
+    trend_spc,
+    withhold_complements,
+)
 from cancer_alliance.early_diagnosis import published as early_published
 from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS, against_ambitions
 from cancer_alliance.early_diagnosis.ndrs import ndrs_counts, ndrs_counts_for_2018_19_alliances
@@ -84,6 +93,53 @@ def visible(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     return as_seen(frame, policy_for(viewer))
 
 
+def public_view(viewer: Viewer) -> bool:
+    """Whether this viewer gets the fixed public tables (docs/decisions/0051): the published figures of
+    England, each alliance, each trust and England by cancer type, month by month, never a sum over
+    months or a combination of filters."""
+    return policy_for(viewer) is not None
+
+
+def withheld_cells(results: Results) -> pd.DataFrame:
+    """The public tables' complements decided by the refresh (`performance_withheld`); for results
+    written before that file existed, decided now from the tables (once per results file)."""
+    try:
+        return results.table("performance_withheld")
+    except ResultsMissing:
+        return results.derived("month_provider", "complements", lambda _: _complements(results))
+
+
+def _complements(results: Results) -> pd.DataFrame:
+    from cancer_alliance.cwt.published import FINE, PUBLIC_TABLES
+
+    tables = {
+        grouping: results.performance(grouping)
+        for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
+    }
+    return complements(tables, reference.provider_alliance(ALLIANCE_VERSION))
+
+
+def shown(
+    results: Results,
+    frame: pd.DataFrame,
+    viewer: Viewer,
+    level: str,
+    code: str | None = None,
+    *,
+    standard_id: str | None = None,
+    month: str | None = None,
+) -> pd.DataFrame:
+    """Rows of one public table (`level`: england, alliance, provider or tumour_type) as this viewer
+    may see them: `visible`, then, for the public, the refresh's complements withheld too. `code` is
+    the organisation or cancer type when the rows do not carry it; `standard_id` and `month` likewise."""
+    out = visible(frame, viewer)
+    if not public_view(viewer):
+        return out
+    return withhold_complements(
+        out, withheld_cells(results), level, code, standard_id=standard_id, month=month
+    )
+
+
 def check_standard(standard_id: str) -> str:
     known = {info.standard_id for info in standard_infos()}
     if standard_id not in known:
@@ -101,8 +157,18 @@ def alliance_overview(results: Results, viewer: Viewer, standard_id: str = DEFAU
     )
 
 
+def map_months(results: Results, viewer: Viewer) -> tuple[str, ...]:
+    """The months the map's figures add up: the whole results period, or for the public the latest
+    complete month (the public tables are monthly, docs/decisions/0051)."""
+    return page_months(results)[-1:] if public_view(viewer) else tuple(results.months())
+
+
 def _alliance_overview(results: Results, viewer: Viewer, standard_id: str) -> pd.DataFrame:
-    totals = period_totals(results.performance("month_alliance"), ["alliance"], standard_id)
+    rows = results.performance("month_alliance")
+    months = map_months(results, viewer)
+    if public_view(viewer):
+        rows = rows[rows["reporting_month"].isin(months)]
+    totals = period_totals(rows, ["alliance"], standard_id)
     names = pd.DataFrame(
         [
             {"alliance": a.code, "name": a.name, "map_number": a.map_number}
@@ -111,6 +177,9 @@ def _alliance_overview(results: Results, viewer: Viewer, standard_id: str) -> pd
     )
     table = names.merge(totals, on="alliance", how="left").sort_values("map_number")
     table["standard_id"] = standard_id
+    table["first_month"], table["last_month"] = (months[0], months[-1]) if months else (None, None)
+    if public_view(viewer):
+        return shown(results, table, viewer, "alliance", month=months[-1]).reset_index(drop=True)
     return visible(table, viewer).reset_index(drop=True)
 
 
@@ -160,7 +229,7 @@ def england_by_standard(results: Results, viewer: Viewer, month: str) -> pd.Data
     return results.derived(
         "month",
         f"england:{month}:{viewer.signed_in}",
-        lambda rows: visible(by_standard(rows, month), viewer),
+        lambda rows: shown(results, by_standard(rows, month), viewer, "england", "", month=month),
     )
 
 
@@ -194,18 +263,22 @@ def _alliance_summary(
     providers = results.performance("month_provider")
     members = [p for p, a in reference.provider_alliance(ALLIANCE_VERSION).items() if a == code]
     providers = providers[providers["provider"].isin(members)]
-    trusts = period_totals(providers, ["provider"], standard_id)
     in_month = period_totals(providers[providers["reporting_month"] == month], ["provider"], standard_id)
+    in_month = shown(results, in_month.assign(standard_id=standard_id), viewer, "provider", month=month)
+    if public_view(viewer):  # the public tables are monthly: no sums over months
+        trusts = in_month
+    else:
+        trusts = visible(period_totals(providers, ["provider"], standard_id), viewer)
     return OrganisationSummary(
         code=code,
         name=name,
         month=month,
-        per_standard=visible(by_standard(rows, month), viewer),
-        trend=visible(monthly(rows, standard_id), viewer),
+        per_standard=shown(results, by_standard(rows, month), viewer, "alliance", code, month=month),
+        trend=shown(results, monthly(rows, standard_id), viewer, "alliance", code, standard_id=standard_id),
         trend_standard=standard_id,
-        trusts=visible(trusts, viewer),
+        trusts=trusts,
         england=england_by_standard(results, viewer, month),
-        trusts_in_month=visible(in_month, viewer),
+        trusts_in_month=in_month,
         months=page_months(results),
     )
 
@@ -236,8 +309,8 @@ def _trust_summary(
         code=code,
         name=name,
         month=month,
-        per_standard=visible(by_standard(rows, month), viewer),
-        trend=visible(monthly(rows, standard_id), viewer),
+        per_standard=shown(results, by_standard(rows, month), viewer, "provider", code, month=month),
+        trend=shown(results, monthly(rows, standard_id), viewer, "provider", code, standard_id=standard_id),
         trend_standard=standard_id,
         trusts=None,
         england=england_by_standard(results, viewer, month),
@@ -290,7 +363,46 @@ def _selected(rows: pd.DataFrame, filters: ExplorerFilters) -> pd.DataFrame:
     return rows[mask]
 
 
+def public_filters(filters: ExplorerFilters) -> ExplorerFilters:
+    """The one fixed public table a selection falls in (docs/decisions/0051): a trust, else an alliance,
+    else a cancer type in England, else England; never a route, never two of these together."""
+    if filters.provider:
+        return replace(filters, alliance="", tumour_type="", route="")
+    if filters.alliance:
+        return replace(filters, tumour_type="", route="")
+    return replace(filters, route="")
+
+
+def _public_table(filters: ExplorerFilters) -> tuple[str, str, str | None]:
+    """(level, grouping, code) of the public table for `public_filters(filters)`."""
+    if filters.provider:
+        return "provider", "month_provider", filters.provider
+    if filters.alliance:
+        return "alliance", "month_alliance", filters.alliance
+    if filters.tumour_type:
+        return "tumour_type", "month_tumour_type", filters.tumour_type
+    return "england", "month", ""
+
+
+def _in_period(rows: pd.DataFrame, filters: ExplorerFilters) -> pd.DataFrame:
+    mask = rows["standard_id"] == filters.standard
+    if filters.start:
+        mask &= rows["reporting_month"] >= filters.start
+    if filters.end:
+        mask &= rows["reporting_month"] <= filters.end
+    return rows[mask]
+
+
 def _explore(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
+    if public_view(viewer):
+        filters = public_filters(filters)
+        level, grouping, code = _public_table(filters)
+        rows = _in_period(results.performance(grouping), filters)
+        column = {"provider": "provider", "alliance": "alliance", "tumour_type": "tumour_type"}.get(level)
+        if column:
+            rows = rows[rows[column] == code]
+        series = monthly(rows, filters.standard)
+        return shown(results, series, viewer, level, code, standard_id=filters.standard)
     rows = _selected(results.performance("month_provider_tumour_type_route"), filters)
     return visible(monthly(rows, filters.standard), viewer)
 
@@ -300,11 +412,57 @@ def compare_trusts(results: Results, viewer: Viewer, filters: ExplorerFilters) -
     the rate from the sums), and England's figure for the same period, tumour types and route
     (`provider` None); for comparing trusts side by side."""
     check_standard(filters.standard)
+    if public_view(viewer):
+        return results.derived(
+            "month_provider",
+            f"compare:{sorted(public_filters(filters).as_query().items())}:{viewer.signed_in}",
+            lambda _: _compare_public(results, viewer, filters),
+        )
     return results.derived(
         "month_provider_tumour_type_route",
         f"compare:{sorted(filters.as_query().items())}:{viewer.signed_in}",
         lambda rows: _compare(rows, viewer, filters),
     )
+
+
+def compare_month(results: Results, viewer: Viewer, filters: ExplorerFilters) -> str | None:
+    """For the public, the one month the trusts are compared in (the selection's latest complete month;
+    the public tables are monthly); None for signed-in users, who compare over the whole selection."""
+    if not public_view(viewer):
+        return None
+    months = [m for m in page_months(results) if (not filters.start or m >= filters.start)]
+    months = [m for m in months if not filters.end or m <= filters.end]
+    return months[-1] if months else None
+
+
+def _compare_public(results: Results, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
+    filters = public_filters(filters)
+    month = compare_month(results, viewer, filters)
+    rows = results.performance("month_provider")
+    rows = rows[(rows["reporting_month"] == month) & (rows["standard_id"] == filters.standard)]
+    rows = rows[rows["provider"].notna()]
+    if filters.provider:
+        rows = rows[rows["provider"] == filters.provider]
+    elif filters.alliance:
+        members = {
+            p for p, a in reference.provider_alliance(ALLIANCE_VERSION).items() if a == filters.alliance
+        }
+        rows = rows[rows["provider"].isin(members)]
+    trusts = shown(
+        results,
+        period_totals(rows, ["provider"], filters.standard),
+        viewer,
+        "provider",
+        standard_id=filters.standard,
+        month=month,
+    )
+    national = results.performance("month")
+    national = national[
+        (national["reporting_month"] == month) & (national["standard_id"] == filters.standard)
+    ]
+    england = period_totals(national.assign(provider=None), ["provider"], filters.standard)
+    england = shown(results, england, viewer, "england", "", standard_id=filters.standard, month=month)
+    return pd.concat([trusts, england], ignore_index=True)
 
 
 def _compare(rows: pd.DataFrame, viewer: Viewer, filters: ExplorerFilters) -> pd.DataFrame:
@@ -365,17 +523,23 @@ def organisation_spc(
     if code not in names():
         return None
     as_of = results_as_of(results)
-    return results.derived(
-        grouping,
-        f"spc:{kind}:{code}:{standard_id}:{viewer.signed_in}",
-        lambda rows: trend_spc(
+
+    def compute(rows: pd.DataFrame) -> TrendSpc:
+        found = trend_spc(
             monthly(_complete(rows[rows[level] == code], as_of), standard_id),
             standard_id,
             level,
             code,
             policy_for(viewer),
-        ),
-    )
+        )
+        if not public_view(viewer):
+            return found
+        table = withhold_complements(
+            found.table, withheld_cells(results), level, code, standard_id=standard_id
+        )
+        return replace(found, table=table)
+
+    return results.derived(grouping, f"spc:{kind}:{code}:{standard_id}:{viewer.signed_in}", compute)
 
 
 def _complete(rows: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
@@ -551,14 +715,24 @@ def trust_funnel(
     return results.derived(
         "month_provider",
         f"funnel:{standard_id}:{months}:{viewer.signed_in}",
-        lambda rows: _trust_funnel(rows, viewer, standard_id, months),
+        lambda rows: _trust_funnel(results, rows, viewer, standard_id, months),
     )
 
 
-def _trust_funnel(rows: pd.DataFrame, viewer: Viewer, standard_id: str, months: int) -> TrustFunnel:
+def _trust_funnel(
+    results: Results, rows: pd.DataFrame, viewer: Viewer, standard_id: str, months: int
+) -> TrustFunnel:
+    if public_view(viewer):  # the public tables are monthly: the latest month only
+        months = 1
     latest = tuple(_months_of(rows)[-months:])
     rows = rows[rows["reporting_month"].isin(latest) & rows["provider"].notna()]
-    totals = visible(period_totals(rows, ["provider"], standard_id), viewer).reset_index(drop=True)
+    totals = period_totals(rows, ["provider"], standard_id)
+    if public_view(viewer):
+        month = latest[-1] if latest else None
+        totals = shown(results, totals, viewer, "provider", standard_id=standard_id, month=month)
+    else:
+        totals = visible(totals, viewer)
+    totals = totals.reset_index(drop=True)
     usable = totals["within"].notna() & totals["total"].notna() & (totals["total"] > 0)
     flagged, p0 = funnel(totals[usable], "within", "total")
     limits = ["proportion", "lower_95", "upper_95", "lower_998", "upper_998", "funnel_flag"]

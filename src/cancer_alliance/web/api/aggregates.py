@@ -57,7 +57,9 @@ def _checked(summary: OrganisationSummary | None) -> OrganisationSummary:
 def alliances(
     ctx: ContextDep, viewer: ViewerDep, metric: str = DEFAULT_STANDARD, format: Format = Format.json
 ):
-    """Each 2018/19 alliance with its performance on `metric` over the results period (the map's table);
+    """Each 2018/19 alliance with its performance on `metric` over the results period (the map's table;
+    for the public the latest complete month, as the public tables are monthly: `first_month` and
+    `last_month` say which);
     `metric=early_stage`: its % of staged cancers diagnosed at stage 1-2 in the latest NDRS year."""
     if metric == EARLY_STAGE:
         columns = ["alliance", "name", "map_number", "ndrs_name", "ndrs_note", "year", *EARLY]
@@ -66,7 +68,7 @@ def alliances(
         table = alliance_overview(ctx.results, viewer, metric)
     except ValueError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    columns = ["alliance", "name", "map_number", "standard_id", *COUNTS, *FLAGS]
+    columns = ["alliance", "name", "map_number", "standard_id", "first_month", "last_month", *COUNTS, *FLAGS]
     return table_response(table, columns, format, f"alliances-{metric}.csv")
 
 
@@ -171,8 +173,9 @@ def alliance_trusts(
     month: str = "",
     format: Format = Format.json,
 ):
-    """The alliance's trusts with their performance on one standard over the results period, best
-    first; with `month` (YYYY-MM, a complete month), in that month only, lowest first as the page
+    """The alliance's trusts with their performance on one standard over the results period (for the
+    public the latest complete month: the public tables are monthly), best first; with `month`
+    (YYYY-MM, a complete month), in that month only, lowest first as the page
     ranks them, with England's rate in that month as `england_performance`."""
     summary = _summary("alliance", code, ctx, viewer, standard, month)
     names = trust_names()

@@ -16,9 +16,12 @@ from cancer_alliance.web.presenters.performance import month_ranking, month_rows
 from cancer_alliance.web.queries import (
     ExplorerFilters,
     alliance_names,
+    compare_month,
     compare_trusts,
     explore,
     explorer_options,
+    public_filters,
+    public_view,
     standard_infos,
     trust_names,
 )
@@ -33,19 +36,26 @@ def explorer(request: Request, ctx: ContextDep, viewer: ViewerDep, filters: Filt
     compared = compare_trusts(ctx.results, viewer, filters)
     england = compared[compared["provider"].isna()]
     england_value = england["performance"].iloc[0] if len(england) else None
+    public = public_view(viewer)
+    shown = public_filters(filters) if public else filters
+    period = _period(shown, explorer_options(ctx.results).months)
+    month = compare_month(ctx.results, viewer, filters)
     return render(
         request,
         "explorer.jinja",
-        filters=filters,
+        filters=shown,
+        public=public,
+        narrowed=shown != filters,
         choices=explorer_options(ctx.results),
         routes=[(code, route_name(code)) for code in explorer_options(ctx.results).routes],
         standard_choices={i.standard_id: i.title for i in standard_infos()},
         rows=month_rows(series),
         spec=json.dumps(performance_trend(series, title)),
         title=title,
-        csv_query=filters.as_query(),
+        csv_query=shown.as_query(),
         alliances=sorted(alliance_names().items(), key=lambda item: item[1]),
-        period=_period(filters, explorer_options(ctx.results).months),
+        period=period,
+        compare_period=format_month(month) if month else period,
         england=percent(england_value),
         compared=month_ranking(compared[compared["provider"].notna()], trust_names(), england_value),
     )

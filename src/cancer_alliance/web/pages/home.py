@@ -32,6 +32,7 @@ from cancer_alliance.web.queries import (
     alliance_names,
     alliance_overview,
     early_stage_overview,
+    map_months,
 )
 from cancer_alliance.web.scope import Viewer
 
@@ -68,6 +69,7 @@ def _home_values(results: Results, viewer: Viewer, metric: str) -> dict[str, Any
     if metric == EARLY_STAGE:
         return {**common, **_early_stage(viewer, label)}
     table = alliance_overview(results, viewer, metric)
+    common["map_months"] = map_months(results, viewer)
     values = dict(zip(table["alliance"], table["performance"], strict=True))
     rows = [
         {

@@ -1,0 +1,106 @@
+"""The differencing property of `test_published_everywhere.py` on a real demo (generated, ingested and
+refreshed at scale 0.01, where nearly every count is small; docs/decisions/0051).
+
+Every public table the explorer's API serves (England, each alliance, each trust, each cancer type in
+England) is read for two standards, month by month, as a signed-out visitor. A withheld count is small
+(1 to 7) or a complement; the reader is granted which, from the exact results. For each standard and
+month, linear programming over every figure read (`exact_audit`: HiGHS through SciPy's `linprog`, the
+ranges of a network flow are whole numbers) finds each withheld count's range, which must be at least
+4 wide for a small count and more than one value for any other, except where the refresh reports that
+nothing more could be withheld.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from cancer_alliance.cli import app as cli_app
+from cancer_alliance.cli import commands  # noqa: F401  (registers the commands)
+from cancer_alliance.cwt.published import FINE, PUBLIC_TABLES, complements, public_tables
+from cancer_alliance.reference import provider_alliance
+from cancer_alliance.results import catalogue
+from cancer_alliance.stats.disclosure import DisclosurePolicy
+from cancer_alliance.stats.secondary_suppression import exact_audit, protect, shown_value, small
+from cancer_alliance.web import WebSettings, create_app
+from cancer_alliance.web.settings import find_node_modules
+
+pytestmark = pytest.mark.web
+
+POLICY = DisclosurePolicy()
+STANDARDS = ("62d_usc", "31d_sub_surgery")
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("published-demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALLIANCE_HOME", str(home))
+        patch.delenv("ALLIANCE_DATABASE_URL", raising=False)
+        result = CliRunner().invoke(cli_app, ["demo", "--no-serve", "--scale", "0.01", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+        yield home
+
+
+def public_figures(client: TestClient, exact: dict[str, pd.DataFrame]) -> dict[tuple, tuple]:
+    """(standard, month, level, code) -> (total, within) as the API gives a signed-out visitor."""
+    found = {}
+    for standard in STANDARDS:
+        queries = [("england", "", {})]
+        for level, (grouping, column) in PUBLIC_TABLES.items():
+            if column:
+                codes = sorted(exact[grouping][column].dropna().unique())
+                param = "provider" if level == "provider" else column
+                queries += [(level, code, {param: code}) for code in codes]
+        for level, code, params in queries:
+            response = client.get("/api/performance", params={"standard": standard, **params})
+            assert response.status_code == 200, response.text
+            for row in response.json()["rows"]:
+                found[(standard, row["reporting_month"], level, code)] = (row["total"], row["within"])
+    return found
+
+
+def test_no_withheld_count_of_the_public_tables_can_be_narrowed_by_differencing(demo_home):
+    results = (demo_home / "results").resolve()
+    groupings = [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
+    exact = {g: pd.read_parquet(catalogue.path(results, f"performance_{g}")) for g in groupings}
+    client = TestClient(
+        create_app(WebSettings(home=demo_home, secret_key="test-secret", node_modules=find_node_modules()))
+    )
+    shown = public_figures(client, exact)
+    refresh = pd.read_parquet(catalogue.path(results, "performance_withheld"))
+    # the refresh audits the tables in several processes: one process decides the same complements
+    alone = complements(exact, provider_alliance("2018/19"), workers=1)
+    pd.testing.assert_frame_equal(alone, refresh, check_dtype=False)
+    checked = narrowed = 0
+    for (standard, month), table in public_tables(exact, provider_alliance("2018/19")):
+        if standard not in STANDARDS:
+            continue
+        # the complements as a visitor sees them: withheld, though not small
+        seen = {
+            cell.key
+            for cell in table.cells
+            if cell.shown
+            and shown.get((standard, month, *cell.key), (None, None))[0] is None
+            and not small(cell.total, POLICY)
+        }
+        for cell in table.cells:  # every other figure is the primary control's
+            if cell.shown and cell.key not in seen:
+                total, within = shown.get((standard, month, *cell.key), (None, None))
+                assert total == shown_value(cell.total, False, POLICY), (standard, month, cell)
+        decided = refresh[(refresh["standard_id"] == standard) & (refresh["reporting_month"] == month)]
+        assert seen == set(zip(decided["level"], decided["code"], strict=True)), (standard, month)
+        found = exact_audit(table, seen, POLICY)
+        left = set(protect(table, POLICY).exposed)  # nothing more could be withheld around these
+        for figure, (low, high) in found.ranges.items():
+            checked += 1
+            value = found.values[figure]
+            needed = POLICY.round_to - 1 if small(value, POLICY) else 1
+            if figure in left:
+                narrowed += 1
+                continue
+            assert high - low >= needed, (standard, month, figure, value, (low, high))
+    assert checked > 100  # the demo has many small counts
+    assert narrowed < checked  # at this scale many totals have every part withheld already
