@@ -172,18 +172,8 @@ def exact_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -
     unit = _unit(cells)
     index = {c.key: i for i, c in enumerate(cells)}
     n = len(cells)
-    low = np.zeros(2 * n)
-    high = np.full(2 * n, np.inf)
-    for i, cell in enumerate(cells):
-        if not cell.shown:
-            continue
-        secondary = cell.key in complements
-        for offset, value, withheld in (
-            (0, cell.total, secondary),
-            (1, cell.within, secondary and cell.within != 0),
-        ):
-            lo, hi = figure_range(value, withheld, policy, unit)
-            low[2 * i + offset], high[2 * i + offset] = lo / unit, hi / unit
+    by_cell_low, by_cell_high = _bounds(cells, complements, policy, unit)
+    low, high = by_cell_low[:, :2].ravel(), by_cell_high[:, :2].ravel()  # total, within of cell i at 2i, 2i+1
     rows, cols, data = [], [], []
     row = 0
     for relation in table.relations:  # total - sum(parts) = 0, for total and within
