@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,3 +110,13 @@ def test_a_timeline_row_is_a_copy_kept_until_the_file_changes(web_home):
     pd.read_parquet(path).assign(referral_received_date=None).to_parquet(path, index=False)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert results.timeline_row(record_id)["referral_received_date"] is None
+
+
+@pytest.mark.parametrize("ids", [pa.nulls(0), pa.nulls(2), pa.array([], pa.string())])
+def test_milestones_without_a_pathway_are_read_not_refused(tmp_path, ids):
+    """A refresh with no timed pathway writes the column untyped (Arrow's null type); reading it must not
+    fail, or the server would keep serving the previous generation after a good refresh."""
+    path = tmp_path / "milestones.parquet"
+    pq.write_table(pa.table({"pathway_id": ids, "sequence": pa.array(range(len(ids)), pa.int64())}), path)
+    milestones = _Milestones.read(path)
+    assert milestones.of("CWT00000001").empty

@@ -421,6 +421,12 @@ class _Milestones:
     def read(cls, path: Path) -> _Milestones:
         table = pq.read_table(path)
         column = table.column("pathway_id")
+        if pa.types.is_null(column.type):  # no pathway, written without a type (a refresh with none)
+            column = column.cast(pa.string())
+            table = table.set_column(table.schema.get_field_index("pathway_id"), "pathway_id", column)
+        if column.null_count:  # a row with no pathway id is no pathway's: it cannot be asked for
+            table = table.filter(pc.is_valid(column))
+            column = table.column("pathway_id")
         if len(column) > 1 and not pc.all(pc.greater_equal(column[1:], column[:-1])).as_py():
             table = table.sort_by("pathway_id")
             column = table.column("pathway_id")
