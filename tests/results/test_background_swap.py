@@ -10,23 +10,12 @@ import time
 
 import pandas as pd
 import pytest
+from tests.results.test_generations import _generation as _publish
 
-from cancer_alliance.results import generations
-from cancer_alliance.results.generations import Generation
 from cancer_alliance.results.reader import Results
 
-REFRESHED = dt.datetime(2019, 4, 1, 6, 0, tzinfo=dt.UTC)
 MARCH = dt.date(2019, 3, 31)
 APRIL = dt.date(2019, 4, 30)
-
-
-def _publish(home, as_of: dt.date, months: list[str]):
-    folder = generations.new_folder(home)
-    pd.DataFrame({"standard_id": ["FDS"] * len(months), "reporting_month": months}).to_parquet(
-        folder / "performance_month.parquet", index=False
-    )
-    generations.publish(home, folder, Generation(folder.name, as_of, REFRESHED, f"fp-{as_of}"))
-    return folder
 
 
 class Gate:

@@ -101,6 +101,13 @@ class Audit:
         ]
 
 
+def _layout(table: Table) -> tuple[list[Cell], float, dict[Key, int]]:
+    """The table's cells in a fixed order (so every audit of it is deterministic), its unit and each
+    cell's position."""
+    cells = sorted(table.cells, key=lambda c: repr(c.key))
+    return cells, _unit(cells), {c.key: i for i, c in enumerate(cells)}
+
+
 def _unit(cells: Iterable[Cell]) -> float:
     values = [v for c in cells for v in (c.total, c.within)]
     return 1.0 if all(float(v).is_integer() for v in values) else 0.5
@@ -165,12 +172,10 @@ def exact_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -
     from scipy.optimize import linprog  # a test-time dependency: the refresh uses `audit`
     from scipy.sparse import csr_array
 
-    cells = sorted(table.cells, key=lambda c: repr(c.key))
+    cells, unit, index = _layout(table)
     targets = withheld_figures(cells, complements, policy)
     if not targets:
         return Audit()
-    unit = _unit(cells)
-    index = {c.key: i for i, c in enumerate(cells)}
     n = len(cells)
     by_cell_low, by_cell_high = _bounds(cells, complements, policy, unit)
     low, high = by_cell_low[:, :2].ravel(), by_cell_high[:, :2].ravel()  # total, within of cell i at 2i, 2i+1
@@ -375,12 +380,10 @@ def audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audi
     total, within and breaches alike, and each cell's total is its within plus its breaches. Fast (no
     solver); on these tables as narrow as `exact_audit` (`tests/stats/test_secondary_suppression.py`
     compares them on generated tables)."""
-    cells = sorted(table.cells, key=lambda c: repr(c.key))
+    cells, unit, index = _layout(table)
     targets = withheld_figures(cells, complements, policy)
     if not targets:
         return Audit()
-    unit = _unit(cells)
-    index = {c.key: i for i, c in enumerate(cells)}
     low, high = (b.ravel() for b in _bounds(cells, complements, policy, unit))
     totals, parts, of = [], [], []
     for relation in table.relations:
@@ -406,9 +409,7 @@ def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
     from scipy.optimize._highspy import _core as highs_core  # HiGHS as SciPy ships it
     from scipy.sparse import csc_array
 
-    cells = sorted(table.cells, key=lambda c: repr(c.key))
-    unit = _unit(cells)
-    index = {c.key: i for i, c in enumerate(cells)}
+    cells, unit, index = _layout(table)
     n = len(cells)
     low, high = (b[:, :2].ravel() for b in _bounds(cells, complements, policy, unit))
     rows, cols, data, row_low, row_high = [], [], [], [], []
