@@ -1,4 +1,7 @@
 """Secondary suppression of tables whose totals and parts are both published (docs/decisions/0051).
+Sources: GSS, *Statistical Disclosure Control* guidance (differencing between a total and its parts is
+a disclosure); Hundepool et al., *Handbook on Statistical Disclosure Control*, tabular data (secondary
+cell suppression, its audit by linear programming, feasibility intervals).
 
 Tables are generated in the shape of the CWT public tables: England, alliances of trusts, trusts
 with counts by cancer type (hidden), cancer types. The properties:
