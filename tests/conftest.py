@@ -75,3 +75,24 @@ def plan_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALLIANCE_PLAN_CACHE", str(tmp_path_factory.mktemp("plans")))
         yield
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3-compatible server, started once per test session (`tests/object_storage.py`)."""
+    from tests.object_storage import s3_server
+
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint, request, monkeypatch) -> str:
+    """An empty prefix of the local S3 server's bucket, as a storage URI, with its credentials set."""
+    import uuid
+
+    from tests.object_storage import CREDENTIALS, s3_uri
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    return s3_uri(s3_endpoint, f"{request.node.originalname[:40]}-{uuid.uuid4().hex[:8]}")

@@ -7,3 +7,7 @@ class AllianceError(Exception):
 
 class InputError(AllianceError):
     """An input file cannot be processed at all (missing, unreadable, wrong columns)."""
+
+
+class StorageError(AllianceError):
+    """The shared storage (`ALLIANCE_STORAGE_URI`) could not be read or written; names the object."""

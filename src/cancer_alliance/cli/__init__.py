@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -33,6 +34,24 @@ def root(
     ),
 ) -> None:
     """Cancer Alliance platform."""
+    _follow_shared_results()
+
+
+def _follow_shared_results() -> None:
+    """With shared storage, read the results the storage names as current, whichever machine
+    refreshed them (docs/decisions/0054); an unreachable storage is a warning, not a failure."""
+    from cancer_alliance.storage import SETTING
+
+    if not os.environ.get(SETTING):
+        return
+    from cancer_alliance.config import alliance_home
+    from cancer_alliance.errors import AllianceError
+    from cancer_alliance.results import generations
+
+    try:
+        generations.pull(alliance_home())
+    except AllianceError as error:
+        sys.stderr.write(f"Warning: {error}; this machine's results are used\n")
 
 
 def _register() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -44,10 +43,10 @@ class _Bars:
 def ingest(
     table: Annotated[str, typer.Argument(help=f"Canonical table, one of: {', '.join(table_names())}.")],
     file: Annotated[
-        Path,
+        str,
         typer.Argument(
             help="CSV (with a header line), Parquet or XML (a profile with [xml]) file, or a folder of "
-            "a source of several files."
+            "a source of several files: a local path or a URI (s3://, gs://, abfs://, hdfs://, file://)."
         ),
     ],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cancer_alliance import storage
 from cancer_alliance.config import alliance_home, quarantine_dir
 from cancer_alliance.errors import InputError
 from cancer_alliance.ingest import checks, extract, lake, pseudonym, source
@@ -102,7 +103,16 @@ def ingest_file(
     accepted to one alliance's or trust's organisations (`ingest.scope`; None: national, any row).
     `profile` is a mapping profile's name or TOML path; without it the profile is detected from the
     headers.
+    `path` may be a URI (`s3://bucket/extract.csv`, a folder's URI for a source of several files):
+    the file is fetched into a private temporary folder outside ALLIANCE_HOME first.
     Raises InputError when the file cannot be processed at all (nothing is written then)."""
+    if storage.is_uri(path):
+        with tempfile.TemporaryDirectory(prefix="alliance-fetch-") as folder:
+            local = storage.fetch(str(path), Path(folder))
+            named = source_name or storage.shown(str(path))
+            return ingest_file(
+                table, local, progress=progress, source_name=named, scope=scope, profile=profile
+            )
     path = Path(path)
     name = source_name or str(path)
     try:
@@ -114,10 +124,12 @@ def ingest_file(
     opened = source.open_source(path, table_schema, profile)  # refuse wrong columns before writing
     digest = sha256_file(path, progress)
     with lake.import_lock(table):
+        lake.sync(table)  # another machine's imports, with shared storage: seen before "already imported"
         manifest = lake.find_by_sha256(table, digest, scope_name(scope))
         if manifest is not None:
             return _summary_from_manifest(path, manifest, opened.mapping)
         key = pseudonym.load_key()
+        _check_key(table, pseudonym.key_id(key))
         with tempfile.TemporaryDirectory(prefix="alliance-ingest-") as spill:
             con = duckdb.connect(config={"temp_directory": spill})
             try:
@@ -125,6 +137,22 @@ def ingest_file(
                 return _import(con, table_schema, path, name, digest, key, progress, scope, profile)
             finally:
                 con.close()
+
+
+def _check_key(table: str, key_id: str) -> None:
+    """Refuse to add a snapshot whose pseudonyms would not link with the table's others: a machine
+    sharing the lake with another (`ALLIANCE_STORAGE_URI`) without the same pseudonym key, which
+    would otherwise generate its own key file. A local lake keeps its key file, so is not checked."""
+    if storage.shared() is None:
+        return
+    for folder in lake.snapshot_dirs(table):
+        other = lake.read_manifest(folder).get("pseudonym_key_id")
+        if other is not None and other != key_id:
+            raise InputError(
+                f"lake/{table} holds snapshots pseudonymised with key {other}, and this machine's key is "
+                f"{key_id}: NHS numbers would not link; give every machine that imports into one lake the "
+                f"same {pseudonym.KEY_VARIABLE}"
+            )
 
 
 def _import(

@@ -8,7 +8,11 @@ A snapshot id is the UTC import time (to the microsecond) and the first 12 hex d
 source file's SHA-256, so ids sort in import order. A snapshot appears only by renaming its
 finished staging folder, and is never changed afterwards. Readers ignore folders starting with
 `_` (Spark does too). The current state of a table is the latest version of each key: the row
-from the newest snapshot that holds that key."""
+from the newest snapshot that holds that key.
+
+With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0054) the lake is also kept at
+`<storage>/lake/<table>/snapshot=<id>/`: a snapshot is put there, its manifest last, before it is
+renamed into the local lake, and `sync` brings every machine's local lake up to the shared one."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from typing import Any
 
 from cancer_alliance.config import lake_dir
 from cancer_alliance.schemas import schema
+from cancer_alliance.storage import shared
 
 SNAPSHOT_PREFIX = "snapshot="
 MANIFEST = "_manifest.json"
@@ -96,10 +101,30 @@ def staging(table: str) -> Iterator[Path]:
 
 
 def commit(staged: Path, table: str, snapshot_id: str) -> Path:
-    """Make the staged snapshot visible in one rename (atomic on one file system)."""
-    final = lake_dir(table) / f"{SNAPSHOT_PREFIX}{snapshot_id}"
+    """Make the staged snapshot visible in one rename (atomic on one file system), after putting it
+    on the shared storage, if any: a snapshot this machine sees is one every machine can fetch."""
+    name = f"{SNAPSHOT_PREFIX}{snapshot_id}"
+    storage = shared()
+    if storage is not None:
+        storage.put_folder(staged, f"lake/{table}/{name}", MANIFEST)
+    final = lake_dir(table) / name
     staged.rename(final)
     return final
+
+
+def sync(table: str) -> None:
+    """With shared storage, fetch the snapshots of `table` other machines committed there and put
+    there the ones only this machine holds (committed before the storage was set); without, nothing.
+    Snapshots never change, so one copy each way is the whole of it."""
+    storage = shared()
+    if storage is None:
+        return
+    remote = set(storage.folders(f"lake/{table}", MANIFEST))
+    local = {folder.name: folder for folder in snapshot_dirs(table)}
+    for name in sorted(remote - local.keys()):
+        storage.get_folder(f"lake/{table}/{name}", lake_dir(table) / name)
+    for name in sorted(local.keys() - remote):
+        storage.put_folder(local[name], f"lake/{table}/{name}", MANIFEST)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 import tempfile
 import time
@@ -28,10 +29,13 @@ import pyarrow.parquet as pq
 from cancer_alliance.config import alliance_home, generations_dir
 from cancer_alliance.cwt.measures import FACT_COLUMNS
 from cancer_alliance.engine import Engine, EngineName, open_engine
+from cancer_alliance.errors import StorageError
 from cancer_alliance.ingest.lake import current_table, snapshot_dirs
 from cancer_alliance.results import catalogue, generations
 from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS, ResultFile
 from cancer_alliance.results.generations import Generation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -327,9 +331,15 @@ def build(
             rows=outcome.rows,
             steps=[step.name for step in chosen],
         )
-        generations.publish(home, folder, generation)
+        try:
+            generations.publish(home, folder, generation)
+        except StorageError as error:
+            raise StepFailed("publish", str(error)) from None
     except BaseException:
         generations.discard(folder)
         raise
-    generations.prune(home)
+    try:
+        generations.prune(home)
+    except StorageError as error:  # the new generation is published; old ones stay until next time
+        log.warning("results: old generations not pruned: %s", error)
     return generation, outcome

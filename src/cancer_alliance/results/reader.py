@@ -10,6 +10,10 @@ A server reads a new generation in the background (issue 21, decision record 005
 moves, the generation already in memory keeps serving while a thread reads the new one and works out
 the figures the pages ask for first (`prepare`), and only then do requests switch to it. Each request
 is pinned to one generation (`pinned`), so a page never mixes two.
+
+With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0054) the reader also asks the storage
+which generation is current, once when it is made and then every `POLL_SECONDS` from a thread, and
+`generations.pull` moves the local link; the rest is the same as after a local refresh.
 """
 
 from __future__ import annotations
@@ -35,9 +39,11 @@ import pyarrow.parquet as pq
 from cancer_alliance.config import results_dir
 from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.ptl import CROSSING_DAYS, passed_column
+from cancer_alliance.errors import StorageError
 from cancer_alliance.results import catalogue, generations
 from cancer_alliance.results.catalogue import PERFORMANCE_GROUPINGS
 from cancer_alliance.results.generations import Generation
+from cancer_alliance.storage import shared
 
 #: PTL columns the pages count as true/false.
 PTL_FLAGS = ("over_62_backlog", "over_104", *(passed_column(mark) for mark in CROSSING_DAYS))
@@ -106,6 +112,8 @@ class _Generation:
 
 #: Seconds between tries to read a generation that could not be read (the previous one keeps serving).
 RETRY_SECONDS = 60.0
+#: Seconds between asks of the shared storage which generation is current (a server, with shared storage).
+POLL_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +133,15 @@ class Results:
         background: bool = False,
         prepare: Callable[[Results], None] | None = None,
     ) -> None:
+        self.home = home
         self.link = results_dir(home)
         self.background = background
         self.prepare = prepare
+        self._shared = shared() is not None
+        self._polled = time.monotonic()
+        self._polling = False
+        if self._shared:
+            self._pull()
         self._serving = _Generation(Path(os.path.realpath(self.link)))
         self._loading: Path | None = None
         self._failed: dict[Path, float] = {}  # generation -> when reading it last failed
@@ -156,6 +170,8 @@ class Results:
     def _follow_link(self) -> _Generation:
         """The generation to serve: the one the link points at, unless it is still being read in the
         background (then the one in memory)."""
+        if self._shared and time.monotonic() - self._polled >= POLL_SECONDS:
+            self._poll()
         target = Path(os.path.realpath(self.link))
         serving = self._serving
         if serving.folder == target:
@@ -175,6 +191,23 @@ class Results:
                 self._loading = target
                 threading.Thread(target=self._load, args=(target,), name="results-load", daemon=True).start()
         return serving
+
+    def _poll(self) -> None:
+        """Ask the shared storage which generation is current, from one thread at a time."""
+        with self._switch:
+            if self._polling:
+                return
+            self._polling, self._polled = True, time.monotonic()
+        threading.Thread(target=self._pull, name="results-poll", daemon=True).start()
+
+    def _pull(self) -> None:
+        """`generations.pull`; a storage that cannot be reached leaves this machine's results serving."""
+        try:
+            generations.pull(self.home)
+        except StorageError as error:
+            log.warning("results: %s; this machine's results keep serving", error)
+        finally:
+            self._polling, self._polled = False, time.monotonic()
 
     def load_current(self) -> None:
         """Read the generation the link points at and switch to it before returning (the import job,

@@ -12,10 +12,12 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cancer_alliance.config import alliance_home
 from cancer_alliance.engine import EngineName
-from cancer_alliance.errors import InputError
+from cancer_alliance.errors import InputError, StorageError
+from cancer_alliance.ingest import lake
 from cancer_alliance.ingest.lake import snapshot_dirs
 from cancer_alliance.results import as_of as as_of_date
 from cancer_alliance.results import catalogue, generations, pipeline
@@ -36,6 +38,14 @@ class RefreshReport:
     failed_step: str | None = None
     message: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+
+
+def sync_shared(home: Path) -> None:
+    """With shared storage, bring this machine's lake and results up to it first, so the refresh reads
+    every machine's imports and compares against the generation the storage names as current."""
+    for table in catalogue.lake_tables():
+        lake.sync(table)
+    generations.pull(home)
 
 
 def lake_inputs() -> dict[str, list[str]]:
@@ -69,6 +79,15 @@ def refresh(
     store = open_store()
     try:
         with refresh_lock(home):
+            try:
+                sync_shared(home)
+            except StorageError as error:
+                with store.begin() as session:
+                    run_id = start_run(session, given, ",".join(domains) if domains else None, {}).id
+                    finish_run(session, run_id, RunStatus.failed, failed_step="sync", message=str(error))
+                return RefreshReport(
+                    RunStatus.failed, run_id, given, generations.current(home), "sync", str(error)
+                )
             inputs = lake_inputs()
             stamp = fingerprint(inputs, given, domains)
             current = generations.current(home)
