@@ -81,7 +81,7 @@ def refresh(
         with refresh_lock(home):
             try:
                 sync_shared(home)
-            except StorageError as error:
+            except (StorageError, InputError) as error:  # unreachable, or not a storage URI
                 with store.begin() as session:
                     run_id = start_run(session, given, ",".join(domains) if domains else None, {}).id
                     finish_run(session, run_id, RunStatus.failed, failed_step="sync", message=str(error))
