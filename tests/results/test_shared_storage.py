@@ -14,8 +14,9 @@ from tests.object_storage import CREDENTIALS
 from tests.results.conftest import AS_OF
 
 from cancer_alliance.config import generations_dir, results_dir
+from cancer_alliance.engine import open_engine
 from cancer_alliance.errors import InputError, StorageError
-from cancer_alliance.ingest import ingest_file
+from cancer_alliance.ingest import ingest_file, lake
 from cancer_alliance.ingest.lake import snapshot_dirs
 from cancer_alliance.results import catalogue, generations, reader
 from cancer_alliance.results.reader import Results
@@ -153,3 +154,23 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.mark.spark
+def test_on_spark_the_lake_is_read_from_the_shared_storage_not_the_drivers_mirror(
+    copy_home, tmp_path, monkeypatch
+):
+    copy_home("a")
+    shared = tmp_path / "volume"
+    monkeypatch.setenv(SETTING, shared.as_uri())  # as a Unity Catalog volume is, a path every node sees
+    lake.sync("cwt")
+    expected = (
+        open_engine("duckdb").session.read.parquet(str(snapshot_dirs("cwt")[0] / lake.DATA_FILE)).count()
+    )
+    for folder in snapshot_dirs("cwt"):
+        (
+            folder / lake.DATA_FILE
+        ).unlink()  # the driver's mirror has lost its copy: the executors never had one
+    frame = lake.current_table(open_engine("spark"), "cwt")
+    assert all(path.startswith(shared.as_uri()) for path in frame.inputFiles())
+    assert frame.count() == expected

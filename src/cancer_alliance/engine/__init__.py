@@ -62,7 +62,9 @@ class Engine:
         """Read a Parquet file, or a folder of Parquet files, as a DataFrame. On DuckDB, a view over
         the files with its schema handed to SQLFrame (`compiled.parquet_frame`): SQLFrame's own
         reader parses and qualifies its query twice in Python, and the view is what a compiled rule
-        reads the frame through anyway."""
+        reads the frame through anyway. On Spark, `path` may be a URI Spark reads itself."""
+        if self.name != EngineName.duckdb and isinstance(path, str) and "://" in path:
+            return self.session.read.parquet(path)
         path = Path(path)
         if self.name == EngineName.duckdb:
             from cancer_alliance.engine.compiled import parquet_frame

@@ -20,15 +20,16 @@ import fcntl
 import json
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cancer_alliance.config import lake_dir
+from cancer_alliance.engine import EngineName
 from cancer_alliance.schemas import schema
-from cancer_alliance.storage import shared
+from cancer_alliance.storage import shared, shown
 
 SNAPSHOT_PREFIX = "snapshot="
 MANIFEST = "_manifest.json"
@@ -140,10 +141,11 @@ def current_table(engine: Any, table: str) -> Any:
         return engine.frame(table_schema, [])
     F = engine.functions
     columns = table_schema.column_names
+    where = _data_location(engine, table)
     if len(folders) == 1:  # keys are unique within a snapshot (ingest quarantines a repeated key)
-        return engine.read_parquet(folders[0] / DATA_FILE).select(*columns)
+        return engine.read_parquet(where(folders[0])).select(*columns)
     frames = [
-        engine.read_parquet(folder / DATA_FILE).select(*columns, F.lit(folder.name).alias(_SNAPSHOT_COLUMN))
+        engine.read_parquet(where(folder)).select(*columns, F.lit(folder.name).alias(_SNAPSHOT_COLUMN))
         for folder in folders
     ]
     rows = frames[0]
@@ -151,3 +153,15 @@ def current_table(engine: Any, table: str) -> Any:
         rows = rows.unionByName(frame)
     latest = rows.groupBy(table_schema.key).agg(F.max(_SNAPSHOT_COLUMN).alias(_SNAPSHOT_COLUMN))
     return rows.join(latest, on=[table_schema.key, _SNAPSHOT_COLUMN], how="inner").select(*columns)
+
+
+def _data_location(engine: Any, table: str) -> Callable[[Path], Path | str]:
+    """Where the engine reads a snapshot's rows: on Spark with shared storage, the storage's URI, so that
+    a cluster's executors read the storage rather than the driver's mirror (Spark's own connectors and
+    settings reach it: `s3a://` or `s3://` as the cluster knows it, `abfss://`, `file:///Volumes/...`);
+    otherwise the local lake."""
+    storage = shared()
+    if storage is None or engine.name == EngineName.duckdb:
+        return lambda folder: folder / DATA_FILE
+    base = f"{shown(storage.uri).rstrip('/')}/lake/{table}"
+    return lambda folder: f"{base}/{folder.name}/{DATA_FILE}"
