@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.ingest.conftest import TEST_KEY, record, write_csv
 
 from cancer_alliance import storage
 from cancer_alliance.errors import InputError, StorageError
@@ -97,3 +98,30 @@ def test_a_source_is_fetched_from_a_uri_as_a_file_or_a_folder_of_files(uri, tmp_
 def test_a_uri_nothing_can_open_is_refused_by_name():
     with pytest.raises(InputError, match="nosuch://bucket: not a storage URI"):
         open_uri("nosuch://bucket")
+
+
+def test_alliance_ingest_reads_a_uri_and_names_it_without_its_query(
+    s3_storage, alliance_home, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from cancer_alliance.cli import app, commands  # noqa: F401  (registers the commands on app)
+    from cancer_alliance.ingest.lake import read_manifest, snapshot_dirs
+
+    monkeypatch.setenv("ALLIANCE_PSEUDONYM_KEY", TEST_KEY)
+    write_csv(
+        tmp_path / "cwt-june.csv", [record(record_id="r1"), record(record_id="r2", nhs_number="9434765918")]
+    )
+    shared = open_uri(s3_storage)
+    shared.write_text("incoming/cwt-june.csv", (tmp_path / "cwt-june.csv").read_text())
+    base, query = s3_storage.split("?", 1)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", "cwt", f"{base}/incoming/cwt-june.csv?{query}"])
+    assert result.exit_code == 0, result.output
+    assert "accepted=1 quarantined=1" in result.output
+    manifest = read_manifest(snapshot_dirs("cwt")[0])
+    assert manifest["source_file"] == f"{base}/incoming/cwt-june.csv"
+    missing = runner.invoke(app, ["ingest", "cwt", f"{base}/incoming/cwt-july.csv?{query}"])
+    assert missing.exit_code == 2
+    assert f"Error: {base}/incoming/cwt-july.csv: no such file or folder" in missing.output
+    assert "endpoint_override" not in missing.output
