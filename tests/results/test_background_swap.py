@@ -102,9 +102,18 @@ def test_load_current_switches_before_returning(serving, alliance_home):
     results, gate = serving
     gate.release.set()
     _publish(alliance_home, APRIL, ["2019-03", "2019-04"])
-    results.load_current()
+    assert results.load_current()
     assert results._serving.folder == results.link.resolve()
     assert results.reference_date() == APRIL
+
+
+def test_load_current_says_when_the_new_generation_could_not_be_read(serving, alliance_home):
+    results, gate = serving
+    gate.release.set()
+    broken = _publish(alliance_home, APRIL, ["2019-04"])
+    (broken / "performance_month.parquet").write_bytes(b"not parquet")
+    assert not results.load_current()  # so the import job does not say the pages show it
+    assert results.reference_date() == MARCH
 
 
 def test_without_background_reading_the_reader_switches_at_once(alliance_home):

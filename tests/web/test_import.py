@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import re
+from functools import partial
 
 import pyarrow.parquet as pq
 import pytest
@@ -23,10 +24,12 @@ from cancer_alliance.ingest import snapshot_paths
 from cancer_alliance.results import pipeline
 from cancer_alliance.results.jobs import run_next
 from cancer_alliance.results.pipeline import Step
+from cancer_alliance.results.reader import Results
 from cancer_alliance.results.refresh import refresh
 from cancer_alliance.schemas import schema
 from cancer_alliance.store import Role
 from cancer_alliance.web import create_app
+from cancer_alliance.web.app import _refresh_and_read
 from cancer_alliance.web.pages.imports import import_scope
 from cancer_alliance.web.scope import Viewer
 
@@ -135,6 +138,23 @@ def test_a_failed_refresh_says_which_step_and_that_the_previous_results_serve(si
     assert summary_rows(page.text)["Accepted into the lake"] == "2"
     form = signed_in("nat").get("/import").text  # the last run, wherever data is brought in
     assert "<strong>failed</strong> at step cwt_records: RuntimeError: the PTL step broke" in form
+
+
+def test_a_refresh_this_server_cannot_read_is_not_said_to_be_on_the_pages(signed_in, monkeypatch):
+    client = signed_in("east")
+    results = client.app.state.context.results
+
+    def unreadable(self) -> None:
+        raise OSError("Input/output error")  # a disk that fails while the new generation is read
+
+    response = post(client)
+    monkeypatch.setattr(Results, "warm", unreadable)
+    while run_next(client.app.state.context.store, partial(_refresh_and_read, results)) is not None:
+        pass
+    page = client.get(response.headers["location"])
+    assert "Imported and refreshed." in page.text
+    assert "could not be read by this server, so the pages still show the previous results" in page.text
+    assert "The pages now show" not in page.text
 
 
 def test_a_parquet_upload_is_capped_by_the_row_count_in_its_metadata(settings, tmp_path):

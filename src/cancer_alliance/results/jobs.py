@@ -192,6 +192,12 @@ def _run(store: Store, job: ImportJob, refresh: Refresh) -> None:
             "The pages still show the previous results."
         )
         _finish(store, job.id, JobState.failed, message, **values)
+    elif getattr(report, "read_by_server", None) is False:
+        shown = (
+            f"The new results (data as of {report.as_of:%-d %B %Y}) could not be read by this server, so "
+            "the pages still show the previous results; the server log says why."
+        )
+        _finish(store, job.id, JobState.succeeded, f"Imported and refreshed. {shown}", **values)
     else:
         shown = f"The pages now show data as of {report.as_of:%-d %B %Y}."
         _finish(store, job.id, JobState.succeeded, f"Imported and refreshed. {shown}", **values)

@@ -209,13 +209,14 @@ class Results:
         finally:
             self._polling, self._polled = False, time.monotonic()
 
-    def load_current(self) -> None:
+    def load_current(self) -> bool:
         """Read the generation the link points at and switch to it before returning (the import job,
-        so that "the pages now show" is true of this process when it says so)."""
+        so that "the pages now show" is true of this process when it says so). False if it could not
+        be read: the previous generation keeps serving, and the log says why."""
         target = Path(os.path.realpath(self.link))
         with self._switch:
             if self._serving.folder == target:
-                return
+                return True
             reading = self._loading == target  # a request has already started reading it
             if not reading:
                 self._loading = target
@@ -224,6 +225,7 @@ class Results:
                 time.sleep(0.05)
         else:
             self._load(target)
+        return self._serving.folder == target
 
     def _load(self, target: Path) -> None:
         """Read `target` and work out the pages' first figures, pinned to it; then switch to it if

@@ -38,6 +38,9 @@ class RefreshReport:
     failed_step: str | None = None
     message: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    #: False when the web server that ran the refresh could not read the new generation (it keeps
+    #: serving the previous one); None outside a server.
+    read_by_server: bool | None = None
 
 
 def sync_shared(home: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -129,10 +130,10 @@ def create_app(settings: WebSettings, *, warm: bool = False) -> FastAPI:
 
 def _refresh_and_read(results: Results, **options: Any) -> object:
     """The import job's refresh, then the new generation read by this process before the job reports
-    that the pages show it (other processes switch once they have read it in the background)."""
+    that the pages show it (other processes switch once they have read it in the background); the
+    report says whether this process could read it."""
     report = refresh(**options)
-    results.load_current()
-    return report
+    return dataclasses.replace(report, read_by_server=results.load_current())
 
 
 def _sqlite_for_serving(busy_timeout: timedelta, dbapi_connection: Any, _record: Any) -> None:
