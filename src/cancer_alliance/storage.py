@@ -14,6 +14,7 @@ object, `generations/CURRENT`, put last; a single put is atomic on every one of 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -25,6 +26,7 @@ import pyarrow.fs as pafs
 from cancer_alliance.errors import InputError, StorageError
 
 SETTING = "ALLIANCE_STORAGE_URI"
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,9 @@ def shown(uri: str) -> str:
 
 
 def is_uri(location: str | Path) -> bool:
-    """True for a URI (`s3://…`, `file:///…`) rather than a local path."""
-    return isinstance(location, str) and "://" in location
+    """True for a URI (`s3://…`, `file:///…`, `dbfs:/…`: a scheme, a colon and a slash) rather than a
+    local path."""
+    return isinstance(location, str) and _URI.match(location) is not None
 
 
 def fetch(uri: str, folder: Path) -> Path:

@@ -1,4 +1,4 @@
-"""`alliance ingest TABLE FILE`: a thin shell over `cancer_alliance.ingest.ingest_file`."""
+"""`alliance ingest TABLE SOURCE`: a thin shell over `cancer_alliance.ingest.inputs.ingest_from`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from cancer_alliance.config import lake_dir
+from cancer_alliance.engine import EngineName
 from cancer_alliance.errors import AllianceError
-from cancer_alliance.ingest import ImportScope, alliance_scope, ingest_file, trust_scope
+from cancer_alliance.ingest import ImportScope, alliance_scope, trust_scope
+from cancer_alliance.ingest.inputs import ingest_from
 from cancer_alliance.ingest.profiles import profile_names
 from cancer_alliance.schemas import table_names
 
@@ -46,7 +48,8 @@ def ingest(
         str,
         typer.Argument(
             help="CSV (with a header line), Parquet or XML (a profile with [xml]) file, or a folder of "
-            "a source of several files: a local path or a URI (s3://, gs://, abfs://, hdfs://, file://)."
+            "a source of several files: a local path, a URI (s3://, gs://, abfs://, hdfs://, file://) or, "
+            "with --engine spark, a catalogue table."
         ),
     ],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any row is quarantined.")] = False,
@@ -62,6 +65,14 @@ def ingest(
             help="Import for this trust (ODS code) only: other organisations' rows are quarantined."
         ),
     ] = None,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            help="Spark reads a URI Spark knows (s3a://, dbfs:/) or a catalogue table; DuckDB local files "
+            "and URIs pyarrow knows.",
+            envvar="ALLIANCE_ENGINE",
+        ),
+    ] = EngineName.duckdb,
     profile: Annotated[
         str | None,
         typer.Option(
@@ -94,7 +105,9 @@ def ingest(
             console=stderr,
             transient=True,
         ) as progress:
-            summary = ingest_file(table, file, progress=_Bars(progress), scope=scope, profile=profile)
+            summary = ingest_from(
+                table, file, engine=engine, progress=_Bars(progress), scope=scope, profile=profile
+            )
     except AllianceError as error:
         stderr.print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNPROCESSABLE) from None

@@ -22,9 +22,9 @@ import pyarrow.parquet as pq
 from cancer_alliance.csv_export import write_csv
 from cancer_alliance.engine import Engine, EngineName, open_engine
 from cancer_alliance.errors import InputError
+from cancer_alliance.storage import is_uri
 from cancer_alliance.table_files import file_format, write_table
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
 _FILE_SUFFIXES = (".csv", ".parquet", ".xml", ".html")
 
@@ -72,7 +72,7 @@ def location(text: str | Path) -> Location:
     name without a file extension (`main.cancer.cwt_records`) and nothing of that name is here, else a
     local path."""
     text = str(text)
-    if _URI.match(text):
+    if is_uri(text):
         return Location(text, Kind.uri)
     table_like = _TABLE.match(text) and "." in text and not text.lower().endswith(_FILE_SUFFIXES)
     if table_like and not Path(text).exists():  # a file or folder here is a path (an SCR extract `scr.2019`)
