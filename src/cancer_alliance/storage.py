@@ -18,8 +18,10 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow.fs as pafs
 
@@ -116,6 +118,7 @@ class SharedStorage:
         return True
 
     def delete_folder(self, relative: str) -> None:
+        """Remove `relative` and everything in it; nothing if it is not there."""
         try:
             self.filesystem.delete_dir(self._path(relative))
         except FileNotFoundError:
@@ -123,12 +126,15 @@ class SharedStorage:
         except OSError as error:
             raise StorageError(f"{self.name(relative)}: could not be deleted: {error}") from None
 
-    def _put(self, relative: str, write) -> None:
+    def _put(self, relative: str, write: Callable[[Any], object]) -> None:
+        """One object written by `write(stream)`: on object storage the object appears when the stream
+        closes; a local folder needs its parents made and a rename for the same."""
         path = self._path(relative)
         local = isinstance(self.filesystem, pafs.LocalFileSystem)
         target = f"{path}.{uuid.uuid4().hex}.partial" if local else path
         try:
-            self.filesystem.create_dir(path.rsplit("/", 1)[0], recursive=True)
+            if local:
+                self.filesystem.create_dir(path.rsplit("/", 1)[0], recursive=True)
             with self.filesystem.open_output_stream(target) as stream:
                 write(stream)
             if local:
@@ -137,7 +143,7 @@ class SharedStorage:
             raise StorageError(f"{self.name(relative)}: could not be written: {error}") from None
 
 
-def _copy_into(path: Path, stream) -> None:
+def _copy_into(path: Path, stream: Any) -> None:
     with path.open("rb") as handle:
         shutil.copyfileobj(handle, stream, 8 * 1024 * 1024)
 
