@@ -95,6 +95,11 @@ def test_a_source_is_fetched_from_a_uri_as_a_file_or_a_folder_of_files(uri, tmp_
         storage.fetch(f"{base}/incoming/missing.csv{query}", tmp_path)
 
 
+def test_hadoops_s3a_scheme_names_the_same_objects_as_s3(s3_storage):
+    open_uri(s3_storage).write_text("generations/CURRENT", "g1\n")
+    assert open_uri(s3_storage.replace("s3://", "s3a://", 1)).read_text("generations/CURRENT") == "g1\n"
+
+
 def test_a_uri_nothing_can_open_is_refused_by_name():
     with pytest.raises(InputError, match="nosuch://bucket: not a storage URI"):
         open_uri("nosuch://bucket")

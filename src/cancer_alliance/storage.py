@@ -191,9 +191,11 @@ def fetch(uri: str, folder: Path) -> Path:
 
 def open_uri(uri: str) -> SharedStorage:
     """A URI `pyarrow.fs` understands (`s3://bucket/prefix`, `gs://...`, `abfs://...`, `hdfs://...`,
-    `file:///...`; S3 settings such as `?endpoint_override=...&region=...` in its query)."""
+    `file:///...`; S3 settings such as `?endpoint_override=...&region=...` in its query). Hadoop's
+    `s3a://` is read as `s3://`, so one setting serves both pyarrow and a Spark cluster reading the
+    lake through Hadoop's S3 connector."""
     try:
-        filesystem, root = pafs.FileSystem.from_uri(uri)
+        filesystem, root = pafs.FileSystem.from_uri(re.sub(r"^s3[an]://", "s3://", uri))
     except (OSError, ValueError) as error:  # pyarrow.ArrowInvalid is a ValueError
         raise InputError(f"{shown(uri)}: not a storage URI this platform can use: {error}") from None
     return SharedStorage(uri, filesystem, root)
