@@ -1,5 +1,5 @@
 """A local S3-compatible server (moto's, in a thread of the test process) for the shared-storage tests
-(docs/decisions/0054): the same HTTP API `pyarrow.fs.S3FileSystem` speaks to Amazon S3."""
+(docs/decisions/0055): the same HTTP API `pyarrow.fs.S3FileSystem` speaks to Amazon S3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shared storage through `pyarrow.fs` (docs/decisions/0054): a folder is seen only once its marker is
+"""Shared storage through `pyarrow.fs` (docs/decisions/0055): a folder is seen only once its marker is
 there, a download appears whole or not at all, and a source is fetched from a URI; on a local S3-compatible
 server and on a `file://` folder."""
 

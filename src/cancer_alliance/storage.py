@@ -1,5 +1,5 @@
 """The shared copy of the lake and the results on object storage (`ALLIANCE_STORAGE_URI`), with
-ALLIANCE_HOME as this machine's mirror of it (decision record 0054).
+ALLIANCE_HOME as this machine's mirror of it (decision record 0055).
 
 Lake snapshots and results generations never change once committed, so each machine keeps a local
 copy of every one it has seen and reads only that; what it asks of the storage is put, get, list and

@@ -1,4 +1,4 @@
-"""`alliance ingest` wherever its source lives (issue #24, docs/decisions/0054): a catalogue table or a
+"""`alliance ingest` wherever its source lives (issue #24, docs/decisions/0055): a catalogue table or a
 URI Spark reads gives the snapshot and quarantine a local file gives; DuckDB refuses a table, naming it."""
 
 from __future__ import annotations

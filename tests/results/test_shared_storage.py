@@ -1,7 +1,7 @@
 """Two machines sharing one lake and one set of results on S3 (a local S3-compatible server): what one
 imports the other's refresh reads, what one refreshes the other's server switches to, a publish that
 fails half-way changes nothing anyone reads, and a machine without the shared pseudonym key cannot add
-to the lake (issue #24; docs/decisions/0054)."""
+to the lake (issue #24; docs/decisions/0055)."""
 
 from __future__ import annotations
 

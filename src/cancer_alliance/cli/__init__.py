@@ -39,7 +39,7 @@ def root(
 
 def _follow_shared_results() -> None:
     """With shared storage, read the results the storage names as current, whichever machine
-    refreshed them (docs/decisions/0054); an unreachable storage is a warning, not a failure."""
+    refreshed them (docs/decisions/0055); an unreachable storage is a warning, not a failure."""
     from cancer_alliance.storage import SETTING
 
     if not os.environ.get(SETTING):

@@ -8,7 +8,7 @@ order). The checked rows go back to the engine in memory (`engine.io.local_frame
 
 `ingest_from` is `alliance ingest` wherever its source lives: a local path; a URI, fetched through
 `pyarrow.fs` (`storage.fetch`) or, with the Spark engine, read by Spark; or, on Spark, a catalogue table
-(docs/decisions/0054)."""
+(docs/decisions/0055)."""
 
 from __future__ import annotations
 

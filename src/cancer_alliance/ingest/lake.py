@@ -10,7 +10,7 @@ finished staging folder, and is never changed afterwards. Readers ignore folders
 `_` (Spark does too). The current state of a table is the latest version of each key: the row
 from the newest snapshot that holds that key.
 
-With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0054) the lake is also kept at
+With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0055) the lake is also kept at
 `<storage>/lake/<table>/snapshot=<id>/`: a snapshot is put there, its manifest last, before it is
 renamed into the local lake, and `sync` brings every machine's local lake up to the shared one."""
 

@@ -6,7 +6,7 @@ link (atomic on POSIX file systems): a reader sees the old generation or the new
 and a failed refresh leaves the previous generation serving. `generation.json` in each folder records
 what it was computed from; the newest `KEEP` generations stay, older ones are pruned.
 
-With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0054) a generation is also put at
+With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0055) a generation is also put at
 `<storage>/generations/<id>/`, `generation.json` last, and then named by the object
 `generations/CURRENT`; `pull` makes another machine's `results` link follow it, fetching the
 generation into its own `generations/` first.

@@ -11,7 +11,7 @@ moves, the generation already in memory keeps serving while a thread reads the n
 the figures the pages ask for first (`prepare`), and only then do requests switch to it. Each request
 is pinned to one generation (`pinned`), so a page never mixes two.
 
-With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0054) the reader also asks the storage
+With shared storage (`ALLIANCE_STORAGE_URI`, decision record 0055) the reader also asks the storage
 which generation is current, once when it is made and then every `POLL_SECONDS` from a thread, and
 `generations.pull` moves the local link; the rest is the same as after a local refresh.
 """
