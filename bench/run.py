@@ -29,6 +29,7 @@ BENCHES = [
     "radiotherapy_bench.py",
     "programme_bench.py",
     "results_bench.py",
+    "storage_bench.py",
 ]
 
 

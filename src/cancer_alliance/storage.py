@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from cancer_alliance.errors import InputError, StorageError
 
 SETTING = "ALLIANCE_STORAGE_URI"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
+#: Files put or fetched at once.
+TRANSFERS = 8
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,15 @@ class SharedStorage:
         self._put(relative, lambda stream: stream.write(text.encode("utf-8")))
 
     def put_folder(self, local: Path, relative: str, marker: str) -> None:
-        """Upload every file under `local` to `relative`, `marker` last, so the folder is seen only
-        once it is whole."""
-        files = sorted(p for p in local.rglob("*") if p.is_file() and p.name != marker)
-        for path in [*files, local / marker]:
+        """Upload every file under `local` to `relative`, several at once, then `marker` once all of
+        them are there, so the folder is seen only when it is whole."""
+
+        def put(path: Path) -> None:
             target = f"{relative}/{path.relative_to(local).as_posix()}"
-            self._put(target, lambda stream, path=path: _copy_into(path, stream))
+            self._put(target, lambda stream: _copy_into(path, stream))
+
+        _each(put, sorted(p for p in local.rglob("*") if p.is_file() and p.name != marker))
+        put(local / marker)
 
     def get_folder(self, relative: str, local: Path) -> bool:
         """Download `relative` into the local folder `local` unless it is there already: into a
@@ -99,15 +105,18 @@ class SharedStorage:
         local.parent.mkdir(parents=True, exist_ok=True)
         staged = Path(tempfile.mkdtemp(prefix=f".{local.name}-", dir=local.parent))
         base = self._path(relative).rstrip("/") + "/"
+
+        def get(info: pafs.FileInfo) -> None:
+            target = staged / info.path[len(base) :]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                _download(self.filesystem, info.path, target)
+            except OSError as error:
+                name = self.name(f"{relative}/{info.path[len(base) :]}")
+                raise StorageError(f"{name}: could not be read: {error}") from None
+
         try:
-            for info in infos:
-                target = staged / info.path[len(base) :]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    _download(self.filesystem, info.path, target)
-                except OSError as error:
-                    name = self.name(f"{relative}/{info.path[len(base) :]}")
-                    raise StorageError(f"{name}: could not be read: {error}") from None
+            _each(get, infos)
             try:
                 staged.rename(local)
             except OSError:
@@ -141,6 +150,14 @@ class SharedStorage:
                 os.replace(target, path)
         except OSError as error:
             raise StorageError(f"{self.name(relative)}: could not be written: {error}") from None
+
+
+def _each(action: Callable[[Any], None], items: list[Any]) -> None:
+    """`action` on every item, `TRANSFERS` at a time (object stores serve parallel requests, and
+    `pyarrow.fs` releases Python's lock while it transfers); the first error is raised after all end."""
+    with ThreadPoolExecutor(max_workers=TRANSFERS) as pool:
+        for done in [pool.submit(action, item) for item in items]:
+            done.result()
 
 
 def _copy_into(path: Path, stream: Any) -> None:
