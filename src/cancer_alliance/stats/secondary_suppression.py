@@ -32,7 +32,7 @@ Counts in half patients (a shared CWT pathway counts 0.5 to each provider) are a
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -273,17 +273,35 @@ def protect(
     the first exposed figure (in key order) gets the smallest candidate cell (`_candidates`) withheld.
     Deterministic: the same table gives the same complements."""
     policy = policy or DisclosurePolicy()
+    return _protect(
+        table,
+        lambda chosen: audit(table, chosen, policy),
+        lambda chosen: verified_audit(table, chosen, policy),
+        policy,
+        min_range,
+    )
+
+
+def _protect(
+    table: Table,
+    bounds: Callable[[set[Key]], Audit],
+    linear: Callable[[set[Key]], Audit],
+    policy: DisclosurePolicy,
+    min_range: float | None,
+) -> Protection:
+    """The loop of `protect` over any audit pair: `bounds` (fast) until it finds nothing, then `linear`
+    (linear programming) to check; `table` gives the candidates (`_candidates`)."""
     if not policy.enabled:
         return Protection((), Audit(), 0)
     needed = policy.round_to - 1 if min_range is None else min_range
     chosen: list[Key] = []
     solves = 0
     while True:
-        found = audit(table, set(chosen), policy)
+        found = bounds(set(chosen))
         exposed = found.exposed(needed, policy.suppress_up_to)
         added = _complements_for(table, exposed, set(chosen), policy)
         if not added:  # bounds consistency may miss a narrowing: linear programming checks
-            check = verified_audit(table, set(chosen), policy)
+            check = linear(set(chosen))
             solves += check.solves
             missed = check.exposed(needed, policy.suppress_up_to)
             added = _complements_for(table, missed, set(chosen), policy)
@@ -345,14 +363,22 @@ def _split(low: np.ndarray, high: np.ndarray) -> bool:
     return not (np.array_equal(before[0], lo) and np.array_equal(before[1], hi))
 
 
-def _narrow(low: np.ndarray, high: np.ndarray, totals: np.ndarray, parts: np.ndarray, of: np.ndarray) -> None:
+def _narrow(
+    low: np.ndarray,
+    high: np.ndarray,
+    totals: np.ndarray,
+    parts: np.ndarray,
+    of: np.ndarray,
+    split: Callable[[np.ndarray, np.ndarray], bool] = _split,
+) -> None:
     """Bounds consistency of every relation at once (relation r: variable `totals[r]` is the sum of the
-    variables `parts[of == r]`, `of` sorted), with `_split`, in place on the flat bound arrays, until
-    nothing changes; RuntimeError when the published figures are inconsistent."""
+    variables `parts[of == r]`, `of` sorted), with `split` (by default `_split`, each cell's total =
+    within + breaches), in place on the flat bound arrays, until nothing changes; RuntimeError when the
+    published figures are inconsistent."""
     starts = np.flatnonzero(np.r_[True, of[1:] != of[:-1]]) if len(of) else np.array([], dtype=int)
     changed = True
     while changed:
-        changed = _split(low, high)
+        changed = split(low, high)
         if not len(of):
             continue
         before = (low.copy(), high.copy())
@@ -406,7 +432,6 @@ def audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audi
 def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
     """The table as one HiGHS linear programme (variables: total and within of each cell; rows: each
     relation for both counts, within <= total), with the cell index and the unit."""
-    from scipy.optimize._highspy import _core as highs_core  # HiGHS as SciPy ships it
     from scipy.sparse import csc_array
 
     cells, unit, index = _layout(table)
@@ -430,21 +455,35 @@ def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
         rows += [r, r]
         cols += [2 * i + 1, 2 * i]
         data += [1.0, -1.0]
-        row_low.append(-highs_core.kHighsInf)
+        row_low.append(-np.inf)
         row_high.append(0.0)
     matrix = csc_array((data, (rows, cols)), shape=(len(row_low), 2 * n))
+    solver, highs_core = _highs(matrix, low, high, np.array(row_low), np.array(row_high))
+    return solver, highs_core, cells, index, unit
+
+
+def _highs(matrix, col_low: np.ndarray, col_high: np.ndarray, row_low: np.ndarray, row_high: np.ndarray):
+    """(solver, HiGHS core) of the linear programme row_low <= matrix x <= row_high, col_low <= x <=
+    col_high (infinite bounds allowed; `matrix` a SciPy sparse array), set up for warm-started re-solves
+    with changing costs."""
+    from scipy.optimize._highspy import _core as highs_core  # HiGHS as SciPy ships it
+    from scipy.sparse import csc_array
+
+    matrix = csc_array(matrix)
+    num_row, num_col = matrix.shape
     lp = highs_core.HighsLp()
-    lp.num_col_, lp.num_row_ = 2 * n, len(row_low)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, len(row_low)
+    lp.num_col_, lp.num_row_ = num_col, num_row
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = num_col, num_row
     lp.a_matrix_.format_ = highs_core.MatrixFormat.kColwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
-    lp.col_cost_ = np.zeros(2 * n)
-    lp.col_lower_ = low
-    lp.col_upper_ = np.where(np.isinf(high), highs_core.kHighsInf, high)
-    lp.row_lower_ = np.array(row_low)
-    lp.row_upper_ = np.array(row_high)
+    lp.col_cost_ = np.zeros(num_col)
+    infinite = highs_core.kHighsInf
+    lp.col_lower_ = np.clip(col_low, -infinite, infinite)
+    lp.col_upper_ = np.clip(col_high, -infinite, infinite)
+    lp.row_lower_ = np.clip(row_low, -infinite, infinite)
+    lp.row_upper_ = np.clip(row_high, -infinite, infinite)
     solver = highs_core._Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("presolve", "off")
@@ -452,31 +491,18 @@ def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
     solver.setOptionValue("simplex_strategy", 4)  # primal: the basis stays feasible when the cost changes
     solver.setOptionValue("threads", 1)
     solver.passModel(lp)
-    return solver, highs_core, cells, index, unit
+    return solver, highs_core
 
 
-def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audit:
-    """`exact_audit` with one HiGHS model per table re-solved from the previous basis for each
-    objective (a tenth of a millisecond a solve instead of milliseconds): what the refresh runs after
-    `audit`, so that its final choice is checked by linear programming."""
-    cells = sorted(table.cells, key=lambda c: repr(c.key))
-    targets = {k: v for k, v in withheld_figures(cells, complements, policy).items() if small(v, policy)}
-    if not targets:
-        return Audit()
-    solver, core, cells, index, unit = _model(table, complements, policy)
+def _lp_ranges(
+    solver, core, objectives: Sequence[tuple[tuple[Key, str], dict[int, float]]], unit: float
+) -> tuple[dict[tuple[Key, str], tuple[float, float]], int]:
+    """(lowest and highest of each objective, in units of `unit`; the number of solves), each solved
+    from the previous basis (a tenth of a millisecond a solve instead of milliseconds)."""
     ranges: dict[tuple[Key, str], tuple[float, float]] = {}
     solves = 0
     previous: list[int] = []
-    for key, quantity in sorted(targets, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1]))):
-        i = index[key]
-        if quantity == "breaches" and cells[i].within == 0 and (key, "total") in ranges:
-            ranges[(key, quantity)] = ranges[(key, "total")]  # within is a published 0: the same count
-            continue
-        coefficients = {
-            "total": {2 * i: 1.0},
-            "within": {2 * i + 1: 1.0},
-            "breaches": {2 * i: 1.0, 2 * i + 1: -1.0},
-        }[quantity]
+    for target, coefficients in objectives:
         ends = []
         for sign in (1.0, -1.0):
             cost = {v: 0.0 for v in previous} | {v: sign * k for v, k in coefficients.items()}
@@ -494,5 +520,33 @@ def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy
             else:
                 reason = solver.modelStatusToString(status)
                 raise RuntimeError(f"disclosure audit: the published figures are inconsistent ({reason})")
-        ranges[(key, quantity)] = (ends[0], ends[1])
-    return Audit(ranges, solves, targets)
+        ranges[target] = (ends[0], ends[1])
+    return ranges, solves
+
+
+def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """`exact_audit` with one HiGHS model per table re-solved from the previous basis for each
+    objective (a tenth of a millisecond a solve instead of milliseconds): what the refresh runs after
+    `audit`, so that its final choice is checked by linear programming."""
+    cells = sorted(table.cells, key=lambda c: repr(c.key))
+    targets = {k: v for k, v in withheld_figures(cells, complements, policy).items() if small(v, policy)}
+    if not targets:
+        return Audit()
+    solver, core, cells, index, unit = _model(table, complements, policy)
+    objectives = []
+    same_as_total = []
+    for key, quantity in sorted(targets, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1]))):
+        i = index[key]
+        if quantity == "breaches" and cells[i].within == 0 and (key, "total") in targets:
+            same_as_total.append(key)  # within is a published 0: the same count
+            continue
+        coefficients = {
+            "total": {2 * i: 1.0},
+            "within": {2 * i + 1: 1.0},
+            "breaches": {2 * i: 1.0, 2 * i + 1: -1.0},
+        }[quantity]
+        objectives.append(((key, quantity), coefficients))
+    ranges, solves = _lp_ranges(solver, core, objectives, unit)
+    ranges |= {(key, "breaches"): ranges[(key, "total")] for key in same_as_total}
+    ordered = sorted(ranges, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1])))
+    return Audit({k: ranges[k] for k in ordered}, solves, targets)
