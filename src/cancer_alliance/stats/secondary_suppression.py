@@ -550,3 +550,180 @@ def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy
     ranges |= {(key, "breaches"): ranges[(key, "total")] for key in same_as_total}
     ordered = sorted(ranges, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1])))
     return Audit({k: ranges[k] for k in ordered}, solves, targets)
+
+
+# Tables whose rows count the same people at several stages (bowel screening: invited, then screened,
+# positive, investigated, and cancers and high-risk adenomas among the investigated). Each count is the
+# sum of some of the disjoint groups every row splits into (invited only, screened and negative, ...),
+# so the reader's knowledge is a set of sums over non-negative groups: the same network-flow shape as
+# a table of totals and withins (Hundepool et al., 2012, section 4.3: linked tables).
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a `Nested` table: its raw counts (in the order of `Nested.names`) and whether the
+    viewer sees it at all."""
+
+    key: Key
+    counts: tuple[float, ...]
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Nested:
+    """An independent table of rows with several counts: count j is the sum of the groups
+    `groups[j]` (indices of the disjoint groups of people, each at least 0, that every row splits
+    into), and each relation holds for every count."""
+
+    names: tuple[str, ...]
+    groups: tuple[tuple[int, ...], ...]
+    rows: tuple[Row, ...]
+    relations: tuple[Relation, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.groups) != len(self.names) or any(len(r.counts) != len(self.names) for r in self.rows):
+            raise ValueError("each row needs one count per name, each name its groups")
+        Table(self.as_cells(), self.relations)  # the same checks of keys and relations
+
+    def as_cells(self) -> tuple[Cell, ...]:
+        """The rows as the cells `_candidates` chooses complements among (a row is usable when its
+        largest count is above the threshold)."""
+        return tuple(Cell(r.key, max(r.counts, default=0.0), 0.0, r.shown) for r in self.rows)
+
+    @property
+    def width(self) -> int:
+        """Variables per row in the bounds audit: its counts, then its groups."""
+        return len(self.names) + 1 + max(q for g in self.groups for q in g)
+
+
+def nested_withheld(
+    table: Nested, complements: set[Key], policy: DisclosurePolicy
+) -> dict[tuple[Key, str], float]:
+    """Each shown count the viewer sees as withheld: small, or any count above 0 of a complement row
+    (a count of 0 stays published)."""
+    return {
+        (row.key, name): value
+        for row in table.rows
+        if row.shown
+        for name, value in zip(table.names, row.counts, strict=True)
+        if small(value, policy) or (row.key in complements and value != 0)
+    }
+
+
+def _nested_layout(table: Nested, complements: set[Key], policy: DisclosurePolicy):
+    """(rows in key order, their positions, the unit, lower and upper bounds of each row's counts)."""
+    rows = sorted(table.rows, key=lambda r: repr(r.key))
+    unit = 1.0 if all(float(v).is_integer() for r in rows for v in r.counts) else 0.5
+    k = len(table.names)
+    low = np.zeros((len(rows), k))
+    high = np.full((len(rows), k), np.inf)
+    for i, row in enumerate(rows):
+        if row.shown:
+            for j, value in enumerate(row.counts):
+                withheld = row.key in complements and value != 0
+                lo, hi = figure_range(value, withheld, policy, unit)
+                low[i, j], high[i, j] = lo / unit, hi / unit
+    return rows, {r.key: i for i, r in enumerate(rows)}, unit, low, high
+
+
+def _ordered(targets: dict[tuple[Key, str], float], names: Sequence[str]) -> list[tuple[Key, str]]:
+    return sorted(targets, key=lambda t: (repr(t[0]), names.index(t[1])))
+
+
+def nested_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """The range of every withheld count of `table` by bounds consistency (`_narrow`): each count the
+    sum of its groups, each relation for every count and every group."""
+    targets = nested_withheld(table, complements, policy)
+    if not targets:
+        return Audit()
+    rows, index, unit, count_low, count_high = _nested_layout(table, complements, policy)
+    k, width = len(table.names), table.width
+    low = np.zeros((len(rows), width))
+    high = np.full((len(rows), width), np.inf)
+    low[:, :k], high[:, :k] = count_low, count_high
+    totals, parts, of = [], [], []
+    for i in range(len(rows)):
+        for j, groups in enumerate(table.groups):
+            of += [len(totals)] * len(groups)
+            parts += [i * width + k + q for q in groups]
+            totals.append(i * width + j)
+    for relation in table.relations:
+        for v in range(width):
+            of += [len(totals)] * len(relation.parts)
+            parts += [index[p] * width + v for p in relation.parts]
+            totals.append(index[relation.total] * width + v)
+    low, high = low.ravel(), high.ravel()
+    _narrow(
+        low, high, np.array(totals, dtype=int), np.array(parts, dtype=int), np.array(of, dtype=int), _no_split
+    )
+    column = {name: j for j, name in enumerate(table.names)}
+    ranges = {
+        (key, name): (
+            float(low[index[key] * width + column[name]] * unit),
+            float(high[index[key] * width + column[name]] * unit),
+        )
+        for key, name in _ordered(targets, table.names)
+    }
+    return Audit(ranges, 0, targets)
+
+
+def _no_split(low: np.ndarray, high: np.ndarray) -> bool:
+    """`_narrow` without CWT's total = within + breaches (a `Nested` table states its sums as relations)."""
+    return False
+
+
+def nested_verified_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """The range of every withheld small count of `table` by linear programming (HiGHS, warm-started):
+    variables are the groups of each row (at least 0), rows each shown count's published bounds and
+    each relation for every group. Like `verified_audit`, what the refresh runs after `nested_audit`."""
+    from scipy.sparse import csc_array
+
+    targets = {k: v for k, v in nested_withheld(table, complements, policy).items() if small(v, policy)}
+    if not targets:
+        return Audit()
+    rows, index, unit, count_low, count_high = _nested_layout(table, complements, policy)
+    g = table.width - len(table.names)
+    entries: list[tuple[int, int, float]] = []
+    row_low: list[float] = []
+    row_high: list[float] = []
+    for i, row in enumerate(rows):
+        if not row.shown:
+            continue
+        for j, groups in enumerate(table.groups):
+            entries += [(len(row_low), i * g + q, 1.0) for q in groups]
+            row_low.append(count_low[i, j])
+            row_high.append(count_high[i, j])
+    for relation in table.relations:
+        for q in range(g):
+            r = len(row_low)
+            entries += [(r, index[relation.total] * g + q, 1.0)]
+            entries += [(r, index[p] * g + q, -1.0) for p in relation.parts]
+            row_low.append(0.0)
+            row_high.append(0.0)
+    r_index, c_index, values = zip(*entries, strict=True)
+    matrix = csc_array((values, (r_index, c_index)), shape=(len(row_low), len(rows) * g))
+    n_vars = len(rows) * g
+    solver, core = _highs(
+        matrix, np.zeros(n_vars), np.full(n_vars, np.inf), np.array(row_low), np.array(row_high)
+    )
+    column = {name: j for j, name in enumerate(table.names)}
+    objectives = [
+        ((key, name), {index[key] * g + q: 1.0 for q in table.groups[column[name]]})
+        for key, name in _ordered(targets, table.names)
+    ]
+    ranges, solves = _lp_ranges(solver, core, objectives, unit)
+    return Audit(ranges, solves, targets)
+
+
+def protect_nested(
+    table: Nested, policy: DisclosurePolicy | None = None, min_range: float | None = None
+) -> Protection:
+    """`protect` for a `Nested` table: whole rows withheld as complements (every count above 0)."""
+    policy = policy or DisclosurePolicy()
+    return _protect(
+        Table(table.as_cells(), table.relations),
+        lambda chosen: nested_audit(table, chosen, policy),
+        lambda chosen: nested_verified_audit(table, chosen, policy),
+        policy,
+        min_range,
+    )
