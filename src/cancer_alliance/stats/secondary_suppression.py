@@ -113,6 +113,11 @@ def _unit(cells: Iterable[Cell]) -> float:
     return 1.0 if all(float(v).is_integer() for v in values) else 0.5
 
 
+def code_text(value: object) -> str:
+    """A public table's row code as text: "" for a missing one (None or NaN: a part no page shows)."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
 def small(value: float, policy: DisclosurePolicy) -> bool:
     """Withheld by primary control: above 0 and up to the threshold."""
     return 0 < value <= policy.suppress_up_to
@@ -288,9 +293,11 @@ def _protect(
     linear: Callable[[set[Key]], Audit],
     policy: DisclosurePolicy,
     min_range: float | None,
+    cell_of: Callable[[tuple[Key, str]], Key] = lambda figure: figure[0],
 ) -> Protection:
     """The loop of `protect` over any audit pair: `bounds` (fast) until it finds nothing, then `linear`
-    (linear programming) to check; `table` gives the candidates (`_candidates`)."""
+    (linear programming) to check; `table` gives the candidates (`_candidates`) around the cell
+    `cell_of` an exposed figure."""
     if not policy.enabled:
         return Protection((), Audit(), 0)
     needed = policy.round_to - 1 if min_range is None else min_range
@@ -299,25 +306,26 @@ def _protect(
     while True:
         found = bounds(set(chosen))
         exposed = found.exposed(needed, policy.suppress_up_to)
-        added = _complements_for(table, exposed, set(chosen), policy)
+        added = _complements_for(table, [cell_of(f) for f in exposed], set(chosen), policy)
         if not added:  # bounds consistency may miss a narrowing: linear programming checks
             check = linear(set(chosen))
             solves += check.solves
             missed = check.exposed(needed, policy.suppress_up_to)
-            added = _complements_for(table, missed, set(chosen), policy)
+            added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy)
             if not added:  # protected, or nothing left to withhold around what is still exposed
                 return Protection(tuple(chosen), found, solves, tuple(dict.fromkeys([*exposed, *missed])))
         chosen += added
 
 
 def _complements_for(
-    table: Table, exposed: Sequence[tuple[Key, str]], chosen: set[Key], policy: DisclosurePolicy
+    table: Table, exposed: Sequence[Key], chosen: set[Key], policy: DisclosurePolicy
 ) -> list[Key]:
-    """One pass: a complement for each exposed figure in order, skipping a figure that is a part of a
-    total already given a complement in this pass (that complement may be enough; the next audit says)."""
+    """One pass: a complement for each cell with an exposed figure, in order, skipping a cell that is a
+    part of a total already given a complement in this pass (that complement may be enough; the next
+    audit says)."""
     added: list[Key] = []
     touched: set[int] = set()
-    for key, _ in exposed:
+    for key in exposed:
         mine = {i for i, r in enumerate(table.relations) if key in r.parts or r.total == key}
         if mine & touched:
             continue
@@ -583,12 +591,22 @@ class Nested:
     def __post_init__(self) -> None:
         if len(self.groups) != len(self.names) or any(len(r.counts) != len(self.names) for r in self.rows):
             raise ValueError("each row needs one count per name, each name its groups")
-        Table(self.as_cells(), self.relations)  # the same checks of keys and relations
+        Table(tuple(Cell(r.key, 0.0, 0.0) for r in self.rows), self.relations)  # keys and relations
 
-    def as_cells(self) -> tuple[Cell, ...]:
-        """The rows as the cells `_candidates` chooses complements among (a row is usable when its
-        largest count is above the threshold)."""
-        return tuple(Cell(r.key, max(r.counts, default=0.0), 0.0, r.shown) for r in self.rows)
+    def as_table(self) -> Table:
+        """The table of each row's counts, one cell (row key, count name) each, with each relation
+        stated per count: the cells `_candidates` chooses complements among."""
+        cells = tuple(
+            Cell((r.key, name), value, 0.0, r.shown)
+            for r in self.rows
+            for name, value in zip(self.names, r.counts, strict=True)
+        )
+        relations = tuple(
+            Relation((r.total, name), tuple((p, name) for p in r.parts))
+            for r in self.relations
+            for name in self.names
+        )
+        return Table(cells, relations)
 
     @property
     def width(self) -> int:
@@ -599,14 +617,14 @@ class Nested:
 def nested_withheld(
     table: Nested, complements: set[Key], policy: DisclosurePolicy
 ) -> dict[tuple[Key, str], float]:
-    """Each shown count the viewer sees as withheld: small, or any count above 0 of a complement row
-    (a count of 0 stays published)."""
+    """Each shown count the viewer sees as withheld, by (row key, count name): small, or a complement
+    (`complements` holds (row key, count name) pairs; only counts above the threshold are chosen)."""
     return {
         (row.key, name): value
         for row in table.rows
         if row.shown
         for name, value in zip(table.names, row.counts, strict=True)
-        if small(value, policy) or (row.key in complements and value != 0)
+        if small(value, policy) or ((row.key, name) in complements and value != 0)
     }
 
 
@@ -619,8 +637,8 @@ def _nested_layout(table: Nested, complements: set[Key], policy: DisclosurePolic
     high = np.full((len(rows), k), np.inf)
     for i, row in enumerate(rows):
         if row.shown:
-            for j, value in enumerate(row.counts):
-                withheld = row.key in complements and value != 0
+            for j, (name, value) in enumerate(zip(table.names, row.counts, strict=True)):
+                withheld = (row.key, name) in complements and value != 0
                 lo, hi = figure_range(value, withheld, policy, unit)
                 low[i, j], high[i, j] = lo / unit, hi / unit
     return rows, {r.key: i for i, r in enumerate(rows)}, unit, low, high
@@ -718,12 +736,14 @@ def nested_verified_audit(table: Nested, complements: set[Key], policy: Disclosu
 def protect_nested(
     table: Nested, policy: DisclosurePolicy | None = None, min_range: float | None = None
 ) -> Protection:
-    """`protect` for a `Nested` table: whole rows withheld as complements (every count above 0)."""
+    """`protect` for a `Nested` table: complements are single counts, (row key, count name), chosen
+    among the same count of the rows related to the exposed one (`_candidates`)."""
     policy = policy or DisclosurePolicy()
     return _protect(
-        Table(table.as_cells(), table.relations),
+        table.as_table(),
         lambda chosen: nested_audit(table, chosen, policy),
         lambda chosen: nested_verified_audit(table, chosen, policy),
         policy,
         min_range,
+        cell_of=lambda figure: figure,
     )
