@@ -65,15 +65,37 @@ def as_seen(counts: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFra
     return publish_metrics(counts, policy) if _applies(policy) else metrics(counts)
 
 
-def published_plan(plan: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """The threshold plan: screened and positive counts controlled and positivity from them; expected
-    numbers rounded to whole people, and withheld where the positive count is (estimates from a
-    withheld positive count would reveal it)."""
+#: Plan columns that give away each count of the alliance's public row (`plan` adds up the alliance's
+#: bands: its screened, its positive at the threshold in use, colonoscopies from positive and
+#: investigated, and observed cancers and high-risk adenomas).
+PLAN_REVEALS = {
+    "screened": ("screened", "positivity"),
+    "positive": ("positive", "positivity", "colonoscopies"),
+    "investigated": ("colonoscopies",),
+    "cancers": ("cancers",),
+    "high_risk_adenomas": ("high_risk_adenomas",),
+}
+
+
+def published_plan(
+    plan: pd.DataFrame, policy: DisclosurePolicy | None, withheld: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """The threshold plan: screened and positive counts controlled and positivity from them; the
+    estimates (colonoscopies, cancers, high-risk adenomas; observed yields are counts of people)
+    controlled like counts, and withheld where the positive count is (estimates from a withheld positive
+    count would reveal it). `withheld` names the alliance's counts withheld as complements of the
+    public tables: the plan columns that would give them away (`PLAN_REVEALS`) are withheld too."""
     if not _applies(policy):
         return plan
+    estimates = ["colonoscopies", "cancers", "high_risk_adenomas"]
     out = publish(plan, ["screened", "positive"], [Rate("positivity", "positive", "screened")], policy)
-    for name in ("colonoscopies", "cancers", "high_risk_adenomas"):
-        out[name] = out[name].round(0).where(~out["positive_suppressed"])
+    controlled = publish(plan[estimates], estimates, policy=policy)
+    for name in estimates:
+        out[name] = controlled[name].where(~out["positive_suppressed"])
+    for name in sorted({column for count in withheld for column in PLAN_REVEALS.get(count, ())}):
+        out[name] = np.nan
+        if f"{name}_suppressed" in out:
+            out[f"{name}_suppressed"] = True
     return out
 
 

@@ -115,7 +115,11 @@ def plan_tables(
         plan = planning.plan(bands, thresholds)
         demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
         policy = policy_for(viewer)
-        return published_plan(plan, policy), published_demand(demand, policy)
+        chosen = (
+            withheld_rows(results) if policy else pd.DataFrame(columns=["alliance_code", "level", "count"])
+        )
+        mine = chosen[(chosen["alliance_code"] == code) & (chosen["level"] == "alliance")]
+        return published_plan(plan, policy, frozenset(mine["count"])), published_demand(demand, policy)
 
     key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
     return results.table_derived("fit_bands", key, compute)
