@@ -75,7 +75,14 @@ def ccg_table(results: Results, viewer: Viewer) -> tuple[pd.DataFrame, float]:
 
     def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
         shown = _seen(results, viewer, present.counts_only(frame, ["alliance_code", "ccg_code"]), "ccg")
-        return present.ccg_funnel(shown.fillna({"positive": 0, "screened": 0}), ccg_names())
+        # a CCG with a withheld count has no point, no flag and no part in England's rate (a rate is
+        # never shown for withheld counts); the table shows the counts withheld, not as 0
+        both = shown["positive"].notna() & shown["screened"].notna()
+        usable = shown.assign(
+            positive=shown["positive"].where(both, 0), screened=shown["screened"].where(both, 0)
+        )
+        table, p0 = present.ccg_funnel(usable, ccg_names())
+        return table.assign(positive=shown["positive"], screened=shown["screened"]), p0
 
     return results.table_derived("fit_ccg", f"ccgs:{viewer.signed_in}", compute)
 
