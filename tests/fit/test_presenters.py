@@ -66,7 +66,9 @@ def test_demand_by_month_adds_centres_and_compares_with_slots():
     assert math.isnan(present.demand_by_month(demand, None)["shortfall"].iloc[0])
 
 
-def test_the_public_plan_controls_the_counts_and_rounds_the_estimates():
+def test_the_public_plan_controls_the_counts_and_the_estimates_like_counts():
+    """Observed yields are counts of people, and at the threshold in use colonoscopies are the
+    investigated count: the estimates are withheld up to 7 and rounded to 5 like counts."""
     plan = pd.DataFrame(
         {"threshold": [120.0], "screened": [1003], "positive": [6], "positivity": [6 / 1003],
          "colonoscopies": [5.6], "cancers": [0.4], "high_risk_adenomas": [1.2], "yield_source": ["observed"]}
@@ -76,4 +78,19 @@ def test_the_public_plan_controls_the_counts_and_rounds_the_estimates():
     assert math.isnan(row["positivity"])
     assert row[["colonoscopies", "cancers", "high_risk_adenomas"]].isna().all()  # would reveal positives
     bigger = published_plan(plan.assign(positive=[60], colonoscopies=[56.4]), DisclosurePolicy()).iloc[0]
-    assert (bigger["positive"], bigger["colonoscopies"], bigger["cancers"]) == (60, 56.0, 0.0)
+    assert (bigger["positive"], bigger["colonoscopies"]) == (60, 55.0) and math.isnan(bigger["cancers"])
+
+
+def test_the_public_plan_withholds_what_gives_away_the_alliances_complements():
+    """An alliance whose positive and cancers counts are complements of the public tables
+    (docs/decisions/0054): the plan's positive (the same count at the threshold in use), positivity,
+    colonoscopies and cancers are withheld; screened stays."""
+    plan = pd.DataFrame(
+        {"threshold": [120.0, 80.0], "screened": [1003, 1003], "positive": [60, 90],
+         "positivity": [0.06, 0.09], "colonoscopies": [56.4, 84.6], "cancers": [12.0, 14.0],
+         "high_risk_adenomas": [20.0, 25.0], "yield_source": ["observed", "observed"]}
+    )  # fmt: skip
+    out = published_plan(plan, DisclosurePolicy(), frozenset({"positive", "cancers"}))
+    assert list(out["screened"]) == [1005, 1005]
+    assert out[["positive", "positivity", "colonoscopies", "cancers"]].isna().all().all()
+    assert out["positive_suppressed"].all() and list(out["high_risk_adenomas"]) == [20.0, 25.0]

@@ -157,21 +157,19 @@ def test_followup_page_shows_the_alliance_total_of_the_metrics_page(web_home, st
 # --- bowel screening (FIT) --------------------------------------------------------------------------
 
 
-def test_screening_shows_uptake_positivity_and_the_standard(web_home, store):
+def test_screening_shows_the_latest_closed_month_as_the_public_api_does(web_home, store, client):
+    """The public pack's headline is August 2018 (the latest month of invitation whose uptake window
+    closed by the end of the pack's month): the row of the public month table, with its complements
+    withheld (docs/decisions/0054), not a sum over a year that could be differenced against the
+    published months."""
     body = section(pack(web_home, store).html, "screening")
-    months = pd.read_parquet(web_home / "results" / "fit_month.parquet")
-    mine = months[(months["alliance_code"] == EAST) & (months["invitation_month"] <= "2018-08")]
-    mine = mine[mine["invitation_month"] >= "2017-09"]  # the 12 months to August 2018 (window closed)
-    summed = publish(
-        mine[["invited", "screened", "positive"]].sum().to_frame().T, ["invited", "screened", "positive"]
-    )
-    expected = summed.iloc[0]
+    api = client.get(f"/api/bowel-screening/alliances/{EAST}/months").json()["rows"]
+    [month] = [r for r in api if r["invitation_month"] == "2018-08"]
+    assert "People invited from August 2018 (" in html.unescape(body)
     found = {r[0]: r for r in rows(body) if len(r) == 3}
-    assert found["Invited"][1] == shown(expected["invited"])
-    assert found["Screened (result within 183 days)"][1] == shown(expected["screened"])
-    assert (
-        found["Uptake (screened of invited)"][1] == f"{100 * expected['screened'] / expected['invited']:.1f}%"
-    )
+    assert found["Invited"][1] == shown(month["invited"])
+    assert found["Screened (result within 183 days)"][1] == shown(month["screened"])
+    assert found["Uptake (screened of invited)"][1] == f"{100 * month['uptake']:.1f}%"
     assert " to " in found["Uptake (screened of invited)"][2]  # the Wilson interval
     assert "Uptake, acceptable standard" in body and "against 52%" in body
     assert 'id="spc-fit-spec"' not in body and SPC_WITHHELD in html.unescape(body)
@@ -180,14 +178,13 @@ def test_screening_shows_uptake_positivity_and_the_standard(web_home, store):
 def test_screening_withholds_small_counts(web_home, store):
     body = section(pack(web_home, store).html, "screening")
     months = pd.read_parquet(web_home / "results" / "fit_month.parquet")
-    mine = months[
-        (months["alliance_code"] == EAST) & months["invitation_month"].between("2017-09", "2018-08")
-    ]
-    cancers = mine["cancers"].sum()
-    assert 1 <= cancers <= 7  # the test home has few cancers
+    [mine] = months[(months["alliance_code"] == EAST) & (months["invitation_month"] == "2018-08")].to_dict(
+        "records"
+    )
+    assert 1 <= mine["high_risk_adenomas"] <= 7  # the test home has few in a month
     found = {r[0]: r for r in rows(body) if len(r) == 3}
-    assert found["Cancers"][1] == "[c]"  # withheld, as everywhere (issue 22: it was blank)
-    assert found["PPV for cancer (cancers of investigated)"][1:] == ["[c]", ""]
+    assert found["High-risk adenomas"][1] == "[c]"  # withheld, as everywhere (issue 22: it was blank)
+    assert found["PPV for high-risk adenoma"][1:] == ["[c]", ""]
 
 
 # --- lung health checks -----------------------------------------------------------------------------

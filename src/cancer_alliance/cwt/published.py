@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
-from cancer_alliance.stats.secondary_suppression import Cell, Relation, Table, protect
+from cancer_alliance.stats.secondary_suppression import Cell, Relation, Table, code_text, protect
 from cancer_alliance.stats.spc import small_numbers
 from cancer_alliance.stats.spc.cwt import cwt_spc
 
@@ -167,10 +167,6 @@ WITHHELD_COLUMNS = ("standard_id", "reporting_month", "level", "code")
 _KEYS = ["standard_id", "reporting_month"]
 
 
-def _code(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
 def public_tables(
     tables: dict[str, pd.DataFrame], provider_alliance: dict[str, str]
 ) -> Iterator[tuple[tuple[str, str], Table]]:
@@ -182,7 +178,7 @@ def public_tables(
     know that a specialist trust treats one kind of cancer only)."""
     fine = tables[FINE]
     fine = (
-        fine.assign(provider=fine["provider"].map(_code), tumour_type=fine["tumour_type"].map(_code))
+        fine.assign(provider=fine["provider"].map(code_text), tumour_type=fine["tumour_type"].map(code_text))
         .groupby([*_KEYS, "provider", "tumour_type"], sort=True)[["total", "within"]]
         .sum()
         .reset_index()
@@ -192,7 +188,7 @@ def public_tables(
     frames = {}
     for level, (grouping, column) in PUBLIC_TABLES.items():
         frame = tables[grouping]
-        codes = frame[column].map(_code) if column else pd.Series("", index=frame.index)
+        codes = frame[column].map(code_text) if column else pd.Series("", index=frame.index)
         frames[level] = frame.assign(_code=codes)[[*_KEYS, "_code", "total", "within"]]
     groups = {level: dict(tuple(frame.groupby(_KEYS, sort=True))) for level, frame in frames.items()}
     for key in sorted(groups["england"]):
@@ -314,7 +310,7 @@ def withhold_complements(
         {
             "standard_id": published["standard_id"] if standard_id is None else standard_id,
             "reporting_month": published["reporting_month"] if month is None else month,
-            "code": published[column].map(_code) if code is None and column else _code(code),
+            "code": published[column].map(code_text) if code is None and column else code_text(code),
         },
         index=published.index,
     )

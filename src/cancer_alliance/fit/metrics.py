@@ -73,10 +73,19 @@ def metrics(counts: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def publish_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+def publish_metrics(
+    counts: pd.DataFrame, policy: DisclosurePolicy | None = None, complements: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Disclosure-controlled counts (null + `<count>_suppressed`) and every rate from them; the median
-    is withheld where the investigated count is."""
-    published = metrics(publish(counts, list(COUNT_COLUMNS), policy=policy))
+    is withheld where the investigated count is. The counts marked in `complements` (a boolean column
+    per count: secondary suppression, `fit.published.complements`) are withheld as well."""
+    published = publish(counts, list(COUNT_COLUMNS), policy=policy)
+    if complements is not None:
+        for name in COUNT_COLUMNS:
+            hit = complements[name] & (counts[name] != 0)
+            published[name] = published[name].where(~hit)
+            published.loc[hit, f"{name}_suppressed"] = True
+    published = metrics(published)
     if "median_days_result_to_test" in published:
         withheld = published["investigated"].isna() | (published["investigated"] == 0)
         published["median_days_result_to_test"] = published["median_days_result_to_test"].where(~withheld)

@@ -7,13 +7,19 @@ monthly counts are rounded or withheld, so there is no SPC and `cwt.published.SP
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.fit.metrics import metrics, publish_metrics
+from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.periods import complete_months
+from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
 from cancer_alliance.stats.spc.spc import POINT_COLUMNS, SpcOptions, spc, summary
 
@@ -59,15 +65,37 @@ def as_seen(counts: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFra
     return publish_metrics(counts, policy) if _applies(policy) else metrics(counts)
 
 
-def published_plan(plan: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """The threshold plan: screened and positive counts controlled and positivity from them; expected
-    numbers rounded to whole people, and withheld where the positive count is (estimates from a
-    withheld positive count would reveal it)."""
+#: Plan columns that give away each count of the alliance's public row (`plan` adds up the alliance's
+#: bands: its screened, its positive at the threshold in use, colonoscopies from positive and
+#: investigated, and observed cancers and high-risk adenomas).
+PLAN_REVEALS = {
+    "screened": ("screened", "positivity"),
+    "positive": ("positive", "positivity", "colonoscopies"),
+    "investigated": ("colonoscopies",),
+    "cancers": ("cancers",),
+    "high_risk_adenomas": ("high_risk_adenomas",),
+}
+
+
+def published_plan(
+    plan: pd.DataFrame, policy: DisclosurePolicy | None, withheld: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """The threshold plan: screened and positive counts controlled and positivity from them; the
+    estimates (colonoscopies, cancers, high-risk adenomas; observed yields are counts of people)
+    controlled like counts, and withheld where the positive count is (estimates from a withheld positive
+    count would reveal it). `withheld` names the alliance's counts withheld as complements of the
+    public tables: the plan columns that would give them away (`PLAN_REVEALS`) are withheld too."""
     if not _applies(policy):
         return plan
+    estimates = ["colonoscopies", "cancers", "high_risk_adenomas"]
     out = publish(plan, ["screened", "positive"], [Rate("positivity", "positive", "screened")], policy)
-    for name in ("colonoscopies", "cancers", "high_risk_adenomas"):
-        out[name] = out[name].round(0).where(~out["positive_suppressed"])
+    controlled = publish(plan[estimates], estimates, policy=policy)
+    for name in estimates:
+        out[name] = controlled[name].where(~out["positive_suppressed"])
+    for name in sorted({column for count in withheld for column in PLAN_REVEALS.get(count, ())}):
+        out[name] = np.nan
+        if f"{name}_suppressed" in out:
+            out[f"{name}_suppressed"] = True
     return out
 
 
@@ -79,3 +107,134 @@ def published_demand(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd
     out = publish(table, ["colonoscopies"], [], policy)
     out["shortfall"] = out["colonoscopies"] - out["slots"]
     return out
+
+
+# The public tables and their secondary suppression (docs/decisions/0054). A signed-out viewer gets, per
+# alliance, three fixed tables over the whole of the results: the alliance, each of its CCGs, and each
+# month of invitation; the alliance is the sum of its CCGs and of its months. Primary control
+# (`publish_metrics`) withholds small counts one by one; the refresh (`fit_disclosure`) then withholds
+# further counts as complements until no withheld count can be narrowed by differencing. The
+# alliances are independent tables: no public figure adds alliances up (England's funnel positivity is
+# worked out from the published CCG counts).
+
+#: Public table level -> the results file it is read from and its code column (None: the alliance).
+PUBLIC_TABLES: dict[str, tuple[str, str | None]] = {
+    "alliance": ("fit_alliance", None),
+    "ccg": ("fit_ccg", "ccg_code"),
+    "month": ("fit_month", "invitation_month"),
+}
+#: How each count splits into disjoint groups of people (invited only, screened negative, positive not
+#: investigated, investigated with another outcome, cancer, high-risk adenoma): `fit.rules` counts
+#: each episode at one level with one outcome, so the reader knows every count is a sum of these.
+GROUPS = ((0, 1, 2, 3, 4, 5), (1, 2, 3, 4, 5), (2, 3, 4, 5), (3, 4, 5), (4,), (5,))
+#: Columns of the complements file (`fit_withheld` in the results catalogue).
+WITHHELD_COLUMNS = ("alliance_code", "level", "code", "count")
+
+
+def public_tables(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[str, Nested]]:
+    """One `stats.secondary_suppression.Nested` table per alliance (`tables`: the results files of
+    `PUBLIC_TABLES` by name): its row, its CCGs' and its months' rows, each part of the alliance's. A
+    row without a code (episodes with no CCG) is a part no page shows. A relation whose counts do not
+    add up (results from an older grouping) is left out: a reader cannot difference it either."""
+    frames = {}
+    for level, (name, column) in PUBLIC_TABLES.items():
+        frame = tables[name]
+        codes = frame[column].map(code_text) if column else pd.Series("", index=frame.index)
+        frames[level] = dict(tuple(frame.assign(_code=codes).groupby("alliance_code", sort=True)))
+    for alliance in sorted(frames["alliance"]):
+        rows: list[Row] = []
+        parts: dict[str, tuple] = {}
+        for level, by_alliance in frames.items():
+            found = by_alliance.get(alliance)
+            if found is None:
+                continue
+            counts = found[list(COUNT_COLUMNS)].to_numpy(dtype=float)
+            rows += [
+                Row((level, code), tuple(values), shown=level == "alliance" or code != "")
+                for code, values in zip(found["_code"], counts, strict=True)
+            ]
+            parts[level] = tuple((level, code) for code in found["_code"])
+        sums = {r.key: np.array(r.counts) for r in rows}
+        relations = tuple(
+            Relation(("alliance", ""), parts[level])
+            for level in ("ccg", "month")
+            if parts.get(level)
+            and ("alliance", "") in sums
+            and np.allclose(sums[("alliance", "")], sum(sums[k] for k in parts[level]))
+        )
+        yield alliance, Nested(COUNT_COLUMNS, GROUPS, tuple(rows), relations)
+
+
+def complements(tables: dict[str, pd.DataFrame], policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """The counts of the public tables withheld as complements (`WITHHELD_COLUMNS`), decided once per
+    refresh; empty when disclosure control is off."""
+    policy = policy or DisclosurePolicy()
+    rows = [
+        (alliance, level, code, count)
+        for alliance, table in public_tables(tables)
+        for (level, code), count in protect_nested(table, policy).complements
+    ]
+    return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
+        list(WITHHELD_COLUMNS), ignore_index=True
+    )
+
+
+def withheld_counts(frame: pd.DataFrame, withheld: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Which counts of `frame` (rows of the public table `level`, with `alliance_code`) are
+    complements: one boolean column per count."""
+    column = PUBLIC_TABLES[level][1]
+    chosen = withheld[withheld["level"] == level]
+    codes = frame[column].map(code_text) if column else pd.Series("", index=frame.index)
+    keys = list(zip(frame["alliance_code"], codes, strict=True))
+    marked = set(zip(chosen["alliance_code"], chosen["code"], chosen["count"], strict=True))
+    return pd.DataFrame(
+        {name: [(*key, name) in marked for key in keys] for name in COUNT_COLUMNS},
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+def public_metrics(
+    counts: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame, level: str
+) -> pd.DataFrame:
+    """Rows of the public table `level` as the viewer may see them: `as_seen`, and for the public the
+    refresh's complements withheld too (with every rate and interval that needs them)."""
+    if not _applies(policy):
+        return metrics(counts)
+    return publish_metrics(counts, policy, complements=withheld_counts(counts, withheld, level))
+
+
+def write_complements(folder: Path) -> pd.DataFrame:
+    """Decide the complements of the public tables in `folder` and write them as its `fit_withheld`
+    file (the refresh's `fit_disclosure` step)."""
+    from cancer_alliance.results import catalogue  # the catalogue imports this module
+
+    tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
+    chosen = complements(tables)
+    chosen.to_parquet(catalogue.path(folder, "fit_withheld"), index=False)
+    return chosen
+
+
+def read_complements(folder: Path) -> pd.DataFrame:
+    """The complements of the results in `folder`: the refresh's `fit_withheld` file, or, for results
+    written before it existed, decided now from the public tables (once per version of the files)."""
+    from cancer_alliance.results import catalogue  # the catalogue imports this module
+
+    path = catalogue.path(folder, "fit_withheld")
+    found = path if path.exists() else catalogue.path(folder, "fit_alliance")
+    if not found.exists():  # no bowel screening results at all
+        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
+    resolved = found.resolve()
+    return _complements_of(str(resolved), resolved.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _complements_of(path: str, _mtime_ns: int) -> pd.DataFrame:
+    from cancer_alliance.results import catalogue
+
+    if Path(path).name == catalogue.entry("fit_withheld").filename:
+        return pd.read_parquet(path)
+    folder = Path(path).parent
+    return complements(
+        {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
+    )

@@ -285,8 +285,10 @@ def fit_headline_months(months: pd.DataFrame, ctx: BoardContext) -> list[str]:
 
 def screening(ctx: BoardContext) -> str | None:
     """Uptake, positivity, conversion and PPV with intervals over the latest year of invitations whose
-    uptake window has closed, the uptake standard, and uptake by month with SPC against it."""
-    from cancer_alliance.fit.published import as_seen, monthly_spc
+    uptake window has closed (published: that year's latest month only, a row of the fixed public
+    month table with its complements withheld, as a sum over months could be differenced against the
+    published months; docs/decisions/0054), the uptake standard, and uptake by month with SPC."""
+    from cancer_alliance.fit.published import as_seen, monthly_spc, public_metrics, read_complements
     from cancer_alliance.fit.rules import COUNT_COLUMNS
     from cancer_alliance.fit.settings import DEFAULT_SETTINGS
     from cancer_alliance.web.presenters import fit as present
@@ -295,10 +297,15 @@ def screening(ctx: BoardContext) -> str | None:
     if raw.empty:
         return None
     chosen = fit_headline_months(raw, ctx)
-    summed = raw[raw["invitation_month"].isin(chosen)][list(COUNT_COLUMNS)].sum().to_frame().T
-    summed = summed.assign(alliance_code=ctx.alliance_code, median_days_result_to_test=float("nan"))
-    latest = as_seen(summed, ctx.policy).iloc[0].to_dict()
-    months = as_seen(raw, ctx.policy)
+    if ctx.policy.enabled:
+        chosen = chosen[-1:]
+        months = public_metrics(raw, ctx.policy, read_complements(results_dir(ctx.home)), "month")
+        latest = months[months["invitation_month"] == chosen[0]].iloc[0].to_dict()
+    else:
+        summed = raw[raw["invitation_month"].isin(chosen)][list(COUNT_COLUMNS)].sum().to_frame().T
+        summed = summed.assign(alliance_code=ctx.alliance_code, median_days_result_to_test=float("nan"))
+        latest = as_seen(summed, ctx.policy).iloc[0].to_dict()
+        months = as_seen(raw, ctx.policy)
     standard = DEFAULT_SETTINGS.standard("uptake_acceptable", month_end(ctx.month))
     target = standard.target if standard else None
     points, found, withheld = monthly_spc(months, "uptake", target, ctx.policy)

@@ -241,6 +241,25 @@ def _fit_loader(rate: str) -> Loader:
     return load
 
 
+def _fit_complements(rate: str) -> Callable[[Path, str], set[str]]:
+    """The alliance's months whose `rate` needs a count withheld as a complement of the public bowel
+    screening tables (docs/decisions/0054)."""
+    numerator, denominator = FIT_RATES[rate]
+
+    def withheld(home: Path, alliance_code: str) -> set[str]:
+        from cancer_alliance.fit.published import read_complements
+
+        chosen = read_complements(results_dir(home))
+        mine = chosen[
+            (chosen["level"] == "month")
+            & (chosen["alliance_code"] == alliance_code)
+            & chosen["count"].isin([numerator, denominator])
+        ]
+        return set(mine["code"])
+
+    return withheld
+
+
 def _register_domains() -> None:
     """The timed-pathway and FIT series (the domains' results files; nothing imported from them)."""
     names = {"lung": "Lung", "prostate": "Prostate", "colorectal": "Colorectal"}
@@ -265,6 +284,7 @@ def _register_domains() -> None:
             label="Bowel screening uptake (screened of invited, by month of invitation)",
             priority="screening",
             load=_fit_loader("uptake"),
+            complements=_fit_complements("uptake"),
         )
     )
     register(
@@ -273,6 +293,7 @@ def _register_domains() -> None:
             label="Bowel screening FIT positivity (positive of screened, by month of invitation)",
             priority="screening",
             load=_fit_loader("positivity"),
+            complements=_fit_complements("positivity"),
         )
     )
 

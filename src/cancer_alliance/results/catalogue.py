@@ -22,6 +22,7 @@ from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_DIAGNO
 from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS as EARLY_DIAGNOSIS_METRICS
 from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
 from cancer_alliance.early_diagnosis.results_files import RESULTS as EARLY_DIAGNOSIS_FILES
+from cancer_alliance.fit.published import WITHHELD_COLUMNS as FIT_WITHHELD_COLUMNS
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
@@ -304,6 +305,15 @@ _FILES: tuple[ResultFile, ...] = (
         "fit",
         "fit",
         ("invitation_month", *_FIT_COUNTS),
+        Level.aggregate,
+        ("fit_screening_episode",),
+    ),
+    # The bowel screening public tables' complementary suppressions (docs/decisions/0054).
+    ResultFile(
+        "fit_withheld",
+        "fit_disclosure",
+        "fit",
+        FIT_WITHHELD_COLUMNS,
         Level.aggregate,
         ("fit_screening_episode",),
     ),

@@ -141,6 +141,14 @@ def _fit(ctx: StepContext) -> None:
     write_results(current_table(ctx.session, "fit_screening_episode"), ctx.folder)
 
 
+def _fit_disclosure(ctx: StepContext) -> None:
+    """The bowel screening public tables' complementary suppressions (`fit.published.complements`,
+    decision record 0054), decided once here for every public page, the API and the board pack."""
+    from cancer_alliance.fit.published import write_complements
+
+    write_complements(ctx.folder)
+
+
 def _lung(ctx: StepContext) -> None:
     from cancer_alliance.lung.programme_files import write_results
 
@@ -180,6 +188,7 @@ STEPS: tuple[Step, ...] = (
     Step("pathways", "pathways", _pathways, ("pathway_event",)),
     Step("ptl", "cwt", _ptl, ("cwt",)),
     Step("fit", "fit", _fit, ("fit_screening_episode",)),
+    Step("fit_disclosure", "fit", _fit_disclosure, ("fit_screening_episode",)),
     Step("lung", "lung", _lung, ("lung_health_check", "tumour_registration")),
     Step("early_diagnosis", "early_diagnosis", _early_diagnosis, ("tumour_registration",)),
     Step("followup_cohort", "followup", _followup_cohort, ("tumour_registration",)),

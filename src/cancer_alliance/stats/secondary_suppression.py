@@ -32,7 +32,7 @@ Counts in half patients (a shared CWT pathway counts 0.5 to each provider) are a
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,6 +111,11 @@ def _layout(table: Table) -> tuple[list[Cell], float, dict[Key, int]]:
 def _unit(cells: Iterable[Cell]) -> float:
     values = [v for c in cells for v in (c.total, c.within)]
     return 1.0 if all(float(v).is_integer() for v in values) else 0.5
+
+
+def code_text(value: object) -> str:
+    """A public table's row code as text: "" for a missing one (None or NaN: a part no page shows)."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def small(value: float, policy: DisclosurePolicy) -> bool:
@@ -273,33 +278,54 @@ def protect(
     the first exposed figure (in key order) gets the smallest candidate cell (`_candidates`) withheld.
     Deterministic: the same table gives the same complements."""
     policy = policy or DisclosurePolicy()
+    return _protect(
+        table,
+        lambda chosen: audit(table, chosen, policy),
+        lambda chosen: verified_audit(table, chosen, policy),
+        policy,
+        min_range,
+    )
+
+
+def _protect(
+    table: Table,
+    bounds: Callable[[set[Key]], Audit],
+    linear: Callable[[set[Key]], Audit],
+    policy: DisclosurePolicy,
+    min_range: float | None,
+    cell_of: Callable[[tuple[Key, str]], Key] = lambda figure: figure[0],
+) -> Protection:
+    """The loop of `protect` over any audit pair: `bounds` (fast) until it finds nothing, then `linear`
+    (linear programming) to check; `table` gives the candidates (`_candidates`) around the cell
+    `cell_of` an exposed figure."""
     if not policy.enabled:
         return Protection((), Audit(), 0)
     needed = policy.round_to - 1 if min_range is None else min_range
     chosen: list[Key] = []
     solves = 0
     while True:
-        found = audit(table, set(chosen), policy)
+        found = bounds(set(chosen))
         exposed = found.exposed(needed, policy.suppress_up_to)
-        added = _complements_for(table, exposed, set(chosen), policy)
+        added = _complements_for(table, [cell_of(f) for f in exposed], set(chosen), policy)
         if not added:  # bounds consistency may miss a narrowing: linear programming checks
-            check = verified_audit(table, set(chosen), policy)
+            check = linear(set(chosen))
             solves += check.solves
             missed = check.exposed(needed, policy.suppress_up_to)
-            added = _complements_for(table, missed, set(chosen), policy)
+            added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy)
             if not added:  # protected, or nothing left to withhold around what is still exposed
                 return Protection(tuple(chosen), found, solves, tuple(dict.fromkeys([*exposed, *missed])))
         chosen += added
 
 
 def _complements_for(
-    table: Table, exposed: Sequence[tuple[Key, str]], chosen: set[Key], policy: DisclosurePolicy
+    table: Table, exposed: Sequence[Key], chosen: set[Key], policy: DisclosurePolicy
 ) -> list[Key]:
-    """One pass: a complement for each exposed figure in order, skipping a figure that is a part of a
-    total already given a complement in this pass (that complement may be enough; the next audit says)."""
+    """One pass: a complement for each cell with an exposed figure, in order, skipping a cell that is a
+    part of a total already given a complement in this pass (that complement may be enough; the next
+    audit says)."""
     added: list[Key] = []
     touched: set[int] = set()
-    for key, _ in exposed:
+    for key in exposed:
         mine = {i for i, r in enumerate(table.relations) if key in r.parts or r.total == key}
         if mine & touched:
             continue
@@ -345,14 +371,22 @@ def _split(low: np.ndarray, high: np.ndarray) -> bool:
     return not (np.array_equal(before[0], lo) and np.array_equal(before[1], hi))
 
 
-def _narrow(low: np.ndarray, high: np.ndarray, totals: np.ndarray, parts: np.ndarray, of: np.ndarray) -> None:
+def _narrow(
+    low: np.ndarray,
+    high: np.ndarray,
+    totals: np.ndarray,
+    parts: np.ndarray,
+    of: np.ndarray,
+    split: Callable[[np.ndarray, np.ndarray], bool] = _split,
+) -> None:
     """Bounds consistency of every relation at once (relation r: variable `totals[r]` is the sum of the
-    variables `parts[of == r]`, `of` sorted), with `_split`, in place on the flat bound arrays, until
-    nothing changes; RuntimeError when the published figures are inconsistent."""
+    variables `parts[of == r]`, `of` sorted), with `split` (by default `_split`, each cell's total =
+    within + breaches), in place on the flat bound arrays, until nothing changes; RuntimeError when the
+    published figures are inconsistent."""
     starts = np.flatnonzero(np.r_[True, of[1:] != of[:-1]]) if len(of) else np.array([], dtype=int)
     changed = True
     while changed:
-        changed = _split(low, high)
+        changed = split(low, high)
         if not len(of):
             continue
         before = (low.copy(), high.copy())
@@ -406,7 +440,6 @@ def audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audi
 def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
     """The table as one HiGHS linear programme (variables: total and within of each cell; rows: each
     relation for both counts, within <= total), with the cell index and the unit."""
-    from scipy.optimize._highspy import _core as highs_core  # HiGHS as SciPy ships it
     from scipy.sparse import csc_array
 
     cells, unit, index = _layout(table)
@@ -430,21 +463,35 @@ def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
         rows += [r, r]
         cols += [2 * i + 1, 2 * i]
         data += [1.0, -1.0]
-        row_low.append(-highs_core.kHighsInf)
+        row_low.append(-np.inf)
         row_high.append(0.0)
     matrix = csc_array((data, (rows, cols)), shape=(len(row_low), 2 * n))
+    solver, highs_core = _highs(matrix, low, high, np.array(row_low), np.array(row_high))
+    return solver, highs_core, cells, index, unit
+
+
+def _highs(matrix, col_low: np.ndarray, col_high: np.ndarray, row_low: np.ndarray, row_high: np.ndarray):
+    """(solver, HiGHS core) of the linear programme row_low <= matrix x <= row_high, col_low <= x <=
+    col_high (infinite bounds allowed; `matrix` a SciPy sparse array), set up for warm-started re-solves
+    with changing costs."""
+    from scipy.optimize._highspy import _core as highs_core  # HiGHS as SciPy ships it
+    from scipy.sparse import csc_array
+
+    matrix = csc_array(matrix)
+    num_row, num_col = matrix.shape
     lp = highs_core.HighsLp()
-    lp.num_col_, lp.num_row_ = 2 * n, len(row_low)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, len(row_low)
+    lp.num_col_, lp.num_row_ = num_col, num_row
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = num_col, num_row
     lp.a_matrix_.format_ = highs_core.MatrixFormat.kColwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
-    lp.col_cost_ = np.zeros(2 * n)
-    lp.col_lower_ = low
-    lp.col_upper_ = np.where(np.isinf(high), highs_core.kHighsInf, high)
-    lp.row_lower_ = np.array(row_low)
-    lp.row_upper_ = np.array(row_high)
+    lp.col_cost_ = np.zeros(num_col)
+    infinite = highs_core.kHighsInf
+    lp.col_lower_ = np.clip(col_low, -infinite, infinite)
+    lp.col_upper_ = np.clip(col_high, -infinite, infinite)
+    lp.row_lower_ = np.clip(row_low, -infinite, infinite)
+    lp.row_upper_ = np.clip(row_high, -infinite, infinite)
     solver = highs_core._Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("presolve", "off")
@@ -452,31 +499,18 @@ def _model(table: Table, complements: set[Key], policy: DisclosurePolicy):
     solver.setOptionValue("simplex_strategy", 4)  # primal: the basis stays feasible when the cost changes
     solver.setOptionValue("threads", 1)
     solver.passModel(lp)
-    return solver, highs_core, cells, index, unit
+    return solver, highs_core
 
 
-def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audit:
-    """`exact_audit` with one HiGHS model per table re-solved from the previous basis for each
-    objective (a tenth of a millisecond a solve instead of milliseconds): what the refresh runs after
-    `audit`, so that its final choice is checked by linear programming."""
-    cells = sorted(table.cells, key=lambda c: repr(c.key))
-    targets = {k: v for k, v in withheld_figures(cells, complements, policy).items() if small(v, policy)}
-    if not targets:
-        return Audit()
-    solver, core, cells, index, unit = _model(table, complements, policy)
+def _lp_ranges(
+    solver, core, objectives: Sequence[tuple[tuple[Key, str], dict[int, float]]], unit: float
+) -> tuple[dict[tuple[Key, str], tuple[float, float]], int]:
+    """(lowest and highest of each objective, in units of `unit`; the number of solves), each solved
+    from the previous basis (a tenth of a millisecond a solve instead of milliseconds)."""
     ranges: dict[tuple[Key, str], tuple[float, float]] = {}
     solves = 0
     previous: list[int] = []
-    for key, quantity in sorted(targets, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1]))):
-        i = index[key]
-        if quantity == "breaches" and cells[i].within == 0 and (key, "total") in ranges:
-            ranges[(key, quantity)] = ranges[(key, "total")]  # within is a published 0: the same count
-            continue
-        coefficients = {
-            "total": {2 * i: 1.0},
-            "within": {2 * i + 1: 1.0},
-            "breaches": {2 * i: 1.0, 2 * i + 1: -1.0},
-        }[quantity]
+    for target, coefficients in objectives:
         ends = []
         for sign in (1.0, -1.0):
             cost = {v: 0.0 for v in previous} | {v: sign * k for v, k in coefficients.items()}
@@ -494,5 +528,222 @@ def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy
             else:
                 reason = solver.modelStatusToString(status)
                 raise RuntimeError(f"disclosure audit: the published figures are inconsistent ({reason})")
-        ranges[(key, quantity)] = (ends[0], ends[1])
+        ranges[target] = (ends[0], ends[1])
+    return ranges, solves
+
+
+def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """`exact_audit` with one HiGHS model per table re-solved from the previous basis for each
+    objective (a tenth of a millisecond a solve instead of milliseconds): what the refresh runs after
+    `audit`, so that its final choice is checked by linear programming."""
+    cells = sorted(table.cells, key=lambda c: repr(c.key))
+    targets = {k: v for k, v in withheld_figures(cells, complements, policy).items() if small(v, policy)}
+    if not targets:
+        return Audit()
+    solver, core, cells, index, unit = _model(table, complements, policy)
+    objectives = []
+    same_as_total = []
+    for key, quantity in sorted(targets, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1]))):
+        i = index[key]
+        if quantity == "breaches" and cells[i].within == 0 and (key, "total") in targets:
+            same_as_total.append(key)  # within is a published 0: the same count
+            continue
+        coefficients = {
+            "total": {2 * i: 1.0},
+            "within": {2 * i + 1: 1.0},
+            "breaches": {2 * i: 1.0, 2 * i + 1: -1.0},
+        }[quantity]
+        objectives.append(((key, quantity), coefficients))
+    ranges, solves = _lp_ranges(solver, core, objectives, unit)
+    ranges |= {(key, "breaches"): ranges[(key, "total")] for key in same_as_total}
+    ordered = sorted(ranges, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1])))
+    return Audit({k: ranges[k] for k in ordered}, solves, targets)
+
+
+# Tables whose rows count the same people at several stages (bowel screening: invited, then screened,
+# positive, investigated, and cancers and high-risk adenomas among the investigated). Each count is the
+# sum of some of the disjoint groups every row splits into (invited only, screened and negative, ...),
+# so the reader's knowledge is a set of sums over non-negative groups: the same network-flow shape as
+# a table of totals and withins (Hundepool et al., 2012, section 4.3: linked tables).
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a `Nested` table: its raw counts (in the order of `Nested.names`) and whether the
+    viewer sees it at all."""
+
+    key: Key
+    counts: tuple[float, ...]
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Nested:
+    """An independent table of rows with several counts: count j is the sum of the groups
+    `groups[j]` (indices of the disjoint groups of people, each at least 0, that every row splits
+    into), and each relation holds for every count."""
+
+    names: tuple[str, ...]
+    groups: tuple[tuple[int, ...], ...]
+    rows: tuple[Row, ...]
+    relations: tuple[Relation, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.groups) != len(self.names) or any(len(r.counts) != len(self.names) for r in self.rows):
+            raise ValueError("each row needs one count per name, each name its groups")
+        Table(tuple(Cell(r.key, 0.0, 0.0) for r in self.rows), self.relations)  # keys and relations
+
+    def as_table(self) -> Table:
+        """The table of each row's counts, one cell (row key, count name) each, with each relation
+        stated per count: the cells `_candidates` chooses complements among."""
+        cells = tuple(
+            Cell((r.key, name), value, 0.0, r.shown)
+            for r in self.rows
+            for name, value in zip(self.names, r.counts, strict=True)
+        )
+        relations = tuple(
+            Relation((r.total, name), tuple((p, name) for p in r.parts))
+            for r in self.relations
+            for name in self.names
+        )
+        return Table(cells, relations)
+
+    @property
+    def width(self) -> int:
+        """Variables per row in the bounds audit: its counts, then its groups."""
+        return len(self.names) + 1 + max(q for g in self.groups for q in g)
+
+
+def nested_withheld(
+    table: Nested, complements: set[Key], policy: DisclosurePolicy
+) -> dict[tuple[Key, str], float]:
+    """Each shown count the viewer sees as withheld, by (row key, count name): small, or a complement
+    (`complements` holds (row key, count name) pairs; only counts above the threshold are chosen)."""
+    return {
+        (row.key, name): value
+        for row in table.rows
+        if row.shown
+        for name, value in zip(table.names, row.counts, strict=True)
+        if small(value, policy) or ((row.key, name) in complements and value != 0)
+    }
+
+
+def _nested_layout(table: Nested, complements: set[Key], policy: DisclosurePolicy):
+    """(rows in key order, their positions, the unit, lower and upper bounds of each row's counts)."""
+    rows = sorted(table.rows, key=lambda r: repr(r.key))
+    unit = 1.0 if all(float(v).is_integer() for r in rows for v in r.counts) else 0.5
+    k = len(table.names)
+    low = np.zeros((len(rows), k))
+    high = np.full((len(rows), k), np.inf)
+    for i, row in enumerate(rows):
+        if row.shown:
+            for j, (name, value) in enumerate(zip(table.names, row.counts, strict=True)):
+                withheld = (row.key, name) in complements and value != 0
+                lo, hi = figure_range(value, withheld, policy, unit)
+                low[i, j], high[i, j] = lo / unit, hi / unit
+    return rows, {r.key: i for i, r in enumerate(rows)}, unit, low, high
+
+
+def _ordered(targets: dict[tuple[Key, str], float], names: Sequence[str]) -> list[tuple[Key, str]]:
+    return sorted(targets, key=lambda t: (repr(t[0]), names.index(t[1])))
+
+
+def nested_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """The range of every withheld count of `table` by bounds consistency (`_narrow`): each count the
+    sum of its groups, each relation for every count and every group."""
+    targets = nested_withheld(table, complements, policy)
+    if not targets:
+        return Audit()
+    rows, index, unit, count_low, count_high = _nested_layout(table, complements, policy)
+    k, width = len(table.names), table.width
+    low = np.zeros((len(rows), width))
+    high = np.full((len(rows), width), np.inf)
+    low[:, :k], high[:, :k] = count_low, count_high
+    totals, parts, of = [], [], []
+    for i in range(len(rows)):
+        for j, groups in enumerate(table.groups):
+            of += [len(totals)] * len(groups)
+            parts += [i * width + k + q for q in groups]
+            totals.append(i * width + j)
+    for relation in table.relations:
+        for v in range(width):
+            of += [len(totals)] * len(relation.parts)
+            parts += [index[p] * width + v for p in relation.parts]
+            totals.append(index[relation.total] * width + v)
+    low, high = low.ravel(), high.ravel()
+    _narrow(
+        low, high, np.array(totals, dtype=int), np.array(parts, dtype=int), np.array(of, dtype=int), _no_split
+    )
+    column = {name: j for j, name in enumerate(table.names)}
+    ranges = {
+        (key, name): (
+            float(low[index[key] * width + column[name]] * unit),
+            float(high[index[key] * width + column[name]] * unit),
+        )
+        for key, name in _ordered(targets, table.names)
+    }
+    return Audit(ranges, 0, targets)
+
+
+def _no_split(low: np.ndarray, high: np.ndarray) -> bool:
+    """`_narrow` without CWT's total = within + breaches (a `Nested` table states its sums as relations)."""
+    return False
+
+
+def nested_verified_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+    """The range of every withheld small count of `table` by linear programming (HiGHS, warm-started):
+    variables are the groups of each row (at least 0), rows each shown count's published bounds and
+    each relation for every group. Like `verified_audit`, what the refresh runs after `nested_audit`."""
+    from scipy.sparse import csc_array
+
+    targets = {k: v for k, v in nested_withheld(table, complements, policy).items() if small(v, policy)}
+    if not targets:
+        return Audit()
+    rows, index, unit, count_low, count_high = _nested_layout(table, complements, policy)
+    g = table.width - len(table.names)
+    entries: list[tuple[int, int, float]] = []
+    row_low: list[float] = []
+    row_high: list[float] = []
+    for i, row in enumerate(rows):
+        if not row.shown:
+            continue
+        for j, groups in enumerate(table.groups):
+            entries += [(len(row_low), i * g + q, 1.0) for q in groups]
+            row_low.append(count_low[i, j])
+            row_high.append(count_high[i, j])
+    for relation in table.relations:
+        for q in range(g):
+            r = len(row_low)
+            entries += [(r, index[relation.total] * g + q, 1.0)]
+            entries += [(r, index[p] * g + q, -1.0) for p in relation.parts]
+            row_low.append(0.0)
+            row_high.append(0.0)
+    r_index, c_index, values = zip(*entries, strict=True)
+    matrix = csc_array((values, (r_index, c_index)), shape=(len(row_low), len(rows) * g))
+    n_vars = len(rows) * g
+    solver, core = _highs(
+        matrix, np.zeros(n_vars), np.full(n_vars, np.inf), np.array(row_low), np.array(row_high)
+    )
+    column = {name: j for j, name in enumerate(table.names)}
+    objectives = [
+        ((key, name), {index[key] * g + q: 1.0 for q in table.groups[column[name]]})
+        for key, name in _ordered(targets, table.names)
+    ]
+    ranges, solves = _lp_ranges(solver, core, objectives, unit)
     return Audit(ranges, solves, targets)
+
+
+def protect_nested(
+    table: Nested, policy: DisclosurePolicy | None = None, min_range: float | None = None
+) -> Protection:
+    """`protect` for a `Nested` table: complements are single counts, (row key, count name), chosen
+    among the same count of the rows related to the exposed one (`_candidates`)."""
+    policy = policy or DisclosurePolicy()
+    return _protect(
+        table.as_table(),
+        lambda chosen: nested_audit(table, chosen, policy),
+        lambda chosen: nested_verified_audit(table, chosen, policy),
+        policy,
+        min_range,
+        cell_of=lambda figure: figure,
+    )

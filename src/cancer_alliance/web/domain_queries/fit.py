@@ -14,9 +14,15 @@ from fastapi import HTTPException, Query
 from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import PLANNER_THRESHOLDS
-from cancer_alliance.fit.published import as_seen, published_demand, published_plan
+from cancer_alliance.fit.published import (
+    PUBLIC_TABLES,
+    complements,
+    public_metrics,
+    published_demand,
+    published_plan,
+)
 from cancer_alliance.fit.settings import PLANNING_THRESHOLDS
-from cancer_alliance.results.reader import Results
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
 from cancer_alliance.web.scope import Viewer
@@ -35,14 +41,32 @@ def check_alliance(code: str) -> str:
     return code
 
 
+def withheld_rows(results: Results) -> pd.DataFrame:
+    """The public tables' complements decided by the refresh (`fit_withheld`); for results written
+    before that file existed, decided now from the tables (once per results file)."""
+    try:
+        return results.table("fit_withheld")
+    except ResultsMissing:
+        return results.table_derived(
+            "fit_alliance",
+            "complements",
+            lambda _: complements({name: results.table(name) for name, _ in PUBLIC_TABLES.values()}),
+        )
+
+
+def _seen(results: Results, viewer: Viewer, counts: pd.DataFrame, level: str) -> pd.DataFrame:
+    policy = policy_for(viewer)
+    return public_metrics(counts, policy, withheld_rows(results) if policy else pd.DataFrame(), level)
+
+
 def alliance_table(results: Results, viewer: Viewer) -> pd.DataFrame:
     """Every alliance's counts, rates and intervals, as the viewer may see them."""
     return results.table_derived(
         "fit_alliance",
         f"alliances:{viewer.signed_in}",
-        lambda frame: as_seen(present.counts_only(frame, ["alliance_code"]), policy_for(viewer)).assign(
-            name=lambda t: t["alliance_code"].map(alliance_names())
-        ),
+        lambda frame: _seen(
+            results, viewer, present.counts_only(frame, ["alliance_code"]), "alliance"
+        ).assign(name=lambda t: t["alliance_code"].map(alliance_names())),
     )
 
 
@@ -50,8 +74,15 @@ def ccg_table(results: Results, viewer: Viewer) -> tuple[pd.DataFrame, float]:
     """Every CCG in England with rates, intervals and its funnel flag on positivity; England's rate."""
 
     def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-        shown = as_seen(present.counts_only(frame, ["alliance_code", "ccg_code"]), policy_for(viewer))
-        return present.ccg_funnel(shown.fillna({"positive": 0, "screened": 0}), ccg_names())
+        shown = _seen(results, viewer, present.counts_only(frame, ["alliance_code", "ccg_code"]), "ccg")
+        # a CCG with a withheld count has no point, no flag and no part in England's rate (a rate is
+        # never shown for withheld counts); the table shows the counts withheld, not as 0
+        both = shown["positive"].notna() & shown["screened"].notna()
+        usable = shown.assign(
+            positive=shown["positive"].where(both, 0), screened=shown["screened"].where(both, 0)
+        )
+        table, p0 = present.ccg_funnel(usable, ccg_names())
+        return table.assign(positive=shown["positive"], screened=shown["screened"]), p0
 
     return results.table_derived("fit_ccg", f"ccgs:{viewer.signed_in}", compute)
 
@@ -60,9 +91,11 @@ def month_table(results: Results, viewer: Viewer, code: str) -> pd.DataFrame:
     return results.table_derived(
         "fit_month",
         f"months:{code}:{viewer.signed_in}",
-        lambda frame: as_seen(
+        lambda frame: _seen(
+            results,
+            viewer,
             present.counts_only(frame[frame["alliance_code"] == code], ["alliance_code", "invitation_month"]),
-            policy_for(viewer),
+            "month",
         ).sort_values("invitation_month"),
     )
 
@@ -89,7 +122,11 @@ def plan_tables(
         plan = planning.plan(bands, thresholds)
         demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
         policy = policy_for(viewer)
-        return published_plan(plan, policy), published_demand(demand, policy)
+        chosen = (
+            withheld_rows(results) if policy else pd.DataFrame(columns=["alliance_code", "level", "count"])
+        )
+        mine = chosen[(chosen["alliance_code"] == code) & (chosen["level"] == "alliance")]
+        return published_plan(plan, policy, frozenset(mine["count"])), published_demand(demand, policy)
 
     key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
     return results.table_derived("fit_bands", key, compute)

@@ -34,7 +34,7 @@ from cancer_alliance.web.domain_queries.fit import (
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.presenters.england_map import england_map, map_shapes
-from cancer_alliance.web.presenters.formatting import count, format_month, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_month, percent
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
 from cancer_alliance.web.scope import Viewer
 
@@ -169,9 +169,13 @@ def fit_planner(
     chosen = chosen_thresholds(threshold)
     monthly = slots_per_month(slots)
     plan, demand = plan_tables(ctx.results, viewer, code, chosen, monthly)
-    conversion = planning.conversion(
-        ctx.results.table("fit_bands").pipe(lambda f: f[f["alliance_code"] == code])
-    )
+    if policy_for(viewer) is None:
+        conversion = percent(
+            planning.conversion(ctx.results.table("fit_bands").pipe(lambda f: f[f["alliance_code"] == code]))
+        )
+    else:  # from the published counts, as on the alliance page (an exact rate would narrow them)
+        table = alliance_table(ctx.results, viewer)
+        conversion = percent(table.loc[table["alliance_code"] == code, "conversion"].iloc[0]) or WITHHELD
     query = "&".join(f"threshold={t:g}" for t in chosen) + (
         f"&slots={monthly:g}" if monthly is not None else ""
     )
@@ -189,7 +193,7 @@ def fit_planner(
         demand_spec=_dumps(
             present.demand_spec(demand, monthly, f"Colonoscopy demand by month, {alliance_names()[code]}")
         ),
-        conversion=percent(conversion),
+        conversion=conversion,
         assumptions=DEFAULT_SETTINGS.yield_assumptions,
         thresholds=DEFAULT_SETTINGS.programme_thresholds,
         query=query,
