@@ -198,3 +198,16 @@ def test_without_complements_a_visitor_pins_a_withheld_count(web_home):
 @given(raw=people())
 def test_no_combination_of_public_figures_gives_a_withheld_count_away(web_home, raw):
     assert narrowed(web_home, raw, complements=True) == []
+
+
+def test_results_written_before_the_complements_file_get_them_decided_when_read(web_home):
+    """A generation from before `fit_disclosure` (no `fit_withheld`): the pages, the API and the board
+    pack's reader decide the same complements from the public tables."""
+    results = (web_home / "results").resolve()
+    write_results(results, LEAK, complements=True)
+    with_file = read_public(web_home)
+    chosen = pd.read_parquet(catalogue.path(results, "fit_withheld"))
+    assert not chosen.empty
+    catalogue.path(results, "fit_withheld").unlink()
+    assert read_public(web_home) == with_file
+    pd.testing.assert_frame_equal(published.read_complements(results), chosen, check_dtype=False)

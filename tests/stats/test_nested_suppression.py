@@ -97,8 +97,9 @@ LEAK = fit_like(
 )
 
 
-def milp_range(table: Nested, chosen: set, key, name: str) -> tuple[float, float]:
-    """The integer range of one count by HiGHS's branch and bound over the groups of people."""
+def milp_ranges(table: Nested, chosen: set, figures) -> dict:
+    """The integer range of each of `figures` ((row key, count name) pairs) by HiGHS's branch and bound
+    over the groups of people."""
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
     g, n = 6, len(rows) * 6
@@ -123,15 +124,22 @@ def milp_range(table: Nested, chosen: set, key, name: str) -> tuple[float, float
         [lo for _, lo, _ in constraints],
         [hi for _, _, hi in constraints],
     )
-    objective = np.zeros(n)
-    objective[[index[key] * g + q for q in GROUPS[NAMES.index(name)]]] = 1
-    ends = []
-    for sign in (1, -1):
-        found = milp(
-            sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
-        )
-        ends.append(math.inf * -sign if found.status == 3 or found.fun is None else sign * found.fun)
-    return ends[0], ends[1]
+    found = {}
+    for key, name in figures:
+        objective = np.zeros(n)
+        objective[[index[key] * g + q for q in GROUPS[NAMES.index(name)]]] = 1
+        ends = []
+        for sign in (1, -1):
+            solved = milp(
+                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
+            )
+            ends.append(math.inf * -sign if solved.status == 3 or solved.fun is None else sign * solved.fun)
+        found[(key, name)] = (ends[0], ends[1])
+    return found
+
+
+def milp_range(table: Nested, chosen: set, key, name: str) -> tuple[float, float]:
+    return milp_ranges(table, chosen, [(key, name)])[(key, name)]
 
 
 def _required(value: float) -> float:

@@ -7,7 +7,8 @@ England) is read for two standards, month by month, as a signed-out visitor. A w
 month, linear programming over every figure read (`exact_audit`: HiGHS through SciPy's `linprog`, the
 ranges of a network flow are whole numbers) finds each withheld count's range, which must be at least
 4 wide for a small count and more than one value for any other, except where the refresh reports that
-nothing more could be withheld.
+nothing more could be withheld. The same for bowel screening: each alliance's public tables (its row,
+its CCGs, its months; docs/decisions/0054) read through the API and audited by an integer programme.
 """
 
 from __future__ import annotations
@@ -104,3 +105,59 @@ def test_no_withheld_count_of_the_public_tables_can_be_narrowed_by_differencing(
             assert high - low >= needed, (standard, month, figure, value, (low, high))
     assert checked > 100  # the demo has many small counts
     assert narrowed < checked  # at this scale many totals have every part withheld already
+
+
+def test_no_withheld_bowel_screening_count_can_be_narrowed_by_differencing(demo_home):
+    """Each alliance's public bowel screening tables (its row, its CCGs, its months; docs/decisions/0054)
+    read through the API as a signed-out visitor: every count is the primary control's figure or
+    withheld, the counts withheld though not small are the refresh's complements, and an integer
+    programme over the figures read leaves every withheld count a range (at least 4 wide when small)."""
+    from tests.stats.test_nested_suppression import milp_ranges
+
+    from cancer_alliance.fit import published as fit_published
+    from cancer_alliance.fit.rules import COUNT_COLUMNS
+    from cancer_alliance.stats.secondary_suppression import nested_withheld, protect_nested
+
+    results = (demo_home / "results").resolve()
+    exact = {
+        name: pd.read_parquet(catalogue.path(results, name))
+        for name, _ in fit_published.PUBLIC_TABLES.values()
+    }
+    refresh = pd.read_parquet(catalogue.path(results, "fit_withheld"))
+    pd.testing.assert_frame_equal(fit_published.complements(exact), refresh, check_dtype=False)
+    client = TestClient(
+        create_app(WebSettings(home=demo_home, secret_key="test-secret", node_modules=find_node_modules()))
+    )
+    checked = 0
+    for alliance, table in fit_published.public_tables(exact):
+        shown = {}
+        for level, path, column in (
+            ("alliance", "", None),
+            ("ccg", "/ccgs", "ccg_code"),
+            ("month", "/months", "invitation_month"),
+        ):
+            response = client.get(f"/api/bowel-screening/alliances/{alliance}{path}")
+            assert response.status_code == 200, response.text
+            for row in response.json()["rows"]:
+                shown |= {((level, row[column] if column else ""), n): row[n] for n in COUNT_COLUMNS}
+        seen = set()
+        for row in table.rows:
+            for name, value in zip(COUNT_COLUMNS, row.counts, strict=True):
+                if not row.shown:
+                    continue
+                figure = shown[(row.key, name)]
+                if figure is None and not small(value, POLICY):
+                    seen.add((row.key, name))
+                elif figure is not None:
+                    assert figure == shown_value(value, False, POLICY), (alliance, row.key, name)
+        mine = refresh[refresh["alliance_code"] == alliance]
+        assert seen == {
+            ((lv, c), n) for lv, c, n in zip(mine["level"], mine["code"], mine["count"], strict=True)
+        }
+        left = set(protect_nested(table, POLICY).exposed)  # nothing more could be withheld around these
+        withheld = {f: v for f, v in nested_withheld(table, seen, POLICY).items() if f not in left}
+        for (key, name), (low, high) in milp_ranges(table, seen, withheld).items():
+            checked += 1
+            needed = POLICY.round_to - 1 if small(withheld[(key, name)], POLICY) else 1
+            assert high - low >= needed, (alliance, key, name, low, high)
+    assert checked > 100  # the demo has many small counts
