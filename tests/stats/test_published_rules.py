@@ -39,8 +39,10 @@ from cancer_alliance.lung.programme_files import RATES as LUNG_RATES
 from cancer_alliance.lung.published import publish_programme_metrics
 from cancer_alliance.pathways.published import COMPLIANCE, COMPLIANCE_COUNTS, published, with_intervals
 from cancer_alliance.programme.metrics import MetricSource
+from cancer_alliance.radiotherapy.published import published_compliance
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.funnel import funnel
+from cancer_alliance.stats.intervals import wilson
 
 POLICY = DisclosurePolicy()
 SMALL = st.integers(min_value=0, max_value=40)
@@ -119,6 +121,24 @@ def test_no_followup_rate_lies_outside_its_interval(counts):
     shown = published_metrics(raw.assign(median_days_to_triage=None), POLICY)
     for name in ("self_managing", "stratified"):
         _assert_within(shown, f"{name}_pct", f"{name}_low", f"{name}_high")
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables(("numerator", "denominator"), [("numerator", "denominator")]))
+def test_no_radiotherapy_compliance_lies_outside_its_interval(counts):
+    rate = counts["denominator"] > 0
+    lower, upper = wilson(counts["numerator"].where(rate), counts["denominator"].where(rate))
+    raw = counts.assign(
+        level="provider",
+        code="RGT",
+        requirement_id="imrt_share",  # a share of courses: patients, so controlled
+        value=counts["numerator"] / counts["denominator"].where(rate),
+        threshold=0.5,
+        status="met",
+        ci_lower=lower,
+        ci_upper=upper,
+    )
+    _assert_within(published_compliance(raw, POLICY), "value", "ci_lower", "ci_upper")
 
 
 @settings(max_examples=60, deadline=None)
