@@ -12,7 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 from tests.object_storage import CREDENTIALS
 from tests.results.conftest import AS_OF
+from typer.testing import CliRunner
 
+from cancer_alliance.cli import (
+    app,
+    commands,  # noqa: F401  (registers the commands on app)
+)
 from cancer_alliance.config import generations_dir, results_dir
 from cancer_alliance.engine import open_engine
 from cancer_alliance.errors import InputError, StorageError
@@ -123,6 +128,19 @@ def test_a_publish_that_fails_half_way_leaves_every_machine_on_the_previous_gene
     use(b)
     assert generations.pull(b)
     assert generations.current(b).id == first.generation.id
+
+
+def test_status_on_another_machine_names_the_generation_it_follows_and_the_storages(machines, monkeypatch):
+    a, b, use, shared = machines
+    monkeypatch.setattr(pipeline, "STEPS", pipeline.STEPS[:1])  # cwt_records: real, and quick
+    first = refresh(AS_OF, engine="duckdb")
+    assert first.status == RunStatus.succeeded, first.message
+    use(b)
+    result = CliRunner().invoke(app, ["results", "status"])  # the command follows the storage first
+    assert result.exit_code == 0, result.output
+    assert f"this machine serves: generation {first.generation.id}, as of 2019-03-31" in result.output
+    assert f"names: {first.generation.id}" in result.output
+    assert "endpoint_override" not in result.output  # the storage's query may hold keys
 
 
 def test_a_machine_with_another_pseudonym_key_cannot_add_to_the_shared_lake(machines, monkeypatch, tmp_path):

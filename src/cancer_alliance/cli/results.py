@@ -12,9 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cancer_alliance.config import alliance_home
 from cancer_alliance.engine import EngineName
-from cancer_alliance.errors import InputError
+from cancer_alliance.errors import InputError, StorageError
+from cancer_alliance.results import generations
+from cancer_alliance.results.generations import Generation
 from cancer_alliance.results.refresh import refresh as run_refresh
+from cancer_alliance.storage import shared, shown
 from cancer_alliance.store import migrate, open_store
 from cancer_alliance.store.results import RunStatus, recent_runs
 
@@ -80,7 +84,8 @@ def refresh(
 
 @app.command()
 def status(limit: Annotated[int, typer.Option(help="How many runs to list.")] = 10) -> None:
-    """List the latest refresh runs, newest first: when, as of, status, and the failed step or message.
+    """List the latest refresh runs, newest first: when, as of, status, and the failed step or message;
+    then the generation this machine serves and, with shared storage, the one the storage names.
 
     Example: alliance results status --limit 5
     """
@@ -105,3 +110,20 @@ def status(limit: Annotated[int, typer.Option(help="How many runs to list.")] = 
     finally:
         store.close()
     console.print(table if runs else "no refresh runs yet: run `alliance results refresh`")
+    serving = generations.current(alliance_home())
+    console.print(f"this machine serves: {_generation_text(serving)}", soft_wrap=True)
+    storage = shared()
+    if storage is not None:
+        try:
+            named = (storage.read_text(generations.POINTER) or "").strip() or "no generation yet"
+        except StorageError as error:
+            named = f"unknown ({error})"
+        console.print(f"shared storage {shown(storage.uri)} names: {named}", markup=False, soft_wrap=True)
+
+
+def _generation_text(generation: Generation | None) -> str:
+    """How `status` names a generation."""
+    if generation is None:
+        return "no results yet"
+    refreshed = f"{generation.refreshed_at:%Y-%m-%d %H:%M} UTC"
+    return f"generation {generation.id}, as of {generation.as_of}, refreshed {refreshed}"
