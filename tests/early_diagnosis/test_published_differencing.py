@@ -180,8 +180,11 @@ def narrowed(raw: Raw, *, complements: bool) -> list[str]:
             name: pd.read_parquet(catalogue.path(home / "results", name))
             for name, _ in published.PUBLIC_TABLES.values()
         }
-    table = published.public_table(tables, published.trust_mappings())
-    left = {(*key, name) for key, name in protect_nested(table, POLICY).exposed}
+    left = {
+        (*key, name)
+        for table in published.public_tables(tables, published.trust_mappings())
+        for key, name in protect_nested(table, POLICY).exposed
+    }
     at_home = all(raw[(a, t)] == (0,) * G for a, t in CELLS if HOME[t] != a)
     found = []
     for figure, (low, high) in withheld_ranges(shown, truth, at_home).items():

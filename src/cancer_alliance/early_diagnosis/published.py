@@ -111,11 +111,13 @@ def trust_mappings() -> tuple[dict[str, str], ...]:
     return tuple(provider_alliance(version) for version in trust_versions())
 
 
-def public_table(tables: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]]) -> Nested:
-    """The one `stats.secondary_suppression.Nested` table of the public counts (`tables`: the results
-    files of `PUBLIC_TABLES` by name; `mappings`: trust ODS code -> alliance code, `trust_mappings`).
-    Each relation is stated only where the counts add up: one that does not is no relation a reader can
-    use either."""
+def public_tables(tables: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]]) -> list[Nested]:
+    """The independent `stats.secondary_suppression.Nested` tables of the public counts (`tables`: the
+    results files of `PUBLIC_TABLES` by name; `mappings`: trust ODS code -> alliance code,
+    `trust_mappings`). Each relation is stated only where the counts add up: one that does not is no
+    relation a reader can use either. Where the alliances' relations split the trusts among every
+    alliance (the synthetic lake), England's relations follow from them and England is shown nowhere,
+    so each alliance with its trusts is a table of its own, audited apart."""
     rows: list[Row] = [Row(ENGLAND, (0.0,) * len(COUNT_COLUMNS), shown=False)]
     codes: dict[str, list[str]] = {}
     sums: dict[tuple[str, str], np.ndarray] = {}
@@ -136,12 +138,43 @@ def public_table(tables: dict[str, pd.DataFrame], mappings: Sequence[dict[str, s
         if a
     ]
     sums[ENGLAND] = england
-    relations = tuple(
+    relations = [
         r
         for r in dict.fromkeys(candidates)
         if r.parts and np.array_equal(sums[r.total], np.sum([sums[p] for p in r.parts], axis=0))
-    )
-    return Nested(COUNT_COLUMNS, GROUPS, tuple(rows), relations)
+    ]
+    local = [r for r in relations if r.total != ENGLAND]
+    covered = [p for r in local for p in r.parts]
+    alliances = {("alliance", a) for a in codes["alliance"]}
+    if (
+        sorted(covered) == sorted(("trust", t) for t in codes["trust"])
+        and {r.total for r in local} == alliances
+    ):
+        relations = local
+    return [Nested(COUNT_COLUMNS, GROUPS, part, linked) for part, linked in _components(rows, relations)]
+
+
+def _components(
+    rows: list[Row], relations: list[Relation]
+) -> list[tuple[tuple[Row, ...], tuple[Relation, ...]]]:
+    """The rows and relations of each set of rows linked by relations, in the order of `rows`."""
+    parent = {row.key: row.key for row in rows}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        for part in relation.parts:
+            parent[root(part)] = root(relation.total)
+    found: dict[tuple[str, str], tuple[list[Row], list[Relation]]] = {}
+    for row in rows:
+        found.setdefault(root(row.key), ([], []))[0].append(row)
+    for relation in relations:
+        found[root(relation.total)][1].append(relation)
+    return [(tuple(part), tuple(linked)) for part, linked in found.values()]
 
 
 def complements(
@@ -151,8 +184,12 @@ def complements(
 ) -> pd.DataFrame:
     """The counts of the public tables withheld as complements (`WITHHELD_COLUMNS`), decided once per
     refresh; empty when disclosure control is off."""
-    chosen = protect_nested(public_table(tables, mappings), policy or DisclosurePolicy()).complements
-    rows = [(level, code, count) for (level, code), count in chosen]
+    policy = policy or DisclosurePolicy()
+    rows = [
+        (level, code, count)
+        for table in public_tables(tables, mappings)
+        for (level, code), count in protect_nested(table, policy).complements
+    ]
     return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
         list(WITHHELD_COLUMNS), ignore_index=True
     )
