@@ -37,6 +37,7 @@ from cancer_alliance.results import catalogue
 from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.secondary_suppression import figure_range, protect_nested, small
+from cancer_alliance.web.presenters.early_diagnosis import lake_values
 from cancer_alliance.web.queries import lake_early_diagnosis
 from cancer_alliance.web.scope import Viewer
 
@@ -227,3 +228,34 @@ def test_the_refresh_withholds_a_complement_for_the_hand_worked_case():
 @given(raw=registrations())
 def test_no_combination_of_public_figures_gives_a_withheld_count_away(raw):
     assert narrowed(raw, complements=True) == []
+
+
+def tables_of(raw: Raw) -> dict[str, pd.DataFrame]:
+    truth = truth_of(raw)
+    return {
+        name: pd.DataFrame(
+            [{column: c, **{n: truth[(level, c, n)] for n in COUNT_COLUMNS}} for c in codes],
+        )
+        for level, (name, column) in published.PUBLIC_TABLES.items()
+        for codes in [ALLIANCES if level == "alliance" else tuple(HOME)]
+    }
+
+
+def test_each_alliance_is_a_table_of_its_own_only_while_its_trusts_add_up_to_it():
+    apart = published.public_tables(tables_of(LEAK), published.trust_mappings())
+    shown = [{row.key for row in table.rows if row.shown} for table in apart]
+    assert {("alliance", "E56000009"), *(("trust", t) for t in TRUSTS["E56000009"])} in shown
+    assert all(table.relations == () for table in apart if published.ENGLAND in {r.key for r in table.rows})
+    elsewhere = {**LEAK, ("E56000010", "RAJ"): (1,) + (0,) * (G - 1)}  # a patient of RAJ lives elsewhere
+    [linked] = published.public_tables(tables_of(elsewhere), published.trust_mappings())
+    assert [r.total for r in linked.relations] == [published.ENGLAND, published.ENGLAND]
+
+
+def test_the_page_shows_a_withheld_count_and_the_share_that_needs_it_as_c():
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        (home / "results").mkdir()
+        write_results(home / "results", LEAK, complements=True)
+        values = lake_values(lake_early_diagnosis(Results(home), Viewer(None), "trust", "RC9"))
+    assert values["emergency_count"] == values["route_known"] == values["emergency"] == "[c]"
+    assert values["staged"] == "0"
