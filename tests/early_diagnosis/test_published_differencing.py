@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import LinearConstraint
+from tests.integer_ranges import integer_range
 
 from cancer_alliance.early_diagnosis import published
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS
@@ -95,25 +96,32 @@ def truth_of(raw: Raw) -> dict[tuple[str, str, str], int]:
     return found
 
 
-def write_results(results: Path, raw: Raw, *, complements: bool) -> None:
+def tables_of(raw: Raw) -> dict[str, pd.DataFrame]:
     """The lake's early_diagnosis_alliance and _trust as the refresh writes them (rows with no
-    registration left out), with the complements (`complements=False`: none, to show the leak)."""
+    registration left out)."""
     truth = truth_of(raw)
+    found = {}
     for level, (name, column) in published.PUBLIC_TABLES.items():
         codes = ALLIANCES if level == "alliance" else tuple(HOME)
         rows = [{column: c, **{n: truth[(level, c, n)] for n in COUNT_COLUMNS}} for c in codes]
         frame = pd.DataFrame([r for r in rows if r["registrations"] > 0], columns=[column, *COUNT_COLUMNS])
-        frame = frame.assign(
-            diagnosed_from=pd.Timestamp("2018-04-01"), diagnosed_to=pd.Timestamp("2019-03-31")
+        frame = frame.astype({n: "int64" for n in COUNT_COLUMNS})
+        found[name] = metrics(
+            frame.assign(diagnosed_from=pd.Timestamp("2018-04-01"), diagnosed_to=pd.Timestamp("2019-03-31"))
         )
-        metrics(frame.astype({n: "int64" for n in COUNT_COLUMNS})).to_parquet(
-            catalogue.path(results, name), index=False
-        )
-    if complements:
-        published.write_complements(results)
-    else:
-        empty = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
-        empty.to_parquet(catalogue.path(results, "early_diagnosis_withheld"), index=False)
+    return found
+
+
+def write_results(results: Path, raw: Raw, *, complements: bool) -> None:
+    """The public tables of `raw` and their complements (`complements=False`: none, to show the leak
+    they stop) in the folder `results`."""
+    for name, frame in tables_of(raw).items():
+        frame.to_parquet(catalogue.path(results, name), index=False)
+    if not complements:
+        none = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
+        none.to_parquet(catalogue.path(results, "early_diagnosis_withheld"), index=False)
+        return
+    published.write_complements(results)
 
 
 def read_public(
@@ -160,11 +168,7 @@ def withheld_ranges(
     for (figure, value), a in zip(shown.items(), rows, strict=True):
         if value is not None:
             continue
-        ends = []
-        for sign in (1, -1):
-            found = milp(sign * a, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, upper))
-            ends.append(math.inf * -sign if found.status == 3 or found.fun is None else sign * found.fun)
-        ranges[figure] = (ends[0], ends[1])
+        ranges[figure] = integer_range(a, constraint, upper)
     return ranges
 
 
@@ -228,17 +232,6 @@ def test_the_refresh_withholds_a_complement_for_the_hand_worked_case():
 @given(raw=registrations())
 def test_no_combination_of_public_figures_gives_a_withheld_count_away(raw):
     assert narrowed(raw, complements=True) == []
-
-
-def tables_of(raw: Raw) -> dict[str, pd.DataFrame]:
-    truth = truth_of(raw)
-    return {
-        name: pd.DataFrame(
-            [{column: c, **{n: truth[(level, c, n)] for n in COUNT_COLUMNS}} for c in codes],
-        )
-        for level, (name, column) in published.PUBLIC_TABLES.items()
-        for codes in [ALLIANCES if level == "alliance" else tuple(HOME)]
-    }
 
 
 def test_each_alliance_is_a_table_of_its_own_only_while_its_trusts_add_up_to_it():
