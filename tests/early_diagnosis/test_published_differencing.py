@@ -37,7 +37,7 @@ from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.results import catalogue
 from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
-from cancer_alliance.stats.secondary_suppression import figure_range, protect_nested, small
+from cancer_alliance.stats.secondary_suppression import Nested, Row, figure_range, protect_nested, small
 from cancer_alliance.web.presenters.early_diagnosis import lake_values
 from cancer_alliance.web.queries import lake_early_diagnosis
 from cancer_alliance.web.scope import Viewer
@@ -188,7 +188,7 @@ def narrowed(raw: Raw, *, complements: bool) -> list[str]:
     left = {
         (*key, name)
         for table in published.public_tables(tables, published.trust_mappings())
-        for key, name in protect_nested(table, POLICY).exposed
+        for key, name in published.protection(table, POLICY).exposed
     }
     at_home = all(raw[(a, t)] == (0,) * G for a, t in CELLS if HOME[t] != a)
     found = []
@@ -252,3 +252,18 @@ def test_the_page_shows_a_withheld_count_and_the_share_that_needs_it_as_c():
         values = lake_values(lake_early_diagnosis(Results(home), Viewer(None), "trust", "RC9"))
     assert values["emergency_count"] == values["route_known"] == values["emergency"] == "[c]"
     assert values["staged"] == "0"
+
+
+def test_a_row_whose_stage_counts_narrow_each_other_gets_another_of_its_counts_withheld():
+    """A trust of the demo alone: stageable 36 and staged 33, both published as 35 (a raw 33 to 37),
+    leave stage missing (2) plus unstageable (1) at 2 to 4 (at most 37 - 33), so each withheld count is
+    1 to 3 until another count of the row is withheld."""
+    counts = (36, 36, 15, 33, 2, 1, 3, 36)
+    row = Row(("trust", "RJL"), tuple(float(v) for v in counts))
+    table = Nested(COUNT_COLUMNS, published.GROUPS, (row,), ())
+    alone = protect_nested(table, POLICY)
+    assert set(alone.exposed) == {(row.key, "stage_missing"), (row.key, "stage_unstageable")}
+    assert alone.complements == ()
+    found = published.protection(table, POLICY)
+    assert found.exposed == ()
+    assert found.complements and all(key == row.key for key, _ in found.complements)

@@ -24,7 +24,14 @@ from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS
 from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.reference import provider_alliance, trust_versions
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
-from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
+from cancer_alliance.stats.secondary_suppression import (
+    Nested,
+    Protection,
+    Relation,
+    Row,
+    code_text,
+    protect_nested,
+)
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
 
 #: Why a viewer who gets published counts sees no SPC of the yearly early-stage proportion.
@@ -177,6 +184,13 @@ def _components(
     return [(tuple(part), tuple(linked)) for part, linked in found.values()]
 
 
+def protection(table: Nested, policy: DisclosurePolicy | None = None) -> Protection:
+    """The complements of one public table (`stats.secondary_suppression.protect_nested`), another count
+    of an exposed count's own row withheld where no related row's helps: a row's stage counts narrow
+    each other (stageable less staged leaves missing plus unstageable)."""
+    return protect_nested(table, policy, own_row=True)
+
+
 def complements(
     tables: dict[str, pd.DataFrame],
     mappings: Sequence[dict[str, str]],
@@ -188,7 +202,7 @@ def complements(
     rows = [
         (level, code, count)
         for table in public_tables(tables, mappings)
-        for (level, code), count in protect_nested(table, policy).complements
+        for (level, code), count in protection(table, policy).complements
     ]
     return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
         list(WITHHELD_COLUMNS), ignore_index=True

@@ -741,12 +741,17 @@ def nested_verified_audit(table: Nested, complements: set[Key], policy: Disclosu
 
 
 def protect_nested(
-    table: Nested, policy: DisclosurePolicy | None = None, min_range: float | None = None
+    table: Nested,
+    policy: DisclosurePolicy | None = None,
+    min_range: float | None = None,
+    *,
+    own_row: bool = False,
 ) -> Protection:
     """`protect` for a `Nested` table: complements are single counts, (row key, count name), chosen
-    among the same count of the rows related to the exposed one (`_candidates`), else among the other
-    counts of its own row (a row's counts share groups: stageable less staged leaves missing plus
-    unstageable), smallest first."""
+    among the same count of the rows related to the exposed one (`_candidates`); with `own_row`, else
+    among the other counts of its own row, smallest first, for tables whose counts narrow each other
+    within a row (early diagnosis: stageable less staged leaves missing plus unstageable; bowel
+    screening's remaining exposed counts are sums of withheld parts, which no other count widens)."""
     policy = policy or DisclosurePolicy()
     counts = {row.key: dict(zip(table.names, row.counts, strict=True)) for row in table.rows if row.shown}
 
@@ -767,5 +772,5 @@ def protect_nested(
         policy,
         min_range,
         cell_of=lambda figure: figure,
-        siblings=siblings,
+        siblings=siblings if own_row else None,
     )
