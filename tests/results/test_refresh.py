@@ -222,7 +222,7 @@ def test_only_recomputes_the_domains_named_and_links_the_rest(duckdb_results, tm
     assert report.status == RunStatus.succeeded, report.message
     after = results_dir(home).resolve()
     assert after != before
-    assert report.generation.steps == ["fit", "fit_disclosure"]
+    assert report.generation.steps == ["fit", "fit_disclosure"]  # the domain's steps
     assert (after / "ptl.parquet").stat().st_ino == (before / "ptl.parquet").stat().st_ino  # linked
     assert (after / "fit_month.parquet").stat().st_ino != (before / "fit_month.parquet").stat().st_ino
     assert set(report.generation.rows) == set(catalogue.CATALOGUE)  # the kept files counted too

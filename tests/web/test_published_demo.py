@@ -13,19 +13,33 @@ its CCGs, its months; docs/decisions/0054) read through the API and audited by a
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from scipy.optimize import LinearConstraint
+from tests.integer_ranges import integer_range
 from typer.testing import CliRunner
 
 from cancer_alliance.cli import app as cli_app
 from cancer_alliance.cli import commands  # noqa: F401  (registers the commands)
 from cancer_alliance.cwt.published import FINE, PUBLIC_TABLES, complements, public_tables
+from cancer_alliance.early_diagnosis import published as early
+from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_COUNTS
 from cancer_alliance.reference import provider_alliance
 from cancer_alliance.results import catalogue
+from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
-from cancer_alliance.stats.secondary_suppression import exact_audit, protect, shown_value, small
+from cancer_alliance.stats.secondary_suppression import (
+    exact_audit,
+    figure_range,
+    protect,
+    shown_value,
+    small,
+)
 from cancer_alliance.web import WebSettings, create_app
+from cancer_alliance.web.queries import lake_early_diagnosis
+from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.settings import find_node_modules
 
 pytestmark = pytest.mark.web
@@ -160,4 +174,59 @@ def test_no_withheld_bowel_screening_count_can_be_narrowed_by_differencing(demo_
             checked += 1
             needed = POLICY.round_to - 1 if small(withheld[(key, name)], POLICY) else 1
             assert high - low >= needed, (alliance, key, name, low, high)
+
+
+def test_no_early_diagnosis_count_from_the_lake_can_be_narrowed_by_differencing(demo_home):
+    """The lake's early diagnosis on the same demo (docs/decisions/0056): every alliance's and trust's
+    counts as the alliance and trust pages give a signed-out visitor, who knows that each alliance is the
+    sum of its trusts (synthetic patients live in their trust's alliance; England follows) and that each
+    count is a sum of stage-by-route groups; `milp` over each alliance's trusts' groups finds every
+    withheld count's range."""
+    results = (demo_home / "results").resolve()
+    exact = {name: pd.read_parquet(catalogue.path(results, name)) for name, _ in early.PUBLIC_TABLES.values()}
+    refresh = pd.read_parquet(catalogue.path(results, "early_diagnosis_withheld"))
+    alone = early.complements(exact, early.trust_mappings())
+    pd.testing.assert_frame_equal(alone, refresh, check_dtype=False)
+    reader = Results(demo_home)
+    truth, shown = {}, {}
+    for level, (name, column) in early.PUBLIC_TABLES.items():
+        for _, row in exact[name].iterrows():
+            seen = lake_early_diagnosis(reader, Viewer(None), level, row[column])
+            for count in EARLY_COUNTS:
+                truth[(level, row[column], count)] = int(row[count])
+                shown[(level, row[column], count)] = None if seen[f"{count}_suppressed"] else seen[count]
+    left = {
+        (*key, name)
+        for table in early.public_tables(exact, early.trust_mappings())
+        for key, name in early.protection(table, POLICY).exposed
+    }
+    home = provider_alliance("2018/19")
+    checked = 0
+    for alliance in exact["early_diagnosis_alliance"]["alliance"]:
+        trusts = [t for t in exact["early_diagnosis_trust"]["trust"] if home.get(t) == alliance]
+        figures = [("alliance", alliance, c) for c in EARLY_COUNTS] + [
+            ("trust", t, c) for t in trusts for c in EARLY_COUNTS
+        ]
+        for count in EARLY_COUNTS:  # the relation the visitor is granted holds in the demo
+            assert truth[("alliance", alliance, count)] == sum(truth[("trust", t, count)] for t in trusts)
+        n = len(trusts) * 15
+        matrix, low, high = [], [], []
+        for level, code, count in figures:
+            a = np.zeros(n)
+            cells = range(len(trusts)) if level == "alliance" else [trusts.index(code)]
+            a[[i * 15 + q for i in cells for q in early.GROUPS[EARLY_COUNTS.index(count)]]] = 1
+            value, withheld = truth[(level, code, count)], shown[(level, code, count)] is None
+            lo, hi = figure_range(value, withheld and not small(value, POLICY), POLICY, 1.0)
+            assert lo <= value <= hi, (level, code, count)
+            matrix.append(a)
+            low.append(lo)
+            high.append(hi)
+        constraint = LinearConstraint(np.array(matrix), low, high)
+        for figure, a in zip(figures, matrix, strict=True):
+            if shown[figure] is not None or figure in left:
+                continue
+            ends = integer_range(a, constraint)
+            needed = POLICY.round_to - 1 if small(truth[figure], POLICY) else 1
+            assert ends[1] - ends[0] >= needed, (figure, truth[figure], ends)
+            checked += 1
     assert checked > 100  # the demo has many small counts

@@ -20,6 +20,7 @@ from cancer_alliance.cwt.ptl import COLUMNS as PTL_COLUMNS
 from cancer_alliance.cwt.published import WITHHELD_COLUMNS
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_DIAGNOSIS_COUNTS
 from cancer_alliance.early_diagnosis.metrics import METRIC_COLUMNS as EARLY_DIAGNOSIS_METRICS
+from cancer_alliance.early_diagnosis.published import WITHHELD_COLUMNS as EARLY_DIAGNOSIS_WITHHELD_COLUMNS
 from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
 from cancer_alliance.early_diagnosis.results_files import RESULTS as EARLY_DIAGNOSIS_FILES
 from cancer_alliance.fit.published import WITHHELD_COLUMNS as FIT_WITHHELD_COLUMNS
@@ -379,6 +380,15 @@ _FILES: tuple[ResultFile, ...] = (
             ("tumour_registration",),
         )
         for by, name in EARLY_DIAGNOSIS_FILES.items()
+    ),
+    # The lake's early diagnosis public tables' complementary suppressions (docs/decisions/0056).
+    ResultFile(
+        "early_diagnosis_withheld",
+        "early_diagnosis_disclosure",
+        "early_diagnosis",
+        EARLY_DIAGNOSIS_WITHHELD_COLUMNS,
+        Level.aggregate,
+        ("tumour_registration",),
     ),
     ResultFile(
         "followup_cohort",

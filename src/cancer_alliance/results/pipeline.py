@@ -162,6 +162,15 @@ def _early_diagnosis(ctx: StepContext) -> None:
     write_results(current_table(ctx.session, "tumour_registration"), ctx.folder)
 
 
+def _early_diagnosis_disclosure(ctx: StepContext) -> None:
+    """The lake's early diagnosis public tables' complementary suppressions
+    (`early_diagnosis.published.complements`, decision record 0056), decided once here for the alliance
+    and trust pages."""
+    from cancer_alliance.early_diagnosis.published import write_complements
+
+    write_complements(ctx.folder)
+
+
 def _followup_cohort(ctx: StepContext) -> None:
     from cancer_alliance.followup.cohort import write_cohort
 
@@ -191,6 +200,9 @@ STEPS: tuple[Step, ...] = (
     Step("fit_disclosure", "fit", _fit_disclosure, ("fit_screening_episode",)),
     Step("lung", "lung", _lung, ("lung_health_check", "tumour_registration")),
     Step("early_diagnosis", "early_diagnosis", _early_diagnosis, ("tumour_registration",)),
+    Step(
+        "early_diagnosis_disclosure", "early_diagnosis", _early_diagnosis_disclosure, ("tumour_registration",)
+    ),
     Step("followup_cohort", "followup", _followup_cohort, ("tumour_registration",)),
     Step("radiotherapy", "radiotherapy", _radiotherapy, ("radiotherapy_course", "linac", "cwt")),
 )

@@ -294,10 +294,11 @@ def _protect(
     policy: DisclosurePolicy,
     min_range: float | None,
     cell_of: Callable[[tuple[Key, str]], Key] = lambda figure: figure[0],
+    siblings: Callable[[Key, set[Key]], list[Key]] | None = None,
 ) -> Protection:
     """The loop of `protect` over any audit pair: `bounds` (fast) until it finds nothing, then `linear`
     (linear programming) to check; `table` gives the candidates (`_candidates`) around the cell
-    `cell_of` an exposed figure."""
+    `cell_of` an exposed figure, else `siblings` (cells linked to it outside `table`'s relations)."""
     if not policy.enabled:
         return Protection((), Audit(), 0)
     needed = policy.round_to - 1 if min_range is None else min_range
@@ -306,19 +307,23 @@ def _protect(
     while True:
         found = bounds(set(chosen))
         exposed = found.exposed(needed, policy.suppress_up_to)
-        added = _complements_for(table, [cell_of(f) for f in exposed], set(chosen), policy)
+        added = _complements_for(table, [cell_of(f) for f in exposed], set(chosen), policy, siblings)
         if not added:  # bounds consistency may miss a narrowing: linear programming checks
             check = linear(set(chosen))
             solves += check.solves
             missed = check.exposed(needed, policy.suppress_up_to)
-            added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy)
+            added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy, siblings)
             if not added:  # protected, or nothing left to withhold around what is still exposed
                 return Protection(tuple(chosen), found, solves, tuple(dict.fromkeys([*exposed, *missed])))
         chosen += added
 
 
 def _complements_for(
-    table: Table, exposed: Sequence[Key], chosen: set[Key], policy: DisclosurePolicy
+    table: Table,
+    exposed: Sequence[Key],
+    chosen: set[Key],
+    policy: DisclosurePolicy,
+    siblings: Callable[[Key, set[Key]], list[Key]] | None = None,
 ) -> list[Key]:
     """One pass: a complement for each cell with an exposed figure, in order, skipping a cell that is a
     part of a total already given a complement in this pass (that complement may be enough; the next
@@ -329,9 +334,11 @@ def _complements_for(
         mine = {i for i, r in enumerate(table.relations) if key in r.parts or r.total == key}
         if mine & touched:
             continue
-        candidates = _candidates(table, key, chosen | set(added), policy)
+        candidates = [c.key for c in _candidates(table, key, chosen | set(added), policy)]
+        if not candidates and siblings is not None:
+            candidates = siblings(key, chosen | set(added))
         if candidates:
-            pick = candidates[0].key
+            pick = candidates[0]
             added.append(pick)
             touched |= mine | {i for i, r in enumerate(table.relations) if pick in r.parts or r.total == pick}
     return added
@@ -734,11 +741,30 @@ def nested_verified_audit(table: Nested, complements: set[Key], policy: Disclosu
 
 
 def protect_nested(
-    table: Nested, policy: DisclosurePolicy | None = None, min_range: float | None = None
+    table: Nested,
+    policy: DisclosurePolicy | None = None,
+    min_range: float | None = None,
+    *,
+    own_row: bool = False,
 ) -> Protection:
     """`protect` for a `Nested` table: complements are single counts, (row key, count name), chosen
-    among the same count of the rows related to the exposed one (`_candidates`)."""
+    among the same count of the rows related to the exposed one (`_candidates`); with `own_row`, else
+    among the other counts of its own row, smallest first, for tables whose counts narrow each other
+    within a row (early diagnosis: stageable less staged leaves missing plus unstageable; bowel
+    screening's remaining exposed counts are sums of withheld parts, which no other count widens)."""
     policy = policy or DisclosurePolicy()
+    counts = {row.key: dict(zip(table.names, row.counts, strict=True)) for row in table.rows if row.shown}
+
+    def siblings(figure: Key, chosen: set[Key]) -> list[Key]:
+        key, name = figure
+        found = [(value, table.names.index(other)) for other, value in counts[key].items() if other != name]
+        usable = [
+            (value, j)
+            for value, j in found
+            if value > policy.suppress_up_to and (key, table.names[j]) not in chosen
+        ]
+        return [(key, table.names[j]) for _, j in sorted(usable)]
+
     return _protect(
         table.as_table(),
         lambda chosen: nested_audit(table, chosen, policy),
@@ -746,4 +772,5 @@ def protect_nested(
         policy,
         min_range,
         cell_of=lambda figure: figure,
+        siblings=siblings if own_row else None,
     )

@@ -643,7 +643,8 @@ def lake_early_diagnosis(results: Results, viewer: Viewer, kind: str, code: str)
     """An alliance's or trust's early diagnosis computed from the registrations in the lake
     (`early_diagnosis.results_files`): counts, shares with intervals and the diagnosis period; for the
     public, counts under disclosure control with the shares recomputed from them. None when the lake
-    had no registration for it (or the results have not been computed)."""
+    had no registration for it (or the results have not been computed). The public also gets the
+    refresh's complements withheld (`early_diagnosis.published.public_metrics`, docs/decisions/0056)."""
     try:
         table = results.table(f"early_diagnosis_{kind}")
     except ResultsMissing:
@@ -653,10 +654,25 @@ def lake_early_diagnosis(results: Results, viewer: Viewer, kind: str, code: str)
         return None
     policy = policy_for(viewer)
     if policy is not None:
-        rows = early_published.as_seen(
-            rows.drop(columns=[c for c in METRIC_COLUMNS if c in rows.columns]), policy
-        )
+        counts = rows.drop(columns=[c for c in METRIC_COLUMNS if c in rows.columns])
+        rows = early_published.public_metrics(counts, policy, lake_early_withheld(results), kind)
     return rows.iloc[0].to_dict()
+
+
+def lake_early_withheld(results: Results) -> pd.DataFrame:
+    """The lake's early diagnosis complements decided by the refresh (`early_diagnosis_withheld`); for
+    results written before that file existed, decided now from the public tables (once per file)."""
+    try:
+        return results.table("early_diagnosis_withheld")
+    except ResultsMissing:
+        return results.table_derived(
+            "early_diagnosis_alliance",
+            "complements",
+            lambda _: early_published.complements(
+                {name: results.table(name) for name, _ in early_published.PUBLIC_TABLES.values()},
+                early_published.trust_mappings(),
+            ),
+        )
 
 
 def early_stage_overview(viewer: Viewer) -> pd.DataFrame:

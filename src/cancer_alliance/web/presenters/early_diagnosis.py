@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.early_diagnosis.definitions import ambitions
-from cancer_alliance.web.presenters.formatting import count, format_date, is_missing, percent
+from cancer_alliance.web.presenters.formatting import WITHHELD, count, format_date, is_missing, percent
 
 #: The map's early-diagnosis metric (beside the CWT standards of `performance.HEADLINE_STANDARDS`).
 EARLY_STAGE = "early_stage"
@@ -117,20 +117,31 @@ LAKE_SOURCE = "tumour registrations imported into this platform"
 
 def lake_values(row: dict[str, Any] | None) -> dict[str, str] | None:
     """Display values of an organisation's early diagnosis from the lake (`queries.lake_early_diagnosis`
-    row): each share with its counts and interval, and the diagnosis period it covers."""
+    row): each share with its counts and interval, and the diagnosis period it covers; a withheld count,
+    and a share that needs one, as `[c]`."""
     if row is None:
         return None
+
+    def withheld(*names: str) -> bool:
+        return any(row.get(f"{name}_suppressed", False) for name in names)
+
+    def shown(name: str) -> str:
+        return WITHHELD if withheld(name) else count(row[name])
+
+    def share(column: str, *names: str) -> str:
+        return WITHHELD if withheld(*names) else percent(row[column])
+
     return {
         "source": LAKE_SOURCE,
         "period": f"{format_date(row['diagnosed_from'])} to {format_date(row['diagnosed_to'])}",
-        "registrations": count(row["registrations"]),
-        "early_stage": percent(row["early_stage_proportion"]),
-        "early": count(row["stage_early"]),
-        "staged": count(row["stage_staged"]),
+        "registrations": shown("registrations"),
+        "early_stage": share("early_stage_proportion", "stage_early", "stage_staged"),
+        "early": shown("stage_early"),
+        "staged": shown("stage_staged"),
         "interval": interval(row["early_stage_lower_95"], row["early_stage_upper_95"]),
-        "completeness": percent(row["stage_completeness"]),
-        "emergency": percent(row["emergency_proportion"]),
-        "emergency_count": count(row["emergency"]),
-        "route_known": count(row["route_known"]),
+        "completeness": share("stage_completeness", "stage_staged", "stage_missing"),
+        "emergency": share("emergency_proportion", "emergency", "route_known"),
+        "emergency_count": shown("emergency"),
+        "route_known": shown("route_known"),
         "emergency_interval": interval(row["emergency_lower_95"], row["emergency_upper_95"]),
     }
