@@ -49,8 +49,7 @@ def _timed(label: str, action, megabytes) -> float:
 def _server_process() -> Iterator[str]:
     """moto's S3 server in a process of its own (in this one it would share Python's lock with the
     uploads it serves), with the tests' bucket; yields its `host:port`."""
-    import pyarrow.fs as pafs
-    from tests.object_storage import BUCKET
+    from tests.object_storage import create_bucket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -62,17 +61,9 @@ def _server_process() -> Iterator[str]:
     )
     try:
         endpoint = f"127.0.0.1:{port}"
-        filesystem = pafs.S3FileSystem(
-            access_key="test",
-            secret_key="test",
-            endpoint_override=endpoint,
-            scheme="http",
-            region="eu-west-2",
-            allow_bucket_creation=True,
-        )
-        for _ in range(100):
+        for _ in range(100):  # until the server listens
             try:
-                filesystem.create_dir(BUCKET)
+                create_bucket(endpoint)
                 break
             except OSError:
                 time.sleep(0.1)

@@ -19,7 +19,6 @@ CREDENTIALS = {
 @contextmanager
 def s3_server() -> Iterator[str]:
     """Start the server on a free loopback port with one bucket; yield its `host:port`."""
-    import pyarrow.fs as pafs
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
@@ -28,18 +27,25 @@ def s3_server() -> Iterator[str]:
     host, port = server.get_host_and_port()
     endpoint = f"{host}:{port}"
     try:
-        filesystem = pafs.S3FileSystem(
-            access_key="test",
-            secret_key="test",
-            endpoint_override=endpoint,
-            scheme="http",
-            region="eu-west-2",
-            allow_bucket_creation=True,
-        )
-        filesystem.create_dir(BUCKET)
+        create_bucket(endpoint)
         yield endpoint
     finally:
         server.stop()
+
+
+def create_bucket(endpoint: str) -> None:
+    """Make the test bucket on the server at `endpoint`."""
+    import pyarrow.fs as pafs
+
+    filesystem = pafs.S3FileSystem(
+        access_key="test",
+        secret_key="test",
+        endpoint_override=endpoint,
+        scheme="http",
+        region="eu-west-2",
+        allow_bucket_creation=True,
+    )
+    filesystem.create_dir(BUCKET)
 
 
 def s3_uri(endpoint: str, prefix: str) -> str:
