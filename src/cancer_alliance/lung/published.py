@@ -14,7 +14,7 @@ import pandas as pd
 
 from cancer_alliance.lung.programme import COUNT_COLUMNS
 from cancer_alliance.lung.programme_files import metrics
-from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 
 
 def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
@@ -28,3 +28,13 @@ def as_seen(counts: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFra
     if policy is None or not policy.enabled:
         return metrics(counts)
     return publish_programme_metrics(counts, policy)
+
+
+def published_targeting(targeting: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+    """The CCG targeting as a viewer under `policy` sees it. Ranked by the early-stage proxy, the share
+    is worked out from the published stage counts (withheld where one is): the exact share of a few
+    registrations gives its counts away (1 of 3 is 33.3%). Survival is a published statistic already."""
+    if policy is None or not policy.enabled or "stage_staged" not in targeting:
+        return targeting
+    share = Rate("lung_early_stage_share", "stage_early", "stage_staged")
+    return publish(targeting, ["stage_early", "stage_staged"], [share], policy)

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.lung.programme_files import RESULTS
-from cancer_alliance.lung.published import as_seen
+from cancer_alliance.lung.published import as_seen, published_targeting
 from cancer_alliance.web.queries import policy_for
 
 
@@ -16,5 +16,5 @@ def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
     for the public, counts pass disclosure control and every rate is recomputed from the published counts)."""
     frame = ctx.results.table(RESULTS[name])  # the Results cache (mtime-checked)
     if name == "targeting":
-        return frame
+        return published_targeting(frame, policy_for(viewer))
     return as_seen(frame, policy_for(viewer))
