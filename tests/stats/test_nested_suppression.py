@@ -97,9 +97,10 @@ LEAK = fit_like(
 )
 
 
-def milp_ranges(table: Nested, chosen: set, figures) -> dict:
+def milp_ranges(table: Nested, chosen: set, figures, *, integral: bool = True) -> dict:
     """The integer range of each of `figures` ((row key, count name) pairs) by HiGHS's branch and bound
-    over the groups of people."""
+    over the groups of people (`integral=False`: the linear programme, which these tests find equal
+    on tables of these shapes, in less time)."""
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
     g = 1 + max(q for groups in (*table.groups, *table.partitions) for q in groups)
@@ -136,7 +137,10 @@ def milp_ranges(table: Nested, chosen: set, figures) -> dict:
         ends = []
         for sign in (1, -1):
             solved = milp(
-                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
+                sign * objective,
+                constraints=constraint,
+                integrality=np.full(n, int(integral)),
+                bounds=Bounds(0, np.inf),
             )
             ends.append(math.inf * -sign if solved.status == 3 or solved.fun is None else sign * solved.fun)
         found[(key, name)] = (ends[0], ends[1])
