@@ -7,10 +7,12 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 import pytest
 from tests.web.conftest import csrf_token
 
 from cancer_alliance.lung.models import risk
+from cancer_alliance.stats.disclosure import publish
 from cancer_alliance.web.presenters.lung import calculate, parse_form
 
 pytestmark = pytest.mark.web
@@ -172,3 +174,24 @@ def test_the_lung_api_gives_the_dashboard_tables_as_json_and_csv(client):
     targeting = client.get("/api/lung/targeting").json()["rows"]
     assert targeting[0]["ccg_code"] == "E38000015" and targeting[0]["chosen"] is True
     assert "stage_early" not in targeting[0] and targeting[0]["basis"] == "early_stage_proxy"
+
+
+def test_the_public_early_stage_share_comes_from_the_published_stage_counts(client, signed_in):
+    """The targeting proxy (share of lung cancers at stage 1 or 2) for the public is worked out from
+    the published counts, withheld where one is: the exact share of a few registrations gives its
+    counts away (docs/decisions/0035; issue 22)."""
+    public = {r["ccg_code"]: r for r in client.get("/api/lung/targeting").json()["rows"]}
+    exact = {r["ccg_code"]: r for r in signed_in("east").get("/api/lung/targeting").json()["rows"]}
+    assert public.keys() == exact.keys()
+    withheld = 0
+    for code, row in exact.items():
+        counts = publish(pd.DataFrame([row]), ["stage_early", "stage_staged"]).iloc[0]
+        early, staged = counts["stage_early"], counts["stage_staged"]
+        share = public[code]["lung_early_stage_share"]
+        if pd.isna(early) or pd.isna(staged) or staged == 0:
+            assert share is None, code
+            withheld += 1
+        else:
+            assert share == pytest.approx(early / staged), code
+        assert public[code]["rank"] == row["rank"] and public[code]["chosen"] == row["chosen"]
+    assert withheld > 0  # the test home has CCGs with few staged lung cancers

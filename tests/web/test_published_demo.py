@@ -7,8 +7,9 @@ England) is read for two standards, month by month, as a signed-out visitor. A w
 month, linear programming over every figure read (`exact_audit`: HiGHS through SciPy's `linprog`, the
 ranges of a network flow are whole numbers) finds each withheld count's range, which must be at least
 4 wide for a small count and more than one value for any other, except where the refresh reports that
-nothing more could be withheld. The same for bowel screening: each alliance's public tables (its row,
-its CCGs, its months; docs/decisions/0054) read through the API and audited by an integer programme.
+nothing more could be withheld. The same for bowel screening (each alliance, its CCGs, its months) and
+lung health checks (each alliance, its CCGs; docs/decisions/0054), read through the API and audited by
+linear programming over the reader's groups of people.
 """
 
 from __future__ import annotations
@@ -124,8 +125,8 @@ def test_no_withheld_count_of_the_public_tables_can_be_narrowed_by_differencing(
 def test_no_withheld_bowel_screening_count_can_be_narrowed_by_differencing(demo_home):
     """Each alliance's public bowel screening tables (its row, its CCGs, its months; docs/decisions/0054)
     read through the API as a signed-out visitor: every count is the primary control's figure or
-    withheld, the counts withheld though not small are the refresh's complements, and an integer
-    programme over the figures read leaves every withheld count a range (at least 4 wide when small)."""
+    withheld, the counts withheld though not small are the refresh's complements, and linear
+    programming over the figures read leaves every withheld count a range (at least 4 wide when small)."""
     from tests.stats.test_nested_suppression import milp_ranges
 
     from cancer_alliance.fit import published as fit_published
@@ -170,7 +171,7 @@ def test_no_withheld_bowel_screening_count_can_be_narrowed_by_differencing(demo_
         }
         left = set(protect_nested(table, POLICY).exposed)  # nothing more could be withheld around these
         withheld = {f: v for f, v in nested_withheld(table, seen, POLICY).items() if f not in left}
-        for (key, name), (low, high) in milp_ranges(table, seen, withheld).items():
+        for (key, name), (low, high) in milp_ranges(table, seen, withheld, integral=False).items():
             checked += 1
             needed = POLICY.round_to - 1 if small(withheld[(key, name)], POLICY) else 1
             assert high - low >= needed, (alliance, key, name, low, high)
@@ -229,4 +230,52 @@ def test_no_early_diagnosis_count_from_the_lake_can_be_narrowed_by_differencing(
             needed = POLICY.round_to - 1 if small(truth[figure], POLICY) else 1
             assert ends[1] - ends[0] >= needed, (figure, truth[figure], ends)
             checked += 1
+    assert checked > 100  # the demo has many small counts
+
+
+def test_no_withheld_lung_health_check_count_can_be_narrowed_by_differencing(demo_home):
+    """Each alliance's public lung health check tables (its row and its CCGs' rows, the journey counts
+    as six splits of the attended and the invitations apart; docs/decisions/0054) read through the API
+    as a signed-out visitor, audited as the bowel screening tables are. Both use the linear programme
+    over the reader's groups of people (tests/stats/test_nested_suppression.py finds it equal to the
+    integer programme on these shapes)."""
+    from tests.stats.test_nested_suppression import milp_ranges
+
+    from cancer_alliance.lung import published as lung_published
+    from cancer_alliance.stats.secondary_suppression import nested_withheld, protect_nested
+
+    results = (demo_home / "results").resolve()
+    exact = {
+        name: pd.read_parquet(catalogue.path(results, name))
+        for name, _ in lung_published.PUBLIC_TABLES.values()
+    }
+    refresh = pd.read_parquet(catalogue.path(results, "lung_withheld"))
+    pd.testing.assert_frame_equal(lung_published.complements(exact), refresh, check_dtype=False)
+    client = TestClient(
+        create_app(WebSettings(home=demo_home, secret_key="test-secret", node_modules=find_node_modules()))
+    )
+    shown = {}
+    for level in ("alliance", "ccg"):
+        response = client.get("/api/lung/programme", params={"by": level})
+        assert response.status_code == 200, response.text
+        for row in response.json()["rows"]:
+            shown |= {((level, row[level]), name): value for name, value in row.items()}
+    chosen = set(zip(refresh["level"], refresh["code"], refresh["count"], strict=True))
+    checked = 0
+    for _, table in lung_published.public_tables(exact):
+        seen = set()
+        for row in table.rows:
+            for name, value in zip(table.names, row.counts, strict=True):
+                figure = shown[(row.key, name)]
+                if figure is None and not small(value, POLICY):
+                    seen.add((row.key, name))
+                    assert (*row.key, name) in chosen
+                elif figure is not None:
+                    assert figure == shown_value(value, False, POLICY), (row.key, name)
+        left = set(protect_nested(table, POLICY).exposed)  # nothing more could be withheld around these
+        withheld = {f: v for f, v in nested_withheld(table, seen, POLICY).items() if f not in left}
+        for (key, name), (low, high) in milp_ranges(table, seen, withheld, integral=False).items():
+            checked += 1
+            needed = POLICY.round_to - 1 if small(withheld[(key, name)], POLICY) else 1
+            assert high - low >= needed, (key, name, low, high)
     assert checked > 100  # the demo has many small counts

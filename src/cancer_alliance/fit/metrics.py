@@ -20,7 +20,7 @@ import pandas as pd
 
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.fit.settings import DEFAULT_SETTINGS, FitSettings, standards
-from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy, publish, withhold
 from cancer_alliance.stats.intervals import wilson
 
 #: (rate, numerator, denominator, scale): fractions 0..1, detection per 1,000 screened.
@@ -81,10 +81,7 @@ def publish_metrics(
     per count: secondary suppression, `fit.published.complements`) are withheld as well."""
     published = publish(counts, list(COUNT_COLUMNS), policy=policy)
     if complements is not None:
-        for name in COUNT_COLUMNS:
-            hit = complements[name] & (counts[name] != 0)
-            published[name] = published[name].where(~hit)
-            published.loc[hit, f"{name}_suppressed"] = True
+        published = withhold(published, counts, complements)
     published = metrics(published)
     if "median_days_result_to_test" in published:
         withheld = published["investigated"].isna() | (published["investigated"] == 0)

@@ -17,7 +17,7 @@ import pandas as pd
 from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish
 from cancer_alliance.stats.periods import complete_months
 from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
@@ -187,11 +187,7 @@ def withheld_counts(frame: pd.DataFrame, withheld: pd.DataFrame, level: str) -> 
     codes = frame[column].map(code_text) if column else pd.Series("", index=frame.index)
     keys = list(zip(frame["alliance_code"], codes, strict=True))
     marked = set(zip(chosen["alliance_code"], chosen["code"], chosen["count"], strict=True))
-    return pd.DataFrame(
-        {name: [(*key, name) in marked for key in keys] for name in COUNT_COLUMNS},
-        index=frame.index,
-        dtype=bool,
-    )
+    return marked_counts(keys, marked, COUNT_COLUMNS, frame.index)
 
 
 def public_metrics(

@@ -39,6 +39,10 @@ COUNT_COLUMNS = (
     "cessation_referrals",
 )
 
+#: Columns of the public tables' complements (`lung.published.complements`, the results file
+#: `lung_withheld`; here, beside the counts, as the results catalogue reads both).
+WITHHELD_COLUMNS = ("alliance", "level", "code", "count")
+
 GROUPS: dict[str, Callable[[Any], Any]] = {
     "alliance": lambda F: F.col("alliance_code"),
     "ccg": lambda F: F.col("ccg_code"),

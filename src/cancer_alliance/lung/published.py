@@ -10,11 +10,16 @@ controlled only where there is one (a missing denominator stays "no data").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
-from cancer_alliance.lung.programme import COUNT_COLUMNS
+from cancer_alliance.lung.programme import COUNT_COLUMNS, WITHHELD_COLUMNS
 from cancer_alliance.lung.programme_files import metrics
-from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
+from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, protect_nested
 
 
 def publish_programme_metrics(counts: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
@@ -28,3 +33,132 @@ def as_seen(counts: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFra
     if policy is None or not policy.enabled:
         return metrics(counts)
     return publish_programme_metrics(counts, policy)
+
+
+def published_targeting(targeting: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+    """The CCG targeting as a viewer under `policy` sees it. Ranked by the early-stage proxy, the share
+    is worked out from the published stage counts (withheld where one is): the exact share of a few
+    registrations gives its counts away (1 of 3 is 33.3%). Survival is a published statistic already."""
+    if policy is None or not policy.enabled or "stage_staged" not in targeting:
+        return targeting
+    share = Rate("lung_early_stage_share", "stage_early", "stage_staged")
+    return publish(targeting, ["stage_early", "stage_staged"], [share], policy)
+
+
+# The public tables and their secondary suppression (docs/decisions/0054). A signed-out viewer gets two
+# fixed tables, programme to date: each alliance and each CCG; an alliance is the sum of its CCGs. The
+# journey counts split the same attended people in six independent ways (`lung.programme`,
+# `lung.eligibility`): assessment (not assessed, assessed and not eligible, eligible) crossed with the
+# scan (none, another result, indeterminate, positive), smoking, nodule follow-up, referral, cancer
+# (none, unstaged, late, early) and cessation referral. `invited` comes from another table: a table of
+# its own. The refresh (`lung_disclosure`) withholds counts as complements until no withheld count can
+# be narrowed by differencing an alliance and its CCGs.
+
+#: Public table level -> the results file it is read from and its code column.
+PUBLIC_TABLES: dict[str, tuple[str, str]] = {
+    "alliance": ("lung_programme_alliance", "alliance"),
+    "ccg": ("lung_programme_ccg", "ccg"),
+}
+_SCANNED = tuple(4 * a + s for a in range(3) for s in (1, 2, 3))
+#: The groups of people each count adds up (groups 0-11: assessment x scan, 4 x assessment + scan).
+GROUPS: dict[str, tuple[int, ...]] = {
+    "attended": tuple(range(12)),
+    "assessed": tuple(range(4, 12)),
+    "eligible": (8, 9, 10, 11),
+    "current_smokers": (12,),
+    "ldct_scans": _SCANNED,
+    "eligible_scanned": (9, 10, 11),
+    "findings": tuple(4 * a + s for a in range(3) for s in (2, 3)),
+    "indeterminate": (2, 6, 10),
+    "positive": (3, 7, 11),
+    "nodule_followups": (14,),
+    "referrals": (16,),
+    "cancers": (19, 20, 21),
+    "cancers_staged": (20, 21),
+    "cancers_early": (21,),
+    "cessation_referrals": (22,),
+}
+#: The other splits of the attended: smoking, nodule follow-up, referral, cancer, cessation referral.
+PARTITIONS = ((12, 13), (14, 15), (16, 17), (18, 19, 20, 21), (22, 23))
+
+
+def public_tables(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[str, Nested]]:
+    """Per alliance, the journey table and the invitations table (`stats.secondary_suppression.Nested`):
+    the alliance's row and its CCGs' rows, the alliance the sum of its CCGs where the counts add up."""
+    alliances = tables["lung_programme_alliance"]
+    ccgs = tables["lung_programme_ccg"]
+    by_alliance = dict(tuple(ccgs.groupby("alliance_code", sort=True)))
+    for alliance, row in alliances.set_index("alliance").sort_index().iterrows():
+        members = by_alliance.get(alliance, ccgs.iloc[:0])
+        for names, groups, partitions in (
+            (COUNT_COLUMNS, tuple(GROUPS[n] for n in COUNT_COLUMNS), PARTITIONS),
+            (("invited",), ((0,),), ()),
+        ):
+            if names == ("invited",) and (pd.isna(row["invited"]) or members["invited"].isna().any()):
+                continue  # no invitations: "no data", nothing to difference
+            top = Row(("alliance", alliance), tuple(float(row[n]) for n in names))
+            parts = tuple(
+                Row(("ccg", code), tuple(float(v) for v in values))
+                for code, values in zip(members["ccg"], members[list(names)].to_numpy(), strict=True)
+            )
+            adds_up = np.allclose(top.counts, np.sum([p.counts for p in parts], axis=0)) if parts else False
+            relations = (Relation(top.key, tuple(p.key for p in parts)),) if adds_up else ()
+            yield alliance, Nested(tuple(names), groups, (top, *parts), relations, partitions)
+
+
+def complements(tables: dict[str, pd.DataFrame], policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """The counts of the public tables withheld as complements (`WITHHELD_COLUMNS`), decided once per
+    refresh; empty when disclosure control is off."""
+    policy = policy or DisclosurePolicy()
+    rows = [
+        (alliance, level, code, count)
+        for alliance, table in public_tables(tables)
+        for (level, code), count in protect_nested(table, policy).complements
+    ]
+    return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
+        list(WITHHELD_COLUMNS), ignore_index=True
+    )
+
+
+def public_programme_metrics(
+    counts: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame | None, level: str
+) -> pd.DataFrame:
+    """Rows of the public table `level` as the viewer may see them: `as_seen`, and for the public the
+    refresh's complements withheld too, with every rate and interval that needs them."""
+    if policy is None or not policy.enabled or withheld is None:
+        return as_seen(counts, policy)
+    column = PUBLIC_TABLES[level][1]
+    chosen = withheld[withheld["level"] == level]
+    marked = marked_counts(
+        [(c,) for c in counts[column]],
+        set(zip(chosen["code"], chosen["count"], strict=True)),
+        [*COUNT_COLUMNS, "invited"],
+        counts.index,
+    )
+    present = [name for name in (*COUNT_COLUMNS, "invited") if counts[name].notna().any()]
+    return metrics(withhold(publish(counts, present, policy=policy), counts, marked[present]))
+
+
+def write_complements(folder: Path) -> pd.DataFrame:
+    """Decide the complements of the public tables in `folder` and write them as its `lung_withheld`
+    file (the refresh's `lung_disclosure` step)."""
+    from cancer_alliance.results import catalogue  # the catalogue imports this module
+
+    tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
+    chosen = complements(tables)
+    chosen.to_parquet(catalogue.path(folder, "lung_withheld"), index=False)
+    return chosen
+
+
+def read_complements(folder: Path) -> pd.DataFrame:
+    """The complements of the results in `folder`: the refresh's `lung_withheld` file, or, for results
+    written before it existed, decided now from the public tables."""
+    from cancer_alliance.results import catalogue
+
+    path = catalogue.path(folder, "lung_withheld")
+    if path.exists():
+        return pd.read_parquet(path)
+    tables = {name: catalogue.path(folder, name) for name, _ in PUBLIC_TABLES.values()}
+    if not all(p.exists() for p in tables.values()):
+        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
+    return complements({name: pd.read_parquet(p) for name, p in tables.items()})

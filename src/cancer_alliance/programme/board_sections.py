@@ -359,14 +359,15 @@ def page_month(month: str) -> str:
 def lung_health_checks(ctx: BoardContext) -> str | None:
     """The programme metrics of the alliance (journey counts published, rates with intervals from
     the published counts); the results have no month, so they are the programme to date."""
-    from cancer_alliance.lung.published import as_seen
+    from cancer_alliance.lung.published import public_programme_metrics, read_complements
     from cancer_alliance.web.presenters.lung import DASHBOARD_RATES, dashboard_rows
 
     frame = pd.read_parquet(result_path(results_dir(ctx.home), "lung_programme_alliance"))
     frame = frame[frame["alliance"] == ctx.alliance_code].reset_index(drop=True)
     if frame.empty:
         return None
-    row = dashboard_rows(as_seen(frame, ctx.policy), {}, "alliance")[0]
+    withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
+    row = dashboard_rows(public_programme_metrics(frame, ctx.policy, withheld, "alliance"), {}, "alliance")[0]
     table = pd.DataFrame(
         [
             {"measure": "Attended a lung health check", "value": row["attended"]},

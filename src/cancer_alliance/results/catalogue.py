@@ -25,6 +25,7 @@ from cancer_alliance.early_diagnosis.results_files import PERIOD_COLUMNS
 from cancer_alliance.early_diagnosis.results_files import RESULTS as EARLY_DIAGNOSIS_FILES
 from cancer_alliance.fit.published import WITHHELD_COLUMNS as FIT_WITHHELD_COLUMNS
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
+from cancer_alliance.lung.programme import WITHHELD_COLUMNS as LUNG_WITHHELD_COLUMNS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
 
@@ -341,6 +342,15 @@ _FILES: tuple[ResultFile, ...] = (
         "lung",
         "lung",
         ("alliance", *LUNG_COUNTS, "invited"),
+        Level.aggregate,
+        ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
+    ),
+    # The lung health checks' public tables' complementary suppressions (docs/decisions/0054).
+    ResultFile(
+        "lung_withheld",
+        "lung_disclosure",
+        "lung",
+        LUNG_WITHHELD_COLUMNS,
         Level.aggregate,
         ("lung_health_check", "lung_health_check_invitation", "tumour_registration"),
     ),

@@ -156,6 +156,14 @@ def _lung(ctx: StepContext) -> None:
     write_results(*(current_table(ctx.session, name) for name in tables), ctx.folder)
 
 
+def _lung_disclosure(ctx: StepContext) -> None:
+    """The lung health checks' public tables' complementary suppressions (`lung.published.complements`,
+    decision record 0054), decided once here for the public pages, the API and the board pack."""
+    from cancer_alliance.lung.published import write_complements
+
+    write_complements(ctx.folder)
+
+
 def _early_diagnosis(ctx: StepContext) -> None:
     from cancer_alliance.early_diagnosis.results_files import write_results
 
@@ -199,6 +207,7 @@ STEPS: tuple[Step, ...] = (
     Step("fit", "fit", _fit, ("fit_screening_episode",)),
     Step("fit_disclosure", "fit", _fit_disclosure, ("fit_screening_episode",)),
     Step("lung", "lung", _lung, ("lung_health_check", "tumour_registration")),
+    Step("lung_disclosure", "lung", _lung_disclosure, ("lung_health_check", "tumour_registration")),
     Step("early_diagnosis", "early_diagnosis", _early_diagnosis, ("tumour_registration",)),
     Step(
         "early_diagnosis_disclosure", "early_diagnosis", _early_diagnosis_disclosure, ("tumour_registration",)

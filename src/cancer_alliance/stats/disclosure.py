@@ -106,3 +106,23 @@ def publish(
         with np.errstate(invalid="ignore", divide="ignore"):
             result[rate.name] = np.where(denominator > 0, numerator / denominator * rate.scale, np.nan)
     return result
+
+
+def withhold(published: pd.DataFrame, raw: pd.DataFrame, marked: pd.DataFrame) -> pd.DataFrame:
+    """`published` (rows of `raw` after `publish`) with each count marked in `marked` (a boolean column
+    per count: the complements of secondary suppression, docs/decisions/0054) withheld too; a count of
+    0 stays shown."""
+    out = published.copy()
+    for name in marked.columns:
+        hit = marked[name] & (raw[name] != 0)
+        out[name] = out[name].where(~hit)
+        out.loc[hit, name + SUPPRESSED_SUFFIX] = True
+    return out
+
+
+def marked_counts(
+    keys: list[tuple], chosen: set[tuple], names: Sequence[str], index: pd.Index
+) -> pd.DataFrame:
+    """A boolean column per count of `names`: whether (*row key, count) is in `chosen`, for rows keyed
+    by `keys` (in the order of `index`)."""
+    return pd.DataFrame({n: [(*key, n) in chosen for key in keys] for n in names}, index=index, dtype=bool)

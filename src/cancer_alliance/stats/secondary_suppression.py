@@ -588,12 +588,15 @@ class Row:
 class Nested:
     """An independent table of rows with several counts: count j is the sum of the groups
     `groups[j]` (indices of the disjoint groups of people, each at least 0, that every row splits
-    into), and each relation holds for every count."""
+    into), and each relation holds for every count. When people split in several independent ways
+    (lung health checks: by scan result, by smoking, by cancer stage), each of `partitions` is
+    another split: its groups add up to the first count too."""
 
     names: tuple[str, ...]
     groups: tuple[tuple[int, ...], ...]
     rows: tuple[Row, ...]
     relations: tuple[Relation, ...]
+    partitions: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.groups) != len(self.names) or any(len(r.counts) != len(self.names) for r in self.rows):
@@ -618,7 +621,7 @@ class Nested:
     @property
     def width(self) -> int:
         """Variables per row in the bounds audit: its counts, then its groups."""
-        return len(self.names) + 1 + max(q for g in self.groups for q in g)
+        return len(self.names) + 1 + max(q for g in (*self.groups, *self.partitions) for q in g)
 
 
 def nested_withheld(
@@ -668,7 +671,7 @@ def nested_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy)
     low[:, :k], high[:, :k] = count_low, count_high
     totals, parts, of = [], [], []
     for i in range(len(rows)):
-        for j, groups in enumerate(table.groups):
+        for j, groups in [*enumerate(table.groups), *((0, p) for p in table.partitions)]:
             of += [len(totals)] * len(groups)
             parts += [i * width + k + q for q in groups]
             totals.append(i * width + j)
@@ -718,6 +721,13 @@ def nested_verified_audit(table: Nested, complements: set[Key], policy: Disclosu
             entries += [(len(row_low), i * g + q, 1.0) for q in groups]
             row_low.append(count_low[i, j])
             row_high.append(count_high[i, j])
+    for i in range(len(rows)):  # each other split of the people adds up to the first count
+        for partition in table.partitions:
+            r = len(row_low)
+            entries += [(r, i * g + q, 1.0) for q in partition]
+            entries += [(r, i * g + q, -1.0) for q in table.groups[0]]
+            row_low.append(0.0)
+            row_high.append(0.0)
     for relation in table.relations:
         for q in range(g):
             r = len(row_low)

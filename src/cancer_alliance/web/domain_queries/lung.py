@@ -7,7 +7,13 @@ from typing import Any
 import pandas as pd
 
 from cancer_alliance.lung.programme_files import RESULTS
-from cancer_alliance.lung.published import as_seen
+from cancer_alliance.lung.published import (
+    PUBLIC_TABLES,
+    complements,
+    public_programme_metrics,
+    published_targeting,
+)
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.queries import policy_for
 
 
@@ -15,6 +21,20 @@ def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
     """A lung results file (`alliance`, `ccg` or `targeting`) as the viewer may see it (`lung.published`:
     for the public, counts pass disclosure control and every rate is recomputed from the published counts)."""
     frame = ctx.results.table(RESULTS[name])  # the Results cache (mtime-checked)
+    policy = policy_for(viewer)
     if name == "targeting":
-        return frame
-    return as_seen(frame, policy_for(viewer))
+        return published_targeting(frame, policy)
+    return public_programme_metrics(frame, policy, withheld_counts(ctx.results) if policy else None, name)
+
+
+def withheld_counts(results: Results) -> pd.DataFrame:
+    """The public tables' complements decided by the refresh (`lung_withheld`); for results written
+    before that file existed, decided now from the tables (once per results file)."""
+    try:
+        return results.table("lung_withheld")
+    except ResultsMissing:
+        return results.table_derived(
+            "lung_programme_ccg",
+            "complements",
+            lambda _: complements({name: results.table(name) for name, _ in PUBLIC_TABLES.values()}),
+        )

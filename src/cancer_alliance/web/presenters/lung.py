@@ -298,5 +298,5 @@ def targeting_map(
 
 
 def _ranked_value(basis: str, value: float) -> str:
-    """Survival is published in per cent; the proxy is a share."""
-    return f"{value:.1f}%" if basis == "survival" else percent(value)
+    """Survival is published in per cent; the proxy is a share ([c] where a count is withheld)."""
+    return f"{value:.1f}%" if basis == "survival" else percent(value) or WITHHELD
