@@ -30,6 +30,7 @@ from cancer_alliance.stats.secondary_suppression import (
     Relation,
     Row,
     code_text,
+    components,
     protect_nested,
 )
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
@@ -158,30 +159,7 @@ def public_tables(tables: dict[str, pd.DataFrame], mappings: Sequence[dict[str, 
         and {r.total for r in local} == alliances
     ):
         relations = local
-    return [Nested(COUNT_COLUMNS, GROUPS, part, linked) for part, linked in _components(rows, relations)]
-
-
-def _components(
-    rows: list[Row], relations: list[Relation]
-) -> list[tuple[tuple[Row, ...], tuple[Relation, ...]]]:
-    """The rows and relations of each set of rows linked by relations, in the order of `rows`."""
-    parent = {row.key: row.key for row in rows}
-
-    def root(key: tuple[str, str]) -> tuple[str, str]:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for relation in relations:
-        for part in relation.parts:
-            parent[root(part)] = root(relation.total)
-    found: dict[tuple[str, str], tuple[list[Row], list[Relation]]] = {}
-    for row in rows:
-        found.setdefault(root(row.key), ([], []))[0].append(row)
-    for relation in relations:
-        found[root(relation.total)][1].append(relation)
-    return [(tuple(part), tuple(linked)) for part, linked in found.values()]
+    return [Nested(COUNT_COLUMNS, GROUPS, part, linked) for part, linked in components(rows, relations)]
 
 
 def protection(table: Nested, policy: DisclosurePolicy | None = None) -> Protection:

@@ -80,8 +80,9 @@ def pathways(ctx: BoardContext) -> str | None:
         COMPLIANCE,
         COMPLIANCE_COUNTS,
         published,
+        published_compliance,
         published_steps,
-        with_intervals,
+        read_complements,
     )
     from cancer_alliance.web.presenters import pathways as present
 
@@ -95,7 +96,8 @@ def pathways(ctx: BoardContext) -> str | None:
     if compliance.empty:
         return None
     counts, rates = COMPLIANCE_COUNTS, (COMPLIANCE,)
-    compliance = with_intervals(published(compliance, ctx.policy, counts, rates))
+    withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
+    compliance = published_compliance(compliance, ctx.policy, withheld)
     steps = published_steps(mine("steps"), ctx.policy)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps
     trend = mine("trend")

@@ -26,6 +26,7 @@ from cancer_alliance.early_diagnosis.results_files import RESULTS as EARLY_DIAGN
 from cancer_alliance.fit.published import WITHHELD_COLUMNS as FIT_WITHHELD_COLUMNS
 from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.lung.programme import WITHHELD_COLUMNS as LUNG_WITHHELD_COLUMNS
+from cancer_alliance.pathways.published import WITHHELD_COLUMNS as PATHWAYS_WITHHELD_COLUMNS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
 
@@ -194,6 +195,15 @@ _FILES: tuple[ResultFile, ...] = (
         "pathways",
         "pathways",
         ("level", "code", "tumour", "milestone", "sequence", *_COMPLIANCE),
+        Level.aggregate,
+        ("pathway_event",),
+    ),
+    # The timed pathways' public compliance counts' complementary suppressions (docs/decisions/0057).
+    ResultFile(
+        "pathways_withheld",
+        "pathways_disclosure",
+        "pathways",
+        PATHWAYS_WITHHELD_COLUMNS,
         Level.aggregate,
         ("pathway_event",),
     ),

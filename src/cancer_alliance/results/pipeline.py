@@ -119,6 +119,15 @@ def _pathways(ctx: StepContext) -> None:
     write_results(current_table(ctx.session, "pathway_event"), ctx.as_of, ctx.folder)
 
 
+def _pathways_disclosure(ctx: StepContext) -> None:
+    """The timed pathways' public compliance counts' complementary suppressions
+    (`pathways.published.complements`, decision record 0057), decided once here for the pages, the API
+    and the board pack."""
+    from cancer_alliance.pathways.published import write_complements
+
+    write_complements(ctx.folder)
+
+
 def _ptl(ctx: StepContext) -> None:
     """The PTL at the as-of date of the lake's (already checked) records joined with each timed
     pathway's next milestone, written once."""
@@ -203,6 +212,7 @@ STEPS: tuple[Step, ...] = (
     Step("cwt_performance", "cwt", _cwt_performance, ("cwt",)),
     Step("cwt_disclosure", "cwt", _cwt_disclosure, ("cwt",)),
     Step("pathways", "pathways", _pathways, ("pathway_event",)),
+    Step("pathways_disclosure", "pathways", _pathways_disclosure, ("pathway_event",)),
     Step("ptl", "cwt", _ptl, ("cwt",)),
     Step("fit", "fit", _fit, ("fit_screening_episode",)),
     Step("fit_disclosure", "fit", _fit_disclosure, ("fit_screening_episode",)),

@@ -624,6 +624,30 @@ class Nested:
         return len(self.names) + 1 + max(q for g in (*self.groups, *self.partitions) for q in g)
 
 
+def components(
+    rows: list[Row], relations: list[Relation]
+) -> list[tuple[tuple[Row, ...], tuple[Relation, ...]]]:
+    """The rows and relations of each set of rows linked by relations, in the order of `rows`: the
+    independent tables a set of rows splits into (audited apart; Hundepool et al., 2012, chapter 4)."""
+    parent = {row.key: row.key for row in rows}
+
+    def root(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        for part in relation.parts:
+            parent[root(part)] = root(relation.total)
+    found: dict[Key, tuple[list[Row], list[Relation]]] = {}
+    for row in rows:
+        found.setdefault(root(row.key), ([], []))[0].append(row)
+    for relation in relations:
+        found[root(relation.total)][1].append(relation)
+    return [(tuple(part), tuple(linked)) for part, linked in found.values()]
+
+
 def nested_withheld(
     table: Nested, complements: set[Key], policy: DisclosurePolicy
 ) -> dict[tuple[Key, str], float]:

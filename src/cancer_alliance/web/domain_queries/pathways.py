@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cancer_alliance.pathways.published import (
     COMPLIANCE,
     COMPLIANCE_COUNTS,
+    complements,
     published,
+    published_compliance,
     published_steps,
-    with_intervals,
+    trust_mappings,
 )
-from cancer_alliance.results.reader import Results
+from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
 
@@ -24,7 +28,8 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
         return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
     policy = policy_for(viewer)
-    compliance = with_intervals(published(mine("compliance"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,)))
+    public = policy is not None and policy.enabled
+    compliance = published_compliance(mine("compliance"), policy, withheld(results) if public else None)
     steps = published_steps(mine("steps"), policy)
     trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
     column = "alliance_code" if level == "alliance" else "provider_code"
@@ -35,6 +40,17 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
     )
     bottleneck = published(bottleneck, policy, ("pathways",), ())
     return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
+
+
+def withheld(results: Results) -> pd.DataFrame:
+    """The compliance complements decided by the refresh (`pathways_withheld`); for results written
+    before that file existed, decided now from `pathway_compliance` (once per file)."""
+    try:
+        return results.table("pathways_withheld")
+    except ResultsMissing:
+        return results.table_derived(
+            "pathway_compliance", "complements", lambda frame: complements(frame, trust_mappings())
+        )
 
 
 def organisation_name(level: str, code: str) -> str | None:
