@@ -31,6 +31,7 @@ from cancer_alliance.stats.secondary_suppression import (
     Row,
     code_text,
     components,
+    holding,
     protect_nested,
 )
 from cancer_alliance.stats.spc import SpcOptions, spc, summary
@@ -146,11 +147,7 @@ def public_tables(tables: dict[str, pd.DataFrame], mappings: Sequence[dict[str, 
         if a
     ]
     sums[ENGLAND] = england
-    relations = [
-        r
-        for r in dict.fromkeys(candidates)
-        if r.parts and np.array_equal(sums[r.total], np.sum([sums[p] for p in r.parts], axis=0))
-    ]
+    relations = holding(candidates, sums)
     local = [r for r in relations if r.total != ENGLAND]
     covered = [p for r in local for p in r.parts]
     alliances = {("alliance", a) for a in codes["alliance"]}

@@ -20,6 +20,7 @@ from cancer_alliance.stats.secondary_suppression import (
     Row,
     code_text,
     components,
+    holding,
     protect_nested,
 )
 
@@ -100,11 +101,7 @@ def public_tables(compliance: pd.DataFrame, mappings: Sequence[dict[str, str]]) 
             for row in rows
             if row.key[0] == "alliance"
         ]
-        relations = [
-            r
-            for r in dict.fromkeys(candidates)
-            if r.parts and np.array_equal(sums[r.total], np.sum([sums[p] for p in r.parts], axis=0))
-        ]
+        relations = holding(candidates, sums)
         tables += [
             Nested(COMPLIANCE_COUNTS, GROUPS, rows, linked) for rows, linked in components(rows, relations)
         ]

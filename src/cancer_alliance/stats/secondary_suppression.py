@@ -624,6 +624,16 @@ class Nested:
         return len(self.names) + 1 + max(q for g in (*self.groups, *self.partitions) for q in g)
 
 
+def holding(candidates: Iterable[Relation], sums: dict[Key, np.ndarray]) -> list[Relation]:
+    """The distinct relations of `candidates` whose total is the sum of its parts in `sums` (each row's
+    counts): one that does not add up is no relation a reader can use either."""
+    return [
+        r
+        for r in dict.fromkeys(candidates)
+        if r.parts and np.array_equal(sums[r.total], np.sum([sums[p] for p in r.parts], axis=0))
+    ]
+
+
 def components(
     rows: list[Row], relations: list[Relation]
 ) -> list[tuple[tuple[Row, ...], tuple[Relation, ...]]]:
