@@ -9,16 +9,25 @@ and the board pack.
   a withheld count would narrow it). A requirement whose counts are withheld has status `withheld`.
 - Linac counts and ages are not about patients and are shown as they are.
 - Courses by month, technique or schedule are counts of patients' courses: controlled the same way.
+- A network's patient counts are the sums of its providers' (`compliance`), and both are public, so the
+  refresh (`radiotherapy_disclosure`, docs/decisions/0058) withholds further counts as complements until
+  no withheld count can be narrowed by differencing; `published_compliance` withholds them too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from cancer_alliance.radiotherapy.compliance import EPSILON
-from cancer_alliance.reference.radiotherapy_networks import requirements
+from cancer_alliance.reference.radiotherapy_networks import Membership, memberships, requirements
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.intervals import wilson
+from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
 
 #: Requirements counted from courses or CWT records (patients), by the start of their id.
 PATIENT_COUNTS = ("imrt_share", "hypofractionation_breast", "hypofractionation_prostate", "rt_31d_")
@@ -42,15 +51,140 @@ def _status(value: float, threshold: float, comparison: str | None) -> str:
     return "met" if meets else "not_met"
 
 
-def published_compliance(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+# The public table and its secondary suppression (docs/decisions/0058). A signed-out visitor reads each
+# patient-count requirement's numerator and denominator for every network (`/radiotherapy`) and every
+# provider (their pages, the API, the board pack), each under primary control, and knows a network's
+# counts are the sums of its providers' where they add up (the networks of service specification
+# B01/S/a). Each requirement is a table of its own: its numerator is within its denominator, so each
+# row splits into group 0 (counted in the numerator) and group 1 (the rest of the denominator).
+# Complements are decided once per refresh (Hundepool et al., *Statistical Disclosure Control*, 2012,
+# chapter 4; GSS, *Statistical Disclosure Control* guidance; NHS Digital, *Disclosure control
+# methodology for HES and ECDS*, 2018).
+
+#: The controlled counts of a compliance row and the disjoint groups each is the sum of.
+COUNTS = ("numerator", "denominator")
+GROUPS = ((0,), (0, 1))
+#: Columns of the complements file (`radiotherapy_withheld` in the results catalogue).
+WITHHELD_COLUMNS = ("requirement_id", "level", "code", "count")
+
+
+def public_tables(compliance: pd.DataFrame, members: Sequence[Membership]) -> dict[str, Nested]:
+    """Requirement id -> the `Nested` table of its patient counts in `compliance` (the
+    `radiotherapy_compliance` results), each network stated as the sum of the providers `members`
+    puts in it only where the counts add up: one that does not is no relation a reader can use."""
+    found: dict[str, Nested] = {}
+    patients = compliance[compliance["requirement_id"].map(is_patient_count)]
+    for requirement, rows in patients.groupby("requirement_id", sort=True):
+        sums = {
+            (level, code_text(code)): np.array([numerator, denominator], dtype=float)
+            for level, code, numerator, denominator in zip(
+                rows["level"], rows["code"], rows["numerator"], rows["denominator"], strict=True
+            )
+        }
+        candidates = _relations(members)
+        relations = tuple(
+            r
+            for r in sorted(candidates, key=lambda r: r.total)
+            if r.total in sums
+            and all(p in sums for p in r.parts)
+            and np.array_equal(
+                np.nan_to_num(sums[r.total]), np.sum([np.nan_to_num(sums[p]) for p in r.parts], axis=0)
+            )
+        )
+        table_rows = tuple(Row(key, tuple(float(x) for x in np.nan_to_num(v))) for key, v in sums.items())
+        found[str(requirement)] = Nested(COUNTS, GROUPS, table_rows, relations)
+    return found
+
+
+def _relations(members: Sequence[Membership]) -> set[Relation]:
+    """Each network as the sum of its providers on every day a membership starts or the day after one
+    ends (a reader may know any of these groupings), and over all of `members` too."""
+    days = {m.effective_from for m in members if m.effective_from} | {
+        m.effective_to + dt.timedelta(days=1) for m in members if m.effective_to
+    }
+    groupings = [list(members)] + [[m for m in members if m.in_force(day)] for day in sorted(days)]
+    found: set[Relation] = set()
+    for group in groupings:
+        networks: dict[str, set[tuple[str, str]]] = {}
+        for m in group:
+            networks.setdefault(m.network_code, set()).add(("provider", m.provider_code))
+        found |= {Relation(("network", n), tuple(sorted(parts))) for n, parts in networks.items()}
+    return found
+
+
+def complements(
+    compliance: pd.DataFrame, members: Sequence[Membership], policy: DisclosurePolicy | None = None
+) -> pd.DataFrame:
+    """The counts of the public compliance table withheld as complements (`WITHHELD_COLUMNS`), decided
+    once per refresh; empty when disclosure control is off."""
+    policy = policy or DisclosurePolicy()
+    rows = [
+        (requirement, level, code, count)
+        for requirement, table in public_tables(compliance, members).items()
+        for (level, code), count in protect_nested(table, policy, own_row=True).complements
+    ]
+    return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
+        list(WITHHELD_COLUMNS), ignore_index=True
+    )
+
+
+def write_complements(folder: Path) -> pd.DataFrame:
+    """Decide the complements of the compliance results in `folder` and write them as its
+    `radiotherapy_withheld` file (the refresh's `radiotherapy_disclosure` step)."""
+    from cancer_alliance.radiotherapy.results_files import RESULTS
+    from cancer_alliance.results import catalogue
+
+    chosen = complements(pd.read_parquet(catalogue.path(folder, RESULTS["compliance"])), memberships())
+    chosen.to_parquet(catalogue.path(folder, "radiotherapy_withheld"), index=False)
+    return chosen
+
+
+def read_complements(folder: Path) -> pd.DataFrame:
+    """The refresh's `radiotherapy_withheld` file in `folder`, or, for results written before it
+    existed, decided now from the compliance results."""
+    from cancer_alliance.radiotherapy.results_files import RESULTS
+    from cancer_alliance.results import catalogue
+
+    path = catalogue.path(folder, "radiotherapy_withheld")
+    if path.exists():
+        return pd.read_parquet(path)
+    source = catalogue.path(folder, RESULTS["compliance"])
+    if not source.exists():
+        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
+    return complements(pd.read_parquet(source), memberships())
+
+
+def published_compliance(
+    table: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame
+) -> pd.DataFrame:
     """Compliance rows (`radiotherapy_compliance` results) as the viewer under `policy` sees them
-    (None or disabled: exact), with `numerator_suppressed` and `denominator_suppressed` flags."""
+    (None or disabled: exact), with `numerator_suppressed` and `denominator_suppressed` flags; for the
+    public the refresh's complements (`withheld`, `complements`) are withheld too, and every value,
+    interval and status is worked out from what is left."""
     if policy is None or not policy.enabled or table.empty:
         return table
     patients = table["requirement_id"].map(is_patient_count)
     controlled = publish(
         table[patients], ["numerator", "denominator"], [Rate("value", "numerator", "denominator")], policy
     )
+    marked = set(
+        zip(withheld["requirement_id"], withheld["level"], withheld["code"], withheld["count"], strict=True)
+    )
+    for name in COUNTS:
+        hit = np.array(
+            [
+                (r, lv, code_text(c), name) in marked
+                for r, lv, c in zip(
+                    controlled["requirement_id"], controlled["level"], controlled["code"], strict=True
+                )
+            ],
+            dtype=bool,
+        )
+        hit &= controlled[name].fillna(0).to_numpy() != 0
+        controlled[name] = controlled[name].where(~hit)
+        controlled.loc[hit, f"{name}_suppressed"] = True
+    hidden = controlled["numerator"].isna() | controlled["denominator"].isna()
+    controlled["value"] = controlled["value"].where(~hidden)
     rate = controlled["ci_lower"].notna()  # rates with a denominator (`files.with_intervals`)
     lower, upper = wilson(controlled["numerator"].where(rate), controlled["denominator"].where(rate))
     controlled["ci_lower"], controlled["ci_upper"] = lower, upper

@@ -28,6 +28,7 @@ from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.lung.programme import WITHHELD_COLUMNS as LUNG_WITHHELD_COLUMNS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
+from cancer_alliance.radiotherapy.published import WITHHELD_COLUMNS as RADIOTHERAPY_WITHHELD_COLUMNS
 
 
 class Level(StrEnum):
@@ -413,6 +414,15 @@ _FILES: tuple[ResultFile, ...] = (
         "radiotherapy",
         "radiotherapy",
         COMPLIANCE_COLUMNS,
+        Level.aggregate,
+        ("radiotherapy_course", "linac", "cwt"),
+    ),
+    # The radiotherapy compliance public table's complementary suppressions (docs/decisions/0058).
+    ResultFile(
+        "radiotherapy_withheld",
+        "radiotherapy_disclosure",
+        "radiotherapy",
+        RADIOTHERAPY_WITHHELD_COLUMNS,
         Level.aggregate,
         ("radiotherapy_course", "linac", "cwt"),
     ),

@@ -28,6 +28,7 @@ from cancer_alliance.web.domain_queries.radiotherapy import (
     compliance_table,
     known,
     trust_name,
+    withheld_counts,
 )
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import radiotherapy as present
@@ -117,7 +118,9 @@ async def radiotherapy_index(request: Request, ctx: ContextDep, viewer: ViewerDe
     rows = []
     for network in networks():
         mine = published_compliance(
-            table[(table["level"] == "network") & (table["code"] == network.code)], policy_for(viewer)
+            table[(table["level"] == "network") & (table["code"] == network.code)],
+            policy_for(viewer),
+            withheld_counts(ctx.results),
         )
         lead = next(
             (m.provider_code for m in members if m.network_code == network.code and m.role == "lead"), None

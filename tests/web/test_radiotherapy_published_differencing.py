@@ -1,0 +1,168 @@
+"""No combination of the public radiotherapy compliance figures gives a withheld count away (issue 22,
+docs/decisions/0058).
+
+A signed-out visitor reads, through the real API, a network's compliance rows and its providers'
+(`/api/radiotherapy/networks/RTN01/compliance`, `/api/radiotherapy/providers/<code>/compliance`). They
+know that the network's counts are its providers' sums (`radiotherapy.compliance`), that a numerator is
+within its denominator, what each published figure's rounding allows and whether a `[c]` is small or
+a complement (granted). For each withheld count HiGHS as an integer programme (`scipy.optimize.milp`)
+over each provider's courses in the numerator and the rest of its denominator finds its range from the
+figures the API gave: at least 4 wide for a small count, more than one value for a complement, except
+where the refresh reports nothing more could be withheld. Sources: GSS *Statistical Disclosure
+Control* guidance; Hundepool et al., *Handbook on Statistical Disclosure Control* (linked tables, the
+audit by linear programming).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from cancer_alliance.radiotherapy import published
+from cancer_alliance.radiotherapy.files import COLUMNS
+from cancer_alliance.radiotherapy.results_files import META, RESULTS
+from cancer_alliance.reference.radiotherapy_networks import memberships
+from cancer_alliance.results import catalogue
+from cancer_alliance.stats.disclosure import DisclosurePolicy
+from cancer_alliance.stats.secondary_suppression import figure_range, protect_nested, small
+from cancer_alliance.web import WebSettings, create_app
+from cancer_alliance.web.settings import find_node_modules
+
+pytestmark = pytest.mark.web
+
+NETWORK = "RTN01"
+PROVIDERS = ("RTD", "RTR", "RNL")  # RTN01's providers on 2019-04-01 (reference data)
+REQUIREMENT = "imrt_share"
+POLICY = DisclosurePolicy()
+COUNTS = ("numerator", "denominator")
+#: Per provider: (courses by IMRT, other radical external-beam courses).
+PROVIDER = st.tuples(st.integers(0, 25), st.integers(0, 25))
+
+
+def truth_of(raw: dict[str, tuple[int, int]]) -> dict[tuple[str, str, str], float]:
+    """(level, code, count) -> the exact count: numerator = IMRT courses, denominator = all."""
+    rows = [("provider", p, raw[p]) for p in PROVIDERS]
+    rows.append(("network", NETWORK, tuple(sum(raw[p][i] for p in PROVIDERS) for i in (0, 1))))
+    found = {}
+    for level, code, (imrt, other) in rows:
+        found[(level, code, "numerator")] = float(imrt)
+        found[(level, code, "denominator")] = float(imrt + other)
+    return found
+
+
+def write_results(results: Path, raw: dict[str, tuple[int, int]], *, complements: bool) -> None:
+    """The compliance results as the refresh writes them, for one network of three providers, with
+    the complements (`complements=False`: none, to show the leak they stop)."""
+    truth = truth_of(raw)
+    rows = []
+    for level, code in [("network", NETWORK)] + [("provider", p) for p in PROVIDERS]:
+        numerator, denominator = truth[(level, code, "numerator")], truth[(level, code, "denominator")]
+        value = numerator / denominator if denominator else None
+        rows.append(
+            {"level": level, "code": code, "requirement_id": REQUIREMENT, "numerator": numerator,
+             "denominator": denominator, "value": value, "threshold": 0.5,
+             "status": "no_data" if value is None else "met" if value >= 0.5 else "not_met",
+             "ci_lower": 0.0 if value is not None else None, "ci_upper": 1.0 if value is not None else None}
+        )  # fmt: skip
+    pd.DataFrame(rows, columns=list(COLUMNS)).to_parquet(
+        catalogue.path(results, RESULTS["compliance"]), index=False
+    )
+    (results / META).write_text(json.dumps({"as_of": "2019-04-01"}) + "\n", encoding="utf-8")
+    if complements:
+        published.write_complements(results)
+    else:
+        pd.DataFrame(columns=list(published.WITHHELD_COLUMNS)).to_parquet(
+            catalogue.path(results, "radiotherapy_withheld"), index=False
+        )
+
+
+def read_public(home: Path) -> dict[tuple[str, str, str], float | None]:
+    """(level, code, count) -> the figure a signed-out visitor reads from the API (None: `[c]`)."""
+    client = TestClient(
+        create_app(WebSettings(home=home, secret_key="test-secret", node_modules=find_node_modules()))
+    )
+    found = {}
+    for kind, code in [("networks", NETWORK)] + [("providers", p) for p in PROVIDERS]:
+        response = client.get(f"/api/radiotherapy/{kind}/{code}/compliance")
+        assert response.status_code == 200, response.text
+        for row in response.json()["rows"]:
+            if row["requirement_id"] == REQUIREMENT:
+                for name in COUNTS:
+                    found[(row["level"], code, name)] = row[name]
+    return found
+
+
+def ranges(shown: dict, truth: dict) -> dict:
+    """Each withheld figure's integer range given every figure read. Variables: each provider's
+    courses in the numerator and the rest of its denominator."""
+    n = 2 * len(PROVIDERS)
+    rows, low, high = [], [], []
+    for level, code, name in shown:
+        a = np.zeros(n)
+        for i, provider in enumerate(PROVIDERS):
+            if level == "network" or code == provider:
+                a[2 * i] = 1
+                a[2 * i + 1] = name == "denominator"
+        value, exact = shown[(level, code, name)], truth[(level, code, name)]
+        lo, hi = figure_range(exact, value is None and not small(exact, POLICY), POLICY, 1.0)
+        rows.append(a)
+        low.append(lo)
+        high.append(hi)
+    constraint = LinearConstraint(np.array(rows), low, high)
+    found = {}
+    for figure, objective in zip(shown, rows, strict=True):
+        if shown[figure] is not None:
+            continue
+        ends = []
+        for sign in (1, -1):
+            solved = milp(
+                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
+            )
+            ends.append(math.inf * -sign if solved.status == 3 or solved.fun is None else sign * solved.fun)
+        found[figure] = (ends[0], ends[1])
+    return found
+
+
+def narrowed(home: Path, raw: dict[str, tuple[int, int]], *, complements: bool) -> list[str]:
+    results = (home / "results").resolve()
+    write_results(results, raw, complements=complements)
+    truth = truth_of(raw)
+    shown = read_public(home)
+    assert shown.keys() == truth.keys()
+    tables = published.public_tables(
+        pd.read_parquet(catalogue.path(results, RESULTS["compliance"])), memberships()
+    )
+    left = {(*key, name) for key, name in protect_nested(tables[REQUIREMENT], POLICY, own_row=True).exposed}
+    found = []
+    for figure, (low, high) in ranges(shown, truth).items():
+        needed = POLICY.round_to - 1 if small(truth[figure], POLICY) else 1
+        if high - low < needed and figure not in left:
+            found.append(f"{figure} = {truth[figure]:g}: {low:g} to {high:g}")
+    return found
+
+
+#: IMRT courses 13, 8 and 1, no others. The network's 22 is published as 20 (18 to 22), the providers'
+#: 13 and 8 as 15 (13 to 17) and 10 (8 to 12): the third provider's withheld 1 is pinned.
+LEAK = {"RTD": (13, 0), "RTR": (8, 0), "RNL": (1, 0)}
+
+
+def test_without_complements_a_visitor_pins_a_withheld_count(web_home):
+    found = narrowed(web_home, LEAK, complements=False)
+    assert "('provider', 'RNL', 'numerator') = 1: 1 to 1" in found
+    assert "('provider', 'RNL', 'denominator') = 1: 1 to 1" in found
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(raw=LEAK)
+@given(raw=st.fixed_dictionaries({p: PROVIDER for p in PROVIDERS}))
+def test_no_combination_of_public_figures_gives_a_withheld_count_away(web_home, raw):
+    assert narrowed(web_home, raw, complements=True) == []
