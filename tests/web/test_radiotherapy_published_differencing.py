@@ -2,7 +2,9 @@
 docs/decisions/0058).
 
 A signed-out visitor reads, through the real API, a network's compliance rows and its providers'
-(`/api/radiotherapy/networks/RTN01/compliance`, `/api/radiotherapy/providers/<code>/compliance`). They
+(`/api/radiotherapy/networks/RTN01/compliance`, `/api/radiotherapy/providers/<code>/compliance`), and
+through the real page query (`web.pages.radiotherapy.page_values`) the courses by month and technique
+of the network and of each provider (a provider with no row has no courses). They
 know that the network's counts are its providers' sums (`radiotherapy.compliance`), that a numerator is
 within its denominator, what each published figure's rounding allows and whether a `[c]` is small or
 a complement (granted). For each withheld count HiGHS as an integer programme (`scipy.optimize.milp`)
@@ -32,9 +34,12 @@ from cancer_alliance.radiotherapy.files import COLUMNS
 from cancer_alliance.radiotherapy.results_files import META, RESULTS
 from cancer_alliance.reference.radiotherapy_networks import memberships
 from cancer_alliance.results import catalogue
+from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.stats.secondary_suppression import figure_range, protect_nested, small
 from cancer_alliance.web import WebSettings, create_app
+from cancer_alliance.web.pages.radiotherapy import page_values
+from cancer_alliance.web.scope import Viewer
 from cancer_alliance.web.settings import find_node_modules
 
 pytestmark = pytest.mark.web
@@ -166,3 +171,92 @@ def test_without_complements_a_visitor_pins_a_withheld_count(web_home):
 @given(raw=st.fixed_dictionaries({p: PROVIDER for p in PROVIDERS}))
 def test_no_combination_of_public_figures_gives_a_withheld_count_away(web_home, raw):
     assert narrowed(web_home, raw, complements=True) == []
+
+
+# --- courses by month and technique -------------------------------------------------------------------
+
+MONTH = "2018-05"
+
+
+def write_courses(results: Path, raw: dict[str, int], *, complements: bool) -> None:
+    """One month's IMRT courses of the network's providers as the refresh writes them (a provider with
+    none has no row), with the course complements (`complements=False`: none)."""
+    rows = [
+        {"month": MONTH, "provider_code": p, "technique": "imrt", "courses": n} for p, n in raw.items() if n
+    ]
+    pd.DataFrame(rows, columns=["month", "provider_code", "technique", "courses"]).astype(
+        {"courses": "int64"}
+    ).to_parquet(catalogue.path(results, RESULTS["techniques"]), index=False)
+    pd.DataFrame(
+        columns=["month", "provider_code", "site", "prescribed_dose_gy", "fractions", "courses"]
+    ).to_parquet(catalogue.path(results, RESULTS["fractionation"]), index=False)
+    if complements:
+        published.write_complements(results)
+    else:
+        pd.DataFrame(columns=list(published.COURSES_WITHHELD_COLUMNS)).to_parquet(
+            catalogue.path(results, "radiotherapy_courses_withheld"), index=False
+        )
+
+
+def read_courses(home: Path) -> dict[tuple[str, str], float | None]:
+    """(level, code) -> the month's IMRT courses a signed-out visitor reads on its page (None: `[c]`,
+    0 when the page has no row)."""
+    reader = Results(home)
+    found: dict[tuple[str, str], float | None] = {}
+    for level, code in [("network", NETWORK)] + [("provider", p) for p in PROVIDERS]:
+        values = page_values(reader, Viewer(user_id=None), level, code)
+        assert values is not None
+        shown = [r["courses"] for r in values["techniques"] if r["category"] == "IMRT/VMAT"]
+        found[(level, code)] = (
+            float(shown[0].replace(",", "")) if shown and shown[0] else None if shown else 0.0
+        )
+    return found
+
+
+def course_leaks(home: Path, raw: dict[str, int], *, complements: bool) -> list[str]:
+    results = (home / "results").resolve()
+    write_courses(results, raw, complements=complements)
+    truth = {("provider", p): float(raw[p]) for p in PROVIDERS} | {
+        ("network", NETWORK): float(sum(raw.values()))
+    }
+    shown = read_courses(home)
+    assert all((shown[key] == 0) == (truth[key] == 0) for key in truth)  # a row for every count
+    n = len(PROVIDERS)
+    rows, low, high = [], [], []
+    for key, value in shown.items():
+        a = np.array([1.0 if key[0] == "network" or key[1] == p else 0.0 for p in PROVIDERS])
+        lo, hi = figure_range(truth[key], value is None and not small(truth[key], POLICY), POLICY, 1.0)
+        rows.append(a)
+        low.append(lo)
+        high.append(hi)
+    constraint = LinearConstraint(np.array(rows), low, high)
+    found = []
+    for (key, value), objective in zip(shown.items(), rows, strict=True):
+        if value is not None:
+            continue
+        ends = [
+            sign
+            * milp(
+                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
+            ).fun
+            for sign in (1, -1)
+        ]
+        needed = POLICY.round_to - 1 if small(truth[key], POLICY) else 1
+        if ends[1] - ends[0] < needed:
+            found.append(f"{key} = {truth[key]:g}: {ends[0]:g} to {ends[1]:g}")
+    return found
+
+
+#: The same shape as `LEAK`: IMRT courses in May 2018 of 13, 8 and 1.
+COURSE_LEAK = {"RTD": 13, "RTR": 8, "RNL": 1}
+
+
+def test_without_course_complements_a_visitor_pins_a_withheld_course_count(web_home):
+    assert course_leaks(web_home, COURSE_LEAK, complements=False) == ["('provider', 'RNL') = 1: 1 to 1"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(raw=COURSE_LEAK)
+@given(raw=st.fixed_dictionaries({p: st.integers(0, 25) for p in PROVIDERS}))
+def test_no_combination_of_course_counts_gives_a_withheld_count_away(web_home, raw):
+    assert course_leaks(web_home, raw, complements=True) == []

@@ -17,6 +17,7 @@ and the board pack.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,10 +25,22 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.radiotherapy.compliance import EPSILON
-from cancer_alliance.reference.radiotherapy_networks import Membership, memberships, requirements
+from cancer_alliance.reference.radiotherapy_networks import (
+    Membership,
+    memberships,
+    memberships_on,
+    requirements,
+)
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.intervals import wilson
-from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
+from cancer_alliance.stats.secondary_suppression import (
+    Nested,
+    Relation,
+    Row,
+    code_text,
+    protect_nested,
+    small,
+)
 
 #: Requirements counted from courses or CWT records (patients), by the start of their id.
 PATIENT_COUNTS = ("imrt_share", "hypofractionation_breast", "hypofractionation_prostate", "rt_31d_")
@@ -129,13 +142,18 @@ def complements(
 
 
 def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the compliance results in `folder` and write them as its
-    `radiotherapy_withheld` file (the refresh's `radiotherapy_disclosure` step)."""
-    from cancer_alliance.radiotherapy.results_files import RESULTS
+    """Decide the complements of the compliance results and the course mix in `folder` and write them
+    as its `radiotherapy_withheld` and `radiotherapy_courses_withheld` files (the refresh's
+    `radiotherapy_disclosure` step); the compliance ones are returned."""
+    from cancer_alliance.radiotherapy.results_files import META, RESULTS
     from cancer_alliance.results import catalogue
 
     chosen = complements(pd.read_parquet(catalogue.path(folder, RESULTS["compliance"])), memberships())
     chosen.to_parquet(catalogue.path(folder, "radiotherapy_withheld"), index=False)
+    day = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
+    mixes = {mix: pd.read_parquet(catalogue.path(folder, RESULTS[mix])) for mix in MIXES}
+    courses = course_complements(mixes, memberships_on(day))
+    courses.to_parquet(catalogue.path(folder, "radiotherapy_courses_withheld"), index=False)
     return chosen
 
 
@@ -200,8 +218,80 @@ def published_compliance(
     return pd.concat([rest, controlled]).sort_index()
 
 
-def published_courses(frame: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """Courses by month and category (`courses`) as the viewer under `policy` sees them."""
+def published_courses(
+    frame: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    withheld: pd.DataFrame,
+    mix: str,
+    level: str,
+    code: str,
+) -> pd.DataFrame:
+    """Courses by month and category (`courses`, `category`: `category_of` the mix's columns) of the
+    `level` `code` as the viewer under `policy` sees them, the refresh's complements of the mix
+    (`course_complements`) withheld too for the public."""
     if policy is None or not policy.enabled or frame.empty:
         return frame
-    return publish(frame, ["courses"], [], policy)
+    published = publish(frame, ["courses"], [], policy)
+    mine = withheld[(withheld["mix"] == mix) & (withheld["level"] == level) & (withheld["code"] == code)]
+    marked = set(zip(mine["month"], mine["category"], strict=True))
+    hit = np.array([key in marked for key in zip(frame["month"], frame["category"], strict=True)], dtype=bool)
+    hit &= frame["courses"].to_numpy() != 0
+    published["courses"] = published["courses"].where(~hit)
+    published.loc[hit, "courses_suppressed"] = True
+    return published
+
+
+# The course mix tables (docs/decisions/0058): each month and category (technique, or site, dose and
+# fractions) is a table of its own, a network's courses the sum of its providers' (the network page sums
+# them); a provider with no row has none, which the reader sees.
+
+#: Mix -> the results file's columns that make its category.
+MIXES: dict[str, tuple[str, ...]] = {
+    "techniques": ("technique",),
+    "fractionation": ("site", "prescribed_dose_gy", "fractions"),
+}
+#: Columns of the course complements file (`radiotherapy_courses_withheld` in the results catalogue).
+COURSES_WITHHELD_COLUMNS = ("mix", "month", "category", "level", "code")
+
+
+def category_of(frame: pd.DataFrame, mix: str) -> pd.Series:
+    """The category of each row of a mix results file, as one text."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    return frame[list(MIXES[mix])].astype(str).agg("|".join, axis=1)
+
+
+def course_tables(
+    frame: pd.DataFrame, mix: str, members: Sequence[Membership]
+) -> dict[tuple[str, str], Nested]:
+    """(month, category) -> the `Nested` table of its courses by provider and by network, a network
+    the sum of its providers in `members` (those on the as-of day: what the network page sums)."""
+    relations = sorted(_relations(members), key=lambda r: r.total)
+    providers = {p for r in relations for _, p in r.parts}
+    keyed = frame.assign(category=category_of(frame, mix))
+    found: dict[tuple[str, str], Nested] = {}
+    for (month, category), rows in keyed.groupby(["month", "category"], sort=True):
+        courses = dict(zip(rows["provider_code"], rows["courses"].astype(float), strict=True))
+        counts = {("provider", p): courses.get(p, 0.0) for p in sorted({*providers, *courses})}
+        counts |= {r.total: float(sum(counts[p] for p in r.parts)) for r in relations}
+        table_rows = tuple(Row(key, (value,)) for key, value in counts.items())
+        found[(str(month), str(category))] = Nested(("courses",), ((0,),), table_rows, tuple(relations))
+    return found
+
+
+def course_complements(
+    mixes: dict[str, pd.DataFrame], members: Sequence[Membership], policy: DisclosurePolicy | None = None
+) -> pd.DataFrame:
+    """The course counts of the public mix tables withheld as complements (`COURSES_WITHHELD_COLUMNS`;
+    `mixes`: mix name -> its results file)."""
+    policy = policy or DisclosurePolicy()
+    rows = [
+        (mix, month, category, level, code)
+        for mix, frame in mixes.items()
+        for (month, category), table in course_tables(frame, mix, members).items()
+        if any(small(row.counts[0], policy) for row in table.rows)
+        for ((level, code), _) in protect_nested(table, policy).complements
+    ]
+    return pd.DataFrame(rows, columns=list(COURSES_WITHHELD_COLUMNS)).sort_values(
+        list(COURSES_WITHHELD_COLUMNS), ignore_index=True
+    )

@@ -28,6 +28,7 @@ from cancer_alliance.lung.programme import COUNT_COLUMNS as LUNG_COUNTS
 from cancer_alliance.lung.programme import WITHHELD_COLUMNS as LUNG_WITHHELD_COLUMNS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
+from cancer_alliance.radiotherapy.published import COURSES_WITHHELD_COLUMNS as RADIOTHERAPY_COURSES_WITHHELD
 from cancer_alliance.radiotherapy.published import WITHHELD_COLUMNS as RADIOTHERAPY_WITHHELD_COLUMNS
 
 
@@ -417,7 +418,7 @@ _FILES: tuple[ResultFile, ...] = (
         Level.aggregate,
         ("radiotherapy_course", "linac", "cwt"),
     ),
-    # The radiotherapy compliance public table's complementary suppressions (docs/decisions/0058).
+    # The radiotherapy compliance and course mix public tables' complementary suppressions (0058).
     ResultFile(
         "radiotherapy_withheld",
         "radiotherapy_disclosure",
@@ -425,6 +426,14 @@ _FILES: tuple[ResultFile, ...] = (
         RADIOTHERAPY_WITHHELD_COLUMNS,
         Level.aggregate,
         ("radiotherapy_course", "linac", "cwt"),
+    ),
+    ResultFile(
+        "radiotherapy_courses_withheld",
+        "radiotherapy_disclosure",
+        "radiotherapy",
+        RADIOTHERAPY_COURSES_WITHHELD,
+        Level.aggregate,
+        ("radiotherapy_course",),
     ),
     ResultFile(
         "radiotherapy_linacs",

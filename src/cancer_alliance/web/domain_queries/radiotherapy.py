@@ -8,7 +8,12 @@ import json
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.radiotherapy.published import complements, published_compliance
+from cancer_alliance.radiotherapy.published import (
+    MIXES,
+    complements,
+    course_complements,
+    published_compliance,
+)
 from cancer_alliance.radiotherapy.results_files import META, RESULTS
 from cancer_alliance.reference.radiotherapy_networks import memberships, memberships_on, network_names
 from cancer_alliance.results.reader import Results, ResultsMissing
@@ -54,4 +59,19 @@ def withheld_counts(results: Results) -> pd.DataFrame:
     except ResultsMissing:
         return results.table_derived(
             RESULTS["compliance"], "complements", lambda table: complements(table, memberships())
+        )
+
+
+def course_withheld_counts(results: Results) -> pd.DataFrame:
+    """The course mix tables' complements decided by the refresh (`radiotherapy_courses_withheld`);
+    for results written before that file existed, decided now from the mix files (once per file)."""
+    try:
+        return results.table("radiotherapy_courses_withheld")
+    except ResultsMissing:
+        return results.table_derived(
+            RESULTS["techniques"],
+            "course complements",
+            lambda _: course_complements(
+                {mix: results.table(RESULTS[mix]) for mix in MIXES}, memberships_on(as_of(results))
+            ),
         )
