@@ -18,7 +18,6 @@ audit by linear programming).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import LinearConstraint
+from tests.integer_ranges import integer_range
 
 from cancer_alliance.radiotherapy import published
 from cancer_alliance.radiotherapy.files import COLUMNS
@@ -123,18 +123,11 @@ def ranges(shown: dict, truth: dict) -> dict:
         low.append(lo)
         high.append(hi)
     constraint = LinearConstraint(np.array(rows), low, high)
-    found = {}
-    for figure, objective in zip(shown, rows, strict=True):
-        if shown[figure] is not None:
-            continue
-        ends = []
-        for sign in (1, -1):
-            solved = milp(
-                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
-            )
-            ends.append(math.inf * -sign if solved.status == 3 or solved.fun is None else sign * solved.fun)
-        found[figure] = (ends[0], ends[1])
-    return found
+    return {
+        figure: integer_range(objective, constraint)
+        for figure, objective in zip(shown, rows, strict=True)
+        if shown[figure] is None
+    }
 
 
 def narrowed(home: Path, raw: dict[str, tuple[int, int]], *, complements: bool) -> list[str]:
@@ -221,7 +214,6 @@ def course_leaks(home: Path, raw: dict[str, int], *, complements: bool) -> list[
     }
     shown = read_courses(home)
     assert all((shown[key] == 0) == (truth[key] == 0) for key in truth)  # a row for every count
-    n = len(PROVIDERS)
     rows, low, high = [], [], []
     for key, value in shown.items():
         a = np.array([1.0 if key[0] == "network" or key[1] == p else 0.0 for p in PROVIDERS])
@@ -234,13 +226,7 @@ def course_leaks(home: Path, raw: dict[str, int], *, complements: bool) -> list[
     for (key, value), objective in zip(shown.items(), rows, strict=True):
         if value is not None:
             continue
-        ends = [
-            sign
-            * milp(
-                sign * objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, np.inf)
-            ).fun
-            for sign in (1, -1)
-        ]
+        ends = integer_range(objective, constraint)
         needed = POLICY.round_to - 1 if small(truth[key], POLICY) else 1
         if ends[1] - ends[0] < needed:
             found.append(f"{key} = {truth[key]:g}: {ends[0]:g} to {ends[1]:g}")

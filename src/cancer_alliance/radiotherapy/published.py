@@ -31,7 +31,7 @@ from cancer_alliance.reference.radiotherapy_networks import (
     memberships_on,
     requirements,
 )
-from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
+from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.stats.secondary_suppression import (
     Nested,
@@ -185,33 +185,24 @@ def published_compliance(
     controlled = publish(
         table[patients], ["numerator", "denominator"], [Rate("value", "numerator", "denominator")], policy
     )
-    marked = set(
+    chosen = set(
         zip(withheld["requirement_id"], withheld["level"], withheld["code"], withheld["count"], strict=True)
     )
-    for name in COUNTS:
-        hit = np.array(
-            [
-                (r, lv, code_text(c), name) in marked
-                for r, lv, c in zip(
-                    controlled["requirement_id"], controlled["level"], controlled["code"], strict=True
-                )
-            ],
-            dtype=bool,
-        )
-        hit &= controlled[name].fillna(0).to_numpy() != 0
-        controlled[name] = controlled[name].where(~hit)
-        controlled.loc[hit, f"{name}_suppressed"] = True
+    keys = list(
+        zip(controlled["requirement_id"], controlled["level"], controlled["code"].map(code_text), strict=True)
+    )
+    controlled = withhold(controlled, table[patients], marked_counts(keys, chosen, COUNTS, controlled.index))
     hidden = controlled["numerator"].isna() | controlled["denominator"].isna()
     controlled["value"] = controlled["value"].where(~hidden)
     rate = controlled["ci_lower"].notna()  # rates with a denominator (`files.with_intervals`)
     lower, upper = wilson(controlled["numerator"].where(rate), controlled["denominator"].where(rate))
     controlled["ci_lower"], controlled["ci_upper"] = lower, upper
     comparisons = {r.requirement_id: r.comparison for r in requirements()}
-    withheld = controlled["numerator_suppressed"] | controlled["denominator_suppressed"]
+    held = controlled["numerator_suppressed"] | controlled["denominator_suppressed"]
     controlled["status"] = [
         WITHHELD if hidden else _status(value, threshold, comparisons.get(requirement))
         for hidden, value, threshold, requirement in zip(
-            withheld, controlled["value"], controlled["threshold"], controlled["requirement_id"], strict=True
+            held, controlled["value"], controlled["threshold"], controlled["requirement_id"], strict=True
         )
     ]
     rest = table[~patients].assign(numerator_suppressed=False, denominator_suppressed=False)
@@ -233,12 +224,9 @@ def published_courses(
         return frame
     published = publish(frame, ["courses"], [], policy)
     mine = withheld[(withheld["mix"] == mix) & (withheld["level"] == level) & (withheld["code"] == code)]
-    marked = set(zip(mine["month"], mine["category"], strict=True))
-    hit = np.array([key in marked for key in zip(frame["month"], frame["category"], strict=True)], dtype=bool)
-    hit &= frame["courses"].to_numpy() != 0
-    published["courses"] = published["courses"].where(~hit)
-    published.loc[hit, "courses_suppressed"] = True
-    return published
+    chosen = set(zip(mine["month"], mine["category"], ["courses"] * len(mine), strict=True))
+    keys = list(zip(frame["month"], frame["category"], strict=True))
+    return withhold(published, frame, marked_counts(keys, chosen, ["courses"], frame.index))
 
 
 # The course mix tables (docs/decisions/0058): each month and category (technique, or site, dose and
