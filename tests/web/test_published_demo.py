@@ -27,7 +27,10 @@ from cancer_alliance.cli import commands  # noqa: F401  (registers the commands)
 from cancer_alliance.cwt.published import FINE, PUBLIC_TABLES, complements, public_tables
 from cancer_alliance.early_diagnosis import published as early
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS as EARLY_COUNTS
+from cancer_alliance.radiotherapy import published as radio
+from cancer_alliance.radiotherapy.results_files import RESULTS as RADIOTHERAPY_RESULTS
 from cancer_alliance.reference import provider_alliance
+from cancer_alliance.reference.radiotherapy_networks import memberships
 from cancer_alliance.results import catalogue
 from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
@@ -35,6 +38,7 @@ from cancer_alliance.stats.secondary_suppression import (
     exact_audit,
     figure_range,
     protect,
+    protect_nested,
     shown_value,
     small,
 )
@@ -279,3 +283,54 @@ def test_no_withheld_lung_health_check_count_can_be_narrowed_by_differencing(dem
             needed = POLICY.round_to - 1 if small(withheld[(key, name)], POLICY) else 1
             assert high - low >= needed, (key, name, low, high)
     assert checked > 100  # the demo has many small counts
+
+
+def test_no_withheld_radiotherapy_count_can_be_narrowed_by_differencing(demo_home):
+    """Radiotherapy compliance on the same demo (docs/decisions/0058): each network's and provider's
+    patient counts as the public API gives them, to a visitor who knows a network is the sum of its
+    providers and a numerator within its denominator; `milp` over each provider's numerator and the
+    rest of its denominator finds every withheld count's range."""
+    results = (demo_home / "results").resolve()
+    exact = pd.read_parquet(catalogue.path(results, RADIOTHERAPY_RESULTS["compliance"]))
+    refresh = pd.read_parquet(catalogue.path(results, "radiotherapy_withheld"))
+    pd.testing.assert_frame_equal(radio.complements(exact, memberships()), refresh, check_dtype=False)
+    client = TestClient(
+        create_app(WebSettings(home=demo_home, secret_key="test-secret", node_modules=find_node_modules()))
+    )
+    checked = 0
+    for requirement, table in radio.public_tables(exact, memberships()).items():
+        truth = {key: counts for key, counts in ((r.key, r.counts) for r in table.rows)}
+        left = set(protect_nested(table, POLICY, own_row=True).exposed)
+        for relation in table.relations:
+            keys = [relation.total, *relation.parts]
+            shown = {}
+            for level, code in keys:
+                kind = "networks" if level == "network" else "providers"
+                rows = client.get(f"/api/radiotherapy/{kind}/{code}/compliance").json()["rows"]
+                [row] = [r for r in rows if r["requirement_id"] == requirement]
+                shown |= {((level, code), name): row[name] for name in radio.COUNTS}
+            n = 2 * len(relation.parts)
+            matrix, low, high = [], [], []
+            for (key, name), value in shown.items():
+                a = np.zeros(n)
+                for i, part in enumerate(relation.parts):
+                    if key in (part, relation.total):
+                        a[2 * i] = 1
+                        a[2 * i + 1] = name == "denominator"
+                exact_value = truth[key][radio.COUNTS.index(name)]
+                lo, hi = figure_range(
+                    exact_value, value is None and not small(exact_value, POLICY), POLICY, 1.0
+                )
+                matrix.append(a)
+                low.append(lo)
+                high.append(hi)
+            constraint = LinearConstraint(np.array(matrix), low, high)
+            for (figure, value), a in zip(shown.items(), matrix, strict=True):
+                if value is not None or figure in left:
+                    continue
+                ends = integer_range(a, constraint)
+                exact_value = truth[figure[0]][radio.COUNTS.index(figure[1])]
+                needed = POLICY.round_to - 1 if small(exact_value, POLICY) else 1
+                assert ends[1] - ends[0] >= needed, (requirement, figure, exact_value, ends)
+                checked += 1
+    assert checked > 0  # the demo has small counts

@@ -397,7 +397,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     import json
 
     from cancer_alliance.radiotherapy.compliance import in_force
-    from cancer_alliance.radiotherapy.published import published_compliance
+    from cancer_alliance.radiotherapy.published import published_compliance, read_complements
     from cancer_alliance.radiotherapy.results_files import META, RESULTS
     from cancer_alliance.reference.organisations import provider_alliance, trusts
     from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names, requirements
@@ -408,6 +408,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
         return None
     as_of = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
     table = pd.read_parquet(result_path(folder, RESULTS["compliance"]))
+    withheld = read_complements(folder)
     mine = {t for t, a in provider_alliance("2018/19").items() if a == ctx.alliance_code}
     members = memberships_on(as_of)
     providers = sorted(set(table.loc[table["level"] == "provider", "code"]) & mine)
@@ -420,7 +421,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     for level, codes in (("network", nets), ("provider", providers)):
         for code in codes:
             rows = table[(table["level"] == level) & (table["code"] == code)].reset_index(drop=True)
-            shown = published_compliance(rows, ctx.policy)
+            shown = published_compliance(rows, ctx.policy, withheld)
             counts = present.status_counts(shown)
             summary.append(
                 {

@@ -29,6 +29,8 @@ from cancer_alliance.lung.programme import WITHHELD_COLUMNS as LUNG_WITHHELD_COL
 from cancer_alliance.pathways.published import WITHHELD_COLUMNS as PATHWAYS_WITHHELD_COLUMNS
 from cancer_alliance.pathways.results_files import NEXT_COLUMNS
 from cancer_alliance.radiotherapy.files import COLUMNS as COMPLIANCE_COLUMNS
+from cancer_alliance.radiotherapy.published import COURSES_WITHHELD_COLUMNS as RADIOTHERAPY_COURSES_WITHHELD
+from cancer_alliance.radiotherapy.published import WITHHELD_COLUMNS as RADIOTHERAPY_WITHHELD_COLUMNS
 
 
 class Level(StrEnum):
@@ -425,6 +427,23 @@ _FILES: tuple[ResultFile, ...] = (
         COMPLIANCE_COLUMNS,
         Level.aggregate,
         ("radiotherapy_course", "linac", "cwt"),
+    ),
+    # The radiotherapy compliance and course mix public tables' complementary suppressions (0058).
+    ResultFile(
+        "radiotherapy_withheld",
+        "radiotherapy_disclosure",
+        "radiotherapy",
+        RADIOTHERAPY_WITHHELD_COLUMNS,
+        Level.aggregate,
+        ("radiotherapy_course", "linac", "cwt"),
+    ),
+    ResultFile(
+        "radiotherapy_courses_withheld",
+        "radiotherapy_disclosure",
+        "radiotherapy",
+        RADIOTHERAPY_COURSES_WITHHELD,
+        Level.aggregate,
+        ("radiotherapy_course",),
     ),
     ResultFile(
         "radiotherapy_linacs",

@@ -205,6 +205,15 @@ def _radiotherapy(ctx: StepContext) -> None:
     write_results(courses, linacs, facts, ctx.folder, ctx.as_of + dt.timedelta(days=1))
 
 
+def _radiotherapy_disclosure(ctx: StepContext) -> None:
+    """The radiotherapy compliance public table's complementary suppressions
+    (`radiotherapy.published.complements`, decision record 0058), decided once here for the public
+    pages, the API and the board pack."""
+    from cancer_alliance.radiotherapy.published import write_complements
+
+    write_complements(ctx.folder)
+
+
 #: Every step in the order it runs.
 STEPS: tuple[Step, ...] = (
     Step("cwt_records", "cwt", _cwt_records, ("cwt",)),
@@ -224,6 +233,12 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("followup_cohort", "followup", _followup_cohort, ("tumour_registration",)),
     Step("radiotherapy", "radiotherapy", _radiotherapy, ("radiotherapy_course", "linac", "cwt")),
+    Step(
+        "radiotherapy_disclosure",
+        "radiotherapy",
+        _radiotherapy_disclosure,
+        ("radiotherapy_course", "linac", "cwt"),
+    ),
 )
 
 

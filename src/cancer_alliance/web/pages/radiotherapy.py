@@ -26,8 +26,10 @@ from cancer_alliance.web.domain_queries.radiotherapy import (
     RESULTS,
     as_of,
     compliance_table,
+    course_withheld_counts,
     known,
     trust_name,
+    withheld_counts,
 )
 from cancer_alliance.web.pages.common import render
 from cancer_alliance.web.presenters import radiotherapy as present
@@ -58,10 +60,18 @@ def _page_values(results: Results, viewer: Viewer, level: str, code: str, day: d
     replacement = next((r.parameter for r in chosen if r.requirement_id == "linac_replacement_due"), None)
     linac_rows = present.linac_rows(linacs)
     techniques = present.technique_table(
-        results.table(RESULTS["techniques"]).query("provider_code in @providers"), policy_for(viewer)
+        results.table(RESULTS["techniques"]).query("provider_code in @providers"),
+        policy_for(viewer),
+        course_withheld_counts(results),
+        level,
+        code,
     )
     fractionation = present.fractionation_table(
-        results.table(RESULTS["fractionation"]).query("provider_code in @providers"), policy_for(viewer)
+        results.table(RESULTS["fractionation"]).query("provider_code in @providers"),
+        policy_for(viewer),
+        course_withheld_counts(results),
+        level,
+        code,
     )
     name = network_names()[code] if level == "network" else trust_name(code)
     network = next((m.network_code for m in members if m.provider_code == code), None)
@@ -117,7 +127,9 @@ async def radiotherapy_index(request: Request, ctx: ContextDep, viewer: ViewerDe
     rows = []
     for network in networks():
         mine = published_compliance(
-            table[(table["level"] == "network") & (table["code"] == network.code)], policy_for(viewer)
+            table[(table["level"] == "network") & (table["code"] == network.code)],
+            policy_for(viewer),
+            withheld_counts(ctx.results),
         )
         lead = next(
             (m.provider_code for m in members if m.network_code == network.code and m.role == "lead"), None

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from cancer_alliance.radiotherapy.published import MIXES, category_of, published_courses
 from cancer_alliance.radiotherapy.published import WITHHELD as WITHHELD_STATUS
-from cancer_alliance.radiotherapy.published import published_courses
 from cancer_alliance.reference.radiotherapy_networks import Requirement
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.presenters.charts import NHS_BLUE, NHS_DARK_GREY, NHS_RED, SCHEMA
@@ -175,25 +175,34 @@ def linac_chart(rows: list[dict[str, str]], replacement_years: float | None, tit
     }
 
 
-def technique_table(mix: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """Courses by month and technique (summed over the providers given), as the viewer may see them."""
+def technique_table(
+    mix: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame, level: str, code: str
+) -> pd.DataFrame:
+    """Courses by month and technique (summed over the providers of the `level` `code`), as the viewer
+    may see them (`withheld`: the refresh's course complements)."""
     summed = mix.groupby(["month", "technique"], as_index=False)["courses"].sum()
-    summed["technique"] = summed["technique"].map(lambda t: TECHNIQUE_NAMES.get(t, t))
-    return published_courses(summed.sort_values(["month", "technique"]).reset_index(drop=True), policy)
+    summed["category"] = category_of(summed, "techniques")
+    shown = published_courses(summed, policy, withheld, "techniques", level, code)
+    shown["technique"] = shown["technique"].map(lambda t: TECHNIQUE_NAMES.get(t, t))
+    return shown.drop(columns="category").sort_values(["month", "technique"]).reset_index(drop=True)
 
 
-def fractionation_table(mix: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
+def fractionation_table(
+    mix: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame, level: str, code: str
+) -> pd.DataFrame:
     """Radical breast and prostate courses by month and schedule, as the viewer may see them."""
     if mix.empty:
         return pd.DataFrame(columns=["month", "schedule", "courses"])
-    frame = mix.assign(
-        schedule=[
-            f"{SITE_NAMES.get(s, s)} {d:g} Gy in {f}"
-            for s, d, f in zip(mix["site"], mix["prescribed_dose_gy"], mix["fractions"], strict=True)
-        ]
-    )
-    summed = frame.groupby(["month", "schedule"], as_index=False)["courses"].sum()
-    return published_courses(summed.sort_values(["month", "schedule"]).reset_index(drop=True), policy)
+    keys = ["month", *MIXES["fractionation"]]
+    summed = mix.groupby(keys, as_index=False)["courses"].sum()
+    summed["category"] = category_of(summed, "fractionation")
+    shown = published_courses(summed, policy, withheld, "fractionation", level, code)
+    shown["schedule"] = [
+        f"{SITE_NAMES.get(s, s)} {d:g} Gy in {f}"
+        for s, d, f in zip(shown["site"], shown["prescribed_dose_gy"], shown["fractions"], strict=True)
+    ]
+    frame = shown.drop(columns=["category", *MIXES["fractionation"]])
+    return frame.sort_values(["month", "schedule"]).reset_index(drop=True)
 
 
 def mix_rows(table: pd.DataFrame, category: str) -> list[dict[str, str]]:
