@@ -121,7 +121,7 @@ def write_results(results: Path, raw: Raw, *, complements: bool) -> None:
         none = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
         none.to_parquet(catalogue.path(results, "early_diagnosis_withheld"), index=False)
         return
-    published.write_complements(results)
+    published.COMPLEMENTS.write(results)
 
 
 def read_public(

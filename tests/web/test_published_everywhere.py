@@ -12,7 +12,7 @@ pack for random small counts (Hypothesis; issue 22, docs/decisions/0035 and 0042
    small constraint solver (bounds propagation and branching, below) asks whether the raw values
    allow it another value than the true one; they must. The public tables are fixed and monthly
    (docs/decisions/0051), so the public figures here are months of England, alliances, trusts and
-   cancer types, with the refresh's complements (`cwt.published.write_complements`).
+   cancer types, with the refresh's complements (`cwt.published.COMPLEMENTS`).
 
 Rates and intervals add nothing to the ranges because the routes are checked (1.) to give them from
 the published counts. Sources: NHS Digital's HES disclosure control (1-7 withheld, the rest rounded
@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from cancer_alliance.cwt import published
 from cancer_alliance.programme.board import BoardContext, board_pack, render_section, sections
-from cancer_alliance.reference import provider_alliance, standards
+from cancer_alliance.reference import standards
 from cancer_alliance.results import catalogue
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web import WebSettings, create_app
@@ -106,7 +106,7 @@ def write_series(
         summed["meets_threshold"] = (summed["performance"] >= threshold).where(summed["total"] > 0)
         summed.to_parquet(results / f"performance_{name}.parquet", index=False)
     if complements:
-        published.write_complements(results, provider_alliance("2018/19"))
+        published.COMPLEMENTS.write(results)
     else:
         empty = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
         empty.to_parquet(catalogue.path(results, "performance_withheld"), index=False)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cancer_alliance.results.complements import ComplementsFile
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, publish
 from cancer_alliance.stats.secondary_suppression import Cell, Relation, Table, code_text, protect
 from cancer_alliance.stats.spc import small_numbers
@@ -335,50 +335,19 @@ def withhold_complements(
     return out
 
 
-def write_complements(folder: Path, provider_alliance: dict[str, str], *, workers: int = 1) -> pd.DataFrame:
-    """Decide the complements of the public tables in `folder` and write them as its
-    `performance_withheld` file (the refresh's `cwt_disclosure` step)."""
+def _decide(folder: Path, *, workers: int = 1) -> pd.DataFrame:
+    """The complements of the public tables in `folder`, over the 2018/19 alliances the pages show."""
+    from cancer_alliance.reference import provider_alliance
     from cancer_alliance.results import catalogue  # the catalogue imports this module
 
     tables = {
-        grouping: pd.read_parquet(catalogue.path(folder, f"performance_{grouping}"))
-        for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
+        grouping: pd.read_parquet(catalogue.path(folder, f"performance_{grouping}")) for grouping in _SOURCES
     }
-    chosen = complements(tables, provider_alliance, workers=workers)
-    chosen.to_parquet(catalogue.path(folder, "performance_withheld"), index=False)
-    return chosen
+    return complements(tables, provider_alliance("2018/19"), workers=workers)
 
 
-def read_complements(folder: Path, provider_alliance: dict[str, str]) -> pd.DataFrame:
-    """The complements of the results in `folder` (a generation or the `results` link): the refresh's
-    file, or, for results written before it existed, decided now from the public tables (once per
-    version of the files)."""
-    from cancer_alliance.results import catalogue  # the catalogue imports this module
-
-    names = ["performance_withheld", *(f"performance_{g}" for g in (*_GROUPINGS, FINE))]
-    found = [catalogue.path(folder, name) for name in names if catalogue.path(folder, name).exists()]
-    if not found:  # no waiting-times results at all
-        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
-    resolved = found[0].resolve()
-    return _complements_of(
-        str(resolved), resolved.stat().st_mtime_ns, tuple(sorted(provider_alliance.items()))
-    )
-
-
-@lru_cache(maxsize=4)
-def _complements_of(
-    path: str, _mtime_ns: int, provider_alliance: tuple[tuple[str, str], ...]
-) -> pd.DataFrame:
-    from cancer_alliance.results import catalogue
-
-    if Path(path).name == catalogue.entry("performance_withheld").filename:
-        return pd.read_parquet(path)
-    folder = Path(path).parent
-    tables = {}
-    for grouping in (*_GROUPINGS, FINE):  # a table never written (a partial home) has no rows
-        entry = catalogue.entry(f"performance_{grouping}")
-        file = catalogue.path(folder, entry.name)
-        tables[grouping] = (
-            pd.read_parquet(file) if file.exists() else pd.DataFrame(columns=list(entry.columns))
-        )
-    return complements(tables, dict(provider_alliance))
+#: The public tables and the finest one their complements are decided from.
+_SOURCES = (*_GROUPINGS, FINE)
+#: The refresh's `cwt_disclosure` step writes it; pages, the API, the board pack and the deliverables
+#: read it (`withhold_complements`).
+COMPLEMENTS = ComplementsFile("performance_withheld", tuple(f"performance_{g}" for g in _SOURCES), _decide)

@@ -23,6 +23,7 @@ import pandas as pd
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS
 from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.reference import provider_alliance, trust_versions
+from cancer_alliance.results.complements import ComplementsFile
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.secondary_suppression import (
     Nested,
@@ -205,12 +206,14 @@ def public_metrics(
     return metrics(published)
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public tables in `folder` and write them as its
-    `early_diagnosis_withheld` file (the refresh's `early_diagnosis_disclosure` step)."""
+def _decide(folder: Path) -> pd.DataFrame:
     from cancer_alliance.results import catalogue  # the catalogue imports this package
 
     tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
-    chosen = complements(tables, trust_mappings())
-    chosen.to_parquet(catalogue.path(folder, "early_diagnosis_withheld"), index=False)
-    return chosen
+    return complements(tables, trust_mappings())
+
+
+#: The refresh's `early_diagnosis_disclosure` step writes it; the alliance and trust pages read it.
+COMPLEMENTS = ComplementsFile(
+    "early_diagnosis_withheld", tuple(name for name, _ in PUBLIC_TABLES.values()), _decide
+)

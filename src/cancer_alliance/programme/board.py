@@ -30,13 +30,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cancer_alliance.config import results_dir
-from cancer_alliance.cwt.published import as_seen, monthly, read_complements, trend_spc, withhold_complements
+from cancer_alliance.cwt.published import COMPLEMENTS, as_seen, monthly, trend_spc, withhold_complements
 from cancer_alliance.errors import InputError
 from cancer_alliance.programme.board_sections import DOMAIN_SECTIONS
 from cancer_alliance.programme.deliverables import MONTH, list_deliverables, rag_of
 from cancer_alliance.programme.metrics import metric_source
 from cancer_alliance.programme.rag import tally
-from cancer_alliance.reference.organisations import alliances, provider_alliance
+from cancer_alliance.reference.organisations import alliances
 from cancer_alliance.reference.standards import standards
 from cancer_alliance.reports import html as page
 from cancer_alliance.results.catalogue import path as result_path
@@ -174,7 +174,7 @@ def _waiting_times(ctx: BoardContext) -> str | None:
     titles = {s.standard_id: s.title for s in standards()}
     now = as_seen(table[table["reporting_month"] == ctx.month].reset_index(drop=True), policy)
     if policy is not None:  # the public tables' complements (docs/decisions/0051)
-        withheld = read_complements(results_dir(ctx.home), provider_alliance("2018/19"))
+        withheld = COMPLEMENTS.read(results_dir(ctx.home))
         now = withhold_complements(now, withheld, "alliance", ctx.alliance_code)
     now = now.assign(
         title=now["standard_id"].map(titles),

@@ -136,13 +136,12 @@ def _cwt_loader(standard_id: str) -> Loader:
 
 def _cwt_complements(standard_id: str) -> Callable[[Path, str], set[str]]:
     def withheld(home: Path, alliance_code: str) -> set[str]:
-        from cancer_alliance.cwt.published import read_complements
-        from cancer_alliance.reference import provider_alliance
+        from cancer_alliance.cwt.published import COMPLEMENTS
 
         folder = results_dir(home)
         if not result_path(folder, "performance_month_alliance").is_file():
             return set()
-        chosen = read_complements(folder, provider_alliance("2018/19"))
+        chosen = COMPLEMENTS.read(folder)
         mine = chosen[
             (chosen["level"] == "alliance")
             & (chosen["code"] == alliance_code)

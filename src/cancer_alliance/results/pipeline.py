@@ -107,10 +107,9 @@ def _cwt_performance(ctx: StepContext) -> None:
 def _cwt_disclosure(ctx: StepContext) -> None:
     """The public tables' complementary suppressions (`cwt.published.complements`, decision record 0051),
     decided once here so that every public page, the API and the board pack withhold the same cells."""
-    from cancer_alliance import reference
-    from cancer_alliance.cwt.published import write_complements
+    from cancer_alliance.cwt.published import COMPLEMENTS
 
-    write_complements(ctx.folder, reference.provider_alliance("2018/19"), workers=min(os.cpu_count() or 1, 4))
+    COMPLEMENTS.write(ctx.folder, workers=min(os.cpu_count() or 1, 4))
 
 
 def _pathways(ctx: StepContext) -> None:
@@ -183,9 +182,9 @@ def _early_diagnosis_disclosure(ctx: StepContext) -> None:
     """The lake's early diagnosis public tables' complementary suppressions
     (`early_diagnosis.published.complements`, decision record 0056), decided once here for the alliance
     and trust pages."""
-    from cancer_alliance.early_diagnosis.published import write_complements
+    from cancer_alliance.early_diagnosis.published import COMPLEMENTS
 
-    write_complements(ctx.folder)
+    COMPLEMENTS.write(ctx.folder)
 
 
 def _followup_cohort(ctx: StepContext) -> None:

@@ -13,10 +13,10 @@ import pandas as pd
 
 from cancer_alliance import reference
 from cancer_alliance.cwt.published import (
+    COMPLEMENTS,
     TrendSpc,
     as_seen,
     by_standard,
-    complements,
     monthly,
     period_totals,
     trend_spc,
@@ -101,22 +101,8 @@ def public_view(viewer: Viewer) -> bool:
 
 
 def withheld_cells(results: Results) -> pd.DataFrame:
-    """The public tables' complements decided by the refresh (`performance_withheld`); for results
-    written before that file existed, decided now from the tables (once per results file)."""
-    try:
-        return results.table("performance_withheld")
-    except ResultsMissing:
-        return results.derived("month_provider", "complements", lambda _: _complements(results))
-
-
-def _complements(results: Results) -> pd.DataFrame:
-    from cancer_alliance.cwt.published import FINE, PUBLIC_TABLES
-
-    tables = {
-        grouping: results.performance(grouping)
-        for grouping in [*(g for g, _ in PUBLIC_TABLES.values()), FINE]
-    }
-    return complements(tables, reference.provider_alliance(ALLIANCE_VERSION))
+    """The public tables' complements (`cwt.published.COMPLEMENTS`) of the generation served."""
+    return COMPLEMENTS.served(results)
 
 
 def shown(
@@ -660,19 +646,9 @@ def lake_early_diagnosis(results: Results, viewer: Viewer, kind: str, code: str)
 
 
 def lake_early_withheld(results: Results) -> pd.DataFrame:
-    """The lake's early diagnosis complements decided by the refresh (`early_diagnosis_withheld`); for
-    results written before that file existed, decided now from the public tables (once per file)."""
-    try:
-        return results.table("early_diagnosis_withheld")
-    except ResultsMissing:
-        return results.table_derived(
-            "early_diagnosis_alliance",
-            "complements",
-            lambda _: early_published.complements(
-                {name: results.table(name) for name, _ in early_published.PUBLIC_TABLES.values()},
-                early_published.trust_mappings(),
-            ),
-        )
+    """The lake's early diagnosis complements (`early_diagnosis.published.COMPLEMENTS`) of the
+    generation served."""
+    return early_published.COMPLEMENTS.served(results)
 
 
 def early_stage_overview(viewer: Viewer) -> pd.DataFrame:

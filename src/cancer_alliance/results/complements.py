@@ -1,0 +1,74 @@
+"""A disclosure step's complements file (docs/decisions/0051): the cells the public tables withhold
+besides the small counts, decided once per refresh so that every public page, the API, the board pack
+and the deliverables withhold the same cells.
+
+Each domain declares its file once (`ComplementsFile`: the catalogue name, the files the complements
+are decided from, and how). The refresh writes it; readers take it from the generation, or, for a
+generation written before its step existed, decide it from the same files (once per generation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from cancer_alliance.results.reader import Results
+
+
+@dataclass(frozen=True)
+class ComplementsFile:
+    """One complements file of the results catalogue."""
+
+    #: Its catalogue name (e.g. `fit_withheld`).
+    name: str
+    #: The catalogue files it is decided from (the public tables).
+    sources: tuple[str, ...]
+    #: The complements of the results in a folder (a generation); keyword options pass through
+    #: `write` (e.g. the waiting times' `workers`).
+    decide: Callable[..., pd.DataFrame]
+
+    def write(self, folder: Path, **options: Any) -> pd.DataFrame:
+        """Decide the complements of the results in `folder` and write them there (the refresh's
+        disclosure step)."""
+        from cancer_alliance.results import catalogue  # the catalogue imports the domains
+
+        chosen = self.decide(folder, **options)
+        chosen.to_parquet(catalogue.path(folder, self.name), index=False)
+        return chosen
+
+    def read(self, folder: Path) -> pd.DataFrame:
+        """The complements of the results in `folder` (a generation or the `results` link): the
+        refresh's file, else decided now (once per generation), else none when the folder has no
+        results of this domain."""
+        from cancer_alliance.results import catalogue
+
+        path = catalogue.path(folder, self.name)
+        if path.exists():
+            return pd.read_parquet(path)
+        sources = [catalogue.path(folder, name) for name in self.sources]
+        if not all(source.exists() for source in sources):
+            return pd.DataFrame(columns=list(catalogue.entry(self.name).columns))
+        versions = tuple(source.stat().st_mtime_ns for source in sources)
+        return _decided(self, str(folder.resolve()), versions)
+
+    def served(self, results: Results) -> pd.DataFrame:
+        """The complements of the generation `results` serves, through its cache when written."""
+        from cancer_alliance.results.reader import ResultsMissing
+
+        try:
+            return results.table(self.name)
+        except ResultsMissing:
+            return self.read(results.folder)
+
+
+@lru_cache(maxsize=8)
+def _decided(file: ComplementsFile, folder: str, _versions: tuple[int, ...]) -> pd.DataFrame:
+    """`file`'s complements decided from a generation's files (generations never change; the file
+    versions guard a folder rewritten by a test)."""
+    return file.decide(Path(folder))
