@@ -12,6 +12,8 @@ and the board pack.
 - A network's patient counts are the sums of its providers' (`compliance`), and both are public, so the
   refresh (`radiotherapy_disclosure`, docs/decisions/0058) withholds further counts as complements until
   no withheld count can be narrowed by differencing; `published_compliance` withholds them too.
+- The IMRT share and hypofractionation counts are within course mix cells of the window's months
+  (`links`), so those requirements and the mix are audited as one table (`linked_tables`).
 """
 
 from __future__ import annotations
