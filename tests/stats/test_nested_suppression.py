@@ -288,3 +288,18 @@ def test_a_split_of_the_same_people_narrows_what_the_counts_alone_do_not():
     withheld = nested_withheld(SPLIT_LEAK, set(protected.complements), POLICY)
     for figure, (low, high) in milp_ranges(SPLIT_LEAK, set(protected.complements), withheld).items():
         assert figure in protected.exposed or high - low >= _required(withheld[figure]), (figure, low, high)
+
+
+def test_a_count_withheld_by_another_audit_is_audited_as_withheld_and_not_returned():
+    """`already` (the bowel screening planner: the plan's positives withheld because the public tables
+    withhold the alliance's positive count): 22 = 13 + 8 + 1 needs complements beside the withheld 1
+    (the 8, then the 13: with the 8 alone the 1 is still at most 22 - 13 - 8), none once the 22 is
+    withheld already, and the 22 is not returned as chosen."""
+    table = Nested(
+        ("n",),
+        ((0,),),
+        (Row("total", (22.0,)), Row("a", (13.0,)), Row("b", (8.0,)), Row("c", (1.0,))),
+        (Relation("total", ("a", "b", "c")),),
+    )
+    assert protect_nested(table, POLICY).complements == (("b", "n"), ("a", "n"))
+    assert protect_nested(table, POLICY, already=frozenset({("total", "n")})).complements == ()

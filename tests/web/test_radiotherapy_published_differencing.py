@@ -32,11 +32,10 @@ from tests.integer_ranges import integer_range
 from cancer_alliance.radiotherapy import published
 from cancer_alliance.radiotherapy.files import COLUMNS
 from cancer_alliance.radiotherapy.results_files import META, RESULTS
-from cancer_alliance.reference.radiotherapy_networks import memberships
 from cancer_alliance.results import catalogue
 from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
-from cancer_alliance.stats.secondary_suppression import figure_range, protect_nested, small
+from cancer_alliance.stats.secondary_suppression import figure_range, small
 from cancer_alliance.web import WebSettings, create_app
 from cancer_alliance.web.pages.radiotherapy import page_values
 from cancer_alliance.web.scope import Viewer
@@ -136,10 +135,12 @@ def narrowed(home: Path, raw: dict[str, tuple[int, int]], *, complements: bool) 
     truth = truth_of(raw)
     shown = read_public(home)
     assert shown.keys() == truth.keys()
-    tables = published.public_tables(
-        pd.read_parquet(catalogue.path(results, RESULTS["compliance"])), memberships()
+    decided = published.complements(
+        pd.read_parquet(catalogue.path(results, RESULTS["compliance"])),
+        published.read_mixes(results),
+        published.as_of_day(results),
     )
-    left = {(*key, name) for key, name in protect_nested(tables[REQUIREMENT], POLICY, own_row=True).exposed}
+    left = {key[2:] for key in decided.exposed if key[:2] == ("compliance", REQUIREMENT)}
     found = []
     for figure, (low, high) in ranges(shown, truth).items():
         needed = POLICY.round_to - 1 if small(truth[figure], POLICY) else 1

@@ -168,7 +168,12 @@ def programme(
         str, typer.Option("--by", help="Comma-separated: alliance, ccg, trust, month.")
     ] = "alliance",
     public: Annotated[
-        bool, typer.Option("--public", help="Apply disclosure control (counts 1-7 withheld, rounded to 5).")
+        bool,
+        typer.Option(
+            "--public",
+            help="The public pages' table: --by alliance or ccg only, counts 1-7 withheld, the rest rounded "
+            "to 5, and the complements that stop differencing (other groupings refused, exit 2).",
+        ),
     ] = False,
     engine: Annotated[
         EngineName, typer.Option(help="Engine that runs the rules.", envvar="ALLIANCE_ENGINE")
@@ -179,12 +184,14 @@ def programme(
     it): journey counts (attended, eligible, LDCT scans, findings, nodule follow-up,
     referrals, cancers and their stage, smoking cessation referrals) and rates with Wilson 95%
     intervals (uptake, eligibility, LDCT among eligible, findings, referrals, cancer detection,
-    early-stage share, cessation), by alliance, CCG, trust or month.
+    early-stage share, cessation), by alliance, CCG, trust or month. With --public, exactly the table
+    the public pages publish (by alliance or by CCG; docs/decisions/0054).
 
     Example: alliance lung programme --by ccg -o lung_by_ccg.csv
     """
     from cancer_alliance.lung.programme import GROUPS
     from cancer_alliance.lung.programme_files import programme_file
+    from cancer_alliance.lung.published import NotPublished
 
     stderr = Console(stderr=True)
     groups = [name.strip() for name in by.split(",") if name.strip()]
@@ -194,7 +201,7 @@ def programme(
         raise typer.Exit(EXIT_UNPROCESSABLE)
     try:
         rows = programme_file(output, groups, public=public, engine=engine)
-    except InputError as error:
+    except (InputError, NotPublished) as error:
         _print(stderr, f"Error: {error}")
         raise typer.Exit(EXIT_UNPROCESSABLE) from None
     _print(stderr, f"{rows:,} rows of lung programme metrics written to {output}")

@@ -19,7 +19,14 @@ from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish
 from cancer_alliance.stats.periods import complete_months
-from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, code_text, protect_nested
+from cancer_alliance.stats.secondary_suppression import (
+    Nested,
+    Relation,
+    Row,
+    code_text,
+    protect_nested,
+    small,
+)
 from cancer_alliance.stats.spc.assurance import ImprovementDirection
 from cancer_alliance.stats.spc.spc import POINT_COLUMNS, SpcOptions, spc, summary
 
@@ -78,13 +85,18 @@ PLAN_REVEALS = {
 
 
 def published_plan(
-    plan: pd.DataFrame, policy: DisclosurePolicy | None, withheld: frozenset[str] = frozenset()
+    plan: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    withheld: frozenset[str] = frozenset(),
+    positives_withheld: frozenset[float] = frozenset(),
 ) -> pd.DataFrame:
     """The threshold plan: screened and positive counts controlled and positivity from them; the
     estimates (colonoscopies, cancers, high-risk adenomas; observed yields are counts of people)
     controlled like counts, and withheld where the positive count is (estimates from a withheld positive
     count would reveal it). `withheld` names the alliance's counts withheld as complements of the
-    public tables: the plan columns that would give them away (`PLAN_REVEALS`) are withheld too."""
+    public tables: the plan columns that would give them away (`PLAN_REVEALS`) are withheld too;
+    `positives_withheld` the thresholds whose positives the demand's audit withholds as complements
+    (`demand_withheld`): those rows' positive-count columns too."""
     if not _applies(policy):
         return plan
     estimates = ["colonoscopies", "cancers", "high_risk_adenomas"]
@@ -96,15 +108,96 @@ def published_plan(
         out[name] = np.nan
         if f"{name}_suppressed" in out:
             out[f"{name}_suppressed"] = True
+    rows = out["threshold"].isin(positives_withheld)
+    for name in PLAN_REVEALS["positive"]:
+        out[name] = out[name].where(~rows)
+        if f"{name}_suppressed" in out:
+            out[f"{name}_suppressed"] |= rows
     return out
 
 
-def published_demand(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """Demand by month: each month's expected colonoscopies controlled like a count (withheld up to 7,
-    else rounded to 5), the shortfall from the published figure."""
+# The planner's demand by month of result (docs/decisions/0054). For each threshold the planner offers
+# and each month of result, the demand is the alliance's positives at the threshold that month times its
+# conversion (`planning.demand`): an estimate, but of a count of people. The months add up to the
+# plan's positives at the threshold (published), and the thresholds nest (the positives at a lower
+# threshold include those at a higher one; the difference, a band of results, no page shows). A reader
+# who knows the conversion is at most 1 knows a month's positives from its rounded demand at least as
+# well as from a rounded count of them, so the months' positives are audited as a table of counts with
+# the plan's: withheld where small or chosen as complements, the plan's positives withheld where the
+# public tables' complements withhold them (`PLAN_REVEALS`), every threshold the planner offers at once
+# (a visitor may ask for each). Hundepool et al., 2012, chapter 4; GSS *Statistical Disclosure Control*
+# guidance; NHS Digital, *Disclosure control methodology for HES and ECDS*, 2018.
+
+
+def demand_table(plan: pd.DataFrame, demand: pd.DataFrame) -> Nested:
+    """The positives of the plan (`planning.plan`) and of the demand by month (`planning.demand`, any
+    centres: summed here) at every threshold of the plan as one table: ("plan", threshold) the sum of
+    ("month", threshold, month), and each month's positives at a threshold those at the next higher one
+    plus a hidden ("band", threshold, month). A month without a row at a threshold has none."""
+    thresholds = sorted(float(t) for t in plan["threshold"])
+    by_month = demand.groupby(["threshold", "month"])["positive"].sum()
+    months = sorted({code_text(m) for m in demand["month"]})
+    positive = {(float(t), code_text(m)): float(v) for (t, m), v in by_month.items()}
+    rows = [
+        Row(("plan", float(t)), (float(v),)) for t, v in zip(plan["threshold"], plan["positive"], strict=True)
+    ]
+    relations = []
+    for i, t in enumerate(thresholds):
+        rows += [Row(("month", t, m), (positive.get((t, m), 0.0),)) for m in months]
+        relations.append(Relation(("plan", t), tuple(("month", t, m) for m in months)))
+        if i + 1 < len(thresholds):
+            higher = thresholds[i + 1]
+            for m in months:
+                band = positive.get((t, m), 0.0) - positive.get((higher, m), 0.0)
+                rows.append(Row(("band", t, m), (band,), shown=False))
+                relations.append(Relation(("month", t, m), (("month", higher, m), ("band", t, m))))
+    return Nested(("positive",), ((0,),), tuple(rows), tuple(relations))
+
+
+def demand_withheld(
+    plan: pd.DataFrame, demand: pd.DataFrame, policy: DisclosurePolicy, withheld: frozenset[str] = frozenset()
+) -> tuple[frozenset[tuple[float, str]], frozenset[float]]:
+    """(the (threshold, month) of each month's demand withheld, the thresholds whose plan positives are
+    withheld as complements) by `demand_table`'s audit; `withheld` names the alliance's counts the
+    public tables withhold as complements (a withheld positive count withholds the plan's positives)."""
+    table = demand_table(plan, demand)
+    forced = frozenset(
+        (row.key, "positive") for row in table.rows if row.key[0] == "plan" and "positive" in withheld
+    )
+    chosen = {key for key, _ in protect_nested(table, policy, already=forced).complements}
+    months = frozenset(
+        (row.key[1], row.key[2])
+        for row in table.rows
+        if row.key[0] == "month" and (small(row.counts[0], policy) or row.key in chosen)
+    )
+    return months, frozenset(key[1] for key in chosen if key[0] == "plan")
+
+
+def published_demand(
+    table: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    months_withheld: frozenset[tuple[float, str]] = frozenset(),
+    every_month: bool = False,
+) -> pd.DataFrame:
+    """Demand by month (threshold, month, positive, colonoscopies, slots, shortfall) as the viewer sees
+    it: for the public each month's expected colonoscopies rounded to 5, withheld where its positives
+    are (`months_withheld`, `demand_withheld`) or, `every_month`, everywhere (the alliance's investigated
+    count is a complement: the months add up to the plan's colonoscopies, withheld then); the shortfall
+    from the published figure; the positives themselves never shown."""
     if not _applies(policy):
         return table
-    out = publish(table, ["colonoscopies"], [], policy)
+    out = table.drop(columns=["positive"])
+    held = pd.Series(
+        [
+            every_month or (float(t), code_text(m)) in months_withheld
+            for t, m in zip(out["threshold"], out["month"], strict=True)
+        ],
+        index=out.index,
+        dtype=bool,
+    )
+    rounded = np.floor(out["colonoscopies"].astype(float) / policy.round_to + 0.5) * policy.round_to
+    out["colonoscopies"] = rounded.where(~held)
+    out["colonoscopies_suppressed"] = held
     out["shortfall"] = out["colonoscopies"] - out["slots"]
     return out
 

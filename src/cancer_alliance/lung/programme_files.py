@@ -111,20 +111,26 @@ def write_results(
     else by the fallback proxy `lung_early_stage_share` (share of lung cancers diagnosed at stage 1 or 2,
     from the registrations; basis `early_stage_proxy`, which every page showing it names as a proxy)."""
 
-    alliance_of = _alliance_of()
-    by_ccg = counts_table(attendances, ["ccg"], settings, invitations)
-    by_ccg["alliance_code"] = by_ccg["ccg"].map(alliance_of)
-    by_alliance = counts_table(attendances, ["alliance"], settings, invitations)
     if survival is None:
-        targeting = _proxy_targeting(registrations, alliance_of, choose)
+        targeting = _proxy_targeting(registrations, _alliance_of(), choose)
     else:
         targeting = survival_targeting(survival, choose)
+    tables = public_counts(attendances, invitations, settings) | {RESULTS["targeting"]: targeting}
     written = []
-    for name, table in (("alliance", by_alliance), ("ccg", by_ccg), ("targeting", targeting)):
-        path = catalogue.path(results, RESULTS[name])
+    for name, table in tables.items():
+        path = catalogue.path(results, name)
         table.to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def public_counts(attendances: Any, invitations: Any, settings: LungSettings) -> dict[str, pd.DataFrame]:
+    """The journey counts of the public tables, keyed by results file name: by alliance, and by CCG
+    with the CCG's alliance (the 2018/19 mapping): what the refresh writes and `lung_disclosure` audits."""
+    by_ccg = counts_table(attendances, ["ccg"], settings, invitations)
+    by_ccg["alliance_code"] = by_ccg["ccg"].map(_alliance_of())
+    by_alliance = counts_table(attendances, ["alliance"], settings, invitations)
+    return {RESULTS["alliance"]: by_alliance, RESULTS["ccg"]: by_ccg}
 
 
 def survival_targeting(survival: SurvivalTable, choose: int) -> pd.DataFrame:
@@ -171,20 +177,25 @@ def programme_file(
 ) -> int:
     """Programme metrics from the lake's `lung_health_check` table (after `alliance ingest`) by `by`,
     with the uptake from its `lung_health_check_invitation` table, written to `output` (.csv or
-    .parquet: a local path, a URI or on Spark a table); `public` applies disclosure control first.
-    Returns the number of rows written."""
+    .parquet: a local path, a URI or on Spark a table). `public` gives the public pages' table exactly
+    (`lung.published.public_file`: by alliance or by CCG only, with the complements the refresh's audit
+    decides for both together; any other grouping is refused with `NotPublished`, before the lake is
+    read). Returns the number of rows written."""
     from cancer_alliance.engine import open_engine
     from cancer_alliance.engine.io import check_engine, output_location, write_output
     from cancer_alliance.ingest.lake import current_table
+    from cancer_alliance.lung.published import check_public, public_file
 
+    if public:
+        check_public(by)
     target = output_location(output)
     session = open_engine(engine)
     check_engine(session, target)
     attendances = current_table(session, "lung_health_check")
     invitations = current_table(session, "lung_health_check_invitation")
-    counts = counts_table(attendances, list(by), settings, invitations)
-    from cancer_alliance.lung.published import publish_programme_metrics
-
-    table = publish_programme_metrics(counts) if public else metrics(counts)
+    if public:
+        table = public_file(public_counts(attendances, invitations, settings), by[0])
+    else:
+        table = metrics(counts_table(attendances, list(by), settings, invitations))
     write_output(session, table, target)
     return len(table)

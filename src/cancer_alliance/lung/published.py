@@ -1,6 +1,7 @@
 """Lung health check programme metrics as a viewer may see them (docs/decisions/0035): the one place
 that turns the journey counts (`programme_files.counts_table`) into published figures for
-`/lung/programme`, its API, `alliance lung programme --public` and the board pack.
+`/lung/programme`, its API, `alliance lung programme --public` (the public tables only, as the pages
+publish them: `public_file`) and the board pack.
 
 Counts pass `stats.disclosure.publish` (1 to 7 withheld, the rest rounded to 5); every rate and its
 Wilson 95% interval are then worked out from the published counts (`programme_files.metrics`), so no
@@ -10,12 +11,13 @@ controlled only where there is one (a missing denominator stays "no data").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cancer_alliance.errors import AllianceError
 from cancer_alliance.lung.programme import COUNT_COLUMNS, WITHHELD_COLUMNS
 from cancer_alliance.lung.programme_files import metrics
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
@@ -162,3 +164,38 @@ def read_complements(folder: Path) -> pd.DataFrame:
     if not all(p.exists() for p in tables.values()):
         return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
     return complements({name: pd.read_parquet(p) for name, p in tables.items()})
+
+
+class NotPublished(AllianceError):
+    """A public table was asked for by a grouping the public pages do not publish."""
+
+
+def check_public(by: Sequence[str]) -> None:
+    """Refuse (`NotPublished`) a public table by anything but one of `PUBLIC_TABLES`: those are audited
+    together by the refresh so that no withheld count can be worked out by differencing them
+    (docs/decisions/0054); a table by trust, month or a combination is not audited with them, and its
+    counts with the pages' could give a withheld count away (Hundepool et al., *Statistical Disclosure
+    Control*, 2012, chapter 4: linked tables)."""
+    if len(by) == 1 and by[0] in PUBLIC_TABLES:
+        return
+    grouping = ",".join(by) or "(none)"
+    raise NotPublished(
+        f"--public --by {grouping}: the public pages publish the lung programme by alliance and by CCG only, "
+        "audited together so that no withheld count can be worked out by differencing them "
+        "(docs/decisions/0054); a public table by another grouping is not audited with them and could "
+        "give a withheld count away. Use --public --by alliance or --public --by ccg (the pages' figures), "
+        "or leave out --public for exact figures, not for publication."
+    )
+
+
+def public_file(
+    tables: dict[str, pd.DataFrame], level: str, policy: DisclosurePolicy | None = None
+) -> pd.DataFrame:
+    """The public table `level` (alliance or CCG) exactly as the public pages publish it, from `tables`
+    (the journey counts by alliance and by CCG, keyed by results file name, as the refresh writes them):
+    primary control, then the complements decided for both tables together (`complements`, what the
+    refresh's `lung_disclosure` step decides from the same counts)."""
+    check_public([level])
+    policy = policy or DisclosurePolicy()
+    counts = tables[PUBLIC_TABLES[level][0]]
+    return public_programme_metrics(counts, policy, complements(tables, policy), level)

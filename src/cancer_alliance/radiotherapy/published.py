@@ -12,32 +12,46 @@ and the board pack.
 - A network's patient counts are the sums of its providers' (`compliance`), and both are public, so the
   refresh (`radiotherapy_disclosure`, docs/decisions/0058) withholds further counts as complements until
   no withheld count can be narrowed by differencing; `published_compliance` withholds them too.
+- The IMRT share and hypofractionation counts are within course mix cells of the window's months
+  (`links`), so those requirements and the mix are audited as one table (`linked_tables`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cancer_alliance.radiotherapy.compliance import EPSILON
+from cancer_alliance.radiotherapy.compliance import (
+    DEFAULT_SETTINGS,
+    EPSILON,
+    EXTERNAL_BEAM,
+    ComplianceSettings,
+)
 from cancer_alliance.reference.radiotherapy_networks import (
     Membership,
+    Schedule,
     memberships,
     memberships_on,
     requirements,
+    schedules,
 )
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.stats.secondary_suppression import (
+    Key,
     Nested,
+    Protection,
     Relation,
     Row,
     code_text,
+    components,
     protect_nested,
     small,
 )
@@ -125,41 +139,43 @@ def _relations(members: Sequence[Membership]) -> set[Relation]:
     return found
 
 
-def complements(
-    compliance: pd.DataFrame, members: Sequence[Membership], policy: DisclosurePolicy | None = None
-) -> pd.DataFrame:
-    """The counts of the public compliance table withheld as complements (`WITHHELD_COLUMNS`), decided
-    once per refresh; empty when disclosure control is off."""
-    policy = policy or DisclosurePolicy()
-    rows = [
-        (requirement, level, code, count)
-        for requirement, table in public_tables(compliance, members).items()
-        for (level, code), count in protect_nested(table, policy, own_row=True).complements
-    ]
-    return pd.DataFrame(rows, columns=list(WITHHELD_COLUMNS)).sort_values(
-        list(WITHHELD_COLUMNS), ignore_index=True
-    )
-
-
 def write_complements(folder: Path) -> pd.DataFrame:
     """Decide the complements of the compliance results and the course mix in `folder` and write them
     as its `radiotherapy_withheld` and `radiotherapy_courses_withheld` files (the refresh's
     `radiotherapy_disclosure` step); the compliance ones are returned."""
-    from cancer_alliance.radiotherapy.results_files import META, RESULTS
+    from cancer_alliance.radiotherapy.results_files import RESULTS
     from cancer_alliance.results import catalogue
 
-    chosen = complements(pd.read_parquet(catalogue.path(folder, RESULTS["compliance"])), memberships())
-    chosen.to_parquet(catalogue.path(folder, "radiotherapy_withheld"), index=False)
-    day = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
-    mixes = {mix: pd.read_parquet(catalogue.path(folder, RESULTS[mix])) for mix in MIXES}
-    courses = course_complements(mixes, memberships_on(day))
-    courses.to_parquet(catalogue.path(folder, "radiotherapy_courses_withheld"), index=False)
-    return chosen
+    compliance = pd.read_parquet(catalogue.path(folder, RESULTS["compliance"]))
+    decided = complements(compliance, read_mixes(folder), as_of_day(folder))
+    decided.compliance.to_parquet(catalogue.path(folder, "radiotherapy_withheld"), index=False)
+    decided.courses.to_parquet(catalogue.path(folder, "radiotherapy_courses_withheld"), index=False)
+    return decided.compliance
+
+
+def as_of_day(folder: Path) -> dt.date:
+    """The as-of day of the radiotherapy results in `folder`."""
+    from cancer_alliance.radiotherapy.results_files import META
+
+    return dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
+
+
+def read_mixes(folder: Path) -> dict[str, pd.DataFrame]:
+    """Mix name -> its results file in `folder` (no rows when missing: results written before it)."""
+    from cancer_alliance.radiotherapy.results_files import RESULTS
+    from cancer_alliance.results import catalogue
+
+    found = {}
+    for mix, columns in MIXES.items():
+        path = catalogue.path(folder, RESULTS[mix])
+        empty = pd.DataFrame(columns=["month", "provider_code", *columns, "courses"])
+        found[mix] = pd.read_parquet(path) if path.exists() else empty
+    return found
 
 
 def read_complements(folder: Path) -> pd.DataFrame:
     """The refresh's `radiotherapy_withheld` file in `folder`, or, for results written before it
-    existed, decided now from the compliance results."""
+    existed, decided now from the compliance and mix results."""
     from cancer_alliance.radiotherapy.results_files import RESULTS
     from cancer_alliance.results import catalogue
 
@@ -169,7 +185,7 @@ def read_complements(folder: Path) -> pd.DataFrame:
     source = catalogue.path(folder, RESULTS["compliance"])
     if not source.exists():
         return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
-    return complements(pd.read_parquet(source), memberships())
+    return complements(pd.read_parquet(source), read_mixes(folder), as_of_day(folder)).compliance
 
 
 def published_compliance(
@@ -267,19 +283,246 @@ def course_tables(
     return found
 
 
-def course_complements(
-    mixes: dict[str, pd.DataFrame], members: Sequence[Membership], policy: DisclosurePolicy | None = None
-) -> pd.DataFrame:
-    """The course counts of the public mix tables withheld as complements (`COURSES_WITHHELD_COLUMNS`;
-    `mixes`: mix name -> its results file)."""
-    policy = policy or DisclosurePolicy()
-    rows = [
-        (mix, month, category, level, code)
-        for mix, frame in mixes.items()
-        for (month, category), table in course_tables(frame, mix, members).items()
-        if any(small(row.counts[0], policy) for row in table.rows)
-        for ((level, code), _) in protect_nested(table, policy).complements
+# The course mix and compliance linked (docs/decisions/0058). A compliance count counted from courses is
+# a sum of course mix cells of the same provider or network over the months of its window: the IMRT
+# share's numerator counts courses of the technique mix's `imrt` cells, its denominator of its
+# external-beam cells; a hypofractionation requirement's denominator counts courses of the
+# fractionation mix's cells of its site, its numerator of those on a listed schedule. The mix counts
+# more (every intent, age and, for schedules, technique; whole months where the window starts or ends
+# mid-month), so each link is stated as an equality where the cells add up to the count exactly (a
+# reader may know that a provider treats no children, say), and otherwise with a hidden, non-negative
+# rest: the count is then at most the cells' sum, which narrows too. A linked requirement's counts and
+# the mix cells of the window's months are one table, split into its independent parts (`components`)
+# and audited together (Hundepool et al., 2012, section 4.3: linked tables).
+
+
+@dataclass(frozen=True)
+class Link:
+    """A requirement whose counts are within sums of a mix's cells over the window's months:
+    `numerator` and `denominator` pick the rows of the mix's results file each count is within."""
+
+    requirement_id: str
+    mix: str
+    numerator: Callable[[pd.DataFrame], pd.Series]
+    denominator: Callable[[pd.DataFrame], pd.Series]
+
+
+def links() -> tuple[Link, ...]:
+    """The IMRT share over the technique mix (`compliance`: radical external-beam courses, by IMRT),
+    each hypofractionation requirement over the fractionation mix by its schedules (reference data)."""
+    found = [
+        Link(
+            "imrt_share",
+            "techniques",
+            lambda frame: frame["technique"] == "imrt",
+            lambda frame: frame["technique"].isin(EXTERNAL_BEAM),
+        )
     ]
-    return pd.DataFrame(rows, columns=list(COURSES_WITHHELD_COLUMNS)).sort_values(
-        list(COURSES_WITHHELD_COLUMNS), ignore_index=True
+    listed: dict[str, list[Schedule]] = {}
+    for schedule in schedules():
+        listed.setdefault(schedule.requirement_id, []).append(schedule)
+    for requirement, mine in sorted(listed.items()):
+        found.append(Link(requirement, "fractionation", partial(_on_schedule, mine), partial(_of_site, mine)))
+    return tuple(found)
+
+
+def _of_site(listed: Sequence[Schedule], frame: pd.DataFrame) -> pd.Series:
+    """Fractionation mix rows of the schedules' sites (the mix's site is the ICD-10 prefix)."""
+    return frame["site"].isin({s.icd10_prefix for s in listed})
+
+
+def _on_schedule(listed: Sequence[Schedule], frame: pd.DataFrame) -> pd.Series:
+    """Fractionation mix rows on a listed schedule of their site (the dose within `EPSILON`, as
+    `compliance` counts it)."""
+    dose = pd.to_numeric(frame["prescribed_dose_gy"], errors="coerce")
+    found = pd.Series(False, index=frame.index)
+    for s in listed:
+        found |= (
+            (frame["site"] == s.icd10_prefix)
+            & ((dose - s.prescribed_dose_gy).abs() < EPSILON)
+            & (frame["fractions"] == s.fractions)
+        )
+    return found
+
+
+def window_months(day: dt.date, settings: ComplianceSettings = DEFAULT_SETTINGS) -> set[str]:
+    """The months (yyyy-mm) holding a day of the compliance window before `day` (`compliance.in_window`:
+    `day` less the period, clamped to a month's end, up to the day before `day`)."""
+    start = (pd.Timestamp(day) - pd.DateOffset(months=settings.period_months)).date()
+    last = day - dt.timedelta(days=1)
+    return {str(p) for p in pd.period_range(start, last, freq="M")}
+
+
+def compliance_key(requirement: str, level: str, code: str, count: str) -> tuple[str, ...]:
+    """A compliance count's key in the linked tables."""
+    return ("compliance", requirement, level, code, count)
+
+
+def mix_key(mix: str, month: str, category: str, level: str, code: str) -> tuple[str, ...]:
+    """A course mix count's key in the linked tables."""
+    return ("mix", mix, month, category, level, code)
+
+
+def _mix_rows(
+    link: Link, frame: pd.DataFrame, tables: dict[tuple[str, str], Nested], months: set[str]
+) -> tuple[dict[str, set[tuple[str, str]]], list[Row], list[Relation]]:
+    """(count name -> the (month, category) cells of the window its count is within, the rows and
+    relations of those cells' tables, keyed by `mix_key`)."""
+    keyed = frame.assign(category=category_of(frame, link.mix), month=frame["month"].astype(str))
+    window = keyed["month"].isin(months)
+    picked = {}
+    for name, pick in (("numerator", link.numerator), ("denominator", link.denominator)):
+        chosen = keyed[window & pick(keyed)]
+        picked[name] = set(zip(chosen["month"], chosen["category"], strict=True))
+    rows, relations = [], []
+    for month, category in sorted(picked["numerator"] | picked["denominator"]):
+        key = partial(mix_key, link.mix, month, category)
+        table = tables[(month, category)]
+        rows += [Row(key(*row.key), row.counts) for row in table.rows]
+        relations += [Relation(key(*r.total), tuple(key(*p) for p in r.parts)) for r in table.relations]
+    return picked, rows, relations
+
+
+def _compliance_rows(
+    link: Link, table: Nested, picked: dict[str, set[tuple[str, str]]], cells: dict[Key, Row]
+) -> tuple[list[Row], list[Relation]]:
+    """The rows and relations of a linked requirement's counts (`table`: its `public_tables` table):
+    numerator, denominator and the hidden rest (denominator less numerator) of each row, the network
+    relations for each, and each count within its mix `cells` (`picked`): equal to their sum where it
+    is, else their sum less a hidden, non-negative slack; none where the cells count fewer (no link)."""
+    rows: list[Row] = []
+    relations: list[Relation] = []
+    for row in table.rows:
+        level, code = row.key
+        key = partial(compliance_key, link.requirement_id, level, code)
+        numerator, denominator = row.counts
+        rest = ("rest", link.requirement_id, level, code)
+        rows += [Row(key("numerator"), (numerator,)), Row(key("denominator"), (denominator,))]
+        rows.append(Row(rest, (denominator - numerator,), shown=False))
+        relations.append(Relation(key("denominator"), (key("numerator"), rest)))
+        for name, value in (("numerator", numerator), ("denominator", denominator)):
+            parts = tuple(
+                k
+                for month, category in sorted(picked[name])
+                if (k := mix_key(link.mix, month, category, level, code)) in cells
+            )
+            total = sum(cells[k].counts[0] for k in parts)
+            if not parts or total < value:
+                continue
+            if total == value:
+                relations.append(Relation(key(name), parts))
+                continue
+            window, slack = ("window", *key(name)[1:]), ("slack", *key(name)[1:])
+            rows += [Row(window, (total,), shown=False), Row(slack, (total - value,), shown=False)]
+            relations += [Relation(window, parts), Relation(window, (key(name), slack))]
+    for r in table.relations:
+        for name in COUNTS:
+            total = compliance_key(link.requirement_id, *r.total, name)
+            relations.append(
+                Relation(total, tuple(compliance_key(link.requirement_id, *p, name) for p in r.parts))
+            )
+        parts = tuple(("rest", link.requirement_id, *p) for p in r.parts)
+        relations.append(Relation(("rest", link.requirement_id, *r.total), parts))
+    return rows, relations
+
+
+def linked_tables(
+    requirements: dict[str, Nested],
+    mixes: dict[str, pd.DataFrame],
+    tables: dict[str, dict[tuple[str, str], Nested]],
+    months: set[str],
+) -> tuple[list[Nested], set[str], set[tuple[str, str, str]]]:
+    """The independent tables of the linked requirements' counts and their mix cells (`requirements`:
+    `public_tables`; `tables`: mix -> `course_tables`), with the requirements and (mix, month,
+    category) tables they take in: those are audited here and not on their own."""
+    cells: dict[Key, Row] = {}
+    relations: list[Relation] = []
+    taken: set[tuple[str, str, str]] = set()
+    counted: list[tuple[Link, dict[str, set[tuple[str, str]]]]] = []
+    for link in links():
+        if link.requirement_id not in requirements:
+            continue
+        picked, rows, mine = _mix_rows(link, mixes[link.mix], tables[link.mix], months)
+        cells |= {row.key: row for row in rows}
+        relations += mine
+        taken |= {
+            (link.mix, month, category) for month, category in picked["denominator"] | picked["numerator"]
+        }
+        counted.append((link, picked))
+    for link, picked in counted:
+        rows, mine = _compliance_rows(link, requirements[link.requirement_id], picked, cells)
+        cells |= {row.key: row for row in rows}
+        relations += mine
+    found = [
+        Nested(("courses",), ((0,),), rows, linked)
+        for rows, linked in components(list(cells.values()), list(dict.fromkeys(relations)))
+    ]
+    return found, {link.requirement_id for link, _ in counted}, taken
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The complements of the public compliance table (`WITHHELD_COLUMNS`) and course mix
+    (`COURSES_WITHHELD_COLUMNS`), and the counts left exposed because nothing around them could be
+    withheld (`compliance_key`, `mix_key`)."""
+
+    compliance: pd.DataFrame
+    courses: pd.DataFrame
+    exposed: tuple[tuple[str, ...], ...]
+
+
+def complements(
+    compliance: pd.DataFrame,
+    mixes: dict[str, pd.DataFrame],
+    day: dt.date,
+    policy: DisclosurePolicy | None = None,
+) -> Decision:
+    """The counts of the public compliance table and course mix (`mixes`: mix name -> its results
+    file) of the as-of `day` withheld as complements, decided once per refresh: each linked
+    requirement (`links`) with the mix cells of the window's months (`linked_tables`); every other
+    requirement (`public_tables`) and every other month and category of a mix (`course_tables`) on its
+    own. Empty when disclosure control is off."""
+    policy = policy or DisclosurePolicy()
+    requirements = public_tables(compliance, memberships())
+    tables = {mix: course_tables(frame, mix, memberships_on(day)) for mix, frame in mixes.items()}
+    linked, taken_requirements, taken_tables = linked_tables(requirements, mixes, tables, window_months(day))
+    chosen: list[tuple[str, ...]] = []
+    exposed: list[tuple[str, ...]] = []
+
+    def add(protection: Protection, key: Callable[[Key, str], tuple[str, ...]]) -> None:
+        chosen.extend(key(*figure) for figure in protection.complements)
+        exposed.extend(key(*figure) for figure in protection.exposed)
+
+    for requirement, table in requirements.items():
+        if requirement not in taken_requirements:
+            protection = protect_nested(table, policy, own_row=True)
+            add(protection, lambda row, name, r=requirement: compliance_key(r, *row, name))
+    for mix, by_table in tables.items():
+        for (month, category), table in by_table.items():
+            if (mix, month, category) not in taken_tables and _has_small(table, policy):
+                protection = protect_nested(table, policy)
+                add(protection, lambda row, _, m=mix, t=month, c=category: mix_key(m, t, c, *row))
+    for table in linked:
+        if _has_small(table, policy):
+            add(protect_nested(table, policy), lambda row, _: row)
+    return _decision(chosen, exposed)
+
+
+def _has_small(table: Nested, policy: DisclosurePolicy) -> bool:
+    """Whether primary control withholds any count the viewer sees in `table` (else none to protect)."""
+    return any(row.shown and any(small(v, policy) for v in row.counts) for row in table.rows)
+
+
+def _decision(chosen: list[tuple[str, ...]], exposed: list[tuple[str, ...]]) -> Decision:
+    """The two complements files from the chosen keys (`compliance_key`, `mix_key`)."""
+    compliance = [key[1:] for key in chosen if key[0] == "compliance"]
+    courses = [key[1:] for key in chosen if key[0] == "mix"]
+    return Decision(
+        pd.DataFrame(compliance, columns=list(WITHHELD_COLUMNS)).sort_values(
+            list(WITHHELD_COLUMNS), ignore_index=True
+        ),
+        pd.DataFrame(courses, columns=list(COURSES_WITHHELD_COLUMNS)).sort_values(
+            list(COURSES_WITHHELD_COLUMNS), ignore_index=True
+        ),
+        tuple(dict.fromkeys(exposed)),
     )

@@ -295,14 +295,17 @@ def _protect(
     min_range: float | None,
     cell_of: Callable[[tuple[Key, str]], Key] = lambda figure: figure[0],
     siblings: Callable[[Key, set[Key]], list[Key]] | None = None,
+    already: frozenset[Key] = frozenset(),
 ) -> Protection:
     """The loop of `protect` over any audit pair: `bounds` (fast) until it finds nothing, then `linear`
     (linear programming) to check; `table` gives the candidates (`_candidates`) around the cell
-    `cell_of` an exposed figure, else `siblings` (cells linked to it outside `table`'s relations)."""
+    `cell_of` an exposed figure, else `siblings` (cells linked to it outside `table`'s relations).
+    `already`: cells withheld as complements for another reason (another table's audit), audited as
+    such and never returned."""
     if not policy.enabled:
         return Protection((), Audit(), 0)
     needed = policy.round_to - 1 if min_range is None else min_range
-    chosen: list[Key] = []
+    chosen: list[Key] = list(already)
     solves = 0
     while True:
         found = bounds(set(chosen))
@@ -314,7 +317,8 @@ def _protect(
             missed = check.exposed(needed, policy.suppress_up_to)
             added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy, siblings)
             if not added:  # protected, or nothing left to withhold around what is still exposed
-                return Protection(tuple(chosen), found, solves, tuple(dict.fromkeys([*exposed, *missed])))
+                new = tuple(k for k in chosen if k not in already)
+                return Protection(new, found, solves, tuple(dict.fromkeys([*exposed, *missed])))
         chosen += added
 
 
@@ -790,12 +794,14 @@ def protect_nested(
     min_range: float | None = None,
     *,
     own_row: bool = False,
+    already: frozenset[Key] = frozenset(),
 ) -> Protection:
     """`protect` for a `Nested` table: complements are single counts, (row key, count name), chosen
     among the same count of the rows related to the exposed one (`_candidates`); with `own_row`, else
     among the other counts of its own row, smallest first, for tables whose counts narrow each other
     within a row (early diagnosis: stageable less staged leaves missing plus unstageable; bowel
-    screening's remaining exposed counts are sums of withheld parts, which no other count widens)."""
+    screening's remaining exposed counts are sums of withheld parts, which no other count widens).
+    `already`: counts withheld as complements of another table (as `_protect`)."""
     policy = policy or DisclosurePolicy()
     counts = {row.key: dict(zip(table.names, row.counts, strict=True)) for row in table.rows if row.shown}
 
@@ -817,4 +823,5 @@ def protect_nested(
         min_range,
         cell_of=lambda figure: figure,
         siblings=siblings if own_row else None,
+        already=already,
     )

@@ -15,14 +15,17 @@ from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import PLANNER_THRESHOLDS
 from cancer_alliance.fit.published import (
+    PLAN_REVEALS,
     PUBLIC_TABLES,
     complements,
+    demand_withheld,
     public_metrics,
     published_demand,
     published_plan,
 )
 from cancer_alliance.fit.settings import PLANNING_THRESHOLDS
 from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
 from cancer_alliance.web.scope import Viewer
@@ -122,14 +125,30 @@ def plan_tables(
         plan = planning.plan(bands, thresholds)
         demand = present.demand_by_month(planning.demand(bands, thresholds), slots)
         policy = policy_for(viewer)
-        chosen = (
-            withheld_rows(results) if policy else pd.DataFrame(columns=["alliance_code", "level", "count"])
+        if policy is None:
+            return published_plan(plan, policy), published_demand(demand, policy)
+        chosen = withheld_rows(results)
+        mine = frozenset(chosen[(chosen["alliance_code"] == code) & (chosen["level"] == "alliance")]["count"])
+        months, positives = results.table_derived(
+            "fit_bands", f"demand-audit:{code}", lambda _: _demand_audit(bands, policy, mine)
         )
-        mine = chosen[(chosen["alliance_code"] == code) & (chosen["level"] == "alliance")]
-        return published_plan(plan, policy, frozenset(mine["count"])), published_demand(demand, policy)
+        every_month = "colonoscopies" in {c for count in mine for c in PLAN_REVEALS.get(count, ())}
+        return (
+            published_plan(plan, policy, mine, positives),
+            published_demand(demand, policy, months, every_month),
+        )
 
     key = f"plan:{code}:{','.join(f'{t:g}' for t in thresholds)}:{slots}:{viewer.signed_in}"
     return results.table_derived("fit_bands", key, compute)
+
+
+def _demand_audit(
+    bands: pd.DataFrame, policy: DisclosurePolicy, withheld: frozenset[str]
+) -> tuple[frozenset[tuple[float, str]], frozenset[float]]:
+    """`fit.published.demand_withheld` over every threshold the planner offers (a visitor may ask for
+    each, so they are audited together, once per results file and alliance: 0.1 to 0.2 s)."""
+    offered = list(PLANNER_THRESHOLDS)
+    return demand_withheld(planning.plan(bands, offered), planning.demand(bands, offered), policy, withheld)
 
 
 def slots_per_month(text: str | None) -> float | None:

@@ -8,14 +8,9 @@ import json
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.radiotherapy.published import (
-    MIXES,
-    complements,
-    course_complements,
-    published_compliance,
-)
+from cancer_alliance.radiotherapy.published import MIXES, Decision, complements, published_compliance
 from cancer_alliance.radiotherapy.results_files import META, RESULTS
-from cancer_alliance.reference.radiotherapy_networks import memberships, memberships_on, network_names
+from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names
 from cancer_alliance.results.reader import Results, ResultsMissing
 from cancer_alliance.web.queries import policy_for
 from cancer_alliance.web.scope import Viewer
@@ -53,25 +48,27 @@ def compliance_table(results: Results, viewer: Viewer, level: str, code: str) ->
 
 def withheld_counts(results: Results) -> pd.DataFrame:
     """The compliance table's complements decided by the refresh (`radiotherapy_withheld`); for
-    results written before that file existed, decided now from the table (once per results file)."""
+    results written before that file existed, decided now from the results (once per results file)."""
     try:
         return results.table("radiotherapy_withheld")
     except ResultsMissing:
-        return results.table_derived(
-            RESULTS["compliance"], "complements", lambda table: complements(table, memberships())
-        )
+        return decided(results).compliance
 
 
 def course_withheld_counts(results: Results) -> pd.DataFrame:
     """The course mix tables' complements decided by the refresh (`radiotherapy_courses_withheld`);
-    for results written before that file existed, decided now from the mix files (once per file)."""
+    for results written before that file existed, decided now from the results (once per file)."""
     try:
         return results.table("radiotherapy_courses_withheld")
     except ResultsMissing:
-        return results.table_derived(
-            RESULTS["techniques"],
-            "course complements",
-            lambda _: course_complements(
-                {mix: results.table(RESULTS[mix]) for mix in MIXES}, memberships_on(as_of(results))
-            ),
-        )
+        return decided(results).courses
+
+
+def decided(results: Results) -> Decision:
+    """The complements of the compliance table and the course mix decided together now (`complements`:
+    they are linked), once per compliance results file."""
+    return results.table_derived(
+        RESULTS["compliance"],
+        "complements",
+        lambda table: complements(table, {mix: results.table(RESULTS[mix]) for mix in MIXES}, as_of(results)),
+    )

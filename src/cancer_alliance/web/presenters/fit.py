@@ -222,9 +222,9 @@ def plan_rows(plan: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def demand_by_month(demand: pd.DataFrame, slots: float | None) -> pd.DataFrame:
-    """Colonoscopies per threshold and month of result, over the alliance's centres, with the monthly
-    slots given and the shortfall (demand - slots)."""
-    table = demand.groupby(["threshold", "month"], as_index=False)["colonoscopies"].sum()
+    """Positives and colonoscopies per threshold and month of result, over the alliance's centres, with
+    the monthly slots given and the shortfall (demand - slots)."""
+    table = demand.groupby(["threshold", "month"], as_index=False)[["positive", "colonoscopies"]].sum()
     table["slots"] = slots if slots is not None else np.nan
     table["shortfall"] = table["colonoscopies"] - table["slots"]
     return table.sort_values(["threshold", "month"], ascending=[False, True]).reset_index(drop=True)
