@@ -81,7 +81,7 @@ def write_results(results: Path, raw: dict[tuple[str, str], tuple[int, ...]], *,
             catalogue.path(results, name), index=False
         )
     if complements:
-        published.write_complements(results)
+        published.COMPLEMENTS.write(results)
     else:
         empty = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
         empty.to_parquet(catalogue.path(results, "fit_withheld"), index=False)
@@ -210,4 +210,4 @@ def test_results_written_before_the_complements_file_get_them_decided_when_read(
     assert not chosen.empty
     catalogue.path(results, "fit_withheld").unlink()
     assert read_public(web_home) == with_file
-    pd.testing.assert_frame_equal(published.read_complements(results), chosen, check_dtype=False)
+    pd.testing.assert_frame_equal(published.COMPLEMENTS.read(results), chosen, check_dtype=False)

@@ -21,7 +21,7 @@ from cancer_alliance.followup.protocol import load_protocol, stratify
 from cancer_alliance.pathways import published as pathway_published
 from cancer_alliance.programme.board import NO_DATA, BoardContext, board_pack, render_section, sections
 from cancer_alliance.programme.metrics import metric_source
-from cancer_alliance.radiotherapy.published import published_compliance, read_complements
+from cancer_alliance.radiotherapy.published import COMPLEMENTS, published_compliance
 from cancer_alliance.reference.organisations import provider_alliance
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.store import Auditor, open_store
@@ -229,7 +229,7 @@ def test_radiotherapy_shows_the_statuses_of_the_alliance_providers_and_networks(
     for code, mine in providers.groupby("code"):
         [row] = [r for name, r in found.items() if name.endswith(f"({code})")]
         assert row[1] == "Provider"
-        shown = published_compliance(mine, DisclosurePolicy(), read_complements(web_home / "results"))
+        shown = published_compliance(mine, DisclosurePolicy(), COMPLEMENTS.read(web_home / "results"))
         statuses = shown["status"].value_counts()
         no_data = statuses.get("no_data", 0) + statuses.get("withheld", 0)
         assert row[2:] == [str(statuses.get("met", 0)), str(statuses.get("not_met", 0)), str(no_data)]

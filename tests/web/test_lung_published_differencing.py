@@ -98,7 +98,7 @@ def write_results(results: Path, raw: dict[str, tuple[list[tuple], int]], *, com
     )
     ccgs.to_parquet(catalogue.path(results, "lung_programme_ccg"), index=False)
     if complements:
-        published.write_complements(results)
+        published.COMPLEMENTS.write(results)
     else:
         pd.DataFrame(columns=list(published.WITHHELD_COLUMNS)).to_parquet(
             catalogue.path(results, "lung_withheld"), index=False

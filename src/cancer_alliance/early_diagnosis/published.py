@@ -15,7 +15,6 @@ board pack and the HTML report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ import pandas as pd
 from cancer_alliance.early_diagnosis.counts import COUNT_COLUMNS
 from cancer_alliance.early_diagnosis.metrics import metrics
 from cancer_alliance.reference import provider_alliance, trust_versions
-from cancer_alliance.results.complements import ComplementsFile
+from cancer_alliance.results.complements import ComplementsFile, read_tables
 from cancer_alliance.stats.disclosure import DisclosurePolicy, publish
 from cancer_alliance.stats.secondary_suppression import (
     Nested,
@@ -206,14 +205,13 @@ def public_metrics(
     return metrics(published)
 
 
-def _decide(folder: Path) -> pd.DataFrame:
-    from cancer_alliance.results import catalogue  # the catalogue imports this package
-
-    tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
-    return complements(tables, trust_mappings())
+#: The results files of the public tables.
+_SOURCES = tuple(name for name, _ in PUBLIC_TABLES.values())
 
 
 #: The refresh's `early_diagnosis_disclosure` step writes it; the alliance and trust pages read it.
 COMPLEMENTS = ComplementsFile(
-    "early_diagnosis_withheld", tuple(name for name, _ in PUBLIC_TABLES.values()), _decide
+    "early_diagnosis_withheld",
+    _SOURCES,
+    lambda folder: complements(read_tables(folder, _SOURCES), trust_mappings()),
 )

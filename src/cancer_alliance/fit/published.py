@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +15,7 @@ import pandas as pd
 from cancer_alliance.cwt.published import SPC_WITHHELD
 from cancer_alliance.fit.metrics import metrics, publish_metrics
 from cancer_alliance.fit.rules import COUNT_COLUMNS
+from cancer_alliance.results.complements import ComplementsFile, read_tables
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish
 from cancer_alliance.stats.periods import complete_months
 from cancer_alliance.stats.secondary_suppression import (
@@ -293,37 +292,12 @@ def public_metrics(
     return publish_metrics(counts, policy, complements=withheld_counts(counts, withheld, level))
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public tables in `folder` and write them as its `fit_withheld`
-    file (the refresh's `fit_disclosure` step)."""
-    from cancer_alliance.results import catalogue  # the catalogue imports this module
-
-    tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
-    chosen = complements(tables)
-    chosen.to_parquet(catalogue.path(folder, "fit_withheld"), index=False)
-    return chosen
+#: The results files of the public tables.
+_SOURCES = tuple(name for name, _ in PUBLIC_TABLES.values())
 
 
-def read_complements(folder: Path) -> pd.DataFrame:
-    """The complements of the results in `folder`: the refresh's `fit_withheld` file, or, for results
-    written before it existed, decided now from the public tables (once per version of the files)."""
-    from cancer_alliance.results import catalogue  # the catalogue imports this module
-
-    path = catalogue.path(folder, "fit_withheld")
-    found = path if path.exists() else catalogue.path(folder, "fit_alliance")
-    if not found.exists():  # no bowel screening results at all
-        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
-    resolved = found.resolve()
-    return _complements_of(str(resolved), resolved.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _complements_of(path: str, _mtime_ns: int) -> pd.DataFrame:
-    from cancer_alliance.results import catalogue
-
-    if Path(path).name == catalogue.entry("fit_withheld").filename:
-        return pd.read_parquet(path)
-    folder = Path(path).parent
-    return complements(
-        {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
-    )
+#: The refresh's `fit_disclosure` step writes it; the public pages, the API, the board pack and the
+#: deliverables read it.
+COMPLEMENTS = ComplementsFile(
+    "fit_withheld", _SOURCES, lambda folder: complements(read_tables(folder, _SOURCES))
+)

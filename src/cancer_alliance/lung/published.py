@@ -12,7 +12,6 @@ controlled only where there is one (a missing denominator stays "no data").
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +19,7 @@ import pandas as pd
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.lung.programme import COUNT_COLUMNS, WITHHELD_COLUMNS
 from cancer_alliance.lung.programme_files import metrics
+from cancer_alliance.results.complements import ComplementsFile, read_tables
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
 from cancer_alliance.stats.secondary_suppression import Nested, Relation, Row, protect_nested
 
@@ -141,29 +141,15 @@ def public_programme_metrics(
     return metrics(withhold(publish(counts, present, policy=policy), counts, marked[present]))
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public tables in `folder` and write them as its `lung_withheld`
-    file (the refresh's `lung_disclosure` step)."""
-    from cancer_alliance.results import catalogue  # the catalogue imports this module
-
-    tables = {name: pd.read_parquet(catalogue.path(folder, name)) for name, _ in PUBLIC_TABLES.values()}
-    chosen = complements(tables)
-    chosen.to_parquet(catalogue.path(folder, "lung_withheld"), index=False)
-    return chosen
+#: The results files of the public tables.
+_SOURCES = tuple(name for name, _ in PUBLIC_TABLES.values())
 
 
-def read_complements(folder: Path) -> pd.DataFrame:
-    """The complements of the results in `folder`: the refresh's `lung_withheld` file, or, for results
-    written before it existed, decided now from the public tables."""
-    from cancer_alliance.results import catalogue
-
-    path = catalogue.path(folder, "lung_withheld")
-    if path.exists():
-        return pd.read_parquet(path)
-    tables = {name: catalogue.path(folder, name) for name, _ in PUBLIC_TABLES.values()}
-    if not all(p.exists() for p in tables.values()):
-        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
-    return complements({name: pd.read_parquet(p) for name, p in tables.items()})
+#: The refresh's `lung_disclosure` step writes it; the public pages, the API, the board pack and
+#: `alliance lung programme --public` read it.
+COMPLEMENTS = ComplementsFile(
+    "lung_withheld", _SOURCES, lambda folder: complements(read_tables(folder, _SOURCES))
+)
 
 
 class NotPublished(AllianceError):

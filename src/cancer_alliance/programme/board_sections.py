@@ -290,7 +290,7 @@ def screening(ctx: BoardContext) -> str | None:
     uptake window has closed (published: that year's latest month only, a row of the fixed public
     month table with its complements withheld, as a sum over months could be differenced against the
     published months; docs/decisions/0054), the uptake standard, and uptake by month with SPC."""
-    from cancer_alliance.fit.published import as_seen, monthly_spc, public_metrics, read_complements
+    from cancer_alliance.fit.published import COMPLEMENTS, as_seen, monthly_spc, public_metrics
     from cancer_alliance.fit.rules import COUNT_COLUMNS
     from cancer_alliance.fit.settings import DEFAULT_SETTINGS
     from cancer_alliance.web.presenters import fit as present
@@ -301,7 +301,7 @@ def screening(ctx: BoardContext) -> str | None:
     chosen = fit_headline_months(raw, ctx)
     if ctx.policy.enabled:
         chosen = chosen[-1:]
-        months = public_metrics(raw, ctx.policy, read_complements(results_dir(ctx.home)), "month")
+        months = public_metrics(raw, ctx.policy, COMPLEMENTS.read(results_dir(ctx.home)), "month")
         latest = months[months["invitation_month"] == chosen[0]].iloc[0].to_dict()
     else:
         summed = raw[raw["invitation_month"].isin(chosen)][list(COUNT_COLUMNS)].sum().to_frame().T
@@ -361,14 +361,14 @@ def page_month(month: str) -> str:
 def lung_health_checks(ctx: BoardContext) -> str | None:
     """The programme metrics of the alliance (journey counts published, rates with intervals from
     the published counts); the results have no month, so they are the programme to date."""
-    from cancer_alliance.lung.published import public_programme_metrics, read_complements
+    from cancer_alliance.lung.published import COMPLEMENTS, public_programme_metrics
     from cancer_alliance.web.presenters.lung import DASHBOARD_RATES, dashboard_rows
 
     frame = pd.read_parquet(result_path(results_dir(ctx.home), "lung_programme_alliance"))
     frame = frame[frame["alliance"] == ctx.alliance_code].reset_index(drop=True)
     if frame.empty:
         return None
-    withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
+    withheld = COMPLEMENTS.read(results_dir(ctx.home)) if ctx.policy.enabled else None
     row = dashboard_rows(public_programme_metrics(frame, ctx.policy, withheld, "alliance"), {}, "alliance")[0]
     table = pd.DataFrame(
         [
@@ -397,7 +397,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
     import json
 
     from cancer_alliance.radiotherapy.compliance import in_force
-    from cancer_alliance.radiotherapy.published import published_compliance, read_complements
+    from cancer_alliance.radiotherapy.published import COMPLEMENTS, published_compliance
     from cancer_alliance.radiotherapy.results_files import META, RESULTS
     from cancer_alliance.reference.organisations import provider_alliance, trusts
     from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names, requirements
@@ -408,7 +408,7 @@ def radiotherapy(ctx: BoardContext) -> str | None:
         return None
     as_of = dt.date.fromisoformat(json.loads((folder / META).read_text(encoding="utf-8"))["as_of"])
     table = pd.read_parquet(result_path(folder, RESULTS["compliance"]))
-    withheld = read_complements(folder)
+    withheld = COMPLEMENTS.read(folder)
     mine = {t for t, a in provider_alliance("2018/19").items() if a == ctx.alliance_code}
     members = memberships_on(as_of)
     providers = sorted(set(table.loc[table["level"] == "provider", "code"]) & mine)

@@ -246,9 +246,9 @@ def _fit_complements(rate: str) -> Callable[[Path, str], set[str]]:
     numerator, denominator = FIT_RATES[rate]
 
     def withheld(home: Path, alliance_code: str) -> set[str]:
-        from cancer_alliance.fit.published import read_complements
+        from cancer_alliance.fit.published import COMPLEMENTS
 
-        chosen = read_complements(results_dir(home))
+        chosen = COMPLEMENTS.read(results_dir(home))
         mine = chosen[
             (chosen["level"] == "month")
             & (chosen["alliance_code"] == alliance_code)

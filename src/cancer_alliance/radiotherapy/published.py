@@ -42,6 +42,7 @@ from cancer_alliance.reference.radiotherapy_networks import (
     requirements,
     schedules,
 )
+from cancer_alliance.results.complements import ComplementsFile
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.stats.secondary_suppression import (
@@ -139,18 +140,32 @@ def _relations(members: Sequence[Membership]) -> set[Relation]:
     return found
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the compliance results and the course mix in `folder` and write them
-    as its `radiotherapy_withheld` and `radiotherapy_courses_withheld` files (the refresh's
-    `radiotherapy_disclosure` step); the compliance ones are returned."""
+def decided(folder: Path) -> Decision:
+    """The complements of the compliance results and the course mix in `folder`, decided together
+    (they are linked)."""
     from cancer_alliance.radiotherapy.results_files import RESULTS
     from cancer_alliance.results import catalogue
 
     compliance = pd.read_parquet(catalogue.path(folder, RESULTS["compliance"]))
-    decided = complements(compliance, read_mixes(folder), as_of_day(folder))
-    decided.compliance.to_parquet(catalogue.path(folder, "radiotherapy_withheld"), index=False)
-    decided.courses.to_parquet(catalogue.path(folder, "radiotherapy_courses_withheld"), index=False)
-    return decided.compliance
+    return complements(compliance, read_mixes(folder), as_of_day(folder))
+
+
+#: The results files a decision needs (the mix files are read when there: older results lack them).
+_SOURCES = ("radiotherapy_compliance", "radiotherapy.json")
+#: The refresh's `radiotherapy_disclosure` step writes both from one decision (`decided`); the
+#: public pages, the API and the board pack read them.
+COMPLEMENTS = ComplementsFile("radiotherapy_withheld", _SOURCES, lambda folder: decided(folder).compliance)
+COURSE_COMPLEMENTS = ComplementsFile(
+    "radiotherapy_courses_withheld", _SOURCES, lambda folder: decided(folder).courses
+)
+
+
+def write_complements(folder: Path) -> Decision:
+    """The refresh's `radiotherapy_disclosure` step: both complements files from one decision."""
+    found = decided(folder)
+    COMPLEMENTS.keep(folder, found.compliance)
+    COURSE_COMPLEMENTS.keep(folder, found.courses)
+    return found
 
 
 def as_of_day(folder: Path) -> dt.date:
@@ -171,21 +186,6 @@ def read_mixes(folder: Path) -> dict[str, pd.DataFrame]:
         empty = pd.DataFrame(columns=["month", "provider_code", *columns, "courses"])
         found[mix] = pd.read_parquet(path) if path.exists() else empty
     return found
-
-
-def read_complements(folder: Path) -> pd.DataFrame:
-    """The refresh's `radiotherapy_withheld` file in `folder`, or, for results written before it
-    existed, decided now from the compliance and mix results."""
-    from cancer_alliance.radiotherapy.results_files import RESULTS
-    from cancer_alliance.results import catalogue
-
-    path = catalogue.path(folder, "radiotherapy_withheld")
-    if path.exists():
-        return pd.read_parquet(path)
-    source = catalogue.path(folder, RESULTS["compliance"])
-    if not source.exists():
-        return pd.DataFrame(columns=list(WITHHELD_COLUMNS))
-    return complements(pd.read_parquet(source), read_mixes(folder), as_of_day(folder)).compliance
 
 
 def published_compliance(

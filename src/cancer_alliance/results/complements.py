@@ -36,9 +36,12 @@ class ComplementsFile:
     def write(self, folder: Path, **options: Any) -> pd.DataFrame:
         """Decide the complements of the results in `folder` and write them there (the refresh's
         disclosure step)."""
+        return self.keep(folder, self.decide(folder, **options))
+
+    def keep(self, folder: Path, chosen: pd.DataFrame) -> pd.DataFrame:
+        """Write complements already decided (with another file's, when two tables are linked)."""
         from cancer_alliance.results import catalogue  # the catalogue imports the domains
 
-        chosen = self.decide(folder, **options)
         chosen.to_parquet(catalogue.path(folder, self.name), index=False)
         return chosen
 
@@ -65,6 +68,13 @@ class ComplementsFile:
             return results.table(self.name)
         except ResultsMissing:
             return self.read(results.folder)
+
+
+def read_tables(folder: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Catalogue name -> that results file in `folder` (the public tables a decision reads)."""
+    from cancer_alliance.results import catalogue
+
+    return {name: pd.read_parquet(catalogue.path(folder, name)) for name in names}
 
 
 @lru_cache(maxsize=8)

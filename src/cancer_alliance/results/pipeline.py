@@ -152,9 +152,9 @@ def _fit(ctx: StepContext) -> None:
 def _fit_disclosure(ctx: StepContext) -> None:
     """The bowel screening public tables' complementary suppressions (`fit.published.complements`,
     decision record 0054), decided once here for every public page, the API and the board pack."""
-    from cancer_alliance.fit.published import write_complements
+    from cancer_alliance.fit.published import COMPLEMENTS
 
-    write_complements(ctx.folder)
+    COMPLEMENTS.write(ctx.folder)
 
 
 def _lung(ctx: StepContext) -> None:
@@ -167,9 +167,9 @@ def _lung(ctx: StepContext) -> None:
 def _lung_disclosure(ctx: StepContext) -> None:
     """The lung health checks' public tables' complementary suppressions (`lung.published.complements`,
     decision record 0054), decided once here for the public pages, the API and the board pack."""
-    from cancer_alliance.lung.published import write_complements
+    from cancer_alliance.lung.published import COMPLEMENTS
 
-    write_complements(ctx.folder)
+    COMPLEMENTS.write(ctx.folder)
 
 
 def _early_diagnosis(ctx: StepContext) -> None:

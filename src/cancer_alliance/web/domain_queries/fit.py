@@ -15,16 +15,15 @@ from cancer_alliance import reference
 from cancer_alliance.fit import planning
 from cancer_alliance.fit.files import PLANNER_THRESHOLDS
 from cancer_alliance.fit.published import (
+    COMPLEMENTS,
     PLAN_REVEALS,
-    PUBLIC_TABLES,
-    complements,
     demand_withheld,
     public_metrics,
     published_demand,
     published_plan,
 )
 from cancer_alliance.fit.settings import PLANNING_THRESHOLDS
-from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.presenters import fit as present
 from cancer_alliance.web.queries import ALLIANCE_VERSION, alliance_names, policy_for
@@ -45,16 +44,8 @@ def check_alliance(code: str) -> str:
 
 
 def withheld_rows(results: Results) -> pd.DataFrame:
-    """The public tables' complements decided by the refresh (`fit_withheld`); for results written
-    before that file existed, decided now from the tables (once per results file)."""
-    try:
-        return results.table("fit_withheld")
-    except ResultsMissing:
-        return results.table_derived(
-            "fit_alliance",
-            "complements",
-            lambda _: complements({name: results.table(name) for name, _ in PUBLIC_TABLES.values()}),
-        )
+    """The public tables' complements (`fit.published.COMPLEMENTS`) of the generation served."""
+    return COMPLEMENTS.served(results)
 
 
 def _seen(results: Results, viewer: Viewer, counts: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -8,12 +8,11 @@ import pandas as pd
 
 from cancer_alliance.lung.programme_files import RESULTS
 from cancer_alliance.lung.published import (
-    PUBLIC_TABLES,
-    complements,
+    COMPLEMENTS,
     public_programme_metrics,
     published_targeting,
 )
-from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.reader import Results
 from cancer_alliance.web.queries import policy_for
 
 
@@ -28,13 +27,5 @@ def lung_table(ctx: Any, name: str, viewer: Any) -> pd.DataFrame:
 
 
 def withheld_counts(results: Results) -> pd.DataFrame:
-    """The public tables' complements decided by the refresh (`lung_withheld`); for results written
-    before that file existed, decided now from the tables (once per results file)."""
-    try:
-        return results.table("lung_withheld")
-    except ResultsMissing:
-        return results.table_derived(
-            "lung_programme_ccg",
-            "complements",
-            lambda _: complements({name: results.table(name) for name, _ in PUBLIC_TABLES.values()}),
-        )
+    """The public tables' complements (`lung.published.COMPLEMENTS`) of the generation served."""
+    return COMPLEMENTS.served(results)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 
 from cancer_alliance import reference
-from cancer_alliance.radiotherapy.published import MIXES, Decision, complements, published_compliance
+from cancer_alliance.radiotherapy.published import (
+    COMPLEMENTS,
+    COURSE_COMPLEMENTS,
+    as_of_day,
+    published_compliance,
+)
 from cancer_alliance.radiotherapy.results_files import META, RESULTS
 from cancer_alliance.reference.radiotherapy_networks import memberships_on, network_names
 from cancer_alliance.results.reader import Results, ResultsMissing
@@ -24,7 +28,7 @@ def as_of(results: Results) -> dt.date:
     path = results.folder / META
     if not path.exists():
         raise ResultsMissing(str(path))
-    return dt.date.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["as_of"])
+    return as_of_day(results.folder)
 
 
 def trust_name(code: str) -> str:
@@ -47,28 +51,12 @@ def compliance_table(results: Results, viewer: Viewer, level: str, code: str) ->
 
 
 def withheld_counts(results: Results) -> pd.DataFrame:
-    """The compliance table's complements decided by the refresh (`radiotherapy_withheld`); for
-    results written before that file existed, decided now from the results (once per results file)."""
-    try:
-        return results.table("radiotherapy_withheld")
-    except ResultsMissing:
-        return decided(results).compliance
+    """The compliance table's complements (`radiotherapy.published.COMPLEMENTS`) of the generation
+    served."""
+    return COMPLEMENTS.served(results)
 
 
 def course_withheld_counts(results: Results) -> pd.DataFrame:
-    """The course mix tables' complements decided by the refresh (`radiotherapy_courses_withheld`);
-    for results written before that file existed, decided now from the results (once per file)."""
-    try:
-        return results.table("radiotherapy_courses_withheld")
-    except ResultsMissing:
-        return decided(results).courses
-
-
-def decided(results: Results) -> Decision:
-    """The complements of the compliance table and the course mix decided together now (`complements`:
-    they are linked), once per compliance results file."""
-    return results.table_derived(
-        RESULTS["compliance"],
-        "complements",
-        lambda table: complements(table, {mix: results.table(RESULTS[mix]) for mix in MIXES}, as_of(results)),
-    )
+    """The course mix's complements (`radiotherapy.published.COURSE_COMPLEMENTS`) of the generation
+    served."""
+    return COURSE_COMPLEMENTS.served(results)
