@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from cancer_alliance.pathways.published import (
-    COMPLIANCE,
-    COMPLIANCE_COUNTS,
     complements,
+    current,
     published,
     published_compliance,
     published_steps,
+    published_trend,
     trust_mappings,
 )
 from cancer_alliance.results.reader import Results, ResultsMissing
@@ -28,10 +28,10 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
         return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
     policy = policy_for(viewer)
-    public = policy is not None and policy.enabled
-    compliance = published_compliance(mine("compliance"), policy, withheld(results) if public else None)
+    chosen = withheld(results) if policy is not None and policy.enabled else None
+    compliance = published_compliance(mine("compliance"), policy, chosen)
     steps = published_steps(mine("steps"), policy)
-    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
+    trend = published_trend(mine("trend"), policy, chosen)
     column = "alliance_code" if level == "alliance" else "provider_code"
     bottleneck = results.table_derived(
         "pathway_bottleneck",
@@ -43,14 +43,20 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
 
 
 def withheld(results: Results) -> pd.DataFrame:
-    """The compliance complements decided by the refresh (`pathways_withheld`); for results written
-    before that file existed, decided now from `pathway_compliance` (once per file)."""
+    """The compliance and trend complements decided by the refresh (`pathways_withheld`); for results
+    written before that file existed or covered the trend, decided now from `pathway_compliance` and
+    `pathway_trend` (once per file)."""
     try:
-        return results.table("pathways_withheld")
+        chosen = results.table("pathways_withheld")
+        if current(chosen):
+            return chosen
     except ResultsMissing:
-        return results.table_derived(
-            "pathway_compliance", "complements", lambda frame: complements(frame, trust_mappings())
-        )
+        pass
+    return results.table_derived(
+        "pathway_trend",
+        "complements",
+        lambda trend: complements(results.table("pathway_compliance"), trend, trust_mappings()),
+    )
 
 
 def organisation_name(level: str, code: str) -> str | None:
