@@ -169,12 +169,10 @@ def withheld_ranges(shown: dict[Figure, float | None], raw: Raw) -> dict[Figure,
 
 def left_exposed(results: Path) -> set[Figure]:
     """The figures the refresh reports it could not widen."""
-    compliance, trend = (
-        pd.read_parquet(catalogue.path(results, f"pathway_{n}")) for n in ("compliance", "trend")
-    )
+    files = published.read_public_files(results)
     return {
         (key[0], key[1], key[-1], name)
-        for protection in published.protections(compliance, trend, published.trust_mappings(), POLICY)
+        for protection in published.protections(files, published.trust_mappings(), POLICY)
         for key, name in protection.exposed
     }
 
@@ -241,16 +239,21 @@ def test_no_withheld_count_is_narrowed_by_differencing(raw: Raw) -> None:
     assert narrowed(raw, complements=True) == []
 
 
-def public_files(raw: Raw) -> tuple[pd.DataFrame, pd.DataFrame]:
+def public_files(raw: Raw) -> dict[str, pd.DataFrame]:
     frame = milestone_rows(raw)
-    return by_level(compliance, frame), by_level(compliance_spc, frame)
+    steps = pd.DataFrame(columns=list(catalogue.entry("pathway_steps").columns))
+    return {
+        "compliance": by_level(compliance, frame),
+        "trend": by_level(compliance_spc, frame),
+        "steps": steps,
+    }
 
 
 def test_each_relation_is_stated_only_where_the_counts_add_up() -> None:
     """The alliance is its trusts, in the period and in each month, and each period its months; the
     open counts, which the trend does not show, only alliance = trusts."""
-    period, trend = public_files(THROUGH_THE_TREND)
-    decided, open_ = published.public_tables(period, trend, published.trust_mappings())
+    files = public_files(THROUGH_THE_TREND)
+    decided, open_ = published.public_tables(files, published.trust_mappings())
     assert {r.key[:2] for r in decided.rows} == {("alliance", ALLIANCE)} | {("trust", t) for t in TRUSTS}
     assert {r.key[-1] for r in decided.rows} == {"", *MONTHS} and {r.key[-1] for r in open_.rows} == {""}
     stated = {(r.total[0], r.total[-1], len(r.parts)) for r in decided.relations}
@@ -259,8 +262,8 @@ def test_each_relation_is_stated_only_where_the_counts_add_up() -> None:
         ("trust", "", 1),  # RAJ and RC1: January
         ("trust", "", 2),  # RC9
     }
-    period.loc[period["level"] == "alliance", "met"] += 1  # no longer the sum of its trusts or months
-    found = published.public_tables(period, trend, published.trust_mappings())
+    files["compliance"].loc[files["compliance"]["level"] == "alliance", "met"] += 1  # adds up no more
+    found = published.public_tables(files, published.trust_mappings())
     assert all(r.total[:2] != ("alliance", "") for t in found for r in t.relations if "met" in t.names)
 
 
@@ -283,3 +286,64 @@ def test_signed_in_users_keep_exact_counts_and_the_public_sees_the_complements_w
             assert pd.isna(row["compliance"]) and pd.isna(row["compliance_lower_95"])
     assert "not_applicable" not in public["compliance"] and "open" not in public["trend"]
     assert exact["compliance"].iloc[0]["breached"] == 13 and exact["trend"].iloc[0]["decided"] == 63
+
+
+def step_file(pathways: dict[str, int], sequence: int) -> pd.DataFrame:
+    """`pathway_steps` of one lung step: each trust's pathways and the alliance's, their sum."""
+    rows = [("alliance", ALLIANCE, sum(pathways.values())), *(("trust", t, n) for t, n in pathways.items())]
+    step = "day 0 to ct" if sequence == 1 else "ct to diagnosis_communicated"
+    return pd.DataFrame(
+        [
+            {
+                "level": level,
+                "code": code,
+                "tumour": "lung",
+                "step": step,
+                "sequence": sequence,
+                "pathways": n,
+            }
+            | {c: 1.0 for c in ("median_days", "p90_days", "allowed", "mean_days_lost", "share_over")}
+            for level, code, n in rows
+        ]
+    )
+
+
+def public_steps(steps: pd.DataFrame) -> dict[str, float | None]:
+    """Trust or alliance code -> the step's pathways a signed-out visitor reads (None: `[c]`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        (home / "results").mkdir()
+        write_results(home / "results", HAND_WORKED, complements=True)
+        steps.to_parquet(catalogue.path(home / "results", "pathway_steps"), index=False)
+        published.write_complements(home / "results")
+        results = Results(home)
+        found = {}
+        for level, code, _ in organisations():
+            row = tables(results, Viewer(None), level, code)["steps"].iloc[0]
+            found[code] = None if row["pathways_suppressed"] else float(row["pathways"])
+    return found
+
+
+def test_a_later_step_is_audited_as_an_alliance_and_its_trusts() -> None:
+    """The steps' hand-worked leak: 13, 8 and 1 pathways at the three trusts between CT and diagnosis
+    (no compliance count adds these up); without complements RC9's 1 is 22 less 13 less 8."""
+    shown = public_steps(step_file({"RAJ": 13, "RC1": 8, "RC9": 1}, sequence=2))
+    assert shown["RC9"] is None and sum(value is None for value in shown.values()) >= 2
+
+
+def test_the_first_step_shows_the_published_met_plus_breached_of_its_milestone() -> None:
+    """Day 0 to CT counts the pathways that reached CT, met + breached of the compliance row: the public
+    reads that sum of what the compliance row shows, [c] where it withholds either."""
+    shown = public_steps(step_file({t: sum(HAND_WORKED[t][0][:2]) for t in TRUSTS}, sequence=1))
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        (home / "results").mkdir()
+        write_results(home / "results", HAND_WORKED, complements=True)
+        rows = {
+            code: tables(Results(home), Viewer(None), level, code)["compliance"].iloc[0]
+            for level, code, _ in organisations()
+        }
+    for code, row in rows.items():
+        assert shown[code] == (
+            None if pd.isna(row["met"] + row["breached"]) else row["met"] + row["breached"]
+        )

@@ -54,16 +54,6 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(compliance_lower_95=lower, compliance_upper_95=upper)
 
 
-def published_steps(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """Steps with `pathways` published; the day figures of a withheld group hidden with it."""
-    out = published(table, policy, ("pathways",), ())
-    if out is not table and not out.empty:
-        hidden = out["pathways"].isna()
-        for column in STEP_DAYS:
-            out[column] = out[column].where(~hidden, np.nan)
-    return out
-
-
 # The public tables and their secondary suppression (docs/decisions/0057). A signed-out visitor reads
 # the compliance counts of each alliance and of each trust (the timed-pathways pages, the API, the
 # board pack) by tumour and milestone, and for the main milestones the same counts by month of day 0
@@ -87,6 +77,10 @@ OPEN_COUNTS = ("open",)
 #: (the trend keeps only months with a milestone decided, `metrics.compliance_spc`), so that its
 #: months would not add up to the period.
 HIDDEN = {"compliance": ("not_applicable",), "trend": ("open", "not_applicable")}
+#: Pathways per step (`pathway_steps`, and each trust's bottleneck step in `pathway_bottleneck`).
+STEP_COUNTS = ("pathways",)
+#: The results files the public tables are read from (`pathway_<name>`).
+PUBLIC_FILES = ("compliance", "trend", "steps")
 #: The key of a public row beyond its level and code; `month` is "" for the period (compliance) rows.
 ROW_KEYS = ("tumour", "milestone", "month")
 #: Columns of the complements file (`pathways_withheld` in the results catalogue).
@@ -137,49 +131,57 @@ def _linked(rows: list[Row], names: tuple[str, ...], groups: tuple, mappings) ->
     return [Nested(names, groups, part, linked) for part, linked in components(rows, relations)]
 
 
-def public_tables(
-    compliance: pd.DataFrame, trend: pd.DataFrame, mappings: Sequence[dict[str, str]]
-) -> list[Nested]:
-    """The independent `Nested` tables of the public counts (`compliance`, `trend`: the
-    `pathway_compliance` and `pathway_trend` files; `mappings`: trust ODS code -> alliance code): per
-    tumour and milestone, the decided counts of the alliance and trust rows with their trend months,
-    and apart the open counts of the alliance and trust rows."""
+def _step_rows(steps: pd.DataFrame) -> list[Row]:
+    """The public step rows after the first (`pathway_steps`), keyed like a compliance row with the
+    step in place of the milestone."""
+    later = steps[steps["sequence"] > 1]
+    return [
+        Row((level, code_text(code), tumour, step, ""), (float(pathways),))
+        for level, code, tumour, step, pathways in zip(
+            later["level"], later["code"], later["tumour"], later["step"], later["pathways"], strict=True
+        )
+    ]
+
+
+def public_tables(files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]]) -> list[Nested]:
+    """The independent `Nested` tables of the public counts (`files`: the `pathway_<name>` results of
+    `PUBLIC_FILES`; `mappings`: trust ODS code -> alliance code): per tumour and milestone, the decided
+    counts of the alliance and trust rows with their trend months, and apart their open counts; per
+    tumour and step after the first, the alliance's and trusts' pathways."""
+    trend = files["trend"]
     months = dict(tuple(trend.groupby(["tumour", "milestone"], sort=False))) if not trend.empty else {}
     tables: list[Nested] = []
-    for (tumour, milestone), part in compliance.groupby(["tumour", "milestone"], sort=True):
+    for (tumour, milestone), part in files["compliance"].groupby(["tumour", "milestone"], sort=True):
         monthly = months.get((tumour, milestone))
         decided = _rows(part, DECIDED_COUNTS) + ([] if monthly is None else _rows(monthly, DECIDED_COUNTS))
         tables += _linked(decided, DECIDED_COUNTS, DECIDED_GROUPS, mappings)
         tables += _linked(_rows(part, OPEN_COUNTS), OPEN_COUNTS, ((0,),), mappings)
+    by_step: dict[tuple, list[Row]] = {}
+    for row in _step_rows(files["steps"]):
+        by_step.setdefault(row.key[2:4], []).append(row)
+    for key in sorted(by_step):
+        tables += _linked(by_step[key], STEP_COUNTS, ((0,),), mappings)
     return tables
 
 
 def protections(
-    compliance: pd.DataFrame,
-    trend: pd.DataFrame,
-    mappings: Sequence[dict[str, str]],
-    policy: DisclosurePolicy | None = None,
+    files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]], policy: DisclosurePolicy | None = None
 ) -> list[Protection]:
     """Each public table's complements and the counts left exposed (`Protection.exposed`: nothing more
     could be withheld around them). A row's decided counts narrow each other (decided less met leaves
     breached plus overdue), so another count of the exposed row is withheld where no related row's
     helps (`protect_nested(..., own_row=True)`)."""
     policy = policy or DisclosurePolicy()
-    return [
-        protect_nested(table, policy, own_row=True) for table in public_tables(compliance, trend, mappings)
-    ]
+    return [protect_nested(table, policy, own_row=True) for table in public_tables(files, mappings)]
 
 
 def complements(
-    compliance: pd.DataFrame,
-    trend: pd.DataFrame,
-    mappings: Sequence[dict[str, str]],
-    policy: DisclosurePolicy | None = None,
+    files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]], policy: DisclosurePolicy | None = None
 ) -> pd.DataFrame:
     """The public counts withheld as complements (`WITHHELD_COLUMNS`), decided once per refresh."""
     found = [
         (*key, count)
-        for protection in protections(compliance, trend, mappings, policy)
+        for protection in protections(files, mappings, policy)
         for key, count in protection.complements
     ]
     return pd.DataFrame(found, columns=list(WITHHELD_COLUMNS)).sort_values(
@@ -188,7 +190,7 @@ def complements(
 
 
 def current(withheld: pd.DataFrame) -> bool:
-    """Whether a complements file covers the trend (written since the trend joined the audit)."""
+    """Whether a complements file covers the trend and the steps (written since they joined the audit)."""
     return set(WITHHELD_COLUMNS) <= set(withheld.columns)
 
 
@@ -231,17 +233,90 @@ def published_trend(
     return _public(table, policy, withheld, DECIDED_COUNTS, HIDDEN["trend"])
 
 
-def _decided_now(folder: Path) -> pd.DataFrame:
-    """The complements of the public counts in `folder` (its compliance and trend files)."""
+def published_steps(
+    table: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    withheld: pd.DataFrame | None = None,
+    compliance: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Steps with `pathways` published; for the public the refresh's complements withheld too and the
+    first step's pathways, which are the met plus breached of its milestone, that sum of the published
+    compliance rows (`compliance`, as `published_compliance` gives them; [c] when either is), so that
+    it tells nothing they do not; the day figures of a withheld group hidden with it."""
+    out = published(table, policy, STEP_COUNTS, ())
+    if out is table or out.empty:
+        return out
+    if withheld is not None:
+        keys = list(
+            zip(
+                table["level"],
+                table["code"].map(code_text),
+                table["tumour"],
+                table["step"],
+                [""] * len(table),
+                strict=True,
+            )
+        )
+        chosen = set(withheld[list(WITHHELD_COLUMNS)].itertuples(index=False, name=None))
+        out = withhold(out, table, marked_counts(keys, chosen, STEP_COUNTS, table.index))
+    if compliance is not None:
+        out = _first_step_from(out, compliance)
+    hidden = out["pathways"].isna()
+    for column in STEP_DAYS:
+        out[column] = out[column].where(~hidden, np.nan)
+    return out
+
+
+def _first_step_from(steps: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+    """`steps` with each first step's pathways the published met plus breached of its milestone."""
+    first = compliance[compliance["sequence"] == 1]
+    reached = dict(
+        zip(
+            zip(first["level"], first["code"].map(code_text), first["tumour"], strict=True),
+            first["met"] + first["breached"],
+            strict=True,
+        )
+    )
+    keys = zip(steps["level"], steps["code"].map(code_text), steps["tumour"], strict=True)
+    derived = pd.Series([reached.get(key, np.nan) for key in keys], index=steps.index, dtype=float)
+    is_first = steps["sequence"] == 1
+    out = steps.copy()
+    out["pathways"] = out["pathways"].where(~is_first, derived)
+    out["pathways_suppressed"] = out["pathways_suppressed"].where(~is_first, derived.isna())
+    return out
+
+
+def published_bottleneck(
+    table: pd.DataFrame, policy: DisclosurePolicy | None, steps: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each trust's bottleneck step with `pathways` published; for the public the figure of the trust's
+    own step row (`steps`: its trusts' rows as `published_steps` gives them), the same count."""
+    out = published(table, policy, STEP_COUNTS, ())
+    if out is table or out.empty or steps is None:
+        return out
+    shown = dict(
+        zip(zip(steps["code"], steps["tumour"], steps["step"], strict=True), steps["pathways"], strict=True)
+    )
+    keys = zip(table["provider_code"], table["tumour"], table["step"], strict=True)
+    pathways = pd.Series([shown.get(key, np.nan) for key in keys], index=out.index, dtype=float)
+    return out.assign(pathways=pathways, pathways_suppressed=pathways.isna())
+
+
+def read_public_files(folder: Path) -> dict[str, pd.DataFrame]:
+    """The results files of `PUBLIC_FILES` in `folder`."""
     from cancer_alliance.results import catalogue  # the catalogue imports this package
 
-    compliance = pd.read_parquet(catalogue.path(folder, "pathway_compliance"))
-    return complements(compliance, pd.read_parquet(catalogue.path(folder, "pathway_trend")), trust_mappings())
+    return {name: pd.read_parquet(catalogue.path(folder, f"pathway_{name}")) for name in PUBLIC_FILES}
+
+
+def _decided_now(folder: Path) -> pd.DataFrame:
+    """The complements of the public counts in `folder`."""
+    return complements(read_public_files(folder), trust_mappings())
 
 
 def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public compliance and trend counts in `folder` and write them as
-    its `pathways_withheld` file (the refresh's `pathways_disclosure` step)."""
+    """Decide the complements of the public compliance, trend and step counts in `folder` and write
+    them as its `pathways_withheld` file (the refresh's `pathways_disclosure` step)."""
     from cancer_alliance.results import catalogue
 
     chosen = _decided_now(folder)
@@ -251,7 +326,7 @@ def write_complements(folder: Path) -> pd.DataFrame:
 
 def read_complements(folder: Path) -> pd.DataFrame:
     """The refresh's `pathways_withheld`; for results written before the step existed, or before it
-    covered the trend (no `month` column), decided now."""
+    covered the trend and the steps (no `month` column), decided now."""
     from cancer_alliance.results import catalogue
 
     path = catalogue.path(folder, "pathways_withheld")

@@ -95,7 +95,7 @@ def pathways(ctx: BoardContext) -> str | None:
         return None
     withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
     compliance = published_compliance(compliance, ctx.policy, withheld)
-    steps = published_steps(mine("steps"), ctx.policy)
+    steps = published_steps(mine("steps"), ctx.policy, withheld, compliance)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps
     trend = mine("trend")
     trend = trend[(trend["month"] <= ctx.month) & (trend["tumour"] == PATHWAY_TREND[0])]

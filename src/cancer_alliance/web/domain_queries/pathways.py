@@ -7,13 +7,14 @@ import pandas as pd
 from cancer_alliance.pathways.published import (
     complements,
     current,
-    published,
+    published_bottleneck,
     published_compliance,
     published_steps,
     published_trend,
     trust_mappings,
 )
 from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
 
@@ -30,7 +31,7 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
     policy = policy_for(viewer)
     chosen = withheld(results) if policy is not None and policy.enabled else None
     compliance = published_compliance(mine("compliance"), policy, chosen)
-    steps = published_steps(mine("steps"), policy)
+    steps = published_steps(mine("steps"), policy, chosen, compliance)
     trend = published_trend(mine("trend"), policy, chosen)
     column = "alliance_code" if level == "alliance" else "provider_code"
     bottleneck = results.table_derived(
@@ -38,14 +39,30 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
         f"{level}:{code}",
         lambda frame: frame[frame[column] == code].reset_index(drop=True),
     )
-    bottleneck = published(bottleneck, policy, ("pathways",), ())
+    trust_steps = (
+        _trust_steps(results, policy, chosen, bottleneck["provider_code"]) if chosen is not None else None
+    )
+    bottleneck = published_bottleneck(bottleneck, policy, trust_steps)
     return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
 
 
+def _trust_steps(
+    results: Results, policy: DisclosurePolicy | None, chosen: pd.DataFrame, trusts: pd.Series
+) -> pd.DataFrame:
+    """The public step rows of `trusts`, as each trust's page shows them (a bottleneck is one of them)."""
+    codes = set(trusts)
+
+    def of_trusts(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[(frame["level"] == "trust") & frame["code"].isin(codes)].reset_index(drop=True)
+
+    compliance = published_compliance(of_trusts(results.table("pathway_compliance")), policy, chosen)
+    return published_steps(of_trusts(results.table("pathway_steps")), policy, chosen, compliance)
+
+
 def withheld(results: Results) -> pd.DataFrame:
-    """The compliance and trend complements decided by the refresh (`pathways_withheld`); for results
-    written before that file existed or covered the trend, decided now from `pathway_compliance` and
-    `pathway_trend` (once per file)."""
+    """The complements decided by the refresh (`pathways_withheld`); for results written before that
+    file existed or covered the trend and the steps, decided now from the public files (once per
+    `pathway_trend` file)."""
     try:
         chosen = results.table("pathways_withheld")
         if current(chosen):
@@ -55,7 +72,14 @@ def withheld(results: Results) -> pd.DataFrame:
     return results.table_derived(
         "pathway_trend",
         "complements",
-        lambda trend: complements(results.table("pathway_compliance"), trend, trust_mappings()),
+        lambda trend: complements(
+            {
+                "compliance": results.table("pathway_compliance"),
+                "trend": trend,
+                "steps": results.table("pathway_steps"),
+            },
+            trust_mappings(),
+        ),
     )
 
 
