@@ -165,23 +165,44 @@ def public_tables(files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, s
 
 
 def protections(
-    files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]], policy: DisclosurePolicy | None = None
+    files: dict[str, pd.DataFrame],
+    mappings: Sequence[dict[str, str]],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
 ) -> list[Protection]:
     """Each public table's complements and the counts left exposed (`Protection.exposed`: nothing more
     could be withheld around them). A row's decided counts narrow each other (decided less met leaves
     breached plus overdue), so another count of the exposed row is withheld where no related row's
-    helps (`protect_nested(..., own_row=True)`)."""
+    helps (`protect_nested(..., own_row=True)`). The tables are independent, so `workers` > 1 audits
+    them in that many fresh processes (the same result, in the same order), as `cwt.published` does."""
     policy = policy or DisclosurePolicy()
-    return [protect_nested(table, policy, own_row=True) for table in public_tables(files, mappings)]
+    tables = public_tables(files, mappings)
+    if workers > 1 and len(tables) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # never fork a process holding engine threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_protection, tables, [policy] * len(tables)))
+    return [_protection(table, policy) for table in tables]
+
+
+def _protection(table: Nested, policy: DisclosurePolicy) -> Protection:
+    return protect_nested(table, policy, own_row=True)
 
 
 def complements(
-    files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]], policy: DisclosurePolicy | None = None
+    files: dict[str, pd.DataFrame],
+    mappings: Sequence[dict[str, str]],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The public counts withheld as complements (`WITHHELD_COLUMNS`), decided once per refresh."""
     found = [
         (*key, count)
-        for protection in protections(files, mappings, policy)
+        for protection in protections(files, mappings, policy, workers=workers)
         for key, count in protection.complements
     ]
     return pd.DataFrame(found, columns=list(WITHHELD_COLUMNS)).sort_values(
@@ -309,17 +330,18 @@ def read_public_files(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(catalogue.path(folder, f"pathway_{name}")) for name in PUBLIC_FILES}
 
 
-def _decided_now(folder: Path) -> pd.DataFrame:
+def _decided_now(folder: Path, workers: int = 1) -> pd.DataFrame:
     """The complements of the public counts in `folder`."""
-    return complements(read_public_files(folder), trust_mappings())
+    return complements(read_public_files(folder), trust_mappings(), workers=workers)
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public compliance, trend and step counts in `folder` and write
-    them as its `pathways_withheld` file (the refresh's `pathways_disclosure` step)."""
+def write_complements(folder: Path, *, workers: int = 1) -> pd.DataFrame:
+    """Decide the complements of the public compliance, trend and step counts in `folder` (in
+    `workers` processes) and write them as its `pathways_withheld` file (the refresh's
+    `pathways_disclosure` step)."""
     from cancer_alliance.results import catalogue
 
-    chosen = _decided_now(folder)
+    chosen = _decided_now(folder, workers)
     chosen.to_parquet(catalogue.path(folder, "pathways_withheld"), index=False)
     return chosen
 

@@ -125,7 +125,7 @@ def _pathways_disclosure(ctx: StepContext) -> None:
     the board pack and the deliverables' pathway metrics."""
     from cancer_alliance.pathways.published import write_complements
 
-    write_complements(ctx.folder)
+    write_complements(ctx.folder, workers=min(os.cpu_count() or 1, 4))
 
 
 def _ptl(ctx: StepContext) -> None:
