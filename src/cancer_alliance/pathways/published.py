@@ -59,8 +59,9 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
 # board pack) by tumour and milestone, and for the main milestones the same counts by month of day 0
 # (the trend). They know that an alliance's counts are the sum of its trusts' where the milestones say
 # so (each milestone carries its trust's alliance), in the period and in each month; that the period
-# is the sum of its months where the trend shows every month that decided something; and that decided
-# = met + breached + overdue. The refresh (`pathways_disclosure`) withholds further counts as
+# is the sum of its months where the trend shows every month that decided something; that decided =
+# met + breached + overdue; and that an alliance's pathways per step are its trusts' (the first step's
+# are met + breached of its milestone, so shown as that sum of the published counts). The refresh (`pathways_disclosure`) withholds further counts as
 # complements until no withheld count can be narrowed by differencing (Hundepool et al., *Statistical
 # Disclosure Control*, 2012, chapter 4; GSS, *Statistical Disclosure Control* guidance; NHS Digital,
 # *Disclosure control methodology for HES and ECDS*, 2018).
