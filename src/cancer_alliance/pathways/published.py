@@ -61,10 +61,11 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
 # so (each milestone carries its trust's alliance), in the period and in each month; that the period
 # is the sum of its months where the trend shows every month that decided something; that decided =
 # met + breached + overdue; and that an alliance's pathways per step are its trusts' (the first step's
-# are met + breached of its milestone, so shown as that sum of the published counts). The refresh (`pathways_disclosure`) withholds further counts as
-# complements until no withheld count can be narrowed by differencing (Hundepool et al., *Statistical
-# Disclosure Control*, 2012, chapter 4; GSS, *Statistical Disclosure Control* guidance; NHS Digital,
-# *Disclosure control methodology for HES and ECDS*, 2018).
+# are met + breached of its milestone, so shown as that sum of the published counts). The refresh
+# (`pathways_disclosure`) withholds further counts as complements until no withheld count can be
+# narrowed by differencing (Hundepool et al., *Statistical Disclosure Control*, 2012, chapter 4; GSS,
+# *Statistical Disclosure Control* guidance; NHS Digital, *Disclosure control methodology for HES and
+# ECDS*, 2018).
 
 #: The counts of milestones decided, as sums of disjoint groups: 0 met, 1 breached, 2 overdue
 #: (`metrics.compliance`). The trend shows the public these only.
@@ -125,7 +126,12 @@ def _candidates(rows: list[Row], mappings: Sequence[dict[str, str]]) -> list[Rel
     return found + [Relation(row.key, tuple(months.get(row.key[:2], []))) for row in rows if not row.key[-1]]
 
 
-def _linked(rows: list[Row], names: tuple[str, ...], groups: tuple, mappings) -> list[Nested]:
+def _linked(
+    rows: list[Row],
+    names: tuple[str, ...],
+    groups: tuple[tuple[int, ...], ...],
+    mappings: Sequence[dict[str, str]],
+) -> list[Nested]:
     """`rows` as independent `Nested` tables, each relation kept only where its counts add up."""
     sums = {row.key: np.asarray(row.counts) for row in rows}
     relations = holding(_candidates(rows, mappings), sums)
