@@ -293,6 +293,22 @@ def test_the_new_metric_sources_read_the_domains_monthly_series(web_home):
     assert metric_source("fit:uptake").series(web_home, EAST).empty
 
 
+def test_a_pathway_metric_leaves_out_the_public_trend_months_withheld_as_complements(web_home, tmp_path):
+    """A deliverable's public value of a month is met / decided of the alliance's trend row: withheld
+    where the refresh withholds either as a complement (docs/decisions/0057)."""
+    (tmp_path / "results").mkdir()
+    trend = pd.read_parquet(web_home / "results" / "pathway_trend.parquet")
+    trend.to_parquet(tmp_path / "results" / "pathway_trend.parquet", index=False)
+    source = metric_source("pathways:lung:diagnosis_communicated")
+    months = sorted(source.series(tmp_path, EAST)["month"])
+    complement = ("alliance", EAST, "lung", "diagnosis_communicated", months[0], "decided")
+    chosen = pd.DataFrame([complement], columns=list(pathway_published.WITHHELD_COLUMNS))
+    chosen.to_parquet(tmp_path / "results" / "pathways_withheld.parquet", index=False)
+    policy = DisclosurePolicy(suppress_up_to=0, round_to=1)  # only the complement withheld
+    assert set(source.actuals(tmp_path, EAST, policy)) == set(months[1:])
+    assert set(source.actuals(tmp_path, EAST)) == set(months)
+
+
 def test_chart_titles_are_text_not_a_python_dict(web_home, store):
     """Issue 22: a presenter's Vega-Lite title object rendered as "{'text': ..., 'subtitle': ''}". The
     published pack draws no SPC chart (docs/decisions/0042), so the sections are drawn here over exact

@@ -16,6 +16,7 @@ from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_coun
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.stats.secondary_suppression import (
     Nested,
+    Protection,
     Relation,
     Row,
     code_text,
@@ -53,114 +54,313 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(compliance_lower_95=lower, compliance_upper_95=upper)
 
 
-def published_steps(table: pd.DataFrame, policy: DisclosurePolicy | None) -> pd.DataFrame:
-    """Steps with `pathways` published; the day figures of a withheld group hidden with it."""
-    out = published(table, policy, ("pathways",), ())
-    if out is not table and not out.empty:
-        hidden = out["pathways"].isna()
-        for column in STEP_DAYS:
-            out[column] = out[column].where(~hidden, np.nan)
-    return out
-
-
 # The public tables and their secondary suppression (docs/decisions/0057). A signed-out visitor reads
 # the compliance counts of each alliance and of each trust (the timed-pathways pages, the API, the
-# board pack) by tumour and milestone, and knows that an alliance's counts are the sum of its trusts'
-# where the milestones say so (each milestone carries its trust's alliance), and that decided = met +
-# breached + overdue. The refresh (`pathways_disclosure`) withholds further counts as complements until
-# no withheld count can be narrowed by differencing (Hundepool et al., *Statistical Disclosure
-# Control*, 2012, chapter 4; GSS, *Statistical Disclosure Control* guidance; NHS Digital, *Disclosure
-# control methodology for HES and ECDS*, 2018).
+# board pack) by tumour and milestone, and for the main milestones the same counts by month of day 0
+# (the trend). They know that an alliance's counts are the sum of its trusts' where the milestones say
+# so (each milestone carries its trust's alliance), in the period and in each month; that the period
+# is the sum of its months where the trend shows every month that decided something; that decided =
+# met + breached + overdue; and that an alliance's pathways per step are its trusts' (the first step's
+# are met + breached of its milestone, so shown as that sum of the published counts). The refresh
+# (`pathways_disclosure`) withholds further counts as complements until no withheld count can be
+# narrowed by differencing (Hundepool et al., *Statistical Disclosure Control*, 2012, chapter 4; GSS,
+# *Statistical Disclosure Control* guidance; NHS Digital, *Disclosure control methodology for HES and
+# ECDS*, 2018).
 
-#: The public compliance counts as sums of disjoint groups of milestones: 0 met, 1 breached,
-#: 2 overdue, 3 open (`metrics.compliance`; `not_applicable` is never shown).
-GROUPS = ((0,), (1,), (2,), (3,), (0, 1, 2))
-#: The key of a public row beyond its level and code.
-ROW_KEYS = ("tumour", "milestone")
+#: The counts of milestones decided, as sums of disjoint groups: 0 met, 1 breached, 2 overdue
+#: (`metrics.compliance`). The trend shows the public these only.
+DECIDED_COUNTS = ("met", "breached", "overdue", "decided")
+DECIDED_GROUPS = ((0,), (1,), (2,), (0, 1, 2))
+#: Open milestones: a group no other count shares, so audited as a table of its own (the same
+#: ranges, as no relation links it to the others).
+OPEN_COUNTS = ("open",)
+#: Counts never shown to the public: `not_applicable` anywhere (it would need an audit of its own and
+#: says nothing of compliance), and in the trend `open`, which misses the months that decided nothing
+#: (the trend keeps only months with a milestone decided, `metrics.compliance_spc`), so that its
+#: months would not add up to the period.
+HIDDEN = {"compliance": ("not_applicable",), "trend": ("open", "not_applicable")}
+#: Pathways per step (`pathway_steps`, and each trust's bottleneck step in `pathway_bottleneck`).
+STEP_COUNTS = ("pathways",)
+#: The results files the public tables are read from (`pathway_<name>`).
+PUBLIC_FILES = ("compliance", "trend", "steps")
+#: The key of a public row beyond its level and code; `month` is "" for the period (compliance) rows.
+ROW_KEYS = ("tumour", "milestone", "month")
 #: Columns of the complements file (`pathways_withheld` in the results catalogue).
 WITHHELD_COLUMNS = ("level", "code", *ROW_KEYS, "count")
 
 
-def public_tables(compliance: pd.DataFrame, mappings: Sequence[dict[str, str]]) -> list[Nested]:
-    """The independent `Nested` tables of the public compliance counts (`compliance`: the
-    `pathway_compliance` file; `mappings`: trust ODS code -> alliance code): per tumour and milestone,
-    an alliance with the trusts a mapping assigns to it, stated only where their counts add up."""
+def _rows(table: pd.DataFrame, names: tuple[str, ...]) -> list[Row]:
+    """The public rows of `table` (compliance rows, or trend months) with the counts `names`."""
+    months = table["month"] if "month" in table else [""] * len(table)
+    return [
+        Row((level, code_text(code), tumour, milestone, str(month)), tuple(counts))
+        for level, code, tumour, milestone, month, counts in zip(
+            table["level"],
+            table["code"],
+            table["tumour"],
+            table["milestone"],
+            months,
+            table[list(names)].to_numpy(dtype=float),
+            strict=True,
+        )
+    ]
+
+
+def _candidates(rows: list[Row], mappings: Sequence[dict[str, str]]) -> list[Relation]:
+    """The relations a reader may try: each alliance row the same month's rows of the trusts a mapping
+    assigns to it, and each period row its organisation's months (`holding` keeps those that add up)."""
+    trusts: dict[str, list[tuple]] = {}
+    months: dict[tuple[str, str], list[tuple]] = {}
+    for row in rows:
+        level, code, *_, month = row.key
+        if level == "trust":
+            trusts.setdefault(month, []).append(row.key)
+        if month:
+            months.setdefault((level, code), []).append(row.key)
+    found = [
+        Relation(row.key, tuple(t for t in trusts.get(row.key[-1], []) if mapping.get(t[1]) == row.key[1]))
+        for mapping in mappings
+        for row in rows
+        if row.key[0] == "alliance"
+    ]
+    return found + [Relation(row.key, tuple(months.get(row.key[:2], []))) for row in rows if not row.key[-1]]
+
+
+def _linked(
+    rows: list[Row],
+    names: tuple[str, ...],
+    groups: tuple[tuple[int, ...], ...],
+    mappings: Sequence[dict[str, str]],
+) -> list[Nested]:
+    """`rows` as independent `Nested` tables, each relation kept only where its counts add up."""
+    sums = {row.key: np.asarray(row.counts) for row in rows}
+    relations = holding(_candidates(rows, mappings), sums)
+    return [Nested(names, groups, part, linked) for part, linked in components(rows, relations)]
+
+
+def _step_rows(steps: pd.DataFrame) -> list[Row]:
+    """The public step rows after the first (`pathway_steps`), keyed like a compliance row with the
+    step in place of the milestone."""
+    later = steps[steps["sequence"] > 1]
+    return [
+        Row((level, code_text(code), tumour, step, ""), (float(pathways),))
+        for level, code, tumour, step, pathways in zip(
+            later["level"], later["code"], later["tumour"], later["step"], later["pathways"], strict=True
+        )
+    ]
+
+
+def public_tables(files: dict[str, pd.DataFrame], mappings: Sequence[dict[str, str]]) -> list[Nested]:
+    """The independent `Nested` tables of the public counts (`files`: the `pathway_<name>` results of
+    `PUBLIC_FILES`; `mappings`: trust ODS code -> alliance code): per tumour and milestone, the decided
+    counts of the alliance and trust rows with their trend months, and apart their open counts; per
+    tumour and step after the first, the alliance's and trusts' pathways."""
+    trend = files["trend"]
+    months = dict(tuple(trend.groupby(["tumour", "milestone"], sort=False))) if not trend.empty else {}
     tables: list[Nested] = []
-    for (tumour, milestone), part in compliance.groupby(list(ROW_KEYS), sort=True):
-        rows = [
-            Row((level, code_text(code), tumour, milestone), tuple(counts))
-            for level, code, counts in zip(
-                part["level"], part["code"], part[list(COMPLIANCE_COUNTS)].to_numpy(dtype=float), strict=True
-            )
-        ]
-        sums = {row.key: np.asarray(row.counts) for row in rows}
-        trusts = [row.key for row in rows if row.key[0] == "trust"]
-        candidates = [
-            Relation(row.key, tuple(t for t in trusts if mapping.get(t[1]) == row.key[1]))
-            for mapping in mappings
-            for row in rows
-            if row.key[0] == "alliance"
-        ]
-        relations = holding(candidates, sums)
-        tables += [
-            Nested(COMPLIANCE_COUNTS, GROUPS, rows, linked) for rows, linked in components(rows, relations)
-        ]
+    for (tumour, milestone), part in files["compliance"].groupby(["tumour", "milestone"], sort=True):
+        monthly = months.get((tumour, milestone))
+        decided = _rows(part, DECIDED_COUNTS) + ([] if monthly is None else _rows(monthly, DECIDED_COUNTS))
+        tables += _linked(decided, DECIDED_COUNTS, DECIDED_GROUPS, mappings)
+        tables += _linked(_rows(part, OPEN_COUNTS), OPEN_COUNTS, ((0,),), mappings)
+    by_step: dict[tuple, list[Row]] = {}
+    for row in _step_rows(files["steps"]):
+        by_step.setdefault(row.key[2:4], []).append(row)
+    for key in sorted(by_step):
+        tables += _linked(by_step[key], STEP_COUNTS, ((0,),), mappings)
     return tables
 
 
-def complements(
-    compliance: pd.DataFrame, mappings: Sequence[dict[str, str]], policy: DisclosurePolicy | None = None
-) -> pd.DataFrame:
-    """The public counts withheld as complements (`WITHHELD_COLUMNS`), decided once per refresh; a
-    row's counts narrow each other (decided less met leaves breached plus overdue), so another count of
-    the exposed row is withheld where no related row's helps (`protect_nested(..., own_row=True)`)."""
+def protections(
+    files: dict[str, pd.DataFrame],
+    mappings: Sequence[dict[str, str]],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
+) -> list[Protection]:
+    """Each public table's complements and the counts left exposed (`Protection.exposed`: nothing more
+    could be withheld around them). A row's decided counts narrow each other (decided less met leaves
+    breached plus overdue), so another count of the exposed row is withheld where no related row's
+    helps (`protect_nested(..., own_row=True)`). The tables are independent, so `workers` > 1 audits
+    them in that many fresh processes (the same result, in the same order), as `cwt.published` does."""
     policy = policy or DisclosurePolicy()
+    tables = public_tables(files, mappings)
+    if workers > 1 and len(tables) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # never fork a process holding engine threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_protection, tables, [policy] * len(tables)))
+    return [_protection(table, policy) for table in tables]
+
+
+def _protection(table: Nested, policy: DisclosurePolicy) -> Protection:
+    return protect_nested(table, policy, own_row=True)
+
+
+def complements(
+    files: dict[str, pd.DataFrame],
+    mappings: Sequence[dict[str, str]],
+    policy: DisclosurePolicy | None = None,
+    *,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """The public counts withheld as complements (`WITHHELD_COLUMNS`), decided once per refresh."""
     found = [
         (*key, count)
-        for table in public_tables(compliance, mappings)
-        for key, count in protect_nested(table, policy, own_row=True).complements
+        for protection in protections(files, mappings, policy, workers=workers)
+        for key, count in protection.complements
     ]
     return pd.DataFrame(found, columns=list(WITHHELD_COLUMNS)).sort_values(
         list(WITHHELD_COLUMNS), ignore_index=True
     )
 
 
-def published_compliance(
-    table: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame | None
+def current(withheld: pd.DataFrame) -> bool:
+    """Whether a complements file covers the trend and the steps (written since they joined the audit)."""
+    return set(WITHHELD_COLUMNS) <= set(withheld.columns)
+
+
+def _public(
+    table: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    withheld: pd.DataFrame | None,
+    counts: tuple[str, ...],
+    hidden: tuple[str, ...],
 ) -> pd.DataFrame:
-    """Compliance rows as the viewer may see them: `published`, and for the public the refresh's
-    complements (`withheld`, None: the viewer sees exact counts) withheld too; the compliance and its
-    interval from what is left."""
-    out = published(table, policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
+    """`table` (compliance rows or trend months) as the viewer may see it: `published`, and for the
+    public the counts `hidden` left out and the refresh's complements (`withheld`; None: the viewer
+    sees exact counts) withheld too; the compliance and its interval from what is left."""
+    out = published(table, policy, counts, (COMPLIANCE,))
     if out is not table and withheld is not None:
-        keys = list(
-            zip(
-                table["level"], table["code"].map(code_text), table["tumour"], table["milestone"], strict=True
-            )
-        )
-        chosen = set(withheld.itertuples(index=False, name=None))
-        out = withhold(out, table, marked_counts(keys, chosen, COMPLIANCE_COUNTS, table.index))
+        months = table["month"] if "month" in table else [""] * len(table)
+        codes = table["code"].map(code_text)
+        keys = list(zip(table["level"], codes, table["tumour"], table["milestone"], months, strict=True))
+        chosen = set(withheld[list(WITHHELD_COLUMNS)].itertuples(index=False, name=None))
+        out = withhold(out, table, marked_counts(keys, chosen, counts, table.index))
         met, decided = out["met"].to_numpy(dtype=float), out["decided"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[COMPLIANCE.name] = np.where(decided > 0, met / decided, np.nan)
+    if out is not table:
+        out = out.drop(columns=[c for c in hidden if c in out])
     return with_intervals(out)
 
 
-def write_complements(folder: Path) -> pd.DataFrame:
-    """Decide the complements of the public compliance counts in `folder` and write them as its
-    `pathways_withheld` file (the refresh's `pathways_disclosure` step)."""
+def published_compliance(
+    table: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Compliance rows as the viewer may see them (`_public`)."""
+    return _public(table, policy, withheld, COMPLIANCE_COUNTS, HIDDEN["compliance"])
+
+
+def published_trend(
+    table: pd.DataFrame, policy: DisclosurePolicy | None, withheld: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Trend months as the viewer may see them (`_public`): the decided counts only, no SPC."""
+    return _public(table, policy, withheld, DECIDED_COUNTS, HIDDEN["trend"])
+
+
+def published_steps(
+    table: pd.DataFrame,
+    policy: DisclosurePolicy | None,
+    withheld: pd.DataFrame | None = None,
+    compliance: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Steps with `pathways` published; for the public the refresh's complements withheld too and the
+    first step's pathways, which are the met plus breached of its milestone, that sum of the published
+    compliance rows (`compliance`, as `published_compliance` gives them; [c] when either is), so that
+    it tells nothing they do not; the day figures of a withheld group hidden with it."""
+    out = published(table, policy, STEP_COUNTS, ())
+    if out is table or out.empty:
+        return out
+    if withheld is not None:
+        keys = list(
+            zip(
+                table["level"],
+                table["code"].map(code_text),
+                table["tumour"],
+                table["step"],
+                [""] * len(table),
+                strict=True,
+            )
+        )
+        chosen = set(withheld[list(WITHHELD_COLUMNS)].itertuples(index=False, name=None))
+        out = withhold(out, table, marked_counts(keys, chosen, STEP_COUNTS, table.index))
+    if compliance is not None:
+        out = _first_step_from(out, compliance)
+    hidden = out["pathways"].isna()
+    for column in STEP_DAYS:
+        out[column] = out[column].where(~hidden, np.nan)
+    return out
+
+
+def _first_step_from(steps: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+    """`steps` with each first step's pathways the published met plus breached of its milestone."""
+    first = compliance[compliance["sequence"] == 1]
+    reached = dict(
+        zip(
+            zip(first["level"], first["code"].map(code_text), first["tumour"], strict=True),
+            first["met"] + first["breached"],
+            strict=True,
+        )
+    )
+    keys = zip(steps["level"], steps["code"].map(code_text), steps["tumour"], strict=True)
+    derived = pd.Series([reached.get(key, np.nan) for key in keys], index=steps.index, dtype=float)
+    is_first = steps["sequence"] == 1
+    out = steps.copy()
+    out["pathways"] = out["pathways"].where(~is_first, derived)
+    out["pathways_suppressed"] = out["pathways_suppressed"].where(~is_first, derived.isna())
+    return out
+
+
+def published_bottleneck(
+    table: pd.DataFrame, policy: DisclosurePolicy | None, steps: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each trust's bottleneck step with `pathways` published; for the public the figure of the trust's
+    own step row (`steps`: its trusts' rows as `published_steps` gives them), the same count."""
+    out = published(table, policy, STEP_COUNTS, ())
+    if out is table or out.empty or steps is None:
+        return out
+    shown = dict(
+        zip(zip(steps["code"], steps["tumour"], steps["step"], strict=True), steps["pathways"], strict=True)
+    )
+    keys = zip(table["provider_code"], table["tumour"], table["step"], strict=True)
+    pathways = pd.Series([shown.get(key, np.nan) for key in keys], index=out.index, dtype=float)
+    return out.assign(pathways=pathways, pathways_suppressed=pathways.isna())
+
+
+def read_public_files(folder: Path) -> dict[str, pd.DataFrame]:
+    """The results files of `PUBLIC_FILES` in `folder`."""
     from cancer_alliance.results import catalogue  # the catalogue imports this package
 
-    chosen = complements(pd.read_parquet(catalogue.path(folder, "pathway_compliance")), trust_mappings())
+    return {name: pd.read_parquet(catalogue.path(folder, f"pathway_{name}")) for name in PUBLIC_FILES}
+
+
+def _decided_now(folder: Path, workers: int = 1) -> pd.DataFrame:
+    """The complements of the public counts in `folder`."""
+    return complements(read_public_files(folder), trust_mappings(), workers=workers)
+
+
+def write_complements(folder: Path, *, workers: int = 1) -> pd.DataFrame:
+    """Decide the complements of the public compliance, trend and step counts in `folder` (in
+    `workers` processes) and write them as its `pathways_withheld` file (the refresh's
+    `pathways_disclosure` step)."""
+    from cancer_alliance.results import catalogue
+
+    chosen = _decided_now(folder, workers)
     chosen.to_parquet(catalogue.path(folder, "pathways_withheld"), index=False)
     return chosen
 
 
 def read_complements(folder: Path) -> pd.DataFrame:
-    """The refresh's `pathways_withheld`; for results written before the step existed, decided now."""
+    """The refresh's `pathways_withheld`; for results written before the step existed, or before it
+    covered the trend and the steps (no `month` column), decided now."""
     from cancer_alliance.results import catalogue
 
     path = catalogue.path(folder, "pathways_withheld")
     if path.exists():
-        return pd.read_parquet(path)
-    return complements(pd.read_parquet(catalogue.path(folder, "pathway_compliance")), trust_mappings())
+        chosen = pd.read_parquet(path)
+        if current(chosen):
+            return chosen
+    return _decided_now(folder)

@@ -77,11 +77,9 @@ def pathways(ctx: BoardContext) -> str | None:
     most days per tumour, and the monthly trend of the lung diagnosis milestone with SPC."""
     from cancer_alliance.pathways.metrics import bottleneck
     from cancer_alliance.pathways.published import (
-        COMPLIANCE,
-        COMPLIANCE_COUNTS,
-        published,
         published_compliance,
         published_steps,
+        published_trend,
         read_complements,
     )
     from cancer_alliance.web.presenters import pathways as present
@@ -95,14 +93,13 @@ def pathways(ctx: BoardContext) -> str | None:
     compliance = mine("compliance")
     if compliance.empty:
         return None
-    counts, rates = COMPLIANCE_COUNTS, (COMPLIANCE,)
     withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
     compliance = published_compliance(compliance, ctx.policy, withheld)
-    steps = published_steps(mine("steps"), ctx.policy)
+    steps = published_steps(mine("steps"), ctx.policy, withheld, compliance)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps
     trend = mine("trend")
     trend = trend[(trend["month"] <= ctx.month) & (trend["tumour"] == PATHWAY_TREND[0])]
-    trend = published(trend[trend["milestone"] == PATHWAY_TREND[1]], ctx.policy, counts, rates)
+    trend = published_trend(trend[trend["milestone"] == PATHWAY_TREND[1]], ctx.policy, withheld)
     parts = [
         _rows(
             present.compliance_rows(compliance),

@@ -216,6 +216,29 @@ def _pathway_loader(tumour: str, milestone: str) -> Loader:
     return load
 
 
+def _pathway_complements(tumour: str, milestone: str) -> Callable[[Path, str], set[str]]:
+    """The alliance's months of the milestone's trend whose met or decided is withheld as a complement
+    of the public timed-pathway tables (docs/decisions/0057)."""
+
+    def withheld(home: Path, alliance_code: str) -> set[str]:
+        from cancer_alliance.pathways.published import read_complements
+
+        folder = results_dir(home)
+        if not result_path(folder, "pathway_trend").is_file():
+            return set()
+        chosen = read_complements(folder)
+        mine = chosen[
+            (chosen["level"] == "alliance")
+            & (chosen["code"] == alliance_code)
+            & (chosen["tumour"] == tumour)
+            & (chosen["milestone"] == milestone)
+            & chosen["count"].isin(["met", "decided"])
+        ]
+        return set(mine["month"])
+
+    return withheld
+
+
 FIT_RATES = {"uptake": ("screened", "invited"), "positivity": ("positive", "screened")}
 
 
@@ -275,6 +298,7 @@ def _register_domains() -> None:
                 "(by month of day 0)",
                 priority="pathways",
                 load=_pathway_loader(tumour, milestone),
+                complements=_pathway_complements(tumour, milestone),
             )
         )
     register(

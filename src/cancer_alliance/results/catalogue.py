@@ -200,7 +200,8 @@ _FILES: tuple[ResultFile, ...] = (
         Level.aggregate,
         ("pathway_event",),
     ),
-    # The timed pathways' public compliance counts' complementary suppressions (docs/decisions/0057).
+    # The timed pathways' public compliance, trend and step counts' complementary suppressions (month ""
+    # for the period's rows, a step's name as its milestone; docs/decisions/0057).
     ResultFile(
         "pathways_withheld",
         "pathways_disclosure",

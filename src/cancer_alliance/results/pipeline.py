@@ -119,12 +119,12 @@ def _pathways(ctx: StepContext) -> None:
 
 
 def _pathways_disclosure(ctx: StepContext) -> None:
-    """The timed pathways' public compliance counts' complementary suppressions
-    (`pathways.published.complements`, decision record 0057), decided once here for the pages, the API
-    and the board pack."""
+    """The timed pathways' public compliance and trend counts' complementary suppressions
+    (`pathways.published.complements`, decision record 0057), decided once here for the pages, the API,
+    the board pack and the deliverables' pathway metrics."""
     from cancer_alliance.pathways.published import write_complements
 
-    write_complements(ctx.folder)
+    write_complements(ctx.folder, workers=min(os.cpu_count() or 1, 4))
 
 
 def _ptl(ctx: StepContext) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from cancer_alliance.pathways.published import (
-    COMPLIANCE,
-    COMPLIANCE_COUNTS,
     complements,
-    published,
+    current,
+    published_bottleneck,
     published_compliance,
     published_steps,
+    published_trend,
     trust_mappings,
 )
 from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
 
@@ -28,29 +29,58 @@ def tables(results: Results, viewer: Viewer, level: str, code: str) -> dict[str,
         return results.table_derived(f"pathway_{name}", f"{level}:{code}", compute)
 
     policy = policy_for(viewer)
-    public = policy is not None and policy.enabled
-    compliance = published_compliance(mine("compliance"), policy, withheld(results) if public else None)
-    steps = published_steps(mine("steps"), policy)
-    trend = published(mine("trend"), policy, COMPLIANCE_COUNTS, (COMPLIANCE,))
+    chosen = withheld(results) if policy is not None and policy.enabled else None
+    compliance = published_compliance(mine("compliance"), policy, chosen)
+    steps = published_steps(mine("steps"), policy, chosen, compliance)
+    trend = published_trend(mine("trend"), policy, chosen)
     column = "alliance_code" if level == "alliance" else "provider_code"
     bottleneck = results.table_derived(
         "pathway_bottleneck",
         f"{level}:{code}",
         lambda frame: frame[frame[column] == code].reset_index(drop=True),
     )
-    bottleneck = published(bottleneck, policy, ("pathways",), ())
+    trust_steps = (
+        _trust_steps(results, policy, chosen, bottleneck["provider_code"]) if chosen is not None else None
+    )
+    bottleneck = published_bottleneck(bottleneck, policy, trust_steps)
     return {"compliance": compliance, "steps": steps, "trend": trend, "bottleneck": bottleneck}
 
 
+def _trust_steps(
+    results: Results, policy: DisclosurePolicy | None, chosen: pd.DataFrame, trusts: pd.Series
+) -> pd.DataFrame:
+    """The public step rows of `trusts`, as each trust's page shows them (a bottleneck is one of them)."""
+    codes = set(trusts)
+
+    def of_trusts(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[(frame["level"] == "trust") & frame["code"].isin(codes)].reset_index(drop=True)
+
+    compliance = published_compliance(of_trusts(results.table("pathway_compliance")), policy, chosen)
+    return published_steps(of_trusts(results.table("pathway_steps")), policy, chosen, compliance)
+
+
 def withheld(results: Results) -> pd.DataFrame:
-    """The compliance complements decided by the refresh (`pathways_withheld`); for results written
-    before that file existed, decided now from `pathway_compliance` (once per file)."""
+    """The complements decided by the refresh (`pathways_withheld`); for results written before that
+    file existed or covered the trend and the steps, decided now from the public files (once per
+    `pathway_trend` file)."""
     try:
-        return results.table("pathways_withheld")
+        chosen = results.table("pathways_withheld")
+        if current(chosen):
+            return chosen
     except ResultsMissing:
-        return results.table_derived(
-            "pathway_compliance", "complements", lambda frame: complements(frame, trust_mappings())
-        )
+        pass
+    return results.table_derived(
+        "pathway_trend",
+        "complements",
+        lambda trend: complements(
+            {
+                "compliance": results.table("pathway_compliance"),
+                "trend": trend,
+                "steps": results.table("pathway_steps"),
+            },
+            trust_mappings(),
+        ),
+    )
 
 
 def organisation_name(level: str, code: str) -> str | None:

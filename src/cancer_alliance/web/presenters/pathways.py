@@ -221,8 +221,8 @@ def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
     return [
         TrendRow(
             month=format_month(row["month"]),
-            met=count(row["met"]),
-            decided=count(row["decided"]),
+            met=count(row["met"]) if pd.notna(row["met"]) else WITHHELD,
+            decided=count(row["decided"]) if pd.notna(row["decided"]) else WITHHELD,
             compliance=percent(row["compliance"]),
             mean=percent(row["mean"]),
             limits=f"{limit_percent(row['lpl'])} to {limit_percent(row['upl'])}"
