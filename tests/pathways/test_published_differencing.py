@@ -113,7 +113,7 @@ def write_results(results: Path, raw: Raw, *, complements: bool) -> None:
         columns = list(catalogue.entry(name).columns)
         pd.DataFrame(columns=columns).to_parquet(catalogue.path(results, name), index=False)
     if complements:
-        published.write_complements(results)
+        published.COMPLEMENTS.write(results)
     else:
         none = pd.DataFrame(columns=list(published.WITHHELD_COLUMNS))
         none.to_parquet(catalogue.path(results, "pathways_withheld"), index=False)
@@ -315,7 +315,7 @@ def public_steps(steps: pd.DataFrame) -> dict[str, float | None]:
         (home / "results").mkdir()
         write_results(home / "results", HAND_WORKED, complements=True)
         steps.to_parquet(catalogue.path(home / "results", "pathway_steps"), index=False)
-        published.write_complements(home / "results")
+        published.COMPLEMENTS.write(home / "results")
         results = Results(home)
         found = {}
         for level, code, _ in organisations():

@@ -74,7 +74,7 @@ def test_pathways_shows_the_alliance_compliance_by_milestone_published(web_home,
     table = pd.read_parquet(web_home / "results" / "pathway_compliance.parquet")
     mine = table[(table["level"] == "alliance") & (table["code"] == EAST)].reset_index(drop=True)
     # primary control, and the complements the refresh chose against differencing (0057)
-    withheld = pathway_published.read_complements(web_home / "results")
+    withheld = pathway_published.COMPLEMENTS.read(web_home / "results")
     published = pathway_published.published_compliance(mine, DisclosurePolicy(), withheld)
     found = {(r[0].lower(), r[1]): r for r in rows(body) if len(r) == 7 and r[2].startswith("day")}
     assert len(found) == len(mine)

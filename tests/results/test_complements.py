@@ -15,7 +15,14 @@ from cancer_alliance.results.complements import ComplementsFile
 
 SOURCE = "pathway_compliance"
 CHOSEN = pd.DataFrame(
-    {"level": ["trust"], "code": ["RGT"], "tumour": ["lung"], "milestone": ["m1"], "count": ["met"]}
+    {
+        "level": ["trust"],
+        "code": ["RGT"],
+        "tumour": ["lung"],
+        "milestone": ["m1"],
+        "month": [""],
+        "count": ["met"],
+    }
 )
 
 
@@ -68,3 +75,10 @@ def test_a_generation_without_the_domains_results_has_no_complements(tmp_path, f
     assert found.empty
     assert list(found.columns) == list(catalogue.entry("pathways_withheld").columns)
     assert decisions == []
+
+
+def test_an_older_steps_file_with_fewer_columns_is_decided_again(tmp_path, file, decisions):
+    folder = _generation(tmp_path, "g3")
+    CHOSEN.drop(columns=["count"]).to_parquet(catalogue.path(folder, "pathways_withheld"))
+    assert file.read(folder)["count"].tolist() == ["met x1"]
+    assert decisions == [folder]

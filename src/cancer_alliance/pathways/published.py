@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance.early_diagnosis.published import trust_mappings
+from cancer_alliance.results.complements import ComplementsFile
 from cancer_alliance.stats.disclosure import DisclosurePolicy, Rate, marked_counts, publish, withhold
 from cancer_alliance.stats.intervals import wilson
 from cancer_alliance.stats.secondary_suppression import (
@@ -217,11 +218,6 @@ def complements(
     )
 
 
-def current(withheld: pd.DataFrame) -> bool:
-    """Whether a complements file covers the trend and the steps (written since they joined the audit)."""
-    return set(WITHHELD_COLUMNS) <= set(withheld.columns)
-
-
 def _public(
     table: pd.DataFrame,
     policy: DisclosurePolicy | None,
@@ -337,30 +333,10 @@ def read_public_files(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(catalogue.path(folder, f"pathway_{name}")) for name in PUBLIC_FILES}
 
 
-def _decided_now(folder: Path, workers: int = 1) -> pd.DataFrame:
-    """The complements of the public counts in `folder`."""
-    return complements(read_public_files(folder), trust_mappings(), workers=workers)
-
-
-def write_complements(folder: Path, *, workers: int = 1) -> pd.DataFrame:
-    """Decide the complements of the public compliance, trend and step counts in `folder` (in
-    `workers` processes) and write them as its `pathways_withheld` file (the refresh's
-    `pathways_disclosure` step)."""
-    from cancer_alliance.results import catalogue
-
-    chosen = _decided_now(folder, workers)
-    chosen.to_parquet(catalogue.path(folder, "pathways_withheld"), index=False)
-    return chosen
-
-
-def read_complements(folder: Path) -> pd.DataFrame:
-    """The refresh's `pathways_withheld`; for results written before the step existed, or before it
-    covered the trend and the steps (no `month` column), decided now."""
-    from cancer_alliance.results import catalogue
-
-    path = catalogue.path(folder, "pathways_withheld")
-    if path.exists():
-        chosen = pd.read_parquet(path)
-        if current(chosen):
-            return chosen
-    return _decided_now(folder)
+#: The refresh's `pathways_disclosure` step writes it (`workers`: processes); the pages, the API, the
+#: board pack and the deliverables read it.
+COMPLEMENTS = ComplementsFile(
+    "pathways_withheld",
+    tuple(f"pathway_{name}" for name in PUBLIC_FILES),
+    lambda folder, workers=1: complements(read_public_files(folder), trust_mappings(), workers=workers),
+)

@@ -77,10 +77,10 @@ def pathways(ctx: BoardContext) -> str | None:
     most days per tumour, and the monthly trend of the lung diagnosis milestone with SPC."""
     from cancer_alliance.pathways.metrics import bottleneck
     from cancer_alliance.pathways.published import (
+        COMPLEMENTS,
         published_compliance,
         published_steps,
         published_trend,
-        read_complements,
     )
     from cancer_alliance.web.presenters import pathways as present
 
@@ -93,7 +93,7 @@ def pathways(ctx: BoardContext) -> str | None:
     compliance = mine("compliance")
     if compliance.empty:
         return None
-    withheld = read_complements(results_dir(ctx.home)) if ctx.policy.enabled else None
+    withheld = COMPLEMENTS.read(results_dir(ctx.home)) if ctx.policy.enabled else None
     compliance = published_compliance(compliance, ctx.policy, withheld)
     steps = published_steps(mine("steps"), ctx.policy, withheld, compliance)
     worst = bottleneck(steps.dropna(subset=["pathways"]), ["code"]) if not steps.empty else steps

@@ -221,12 +221,12 @@ def _pathway_complements(tumour: str, milestone: str) -> Callable[[Path, str], s
     of the public timed-pathway tables (docs/decisions/0057)."""
 
     def withheld(home: Path, alliance_code: str) -> set[str]:
-        from cancer_alliance.pathways.published import read_complements
+        from cancer_alliance.pathways.published import COMPLEMENTS
 
         folder = results_dir(home)
         if not result_path(folder, "pathway_trend").is_file():
             return set()
-        chosen = read_complements(folder)
+        chosen = COMPLEMENTS.read(folder)
         mine = chosen[
             (chosen["level"] == "alliance")
             & (chosen["code"] == alliance_code)

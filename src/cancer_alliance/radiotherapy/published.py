@@ -150,8 +150,9 @@ def decided(folder: Path) -> Decision:
     return complements(compliance, read_mixes(folder), as_of_day(folder))
 
 
-#: The results files a decision needs (the mix files are read when there: older results lack them).
-_SOURCES = ("radiotherapy_compliance", "radiotherapy.json")
+#: The results file a decision needs (its step writes the as-of day beside it; the mix files are read
+#: when there: older results lack them).
+_SOURCES = ("radiotherapy_compliance",)
 #: The refresh's `radiotherapy_disclosure` step writes both from one decision (`decided`); the
 #: public pages, the API and the board pack read them.
 COMPLEMENTS = ComplementsFile("radiotherapy_withheld", _SOURCES, lambda folder: decided(folder).compliance)

@@ -47,13 +47,13 @@ class ComplementsFile:
 
     def read(self, folder: Path) -> pd.DataFrame:
         """The complements of the results in `folder` (a generation or the `results` link): the
-        refresh's file, else decided now (once per generation), else none when the folder has no
-        results of this domain."""
+        refresh's file, else (none written, or an older step's) decided now, once per generation,
+        else none when the folder has no results of this domain."""
         from cancer_alliance.results import catalogue
 
         path = catalogue.path(folder, self.name)
-        if path.exists():
-            return pd.read_parquet(path)
+        if path.exists() and self._current(found := pd.read_parquet(path)):
+            return found
         sources = [catalogue.path(folder, name) for name in self.sources]
         if not all(source.exists() for source in sources):
             return pd.DataFrame(columns=list(catalogue.entry(self.name).columns))
@@ -65,9 +65,17 @@ class ComplementsFile:
         from cancer_alliance.results.reader import ResultsMissing
 
         try:
-            return results.table(self.name)
+            found = results.table(self.name)
         except ResultsMissing:
             return self.read(results.folder)
+        return found if self._current(found) else self.read(results.folder)
+
+    def _current(self, found: pd.DataFrame) -> bool:
+        """Whether a written file has every column the catalogue names (an older step's file, with
+        fewer, covered fewer tables: its complements are decided again)."""
+        from cancer_alliance.results import catalogue
+
+        return set(catalogue.entry(self.name).columns) <= set(found.columns)
 
 
 def read_tables(folder: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:

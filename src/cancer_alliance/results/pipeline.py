@@ -122,9 +122,9 @@ def _pathways_disclosure(ctx: StepContext) -> None:
     """The timed pathways' public compliance and trend counts' complementary suppressions
     (`pathways.published.complements`, decision record 0057), decided once here for the pages, the API,
     the board pack and the deliverables' pathway metrics."""
-    from cancer_alliance.pathways.published import write_complements
+    from cancer_alliance.pathways.published import COMPLEMENTS
 
-    write_complements(ctx.folder, workers=min(os.cpu_count() or 1, 4))
+    COMPLEMENTS.write(ctx.folder, workers=min(os.cpu_count() or 1, 4))
 
 
 def _ptl(ctx: StepContext) -> None:

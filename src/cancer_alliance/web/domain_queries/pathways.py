@@ -5,15 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from cancer_alliance.pathways.published import (
-    complements,
-    current,
+    COMPLEMENTS,
     published_bottleneck,
     published_compliance,
     published_steps,
     published_trend,
-    trust_mappings,
 )
-from cancer_alliance.results.reader import Results, ResultsMissing
+from cancer_alliance.results.reader import Results
 from cancer_alliance.stats.disclosure import DisclosurePolicy
 from cancer_alliance.web.queries import alliance_names, policy_for, trust_names
 from cancer_alliance.web.scope import Viewer
@@ -60,27 +58,8 @@ def _trust_steps(
 
 
 def withheld(results: Results) -> pd.DataFrame:
-    """The complements decided by the refresh (`pathways_withheld`); for results written before that
-    file existed or covered the trend and the steps, decided now from the public files (once per
-    `pathway_trend` file)."""
-    try:
-        chosen = results.table("pathways_withheld")
-        if current(chosen):
-            return chosen
-    except ResultsMissing:
-        pass
-    return results.table_derived(
-        "pathway_trend",
-        "complements",
-        lambda trend: complements(
-            {
-                "compliance": results.table("pathway_compliance"),
-                "trend": trend,
-                "steps": results.table("pathway_steps"),
-            },
-            trust_mappings(),
-        ),
-    )
+    """The complements (`pathways.published.COMPLEMENTS`) of the generation served."""
+    return COMPLEMENTS.served(results)
 
 
 def organisation_name(level: str, code: str) -> str | None:
