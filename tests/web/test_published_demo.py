@@ -50,6 +50,10 @@ pytestmark = pytest.mark.web
 
 POLICY = DisclosurePolicy()
 STANDARDS = ("62d_usc", "31d_sub_surgery")
+#: The months whose waiting-times tables the linear-programming audit reads: the first and the latest
+#: quarter, which the pages open on (a month's table takes about 5 s; every month's published figures
+#: and complements are still checked against the refresh's).
+AUDITED_MONTHS = ("2017-12", "2019-01", "2019-02", "2019-03")
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +115,8 @@ def test_no_withheld_count_of_the_public_tables_can_be_narrowed_by_differencing(
                 assert total == shown_value(cell.total, False, POLICY), (standard, month, cell)
         decided = refresh[(refresh["standard_id"] == standard) & (refresh["reporting_month"] == month)]
         assert seen == set(zip(decided["level"], decided["code"], strict=True)), (standard, month)
+        if month not in AUDITED_MONTHS:
+            continue
         found = exact_audit(table, seen, POLICY)
         left = set(protect(table, POLICY).exposed)  # nothing more could be withheld around these
         for figure, (low, high) in found.ranges.items():
