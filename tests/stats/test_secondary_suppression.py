@@ -35,6 +35,7 @@ from cancer_alliance.stats.secondary_suppression import (
     audit,
     exact_audit,
     figure_range,
+    figure_ranges,
     protect,
     verified_audit,
     withheld_figures,
@@ -234,3 +235,14 @@ def test_published_cells_keep_their_primary_figures_and_the_choice_is_determinis
 )
 def test_what_a_reader_knows_of_a_count(value, withheld, expected):
     assert figure_range(value, withheld, POLICY, 1.0) == expected
+
+
+@pytest.mark.parametrize("unit", [1.0, 0.5])
+def test_the_layouts_ranges_of_many_counts_are_each_counts_range(unit):
+    """`figure_ranges` (the audits' layouts, all counts at once) agrees with `figure_range` on every
+    count from 0 to 60 in steps of `unit`, published or withheld."""
+    values = np.arange(0, 60 + unit, unit)
+    for withheld in (False, True):
+        low, high = figure_ranges(values, np.full(values.shape, withheld), POLICY, unit)
+        expected = [figure_range(v, withheld, POLICY, unit) for v in values]
+        assert list(zip(low.tolist(), high.tolist(), strict=True)) == expected

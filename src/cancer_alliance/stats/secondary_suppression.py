@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -79,6 +80,19 @@ class Table:
         for relation in self.relations:
             if relation.total not in known or not set(relation.parts) <= known:
                 raise ValueError(f"relation over unknown cells: {relation}")
+
+    @cached_property
+    def cell_of(self) -> dict[Key, Cell]:
+        return {c.key: c for c in self.cells}
+
+    @cached_property
+    def relations_of(self) -> dict[Key, tuple[int, ...]]:
+        """Each cell's relations (their positions), as their total or one of their parts."""
+        found: dict[Key, list[int]] = {}
+        for i, relation in enumerate(self.relations):
+            for key in dict.fromkeys((relation.total, *relation.parts)):
+                found.setdefault(key, []).append(i)
+        return {key: tuple(positions) for key, positions in found.items()}
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,24 @@ def figure_range(value: float, withheld: bool, policy: DisclosurePolicy, unit: f
     low = max(math.ceil((published - half) / unit) * unit, above)
     high = math.ceil((published + half) / unit) * unit - unit  # r + base/2 rounds up: excluded
     return low, high
+
+
+def figure_ranges(
+    values: np.ndarray, withheld: np.ndarray, policy: DisclosurePolicy, unit: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """`figure_range` of many counts at once (arrays of the same shape), for the audits' layouts."""
+    threshold, half = policy.suppress_up_to, policy.round_to / 2
+    top = math.floor(threshold / unit) * unit
+    above = top + unit
+    published = np.floor(values / policy.round_to + 0.5) * policy.round_to
+    low = np.maximum(np.ceil((published - half) / unit) * unit, above)
+    high = np.ceil((published + half) / unit) * unit - unit
+    is_small = (values > 0) & (values <= threshold)
+    zero = (withheld & (values == 0)) | (~withheld & (published == 0))
+    low = np.where(withheld, above, low)
+    high = np.where(withheld, UNBOUNDED, high)
+    low, high = np.where(zero, 0.0, low), np.where(zero, 0.0, high)
+    return np.where(is_small, unit, low), np.where(is_small, top, high)
 
 
 def withheld_figures(
@@ -239,17 +271,18 @@ def _candidates(table: Table, key: Key, complements: set[Key], policy: Disclosur
     """Cells that would widen `key`'s range if withheld, in the order they are tried: the other
     parts of each total `key` is part of, else those totals, else `key`'s own parts, else `key`; only
     shown, not yet withheld cells with a total above the threshold."""
-    cells = {c.key: c for c in table.cells}
+    cells = table.cell_of
 
     def usable(k: Key) -> bool:
         cell = cells[k]
         return cell.shown and k not in complements and cell.total > policy.suppress_up_to
 
-    parents = [r for r in table.relations if key in r.parts]
+    mine = [table.relations[i] for i in table.relations_of.get(key, ())]
+    parents = [r for r in mine if key in r.parts]
     tiers = [
         [k for r in parents for k in r.parts if k != key],
         [r.total for r in parents],
-        [k for r in table.relations if r.total == key for k in r.parts],
+        [k for r in mine if r.total == key for k in r.parts],
         [key],
     ]
     for tier in tiers:
@@ -281,7 +314,7 @@ def protect(
     return _protect(
         table,
         lambda chosen: audit(table, chosen, policy),
-        lambda chosen: verified_audit(table, chosen, policy),
+        lambda chosen, needed: verified_audit(table, chosen, policy, needed),
         policy,
         min_range,
     )
@@ -290,7 +323,7 @@ def protect(
 def _protect(
     table: Table,
     bounds: Callable[[set[Key]], Audit],
-    linear: Callable[[set[Key]], Audit],
+    linear: Callable[[set[Key], float], Audit],
     policy: DisclosurePolicy,
     min_range: float | None,
     cell_of: Callable[[tuple[Key, str]], Key] = lambda figure: figure[0],
@@ -312,7 +345,7 @@ def _protect(
         exposed = found.exposed(needed, policy.suppress_up_to)
         added = _complements_for(table, [cell_of(f) for f in exposed], set(chosen), policy, siblings)
         if not added:  # bounds consistency may miss a narrowing: linear programming checks
-            check = linear(set(chosen))
+            check = linear(set(chosen), needed)
             solves += check.solves
             missed = check.exposed(needed, policy.suppress_up_to)
             added = _complements_for(table, [cell_of(f) for f in missed], set(chosen), policy, siblings)
@@ -335,7 +368,7 @@ def _complements_for(
     added: list[Key] = []
     touched: set[int] = set()
     for key in exposed:
-        mine = {i for i, r in enumerate(table.relations) if key in r.parts or r.total == key}
+        mine = set(table.relations_of.get(key, ()))
         if mine & touched:
             continue
         candidates = [c.key for c in _candidates(table, key, chosen | set(added), policy)]
@@ -344,7 +377,7 @@ def _complements_for(
         if candidates:
             pick = candidates[0]
             added.append(pick)
-            touched |= mine | {i for i, r in enumerate(table.relations) if pick in r.parts or r.total == pick}
+            touched |= mine | set(table.relations_of.get(pick, ()))
     return added
 
 
@@ -514,16 +547,22 @@ def _highs(matrix, col_low: np.ndarray, col_high: np.ndarray, row_low: np.ndarra
 
 
 def _lp_ranges(
-    solver, core, objectives: Sequence[tuple[tuple[Key, str], dict[int, float]]], unit: float
+    solver,
+    core,
+    objectives: Sequence[tuple[tuple[Key, str], dict[int, float]]],
+    unit: float,
+    enough: Enough | None = None,
 ) -> tuple[dict[tuple[Key, str], tuple[float, float]], int]:
     """(lowest and highest of each objective, in units of `unit`; the number of solves), each solved
-    from the previous basis (a tenth of a millisecond a solve instead of milliseconds)."""
+    from the previous basis (a tenth of a millisecond a solve instead of milliseconds). With `enough`,
+    a range whose first end is already that far from the figure's value (`Enough`) is not solved
+    further."""
     ranges: dict[tuple[Key, str], tuple[float, float]] = {}
     solves = 0
     previous: list[int] = []
     for target, coefficients in objectives:
-        ends = []
-        for sign in (1.0, -1.0):
+        ends = {}
+        for sign in enough.order(target) if enough else (1.0, -1.0):
             cost = {v: 0.0 for v in previous} | {v: sign * k for v, k in coefficients.items()}
             solver.changeColsCost(
                 len(cost), np.array(list(cost), dtype=np.int32), np.array(list(cost.values()))
@@ -533,20 +572,46 @@ def _lp_ranges(
             solves += 1
             status = solver.getModelStatus()
             if status == core.HighsModelStatus.kOptimal:
-                ends.append(round(sign * solver.getInfo().objective_function_value) * unit)
+                ends[sign] = round(sign * solver.getInfo().objective_function_value) * unit
             elif status in (core.HighsModelStatus.kUnbounded, core.HighsModelStatus.kUnboundedOrInfeasible):
-                ends.append(-sign * UNBOUNDED)
+                ends[sign] = -sign * UNBOUNDED
             else:
                 reason = solver.modelStatusToString(status)
                 raise RuntimeError(f"disclosure audit: the published figures are inconsistent ({reason})")
-        ranges[target] = (ends[0], ends[1])
+            if enough and enough.proved(target, sign, ends[sign]):
+                break
+        value = enough.values[target] if enough else 0.0
+        ranges[target] = (ends.get(1.0, value), ends.get(-1.0, value))
     return ranges, solves
 
 
-def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+@dataclass(frozen=True)
+class Enough:
+    """How wide a withheld figure's range must be for its audit to stop early: the protection loop
+    (`_protect`) only asks whether each range is at least `width` wide, and the figure's own value
+    lies in its range, so one end `width` away from the value settles it. The end with more room is
+    solved first (the top for a value in the lower half of 1 to the threshold); a range settled by one
+    end has the value as its other end (the true end is no nearer)."""
+
+    values: dict[tuple[Key, str], float]
+    width: float
+    threshold: float
+
+    def order(self, target: tuple[Key, str]) -> tuple[float, float]:
+        """Minimise (1.0) or maximise (-1.0) first."""
+        return (-1.0, 1.0) if 2 * self.values[target] <= self.threshold + 1 else (1.0, -1.0)
+
+    def proved(self, target: tuple[Key, str], sign: float, end: float) -> bool:
+        return abs(end - self.values[target]) >= self.width - 1e-9
+
+
+def verified_audit(
+    table: Table, complements: set[Key], policy: DisclosurePolicy, enough: float | None = None
+) -> Audit:
     """`exact_audit` with one HiGHS model per table re-solved from the previous basis for each
     objective (a tenth of a millisecond a solve instead of milliseconds): what the refresh runs after
-    `audit`, so that its final choice is checked by linear programming."""
+    `audit`, so that its final choice is checked by linear programming. With `enough`, each range is
+    solved only until it is known to be at least that wide (`Enough`)."""
     cells = sorted(table.cells, key=lambda c: repr(c.key))
     targets = {k: v for k, v in withheld_figures(cells, complements, policy).items() if small(v, policy)}
     if not targets:
@@ -565,7 +630,8 @@ def verified_audit(table: Table, complements: set[Key], policy: DisclosurePolicy
             "breaches": {2 * i: 1.0, 2 * i + 1: -1.0},
         }[quantity]
         objectives.append(((key, quantity), coefficients))
-    ranges, solves = _lp_ranges(solver, core, objectives, unit)
+    stop = Enough(targets, enough, policy.suppress_up_to) if enough is not None else None
+    ranges, solves = _lp_ranges(solver, core, objectives, unit, stop)
     ranges |= {(key, "breaches"): ranges[(key, "total")] for key in same_as_total}
     ordered = sorted(ranges, key=lambda t: (repr(t[0]), QUANTITIES.index(t[1])))
     return Audit({k: ranges[k] for k in ordered}, solves, targets)
@@ -627,6 +693,35 @@ class Nested:
         """Variables per row in the bounds audit: its counts, then its groups."""
         return len(self.names) + 1 + max(q for g in (*self.groups, *self.partitions) for q in g)
 
+    @cached_property
+    def ordered(self) -> tuple[tuple[Row, ...], dict[Key, int], np.ndarray]:
+        """The rows in key order (so every audit is deterministic), their positions and their counts
+        (rows x names): what every audit of the table lays out, worked out once."""
+        rows = tuple(sorted(self.rows, key=lambda r: repr(r.key)))
+        values = np.array([r.counts for r in rows], dtype=float).reshape(len(rows), len(self.names))
+        return rows, {r.key: i for i, r in enumerate(rows)}, values
+
+    @cached_property
+    def sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The bounds audit's sums (`_narrow`'s totals, parts and `of` over the flat variables, `width`
+        a row): each count of each row the sum of its groups, and each relation for every variable."""
+        _, index, _ = self.ordered
+        k, width = len(self.names), self.width
+        totals: list[int] = []
+        parts: list[int] = []
+        of: list[int] = []
+        for i in range(len(self.rows)):
+            for j, groups in [*enumerate(self.groups), *((0, p) for p in self.partitions)]:
+                of += [len(totals)] * len(groups)
+                parts += [i * width + k + q for q in groups]
+                totals.append(i * width + j)
+        for relation in self.relations:
+            for v in range(width):
+                of += [len(totals)] * len(relation.parts)
+                parts += [index[p] * width + v for p in relation.parts]
+                totals.append(index[relation.total] * width + v)
+        return np.array(totals, dtype=int), np.array(parts, dtype=int), np.array(of, dtype=int)
+
 
 def holding(candidates: Iterable[Relation], sums: dict[Key, np.ndarray]) -> list[Relation]:
     """The distinct relations of `candidates` whose total is the sum of its parts in `sums` (each row's
@@ -678,18 +773,16 @@ def nested_withheld(
 
 def _nested_layout(table: Nested, complements: set[Key], policy: DisclosurePolicy):
     """(rows in key order, their positions, the unit, lower and upper bounds of each row's counts)."""
-    rows = sorted(table.rows, key=lambda r: repr(r.key))
-    unit = 1.0 if all(float(v).is_integer() for r in rows for v in r.counts) else 0.5
-    k = len(table.names)
-    low = np.zeros((len(rows), k))
-    high = np.full((len(rows), k), np.inf)
-    for i, row in enumerate(rows):
-        if row.shown:
-            for j, (name, value) in enumerate(zip(table.names, row.counts, strict=True)):
-                withheld = (row.key, name) in complements and value != 0
-                lo, hi = figure_range(value, withheld, policy, unit)
-                low[i, j], high[i, j] = lo / unit, hi / unit
-    return rows, {r.key: i for i, r in enumerate(rows)}, unit, low, high
+    rows, index, values = table.ordered
+    unit = 1.0 if np.all(values == np.floor(values)) else 0.5
+    chosen = np.zeros(values.shape, dtype=bool)
+    for key, name in complements:
+        if key in index and name in table.names:
+            chosen[index[key], table.names.index(name)] = True
+    low, high = figure_ranges(values, chosen & (values != 0), policy, unit)
+    shown = np.array([r.shown for r in rows], dtype=bool)[:, None]
+    low, high = np.where(shown, low / unit, 0.0), np.where(shown, high / unit, np.inf)
+    return list(rows), index, unit, low, high
 
 
 def _ordered(targets: dict[tuple[Key, str], float], names: Sequence[str]) -> list[tuple[Key, str]]:
@@ -707,21 +800,8 @@ def nested_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy)
     low = np.zeros((len(rows), width))
     high = np.full((len(rows), width), np.inf)
     low[:, :k], high[:, :k] = count_low, count_high
-    totals, parts, of = [], [], []
-    for i in range(len(rows)):
-        for j, groups in [*enumerate(table.groups), *((0, p) for p in table.partitions)]:
-            of += [len(totals)] * len(groups)
-            parts += [i * width + k + q for q in groups]
-            totals.append(i * width + j)
-    for relation in table.relations:
-        for v in range(width):
-            of += [len(totals)] * len(relation.parts)
-            parts += [index[p] * width + v for p in relation.parts]
-            totals.append(index[relation.total] * width + v)
     low, high = low.ravel(), high.ravel()
-    _narrow(
-        low, high, np.array(totals, dtype=int), np.array(parts, dtype=int), np.array(of, dtype=int), _no_split
-    )
+    _narrow(low, high, *table.sums, _no_split)
     column = {name: j for j, name in enumerate(table.names)}
     ranges = {
         (key, name): (
@@ -738,10 +818,13 @@ def _no_split(low: np.ndarray, high: np.ndarray) -> bool:
     return False
 
 
-def nested_verified_audit(table: Nested, complements: set[Key], policy: DisclosurePolicy) -> Audit:
+def nested_verified_audit(
+    table: Nested, complements: set[Key], policy: DisclosurePolicy, enough: float | None = None
+) -> Audit:
     """The range of every withheld small count of `table` by linear programming (HiGHS, warm-started):
     variables are the groups of each row (at least 0), rows each shown count's published bounds and
-    each relation for every group. Like `verified_audit`, what the refresh runs after `nested_audit`."""
+    each relation for every group. Like `verified_audit`, what the refresh runs after `nested_audit`
+    (`enough` as there)."""
     from scipy.sparse import csc_array
 
     targets = {k: v for k, v in nested_withheld(table, complements, policy).items() if small(v, policy)}
@@ -784,7 +867,8 @@ def nested_verified_audit(table: Nested, complements: set[Key], policy: Disclosu
         ((key, name), {index[key] * g + q: 1.0 for q in table.groups[column[name]]})
         for key, name in _ordered(targets, table.names)
     ]
-    ranges, solves = _lp_ranges(solver, core, objectives, unit)
+    stop = Enough(targets, enough, policy.suppress_up_to) if enough is not None else None
+    ranges, solves = _lp_ranges(solver, core, objectives, unit, stop)
     return Audit(ranges, solves, targets)
 
 
@@ -818,7 +902,7 @@ def protect_nested(
     return _protect(
         table.as_table(),
         lambda chosen: nested_audit(table, chosen, policy),
-        lambda chosen: nested_verified_audit(table, chosen, policy),
+        lambda chosen, needed: nested_verified_audit(table, chosen, policy, needed),
         policy,
         min_range,
         cell_of=lambda figure: figure,
