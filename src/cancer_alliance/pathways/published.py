@@ -314,7 +314,9 @@ def published_bottleneck(
     table: pd.DataFrame, policy: DisclosurePolicy | None, steps: pd.DataFrame | None
 ) -> pd.DataFrame:
     """Each trust's bottleneck step with `pathways` published; for the public the figure of the trust's
-    own step row (`steps`: its trusts' rows as `published_steps` gives them), the same count."""
+    own step row (`steps`: its trusts' rows as `published_steps` gives them), the same count, and its
+    mean days lost hidden with a withheld count (a mean of whole days over a few pathways narrows
+    their number: 1.4 days is 7 over 5 or 10 over 7)."""
     out = published(table, policy, STEP_COUNTS, ())
     if out is table or out.empty or steps is None:
         return out
@@ -323,7 +325,8 @@ def published_bottleneck(
     )
     keys = zip(table["provider_code"], table["tumour"], table["step"], strict=True)
     pathways = pd.Series([shown.get(key, np.nan) for key in keys], index=out.index, dtype=float)
-    return out.assign(pathways=pathways, pathways_suppressed=pathways.isna())
+    lost = out["mean_days_lost"].where(pathways.notna(), np.nan)
+    return out.assign(pathways=pathways, pathways_suppressed=pathways.isna(), mean_days_lost=lost)
 
 
 def read_public_files(folder: Path) -> dict[str, pd.DataFrame]:

@@ -9,6 +9,7 @@ from cancer_alliance.pathways.published import (
     COMPLIANCE,
     COMPLIANCE_COUNTS,
     published,
+    published_bottleneck,
     published_steps,
     with_intervals,
 )
@@ -78,9 +79,72 @@ def test_steps_are_named_from_day_0_and_hidden_when_withheld():
         ]
     )
     rows = present.step_rows(published_steps(steps, DisclosurePolicy()))
-    assert [(r.step, r.pathways, r.median, r.lost) for r in rows] == [
-        ("Day 0 to CT", "[c]", "", ""),
-        ("CT to PET-CT", "40", "9", "3.0"),
+    assert [(r.step, r.pathways, r.median, r.p90, r.lost) for r in rows] == [
+        ("Day 0 to CT", "[c]", "[c]", "[c]", "[c]"),  # withheld with its count, never blank
+        ("CT to PET-CT", "40", "9", "20", "3.0"),
     ]
     spec = present.steps_chart(steps, "East of England")
     assert [v["step"] for v in spec["data"]["values"]] == ["Day 0 to CT", "CT to PET-CT"]
+
+
+def test_a_bottleneck_whose_pathways_are_withheld_withholds_its_mean_days_lost():
+    """A mean of whole days over a few pathways narrows their number (1.4 days: 7 over 5 or 10 over 7),
+    so the public sees [c] for both, as the trust's own step row shows them."""
+    bottleneck = pd.DataFrame(
+        [
+            {
+                "provider_code": "RX1",
+                "tumour": "lung",
+                "step": "mdt to diagnosis",
+                "mean_days_lost": 1.4,
+                "pathways": 5,
+            },
+            {
+                "provider_code": "RX1",
+                "tumour": "prostate",
+                "step": "triage to mpmri",
+                "mean_days_lost": 2.2,
+                "pathways": 30,
+            },
+        ]
+    )
+    steps = pd.DataFrame(
+        [
+            {"code": "RX1", "tumour": "lung", "step": "mdt to diagnosis", "pathways": None},
+            {"code": "RX1", "tumour": "prostate", "step": "triage to mpmri", "pathways": 30.0},
+        ]
+    )
+    shown = published_bottleneck(bottleneck, DisclosurePolicy(), steps)
+    rows = present.bottleneck_rows(shown, {"RX1": "Nottingham"})
+    assert [(r.lost, r.pathways) for r in rows] == [("[c]", "[c]"), ("2.2", "30")]
+
+
+def test_a_trend_month_with_withheld_counts_shows_its_compliance_as_withheld():
+    trend = pd.DataFrame(
+        [
+            {
+                "month": "2018-04",
+                "met": None,
+                "decided": None,
+                "compliance": None,
+                "mean": None,
+                "lpl": None,
+                "upl": None,
+                "point_type": None,
+            },
+            {
+                "month": "2018-05",
+                "met": 20.0,
+                "decided": 25.0,
+                "compliance": 0.8,
+                "mean": None,
+                "lpl": None,
+                "upl": None,
+                "point_type": None,
+            },
+        ]
+    )
+    assert [(r.met, r.decided, r.compliance) for r in present.trend_rows(trend)] == [
+        ("[c]", "[c]", "[c]"),
+        ("20", "25", "80.0%"),
+    ]

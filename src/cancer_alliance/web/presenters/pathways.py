@@ -89,15 +89,22 @@ def _step_name(step: str) -> str:
 
 
 def step_rows(table: pd.DataFrame) -> list[StepRow]:
+    """One row a step; a withheld count of pathways withholds its day figures too ([c], not blank)."""
+
+    def days(row: dict, column: str, form: str) -> str:
+        if pd.isna(row["pathways"]):
+            return WITHHELD
+        return format(row[column], form) if pd.notna(row[column]) else ""
+
     return [
         StepRow(
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
             pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
-            median=f"{row['median_days']:g}" if pd.notna(row["median_days"]) else "",
-            p90=f"{row['p90_days']:g}" if pd.notna(row["p90_days"]) else "",
+            median=days(row, "median_days", "g"),
+            p90=days(row, "p90_days", "g"),
             allowed=f"{row['allowed']:g}",
-            lost=f"{row['mean_days_lost']:.1f}" if pd.notna(row["mean_days_lost"]) else "",
+            lost=days(row, "mean_days_lost", ".1f"),
         )
         for row in table.to_dict("records")
     ]
@@ -177,7 +184,7 @@ def bottleneck_rows(table: pd.DataFrame, names: dict[str, str]) -> list[Bottlene
             provider=f"{names.get(row['provider_code'], row['provider_code'])} ({row['provider_code']})",
             tumour=TUMOURS.get(row["tumour"], row["tumour"]),
             step=_step_name(row["step"]),
-            lost=f"{row['mean_days_lost']:.1f}",
+            lost=f"{row['mean_days_lost']:.1f}" if pd.notna(row["mean_days_lost"]) else WITHHELD,
             pathways=count(row["pathways"]) if pd.notna(row["pathways"]) else WITHHELD,
         )
         for row in table.to_dict("records")
@@ -223,7 +230,9 @@ def trend_rows(table: pd.DataFrame) -> list[TrendRow]:
             month=format_month(row["month"]),
             met=count(row["met"]) if pd.notna(row["met"]) else WITHHELD,
             decided=count(row["decided"]) if pd.notna(row["decided"]) else WITHHELD,
-            compliance=percent(row["compliance"]),
+            compliance=WITHHELD
+            if pd.isna(row["met"]) or pd.isna(row["decided"])
+            else percent(row["compliance"]),
             mean=percent(row["mean"]),
             limits=f"{limit_percent(row['lpl'])} to {limit_percent(row['upl'])}"
             if not is_missing(row["lpl"])
